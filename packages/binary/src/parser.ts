@@ -1,0 +1,38 @@
+// binary-parser ships typings, but its package.json `exports` map does not
+// expose them under NodeNext resolution; this file is the one place that
+// imports it, and gives it the narrow type elfkit uses.
+// @ts-expect-error TS7016: no declaration file reachable through "exports".
+import { Parser as BinaryParser } from 'binary-parser';
+
+/** Options of a binary-parser `array` field. */
+export interface ArrayOptions {
+  type: Parser | string;
+  length?: number | string;
+  readUntil?: 'eof';
+}
+
+/**
+ * The subset of binary-parser's fluent `Parser` builder elfkit uses to
+ * declare fixed-layout records. Fields are read in declaration order; the
+ * byte order set by `endianness` applies to every later field.
+ */
+export interface Parser {
+  endianness(order: 'little' | 'big'): Parser;
+  uint8(name: string): Parser;
+  uint16(name: string): Parser;
+  uint32(name: string): Parser;
+  uint64(name: string): Parser;
+  int8(name: string): Parser;
+  int16(name: string): Parser;
+  int32(name: string): Parser;
+  int64(name: string): Parser;
+  seek(bytes: number): Parser;
+  array(name: string, options: ArrayOptions): Parser;
+  /** Size in bytes of one record. */
+  sizeOf(): number;
+  /** Decodes a record from the start of `bytes`. */
+  parse(bytes: Uint8Array): unknown;
+}
+
+/** binary-parser's `Parser` constructor. */
+export const Parser: new () => Parser = BinaryParser as new () => Parser;
