@@ -1,0 +1,31 @@
+import { relocTable } from './table.js';
+
+/**
+ * ARM (AArch32) relocation type names, indexed by type number.
+ * Used for EM_ARM (40).
+ * Names follow binutils include/elf/arm.h as printed by GNU readelf 2.40 (`readelf -r -W`);
+ * runs below are [first number, name suffixes...] after the R_ARM_ prefix.
+ */
+export const ARM_RELOCS: readonly (string | undefined)[] = relocTable('R_ARM_', [
+  [0, 'NONE', 'PC24', 'ABS32', 'REL32', 'LDR_PC_G0', 'ABS16', 'ABS12', 'THM_ABS5', 'ABS8', 'SBREL32', 'THM_CALL',
+    'THM_PC8', 'BREL_ADJ', 'TLS_DESC', 'THM_SWI8', 'XPC25', 'THM_XPC22', 'TLS_DTPMOD32', 'TLS_DTPOFF32',
+    'TLS_TPOFF32', 'COPY', 'GLOB_DAT', 'JUMP_SLOT', 'RELATIVE', 'GOTOFF32', 'BASE_PREL', 'GOT_BREL', 'PLT32',
+    'CALL', 'JUMP24', 'THM_JUMP24', 'BASE_ABS', 'ALU_PCREL7_0', 'ALU_PCREL15_8', 'ALU_PCREL23_15',
+    'LDR_SBREL_11_0', 'ALU_SBREL_19_12', 'ALU_SBREL_27_20', 'TARGET1', 'SBREL31', 'V4BX', 'TARGET2', 'PREL31',
+    'MOVW_ABS_NC', 'MOVT_ABS', 'MOVW_PREL_NC', 'MOVT_PREL', 'THM_MOVW_ABS_NC', 'THM_MOVT_ABS',
+    'THM_MOVW_PREL_NC', 'THM_MOVT_PREL', 'THM_JUMP19', 'THM_JUMP6', 'THM_ALU_PREL_11_0', 'THM_PC12', 'ABS32_NOI',
+    'REL32_NOI', 'ALU_PC_G0_NC', 'ALU_PC_G0', 'ALU_PC_G1_NC', 'ALU_PC_G1', 'ALU_PC_G2', 'LDR_PC_G1', 'LDR_PC_G2',
+    'LDRS_PC_G0', 'LDRS_PC_G1', 'LDRS_PC_G2', 'LDC_PC_G0', 'LDC_PC_G1', 'LDC_PC_G2', 'ALU_SB_G0_NC', 'ALU_SB_G0',
+    'ALU_SB_G1_NC', 'ALU_SB_G1', 'ALU_SB_G2', 'LDR_SB_G0', 'LDR_SB_G1', 'LDR_SB_G2', 'LDRS_SB_G0', 'LDRS_SB_G1',
+    'LDRS_SB_G2', 'LDC_SB_G0', 'LDC_SB_G1', 'LDC_SB_G2', 'MOVW_BREL_NC', 'MOVT_BREL', 'MOVW_BREL',
+    'THM_MOVW_BREL_NC', 'THM_MOVT_BREL', 'THM_MOVW_BREL', 'TLS_GOTDESC', 'TLS_CALL', 'TLS_DESCSEQ',
+    'THM_TLS_CALL', 'PLT32_ABS', 'GOT_ABS', 'GOT_PREL', 'GOT_BREL12', 'GOTOFF12', 'GOTRELAX', 'GNU_VTENTRY',
+    'GNU_VTINHERIT', 'THM_JUMP11', 'THM_JUMP8', 'TLS_GD32', 'TLS_LDM32', 'TLS_LDO32', 'TLS_IE32', 'TLS_LE32',
+    'TLS_LDO12', 'TLS_LE12', 'TLS_IE12GP'],
+  [128, 'ME_TOO', 'THM_TLS_DESCSEQ'],
+  [132, 'THM_ALU_ABS_G0_NC', 'THM_ALU_ABS_G1_NC', 'THM_ALU_ABS_G2_NC', 'THM_ALU_ABS_G3_NC', 'THM_BF16',
+    'THM_BF12', 'THM_BF18'],
+  [160, 'IRELATIVE', 'GOTFUNCDESC', 'GOTOFFFUNCDESC', 'FUNCDESC', 'FUNCDESC_VALUE', 'TLS_GD32_FDPIC',
+    'TLS_LDM32_FDPIC', 'TLS_IE32_FDPIC'],
+  [249, 'RXPC25', 'RSBREL32', 'THM_RPC22', 'RREL32', 'RABS32', 'RPC24', 'RBASE'],
+]);
