@@ -1,0 +1,110 @@
+import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
+import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { toJson } from '../format/json.js';
+import { writeOut } from '../io/output.js';
+
+/** Facts about a binary's debug information, as `elfkit info` reports them. */
+export interface DebugSummary {
+  present: boolean;
+  sections: string[];
+  compression: string[];
+  versions: number[];
+  separate: { debuglink: string | null; buildIdPath: string | null };
+}
+
+/**
+ * Extra facts contributed by the DWARF and Go readers (registered by their
+ * command modules so `info` does not depend on them directly).
+ */
+export type InfoContributor = (elf: ElfFile, path: string) => Record<string, unknown>;
+const contributors: InfoContributor[] = [];
+
+/** Registers a contributor of `elfkit info` facts. */
+export function addInfoContributor(c: InfoContributor): void {
+  contributors.push(c);
+}
+
+function debugSummary(elf: ElfFile): DebugSummary {
+  const debug = elf.sections.filter((s) => /^\.(z?debug_|gnu_debugaltlink$)/.test(s.name));
+  const compression = new Set<string>();
+  for (const s of debug) {
+    try {
+      const c = elf.compression(s);
+      if (c) compression.add(c.format);
+    } catch {
+      compression.add('corrupt');
+    }
+  }
+  const link = elf.section('.gnu_debuglink');
+  let debuglink: string | null = null;
+  if (link && link.type !== C.SHT_NOBITS) {
+    const d = elf.sectionData(link);
+    const nul = d.indexOf(0);
+    debuglink = Buffer.from(d.subarray(0, nul < 0 ? d.length : nul)).toString('utf8');
+  }
+  const id = elf.buildId();
+  return {
+    present: debug.some((s) => /^\.z?debug_info$/.test(s.name)),
+    sections: debug.map((s) => s.name),
+    compression: [...compression],
+    versions: [],
+    separate: { debuglink, buildIdPath: id && id.length > 2 ? `.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug` : null },
+  };
+}
+
+export function infoModel(elf: ElfFile, path: string) {
+  const h = elf.header;
+  const model: Record<string, unknown> = {
+    file: path,
+    class: `ELF${h.bits}`,
+    data: h.order === 'little' ? 'little endian' : 'big endian',
+    osabi: osAbiName(h.osabi, h.machine),
+    type: fileTypeName(h.type, elf.isPie()),
+    machine: machineName(h.machine),
+    arch: machineShortName(h.machine),
+    entry: h.entry,
+    interpreter: elf.interpreter() ?? null,
+    buildId: elf.buildId() ?? null,
+    sections: elf.sections.length,
+    segments: elf.segments.length,
+    stripped: elf.symbolTables('symtab').length === 0,
+    debug: debugSummary(elf),
+  };
+  for (const c of contributors) Object.assign(model, c(elf, path));
+  return model;
+}
+
+function text(m: Record<string, unknown>): string {
+  const d = m.debug as DebugSummary;
+  const rows: [string, string][] = [
+    ['File', String(m.file)],
+    ['Class', `${m.class}, ${m.data}`],
+    ['Machine', `${m.machine} (${m.arch})`],
+    ['Type', String(m.type)],
+    ['OS/ABI', String(m.osabi)],
+    ['Entry', '0x' + (m.entry as bigint).toString(16)],
+  ];
+  if (m.interpreter) rows.push(['Interpreter', String(m.interpreter)]);
+  rows.push(['Build ID', m.buildId ? String(m.buildId) : '(none)']);
+  rows.push(['Sections', `${m.sections}, segments ${m.segments}${m.stripped ? ', no .symtab (stripped)' : ''}`]);
+  let dwarf = d.present ? `yes${d.versions.length ? `, version ${d.versions.join(', ')}` : ''}${d.compression.length ? `, compressed (${d.compression.join(', ')})` : ''}` : 'no';
+  if (!d.present && d.separate.debuglink) dwarf += `, separate file ${d.separate.debuglink} (.gnu_debuglink)`;
+  rows.push(['DWARF', dwarf]);
+  if (m.go) {
+    const g = m.go as Record<string, unknown>;
+    rows.push(['Go', String(g.version ?? 'yes')]);
+  }
+  const w = Math.max(...rows.map((r) => r[0].length)) + 1;
+  return rows.map(([k, v]) => `${(k + ':').padEnd(w)} ${v}`).join('\n') + '\n';
+}
+
+export const infoCommand = defineCommand({
+  command: 'info <file>',
+  describe: 'summarize a binary: class, machine, type, entry, interpreter, build id, DWARF, Go',
+  builder: (y) => fileAndJson(y, '$0 info ./app'),
+  handler: (a: { file: string; json: boolean }) =>
+    withElf(a.file, ({ elf }) => {
+      const m = infoModel(elf, a.file);
+      writeOut(a.json ? toJson(m) + '\n' : text(m));
+    }),
+});

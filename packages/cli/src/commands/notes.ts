@@ -1,0 +1,64 @@
+import { noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { toJson } from '../format/json.js';
+import { writeOut } from '../io/output.js';
+
+/** The human description of a decoded note, as readelf words it (`Build ID: …`). */
+export function noteContentText(c: NoteContent): string[] {
+  switch (c.kind) {
+    case 'gnu-build-id':
+      return [`Build ID: ${c.buildId}`];
+    case 'gnu-abi-tag':
+      return [`OS: ${c.os}, ABI: ${c.abi}`];
+    case 'gnu-properties':
+      return c.properties.map((p, i) => (i === 0 ? `Properties: ${p.text}` : p.text));
+    case 'gnu-gold-version':
+      return [`Version: ${c.version}`];
+    case 'go-build-id':
+      return [`Go build ID: ${c.buildId}`];
+    case 'package':
+      return [`Packaging Metadata: ${c.text}`];
+    default:
+      return [];
+  }
+}
+
+function noteJson(elf: ElfFile, n: Note) {
+  const content = elf.decodeNote(n);
+  return {
+    section: n.section ?? null,
+    segment: n.segment ?? null,
+    offset: n.fileOffset,
+    owner: n.owner,
+    type: n.type,
+    typeName: noteTypeName(n, elf.header.type),
+    size: n.desc.length,
+    desc: n.desc,
+    decoded: content.kind === 'unknown' ? null : content.kind === 'gnu-properties' ? { kind: content.kind, properties: content.properties.map((p) => ({ type: p.type, text: p.text, data: p.data })) } : content,
+  };
+}
+
+export const notesCommand = defineCommand({
+  command: 'notes <file>',
+  describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W)',
+  builder: (y) => fileAndJson(y, '$0 notes ./app --json'),
+  handler: (a: { file: string; json: boolean }) =>
+    withElf(a.file, ({ elf }) => {
+      const notes = elf.notes();
+      if (a.json) return writeOut(toJson({ file: a.file, notes: notes.map((n) => noteJson(elf, n)) }) + '\n');
+      if (notes.length === 0) return writeOut('No notes in this file.\n');
+      const out: string[] = [];
+      let group = '';
+      for (const n of notes) {
+        const g = n.section !== undefined ? `Notes in ${n.section}:` : `Notes in segment ${n.segment}:`;
+        if (g !== group) {
+          if (group) out.push('');
+          out.push(g, `  ${'Owner'.padEnd(20)} ${'Data size'.padEnd(10)} Description`);
+          group = g;
+        }
+        out.push(`  ${n.owner.padEnd(20)} 0x${n.desc.length.toString(16).padStart(8, '0')} ${noteTypeName(n, elf.header.type)}`);
+        for (const line of noteContentText(elf.decodeNote(n))) out.push(`    ${line}`);
+      }
+      writeOut(out.join('\n') + '\n');
+    }),
+});

@@ -1,0 +1,36 @@
+import { isParseError } from '@elfkit/binary';
+
+/** A user mistake on the command line: printed with usage, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A failure the user must act on (missing file, bad input): one line, exit status 1. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** The one line printed for an error about `file`, as `elfkit: <file>: <what is wrong> (at <section>+0x<offset>)`. */
+export function describeError(file: string | undefined, e: unknown): string {
+  const prefix = file ? `elfkit: ${file}: ` : 'elfkit: ';
+  if (isParseError(e)) return prefix + e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string' && err.syscall) {
+    const what: Record<string, string> = {
+      ENOENT: 'no such file',
+      EACCES: 'permission denied',
+      EISDIR: 'is a directory',
+      ENOTDIR: 'not a directory',
+    };
+    return prefix + (what[err.code] ?? err.message);
+  }
+  if (err instanceof CliError || err instanceof UsageError) return prefix + err.message;
+  if (err && err.code === 'EISDIR') return prefix + err.message;
+  return prefix + (err?.message ?? String(e));
+}

@@ -1,0 +1,62 @@
+import yargs, { type Argv } from 'yargs';
+import { describeError, UsageError } from './errors.js';
+import { infoCommand } from './commands/info.js';
+import { sectionsCommand } from './commands/sections.js';
+import { segmentsCommand } from './commands/segments.js';
+import { symbolsCommand } from './commands/symbols.js';
+import { notesCommand } from './commands/notes.js';
+import { dynamicCommand } from './commands/dynamic.js';
+import { relocsCommand } from './commands/relocs.js';
+import { sectionCommand } from './commands/section.js';
+import type { Command } from './command.js';
+
+/** Every top-level command; other modules append theirs. */
+export const commands: (Command<any> | typeof sectionCommand)[] = [
+  infoCommand,
+  sectionsCommand,
+  segmentsCommand,
+  symbolsCommand,
+  notesCommand,
+  dynamicCommand,
+  relocsCommand,
+  sectionCommand,
+];
+
+/**
+ * Runs the CLI with `argv` and returns the exit status: 0 success, 1 a
+ * failure with the input (one line on stderr), 2 a usage error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let file: string | undefined;
+  let status = 0;
+  const y: Argv = yargs(argv)
+    .scriptName('elfkit')
+    .usage('$0 <command> [options]\n\nRead and rewrite ELF binaries, their DWARF and Go symbol tables.')
+    .strict()
+    .demandCommand(1, 'name a command (elfkit --help lists them)')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .middleware((a) => {
+      if (typeof a.file === 'string') file = a.file;
+    })
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  for (const c of commands) y.command(c as never);
+  try {
+    await y.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
+      return 2;
+    }
+    process.stderr.write(describeError(file, e) + '\n');
+    if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
+    status = 1;
+  }
+  return status || (process.exitCode as number | undefined) || 0;
+}

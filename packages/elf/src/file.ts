@@ -1,0 +1,340 @@
+import { ParseError, readRange, toByteSource, decodeUtf8, type ByteSource } from '@elfkit/binary';
+import * as C from './constants.js';
+import { decompressSection, defaultDecompressors, readCompressionHeader, readZdebugHeader, type Decompressors, type SectionCompression } from './compression.js';
+import { STRING_TAGS, type DynamicEntry } from './dynamic.js';
+import { readHeader, type ElfHeader } from './header.js';
+import type { ElfLayouts } from './layouts.js';
+import { sectionToSegmentMapping } from './mapping.js';
+import { decodeNote, parseNotes, type Note, type NoteContent } from './notes.js';
+import { readRelocationTable, type RelocationTable } from './relocations.js';
+import { readSections, type Section } from './section.js';
+import { readSegments, type Segment } from './segment.js';
+import { StringTable } from './strtab.js';
+import { readSymbolTable, type ElfSymbol } from './symbols.js';
+
+/** Options for {@link ElfFile.parse}. */
+export interface ElfFileOptions {
+  /** Decoders for compressed sections; defaults to pure-JS fflate and fzstd. */
+  decompressors?: Partial<Decompressors>;
+}
+
+/**
+ * An ELF file (ELF32 or ELF64, either byte order) read lazily from bytes or
+ * a random-access {@link ByteSource}.
+ *
+ * Parsing reads only the file header; the section and program header
+ * tables, symbol tables, notes and section data are read on first use and
+ * kept. Anything malformed throws {@link ParseError} naming where; problems
+ * that do not stop the rest (an out-of-range section name) are collected in
+ * {@link warnings}.
+ */
+export class ElfFile {
+  /** Where the bytes come from. */
+  readonly source: ByteSource;
+  /** The file header, with extended numbering resolved. */
+  readonly header: ElfHeader;
+  /** Record layouts for this class and byte order. */
+  readonly layouts: ElfLayouts;
+  /** Non-fatal problems found so far. */
+  readonly warnings: ParseError[] = [];
+  private readonly decompressors: Decompressors;
+  private sectionList?: Section[];
+  private segmentList?: Segment[];
+  private readonly dataCache = new Map<number, Uint8Array>();
+  private readonly strtabCache = new Map<number, StringTable>();
+  private readonly symbolCache = new Map<number, ElfSymbol[]>();
+  private byName?: Map<string, Section>;
+
+  private constructor(source: ByteSource, options: ElfFileOptions) {
+    this.source = source;
+    const { header, layouts } = readHeader(source);
+    this.header = header;
+    this.layouts = layouts;
+    this.decompressors = { ...defaultDecompressors, ...options.decompressors };
+  }
+
+  /** Reads the file header of `input` (bytes or a random-access source). Throws ParseError if it is not ELF. */
+  static parse(input: Uint8Array | ByteSource, options: ElfFileOptions = {}): ElfFile {
+    return new ElfFile(toByteSource(input), options);
+  }
+
+  /** 32 or 64. */
+  get bits(): 32 | 64 {
+    return this.header.bits;
+  }
+
+  /** Section headers (empty when the file has none). Index 0 is the null section. */
+  get sections(): readonly Section[] {
+    if (!this.sectionList) {
+      const { sections, warnings } = readSections(this.source, this.header, this.layouts);
+      this.sectionList = sections;
+      this.warnings.push(...warnings);
+    }
+    return this.sectionList;
+  }
+
+  /** Program headers. */
+  get segments(): readonly Segment[] {
+    this.segmentList ??= readSegments(this.source, this.header, this.layouts);
+    return this.segmentList;
+  }
+
+  /** The first section called `name`. */
+  section(name: string): Section | undefined {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const s of this.sections) if (!this.byName.has(s.name)) this.byName.set(s.name, s);
+    }
+    return this.byName.get(name);
+  }
+
+  /**
+   * A DWARF section by its standard name, falling back to the legacy
+   * compressed `.zdebug_*` spelling.
+   */
+  debugSection(name: string): Section | undefined {
+    return this.section(name) ?? (name.startsWith('.debug_') ? this.section('.zdebug_' + name.slice(7)) : undefined);
+  }
+
+  /** The section's bytes as stored in the file (compressed if it is); empty for SHT_NOBITS. */
+  rawSectionData(s: Section): Uint8Array {
+    if (s.type === C.SHT_NOBITS || s.type === C.SHT_NULL) return new Uint8Array(0);
+    return readRange(this.source, s.offset, s.size, `section ${s.index} (${s.name}) data`, 'file');
+  }
+
+  /** How `s` is compressed (SHF_COMPRESSED or `.zdebug_*`), or undefined. */
+  compression(s: Section): SectionCompression | undefined {
+    if (s.type === C.SHT_NOBITS) return undefined;
+    if (s.flags & C.SHF_COMPRESSED) {
+      const head = readRange(this.source, s.offset, Math.min(s.size, this.layouts.chdr.size), `section ${s.name} compression header`);
+      return readCompressionHeader(head, this.layouts, s.name);
+    }
+    if (s.name.startsWith('.zdebug')) {
+      const head = readRange(this.source, s.offset, Math.min(s.size, 12), `section ${s.name} compression header`);
+      return readZdebugHeader(head, s.name);
+    }
+    return undefined;
+  }
+
+  /**
+   * The section's contents: raw bytes, decompressed when the section is
+   * SHF_COMPRESSED (zlib, zstd) or a legacy `.zdebug_*` (zlib), empty for
+   * SHT_NOBITS. Cached.
+   */
+  sectionData(s: Section): Uint8Array {
+    let d = this.dataCache.get(s.index);
+    if (d) return d;
+    const raw = this.rawSectionData(s);
+    const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.name) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.name) : undefined;
+    d = c ? decompressSection(raw, c, s.name, this.decompressors) : raw;
+    this.dataCache.set(s.index, d);
+    return d;
+  }
+
+  /** The string table in section `s`. */
+  stringTable(s: Section): StringTable {
+    let t = this.strtabCache.get(s.index);
+    if (!t) {
+      t = new StringTable(this.sectionData(s), s.name);
+      this.strtabCache.set(s.index, t);
+    }
+    return t;
+  }
+
+  /** The file bytes of segment `p` (p_filesz of them). */
+  segmentData(p: Segment): Uint8Array {
+    return readRange(this.source, p.offset, p.filesz, `segment ${p.index} data`);
+  }
+
+  /** Symbol tables: `.symtab` (SHT_SYMTAB) or `.dynsym` (SHT_DYNSYM). */
+  symbolTables(kind: 'symtab' | 'dynsym' | 'all' = 'all'): Section[] {
+    return this.sections.filter((s) => (s.type === C.SHT_SYMTAB && kind !== 'dynsym') || (s.type === C.SHT_DYNSYM && kind !== 'symtab'));
+  }
+
+  /** The symbols of one symbol table section (cached). */
+  symbolsOf(s: Section): readonly ElfSymbol[] {
+    let syms = this.symbolCache.get(s.index);
+    if (!syms) {
+      syms = readSymbolTable(this, s);
+      this.symbolCache.set(s.index, syms);
+    }
+    return syms;
+  }
+
+  /** Symbols of the first `.symtab` (or `.dynsym` with `dynamic`); empty when there is none. */
+  symbols(dynamic = false): readonly ElfSymbol[] {
+    const t = this.symbolTables(dynamic ? 'dynsym' : 'symtab')[0];
+    return t ? this.symbolsOf(t) : [];
+  }
+
+  /** The first symbol named `name` in `.symtab`, then `.dynsym`. */
+  symbol(name: string): ElfSymbol | undefined {
+    return this.symbols(false).find((s) => s.name === name) ?? this.symbols(true).find((s) => s.name === name);
+  }
+
+  /** For each segment, the indexes of its sections, as `readelf -l`'s mapping. */
+  sectionToSegmentMapping(): number[][] {
+    return sectionToSegmentMapping(this.sections, this.segments);
+  }
+
+  /**
+   * Every note: from SHT_NOTE sections when the file has section headers,
+   * else from PT_NOTE segments (as readelf -n).
+   */
+  notes(): Note[] {
+    const out: Note[] = [];
+    const noteSections = this.sections.filter((s) => s.type === C.SHT_NOTE);
+    if (this.sections.length > 0) {
+      for (const s of noteSections) out.push(...parseNotes(this.sectionData(s), this.header.order, s.addralign, { section: s.name, fileOffset: s.offset }));
+      return out;
+    }
+    for (const p of this.segments) {
+      if (p.type !== C.PT_NOTE || p.filesz === 0) continue;
+      out.push(...parseNotes(this.segmentData(p), this.header.order, p.align, { segment: p.index, fileOffset: p.offset }));
+    }
+    return out;
+  }
+
+  /** Notes found through PT_NOTE segments only (what the loader and `dl_iterate_phdr` see). */
+  segmentNotes(): Note[] {
+    const out: Note[] = [];
+    for (const p of this.segments) {
+      if (p.type !== C.PT_NOTE || p.filesz === 0) continue;
+      out.push(...parseNotes(this.segmentData(p), this.header.order, p.align, { segment: p.index, fileOffset: p.offset }));
+    }
+    return out;
+  }
+
+  /** Decodes what elfkit knows of a note's descriptor. */
+  decodeNote(note: Note): NoteContent {
+    return decodeNote(note, this.header.order, this.header.bits, this.header.machine);
+  }
+
+  /** The GNU build id (lowercase hex) from `.note.gnu.build-id` or any GNU note; undefined when absent. */
+  buildId(): string | undefined {
+    for (const n of this.notesSafe()) {
+      if (n.owner === 'GNU' && n.type === C.NT_GNU_BUILD_ID) {
+        const c = this.decodeNote(n);
+        if (c.kind === 'gnu-build-id') return c.buildId;
+      }
+    }
+    return undefined;
+  }
+
+  /** The Go build id note (`.note.go.buildid`); undefined when absent. */
+  goBuildId(): string | undefined {
+    for (const n of this.notesSafe()) {
+      if (n.owner === 'Go' && n.type === C.NT_GO_BUILD_ID) {
+        const c = this.decodeNote(n);
+        if (c.kind === 'go-build-id') return c.buildId;
+      }
+    }
+    return undefined;
+  }
+
+  private notesSafe(): Note[] {
+    // Build ids live in small, early notes; reading them through segments too
+    // keeps them reachable in files whose section headers were removed.
+    return this.sections.length > 0 ? this.notes() : this.segmentNotes();
+  }
+
+  /** PT_INTERP's path, or undefined. */
+  interpreter(): string | undefined {
+    const p = this.segments.find((s) => s.type === C.PT_INTERP);
+    if (!p) return undefined;
+    const d = this.segmentData(p);
+    const nul = d.indexOf(0);
+    return decodeUtf8(d, 0, nul < 0 ? d.length : nul);
+  }
+
+  /**
+   * The dynamic section's entries, up to and including the first DT_NULL
+   * (readelf's count); undefined when the file has none. Read from PT_DYNAMIC
+   * (what the loader uses), or from the SHT_DYNAMIC section when there are
+   * no program headers.
+   */
+  dynamic(): DynamicEntry[] | undefined {
+    const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
+    const sec = this.sections.find((s) => s.type === C.SHT_DYNAMIC);
+    let data: Uint8Array;
+    let label: string;
+    let base: number;
+    if (seg) {
+      data = this.segmentData(seg);
+      label = sec?.name ?? 'PT_DYNAMIC';
+      base = sec && sec.offset === seg.offset ? 0 : 0;
+    } else if (sec) {
+      data = this.sectionData(sec);
+      label = sec.name;
+      base = 0;
+    } else {
+      return undefined;
+    }
+    const layout = this.layouts.dyn;
+    const count = Math.floor(data.length / layout.size);
+    const raws = layout.readArray(data, 0, count, label, base);
+    const entries: { tag: bigint; value: bigint }[] = [];
+    for (const r of raws) {
+      const tag = BigInt(r.d_tag);
+      entries.push({ tag, value: BigInt(r.d_val) });
+      if (tag === 0n) break;
+    }
+    const strtab = this.dynamicStringTable(sec, entries);
+    return entries.map((e) => (STRING_TAGS.has(e.tag) ? { ...e, string: strtab ? strtab.tryGet(Number(e.value)) : undefined } : e));
+  }
+
+  private dynamicStringTable(sec: Section | undefined, entries: { tag: bigint; value: bigint }[]): StringTable | undefined {
+    // The loader finds strings through DT_STRTAB/DT_STRSZ; fall back to the section's sh_link.
+    const addr = entries.find((e) => e.tag === BigInt(C.DT_STRTAB))?.value;
+    const size = entries.find((e) => e.tag === BigInt(C.DT_STRSZ))?.value;
+    if (addr !== undefined && size !== undefined && size < BigInt(this.source.size)) {
+      const bytes = this.readVirtual(addr, Number(size));
+      if (bytes) return new StringTable(bytes, '.dynstr');
+    }
+    const link = sec ? this.sections[sec.link] : undefined;
+    return link && link.type === C.SHT_STRTAB ? this.stringTable(link) : undefined;
+  }
+
+  /** Every SHT_REL, SHT_RELA and SHT_RELR section with its entries. */
+  relocationTables(): RelocationTable[] {
+    return this.sections.filter((s) => s.type === C.SHT_REL || s.type === C.SHT_RELA || s.type === C.SHT_RELR).map((s) => readRelocationTable(this, s));
+  }
+
+  /**
+   * `size` bytes at virtual address `vaddr`, through the PT_LOAD segments:
+   * file bytes where the segment has them, zeros in its bss tail. Undefined
+   * when the range is not entirely inside one PT_LOAD.
+   */
+  readVirtual(vaddr: bigint, size: number): Uint8Array | undefined {
+    const end = vaddr + BigInt(size);
+    for (const p of this.segments) {
+      if (p.type !== C.PT_LOAD || vaddr < p.vaddr || end > p.vaddr + p.memsz) continue;
+      const rel = Number(vaddr - p.vaddr);
+      if (rel + size <= p.filesz) return readRange(this.source, p.offset + rel, size, `data at address 0x${vaddr.toString(16)}`);
+      const out = new Uint8Array(size);
+      if (rel < p.filesz) out.set(readRange(this.source, p.offset + rel, p.filesz - rel, `data at address 0x${vaddr.toString(16)}`));
+      return out;
+    }
+    return undefined;
+  }
+
+  /** The PT_LOAD segment containing `vaddr`, if any. */
+  loadSegmentAt(vaddr: bigint): Segment | undefined {
+    return this.segments.find((p) => p.type === C.PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.memsz);
+  }
+
+  /** True when the file is a position-independent executable (ET_DYN with DF_1_PIE, or ET_DYN with PT_INTERP). */
+  isPie(): boolean {
+    if (this.header.type !== C.ET_DYN) return false;
+    const flags1 = this.dynamic()?.find((e) => e.tag === BigInt(C.DT_FLAGS_1))?.value;
+    if (flags1 !== undefined) return (flags1 & 0x8000000n) !== 0n;
+    return false;
+  }
+}
+
+/** Checks that a section's data lies inside the file without reading it. */
+export function sectionInFile(file: ElfFile, s: Section): boolean {
+  return s.type === C.SHT_NOBITS || s.offset + s.size <= file.source.size;
+}
+
+export { ParseError };

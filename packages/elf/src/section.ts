@@ -1,0 +1,116 @@
+import { ParseError, readRange, toSafeNumber, type ByteSource } from '@elfkit/binary';
+import * as C from './constants.js';
+import type { ElfHeader } from './header.js';
+import type { ElfLayouts, RawSectionHeader } from './layouts.js';
+import { StringTable } from './strtab.js';
+
+/** A section header, normalized across ELF classes. */
+export interface Section {
+  /** Index in the section header table. */
+  readonly index: number;
+  /** Name from the section name string table (`<corrupt>` when sh_name is out of range). */
+  readonly name: string;
+  /** sh_name: offset of the name in the section name string table. */
+  readonly nameOffset: number;
+  /** sh_type (SHT_*). */
+  readonly type: number;
+  /** sh_flags (SHF_*). */
+  readonly flags: number;
+  /** sh_addr. */
+  readonly addr: bigint;
+  /** sh_offset. */
+  readonly offset: number;
+  /** sh_size: bytes in the file (none for SHT_NOBITS), compressed size for SHF_COMPRESSED. */
+  readonly size: number;
+  /** sh_link. */
+  readonly link: number;
+  /** sh_info. */
+  readonly info: number;
+  /** sh_addralign. */
+  readonly addralign: number;
+  /** sh_entsize. */
+  readonly entsize: number;
+}
+
+function num(v: number | bigint, what: string, at: number): number {
+  if (typeof v === 'number') return v;
+  const n = toSafeNumber(v);
+  if (n === undefined) throw new ParseError('out-of-range', `${what} 0x${v.toString(16)} is too large`, 'file', at);
+  return n;
+}
+
+/**
+ * Reads the section header table and the names. The table must lie inside
+ * the file; a section whose data lies outside the file is kept (readelf lists
+ * it too) and fails only when its data is read.
+ */
+export function readSections(source: ByteSource, header: ElfHeader, layouts: ElfLayouts): { sections: Section[]; warnings: ParseError[] } {
+  const warnings: ParseError[] = [];
+  if (header.shoff === 0 || header.shnum === 0) return { sections: [], warnings };
+  const entsize = header.shentsize;
+  const recsize = layouts.sectionHeader.size;
+  if (entsize < recsize) {
+    throw new ParseError('invalid', `e_shentsize ${entsize} is smaller than a section header (${recsize})`, 'file', header.bits === 64 ? 0x3a : 0x2e);
+  }
+  // Bound the count by the file before allocating anything for it.
+  if (header.shnum > Math.floor((source.size - Math.min(header.shoff, source.size)) / entsize) + 0) {
+    throw new ParseError(
+      'truncated',
+      `section header table (${header.shnum} entries of ${entsize} bytes at 0x${header.shoff.toString(16)}) extends past the end of the file`,
+      'file',
+      header.shoff,
+    );
+  }
+  const table = readRange(source, header.shoff, header.shnum * entsize, 'section header table');
+  const raws: RawSectionHeader[] =
+    entsize === recsize ? layouts.sectionHeader.readArray(table, 0, header.shnum, 'file', header.shoff) : Array.from({ length: header.shnum }, (_, i) => layouts.sectionHeader.read(table, i * entsize, 'file', header.shoff));
+
+  let names: StringTable | undefined;
+  const strndx = header.shstrndx;
+  if (strndx !== C.SHN_UNDEF) {
+    const s = raws[strndx];
+    if (!s) {
+      warnings.push(new ParseError('out-of-range', `section name table index ${strndx} is not below the section count ${header.shnum}`, 'file', header.bits === 64 ? 0x3e : 0x32));
+    } else if (s.sh_type !== C.SHT_NOBITS) {
+      const at = header.shoff + strndx * entsize;
+      const off = num(s.sh_offset, 'sh_offset', at);
+      const size = num(s.sh_size, 'sh_size', at);
+      if (off + size > source.size) {
+        warnings.push(new ParseError('truncated', `section name table extends past the end of the file`, 'file', off));
+      } else {
+        names = new StringTable(source.read(off, size), 'section name table');
+      }
+    }
+  }
+
+  const sections: Section[] = new Array(raws.length);
+  for (let i = 0; i < raws.length; i++) {
+    const r = raws[i]!;
+    const at = header.shoff + i * entsize;
+    let name = '';
+    if (names) {
+      if (r.sh_name < names.bytes.length) name = names.get(r.sh_name);
+      else {
+        name = '<corrupt>';
+        warnings.push(new ParseError('out-of-range', `section ${i} name offset 0x${r.sh_name.toString(16)} is past the end of the section name table`, 'file', at));
+      }
+    } else if (r.sh_name !== 0) {
+      name = '<no-strings>';
+    }
+    sections[i] = {
+      index: i,
+      name,
+      nameOffset: r.sh_name,
+      type: r.sh_type,
+      flags: typeof r.sh_flags === 'number' ? r.sh_flags : Number(r.sh_flags),
+      addr: BigInt(r.sh_addr),
+      offset: num(r.sh_offset, 'sh_offset', at),
+      size: num(r.sh_size, 'sh_size', at),
+      link: r.sh_link,
+      info: r.sh_info,
+      addralign: num(r.sh_addralign, 'sh_addralign', at),
+      entsize: num(r.sh_entsize, 'sh_entsize', at),
+    };
+  }
+  return { sections, warnings };
+}

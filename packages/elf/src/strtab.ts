@@ -1,0 +1,54 @@
+import { ParseError, decodeUtf8 } from '@elfkit/binary';
+
+/**
+ * A string table (`.strtab`, `.dynstr`, `.shstrtab`): NUL-terminated names
+ * looked up by offset. Out-of-range offsets are reported, not guessed.
+ *
+ * An all-ASCII table (nearly every one) is decoded once into a JS string and
+ * names are slices of it, which is far cheaper than decoding 46,000 names
+ * one by one.
+ */
+export class StringTable {
+  private text: string | null | undefined;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly section: string,
+  ) {}
+
+  private ascii(): string | null {
+    if (this.text === undefined) {
+      const b = this.bytes;
+      let ok = true;
+      for (let i = 0; i < b.length; i++) {
+        if (b[i]! >= 0x80) {
+          ok = false;
+          break;
+        }
+      }
+      this.text = ok ? decodeUtf8(b) : null;
+    }
+    return this.text;
+  }
+
+  /** The string at `offset`; throws ParseError when it is outside the table. An unterminated tail is returned as is (as readelf does). */
+  get(offset: number): string {
+    const b = this.bytes;
+    if (offset >= b.length || offset < 0) {
+      throw new ParseError('out-of-range', `string offset 0x${offset.toString(16)} is past the end of ${this.section} (0x${b.length.toString(16)} bytes)`, this.section, offset);
+    }
+    const t = this.ascii();
+    if (t !== null) {
+      const end = t.indexOf('\0', offset);
+      return t.slice(offset, end < 0 ? t.length : end);
+    }
+    let end = b.indexOf(0, offset);
+    if (end < 0) end = b.length;
+    return decodeUtf8(b, offset, end);
+  }
+
+  /** Like {@link get}, but `<corrupt>` (readelf's word) instead of throwing. */
+  tryGet(offset: number): string {
+    return offset < this.bytes.length && offset >= 0 ? this.get(offset) : '<corrupt>';
+  }
+}
