@@ -1,0 +1,98 @@
+// Shared benchmark harness: runs commands side by side on the same input and
+// reports median wall time and peak resident memory, and elfkit's ratio to
+// each native tool. Wall time and peak RSS come from GNU time (/usr/bin/time)
+// so every tool is measured the same way, Node's start-up included.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const elfkitBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+
+/** Full path of a command on PATH, or undefined. */
+export function which(cmd) {
+  for (const d of (process.env.PATH ?? '').split(delimiter)) {
+    if (d && existsSync(join(d, cmd))) return join(d, cmd);
+  }
+  return undefined;
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** One run of `cmd args` with stdout to /dev/null: { ms, kb, status }. */
+export function measure(cmd, args, { stdin, env } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'], input: stdin, env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const lines = String(r.stderr ?? '').trim().split('\n');
+  const kb = TIME ? Number(lines[lines.length - 1]) : NaN;
+  return { ms, kb, status: r.status, stderr: lines.slice(0, -1).join('\n') };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+/**
+ * Runs each entry `runs` times (after one warm-up, so the file is in the
+ * page cache for everyone) and prints a table. The first entry is elfkit;
+ * ratios are elfkit / tool (below 1 means elfkit is faster or smaller).
+ * Returns the measurements for callers that check goals.
+ */
+export function compare(title, entries, { runs = 5 } = {}) {
+  const results = [];
+  for (const e of entries) {
+    if (!e.cmd) {
+      results.push({ ...e, skipped: e.why ?? 'not available' });
+      continue;
+    }
+    measure(e.cmd, e.args, e);
+    const ms = [];
+    const kb = [];
+    let status = 0;
+    let stderr = '';
+    for (let i = 0; i < runs; i++) {
+      const m = measure(e.cmd, e.args, e);
+      ms.push(m.ms);
+      kb.push(m.kb);
+      if (m.status !== 0) {
+        status = m.status;
+        stderr = m.stderr;
+      }
+    }
+    results.push({ ...e, ms: median(ms), kb: Math.max(...kb), status, stderr });
+  }
+  const base = results[0];
+  process.stdout.write(`\n${title}\n`);
+  for (const r of results) {
+    if (r.skipped) {
+      process.stdout.write(`  ${r.label.padEnd(40)} skipped: ${r.skipped}\n`);
+      continue;
+    }
+    const ratio = r === base || base.skipped ? '' : `   elfkit/this: time ${(base.ms / r.ms).toFixed(2)}x, memory ${(base.kb / r.kb).toFixed(2)}x`;
+    const fail = r.status ? `  (exit ${r.status}: ${r.stderr.split('\n')[0]})` : '';
+    process.stdout.write(`  ${r.label.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${(r.kb / 1024).toFixed(1).padStart(8)} MiB${ratio}${fail}\n`);
+  }
+  return results;
+}
+
+/** The largest file among the given commands found on PATH (or paths), with its path. */
+export function largest(candidates) {
+  let best;
+  for (const c of candidates) {
+    const p = c.includes('/') ? (existsSync(c) ? c : undefined) : which(c);
+    if (!p) continue;
+    const size = spawnSync('stat', ['-Lc', '%s', p], { encoding: 'utf8' }).stdout.trim();
+    if (!best || Number(size) > best.size) best = { path: p, size: Number(size) };
+  }
+  return best;
+}
+
+/** Arguments that run the built elfkit CLI under Node. */
+export function elfkit(...args) {
+  return { cmd: process.execPath, args: [elfkitBin, ...args] };
+}
