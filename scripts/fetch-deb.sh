@@ -17,7 +17,11 @@
 # Packages may be given as name or name=version. Dependencies are NOT
 # resolved: name every package you need. Log goes to stderr.
 # Environment: DEBIAN_MIRROR (default http://deb.debian.org/debian),
-#              ELFKIT_CACHE (default <repo>/.cache).
+#              ELFKIT_CACHE (default <repo>/.cache),
+#              FETCH_DEB_PRINT_APT_OPTS=1: print the private apt options, one
+#              per line, and exit (for `apt-cache policy` look-ups by hand:
+#              mapfile -t o < <(FETCH_DEB_PRINT_APT_OPTS=1 fetch-deb.sh sid x);
+#              apt-cache "${o[@]}" policy golang-1.27-go).
 set -euo pipefail
 
 log() { printf 'fetch-deb: %s\n' "$*" >&2; }
@@ -67,7 +71,6 @@ apt_opts=(
   -q=2
 )
 apt_private() { apt-get "${apt_opts[@]}" "$@"; }
-# exported for callers that want `apt-cache policy` etc. with the same config
 if [ "${FETCH_DEB_PRINT_APT_OPTS:-}" = 1 ]; then printf '%s\n' "${apt_opts[@]}"; exit 0; fi
 
 lists_fresh() {

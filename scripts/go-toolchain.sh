@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 case $ver in
   1.19) suite=bookworm ;;
   1.22|1.23) suite=bookworm-backports ;;
-  1.24|1.25) suite=trixie ;;
+  1.24) suite=trixie ;;
   1.26|1.27) suite=sid ;;
   *) [ -n "${GO_TOOLCHAIN_SUITE:-}" ] || die "unknown Go version '$ver' (set GO_TOOLCHAIN_SUITE to try anyway)" ;;
 esac
