@@ -8,6 +8,7 @@ import { notesCommand } from './commands/notes.js';
 import { dynamicCommand } from './commands/dynamic.js';
 import { relocsCommand } from './commands/relocs.js';
 import { sectionCommand } from './commands/section.js';
+import { linesCommand } from './commands/lines.js';
 import type { Command } from './command.js';
 
 /** Every top-level command; other modules append theirs. */
@@ -20,6 +21,7 @@ export const commands: (Command<any> | typeof sectionCommand)[] = [
   dynamicCommand,
   relocsCommand,
   sectionCommand,
+  linesCommand,
 ];
 
 /**
