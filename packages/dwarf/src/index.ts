@@ -1,1 +1,67 @@
-export {};
+/**
+ * A DWARF 2–5 reader, independent of the container: give it a section
+ * loader (`name → bytes`) and the byte order. Units (32- and 64-bit, every
+ * unit type, `.debug_types`), a lazy DIE cursor, every standard and GNU
+ * form with raw and resolved values, range and location lists, DWARF
+ * expressions, line programs streamed row by row, split DWARF (`.dwo`,
+ * `.dwp`) and separate debug files through a host that opens files.
+ *
+ * @example
+ * ```ts
+ * import { Dwarf, DW_AT_name } from '@elfkit/dwarf';
+ * const dwarf = Dwarf.load((name) => sections.get(name), { order: 'little' });
+ * for (const unit of dwarf.units()) {
+ *   const c = unit.entries();
+ *   while (c.next()) {
+ *     const name = c.attr(DW_AT_name);
+ *     if (name) console.log(c.depth, unit.attrString(name));
+ *   }
+ * }
+ * ```
+ * @packageDocumentation
+ */
+export * from './constants.js';
+export { Dwarf, type DwarfOptions, type ErrorSink } from './dwarf.js';
+export { DwarfSections, sectionName, type SectionId, type SectionLoader } from './sections.js';
+export { Unit, type UnitRoot, type ResolvedRef } from './unit.js';
+export { readUnitHeader, UnitHeaderError, type UnitHeader } from './unit-header.js';
+export { DieCursor, type CursorUnit } from './cursor.js';
+export { Abbrev, AbbrevTable, parseAbbrevTable } from './abbrev.js';
+export { attrBigInt, attrNumber, type Attribute, type AttrValue } from './attribute.js';
+export { fixedFormSize, formClass, readFormValue, type FormClass } from './forms.js';
+export { readInitialLength, readOffset, type Encoding, type InitialLength } from './encoding.js';
+export { decodeExpression, type Operation, type OperandValue } from './expression.js';
+export {
+  rangeList,
+  locationList,
+  readListsHeader,
+  listOffset,
+  type AddressRange,
+  type ListContext,
+  type RangeListEntry,
+  type LocationListEntry,
+  type ListsHeader,
+} from './lists.js';
+export { arangeSets, type ArangeSet, type ArangeEntry } from './aranges.js';
+export { LineProgram, readLineHeader, type LineProgramHeader, type LineRow, type FileEntry, type EntryFormat, type LineProgramContext, type LineStringResolver } from './line.js';
+export { StringSection } from './strings.js';
+export { parseDwpIndex, type DwpIndex, type DwpIndexRow, type Contribution, type Contributions } from './dwp.js';
+export { SplitResolver, type SplitLookup } from './split.js';
+export {
+  crc32,
+  parseDebugLink,
+  parseDebugAltLink,
+  parseDebugSup,
+  separateDebugCandidates,
+  findSeparateDebugFile,
+  dwoCandidates,
+  dwpCandidates,
+  DEFAULT_DEBUG_DIRECTORIES,
+  type DebugFileHost,
+  type DebugFile,
+  type DebugLink,
+  type DebugAltLink,
+  type DebugSup,
+  type DebugFileCandidate,
+} from './debug-files.js';
+export { joinPath, dirname, basename, isAbsolutePath } from './paths.js';

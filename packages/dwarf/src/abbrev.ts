@@ -1,0 +1,138 @@
+import { Reader, type ByteOrder } from '@elfkit/binary';
+import { DW_AT_sibling, DW_FORM_implicit_const } from './constants.js';
+import { fixedFormSize } from './forms.js';
+import { readSlebValue, type Encoding } from './encoding.js';
+
+/**
+ * One abbreviation declaration: a DIE's tag, whether it has children, and
+ * its attribute specifications. Names and forms sit in parallel arrays so
+ * the DIE walk indexes them without per-attribute objects.
+ */
+export class Abbrev {
+  /** Section offset of the declaration, for messages. */
+  readonly offset: number;
+  readonly code: number;
+  readonly tag: number;
+  readonly hasChildren: boolean;
+  /** DW_AT_* of each attribute, in order. */
+  readonly names: number[];
+  /** DW_FORM_* of each attribute, in order. */
+  readonly forms: number[];
+  /** For DW_FORM_implicit_const attributes, the value stored here (SLEB128); undefined for others. */
+  readonly implicitConst: (number | bigint | undefined)[];
+  /** Index of DW_AT_sibling in `names`, or -1 (the fast path of nextSibling). */
+  readonly siblingIndex: number;
+  /** Encoding key the fixed size below was computed for. */
+  private sizeKey = -1;
+  private size = -1;
+
+  constructor(offset: number, code: number, tag: number, hasChildren: boolean, names: number[], forms: number[], implicitConst: (number | bigint | undefined)[]) {
+    this.offset = offset;
+    this.code = code;
+    this.tag = tag;
+    this.hasChildren = hasChildren;
+    this.names = names;
+    this.forms = forms;
+    this.implicitConst = implicitConst;
+    this.siblingIndex = names.indexOf(DW_AT_sibling);
+  }
+
+  /**
+   * The byte size of every DIE using this abbreviation when all its forms
+   * have a fixed size under `enc` (then skipping a DIE is one addition), or
+   * -1 when some form is variable (LEB128, strings, blocks).
+   */
+  fixedSize(enc: Encoding): number {
+    const key = enc.offsetSize * 1000 + enc.addressSize * 10 + (enc.version > 2 ? 1 : 0);
+    if (key !== this.sizeKey) {
+      let total = 0;
+      for (const f of this.forms) {
+        const s = fixedFormSize(f, enc);
+        if (s < 0) {
+          total = -1;
+          break;
+        }
+        total += s;
+      }
+      this.size = total;
+      this.sizeKey = key;
+    }
+    return this.size;
+  }
+}
+
+/**
+ * The abbreviation table at one `.debug_abbrev` offset. Codes are usually
+ * 1, 2, 3… in order, so they go in a dense array; others in a map (gimli's
+ * `Abbreviations`).
+ */
+export class AbbrevTable {
+  readonly offset: number;
+  private readonly dense: (Abbrev | undefined)[] = [];
+  private sparse?: Map<number, Abbrev>;
+
+  constructor(offset: number) {
+    this.offset = offset;
+  }
+
+  /** The declaration for `code`, or undefined. */
+  get(code: number): Abbrev | undefined {
+    return code < this.dense.length ? this.dense[code] : this.sparse?.get(code);
+  }
+
+  /** Every declaration, in code order of the dense part then the rest. */
+  *all(): IterableIterator<Abbrev> {
+    for (const a of this.dense) if (a) yield a;
+    if (this.sparse) yield* this.sparse.values();
+  }
+
+  /** Adds a declaration; false when its code is already taken. */
+  add(a: Abbrev): boolean {
+    if (this.get(a.code)) return false;
+    if (a.code === this.dense.length || (a.code < this.dense.length + 16 && a.code < 1 << 20)) {
+      while (this.dense.length < a.code) this.dense.push(undefined);
+      this.dense[a.code] = a;
+    } else {
+      (this.sparse ??= new Map()).set(a.code, a);
+    }
+    return true;
+  }
+}
+
+/**
+ * Parses the abbreviation table starting at `offset` in `section` (up to
+ * its terminating 0 code). Throws ParseError naming `.debug_abbrev` and the
+ * offset for truncation, duplicate codes or a bad children flag.
+ */
+export function parseAbbrevTable(bytes: Uint8Array, order: ByteOrder, offset: number, sectionName: string): AbbrevTable {
+  const r = new Reader(bytes, { order, section: sectionName });
+  if (offset < 0 || offset >= bytes.length) throw r.error('out-of-range', `abbreviation table offset 0x${offset.toString(16)} is outside ${sectionName} (${bytes.length} bytes)`, 0);
+  r.pos = offset;
+  const table = new AbbrevTable(offset);
+  for (;;) {
+    const at = r.pos;
+    const code = r.uleb();
+    if (code === 0) break;
+    const tag = r.uleb();
+    const children = r.u8();
+    if (children > 1) throw r.error('invalid', `abbreviation ${code} has children flag ${children}`, r.pos - 1);
+    const names: number[] = [];
+    const forms: number[] = [];
+    const implicit: (number | bigint | undefined)[] = [];
+    for (;;) {
+      const name = r.uleb();
+      const form = r.uleb();
+      if (name === 0 && form === 0) break;
+      if (name === 0 || form === 0) throw r.error('invalid', `abbreviation ${code} has attribute 0x${name.toString(16)} with form 0x${form.toString(16)}`, r.pos);
+      names.push(name);
+      forms.push(form);
+      if (form === DW_FORM_implicit_const) {
+        implicit.push(readSlebValue(r));
+      } else implicit.push(undefined);
+    }
+    if (!table.add(new Abbrev(at, code, tag, children === 1, names, forms, implicit))) {
+      throw r.error('invalid', `duplicate abbreviation code ${code}`, at);
+    }
+  }
+  return table;
+}

@@ -1,0 +1,295 @@
+import { Reader } from '@elfkit/binary';
+import type { Abbrev, AbbrevTable } from './abbrev.js';
+import type { Attribute, AttrValue } from './attribute.js';
+import * as C from './constants.js';
+import type { Encoding } from './encoding.js';
+import { fixedFormSize, readFormValue } from './forms.js';
+
+/** What a cursor needs from its unit. */
+export interface CursorUnit {
+  readonly encoding: Encoding;
+  /** The section holding the unit (`.debug_info`, `.debug_types`, `.dwo` names). */
+  readonly sectionBytes: Uint8Array;
+  readonly sectionName: string;
+  readonly littleEndian: boolean;
+  /** Section offset of the unit (unit-relative references count from here). */
+  readonly offset: number;
+  /** Section offset of the first DIE. */
+  readonly firstEntry: number;
+  /** Section offset just past the unit. */
+  readonly end: number;
+  /** The unit's abbreviation table (throws ParseError when it is corrupt). */
+  abbrevs(): AbbrevTable;
+}
+
+/**
+ * A lazy walk over the DIEs of one unit (gimli's `EntriesCursor`, Go's
+ * `dwarf.Reader`). Nothing is decoded ahead: `nextEntry()` reads one
+ * abbreviation code, attributes are decoded only by {@link attrs} or
+ * {@link attr}, and skipping a DIE whose forms all have fixed sizes is one
+ * addition. `nextSibling()` and `skipChildren()` jump by `DW_AT_sibling`
+ * when the DIE has one.
+ *
+ * Positions are offsets in the unit's section. Reading past the unit end
+ * throws a ParseError `truncated` naming the section and offset.
+ */
+export class DieCursor {
+  /** Section offset of the current entry (a DIE or a null entry); -1 before the first. */
+  offset = -1;
+  /** Depth of the current entry: 0 for the unit DIE, 1 for its children… */
+  depth = 0;
+  /** The current DIE's abbreviation; undefined for a null entry or before the first. */
+  abbrev: Abbrev | undefined;
+  private readonly r: Reader;
+  private readonly table: AbbrevTable;
+  private readonly enc: Encoding;
+  private readonly end: number;
+  /** Where the current DIE's attributes start. */
+  private attrStart = 0;
+  /** Where they end, once known (-1 until then). */
+  private attrEnd = -1;
+  /** Depth of the next entry. */
+  private nextDepth = 0;
+  /** Where the next entry starts, once known (-1 until then). */
+  private nextPos: number;
+
+  constructor(readonly unit: CursorUnit, start = unit.firstEntry, depth = 0) {
+    this.enc = unit.encoding;
+    this.end = unit.end;
+    // The reader stops at the unit end, so no value can be read from the next unit.
+    this.r = new Reader(unit.sectionBytes.subarray(0, unit.end), {
+      order: unit.littleEndian ? 'little' : 'big',
+      addressSize: unit.encoding.addressSize,
+      section: unit.sectionName,
+    });
+    this.table = unit.abbrevs();
+    this.nextPos = start;
+    this.nextDepth = depth;
+  }
+
+  /** True when the current entry is a null entry (the end of a sibling list). */
+  get isNull(): boolean {
+    return this.abbrev === undefined && this.offset >= 0;
+  }
+  /** The current DIE's tag (0 for a null entry). */
+  get tag(): number {
+    return this.abbrev?.tag ?? 0;
+  }
+  /** True when the current DIE has children. */
+  get hasChildren(): boolean {
+    return this.abbrev?.hasChildren ?? false;
+  }
+  /** Section offset of the entry after the current one (decodes the attributes' sizes if needed). */
+  get nextOffset(): number {
+    if (this.nextPos < 0) this.nextPos = this.skipAttrs();
+    return this.nextPos;
+  }
+
+  /**
+   * Moves to the next entry in depth-first order, null entries included
+   * (they close a list of children). False at the end of the unit.
+   */
+  nextEntry(): boolean {
+    const pos = this.nextPos >= 0 ? this.nextPos : this.skipAttrs();
+    if (pos >= this.end) {
+      this.offset = this.end;
+      this.abbrev = undefined;
+      this.nextPos = this.end;
+      return false;
+    }
+    const r = this.r;
+    r.pos = pos;
+    this.offset = pos;
+    this.depth = this.nextDepth;
+    const code = r.uleb();
+    if (code === 0) {
+      this.abbrev = undefined;
+      this.nextDepth = this.depth - 1;
+      this.nextPos = r.pos;
+      return true;
+    }
+    const a = this.table.get(code);
+    if (!a) throw r.error('invalid', `DIE uses abbreviation code ${code}, absent from the table at .debug_abbrev+0x${this.table.offset.toString(16)}`, pos);
+    this.abbrev = a;
+    this.attrStart = r.pos;
+    this.attrEnd = -1;
+    this.nextDepth = a.hasChildren ? this.depth + 1 : this.depth;
+    const fixed = a.fixedSize(this.enc);
+    if (fixed >= 0) {
+      const e = r.pos + fixed;
+      if (e > this.end) throw r.error('truncated', `DIE attributes need ${fixed} bytes, ${this.end - r.pos} left in the unit`, pos);
+      this.attrEnd = e;
+      this.nextPos = e;
+    } else this.nextPos = -1;
+    return true;
+  }
+
+  /** Moves to the next DIE in depth-first order, passing over null entries. False at the end. */
+  next(): boolean {
+    while (this.nextEntry()) if (this.abbrev) return true;
+    return false;
+  }
+
+  /**
+   * Positions the cursor so that the next entry is the current DIE's next
+   * sibling (or the null entry closing its parent's list), jumping by
+   * DW_AT_sibling when present and plausible, otherwise walking the
+   * children.
+   */
+  skipChildren(): void {
+    const a = this.abbrev;
+    if (!a || !a.hasChildren) return;
+    if (a.siblingIndex >= 0) {
+      const target = this.siblingTarget();
+      if (target !== undefined) {
+        this.nextPos = target;
+        this.nextDepth = this.depth;
+        return;
+      }
+    }
+    const d = this.depth;
+    while (this.nextEntry()) {
+      if (this.abbrev === undefined && this.depth === d + 1) return;
+    }
+  }
+
+  /** Moves to the current DIE's next sibling; false (at a null entry or the end) when there is none. */
+  nextSibling(): boolean {
+    this.skipChildren();
+    return this.nextEntry() && this.abbrev !== undefined;
+  }
+
+  /**
+   * The current DIE's attributes, decoded now (a fresh array). Empty for a
+   * null entry.
+   */
+  attrs(): Attribute[] {
+    const a = this.abbrev;
+    if (!a) return [];
+    const r = this.r;
+    r.pos = this.attrStart;
+    const n = a.names.length;
+    const out: Attribute[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const form = a.forms[i]!;
+      if (form === C.DW_FORM_indirect) {
+        const f = this.readIndirectForm();
+        out[i] = { name: a.names[i]!, form: f, value: this.readValue(f), indirect: true };
+      } else out[i] = { name: a.names[i]!, form, value: form === C.DW_FORM_implicit_const ? a.implicitConst[i]! : this.readValue(form) };
+    }
+    this.attrEnd = r.pos;
+    if (this.nextPos < 0) this.nextPos = r.pos;
+    return out;
+  }
+
+  /** The current DIE's attribute `name` (decoding only up to it), or undefined. */
+  attr(name: number): Attribute | undefined {
+    const a = this.abbrev;
+    if (!a) return undefined;
+    const idx = a.names.indexOf(name);
+    if (idx < 0) return undefined;
+    const r = this.r;
+    r.pos = this.attrStart;
+    for (let i = 0; i < idx; i++) this.skipValue(a.forms[i]!);
+    const form = a.forms[idx]!;
+    if (form === C.DW_FORM_indirect) {
+      const f = this.readIndirectForm();
+      return { name, form: f, value: this.readValue(f), indirect: true };
+    }
+    return { name, form, value: form === C.DW_FORM_implicit_const ? a.implicitConst[idx]! : this.readValue(form) };
+  }
+
+  /** Where DW_AT_sibling points, when it is a unit-local reference past the current DIE. */
+  private siblingTarget(): number | undefined {
+    const at = this.attr(C.DW_AT_sibling);
+    if (!at || typeof at.value !== 'number') return undefined;
+    let target: number;
+    switch (at.form) {
+      case C.DW_FORM_ref1:
+      case C.DW_FORM_ref2:
+      case C.DW_FORM_ref4:
+      case C.DW_FORM_ref8:
+      case C.DW_FORM_ref_udata:
+        target = this.unit.offset + at.value;
+        break;
+      case C.DW_FORM_ref_addr:
+        target = at.value;
+        break;
+      default:
+        return undefined;
+    }
+    return target > this.offset && target <= this.end ? target : undefined;
+  }
+
+  private readIndirectForm(): number {
+    let f = this.r.uleb();
+    // DW_FORM_indirect may name itself; allow a short chain and stop a loop.
+    for (let i = 0; f === C.DW_FORM_indirect; i++) {
+      if (i > 8) throw this.r.error('invalid', 'DW_FORM_indirect chain is too long');
+      f = this.r.uleb();
+    }
+    return f;
+  }
+
+  /** Skips the current DIE's attributes and returns where the next entry starts. */
+  private skipAttrs(): number {
+    if (this.attrEnd >= 0) return this.attrEnd;
+    const a = this.abbrev;
+    if (!a) return this.r.pos;
+    this.r.pos = this.attrStart;
+    const forms = a.forms;
+    for (let i = 0; i < forms.length; i++) this.skipValue(forms[i]!);
+    this.attrEnd = this.r.pos;
+    return this.attrEnd;
+  }
+
+  /** Advances past one value of `form`. */
+  private skipValue(form: number): void {
+    const r = this.r;
+    switch (form) {
+      case C.DW_FORM_flag_present:
+      case C.DW_FORM_implicit_const:
+        return;
+      case C.DW_FORM_udata:
+      case C.DW_FORM_sdata:
+      case C.DW_FORM_ref_udata:
+      case C.DW_FORM_strx:
+      case C.DW_FORM_addrx:
+      case C.DW_FORM_loclistx:
+      case C.DW_FORM_rnglistx:
+      case C.DW_FORM_GNU_addr_index:
+      case C.DW_FORM_GNU_str_index:
+        r.skipLeb();
+        return;
+      case C.DW_FORM_string:
+        r.skipCstr();
+        return;
+      case C.DW_FORM_block1:
+        r.skip(r.u8());
+        return;
+      case C.DW_FORM_block2:
+        r.skip(r.u16());
+        return;
+      case C.DW_FORM_block4:
+        r.skip(r.u32());
+        return;
+      case C.DW_FORM_block:
+      case C.DW_FORM_exprloc:
+        r.skip(r.uleb());
+        return;
+      case C.DW_FORM_indirect:
+        this.skipValue(this.readIndirectForm());
+        return;
+      default: {
+        const n = fixedFormSize(form, this.enc);
+        if (n < 0) throw r.error('unsupported', `unknown attribute form 0x${form.toString(16)}`);
+        r.skip(n);
+      }
+    }
+  }
+
+  /** Reads one value of `form` at the reader position. */
+  private readValue(form: number): AttrValue {
+    return readFormValue(this.r, form, this.enc);
+  }
+}

@@ -1,0 +1,329 @@
+import { ParseError, Reader, type ByteOrder } from '@elfkit/binary';
+import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
+import { arangeSets, type ArangeSet } from './aranges.js';
+import * as C from './constants.js';
+import { parseDwpIndex, type Contributions, type DwpIndex } from './dwp.js';
+import { readInitialLength } from './encoding.js';
+import { LineProgram, type LineProgramContext } from './line.js';
+import { DwarfSections, type SectionLoader } from './sections.js';
+import { StringSection } from './strings.js';
+import { Unit } from './unit.js';
+import { readUnitHeader, UnitHeaderError } from './unit-header.js';
+
+/** Options for {@link Dwarf.load}. */
+export interface DwarfOptions {
+  /** Byte order of the file. */
+  order: ByteOrder;
+  /**
+   * True for a split-DWARF file (`.dwo`, `.dwp`), whose sections are named
+   * `.debug_*.dwo`. Default: detected (`.debug_info.dwo` present and
+   * `.debug_info` absent).
+   */
+  dwo?: boolean;
+  /** The supplementary file (`.gnu_debugaltlink`, `.debug_sup`) that `DW_FORM_GNU_*_alt` and `*_sup` forms point into. */
+  sup?: Dwarf;
+}
+
+/** Called with each problem an iteration steps over (a bad unit) instead of stopping. */
+export type ErrorSink = (e: ParseError) => void;
+
+/**
+ * The DWARF of one file, read lazily from a section loader (gimli's
+ * `Dwarf`, Go's `dwarf.Data`): constructing it reads nothing; units,
+ * abbreviation tables, strings and line programs are parsed when first
+ * asked for and cached.
+ */
+export class Dwarf {
+  readonly sections: DwarfSections;
+  readonly order: ByteOrder;
+  /** The supplementary file, when one was given. */
+  sup?: Dwarf;
+  private readonly abbrevCache = new Map<number, AbbrevTable | ParseError>();
+  private readonly unitCache = new Map<number, Unit>();
+  private readonly typeUnitCache = new Map<number, Unit>();
+  private strSection?: StringSection;
+  private lineStrSection?: StringSection;
+  private unitOffsets?: number[];
+  private cuIndexResult?: DwpIndex | ParseError | null;
+  private tuIndexResult?: DwpIndex | ParseError | null;
+  private typeSigs?: Map<bigint, Unit>;
+
+  private constructor(sections: DwarfSections, sup?: Dwarf) {
+    this.sections = sections;
+    this.order = sections.order;
+    this.sup = sup;
+  }
+
+  /** A reader of the DWARF sections `loader` supplies. */
+  static load(loader: SectionLoader, options: DwarfOptions): Dwarf {
+    const dwo = options.dwo ?? (loader('.debug_info') === undefined && loader('.debug_info.dwo') !== undefined);
+    return new Dwarf(new DwarfSections(loader, options.order, dwo), options.sup);
+  }
+
+  /** True when the file has a `.debug_info` (or `.debug_info.dwo`). */
+  get hasInfo(): boolean {
+    return this.sections.has('info');
+  }
+
+  /** The string at `offset` of `.debug_str` (`.debug_str.dwo` in a split file). */
+  str(offset: number): string {
+    this.strSection ??= new StringSection(this.sections.bytes('str'), this.sections.name('str'));
+    return this.strSection.at(offset);
+  }
+
+  /** The string at `offset` of `.debug_line_str`. */
+  lineStr(offset: number): string {
+    this.lineStrSection ??= new StringSection(this.sections.bytes('lineStr'), this.sections.name('lineStr'));
+    return this.lineStrSection.at(offset);
+  }
+
+  /** The abbreviation table at `offset` of `.debug_abbrev`, parsed once (failures too). */
+  abbrevTable(offset: number): AbbrevTable {
+    const c = this.abbrevCache.get(offset);
+    if (c instanceof ParseError) throw c;
+    if (c) return c;
+    try {
+      const t = parseAbbrevTable(this.sections.bytes('abbrev'), this.order, offset, this.sections.name('abbrev'));
+      this.abbrevCache.set(offset, t);
+      return t;
+    } catch (e) {
+      if (e instanceof ParseError) this.abbrevCache.set(offset, e);
+      throw e;
+    }
+  }
+
+  /**
+   * The units of `.debug_info` in section order (or of `.debug_types` with
+   * `types`). A unit whose header is bad but whose length is sound is
+   * reported to `onError` and skipped; a bad length ends the walk after
+   * reporting. Without `onError` the first problem is thrown.
+   */
+  *units(onError?: ErrorSink, types = false): Generator<Unit> {
+    const id = types ? 'types' : 'info';
+    const bytes = this.sections.bytes(id);
+    let offset = 0;
+    while (offset < bytes.length) {
+      let unit: Unit;
+      try {
+        unit = this.unitAt(offset, types);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        if (!onError) throw e;
+        onError(e);
+        if (e instanceof UnitHeaderError && e.nextUnit > offset) {
+          offset = e.nextUnit;
+          continue;
+        }
+        return;
+      }
+      yield unit;
+      offset = unit.end;
+    }
+  }
+
+  /** The units of DWARF 4 `.debug_types`. */
+  typeUnits(onError?: ErrorSink): Generator<Unit> {
+    return this.units(onError, true);
+  }
+
+  /** The unit whose header is at `offset` (cached). Throws ParseError for a bad header. */
+  unitAt(offset: number, types = false): Unit {
+    const cache = types ? this.typeUnitCache : this.unitCache;
+    let u = cache.get(offset);
+    if (u) return u;
+    const id = types ? 'types' : 'info';
+    const r = new Reader(this.sections.bytes(id), { order: this.order, section: this.sections.name(id) });
+    const header = readUnitHeader(r, offset, types);
+    let contributions: Contributions | undefined;
+    if (this.sections.dwo) {
+      try {
+        const index = types || header.unitType === C.DW_UT_split_type ? this.tuIndex() : this.cuIndex();
+        contributions = index?.byUnitOffset(offset, types)?.contributions;
+      } catch {
+        // A corrupt package index leaves the unit without contributions; the
+        // index error itself is reported by whoever reads the index.
+      }
+    }
+    u = new Unit(this, header, contributions);
+    cache.set(offset, u);
+    return u;
+  }
+
+  /**
+   * The unit of `.debug_info` containing section offset `offset` (for
+   * `DW_FORM_ref_addr`, `--offset` lookups), found by binary search over
+   * the unit headers, which are scanned once.
+   */
+  unitContaining(offset: number): Unit | undefined {
+    if (!this.unitOffsets) {
+      const offs: number[] = [];
+      const bytes = this.sections.bytes('info');
+      const r = new Reader(bytes, { order: this.order, section: this.sections.name('info') });
+      let at = 0;
+      try {
+        while (at < bytes.length) {
+          offs.push(at);
+          r.pos = at;
+          const il = readInitialLength(r, 'unit');
+          at = r.pos + il.length;
+        }
+      } catch {
+        // The offsets found so far are still usable.
+      }
+      this.unitOffsets = offs;
+    }
+    const offs = this.unitOffsets;
+    let lo = 0;
+    let hi = offs.length - 1;
+    if (hi < 0 || offset < offs[0]!) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offs[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const u = this.unitAt(offs[lo]!);
+    return offset < u.end ? u : undefined;
+  }
+
+  /** The type unit with signature `sig` (DWARF 4 `.debug_types` or DWARF 5 type units), if any. */
+  typeUnit(sig: bigint): Unit | undefined {
+    if (!this.typeSigs) {
+      const m = new Map<bigint, Unit>();
+      const ignore = () => {};
+      for (const u of this.units(ignore)) if (u.header.typeSignature !== undefined) m.set(u.header.typeSignature, u);
+      for (const u of this.typeUnits(ignore)) if (u.header.typeSignature !== undefined) m.set(u.header.typeSignature, u);
+      this.typeSigs = m;
+    }
+    return this.typeSigs.get(sig);
+  }
+
+  /** Parses the line program at `offset` of `.debug_line` for `unit` (its comp_dir, name, address size and string bases). */
+  lineProgramAt(offset: number, unit?: Unit): LineProgram {
+    return LineProgram.parse(this.sections.bytes('line'), this.order, this.sections.name('line'), offset, this.lineContext(unit));
+  }
+
+  /** The context a line program of `unit` resolves its paths and strings with. */
+  lineContext(unit?: Unit): LineProgramContext {
+    let compDir: string | undefined;
+    let compName: string | undefined;
+    if (unit) {
+      try {
+        const root = unit.root();
+        compDir = root.compDir;
+        compName = root.name;
+      } catch {
+        // A unit whose root DIE is unreadable gives no directory.
+      }
+    }
+    return {
+      addressSize: unit?.header.addressSize,
+      compDir,
+      compName,
+      strings: (form, value) => {
+        const s = unit ? unit.formString(form, value) : form === C.DW_FORM_line_strp ? this.lineStr(value as number) : form === C.DW_FORM_strp ? this.str(value as number) : undefined;
+        if (s === undefined) throw new ParseError('unsupported', `line table string in form 0x${form.toString(16)}`, this.sections.name('line'), 0);
+        return s;
+      },
+    };
+  }
+
+  /**
+   * Every line program of `.debug_line` in section order, each with the
+   * unit that points to it (for comp_dir), as llvm-dwarfdump --debug-line
+   * walks them. A program whose header is bad is reported to `onError`
+   * and skipped when its length is sound.
+   */
+  *linePrograms(onError?: ErrorSink): Generator<{ offset: number; unit?: Unit; program: LineProgram }> {
+    const bytes = this.sections.bytes('line');
+    if (bytes.length === 0) return;
+    const byOffset = new Map<number, Unit>();
+    const sink: ErrorSink = onError ?? ((e) => {
+      throw e;
+    });
+    for (const u of this.units(sink)) {
+      try {
+        const s = u.root().stmtList;
+        if (s !== undefined && !byOffset.has(s)) byOffset.set(s + u.sectionBase('line'), u);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        sink(e);
+      }
+    }
+    const r = new Reader(bytes, { order: this.order, section: this.sections.name('line') });
+    let offset = 0;
+    while (offset < bytes.length) {
+      r.pos = offset;
+      let next: number;
+      try {
+        const il = readInitialLength(r, 'line program');
+        next = r.pos + il.length;
+        if (next > bytes.length) throw r.error('truncated', `line program length 0x${il.length.toString(16)} runs past the end of ${r.section}`, offset);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        sink(e);
+        return;
+      }
+      const unit = byOffset.get(offset);
+      let program: LineProgram | undefined;
+      try {
+        program = unit ? unit.lineProgram() : this.lineProgramAt(offset);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        sink(e);
+      }
+      if (program) yield { offset, unit, program };
+      offset = next;
+    }
+  }
+
+  /** The sets of `.debug_aranges`. */
+  aranges(onError?: ErrorSink): Generator<ArangeSet> {
+    return arangeSets(this.sections.bytes('aranges'), this.order, this.sections.name('aranges'), onError as (e: Error) => void);
+  }
+
+  /** The `.debug_cu_index` of a `.dwp`, or undefined. */
+  cuIndex(): DwpIndex | undefined {
+    return this.index('cu');
+  }
+
+  /** The `.debug_tu_index` of a `.dwp`, or undefined. */
+  tuIndex(): DwpIndex | undefined {
+    return this.index('tu');
+  }
+
+  private index(kind: 'cu' | 'tu'): DwpIndex | undefined {
+    const cur = kind === 'cu' ? this.cuIndexResult : this.tuIndexResult;
+    if (cur instanceof ParseError) throw cur;
+    if (cur !== undefined) return cur ?? undefined;
+    const id = kind === 'cu' ? 'cuIndex' : 'tuIndex';
+    const bytes = this.sections.get(id);
+    let result: DwpIndex | ParseError | null;
+    try {
+      result = bytes ? parseDwpIndex(bytes, this.order, this.sections.name(id)) : null;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      result = e;
+    }
+    if (kind === 'cu') this.cuIndexResult = result;
+    else this.tuIndexResult = result;
+    if (result instanceof ParseError) throw result;
+    return result ?? undefined;
+  }
+
+  /** In a `.dwp`: the split compile unit with dwo_id `id`. */
+  splitUnitById(id: bigint): Unit | undefined {
+    const row = this.cuIndex()?.find(id);
+    if (row?.contributions.info) return this.unitAt(row.contributions.info.offset);
+    // A lone .dwo: scan its units.
+    if (!this.cuIndex()) {
+      for (const u of this.units(() => {})) {
+        try {
+          if (u.root().dwoId === id) return u;
+        } catch {
+          // skip unreadable units
+        }
+      }
+    }
+    return undefined;
+  }
+}

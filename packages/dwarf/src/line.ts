@@ -1,0 +1,531 @@
+import { ParseError, Reader, type ByteOrder } from '@elfkit/binary';
+import type { AttrValue } from './attribute.js';
+import * as C from './constants.js';
+import { readInitialLength, readOffset, validAddressSize, type Encoding } from './encoding.js';
+import { fixedFormSize, readFormValue } from './forms.js';
+import { joinPath } from './paths.js';
+
+/** A DWARF 5 entry format: which content (DW_LNCT_*) is stored in which form. */
+export interface EntryFormat {
+  readonly type: number;
+  readonly form: number;
+}
+
+/** One entry of a line table's file (or, in DWARF 5, directory) table. */
+export interface FileEntry {
+  /** The path as stored (DW_LNCT_path), resolved to a string. */
+  readonly path: string;
+  /** Index into the include directories (DW_LNCT_directory_index); 0 for directories. */
+  readonly dirIndex: number;
+  /** Modification time, 0 when absent. */
+  readonly mtime: number | bigint;
+  /** File size, 0 when absent. */
+  readonly size: number | bigint;
+  /** DW_LNCT_MD5, when present. */
+  readonly md5?: Uint8Array;
+  /** DW_LNCT_LLVM_source (embedded source), when present. */
+  readonly source?: string;
+}
+
+/** The header of a line-number program, DWARF 2 to 5. */
+export interface LineProgramHeader {
+  /** Section offset of the program (its unit_length). */
+  readonly offset: number;
+  readonly unitLength: number;
+  readonly offsetSize: 4 | 8;
+  readonly version: number;
+  /** From the header in DWARF 5, otherwise from the unit (or set_address operands). */
+  readonly addressSize: number;
+  readonly segmentSelectorSize: number;
+  readonly headerLength: number;
+  readonly minInstLength: number;
+  readonly maxOpsPerInst: number;
+  readonly defaultIsStmt: boolean;
+  readonly lineBase: number;
+  readonly lineRange: number;
+  readonly opcodeBase: number;
+  /** Operand counts of standard opcodes 1 … opcode_base−1 (index 0 is opcode 1). */
+  readonly standardOpcodeLengths: readonly number[];
+  /** DWARF 5 directory entry format (empty before 5). */
+  readonly directoryEntryFormat: readonly EntryFormat[];
+  /** Include directories as stored; in DWARF 5 entry 0 is the compilation directory. */
+  readonly includeDirectories: readonly string[];
+  /** DWARF 5 file entry format (empty before 5). */
+  readonly fileNameEntryFormat: readonly EntryFormat[];
+  /** File entries; 1-based before DWARF 5 (entry 0 of this array is file 1), 0-based in DWARF 5. */
+  readonly fileNames: readonly FileEntry[];
+  /** Section offset of the first opcode. */
+  readonly programOffset: number;
+  /** Section offset just past the program. */
+  readonly end: number;
+}
+
+/** One row of the line table, as the state machine emits it. */
+export interface LineRow {
+  address: bigint;
+  opIndex: number;
+  /** File register (1-based before DWARF 5, 0-based in 5). */
+  file: number;
+  line: number;
+  column: number;
+  isStmt: boolean;
+  basicBlock: boolean;
+  endSequence: boolean;
+  prologueEnd: boolean;
+  epilogueBegin: boolean;
+  isa: number;
+  discriminator: number;
+}
+
+/** Resolves the string forms a DWARF 5 entry may use (`line_strp`, `strp`, `strx*`). */
+export type LineStringResolver = (form: number, value: AttrValue) => string;
+
+/** What a line program needs from its compilation unit. */
+export interface LineProgramContext {
+  /** The unit's address size, for DWARF 2–4 headers (which do not carry one). */
+  readonly addressSize?: number;
+  /** DW_AT_comp_dir of the unit, prepended to relative paths. */
+  readonly compDir?: string;
+  /** DW_AT_name of the unit: file 0 of DWARF 2–4 tables. */
+  readonly compName?: string;
+  /** String resolution for DWARF 5 entry formats. */
+  readonly strings: LineStringResolver;
+}
+
+const MAX_SAFE = 9007199254740991;
+
+/**
+ * A line-number program: its header, its file table with full paths, and
+ * a row stream from the state machine. Rows are decoded as iterated, never
+ * stored (gimli's `IncompleteLineProgram::rows`).
+ */
+export class LineProgram {
+  readonly header: LineProgramHeader;
+  private readonly bytes: Uint8Array;
+  private readonly order: ByteOrder;
+  private readonly sectionName: string;
+  private readonly ctx: LineProgramContext;
+  private paths?: (string | undefined)[];
+  /** Files added by DW_LNE_define_file while rows were streamed. */
+  private defined: FileEntry[] = [];
+
+  private constructor(header: LineProgramHeader, bytes: Uint8Array, order: ByteOrder, sectionName: string, ctx: LineProgramContext) {
+    this.header = header;
+    this.bytes = bytes;
+    this.order = order;
+    this.sectionName = sectionName;
+    this.ctx = ctx;
+  }
+
+  /** Parses the header of the program at `offset` in `bytes` (the `.debug_line` section). */
+  static parse(bytes: Uint8Array, order: ByteOrder, sectionName: string, offset: number, ctx: LineProgramContext): LineProgram {
+    return new LineProgram(readLineHeader(bytes, order, sectionName, offset, ctx), bytes, order, sectionName, ctx);
+  }
+
+  /** The number of file entries (plus files defined by DW_LNE_define_file so far). */
+  get fileCount(): number {
+    return this.header.fileNames.length + this.defined.length;
+  }
+
+  /** The file entry for file register value `index`, or undefined when there is none. */
+  file(index: number): FileEntry | undefined {
+    const i = this.header.version >= 5 ? index : index - 1;
+    const n = this.header.fileNames.length;
+    if (i < 0) return undefined;
+    return i < n ? this.header.fileNames[i] : this.defined[i - n];
+  }
+
+  /**
+   * The full path of file `index`: the file name, joined (once) to its
+   * include directory and, when that is relative, to the compilation
+   * directory, as llvm-dwarfdump resolves it. Undefined for an index with
+   * no entry (such as file 0 before DWARF 5).
+   */
+  filePath(index: number): string | undefined {
+    const paths = (this.paths ??= []);
+    if (index >= 0 && index < paths.length && paths[index] !== undefined) return paths[index];
+    const e = this.file(index);
+    if (!e) return undefined;
+    const p = this.resolvePath(e);
+    if (index >= 0 && index < 1 << 20) {
+      while (paths.length <= index) paths.push(undefined);
+      paths[index] = p;
+    }
+    return p;
+  }
+
+  /** The include directory `e` names, or '' when its index is out of range. */
+  directory(dirIndex: number): string | undefined {
+    const h = this.header;
+    if (h.version >= 5) return dirIndex < h.includeDirectories.length ? h.includeDirectories[dirIndex] : undefined;
+    if (dirIndex === 0) return undefined;
+    return dirIndex <= h.includeDirectories.length ? h.includeDirectories[dirIndex - 1] : undefined;
+  }
+
+  private resolvePath(e: FileEntry): string {
+    const name = e.path;
+    if (isAbsolute(name)) return name;
+    const v5 = this.header.version >= 5;
+    const dir = this.directory(e.dirIndex) ?? '';
+    // LLVM's Prologue::getFileNameByIndex: the compilation directory goes
+    // first unless the include directory is absolute, or (DWARF 5) the entry
+    // uses directory 0, which already is the compilation directory.
+    const withComp = (!v5 || e.dirIndex !== 0) && !isAbsolute(dir);
+    return joinPath(withComp ? this.ctx.compDir ?? '' : '', dir, name);
+  }
+
+  /**
+   * The rows of the program, in program order, each a fresh object. The
+   * iterator throws ParseError (naming `.debug_line` and the offset) on a
+   * truncated or invalid opcode, after yielding every row before it.
+   */
+  *rows(): Generator<LineRow, void, undefined> {
+    const h = this.header;
+    this.defined = [];
+    const r = new Reader(this.bytes.subarray(0, h.end), { order: this.order, section: this.sectionName });
+    r.pos = h.programOffset;
+    const end = h.end;
+    const b = r.bytes;
+    const opcodeBase = h.opcodeBase;
+    const lineBase = h.lineBase;
+    const lineRange = h.lineRange;
+    const minInst = h.minInstLength;
+    const maxOps = h.maxOpsPerInst || 1;
+    const lengths = h.standardOpcodeLengths;
+    const std = standardOpcodesUsable(lengths);
+    const defaultIsStmt = h.defaultIsStmt;
+    const mask64 = 0xffff_ffff_ffff_ffffn;
+
+    // Registers. The address is a number while it stays below 2^53 and a
+    // bigint past that (tombstones such as 0xffff…fffe), so the common case
+    // does no bigint arithmetic.
+    let addr = 0;
+    let big: bigint | undefined;
+    let opIndex = 0;
+    let file = 1;
+    let line = 1;
+    let column = 0;
+    let isStmt = defaultIsStmt;
+    let basicBlock = false;
+    let endSequence = false;
+    let prologueEnd = false;
+    let epilogueBegin = false;
+    let isa = 0;
+    let discriminator = 0;
+
+    // A fresh object per row: callers may keep rows.
+    const row = (): LineRow => ({ address: big ?? BigInt(addr), opIndex, file, line, column, isStmt, basicBlock, endSequence, prologueEnd, epilogueBegin, isa, discriminator });
+
+    const advance = (operationAdvance: number) => {
+      let delta: number;
+      if (maxOps === 1) delta = minInst * operationAdvance;
+      else {
+        const total = opIndex + operationAdvance;
+        delta = minInst * Math.floor(total / maxOps);
+        opIndex = total % maxOps;
+      }
+      if (big !== undefined) big = (big + BigInt(delta)) & mask64;
+      else if (addr + delta > MAX_SAFE) big = (BigInt(addr) + BigInt(delta)) & mask64;
+      else addr += delta;
+    };
+
+    while (r.pos < end) {
+      const opAt = r.pos;
+      const op = b[r.pos++]!;
+      if (op >= opcodeBase) {
+        if (lineRange === 0) throw r.error('invalid', 'special opcode with line_range 0', opAt);
+        const adjusted = op - opcodeBase;
+        advance(Math.floor(adjusted / lineRange));
+        line = (line + lineBase + (adjusted % lineRange)) >>> 0;
+        yield row();
+        discriminator = 0;
+        basicBlock = false;
+        prologueEnd = false;
+        epilogueBegin = false;
+      } else if (op === 0) {
+        const len = r.uleb();
+        const extStart = r.pos;
+        if (len === 0) continue;
+        if (len > end - extStart) throw r.error('truncated', `extended opcode length ${len} runs past the end of the program`, opAt);
+        const sub = r.u8();
+        switch (sub) {
+          case C.DW_LNE_end_sequence:
+            endSequence = true;
+            yield row();
+            addr = 0;
+            big = undefined;
+            opIndex = 0;
+            file = 1;
+            line = 1;
+            column = 0;
+            isStmt = defaultIsStmt;
+            basicBlock = false;
+            endSequence = false;
+            prologueEnd = false;
+            epilogueBegin = false;
+            isa = 0;
+            discriminator = 0;
+            break;
+          case C.DW_LNE_set_address: {
+            const size = len - 1;
+            if (size === 1 || size === 2 || size === 4 || size === 8) {
+              const v = r.uintBig(size);
+              if (v <= BigInt(MAX_SAFE)) {
+                addr = Number(v);
+                big = undefined;
+              } else big = v;
+              opIndex = 0;
+            }
+            break;
+          }
+          case C.DW_LNE_define_file: {
+            if (h.version <= 4) {
+              const path = r.cstr();
+              const dirIndex = r.uleb();
+              const mtime = r.uleb();
+              const size = r.uleb();
+              this.defined.push({ path, dirIndex, mtime, size });
+            }
+            break;
+          }
+          case C.DW_LNE_set_discriminator:
+            discriminator = r.uleb();
+            break;
+          default:
+            break;
+        }
+        // Resynchronize on the declared length: skips unknown opcodes and
+        // tolerates operands shorter or longer than expected.
+        r.pos = extStart + len;
+      } else if (std[op]) {
+        switch (op) {
+          case C.DW_LNS_copy:
+            yield row();
+            discriminator = 0;
+            basicBlock = false;
+            prologueEnd = false;
+            epilogueBegin = false;
+            break;
+          case C.DW_LNS_advance_pc: {
+            const p = r.pos;
+            let n: number;
+            try {
+              n = r.uleb();
+            } catch (e) {
+              if (!(e instanceof ParseError) || e.code !== 'too-large') throw e;
+              r.pos = p;
+              const v = r.ulebBig();
+              // A huge advance wraps the address; do it in bigint.
+              big = ((big ?? BigInt(addr)) + BigInt(minInst) * v) & mask64;
+              break;
+            }
+            advance(n);
+            break;
+          }
+          case C.DW_LNS_advance_line:
+            line = (line + r.sleb()) >>> 0;
+            break;
+          case C.DW_LNS_set_file:
+            file = r.uleb();
+            break;
+          case C.DW_LNS_set_column:
+            column = r.uleb();
+            break;
+          case C.DW_LNS_negate_stmt:
+            isStmt = !isStmt;
+            break;
+          case C.DW_LNS_set_basic_block:
+            basicBlock = true;
+            break;
+          case C.DW_LNS_const_add_pc:
+            if (lineRange === 0) throw r.error('invalid', 'DW_LNS_const_add_pc with line_range 0', opAt);
+            advance(Math.floor((255 - opcodeBase) / lineRange));
+            break;
+          case C.DW_LNS_fixed_advance_pc: {
+            const d = r.u16();
+            if (big !== undefined) big = (big + BigInt(d)) & mask64;
+            else addr += d;
+            opIndex = 0;
+            break;
+          }
+          case C.DW_LNS_set_prologue_end:
+            prologueEnd = true;
+            break;
+          case C.DW_LNS_set_epilogue_begin:
+            epilogueBegin = true;
+            break;
+          case C.DW_LNS_set_isa:
+            isa = r.uleb();
+            break;
+        }
+      } else {
+        // An opcode this reader does not know (or a standard one declared
+        // with unusual operands): skip its declared ULEB128 operands.
+        const n = lengths[op - 1] ?? 0;
+        for (let i = 0; i < n; i++) r.skipLeb();
+      }
+    }
+  }
+}
+
+/**
+ * Which standard opcodes 1–12 can be executed with their standard meaning:
+ * those below opcode_base whose declared operand count is the standard
+ * one. Others are skipped by their declared lengths (gimli does the same).
+ */
+function standardOpcodesUsable(lengths: readonly number[]): boolean[] {
+  const standard = [0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1];
+  const ok: boolean[] = new Array(13).fill(false);
+  for (let op = 1; op <= 12; op++) ok[op] = op - 1 < lengths.length && (lengths[op - 1] === standard[op] || op === C.DW_LNS_fixed_advance_pc);
+  return ok;
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+/** Minimum encoded size of one value of `form` (LEB128 and strings take at least one byte). */
+function minFormSize(form: number, enc: Encoding): number {
+  const f = fixedFormSize(form, enc);
+  return f >= 0 ? f : 1;
+}
+
+/** Reads a line program header (DWARF 2–5) at `offset`. */
+export function readLineHeader(bytes: Uint8Array, order: ByteOrder, sectionName: string, offset: number, ctx: LineProgramContext): LineProgramHeader {
+  const r = new Reader(bytes, { order, section: sectionName });
+  if (!(offset >= 0 && offset < bytes.length)) throw r.error('out-of-range', `line program offset 0x${offset.toString(16)} is outside ${sectionName} (0x${bytes.length.toString(16)} bytes)`, 0);
+  r.pos = offset;
+  const il = readInitialLength(r, 'line program');
+  const end = r.pos + il.length;
+  if (end > bytes.length) throw r.error('truncated', `line program length 0x${il.length.toString(16)} runs past the end of ${sectionName}`, offset);
+  const version = r.u16();
+  if (version < 2 || version > 5) throw r.error('unsupported', `line table version ${version}`, r.pos - 2);
+  let addressSize = ctx.addressSize ?? 8;
+  let segmentSelectorSize = 0;
+  if (version >= 5) {
+    addressSize = r.u8();
+    segmentSelectorSize = r.u8();
+    if (!validAddressSize(addressSize)) throw r.error('unsupported', `line table address size ${addressSize}`, r.pos - 2);
+  }
+  const headerLength = readOffset(r, il.offsetSize, 'header length');
+  const programOffset = r.pos + headerLength;
+  if (programOffset > end) throw r.error('truncated', `header_length 0x${headerLength.toString(16)} runs past the end of the program`, r.pos - il.offsetSize);
+  // The rest of the header must fit before the first opcode.
+  const hr = new Reader(bytes.subarray(0, programOffset), { order, section: sectionName, addressSize });
+  hr.pos = r.pos;
+  const minInstLength = hr.u8();
+  const maxOpsPerInst = version >= 4 ? hr.u8() : 1;
+  const defaultIsStmt = hr.u8() !== 0;
+  const lineBase = hr.i8();
+  const lineRange = hr.u8();
+  const opcodeBase = hr.u8();
+  const standardOpcodeLengths: number[] = [];
+  for (let i = 1; i < opcodeBase; i++) standardOpcodeLengths.push(hr.u8());
+  const includeDirectories: string[] = [];
+  const fileNames: FileEntry[] = [];
+  const directoryEntryFormat: EntryFormat[] = [];
+  const fileNameEntryFormat: EntryFormat[] = [];
+  if (version <= 4) {
+    for (;;) {
+      const s = hr.cstr();
+      if (s === '') break;
+      includeDirectories.push(s);
+    }
+    for (;;) {
+      const path = hr.cstr();
+      if (path === '') break;
+      const dirIndex = hr.uleb();
+      const mtime = hr.uleb();
+      const size = hr.uleb();
+      fileNames.push({ path, dirIndex, mtime, size });
+    }
+  } else {
+    const enc: Encoding = { offsetSize: il.offsetSize, version, addressSize };
+    const readFormats = (into: EntryFormat[]) => {
+      const n = hr.u8();
+      for (let i = 0; i < n; i++) into.push({ type: hr.uleb(), form: hr.uleb() });
+    };
+    const readEntries = (formats: EntryFormat[], what: string): FileEntry[] => {
+      const at = hr.pos;
+      const count = hr.uleb();
+      if (count === 0) return [];
+      if (!formats.some((f) => f.type === C.DW_LNCT_path)) throw hr.error('invalid', `${what} entry format has no DW_LNCT_path`, at);
+      const min = formats.reduce((s, f) => s + minFormSize(f.form, enc), 0);
+      if (min === 0 || count > hr.remaining / min) throw hr.error('too-large', `${count} ${what} entries cannot fit in the header`, at);
+      const out: FileEntry[] = [];
+      for (let i = 0; i < count; i++) {
+        let path = '';
+        let dirIndex = 0;
+        let mtime: number | bigint = 0;
+        let size: number | bigint = 0;
+        let md5: Uint8Array | undefined;
+        let source: string | undefined;
+        for (const f of formats) {
+          const vAt = hr.pos;
+          const v = readFormValue(hr, f.form, enc);
+          switch (f.type) {
+            case C.DW_LNCT_path:
+              path = entryString(f.form, v, ctx, hr, vAt);
+              break;
+            case C.DW_LNCT_directory_index:
+              if (typeof v !== 'number') throw hr.error('invalid', `directory index in form 0x${f.form.toString(16)}`, vAt);
+              dirIndex = v;
+              break;
+            case C.DW_LNCT_timestamp:
+              mtime = typeof v === 'number' || typeof v === 'bigint' ? v : 0;
+              break;
+            case C.DW_LNCT_size:
+              size = typeof v === 'number' || typeof v === 'bigint' ? v : 0;
+              break;
+            case C.DW_LNCT_MD5:
+              if (v instanceof Uint8Array) md5 = v;
+              break;
+            case C.DW_LNCT_LLVM_source:
+              source = entryString(f.form, v, ctx, hr, vAt);
+              break;
+            default:
+              break; // unknown content types are skipped by their form
+          }
+        }
+        out.push(md5 || source !== undefined ? { path, dirIndex, mtime, size, md5, source } : { path, dirIndex, mtime, size });
+      }
+      return out;
+    };
+    readFormats(directoryEntryFormat);
+    for (const d of readEntries(directoryEntryFormat, 'directory')) includeDirectories.push(d.path);
+    readFormats(fileNameEntryFormat);
+    fileNames.push(...readEntries(fileNameEntryFormat, 'file name'));
+  }
+  return {
+    offset,
+    unitLength: il.length,
+    offsetSize: il.offsetSize,
+    version,
+    addressSize,
+    segmentSelectorSize,
+    headerLength,
+    minInstLength,
+    maxOpsPerInst,
+    defaultIsStmt,
+    lineBase,
+    lineRange,
+    opcodeBase,
+    standardOpcodeLengths,
+    directoryEntryFormat,
+    includeDirectories,
+    fileNameEntryFormat,
+    fileNames,
+    programOffset,
+    end,
+  };
+}
+
+function entryString(form: number, v: AttrValue, ctx: LineProgramContext, r: Reader, at: number): string {
+  if (typeof v === 'string') return v;
+  try {
+    return ctx.strings(form, v);
+  } catch (e) {
+    if (e instanceof ParseError) throw e;
+    throw r.error('invalid', `cannot resolve string in form 0x${form.toString(16)}`, at);
+  }
+}
