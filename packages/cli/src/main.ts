@@ -9,10 +9,11 @@ import { dynamicCommand } from './commands/dynamic.js';
 import { relocsCommand } from './commands/relocs.js';
 import { sectionCommand } from './commands/section.js';
 import { linesCommand } from './commands/lines.js';
+import { dwarfCommand } from './commands/dwarf.js';
 import type { Command } from './command.js';
 
 /** Every top-level command; other modules append theirs. */
-export const commands: (Command<any> | typeof sectionCommand)[] = [
+export const commands: (Command<any> | typeof sectionCommand | typeof dwarfCommand)[] = [
   infoCommand,
   sectionsCommand,
   segmentsCommand,
@@ -22,6 +23,7 @@ export const commands: (Command<any> | typeof sectionCommand)[] = [
   relocsCommand,
   sectionCommand,
   linesCommand,
+  dwarfCommand,
 ];
 
 /**

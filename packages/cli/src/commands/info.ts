@@ -70,7 +70,12 @@ export function infoModel(elf: ElfFile, path: string) {
     stripped: elf.symbolTables('symtab').length === 0,
     debug: debugSummary(elf),
   };
-  for (const c of contributors) Object.assign(model, c(elf, path));
+  for (const c of contributors) {
+    // A contributor's `debug` facts (DWARF versions) complete the summary rather than replace it.
+    const { debug, ...rest } = c(elf, path);
+    if (debug && typeof debug === 'object') Object.assign(model.debug as DebugSummary, debug);
+    Object.assign(model, rest);
+  }
   return model;
 }
 

@@ -29,6 +29,8 @@ export interface LineQuery {
   cu?: string;
   /** The path of the binary (for split DWARF and separate debug files). */
   path: string;
+  /** Directories searched for separate debug files (`--debug-file-directory`). */
+  debugFileDirectory?: string[];
 }
 
 /**

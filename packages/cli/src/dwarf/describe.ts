@@ -1,0 +1,364 @@
+import { ParseError } from '@elfkit/binary';
+import * as D from '@elfkit/dwarf';
+import { attrNumber, type Attribute, type DieCursor, type LineProgram, type Operation, type Unit } from '@elfkit/dwarf';
+import { attrText, attrValueName, formText, opText, registerName, tagText } from './names.js';
+
+/** One operation of a DWARF expression, for JSON: name and operands (blocks as hex). */
+export interface OpView {
+  op: string;
+  operands: (number | bigint | string)[];
+  /** DW_OP_entry_value: the nested expression. */
+  nested?: OpView[];
+}
+
+/** One entry of a location list, resolved. */
+export interface LocationView {
+  kind: string;
+  /** `[begin, end)`, or null for `DW_LLE_default_location`. */
+  range: [bigint, bigint] | null;
+  expression: OpView[] | null;
+  error?: string;
+}
+
+/**
+ * An attribute as `elfkit dwarf info --json` reports it: the name and form
+ * as llvm-dwarfdump spells them, the raw value, and what it resolves to.
+ * See docs/json-dwarf.md.
+ */
+export interface AttrView {
+  name: string;
+  form: string;
+  raw: number | bigint | string | boolean;
+  /** The resolved value: a string, an address, a DIE offset, a constant, a flag, hex bytes. */
+  value: number | bigint | string | boolean | null;
+  /** Symbolic name of an enumerated constant (`DW_LANG_C11`). */
+  meaning?: string;
+  /** decl_file/call_file: the full path from the line table. */
+  file?: string;
+  /** high_pc in a constant form: the absolute address (low_pc + value). */
+  address?: bigint;
+  /** References outside this file's `.debug_info`: `types`, `sup`, `sig`. */
+  target?: string;
+  /** Exprloc and location blocks: the decoded operations. */
+  expression?: OpView[];
+  /** rnglistx/loclistx: the section offset of the list. */
+  listOffset?: number;
+  ranges?: [bigint, bigint][];
+  locations?: LocationView[];
+  error?: string;
+}
+
+/** A DIE (or a null entry, `tag: null`) for JSON. */
+export interface DieView {
+  offset: number;
+  depth: number;
+  tag: string | null;
+  attributes?: AttrView[];
+}
+
+/** Attributes whose section-offset values are location lists (LLVM's `mayHaveLocationList`). */
+const LOCLIST_ATTRS = new Set([
+  D.DW_AT_location,
+  D.DW_AT_string_length,
+  D.DW_AT_return_addr,
+  D.DW_AT_data_member_location,
+  D.DW_AT_frame_base,
+  D.DW_AT_static_link,
+  D.DW_AT_segment,
+  D.DW_AT_use_location,
+  D.DW_AT_vtable_elem_location,
+]);
+
+/** Attributes whose blocks are DWARF expressions (LLVM's `mayHaveLocationExpr`). */
+const EXPR_ATTRS = new Set([
+  D.DW_AT_location,
+  D.DW_AT_byte_size,
+  D.DW_AT_bit_offset,
+  D.DW_AT_bit_size,
+  D.DW_AT_string_length,
+  D.DW_AT_lower_bound,
+  D.DW_AT_return_addr,
+  D.DW_AT_bit_stride,
+  D.DW_AT_upper_bound,
+  D.DW_AT_count,
+  D.DW_AT_data_member_location,
+  D.DW_AT_frame_base,
+  D.DW_AT_segment,
+  D.DW_AT_static_link,
+  D.DW_AT_use_location,
+  D.DW_AT_vtable_elem_location,
+  D.DW_AT_allocated,
+  D.DW_AT_associated,
+  D.DW_AT_data_location,
+  D.DW_AT_byte_stride,
+  D.DW_AT_rank,
+  D.DW_AT_call_value,
+  D.DW_AT_call_origin,
+  D.DW_AT_call_target,
+  D.DW_AT_call_target_clobbered,
+  D.DW_AT_call_data_location,
+  D.DW_AT_call_data_value,
+  D.DW_AT_GNU_call_site_value,
+  D.DW_AT_GNU_call_site_target,
+]);
+
+/** True when attribute `a` of a unit of `version` is a location list reference. */
+export function isLocationList(a: Attribute, version: number): boolean {
+  if (!LOCLIST_ATTRS.has(a.name)) return false;
+  return a.form === D.DW_FORM_sec_offset || a.form === D.DW_FORM_loclistx || (version <= 3 && (a.form === D.DW_FORM_data4 || a.form === D.DW_FORM_data8));
+}
+
+/** True when attribute `a` holds a DWARF expression. */
+export function isExpression(a: Attribute): boolean {
+  if (a.form === D.DW_FORM_exprloc) return true;
+  return EXPR_ATTRS.has(a.name) && D.formClass(a.form) === 'block';
+}
+
+/** True when `a` is DW_AT_ranges (a range list reference). */
+export function isRangeList(a: Attribute, version: number): boolean {
+  if (a.name !== D.DW_AT_ranges && a.name !== D.DW_AT_start_scope) return false;
+  return a.form === D.DW_FORM_sec_offset || a.form === D.DW_FORM_rnglistx || (version <= 3 && (a.form === D.DW_FORM_data4 || a.form === D.DW_FORM_data8));
+}
+
+const hexBytes = (b: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  return s;
+};
+
+/** Operations for JSON. */
+export function opViews(ops: Operation[]): OpView[] {
+  return ops.map((o) => {
+    const v: OpView = { op: opText(o.op), operands: o.operands.map((x) => (x instanceof Uint8Array ? hexBytes(x) : x)) };
+    if (o.nested) v.nested = opViews(o.nested);
+    return v;
+  });
+}
+
+/** The line program used for decl_file/call_file of a unit (a split unit uses its own `.debug_line.dwo`). */
+function fileTable(unit: Unit): LineProgram | undefined {
+  try {
+    return unit.lineProgram();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw value of an attribute for JSON (blocks as hex). */
+function rawJson(v: D.AttrValue): number | bigint | string | boolean {
+  return v instanceof Uint8Array ? hexBytes(v) : v;
+}
+
+const message = (e: unknown) => (e instanceof Error ? (e instanceof ParseError ? e.message : e.message) : String(e));
+
+/**
+ * Describes attribute `a` of the DIE whose attributes are `all` in `unit`:
+ * resolves strings, addresses, references, files, lists and expressions.
+ * A value that cannot be resolved gets `value: null` and `error`.
+ */
+export function describeAttr(unit: Unit, a: Attribute, all: readonly Attribute[]): AttrView {
+  const view: AttrView = { name: attrText(a.name), form: formText(a.form), raw: rawJson(a.value), value: null };
+  try {
+    resolveInto(view, unit, a, all);
+  } catch (e) {
+    view.value = null;
+    view.error = message(e);
+  }
+  return view;
+}
+
+function resolveInto(view: AttrView, unit: Unit, a: Attribute, all: readonly Attribute[]): void {
+  const cls = D.formClass(a.form);
+  const v = a.value;
+  if (isLocationList(a, unit.version)) {
+    view.value = attrNumber(v) ?? null;
+    const loc = unit.locationListLocation(a);
+    if (a.form === D.DW_FORM_loclistx && loc) view.listOffset = loc.offset;
+    view.locations = unit.locationListEntries(a)
+      .filter((e) => e.expression !== undefined)
+      .map((e) => {
+        const lv: LocationView = { kind: D.lleName(e.kind) ?? String(e.kind), range: e.range ? [e.range.begin, e.range.end] : null, expression: null };
+        try {
+          lv.expression = opViews(unit.expression(e.expression!, unit.dwarf.sections.name(loc!.format === 'loclists' ? 'loclists' : 'loc'), e.expressionOffset));
+        } catch (err) {
+          lv.error = message(err);
+        }
+        return lv;
+      });
+    return;
+  }
+  if (isRangeList(a, unit.version)) {
+    view.value = attrNumber(v) ?? null;
+    if (a.form === D.DW_FORM_rnglistx) view.listOffset = unit.rangeListLocation(a)?.offset;
+    view.ranges = unit.attrRanges(a).map((r) => [r.begin, r.end]);
+    return;
+  }
+  if (isExpression(a)) {
+    view.value = hexBytes(v as Uint8Array);
+    view.expression = opViews(unit.expression(v as Uint8Array));
+    return;
+  }
+  switch (cls) {
+    case 'string':
+      view.value = unit.attrString(a) ?? null;
+      return;
+    case 'address':
+      view.value = unit.attrAddress(a) ?? null;
+      return;
+    case 'reference': {
+      const r = unit.attrRef(a);
+      if (r?.target === 'sig') {
+        view.value = r.signature!;
+        view.target = 'sig';
+      } else {
+        view.value = r?.offset ?? null;
+        if (r && r.target !== 'info') view.target = r.target;
+      }
+      return;
+    }
+    case 'flag':
+      view.value = v === true || (typeof v === 'number' && v !== 0);
+      return;
+    case 'block':
+    case 'exprloc':
+    case 'data16':
+      view.value = hexBytes(v as Uint8Array);
+      return;
+    case 'constant': {
+      view.value = typeof v === 'number' || typeof v === 'bigint' ? v : null;
+      const n = attrNumber(v);
+      if (a.form !== D.DW_FORM_sdata && n !== undefined) {
+        const m = attrValueName(a.name, n);
+        if (m) view.meaning = m;
+      }
+      if ((a.name === D.DW_AT_decl_file || a.name === D.DW_AT_call_file) && n !== undefined) {
+        const f = fileTable(unit)?.filePath(n);
+        if (f !== undefined) view.file = f;
+      }
+      if (a.name === D.DW_AT_high_pc) {
+        const low = all.find((x) => x.name === D.DW_AT_low_pc);
+        if (low) {
+          const lowPc = unit.attrAddress(low);
+          const hi = unit.highPc(a, lowPc);
+          if (hi !== undefined) view.address = hi;
+        }
+      }
+      return;
+    }
+    default:
+      view.value = typeof v === 'boolean' ? v : rawJson(v);
+  }
+}
+
+/** The DIE at the cursor, described (attributes decoded and resolved). */
+export function describeDie(unit: Unit, c: DieCursor): DieView {
+  if (!c.abbrev) return { offset: c.offset, depth: c.depth, tag: null };
+  const attrs = c.attrs();
+  return { offset: c.offset, depth: c.depth, tag: tagText(c.tag), attributes: attrs.map((a) => describeAttr(unit, a, attrs)) };
+}
+
+// ---- llvm-dwarfdump-style text -------------------------------------------
+
+const pad = (s: string, w: number) => (s.length >= w ? s : '0'.repeat(w - s.length) + s);
+/** `0x` + at least `w` hex digits. */
+export const hexw = (v: number | bigint, w: number) => '0x' + pad(v.toString(16), w);
+
+/** C-style escaping as LLVM's `write_escaped`. */
+export function escapeString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c) out += '\\\\';
+    else if (c === 0x22) out += '\\"';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0a) out += '\\n';
+    else if (c >= 0x20 && c < 0x7f) out += s[i];
+    else if (c < 0x20 || c === 0x7f) out += '\\' + c.toString(8).padStart(3, '0');
+    else out += s[i];
+  }
+  return out;
+}
+
+/** Signed operands of DWARF operations (printed `%+d` by llvm-dwarfdump). */
+function signedOperand(op: number, i: number): boolean {
+  if (op >= D.DW_OP_breg0 && op <= D.DW_OP_breg31) return true;
+  switch (op) {
+    case D.DW_OP_const1s:
+    case D.DW_OP_const2s:
+    case D.DW_OP_const4s:
+    case D.DW_OP_const8s:
+    case D.DW_OP_consts:
+    case D.DW_OP_fbreg:
+    case D.DW_OP_bra:
+    case D.DW_OP_skip:
+      return true;
+    case D.DW_OP_bregx:
+    case D.DW_OP_implicit_pointer:
+    case D.DW_OP_GNU_implicit_pointer:
+      return i === 1;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Renders a base type reference (a unit-relative DIE offset) of
+ * DW_OP_convert and its kin as llvm-dwarfdump does: ` (0x0000002a) "int"`.
+ */
+export type BaseTypeText = (unitRelative: number) => string;
+
+/** Which operand of `op` is a base type reference, or -1. */
+function baseTypeOperand(op: number): number {
+  switch (op) {
+    case D.DW_OP_convert:
+    case D.DW_OP_GNU_convert:
+    case D.DW_OP_reinterpret:
+    case D.DW_OP_GNU_reinterpret:
+    case D.DW_OP_const_type:
+    case D.DW_OP_GNU_const_type:
+      return 0;
+    case D.DW_OP_regval_type:
+    case D.DW_OP_GNU_regval_type:
+    case D.DW_OP_deref_type:
+    case D.DW_OP_GNU_deref_type:
+    case D.DW_OP_xderef_type:
+      return 1;
+    default:
+      return -1;
+  }
+}
+
+/** A DWARF expression as llvm-dwarfdump prints it: `DW_OP_fbreg -20, DW_OP_deref`. */
+export function expressionText(ops: Operation[], machine: number, baseType?: BaseTypeText): string {
+  return ops.map((o) => operationText(o, machine, baseType)).join(', ');
+}
+
+function operationText(o: Operation, machine: number, baseType?: BaseTypeText): string {
+  const op = o.op;
+  let s = opText(op);
+  if (o.nested) return s + '(' + expressionText(o.nested, machine, baseType) + ')';
+  const bt = baseType ? baseTypeOperand(op) : -1;
+  const regOp = op >= D.DW_OP_reg0 && op <= D.DW_OP_reg31 ? op - D.DW_OP_reg0 : op >= D.DW_OP_breg0 && op <= D.DW_OP_breg31 ? op - D.DW_OP_breg0 : -1;
+  if (regOp >= 0 || op === D.DW_OP_regx || op === D.DW_OP_bregx) {
+    const num = regOp >= 0 ? regOp : Number(o.operands[0]);
+    const name = registerName(machine, num);
+    if (name) {
+      const offIdx = regOp >= 0 ? 0 : 1;
+      const isBreg = (op >= D.DW_OP_breg0 && op <= D.DW_OP_breg31) || op === D.DW_OP_bregx;
+      return s + ' ' + name + (isBreg ? signed(o.operands[offIdx] as number | bigint) : '');
+    }
+  }
+  for (let i = 0; i < o.operands.length; i++) {
+    const x = o.operands[i]!;
+    if (i === bt && !((op === D.DW_OP_convert || op === D.DW_OP_GNU_convert) && x === 0)) s += baseType!(Number(x));
+    else if (x instanceof Uint8Array) {
+      // Blocks (implicit_value, const_type) print their length, then each byte.
+      s += ' 0x' + x.length.toString(16);
+      for (const b of x) s += ' 0x' + pad(b.toString(16), 2);
+    } else if (signedOperand(op, i)) s += ' ' + signed(x);
+    else s += ' 0x' + (typeof x === 'bigint' ? BigInt.asUintN(64, x) : x < 0 ? BigInt.asUintN(64, BigInt(x)) : x).toString(16);
+  }
+  return s;
+}
+
+const signed = (x: number | bigint) => (x < 0 ? '-' + (-x).toString() : '+' + x.toString());

@@ -1,0 +1,422 @@
+import * as D from '@elfkit/dwarf';
+import { attrNumber, type Attribute, type DieCursor, type Unit } from '@elfkit/dwarf';
+import { escapeString, expressionText, hexw, isExpression, isLocationList, isRangeList, type BaseTypeText } from './describe.js';
+import { attrText, attrValueName, formText, tagText, unitTypeText } from './names.js';
+
+/** Options for the llvm-dwarfdump-style text of DIEs. */
+export interface InfoTextOptions {
+  /** Print `[DW_FORM_…]` after each attribute name (llvm-dwarfdump --show-form). */
+  showForm: boolean;
+  /** e_machine, for register names in expressions. */
+  machine: number;
+}
+
+/** The unit header line, as llvm-dwarfdump prints it. */
+export function unitHeaderText(u: Unit): string {
+  const h = u.header;
+  const kind =
+    h.unitType === D.DW_UT_type || h.unitType === D.DW_UT_split_type ? 'Type Unit' : h.unitType === D.DW_UT_partial ? 'Partial Unit' : 'Compile Unit';
+  let s = `${hexw(h.offset, 8)}: ${kind}: length = ${hexw(h.length, h.offsetSize * 2)}, format = DWARF${h.offsetSize * 8}, version = ${hexw(h.version, 4)}`;
+  if (h.version >= 5) s += `, unit_type = ${unitTypeText(h.unitType)}`;
+  s += `, abbr_offset = ${hexw(h.abbrevOffset + u.sectionBase('abbrev'), 4)}, addr_size = ${hexw(h.addressSize, 2)}`;
+  if (h.typeSignature !== undefined) s += `, type_signature = ${hexw(h.typeSignature, 16)}, type_offset = ${hexw(h.typeOffset ?? 0, 4)}`;
+  if (h.dwoId !== undefined) s += `, DWO_id = ${hexw(h.dwoId, 16)}`;
+  return s + ` (next unit at ${hexw(h.end, 8)})`;
+}
+
+/**
+ * The text of the DIE at the cursor: the offset and tag line, then one
+ * line per attribute (multi-line for range and location lists), then a
+ * blank line; a null entry prints `NULL`.
+ */
+export function dieText(unit: Unit, c: DieCursor, opts: InfoTextOptions, names: TypeNames): string {
+  const depth = Math.max(0, c.depth);
+  // llvm-dwarfdump starts every entry with a blank line (so the last NULL of a unit has none after it).
+  const head = `\n${hexw(c.offset, 8)}: ${'  '.repeat(depth)}`;
+  if (!c.abbrev) return head + 'NULL\n';
+  let s = head + tagText(c.tag) + '\n';
+  const attrs = c.attrs();
+  const indent = ' '.repeat(14 + 2 * depth);
+  for (const a of attrs) {
+    s += indent + attrText(a.name);
+    if (opts.showForm) s += ` [${formText(a.form)}]`;
+    let v: string;
+    try {
+      v = attrValueText(unit, a, attrs, indent.length + 3, opts, names);
+    } catch (e) {
+      v = `<error: ${(e as Error).message}>`;
+    }
+    s += '\t(' + v + ')\n';
+  }
+  return s;
+}
+
+/** Names of DIEs referenced by DW_AT_type, DW_AT_specification, DW_AT_abstract_origin (cached). */
+export class TypeNames {
+  private readonly cache = new Map<number, string | null>();
+  private readonly parentMaps = new Map<Unit, Map<number, number>>();
+  constructor(private readonly dwarf: D.Dwarf) {}
+
+  /**
+   * The name llvm-dwarfdump shows after DW_AT_specification and
+   * DW_AT_abstract_origin: the linkage name if any, else DW_AT_name,
+   * following those attributes of the target when it has neither.
+   */
+  name(offset: number, depth = 0): string | undefined {
+    return this.memo(offset, offset, depth, (u, c) => {
+      const a = c.attr(D.DW_AT_linkage_name) ?? c.attr(D.DW_AT_MIPS_linkage_name) ?? c.attr(D.DW_AT_name);
+      const n = a ? u.attrString(a) : undefined;
+      if (n !== undefined) return n;
+      const next = c.attr(D.DW_AT_specification) ?? c.attr(D.DW_AT_abstract_origin);
+      const r = next && u.attrRef(next);
+      return r?.target === 'info' && r.offset !== undefined ? this.name(r.offset, depth + 1) : undefined;
+    });
+  }
+
+  /**
+   * Looks up (once) a string derived from the DIE at `offset`: `derive`
+   * gets its unit and a cursor on it; failures and misses give undefined.
+   */
+  private memo(key: number, offset: number, depth: number, derive: (u: Unit, c: DieCursor) => string | undefined): string | undefined {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    let n: string | undefined;
+    try {
+      const u = this.dwarf.unitContaining(offset);
+      if (u && depth < 16) {
+        const c = u.entriesAt(offset);
+        if (c.next()) n = derive(u, c);
+      }
+    } catch {
+      n = undefined;
+    }
+    this.cache.set(key, n ?? null);
+    return n;
+  }
+
+  /**
+   * A type's name as llvm-dwarfdump shows after DW_AT_type: the name, with
+   * pointer, reference and cv-qualifier wrappers spelled out (`const char *`).
+   */
+  typeName(offset: number, depth = 0): string | undefined {
+    return this.memo(-(offset + 1) * 2, offset, depth, (u, c) => {
+      let n: string | undefined;
+      const inner = () => this.innerOffset(u, c);
+      const innerName = () => {
+        const i = inner();
+        return i !== undefined ? this.typeName(i, depth + 1) : undefined;
+      };
+      const own = c.attr(D.DW_AT_name);
+      switch (c.tag) {
+        case D.DW_TAG_pointer_type:
+        case D.DW_TAG_reference_type:
+        case D.DW_TAG_rvalue_reference_type:
+        case D.DW_TAG_ptr_to_member_type: {
+          const mark = c.tag === D.DW_TAG_pointer_type ? '*' : c.tag === D.DW_TAG_reference_type ? '&' : c.tag === D.DW_TAG_rvalue_reference_type ? '&&' : '::*';
+          const io = inner();
+          const fn = io !== undefined ? this.subroutine(io, depth + 1) : undefined;
+          if (fn) {
+            n = `${fn.ret} (${mark})(${fn.params})`;
+            break;
+          }
+          const arr = io !== undefined ? this.array(io, depth + 1) : undefined;
+          if (arr) {
+            n = `${arr.elem}${arr.elem.endsWith('*') ? '' : ' '}(${mark})${arr.dims}`;
+            break;
+          }
+          const i = innerName() ?? 'void';
+          n = i.endsWith('*') || i.endsWith('&') ? i + mark : i + ' ' + mark;
+          break;
+        }
+        case D.DW_TAG_const_type:
+        case D.DW_TAG_volatile_type:
+        case D.DW_TAG_restrict_type:
+        case D.DW_TAG_atomic_type: {
+          const q = c.tag === D.DW_TAG_const_type ? 'const' : c.tag === D.DW_TAG_volatile_type ? 'volatile' : c.tag === D.DW_TAG_restrict_type ? 'restrict' : '_Atomic';
+          const i = innerName() ?? 'void';
+          n = i.endsWith('*') ? `${i} ${q}` : `${q} ${i}`;
+          break;
+        }
+        case D.DW_TAG_array_type:
+          n = (innerName() ?? 'void') + arrayDims(u, c);
+          break;
+        case D.DW_TAG_subroutine_type: {
+          const fn = this.subroutine(offset, depth + 1);
+          n = fn ? `${fn.ret} (${fn.params})` : undefined;
+          break;
+        }
+        default: {
+          const base = own ? u.attrString(own) : ANONYMOUS[c.tag];
+          n = base === undefined ? undefined : this.scopes(u, offset) + base;
+        }
+      }
+      return n;
+    });
+  }
+
+  /** The DIE offset the DW_AT_type of the DIE at the cursor points to. */
+  private innerOffset(u: Unit, c: DieCursor): number | undefined {
+    const t = c.attr(D.DW_AT_type);
+    const r = t && u.attrRef(t);
+    return r?.target === 'info' ? r.offset : undefined;
+  }
+
+  /** Element type and dimensions of an array type. */
+  private array(offset: number, depth: number): { elem: string; dims: string } | undefined {
+    const u = this.dwarf.unitContaining(offset);
+    if (!u) return undefined;
+    const c = u.entriesAt(offset);
+    if (!c.next() || c.tag !== D.DW_TAG_array_type) return undefined;
+    const eo = this.innerOffset(u, c);
+    return { elem: (eo !== undefined ? this.typeName(eo, depth) : undefined) ?? 'void', dims: arrayDims(u, c) };
+  }
+
+  /** Return type and parameter list of a subroutine type. */
+  private subroutine(offset: number, depth: number): { ret: string; params: string } | undefined {
+    const u = this.dwarf.unitContaining(offset);
+    if (!u) return undefined;
+    const c = u.entriesAt(offset);
+    if (!c.next() || c.tag !== D.DW_TAG_subroutine_type) return undefined;
+    const ro = this.innerOffset(u, c);
+    const ret = (ro !== undefined ? this.typeName(ro, depth) : undefined) ?? 'void';
+    const params: string[] = [];
+    if (c.hasChildren) {
+      const d = c.depth;
+      while (c.nextEntry() && c.depth > d) {
+        const tag: number = c.tag;
+        if (c.depth !== d + 1) continue;
+        if (tag === D.DW_TAG_formal_parameter) {
+          const po = this.innerOffset(u, c);
+          params.push((po !== undefined ? this.typeName(po, depth) : undefined) ?? 'void');
+        } else if (tag === D.DW_TAG_unspecified_parameters) params.push('...');
+      }
+    }
+    return { ret, params: params.join(', ') };
+  }
+
+  /** `outer::inner::` for a type nested in classes or namespaces (LLVM's appendScopes). */
+  private scopes(u: Unit, offset: number): string {
+    let parents = this.parentMaps.get(u);
+    if (!parents) {
+      parents = new Map();
+      const stack: number[] = [];
+      try {
+        const c = u.entries();
+        while (c.nextEntry()) {
+          stack.length = Math.max(0, c.depth);
+          if (!c.abbrev) continue;
+          if (stack.length) parents.set(c.offset, stack[stack.length - 1]!);
+          if (c.hasChildren) stack.push(c.offset);
+        }
+      } catch {
+        // Scopes of a corrupt unit are as far as it could be read.
+      }
+      this.parentMaps.set(u, parents);
+    }
+    let s = '';
+    for (let p = parents.get(offset), n = 0; p !== undefined && n < 32; p = parents.get(p), n++) {
+      const c = u.entriesAt(p);
+      if (!c.next()) break;
+      if (c.tag === D.DW_TAG_compile_unit || c.tag === D.DW_TAG_type_unit || c.tag === D.DW_TAG_skeleton_unit || c.tag === D.DW_TAG_partial_unit || c.tag === D.DW_TAG_subprogram || c.tag === D.DW_TAG_lexical_block) break;
+      const nm = c.attr(D.DW_AT_name);
+      const name = nm ? u.attrString(nm) : c.tag === D.DW_TAG_namespace ? '(anonymous namespace)' : ANONYMOUS[c.tag];
+      s = (name ?? '') + '::' + s;
+    }
+    return s;
+  }
+
+}
+
+/** How llvm-dwarfdump names an unnamed type. */
+const ANONYMOUS: Record<number, string> = {
+  [D.DW_TAG_structure_type]: 'structure ',
+  [D.DW_TAG_union_type]: 'union ',
+  [D.DW_TAG_class_type]: 'class ',
+  [D.DW_TAG_enumeration_type]: 'enumeration ',
+};
+
+/** `[4]`, `[2][3]`, `[]` from the subrange children of the array type at the cursor. */
+function arrayDims(u: Unit, c: DieCursor): string {
+  if (!c.hasChildren) return '[]';
+  let s = '';
+  const d = c.depth;
+  while (c.nextEntry() && c.depth > d) {
+    if (c.depth !== d + 1 || c.tag !== D.DW_TAG_subrange_type) continue;
+    const count = c.attr(D.DW_AT_count);
+    const upper = c.attr(D.DW_AT_upper_bound);
+    const n = count ? attrNumber(count.value) : upper && D.formClass(upper.form) === 'constant' ? attrNumber(upper.value) : undefined;
+    s += n === undefined ? '[]' : `[${count ? n : n + 1}]`;
+  }
+  return s || '[]';
+}
+
+/** The value text of one attribute, following LLVM 14's `DWARFDie::dumpAttribute` and `DWARFFormValue::dump`. */
+function attrValueText(unit: Unit, a: Attribute, all: readonly Attribute[], listIndent: number, opts: InfoTextOptions, names: TypeNames): string {
+  const v = a.value;
+  const cls = D.formClass(a.form);
+  const unsigned = cls === 'constant' && a.form !== D.DW_FORM_sdata ? attrNumber(v) : cls === 'flag' ? attrNumber(v) : undefined;
+  if ((a.name === D.DW_AT_decl_file || a.name === D.DW_AT_call_file) && unsigned !== undefined) {
+    let f: string | undefined;
+    try {
+      f = unit.lineProgram()?.filePath(unsigned);
+    } catch {
+      f = undefined;
+    }
+    if (f !== undefined) return '"' + escapeString(f) + '"';
+  } else if (unsigned !== undefined) {
+    const m = attrValueName(a.name, unsigned);
+    if (m) return m;
+  }
+  if ((a.name === D.DW_AT_decl_line || a.name === D.DW_AT_call_line) && unsigned !== undefined) return String(unsigned);
+  if (a.name === D.DW_AT_high_pc && !opts.showForm && cls === 'constant') {
+    const low = all.find((x) => x.name === D.DW_AT_low_pc);
+    let hi: bigint | undefined;
+    try {
+      hi = low ? unit.highPc(a, unit.attrAddress(low)) : undefined;
+    } catch {
+      hi = undefined; // an unresolvable low_pc (a .dwo without its skeleton): print the raw value
+    }
+    if (hi !== undefined) return hexw(hi, unit.header.addressSize * 2);
+  }
+  if (isLocationList(a, unit.version)) return locationListText(unit, a, listIndent, opts);
+  if (isExpression(a) && (v as Uint8Array).length === 0) return '<empty>';
+  if (isExpression(a)) return expressionText(unit.expression(v as Uint8Array), opts.machine, baseTypeText(unit));
+  let s = formValueText(unit, a);
+  if (cls === 'reference') {
+    const r = unit.attrRef(a);
+    if (r?.target === 'info' && r.offset !== undefined) {
+      const n = a.name === D.DW_AT_type ? names.typeName(r.offset) : a.name === D.DW_AT_specification || a.name === D.DW_AT_abstract_origin ? names.name(r.offset) : undefined;
+      if (n !== undefined) s += ` "${escapeString(n)}"`;
+    }
+  }
+  if (isRangeList(a, unit.version)) {
+    if (a.form === D.DW_FORM_rnglistx) {
+      const loc = unit.rangeListLocation(a);
+      if (loc) s += hexw(loc.offset, 8);
+    }
+    for (const r of unit.attrRanges(a)) s += `\n${' '.repeat(listIndent)}[${hexw(r.begin, unit.header.addressSize * 2)}, ${hexw(r.end, unit.header.addressSize * 2)})`;
+  }
+  return s;
+}
+
+/** `DWARFFormValue::dump` (non-verbose). */
+function formValueText(unit: Unit, a: Attribute): string {
+  const v = a.value;
+  const aw = unit.header.addressSize * 2;
+  switch (a.form) {
+    case D.DW_FORM_addr:
+      return hexw(v as bigint, aw);
+    case D.DW_FORM_addrx:
+    case D.DW_FORM_addrx1:
+    case D.DW_FORM_addrx2:
+    case D.DW_FORM_addrx3:
+    case D.DW_FORM_addrx4:
+    case D.DW_FORM_GNU_addr_index:
+      try {
+        return hexw(unit.addressAtIndex(v as number), aw);
+      } catch {
+        return `indexed (${(v as number).toString(16).padStart(8, '0')}) address = <unresolved>`;
+      }
+    case D.DW_FORM_flag_present:
+      return 'true';
+    case D.DW_FORM_flag:
+    case D.DW_FORM_data1:
+      return hexw(v as number, 2);
+    case D.DW_FORM_data2:
+      return hexw(v as number, 4);
+    case D.DW_FORM_data4:
+      return hexw(v as number, 8);
+    case D.DW_FORM_data8:
+    case D.DW_FORM_ref_sig8:
+    case D.DW_FORM_ref_addr:
+      return hexw(v as number | bigint, 16);
+    case D.DW_FORM_data16: {
+      let s = '<0x10> ';
+      for (const b of v as Uint8Array) s += b.toString(16).padStart(2, '0') + ' ';
+      return s;
+    }
+    case D.DW_FORM_string:
+    case D.DW_FORM_strp:
+    case D.DW_FORM_line_strp:
+    case D.DW_FORM_strx:
+    case D.DW_FORM_strx1:
+    case D.DW_FORM_strx2:
+    case D.DW_FORM_strx3:
+    case D.DW_FORM_strx4:
+    case D.DW_FORM_GNU_str_index:
+    case D.DW_FORM_strp_sup:
+    case D.DW_FORM_GNU_strp_alt:
+      return '"' + escapeString(unit.attrString(a) ?? '') + '"';
+    case D.DW_FORM_exprloc:
+    case D.DW_FORM_block:
+    case D.DW_FORM_block1:
+    case D.DW_FORM_block2:
+    case D.DW_FORM_block4: {
+      const b = v as Uint8Array;
+      if (b.length === 0) return '';
+      const w = a.form === D.DW_FORM_block1 ? 2 : a.form === D.DW_FORM_block2 ? 4 : a.form === D.DW_FORM_block4 ? 8 : 0;
+      let s = `<0x${b.length.toString(16).padStart(w, '0')}> `;
+      for (const x of b) s += x.toString(16).padStart(2, '0') + ' ';
+      return s;
+    }
+    case D.DW_FORM_sdata:
+    case D.DW_FORM_implicit_const:
+    case D.DW_FORM_udata:
+      return String(v);
+    case D.DW_FORM_ref1:
+    case D.DW_FORM_ref2:
+    case D.DW_FORM_ref4:
+    case D.DW_FORM_ref8:
+    case D.DW_FORM_ref_udata:
+      return hexw(unit.offset + (v as number), 8);
+    case D.DW_FORM_GNU_ref_alt:
+    case D.DW_FORM_ref_sup4:
+    case D.DW_FORM_ref_sup8:
+      return `<alt ${hexw(v as number, 0)}>`;
+    case D.DW_FORM_rnglistx:
+      return `indexed (0x${(v as number).toString(16)}) rangelist = `;
+    case D.DW_FORM_loclistx:
+      return `indexed (0x${(v as number).toString(16)}) loclist = `;
+    case D.DW_FORM_sec_offset:
+      return hexw(v as number, unit.header.offsetSize * 2);
+    default:
+      return `DW_FORM(${hexw(a.form, 4)})`;
+  }
+}
+
+/** Base type references of `unit` as llvm-dwarfdump prints them. */
+export function baseTypeText(unit: Unit): BaseTypeText {
+  return (rel) => {
+    const off = unit.offset + rel;
+    try {
+      const c = unit.entriesAt(off);
+      if (c.next() && c.tag === D.DW_TAG_base_type) {
+        const n = c.attr(D.DW_AT_name);
+        return ` (${hexw(off, 8)})` + (n ? ` "${unit.attrString(n) ?? ''}"` : '');
+      }
+    } catch {
+      // fall through to the invalid form
+    }
+    return ` <invalid base_type ref: 0x${rel.toString(16)}>`;
+  };
+}
+
+/** A location list as llvm-dwarfdump prints it inside an attribute: offset, then one `[begin, end): ops` line per entry. */
+function locationListText(unit: Unit, a: Attribute, indent: number, opts: InfoTextOptions): string {
+  let s = a.form === D.DW_FORM_loclistx ? formValueText(unit, a) : '';
+  const loc = unit.locationListLocation(a);
+  if (!loc) return s;
+  s += hexw(loc.offset, 8) + ': ';
+  const aw = unit.header.addressSize * 2;
+  const section = unit.dwarf.sections.name(loc.format === 'loclists' ? 'loclists' : 'loc');
+  for (const e of unit.locationListEntries(a)) {
+    if (!e.expression) continue;
+    const range = e.range ? `[${hexw(e.range.begin, aw)}, ${hexw(e.range.end, aw)})` : '<default>';
+    if (e.expression.length === 0) {
+      s += `\n${' '.repeat(indent)}${range}: <empty>`;
+      continue;
+    }
+    s += `\n${' '.repeat(indent)}${range}: ${expressionText(unit.expression(e.expression, section, e.expressionOffset), opts.machine, baseTypeText(unit))}`;
+  }
+  return s;
+}
