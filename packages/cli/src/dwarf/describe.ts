@@ -237,10 +237,11 @@ function resolveInto(view: AttrView, unit: Unit, a: Attribute, all: readonly Att
       }
       if (a.name === D.DW_AT_high_pc) {
         const low = all.find((x) => x.name === D.DW_AT_low_pc);
-        if (low) {
-          const lowPc = unit.attrAddress(low);
-          const hi = unit.highPc(a, lowPc);
+        try {
+          const hi = low ? unit.highPc(a, unit.attrAddress(low)) : undefined;
           if (hi !== undefined) view.address = hi;
+        } catch {
+          // A low_pc that cannot be resolved (a .dwo read without its skeleton) leaves the offset alone.
         }
       }
       return;
@@ -263,7 +264,11 @@ const pad = (s: string, w: number) => (s.length >= w ? s : '0'.repeat(w - s.leng
 /** `0x` + at least `w` hex digits. */
 export const hexw = (v: number | bigint, w: number) => '0x' + pad(v.toString(16), w);
 
-/** C-style escaping as LLVM's `write_escaped`. */
+/**
+ * C-style escaping as LLVM's `write_escaped`: `\\`, `\"`, `\t`, `\n`,
+ * and every other byte outside printable ASCII (so each byte of a
+ * multi-byte UTF-8 character) as a three-digit octal escape.
+ */
 export function escapeString(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
@@ -273,10 +278,20 @@ export function escapeString(s: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x0a) out += '\\n';
     else if (c >= 0x20 && c < 0x7f) out += s[i];
-    else if (c < 0x20 || c === 0x7f) out += '\\' + c.toString(8).padStart(3, '0');
-    else out += s[i];
+    else {
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      for (const b of utf8Bytes(cp)) out += '\\' + b.toString(8).padStart(3, '0');
+    }
   }
   return out;
+}
+
+function utf8Bytes(cp: number): number[] {
+  if (cp < 0x80) return [cp];
+  if (cp < 0x800) return [0xc0 | (cp >> 6), 0x80 | (cp & 63)];
+  if (cp < 0x10000) return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
+  return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
 }
 
 /** Signed operands of DWARF operations (printed `%+d` by llvm-dwarfdump). */
