@@ -6,7 +6,7 @@ import type { ElfFile } from '@elfkit/elf';
 import { defineCommand, withElf, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson, hx } from '../format/json.js';
-import { addLineSource, type LineRow } from '../format/line-rows.js';
+import { addLineSource, type LineQuery, type LineRow } from '../format/line-rows.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
 import { addInfoContributor } from './info.js';
 import { describeDie, expressionText, hexw, escapeString, opViews, type DieView } from '../dwarf/describe.js';
@@ -19,16 +19,26 @@ import { listReferences } from '../dwarf/list-refs.js';
 interface DwarfArgs {
   file: string;
   json?: boolean;
-  'debug-file-directory'?: string[];
+  'debug-file-directory'?: string | string[];
 }
 
-/** The `--debug-file-directory` option (gdb's name), repeatable. */
+/**
+ * The `--debug-file-directory` option (gdb's name): repeat it, or give a
+ * colon-separated list as gdb does. It takes exactly one value per use so
+ * it never swallows the file argument.
+ */
 export function debugDirOption<T>(y: Argv<T>) {
   return y.option('debug-file-directory', {
     type: 'string',
-    array: true,
-    describe: 'where to look for separate debug files (.build-id/… and .gnu_debuglink names); default /usr/lib/debug',
+    requiresArg: true,
+    describe: 'where to look for separate debug files (.build-id/… and .gnu_debuglink names); repeat or use a:b; default /usr/lib/debug',
   });
+}
+
+/** The directories of `--debug-file-directory` (repeated and/or colon-separated). */
+export function debugDirs(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).flatMap((d) => d.split(':')).filter(Boolean);
 }
 
 function common(y: Argv, example: string) {
@@ -49,7 +59,7 @@ function withDwarf(a: DwarfArgs, fn: (od: OpenedDwarf, errors: ParseError[]) => 
   withElf(a.file, ({ elf }) => {
     const host = new NodeDebugHost();
     try {
-      const od = openDwarf(elf, a.file, host, { debugFileDirectory: a['debug-file-directory'] });
+      const od = openDwarf(elf, a.file, host, { debugFileDirectory: debugDirs(a['debug-file-directory']) });
       if (!od) throw new CliError('no DWARF (no .debug_info or .debug_line, and no separate debug file found)');
       const errors: ParseError[] = [];
       fn(od, errors);
@@ -587,11 +597,11 @@ function* dwarfRows(od: OpenedDwarf, cu: string | undefined, errors: ParseError[
 
 addLineSource({
   name: 'dwarf',
-  available: (elf: ElfFile, path: string) => {
+  available: (elf: ElfFile, path: string, query?: LineQuery) => {
     if (hasDwarf(elf)) return true;
     const host = new NodeDebugHost();
     try {
-      return openDwarf(elf, path, host) !== undefined;
+      return openDwarf(elf, path, host, { debugFileDirectory: query?.debugFileDirectory }) !== undefined;
     } finally {
       host.close();
     }

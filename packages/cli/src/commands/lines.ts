@@ -13,18 +13,19 @@ export const linesCommand = defineCommand({
       .option('ndjson', { type: 'boolean', describe: 'one JSON row per line, streamed as decoded' })
       .option('cu', { type: 'string', describe: 'only compilation units whose name contains this text' })
       .option('source', { choices: ['auto', 'dwarf', 'go'], default: 'auto', describe: 'where the line table comes from' })
-      .option('debug-file-directory', { type: 'string', array: true, describe: 'where to look for separate debug files (default /usr/lib/debug)' })
+      .option('debug-file-directory', { type: 'string', requiresArg: true, describe: 'where to look for separate debug files (repeat or a:b; default /usr/lib/debug)' })
       .conflicts('json', 'ndjson')
       .example('$0 lines ./app | head', '')
       .example('$0 lines --ndjson --cu main.c ./app', ''),
-  handler: (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string[] }) =>
+  handler: (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[] }) =>
     withElf(a.file, ({ elf }) => {
+      const query = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
       const all = lineSources();
-      const src = a.source === 'auto' ? all.find((s) => s.available(elf, a.file)) : all.find((s) => s.name === a.source);
+      const src = a.source === 'auto' ? all.find((s) => s.available(elf, a.file, query)) : all.find((s) => s.name === a.source);
       if (!src) throw new CliError(a.source === 'auto' ? 'no line table (no DWARF .debug_line, no Go pclntab)' : `no ${a.source} line source in this build`);
-      if (a.source !== 'auto' && !src.available(elf, a.file)) throw new CliError(`no ${a.source} line table in this file`);
+      if (a.source !== 'auto' && !src.available(elf, a.file, query)) throw new CliError(`no ${a.source} line table in this file`);
       const errors: ParseError[] = [];
-      writeLineRows(src.rows(elf, { cu: a.cu, path: a.file, debugFileDirectory: a['debug-file-directory'] }, errors), a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8);
+      writeLineRows(src.rows(elf, query, errors), a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8);
       if (errors.length) {
         for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${a.file}: ${e.message}\n`);
         if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);

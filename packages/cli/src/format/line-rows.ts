@@ -42,8 +42,8 @@ export interface LineQuery {
 export interface LineSource {
   /** `dwarf` or `go`. */
   readonly name: string;
-  /** True when `elf` carries this kind of line information. */
-  available(elf: ElfFile, path: string): boolean;
+  /** True when `elf` carries this kind of line information (or, given the query's debug directories, its separate debug file does). */
+  available(elf: ElfFile, path: string, query?: LineQuery): boolean;
   rows(elf: ElfFile, query: LineQuery, errors: ParseError[]): Iterable<LineRow>;
 }
 
