@@ -254,22 +254,23 @@ export class ElfFile {
    * no program headers.
    */
   dynamic(): DynamicEntry[] | undefined {
-    const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
-    const sec = this.sections.find((s) => s.type === C.SHT_DYNAMIC);
+    // As readelf: with section headers the .dynamic section locates the
+    // entries (a NOBITS one, as in a separate debug file, means there are
+    // none); without them, the PT_DYNAMIC segment does.
+    const sec = this.sections.find((s) => s.type === C.SHT_DYNAMIC) ?? this.sections.find((s) => s.name === '.dynamic');
     let data: Uint8Array;
     let label: string;
-    let base: number;
-    if (seg) {
-      data = this.segmentData(seg);
-      label = sec?.name ?? 'PT_DYNAMIC';
-      base = sec && sec.offset === seg.offset ? 0 : 0;
-    } else if (sec) {
+    if (sec) {
+      if (sec.type === C.SHT_NOBITS) return undefined;
       data = this.sectionData(sec);
       label = sec.name;
-      base = 0;
     } else {
-      return undefined;
+      const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
+      if (!seg) return undefined;
+      data = this.segmentData(seg);
+      label = 'PT_DYNAMIC';
     }
+    const base = 0;
     const layout = this.layouts.dyn;
     const count = Math.floor(data.length / layout.size);
     const raws = layout.readArray(data, 0, count, label, base);

@@ -622,8 +622,13 @@ export function dynamicTagName(tag: bigint, machine: number): string {
   return `<unknown>: ${tag.toString(16)}`;
 }
 
-/** A symbol's section index as `readelf -s` prints it (`UND`, `ABS`, `COM`, `12`). */
-export function symbolSectionIndexName(shndx: number, machine: number, shnum: number): string {
+/**
+ * A symbol's section index as `readelf -s` prints it (`UND`, `ABS`, `COM`,
+ * `12`). `extended` says the index came from SHT_SYMTAB_SHNDX, where values
+ * in the reserved range are real section numbers.
+ */
+export function symbolSectionIndexName(shndx: number, machine: number, shnum: number, extended = false): string {
+  if (extended) return String(shndx);
   switch (shndx) {
     case C.SHN_UNDEF:
       return 'UND';

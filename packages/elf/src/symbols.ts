@@ -92,3 +92,18 @@ export function readSymbolTable(file: ElfFile, section: Section): ElfSymbol[] {
   }
   return out;
 }
+
+/**
+ * A symbol's name as readelf shows it: a section symbol with no name takes
+ * its section's name; a versioned dynamic symbol carries its version —
+ * `name@VER (n)` for a needed version in symbol tables, `name@VER` in
+ * relocations, `name@VER` for a hidden and `name@@VER` for a default
+ * defined version.
+ */
+export function symbolDisplayName(s: ElfSymbol, sections: readonly Section[], context: 'table' | 'relocation' = 'table'): string {
+  if (s.type === C.STT_SECTION && s.name === '' && s.shndx < sections.length) return sections[s.shndx]!.name;
+  const v = s.version;
+  if (!v) return s.name;
+  if (v.needed) return context === 'table' ? `${s.name}@${v.name} (${v.index})` : `${s.name}@${v.name}`;
+  return `${s.name}${v.hidden ? '@' : '@@'}${v.name}`;
+}

@@ -1,16 +1,7 @@
-import { symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
+import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-
-/** The name as readelf shows it: dynamic symbols carry `@VER (n)`, `@VER` or `@@VER`. */
-export function displayName(s: ElfSymbol, elf: ElfFile): string {
-  if (s.type === 3 && s.name === '' && s.shndx < elf.sections.length) return elf.sections[s.shndx]!.name; // STT_SECTION
-  const v = s.version;
-  if (!v) return s.name;
-  if (v.needed) return `${s.name}@${v.name} (${v.index})`;
-  return `${s.name}${v.hidden ? '@' : '@@'}${v.name}`;
-}
 
 function tableJson(elf: ElfFile, t: Section) {
   const { machine, osabi } = elf.header;
@@ -24,7 +15,7 @@ function tableJson(elf: ElfFile, t: Section) {
       type: symbolTypeName(s.type, machine, osabi),
       bind: symbolBindName(s.bind, osabi),
       visibility: symbolVisibilityName(s.visibility),
-      section: symbolSectionIndexName(s.shndx, machine, elf.sections.length),
+      section: symbolSectionIndexName(s.shndx, machine, elf.sections.length, s.rawShndx === 0xffff),
       shndx: s.shndx,
       version: s.version ? { name: s.version.name, index: s.version.index, hidden: s.version.hidden, needed: s.version.needed, file: s.version.file ?? null } : null,
     })),
@@ -42,7 +33,7 @@ function tableText(elf: ElfFile, t: Section): string {
   for (const s of syms) {
     const size = s.size < 100000n ? s.size.toString() : '0x' + s.size.toString(16);
     lines.push(
-      `${String(s.index).padStart(numW)}  ${s.value.toString(16).padStart(w, '0')}  ${size.padStart(5)}  ${symbolTypeName(s.type, machine, osabi).padEnd(7)}  ${symbolBindName(s.bind, osabi).padEnd(6)}  ${symbolVisibilityName(s.visibility).padEnd(9)}  ${symbolSectionIndexName(s.shndx, machine, shnum).padStart(3)}  ${displayName(s, elf)}`,
+      `${String(s.index).padStart(numW)}  ${s.value.toString(16).padStart(w, '0')}  ${size.padStart(5)}  ${symbolTypeName(s.type, machine, osabi).padEnd(7)}  ${symbolBindName(s.bind, osabi).padEnd(6)}  ${symbolVisibilityName(s.visibility).padEnd(9)}  ${symbolSectionIndexName(s.shndx, machine, shnum, s.rawShndx === 0xffff).padStart(3)}  ${symbolDisplayName(s, elf.sections)}`,
     );
   }
   return lines.join('\n') + '\n';
