@@ -131,6 +131,13 @@ export class ElfFile {
     return d;
   }
 
+  /** The section `s.sh_link` names; throws ParseError when it is not a section. */
+  linkedSection(s: Section): Section {
+    const l = s.link !== 0 ? this.sections[s.link] : undefined;
+    if (!l) throw new ParseError('out-of-range', `section ${s.index} (${s.name}) links to section ${s.link}, which does not exist`, 'file', this.header.shoff + s.index * this.header.shentsize);
+    return l;
+  }
+
   /** The string table in section `s`. */
   stringTable(s: Section): StringTable {
     let t = this.strtabCache.get(s.index);

@@ -41,11 +41,7 @@ export function readSymbolTable(file: ElfFile, section: Section): ElfSymbol[] {
   if (entsize < recsize) throw new ParseError('invalid', `symbol entry size ${entsize} is smaller than ${recsize}`, section.name, 0);
   const data = file.sectionData(section);
   const count = Math.floor(data.length / entsize);
-  const strtabSection = file.sections[section.link];
-  if (!strtabSection || section.link === 0) {
-    throw new ParseError('out-of-range', `symbol table's string table index ${section.link} is not a section`, section.name, 0);
-  }
-  const strtab = file.stringTable(strtabSection);
+  const strtab = file.stringTable(file.linkedSection(section));
 
   // SHT_SYMTAB_SHNDX holds the real section index of symbols whose st_shndx is SHN_XINDEX.
   let shndxTable: Uint8Array | undefined;
