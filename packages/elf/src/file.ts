@@ -10,7 +10,7 @@ import { readRelocationTable, type RelocationTable } from './relocations.js';
 import { readSections, type Section } from './section.js';
 import { readSegments, type Segment } from './segment.js';
 import { StringTable } from './strtab.js';
-import { readSymbolTable, type ElfSymbol } from './symbols.js';
+import { SymbolTable, type ElfSymbol } from './symbols.js';
 
 /** Options for {@link ElfFile.parse}. */
 export interface ElfFileOptions {
@@ -43,6 +43,7 @@ export class ElfFile {
   private readonly dataCache = new Map<number, Uint8Array>();
   private readonly strtabCache = new Map<number, StringTable>();
   private readonly symbolCache = new Map<number, ElfSymbol[]>();
+  private readonly symtabCache = new Map<number, SymbolTable>();
   private byName?: Map<string, Section>;
 
   private constructor(source: ByteSource, options: ElfFileOptions) {
@@ -158,11 +159,21 @@ export class ElfFile {
     return this.sections.filter((s) => (s.type === C.SHT_SYMTAB && kind !== 'dynsym') || (s.type === C.SHT_DYNSYM && kind !== 'symtab'));
   }
 
-  /** The symbols of one symbol table section (cached). */
+  /** Random access to a symbol table section's entries, decoded on demand (cached). */
+  symbolTable(s: Section): SymbolTable {
+    let t = this.symtabCache.get(s.index);
+    if (!t) {
+      t = new SymbolTable(this, s);
+      this.symtabCache.set(s.index, t);
+    }
+    return t;
+  }
+
+  /** The symbols of one symbol table section as objects (cached). */
   symbolsOf(s: Section): readonly ElfSymbol[] {
     let syms = this.symbolCache.get(s.index);
     if (!syms) {
-      syms = readSymbolTable(this, s);
+      syms = this.symbolTable(s).toArray();
       this.symbolCache.set(s.index, syms);
     }
     return syms;

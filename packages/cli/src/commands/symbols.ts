@@ -1,7 +1,7 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
 import { toJson } from '../format/json.js';
-import { writeOut } from '../io/output.js';
+import { OutputBuffer, writeOut } from '../io/output.js';
 
 function tableJson(elf: ElfFile, t: Section) {
   const { machine, osabi } = elf.header;
@@ -22,21 +22,46 @@ function tableJson(elf: ElfFile, t: Section) {
   };
 }
 
-function tableText(elf: ElfFile, t: Section): string {
+/** Streams one table as text: accessors read fields straight from the section, rows go out in 64 KiB chunks. */
+function writeTableText(elf: ElfFile, t: Section, out: OutputBuffer): void {
   const { machine, osabi } = elf.header;
-  const syms = elf.symbolsOf(t);
+  const tab = elf.symbolTable(t);
+  const n = tab.count;
   const w = elf.bits === 64 ? 16 : 8;
-  const numW = Math.max(4, String(syms.length - 1).length);
-  const lines: string[] = [`Symbol table '${t.name}' contains ${syms.length} entries:`];
-  lines.push(`${'Num'.padStart(numW)}  ${'Value'.padEnd(w)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name`);
+  const numW = Math.max(4, String(n - 1).length);
+  out.write(`Symbol table '${t.name}' contains ${n} entries:\n`);
+  out.write(`${'Num'.padStart(numW)}  ${'Value'.padEnd(w)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
   const shnum = elf.sections.length;
-  for (const s of syms) {
-    const size = s.size < 100000n ? s.size.toString() : '0x' + s.size.toString(16);
-    lines.push(
-      `${String(s.index).padStart(numW)}  ${s.value.toString(16).padStart(w, '0')}  ${size.padStart(5)}  ${symbolTypeName(s.type, machine, osabi).padEnd(7)}  ${symbolBindName(s.bind, osabi).padEnd(6)}  ${symbolVisibilityName(s.visibility).padEnd(9)}  ${symbolSectionIndexName(s.shndx, machine, shnum, s.rawShndx === 0xffff).padStart(3)}  ${symbolDisplayName(s, elf.sections)}`,
-    );
+  // Few distinct st_info/st_other/st_shndx values: cache their columns.
+  const infoCol = new Map<number, string>();
+  const visCol = new Map<number, string>();
+  const ndxCol = new Map<number, string>();
+  const sections = elf.sections;
+  for (let i = 0; i < n; i++) {
+    const info = tab.info(i);
+    let ic = infoCol.get(info);
+    if (ic === undefined) {
+      ic = `${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}`;
+      infoCol.set(info, ic);
+    }
+    const vis = tab.other(i) & 3;
+    let vc = visCol.get(vis);
+    if (vc === undefined) {
+      vc = symbolVisibilityName(vis).padEnd(9);
+      visCol.set(vis, vc);
+    }
+    const raw = tab.rawShndx(i);
+    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
+    let nc = raw === 0xffff ? undefined : ndxCol.get(raw);
+    if (nc === undefined) {
+      nc = symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3);
+      if (raw !== 0xffff) ndxCol.set(raw, nc);
+    }
+    const size = tab.sizeNumber(i);
+    const sizeText = size >= 0 && size < 100000 ? String(size) : '0x' + tab.size(i).toString(16);
+    const name = symbolDisplayName({ type: info & 0xf, name: tab.name(i), shndx, version: tab.version(i) }, sections);
+    out.write(`${String(i).padStart(numW)}  ${tab.valueHex(i)}  ${sizeText.padStart(5)}  ${ic}  ${vc}  ${nc}  ${name}\n`);
   }
-  return lines.join('\n') + '\n';
 }
 
 export const symbolsCommand = defineCommand({
@@ -49,6 +74,11 @@ export const symbolsCommand = defineCommand({
       const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
       if (a.json) return writeOut(toJson({ file: a.file, tables: tables.map((t) => tableJson(elf, t)) }) + '\n');
       if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
-      writeOut(tables.map((t) => tableText(elf, t)).join('\n'));
+      const out = new OutputBuffer();
+      tables.forEach((t, k) => {
+        if (k > 0) out.write('\n');
+        writeTableText(elf, t, out);
+      });
+      out.flush();
     }),
 });
