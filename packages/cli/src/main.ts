@@ -42,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .middleware((a) => {
+      // yargs-parser reads a lone "-" positional as an empty string; "-" means standard input.
+      if (a.file === '' && argv.includes('-')) a.file = '-';
       if (typeof a.file === 'string') file = a.file;
     })
     .fail((msg, err) => {

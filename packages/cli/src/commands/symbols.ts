@@ -60,7 +60,8 @@ function writeTableText(elf: ElfFile, t: Section, out: OutputBuffer): void {
     const size = tab.sizeNumber(i);
     const sizeText = size >= 0 && size < 100000 ? String(size) : '0x' + tab.size(i).toString(16);
     const name = symbolDisplayName({ type: info & 0xf, name: tab.name(i), shndx, version: tab.version(i) }, sections);
-    out.write(`${String(i).padStart(numW)}  ${tab.valueHex(i)}  ${sizeText.padStart(5)}  ${ic}  ${vc}  ${nc}  ${name}\n`);
+    const row = `${String(i).padStart(numW)}  ${tab.valueHex(i)}  ${sizeText.padStart(5)}  ${ic}  ${vc}  ${nc}`;
+    out.write(name ? `${row}  ${name}\n` : `${row}\n`);
   }
 }
 
