@@ -79,18 +79,26 @@ export class SymbolTable implements Iterable<ElfSymbol> {
   name(i: number): string {
     return this.strtab.tryGet(this.dv.getUint32(this.check(i), this.le));
   }
+  /** st_name of symbol `i`: the offset of its name in {@link strtabBytes}. */
+  nameOffset(i: number): number {
+    return this.dv.getUint32(this.check(i), this.le);
+  }
+  /** The bytes of the linked string table, for copying names without decoding them. */
+  get strtabBytes(): Uint8Array {
+    return this.strtab.bytes;
+  }
+  /** High 32 bits of st_value (0 in ELF32); with {@link valueLow}, the value without a bigint. */
+  valueHigh(i: number): number {
+    return this.is64 ? this.dv.getUint32(this.check(i) + (this.le ? 12 : 8), this.le) : 0;
+  }
+  /** Low 32 bits of st_value. */
+  valueLow(i: number): number {
+    return this.dv.getUint32(this.check(i) + (this.is64 ? (this.le ? 8 : 12) : 4), this.le);
+  }
   /** st_value of symbol `i`. */
   value(i: number): bigint {
     const o = this.check(i);
     return this.is64 ? this.dv.getBigUint64(o + 8, this.le) : BigInt(this.dv.getUint32(o + 4, this.le));
-  }
-  /** st_value as zero-padded hex (16 digits for ELF64, 8 for ELF32) without allocating a bigint. */
-  valueHex(i: number): string {
-    const o = this.check(i);
-    if (!this.is64) return this.dv.getUint32(o + 4, this.le).toString(16).padStart(8, '0');
-    const hi = this.dv.getUint32(o + (this.le ? 12 : 8), this.le);
-    const lo = this.dv.getUint32(o + (this.le ? 8 : 12), this.le);
-    return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
   }
   /** st_size of symbol `i`. */
   size(i: number): bigint {

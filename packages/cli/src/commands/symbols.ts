@@ -1,7 +1,8 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
 import { toJson } from '../format/json.js';
-import { OutputBuffer, writeOut } from '../io/output.js';
+import { AsciiWriter } from '../io/ascii-writer.js';
+import { writeOut } from '../io/output.js';
 
 function tableJson(elf: ElfFile, t: Section) {
   const { machine, osabi } = elf.header;
@@ -22,46 +23,68 @@ function tableJson(elf: ElfFile, t: Section) {
   };
 }
 
-/** Streams one table as text: accessors read fields straight from the section, rows go out in 64 KiB chunks. */
-function writeTableText(elf: ElfFile, t: Section, out: OutputBuffer): void {
+/**
+ * Writes one table as text straight into output bytes: fields come from the
+ * section through the table's accessors and names are copied from the
+ * string table undecoded, so 46,000 rows allocate next to nothing.
+ */
+function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
   const n = tab.count;
-  const w = elf.bits === 64 ? 16 : 8;
+  const is64 = elf.bits === 64;
   const numW = Math.max(4, String(n - 1).length);
-  out.write(`Symbol table '${t.name}' contains ${n} entries:\n`);
-  out.write(`${'Num'.padStart(numW)}  ${'Value'.padEnd(w)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
+  out.str(`Symbol table '${t.name}' contains ${n} entries:\n`);
+  out.str(`${'Num'.padStart(numW)}  ${'Value'.padEnd(is64 ? 16 : 8)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
   const shnum = elf.sections.length;
-  // Few distinct st_info/st_other/st_shndx values: cache their columns.
-  const infoCol = new Map<number, string>();
-  const visCol = new Map<number, string>();
-  const ndxCol = new Map<number, string>();
   const sections = elf.sections;
+  const enc = new TextEncoder();
+  // Few distinct st_info/st_other/st_shndx values: encode their columns once.
+  const infoCol = new Map<number, Uint8Array>();
+  const visCol = new Map<number, Uint8Array>();
+  const ndxCol = new Map<number, Uint8Array>();
+  const strtab = tab.strtabBytes;
+  const dynamic = t.type === 11; // SHT_DYNSYM: names may carry versions
   for (let i = 0; i < n; i++) {
     const info = tab.info(i);
     let ic = infoCol.get(info);
     if (ic === undefined) {
-      ic = `${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}`;
+      ic = enc.encode(`${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}  `);
       infoCol.set(info, ic);
     }
     const vis = tab.other(i) & 3;
     let vc = visCol.get(vis);
     if (vc === undefined) {
-      vc = symbolVisibilityName(vis).padEnd(9);
+      vc = enc.encode(symbolVisibilityName(vis).padEnd(9) + '  ');
       visCol.set(vis, vc);
     }
     const raw = tab.rawShndx(i);
     const shndx = raw === 0xffff ? tab.shndx(i) : raw;
     let nc = raw === 0xffff ? undefined : ndxCol.get(raw);
     if (nc === undefined) {
-      nc = symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3);
+      nc = enc.encode(symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3));
       if (raw !== 0xffff) ndxCol.set(raw, nc);
     }
+    out.dec(i, numW).spaces(2);
+    if (is64) out.hex32(tab.valueHigh(i));
+    out.hex32(tab.valueLow(i)).spaces(2);
     const size = tab.sizeNumber(i);
-    const sizeText = size >= 0 && size < 100000 ? String(size) : '0x' + tab.size(i).toString(16);
-    const name = symbolDisplayName({ type: info & 0xf, name: tab.name(i), shndx, version: tab.version(i) }, sections);
-    const row = `${String(i).padStart(numW)}  ${tab.valueHex(i)}  ${sizeText.padStart(5)}  ${ic}  ${vc}  ${nc}`;
-    out.write(name ? `${row}  ${name}\n` : `${row}\n`);
+    if (size >= 0 && size < 100000) out.dec(size, 5);
+    else out.str(('0x' + tab.size(i).toString(16)).padStart(5));
+    out.spaces(2).raw(ic).raw(vc).raw(nc);
+    const type = info & 0xf;
+    const off = tab.nameOffset(i);
+    if (off >= strtab.length) out.str('  <corrupt>');
+    else if (type === 3 || dynamic) {
+      // Section symbols take their section's name; dynamic ones may carry a version.
+      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: tab.version(i) }, sections);
+      if (name) out.spaces(2).str(name);
+    } else {
+      let end = strtab.indexOf(0, off);
+      if (end < 0) end = strtab.length;
+      if (end > off) out.spaces(2).raw(strtab, off, end);
+    }
+    out.nl();
   }
 }
 
@@ -75,9 +98,9 @@ export const symbolsCommand = defineCommand({
       const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
       if (a.json) return writeOut(toJson({ file: a.file, tables: tables.map((t) => tableJson(elf, t)) }) + '\n');
       if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
-      const out = new OutputBuffer();
+      const out = new AsciiWriter();
       tables.forEach((t, k) => {
-        if (k > 0) out.write('\n');
+        if (k > 0) out.nl();
         writeTableText(elf, t, out);
       });
       out.flush();
