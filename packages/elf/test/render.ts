@@ -13,6 +13,8 @@ export function noteText(c: NoteContent, desc: Uint8Array): string {
       return `OS: ${c.os}, ABI: ${c.abi}`;
     case 'gnu-properties':
       return c.properties.length ? `Properties: ${c.properties.map((p) => p.text).join('\n')}` : '';
+    case 'package':
+      return `Packaging Metadata: ${c.text}`;
     default:
       return desc.length ? `description data: ${[...desc].map((b) => b.toString(16).padStart(2, '0')).join(' ')}` : '';
   }
