@@ -288,10 +288,9 @@ export class ElfFile {
       data = this.segmentData(seg);
       label = 'PT_DYNAMIC';
     }
-    const base = 0;
     const layout = this.layouts.dyn;
     const count = Math.floor(data.length / layout.size);
-    const raws = layout.readArray(data, 0, count, label, base);
+    const raws = layout.readArray(data, 0, count, label);
     const entries: { tag: bigint; value: bigint }[] = [];
     for (const r of raws) {
       const tag = BigInt(r.d_tag);
@@ -351,9 +350,3 @@ export class ElfFile {
   }
 }
 
-/** Checks that a section's data lies inside the file without reading it. */
-export function sectionInFile(file: ElfFile, s: Section): boolean {
-  return s.type === C.SHT_NOBITS || s.offset + s.size <= file.source.size;
-}
-
-export { ParseError };
