@@ -40,30 +40,31 @@ function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
   const sections = elf.sections;
   const enc = new TextEncoder();
   // Few distinct st_info/st_other/st_shndx values: encode their columns once.
-  const infoCol = new Map<number, Uint8Array>();
-  const visCol = new Map<number, Uint8Array>();
-  const ndxCol = new Map<number, Uint8Array>();
+  const infoCol: (Uint8Array | undefined)[] = new Array(256);
+  const visCol: (Uint8Array | undefined)[] = new Array(4);
+  const ndxCol: (Uint8Array | undefined)[] = new Array(0x10000);
   const strtab = tab.strtabBytes;
+  const strtabBuf = Buffer.from(strtab.buffer, strtab.byteOffset, strtab.byteLength);
   const dynamic = t.type === 11; // SHT_DYNSYM: names may carry versions
   for (let i = 0; i < n; i++) {
     const info = tab.info(i);
-    let ic = infoCol.get(info);
+    let ic = infoCol[info];
     if (ic === undefined) {
       ic = enc.encode(`${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}  `);
-      infoCol.set(info, ic);
+      infoCol[info] = ic;
     }
     const vis = tab.other(i) & 3;
-    let vc = visCol.get(vis);
+    let vc = visCol[vis];
     if (vc === undefined) {
       vc = enc.encode(symbolVisibilityName(vis).padEnd(9) + '  ');
-      visCol.set(vis, vc);
+      visCol[vis] = vc;
     }
     const raw = tab.rawShndx(i);
     const shndx = raw === 0xffff ? tab.shndx(i) : raw;
-    let nc = raw === 0xffff ? undefined : ndxCol.get(raw);
+    let nc = raw === 0xffff ? undefined : ndxCol[raw];
     if (nc === undefined) {
       nc = enc.encode(symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3));
-      if (raw !== 0xffff) ndxCol.set(raw, nc);
+      if (raw !== 0xffff) ndxCol[raw] = nc;
     }
     out.dec(i, numW).spaces(2);
     if (is64) out.hex32(tab.valueHigh(i));
@@ -82,7 +83,7 @@ function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
     } else {
       let end = strtab.indexOf(0, off);
       if (end < 0) end = strtab.length;
-      if (end > off) out.spaces(2).raw(strtab, off, end);
+      if (end > off) out.spaces(2).copy(strtabBuf, off, end);
     }
     out.nl();
   }

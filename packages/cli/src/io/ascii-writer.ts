@@ -43,6 +43,16 @@ export class AsciiWriter {
     return this;
   }
 
+  /**
+   * Copies `src[start, end)` from a Node Buffer with one native call and no
+   * view object (names from a string table wrapped once as a Buffer).
+   */
+  copy(src: Buffer, start: number, end: number): this {
+    this.room(end - start);
+    this.pos += src.copy(this.buf, this.pos, start, end);
+    return this;
+  }
+
   /** Writes `n` spaces. */
   spaces(n: number): this {
     if (n <= 0) return this;
