@@ -197,30 +197,31 @@ export class Dwarf {
     return this.typeSigs.get(sig);
   }
 
-  /** Parses the line program at `offset` of `.debug_line` for `unit` (its comp_dir, name, address size and string bases). */
-  lineProgramAt(offset: number, unit?: Unit): LineProgram {
+  /** Parses the line program at `offset` of `.debug_line` for `unit` (its comp_dir and string bases). */
+  lineProgramAt(offset: number, unit?: Unit | (() => Unit | undefined)): LineProgram {
     return LineProgram.parse(this.sections.bytes('line'), this.order, this.sections.name('line'), offset, this.lineContext(unit));
   }
 
-  /** The context a line program of `unit` resolves its paths and strings with. */
-  lineContext(unit?: Unit): LineProgramContext {
-    let compDir: string | undefined;
-    let compName: string | undefined;
-    if (unit) {
-      try {
-        const root = unit.root();
-        compDir = root.compDir;
-        compName = root.name;
-      } catch {
-        // A unit whose root DIE is unreadable gives no directory.
-      }
-    }
+  /**
+   * The context a line program of `unit` resolves its paths and strings
+   * with. `unit` may be a function: it is called only if a path or a string
+   * needs the unit (DWARF 2–4 relative paths, `strx` forms).
+   */
+  lineContext(unit?: Unit | (() => Unit | undefined)): LineProgramContext {
+    const get = typeof unit === 'function' ? unit : () => unit;
+    const direct = typeof unit === 'function' ? undefined : unit;
     return {
-      addressSize: unit?.header.addressSize,
-      compDir,
-      compName,
+      addressSize: direct?.header.addressSize,
+      compDir: () => {
+        try {
+          return get()?.root().compDir;
+        } catch {
+          return undefined; // a unit whose root DIE is unreadable gives no directory
+        }
+      },
       strings: (form, value) => {
-        const s = unit ? unit.formString(form, value) : form === C.DW_FORM_line_strp ? this.lineStr(value as number) : form === C.DW_FORM_strp ? this.str(value as number) : undefined;
+        const u = form === C.DW_FORM_line_strp || form === C.DW_FORM_strp || form === C.DW_FORM_string ? undefined : get();
+        const s = u ? u.formString(form, value) : form === C.DW_FORM_line_strp ? this.lineStr(value as number) : form === C.DW_FORM_strp ? this.str(value as number) : undefined;
         if (s === undefined) throw new ParseError('unsupported', `line table string in form 0x${form.toString(16)}`, this.sections.name('line'), 0);
         return s;
       },
@@ -228,27 +229,35 @@ export class Dwarf {
   }
 
   /**
-   * Every line program of `.debug_line` in section order, each with the
-   * unit that points to it (for comp_dir), as llvm-dwarfdump --debug-line
-   * walks them. A program whose header is bad is reported to `onError`
-   * and skipped when its length is sound.
+   * Every line program of `.debug_line` in section order (as llvm-dwarfdump
+   * --debug-line walks them). Each comes with a `unit()` function that
+   * finds the unit pointing to it; the units are scanned only when that is
+   * first called (or a path needs the unit's comp_dir), so listing DWARF 5
+   * line tables never touches `.debug_info`. A program whose header is bad
+   * is reported to `onError` and skipped when its length is sound.
    */
-  *linePrograms(onError?: ErrorSink): Generator<{ offset: number; unit?: Unit; program: LineProgram }> {
+  *linePrograms(onError?: ErrorSink): Generator<{ offset: number; unit: () => Unit | undefined; program: LineProgram }> {
     const bytes = this.sections.bytes('line');
     if (bytes.length === 0) return;
-    const byOffset = new Map<number, Unit>();
     const sink: ErrorSink = onError ?? ((e) => {
       throw e;
     });
-    for (const u of this.units(sink)) {
-      try {
-        const s = u.root().stmtList;
-        if (s !== undefined && !byOffset.has(s)) byOffset.set(s + u.sectionBase('line'), u);
-      } catch (e) {
-        if (!(e instanceof ParseError)) throw e;
-        sink(e);
+    let byOffset: Map<number, Unit> | undefined;
+    const unitAtLine = (offset: number): Unit | undefined => {
+      if (!byOffset) {
+        byOffset = new Map();
+        for (const u of this.units(sink)) {
+          try {
+            const s = u.root().stmtList;
+            if (s !== undefined && !byOffset.has(s + u.sectionBase('line'))) byOffset.set(s + u.sectionBase('line'), u);
+          } catch (e) {
+            if (!(e instanceof ParseError)) throw e;
+            sink(e);
+          }
+        }
       }
-    }
+      return byOffset.get(offset);
+    };
     const r = new Reader(bytes, { order: this.order, section: this.sections.name('line') });
     let offset = 0;
     while (offset < bytes.length) {
@@ -263,10 +272,11 @@ export class Dwarf {
         sink(e);
         return;
       }
-      const unit = byOffset.get(offset);
+      const at = offset;
+      const unit = () => unitAtLine(at);
       let program: LineProgram | undefined;
       try {
-        program = unit ? unit.lineProgram() : this.lineProgramAt(offset);
+        program = this.lineProgramAt(offset, unit);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         sink(e);

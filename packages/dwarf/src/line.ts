@@ -84,8 +84,12 @@ export type LineStringResolver = (form: number, value: AttrValue) => string;
 export interface LineProgramContext {
   /** The unit's address size, for DWARF 2–4 headers (which do not carry one). */
   readonly addressSize?: number;
-  /** DW_AT_comp_dir of the unit, prepended to relative paths. */
-  readonly compDir?: string;
+  /**
+   * DW_AT_comp_dir of the unit, prepended to relative paths of DWARF 2–4
+   * tables (DWARF 5 tables carry it as directory 0). A function is called
+   * only when a path needs it, so a caller can defer finding the unit.
+   */
+  readonly compDir?: string | (() => string | undefined);
   /** DW_AT_name of the unit: file 0 of DWARF 2–4 tables. */
   readonly compName?: string;
   /** String resolution for DWARF 5 entry formats. */
@@ -171,7 +175,23 @@ export class LineProgram {
     // first unless the include directory is absolute, or (DWARF 5) the entry
     // uses directory 0, which already is the compilation directory.
     const withComp = (!v5 || e.dirIndex !== 0) && !isAbsolute(dir);
-    return joinPath(withComp ? this.ctx.compDir ?? '' : '', dir, name);
+    return joinPath(withComp ? this.compilationDirectory() ?? '' : '', dir, name);
+  }
+
+  private compDirValue?: { dir: string | undefined };
+
+  /**
+   * The compilation directory: DWARF 5's directory 0 (which the standard
+   * defines as the compilation directory), else the unit's DW_AT_comp_dir.
+   */
+  compilationDirectory(): string | undefined {
+    if (!this.compDirValue) {
+      const h = this.header;
+      const c = this.ctx.compDir;
+      const dir = h.version >= 5 && h.includeDirectories.length > 0 ? h.includeDirectories[0] : typeof c === 'function' ? c() : c;
+      this.compDirValue = { dir };
+    }
+    return this.compDirValue.dir;
   }
 
   /**
@@ -180,116 +200,215 @@ export class LineProgram {
    * truncated or invalid opcode, after yielding every row before it.
    */
   *rows(): Generator<LineRow, void, undefined> {
-    const h = this.header;
+    const c = this.cursor();
+    while (c.next()) yield c.row();
+  }
+
+  /**
+   * A cursor over the rows: `next()` runs the state machine to the next row
+   * and leaves its registers in the cursor's fields, allocating nothing
+   * (for hot loops such as `elfkit lines`). Files added by
+   * DW_LNE_define_file are registered as the cursor passes them.
+   */
+  cursor(): LineCursor {
     this.defined = [];
-    const r = new Reader(this.bytes.subarray(0, h.end), { order: this.order, section: this.sectionName });
-    r.pos = h.programOffset;
-    const end = h.end;
-    const b = r.bytes;
-    const opcodeBase = h.opcodeBase;
-    const lineBase = h.lineBase;
-    const lineRange = h.lineRange;
-    const minInst = h.minInstLength;
-    const maxOps = h.maxOpsPerInst || 1;
-    const lengths = h.standardOpcodeLengths;
-    const std = standardOpcodesUsable(lengths);
-    const defaultIsStmt = h.defaultIsStmt;
-    const mask64 = 0xffff_ffff_ffff_ffffn;
+    return new LineCursor(this.header, this.bytes, this.order, this.sectionName, (e) => this.defined.push(e));
+  }
+}
 
-    // Registers. The address is a number while it stays below 2^53 and a
-    // bigint past that (tombstones such as 0xffff…fffe), so the common case
-    // does no bigint arithmetic.
-    let addr = 0;
-    let big: bigint | undefined;
-    let opIndex = 0;
-    let file = 1;
-    let line = 1;
-    let column = 0;
-    let isStmt = defaultIsStmt;
-    let basicBlock = false;
-    let endSequence = false;
-    let prologueEnd = false;
-    let epilogueBegin = false;
-    let isa = 0;
-    let discriminator = 0;
+const MASK64 = 0xffff_ffff_ffff_ffffn;
 
-    // A fresh object per row: callers may keep rows.
-    const row = (): LineRow => ({ address: big ?? BigInt(addr), opIndex, file, line, column, isStmt, basicBlock, endSequence, prologueEnd, epilogueBegin, isa, discriminator });
+/**
+ * The line-number state machine (DWARF 5 §6.2.2) over one program. Its
+ * public fields are the registers of the current row after `next()`
+ * returned true. The address lives in `address` (a number) while it is
+ * below 2^53 and in `bigAddress` past that (tombstones such as
+ * 0xffff…fffe), so the common case does no bigint arithmetic.
+ */
+export class LineCursor {
+  /** The address when it fits a number exactly; -1 when `bigAddress` holds it. */
+  address = 0;
+  /** The address when it does not fit a number (else undefined). */
+  bigAddress: bigint | undefined;
+  opIndex = 0;
+  file = 1;
+  line = 1;
+  column = 0;
+  isStmt: boolean;
+  basicBlock = false;
+  endSequence = false;
+  prologueEnd = false;
+  epilogueBegin = false;
+  isa = 0;
+  discriminator = 0;
 
-    const advance = (operationAdvance: number) => {
-      let delta: number;
-      if (maxOps === 1) delta = minInst * operationAdvance;
-      else {
-        const total = opIndex + operationAdvance;
-        delta = minInst * Math.floor(total / maxOps);
-        opIndex = total % maxOps;
-      }
-      if (big !== undefined) big = (big + BigInt(delta)) & mask64;
-      else if (addr + delta > MAX_SAFE) big = (BigInt(addr) + BigInt(delta)) & mask64;
-      else addr += delta;
+  private readonly r: Reader;
+  private readonly b: Uint8Array;
+  private readonly end: number;
+  private readonly opcodeBase: number;
+  private readonly lineBase: number;
+  private readonly lineRange: number;
+  private readonly minInst: number;
+  private readonly maxOps: number;
+  private readonly lengths: readonly number[];
+  private readonly std: boolean[];
+  private readonly defaultIsStmt: boolean;
+  private readonly version: number;
+  /** The row just emitted resets some registers before the next opcode runs. */
+  private pendingReset = false;
+  private afterEnd = false;
+
+  constructor(
+    h: LineProgramHeader,
+    bytes: Uint8Array,
+    order: ByteOrder,
+    sectionName: string,
+    private readonly onDefineFile: (e: FileEntry) => void,
+  ) {
+    this.r = new Reader(bytes.subarray(0, h.end), { order, section: sectionName });
+    this.r.pos = h.programOffset;
+    this.b = this.r.bytes;
+    this.end = h.end;
+    this.opcodeBase = h.opcodeBase;
+    this.lineBase = h.lineBase;
+    this.lineRange = h.lineRange;
+    this.minInst = h.minInstLength;
+    this.maxOps = h.maxOpsPerInst || 1;
+    this.lengths = h.standardOpcodeLengths;
+    this.std = standardOpcodesUsable(h.standardOpcodeLengths);
+    this.defaultIsStmt = h.defaultIsStmt;
+    this.isStmt = h.defaultIsStmt;
+    this.version = h.version;
+  }
+
+  /** The current row as a fresh object. */
+  row(): LineRow {
+    return {
+      address: this.bigAddress ?? BigInt(this.address),
+      opIndex: this.opIndex,
+      file: this.file,
+      line: this.line,
+      column: this.column,
+      isStmt: this.isStmt,
+      basicBlock: this.basicBlock,
+      endSequence: this.endSequence,
+      prologueEnd: this.prologueEnd,
+      epilogueBegin: this.epilogueBegin,
+      isa: this.isa,
+      discriminator: this.discriminator,
     };
+  }
 
+  /** The current row's address as a bigint. */
+  get addressBig(): bigint {
+    return this.bigAddress ?? BigInt(this.address);
+  }
+
+  private advance(operationAdvance: number): void {
+    let delta: number;
+    if (this.maxOps === 1) delta = this.minInst * operationAdvance;
+    else {
+      const total = this.opIndex + operationAdvance;
+      delta = this.minInst * Math.floor(total / this.maxOps);
+      this.opIndex = total % this.maxOps;
+    }
+    this.addDelta(delta);
+  }
+
+  private addDelta(delta: number): void {
+    if (this.bigAddress !== undefined) this.bigAddress = (this.bigAddress + BigInt(delta)) & MASK64;
+    else if (this.address + delta > MAX_SAFE) {
+      this.bigAddress = (BigInt(this.address) + BigInt(delta)) & MASK64;
+      this.address = -1;
+    } else this.address += delta;
+  }
+
+  /**
+   * Runs opcodes up to the next row; false at the end of the program.
+   * Throws ParseError on a truncated or invalid opcode.
+   */
+  next(): boolean {
+    if (this.pendingReset) {
+      this.pendingReset = false;
+      if (this.afterEnd) {
+        // DW_LNE_end_sequence: every register back to its initial value.
+        this.afterEnd = false;
+        this.address = 0;
+        this.bigAddress = undefined;
+        this.opIndex = 0;
+        this.file = 1;
+        this.line = 1;
+        this.column = 0;
+        this.isStmt = this.defaultIsStmt;
+        this.endSequence = false;
+        this.isa = 0;
+      }
+      this.discriminator = 0;
+      this.basicBlock = false;
+      this.prologueEnd = false;
+      this.epilogueBegin = false;
+    }
+    const r = this.r;
+    const b = this.b;
+    const end = this.end;
+    const opcodeBase = this.opcodeBase;
     while (r.pos < end) {
       const opAt = r.pos;
       const op = b[r.pos++]!;
       if (op >= opcodeBase) {
+        const lineRange = this.lineRange;
         if (lineRange === 0) throw r.error('invalid', 'special opcode with line_range 0', opAt);
         const adjusted = op - opcodeBase;
-        advance(Math.floor(adjusted / lineRange));
-        line = (line + lineBase + (adjusted % lineRange)) >>> 0;
-        yield row();
-        discriminator = 0;
-        basicBlock = false;
-        prologueEnd = false;
-        epilogueBegin = false;
-      } else if (op === 0) {
+        this.advance(Math.floor(adjusted / lineRange));
+        this.line = (this.line + this.lineBase + (adjusted % lineRange)) >>> 0;
+        this.pendingReset = true;
+        return true;
+      }
+      if (op === 0) {
         const len = r.uleb();
         const extStart = r.pos;
         if (len === 0) continue;
         if (len > end - extStart) throw r.error('truncated', `extended opcode length ${len} runs past the end of the program`, opAt);
         const sub = r.u8();
+        let row = false;
         switch (sub) {
           case C.DW_LNE_end_sequence:
-            endSequence = true;
-            yield row();
-            addr = 0;
-            big = undefined;
-            opIndex = 0;
-            file = 1;
-            line = 1;
-            column = 0;
-            isStmt = defaultIsStmt;
-            basicBlock = false;
-            endSequence = false;
-            prologueEnd = false;
-            epilogueBegin = false;
-            isa = 0;
-            discriminator = 0;
+            this.endSequence = true;
+            this.pendingReset = true;
+            this.afterEnd = true;
+            row = true;
             break;
           case C.DW_LNE_set_address: {
             const size = len - 1;
             if (size === 1 || size === 2 || size === 4 || size === 8) {
-              const v = r.uintBig(size);
-              if (v <= BigInt(MAX_SAFE)) {
-                addr = Number(v);
-                big = undefined;
-              } else big = v;
-              opIndex = 0;
+              if (size === 8) {
+                const v = r.u64();
+                if (v <= BigInt(MAX_SAFE)) {
+                  this.address = Number(v);
+                  this.bigAddress = undefined;
+                } else {
+                  this.bigAddress = v;
+                  this.address = -1;
+                }
+              } else {
+                this.address = r.uint(size);
+                this.bigAddress = undefined;
+              }
+              this.opIndex = 0;
             }
             break;
           }
-          case C.DW_LNE_define_file: {
-            if (h.version <= 4) {
+          case C.DW_LNE_define_file:
+            if (this.version <= 4) {
               const path = r.cstr();
               const dirIndex = r.uleb();
               const mtime = r.uleb();
               const size = r.uleb();
-              this.defined.push({ path, dirIndex, mtime, size });
+              this.onDefineFile({ path, dirIndex, mtime, size });
             }
             break;
-          }
           case C.DW_LNE_set_discriminator:
-            discriminator = r.uleb();
+            this.discriminator = r.uleb();
             break;
           default:
             break;
@@ -297,74 +416,72 @@ export class LineProgram {
         // Resynchronize on the declared length: skips unknown opcodes and
         // tolerates operands shorter or longer than expected.
         r.pos = extStart + len;
-      } else if (std[op]) {
-        switch (op) {
-          case C.DW_LNS_copy:
-            yield row();
-            discriminator = 0;
-            basicBlock = false;
-            prologueEnd = false;
-            epilogueBegin = false;
-            break;
-          case C.DW_LNS_advance_pc: {
-            const p = r.pos;
-            let n: number;
-            try {
-              n = r.uleb();
-            } catch (e) {
-              if (!(e instanceof ParseError) || e.code !== 'too-large') throw e;
-              r.pos = p;
-              const v = r.ulebBig();
-              // A huge advance wraps the address; do it in bigint.
-              big = ((big ?? BigInt(addr)) + BigInt(minInst) * v) & mask64;
-              break;
-            }
-            advance(n);
-            break;
-          }
-          case C.DW_LNS_advance_line:
-            line = (line + r.sleb()) >>> 0;
-            break;
-          case C.DW_LNS_set_file:
-            file = r.uleb();
-            break;
-          case C.DW_LNS_set_column:
-            column = r.uleb();
-            break;
-          case C.DW_LNS_negate_stmt:
-            isStmt = !isStmt;
-            break;
-          case C.DW_LNS_set_basic_block:
-            basicBlock = true;
-            break;
-          case C.DW_LNS_const_add_pc:
-            if (lineRange === 0) throw r.error('invalid', 'DW_LNS_const_add_pc with line_range 0', opAt);
-            advance(Math.floor((255 - opcodeBase) / lineRange));
-            break;
-          case C.DW_LNS_fixed_advance_pc: {
-            const d = r.u16();
-            if (big !== undefined) big = (big + BigInt(d)) & mask64;
-            else addr += d;
-            opIndex = 0;
-            break;
-          }
-          case C.DW_LNS_set_prologue_end:
-            prologueEnd = true;
-            break;
-          case C.DW_LNS_set_epilogue_begin:
-            epilogueBegin = true;
-            break;
-          case C.DW_LNS_set_isa:
-            isa = r.uleb();
-            break;
-        }
-      } else {
+        if (row) return true;
+        continue;
+      }
+      if (!this.std[op]) {
         // An opcode this reader does not know (or a standard one declared
         // with unusual operands): skip its declared ULEB128 operands.
-        const n = lengths[op - 1] ?? 0;
+        const n = this.lengths[op - 1] ?? 0;
         for (let i = 0; i < n; i++) r.skipLeb();
+        continue;
+      }
+      switch (op) {
+        case C.DW_LNS_copy:
+          this.pendingReset = true;
+          return true;
+        case C.DW_LNS_advance_pc: {
+          const p = r.pos;
+          let n: number;
+          try {
+            n = r.uleb();
+          } catch (e) {
+            if (!(e instanceof ParseError) || e.code !== 'too-large') throw e;
+            r.pos = p;
+            const v = r.ulebBig();
+            // A huge advance wraps the address; do it in bigint.
+            this.bigAddress = (this.addressBig + BigInt(this.minInst) * v) & MASK64;
+            this.address = -1;
+            break;
+          }
+          this.advance(n);
+          break;
+        }
+        case C.DW_LNS_advance_line:
+          this.line = (this.line + r.sleb()) >>> 0;
+          break;
+        case C.DW_LNS_set_file:
+          this.file = r.uleb();
+          break;
+        case C.DW_LNS_set_column:
+          this.column = r.uleb();
+          break;
+        case C.DW_LNS_negate_stmt:
+          this.isStmt = !this.isStmt;
+          break;
+        case C.DW_LNS_set_basic_block:
+          this.basicBlock = true;
+          break;
+        case C.DW_LNS_const_add_pc:
+          if (this.lineRange === 0) throw r.error('invalid', 'DW_LNS_const_add_pc with line_range 0', opAt);
+          this.advance(Math.floor((255 - opcodeBase) / this.lineRange));
+          break;
+        case C.DW_LNS_fixed_advance_pc:
+          this.addDelta(r.u16());
+          this.opIndex = 0;
+          break;
+        case C.DW_LNS_set_prologue_end:
+          this.prologueEnd = true;
+          break;
+        case C.DW_LNS_set_epilogue_begin:
+          this.epilogueBegin = true;
+          break;
+        case C.DW_LNS_set_isa:
+          this.isa = r.uleb();
+          break;
       }
     }
+    return false;
   }
 }
 

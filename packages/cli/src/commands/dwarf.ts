@@ -6,7 +6,7 @@ import type { ElfFile } from '@elfkit/elf';
 import { defineCommand, withElf, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson, hx } from '../format/json.js';
-import { addLineSource, type LineQuery, type LineRow } from '../format/line-rows.js';
+import { addLineSource, type LineQuery, type LineRowCursor } from '../format/line-rows.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
 import { addInfoContributor } from './info.js';
 import { describeDie, expressionText, hexw, escapeString, opViews, type DieView } from '../dwarf/describe.js';
@@ -556,43 +556,89 @@ export const dwarfCommand = {
   handler: () => {},
 };
 
-/** Rows of every line program, as `elfkit lines` prints them. */
-function* dwarfRows(od: OpenedDwarf, cu: string | undefined, errors: ParseError[]): Generator<LineRow> {
-  for (const { program, unit } of od.dwarf.linePrograms(sink(errors))) {
-    if (cu !== undefined) {
-      let name: string | undefined;
-      try {
-        name = unit?.root().name;
-      } catch {
-        name = undefined;
-      }
-      if (!name || !name.includes(cu)) continue;
-    }
-    let lastFile = -1;
-    let lastPath = '';
-    try {
-      for (const r of program.rows()) {
-        if (r.file !== lastFile) {
-          lastFile = r.file;
-          lastPath = program.filePath(r.file) ?? '';
+/**
+ * The rows of every line program in section order (as llvm-dwarfdump
+ * --debug-line lists them), through the line state machine's cursor: the
+ * fields are overwritten row by row and nothing is allocated per row.
+ */
+class DwarfRowCursor implements LineRowCursor {
+  address = 0;
+  bigAddress: bigint | undefined;
+  file = '';
+  line = 0;
+  column = 0;
+  isStmt = false;
+  basicBlock = false;
+  endSequence = false;
+  prologueEnd = false;
+  epilogueBegin = false;
+  discriminator = 0;
+  private readonly programs: Iterator<{ program: D.LineProgram; unit: () => Unit | undefined }>;
+  private lc: D.LineCursor | undefined;
+  private program: D.LineProgram | undefined;
+  private lastFile = -1;
+
+  constructor(
+    od: OpenedDwarf,
+    private readonly cu: string | undefined,
+    private readonly errors: ParseError[],
+  ) {
+    this.programs = od.dwarf.linePrograms(sink(errors));
+  }
+
+  next(): boolean {
+    for (;;) {
+      const lc = this.lc;
+      if (lc) {
+        let more = false;
+        try {
+          more = lc.next();
+        } catch (e) {
+          sink(this.errors)(e);
         }
-        yield {
-          address: r.address,
-          file: lastPath,
-          line: r.line,
-          column: r.column,
-          isStmt: r.isStmt,
-          basicBlock: r.basicBlock,
-          endSequence: r.endSequence,
-          prologueEnd: r.prologueEnd,
-          epilogueBegin: r.epilogueBegin,
-          discriminator: r.discriminator,
-        };
+        if (more) {
+          if (lc.file !== this.lastFile) {
+            this.lastFile = lc.file;
+            this.file = this.program!.filePath(lc.file) ?? '';
+          }
+          this.address = lc.address;
+          this.bigAddress = lc.bigAddress;
+          this.line = lc.line;
+          this.column = lc.column;
+          this.isStmt = lc.isStmt;
+          this.basicBlock = lc.basicBlock;
+          this.endSequence = lc.endSequence;
+          this.prologueEnd = lc.prologueEnd;
+          this.epilogueBegin = lc.epilogueBegin;
+          this.discriminator = lc.discriminator;
+          return true;
+        }
+        this.lc = undefined;
       }
-    } catch (e) {
-      sink(errors)(e);
+      const n = this.programs.next();
+      if (n.done) return false;
+      const { program, unit } = n.value;
+      if (this.cu !== undefined) {
+        let name: string | undefined;
+        try {
+          name = unit()?.root().name;
+        } catch {
+          name = undefined;
+        }
+        if (!name || !name.includes(this.cu)) continue;
+      }
+      this.program = program;
+      this.lc = program.cursor();
+      this.lastFile = -1;
     }
   }
+}
+
+/** Opens the DWARF for the line source; the host stays open until `done`. */
+function lineDwarf(elf: ElfFile, query: LineQuery): { od: OpenedDwarf | undefined; done: () => void } {
+  const host = new NodeDebugHost();
+  const od = openDwarf(elf, query.path, host, { debugFileDirectory: query.debugFileDirectory });
+  return { od, done: () => host.close() };
 }
 
 addLineSource({
@@ -607,14 +653,33 @@ addLineSource({
     }
   },
   *rows(elf, query, errors) {
-    const host = new NodeDebugHost();
+    const { od, done } = lineDwarf(elf, query);
     try {
-      const od = openDwarf(elf, query.path, host, { debugFileDirectory: query.debugFileDirectory });
       if (!od) return;
-      yield* dwarfRows(od, query.cu, errors);
+      const c = new DwarfRowCursor(od, query.cu, errors);
+      while (c.next()) {
+        yield {
+          address: c.bigAddress ?? BigInt(c.address),
+          file: c.file,
+          line: c.line,
+          column: c.column,
+          isStmt: c.isStmt,
+          basicBlock: c.basicBlock,
+          endSequence: c.endSequence,
+          prologueEnd: c.prologueEnd,
+          epilogueBegin: c.epilogueBegin,
+          discriminator: c.discriminator,
+        };
+      }
     } finally {
-      host.close();
+      done();
     }
+  },
+  cursor(elf, query, errors) {
+    // Split and separate debug files stay open for the life of the command.
+    const { od } = lineDwarf(elf, query);
+    if (!od) return { next: () => false } as unknown as LineRowCursor;
+    return new DwarfRowCursor(od, query.cu, errors);
   },
 });
 

@@ -25,7 +25,7 @@ export const linesCommand = defineCommand({
       if (!src) throw new CliError(a.source === 'auto' ? 'no line table (no DWARF .debug_line, no Go pclntab)' : `no ${a.source} line source in this build`);
       if (a.source !== 'auto' && !src.available(elf, a.file, query)) throw new CliError(`no ${a.source} line table in this file`);
       const errors: ParseError[] = [];
-      writeLineRows(src.rows(elf, query, errors), a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8);
+      writeLineRows(src.cursor ? src.cursor(elf, query, errors) : src.rows(elf, query, errors), a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8);
       if (errors.length) {
         for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${a.file}: ${e.message}\n`);
         if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);

@@ -1,6 +1,6 @@
 import type { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
-import { OutputBuffer } from '../io/output.js';
+import { writeOut } from '../io/output.js';
 
 /**
  * One row of a PC-to-line map, the same shape for DWARF line programs and
@@ -45,6 +45,8 @@ export interface LineSource {
   /** True when `elf` carries this kind of line information (or, given the query's debug directories, its separate debug file does). */
   available(elf: ElfFile, path: string, query?: LineQuery): boolean;
   rows(elf: ElfFile, query: LineQuery, errors: ParseError[]): Iterable<LineRow>;
+  /** Optional: the same rows through a cursor that reuses one object (preferred by `elfkit lines` when present). */
+  cursor?(elf: ElfFile, query: LineQuery, errors: ParseError[]): LineRowCursor;
 }
 
 const sources = new Map<string, LineSource>();
@@ -59,40 +61,215 @@ export function lineSources(): LineSource[] {
   return [...sources.values()];
 }
 
-const flagNames = (r: LineRow): string[] => {
-  const f: string[] = [];
-  if (r.isStmt) f.push('is_stmt');
-  if (r.basicBlock) f.push('basic_block');
-  if (r.endSequence) f.push('end_sequence');
-  if (r.prologueEnd) f.push('prologue_end');
-  if (r.epilogueBegin) f.push('epilogue_begin');
-  return f;
-};
-
-function jsonRow(r: LineRow): string {
-  return (
-    `{"address":"0x${r.address.toString(16)}","file":${JSON.stringify(r.file)},"line":${r.line},"column":${r.column},` +
-    `"isStmt":${r.isStmt},"basicBlock":${r.basicBlock},"endSequence":${r.endSequence},"prologueEnd":${r.prologueEnd},` +
-    `"epilogueBegin":${r.epilogueBegin},"discriminator":${r.discriminator}}`
-  );
+/**
+ * Rows one at a time in a reused object, for sources that can decode
+ * without allocating per row (DWARF's line state machine): `next()` moves
+ * to the next row and the fields hold it until the following call.
+ */
+export interface LineRowCursor {
+  next(): boolean;
+  /** The address when it is below 2^53 (exact as a number), else -1 and `bigAddress` holds it. */
+  readonly address: number;
+  readonly bigAddress: bigint | undefined;
+  /** Full source path. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly isStmt: boolean;
+  readonly basicBlock: boolean;
+  readonly endSequence: boolean;
+  readonly prologueEnd: boolean;
+  readonly epilogueBegin: boolean;
+  readonly discriminator: number;
 }
 
-/** Writes rows as text, a JSON array, or NDJSON, streaming through a buffer. */
-export function writeLineRows(rows: Iterable<LineRow>, mode: 'text' | 'json' | 'ndjson', width: number): void {
-  const out = new OutputBuffer();
-  let first = true;
-  if (mode === 'json') out.write('[');
-  for (const r of rows) {
-    if (mode === 'ndjson') out.write(jsonRow(r) + '\n');
-    else if (mode === 'json') {
-      out.write((first ? '\n' : ',\n') + jsonRow(r));
-    } else {
-      const flags = flagNames(r);
-      if (r.discriminator) flags.push(`discriminator ${r.discriminator}`);
-      out.write(`0x${r.address.toString(16).padStart(width, '0')}  ${r.file}:${r.line}${r.column ? ':' + r.column : ''}${flags.length ? '  ' + flags.join(' ') : ''}\n`);
-    }
-    first = false;
+/** A cursor over an iterable of row objects (for sources without a cursor of their own). */
+class IterableCursor implements LineRowCursor {
+  address = 0;
+  bigAddress: bigint | undefined;
+  file = '';
+  line = 0;
+  column = 0;
+  isStmt = false;
+  basicBlock = false;
+  endSequence = false;
+  prologueEnd = false;
+  epilogueBegin = false;
+  discriminator = 0;
+  private readonly it: Iterator<LineRow>;
+  constructor(rows: Iterable<LineRow>) {
+    this.it = rows[Symbol.iterator]();
   }
-  if (mode === 'json') out.write(first ? ']\n' : '\n]\n');
-  out.flush();
+  next(): boolean {
+    const n = this.it.next();
+    if (n.done) return false;
+    const r = n.value;
+    if (r.address <= 0x1f_ffff_ffff_ffffn) {
+      this.address = Number(r.address);
+      this.bigAddress = undefined;
+    } else {
+      this.address = -1;
+      this.bigAddress = r.address;
+    }
+    this.file = r.file;
+    this.line = r.line;
+    this.column = r.column;
+    this.isStmt = r.isStmt;
+    this.basicBlock = r.basicBlock;
+    this.endSequence = r.endSequence;
+    this.prologueEnd = r.prologueEnd;
+    this.epilogueBegin = r.epilogueBegin;
+    this.discriminator = r.discriminator;
+    return true;
+  }
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const HEX = bytes('0123456789abcdef');
+const CHUNK = 1 << 20;
+const FLAG_KEYS = ['isStmt', 'basicBlock', 'endSequence', 'prologueEnd', 'epilogueBegin'] as const;
+const FLAG_TEXT = [' is_stmt', ' basic_block', ' end_sequence', ' prologue_end', ' epilogue_begin'];
+
+/**
+ * The constant bytes between the column and the discriminator for each of
+ * the 32 combinations of the five flags: one copy per row instead of ten.
+ */
+function flagBlocks(text: boolean): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let m = 0; m < 32; m++) {
+    let s = '';
+    if (text) {
+      // Two spaces before the first flag, one between flags (as `flags.join(' ')`).
+      const names = FLAG_TEXT.filter((_, i) => m & (1 << i)).map((n) => n.slice(1));
+      s = names.length ? '  ' + names.join(' ') : '';
+    } else {
+      for (let i = 0; i < 5; i++) s += `,"${FLAG_KEYS[i]}":${m & (1 << i) ? 'true' : 'false'}`;
+      s += ',"discriminator":';
+    }
+    out.push(bytes(s));
+  }
+  return out;
+}
+
+/** Copies `b` into `buf` at `pos`; returns the new position. */
+function put(buf: Uint8Array, pos: number, b: Uint8Array): number {
+  const n = b.length;
+  if (n > 32) {
+    buf.set(b, pos);
+    return pos + n;
+  }
+  for (let i = 0; i < n; i++) buf[pos + i] = b[i]!;
+  return pos + n;
+}
+
+/** Writes `v` (a non-negative integer) in decimal; returns the new position. */
+function putDec(buf: Uint8Array, pos: number, v: number): number {
+  if (v > 0xffffffff) return put(buf, pos, bytes(String(v)));
+  let n = 1;
+  for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
+  for (let i = n - 1; i >= 0; i--) {
+    buf[pos + i] = 0x30 + (v % 10);
+    v = (v / 10) >>> 0;
+  }
+  return pos + n;
+}
+
+/** Writes the 32-bit `x` in hex, at least `digits` digits; returns the new position. */
+function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
+  let n = 1;
+  for (let t = x >>> 4; t !== 0; t >>>= 4) n++;
+  if (digits > n) n = digits;
+  for (let i = n - 1; i >= 0; i--) {
+    buf[pos + i] = HEX[x & 15]!;
+    x >>>= 4;
+  }
+  return pos + n;
+}
+
+/** Writes `v` (below 2^53) in hex by its two 32-bit halves, no float division per digit. */
+function putHex(buf: Uint8Array, pos: number, v: number, digits: number): number {
+  if (v <= 0xffffffff) return putHex32(buf, pos, v >>> 0, digits);
+  pos = putHex32(buf, pos, Math.floor(v / 0x100000000), digits > 8 ? digits - 8 : 1);
+  return putHex32(buf, pos, v >>> 0, 8);
+}
+
+/**
+ * Writes rows as text, a JSON array, or NDJSON, streaming. The bytes are
+ * built directly in one output buffer: digits computed in place, and the
+ * constant parts copied as a few pre-encoded blocks (the file path with the
+ * keys around it, encoded once per file; the five flags with their keys,
+ * one block per combination). A million rows cost no allocation beyond
+ * what the source makes.
+ */
+export function writeLineRows(rows: Iterable<LineRow> | LineRowCursor, mode: 'text' | 'json' | 'ndjson', width: number): void {
+  const c: LineRowCursor = !(Symbol.iterator in rows) ? (rows as LineRowCursor) : new IterableCursor(rows as Iterable<LineRow>);
+  const text = mode === 'text';
+  const json = mode === 'json';
+  const flags = flagBlocks(text);
+  const head = bytes(text ? '0x' : '{"address":"0x');
+  const columnKey = bytes(text ? ':' : ',"column":');
+  const discText = bytes(' discriminator ');
+  const tail = bytes(mode === 'ndjson' ? '}\n' : json ? '}' : '\n');
+  const addressDigits = text ? width : 1;
+  const paths = new Map<string, Uint8Array>();
+  let lastFile: string | undefined;
+  let fileBlock: Uint8Array = new Uint8Array(0);
+  let buf: Uint8Array = new Uint8Array(CHUNK);
+  let pos = 0;
+  let first = true;
+  if (json) buf[pos++] = 0x5b; // [
+  while (c.next()) {
+    if (c.file !== lastFile) {
+      lastFile = c.file;
+      let b = paths.get(lastFile);
+      if (!b) {
+        // text: `  path:`; JSON: `","file":"path","line":`
+        b = bytes(text ? `  ${lastFile}:` : `","file":${JSON.stringify(lastFile)},"line":`);
+        paths.set(lastFile, b);
+      }
+      fileBlock = b;
+      if (fileBlock.length + 512 > buf.length) {
+        const g = new Uint8Array(fileBlock.length + 512 + buf.length);
+        g.set(buf.subarray(0, pos));
+        buf = g;
+      }
+    }
+    // Room for the longest row: keys, a 16-digit address, numbers, the path.
+    if (pos + fileBlock.length + 512 > buf.length) {
+      writeOut(buf.subarray(0, pos));
+      pos = 0;
+    }
+    if (json) {
+      if (!first) buf[pos++] = 0x2c; // ,
+      buf[pos++] = 0x0a;
+      first = false;
+    }
+    pos = put(buf, pos, head);
+    const a = c.address;
+    if (a >= 0) pos = putHex(buf, pos, a, addressDigits);
+    else pos = put(buf, pos, bytes(c.bigAddress!.toString(16).padStart(addressDigits, '0')));
+    pos = put(buf, pos, fileBlock);
+    pos = putDec(buf, pos, c.line);
+    const m = (c.isStmt ? 1 : 0) | (c.basicBlock ? 2 : 0) | (c.endSequence ? 4 : 0) | (c.prologueEnd ? 8 : 0) | (c.epilogueBegin ? 16 : 0);
+    if (text) {
+      if (c.column) {
+        pos = put(buf, pos, columnKey);
+        pos = putDec(buf, pos, c.column);
+      }
+      pos = put(buf, pos, flags[m]!);
+      if (c.discriminator) {
+        if (m === 0) buf[pos++] = 0x20;
+        pos = put(buf, pos, discText);
+        pos = putDec(buf, pos, c.discriminator);
+      }
+    } else {
+      pos = put(buf, pos, columnKey);
+      pos = putDec(buf, pos, c.column);
+      pos = put(buf, pos, flags[m]!);
+      pos = putDec(buf, pos, c.discriminator);
+    }
+    pos = put(buf, pos, tail);
+  }
+  if (json) pos = put(buf, pos, bytes(first ? ']\n' : '\n]\n'));
+  writeOut(buf.subarray(0, pos));
 }
