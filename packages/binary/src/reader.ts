@@ -32,8 +32,7 @@ const TWO_32 = 0x1_0000_0000;
 export class Reader {
   /** The bytes this reader walks. */
   readonly bytes: Uint8Array;
-  /** A view over the same bytes, created once. */
-  readonly view: DataView;
+  private dataView: DataView | undefined;
   /** True for little-endian data. */
   readonly littleEndian: boolean;
   /** Address size in bytes (2, 4 or 8). */
@@ -47,7 +46,6 @@ export class Reader {
 
   constructor(bytes: Uint8Array, options: ReaderOptions) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.littleEndian = options.order === 'little';
     this.addressSize = options.addressSize ?? 8;
     this.section = options.section ?? 'file';
@@ -57,6 +55,15 @@ export class Reader {
   /** Creates a reader; a shorthand for `new Reader(bytes, options)`. */
   static of(bytes: Uint8Array, options: ReaderOptions): Reader {
     return new Reader(bytes, options);
+  }
+
+  /**
+   * A view over the same bytes, created on first use: the many short-lived
+   * readers of a DWARF dump (one per expression or list) mostly read bytes
+   * and LEB128s and never need one.
+   */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   /** Byte order of this reader. */

@@ -124,23 +124,49 @@ function operandKinds(op: number): OperandKind[] | undefined {
 }
 
 /**
- * Decodes a DWARF expression (a location description, a `DW_AT_frame_base`,
- * an entry in a location list) into operations. An unknown opcode or a
- * truncated operand throws ParseError at its offset; `section` and `base`
- * place the expression for messages.
+ * A cursor over the operations of a DWARF expression: `next()` decodes one
+ * operation into `op`, `offset` and `operands` (an array reused from one
+ * operation to the next), allocating nothing else for the common
+ * operations, for printers that walk millions of expressions.
  */
-export function decodeExpression(bytes: Uint8Array, enc: Encoding, order: ByteOrder, section = 'expression', base = 0): Operation[] {
-  const r = new Reader(bytes, { order, addressSize: enc.addressSize, section, base });
-  const ops: Operation[] = [];
-  while (!r.done) {
+export class OperationCursor {
+  /** DW_OP_* of the current operation. */
+  op = 0;
+  /** Offset of the opcode inside the expression. */
+  offset = 0;
+  /** The operands of the current operation (reused: copy to keep them). */
+  readonly operands: OperandValue[] = [];
+  /** For DW_OP_entry_value and its GNU form: the nested expression's bytes and offset inside this one. */
+  nested: Uint8Array | undefined;
+  nestedOffset = 0;
+  private readonly r: Reader;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly encoding: Encoding,
+    readonly order: ByteOrder,
+    readonly section = 'expression',
+    readonly base = 0,
+  ) {
+    this.r = new Reader(bytes, { order, addressSize: encoding.addressSize, section, base });
+  }
+
+  /** Decodes the next operation; false at the end. Throws ParseError for an unknown opcode or a truncated operand. */
+  next(): boolean {
+    const r = this.r;
+    if (r.done) return false;
+    const enc = this.encoding;
     const offset = r.pos;
     const op = r.u8();
     const ks = operandKinds(op);
     if (!ks) throw r.error('unsupported', `unknown DWARF expression operation 0x${op.toString(16)}`, offset);
-    const operands: OperandValue[] = [];
-    let nested: Operation[] | undefined;
-    for (const k of ks) {
-      switch (k) {
+    this.op = op;
+    this.offset = offset;
+    this.nested = undefined;
+    const operands = this.operands;
+    operands.length = 0;
+    for (let i = 0; i < ks.length; i++) {
+      switch (ks[i]) {
         case 'u8':
           operands.push(r.u8());
           break;
@@ -182,10 +208,13 @@ export function decodeExpression(bytes: Uint8Array, enc: Encoding, order: ByteOr
           break;
         case 'block': {
           const n = r.uleb();
-          const blockAt = r.pos;
+          const at = r.pos;
           const b = r.bytesView(n);
           operands.push(b);
-          if (op === C.DW_OP_entry_value || op === C.DW_OP_GNU_entry_value) nested = decodeExpression(b, enc, order, section, base + blockAt);
+          if (op === C.DW_OP_entry_value || op === C.DW_OP_GNU_entry_value) {
+            this.nested = b;
+            this.nestedOffset = at;
+          }
           break;
         }
         case 'size-block':
@@ -193,7 +222,22 @@ export function decodeExpression(bytes: Uint8Array, enc: Encoding, order: ByteOr
           break;
       }
     }
-    ops.push(nested ? { offset, op, operands, nested } : { offset, op, operands });
+    return true;
+  }
+}
+
+/**
+ * Decodes a DWARF expression (a location description, a `DW_AT_frame_base`,
+ * an entry in a location list) into operations. An unknown opcode or a
+ * truncated operand throws ParseError at its offset; `section` and `base`
+ * place the expression for messages.
+ */
+export function decodeExpression(bytes: Uint8Array, enc: Encoding, order: ByteOrder, section = 'expression', base = 0): Operation[] {
+  const c = new OperationCursor(bytes, enc, order, section, base);
+  const ops: Operation[] = [];
+  while (c.next()) {
+    const operands = c.operands.slice();
+    ops.push(c.nested ? { offset: c.offset, op: c.op, operands, nested: decodeExpression(c.nested, enc, order, section, base + c.nestedOffset) } : { offset: c.offset, op: c.op, operands });
   }
   return ops;
 }

@@ -30,10 +30,12 @@ export { Abbrev, AbbrevTable, parseAbbrevTable } from './abbrev.js';
 export { attrBigInt, attrNumber, type Attribute, type AttrValue } from './attribute.js';
 export { fixedFormSize, formClass, readFormValue, type FormClass } from './forms.js';
 export { readInitialLength, readOffset, type Encoding, type InitialLength } from './encoding.js';
-export { decodeExpression, type Operation, type OperandValue } from './expression.js';
+export { decodeExpression, OperationCursor, type Operation, type OperandValue } from './expression.js';
 export {
   rangeList,
   locationList,
+  ListCursor,
+  type ListFormat,
   readListsHeader,
   listOffset,
   type AddressRange,

@@ -6,10 +6,10 @@ import { DieCursor, type CursorUnit } from './cursor.js';
 import type { Dwarf } from './dwarf.js';
 import type { Contributions } from './dwp.js';
 import type { Encoding } from './encoding.js';
-import { decodeExpression, type Operation } from './expression.js';
+import { decodeExpression, OperationCursor, type Operation } from './expression.js';
 import { formClass } from './forms.js';
 import { LineProgram } from './line.js';
-import { listOffset, locationList, rangeList, type AddressRange, type ListContext, type LocationListEntry, type RangeListEntry } from './lists.js';
+import { ListCursor, listOffset, locationList, rangeList, type AddressRange, type ListContext, type LocationListEntry, type RangeListEntry } from './lists.js';
 import type { SectionId } from './sections.js';
 import type { UnitHeader } from './unit-header.js';
 
@@ -222,8 +222,8 @@ export class Unit implements CursorUnit {
 
   // ---- value resolution -------------------------------------------------
 
-  /** The string at index `index` of the unit's string offsets table. */
-  stringAtIndex(index: number): string {
+  /** The `.debug_str` offset at index `index` of the unit's string offsets table. */
+  stringOffsetAtIndex(index: number): number {
     const d = this.dwarf;
     const size = this.header.offsetSize;
     const bytes = d.sections.bytes('strOffsets');
@@ -234,7 +234,12 @@ export class Unit implements CursorUnit {
     }
     const r = new Reader(bytes, { order: d.order, section: name });
     r.pos = at;
-    return d.str(size === 4 ? r.u32() : r.u64n('string offset'));
+    return size === 4 ? r.u32() : r.u64n('string offset');
+  }
+
+  /** The string at index `index` of the unit's string offsets table. */
+  stringAtIndex(index: number): string {
+    return this.dwarf.str(this.stringOffsetAtIndex(index));
   }
 
   /** The address at index `index` of `.debug_addr` (through addr_base; the skeleton's for a split unit). */
@@ -252,6 +257,49 @@ export class Unit implements CursorUnit {
     const r = new Reader(bytes, { order: d.order, section: name, addressSize: size });
     r.pos = at;
     return r.address();
+  }
+
+  /**
+   * Where the bytes of a string-class value are: the section and the offset
+   * of its first byte (it ends at the next NUL), for callers that copy
+   * strings without decoding them. Undefined for DW_FORM_string (the value
+   * is already a string) and other forms. Throws ParseError when it points
+   * nowhere.
+   */
+  stringLocation(form: number, v: AttrValue): { bytes: Uint8Array; offset: number; section: string } | undefined {
+    const d = this.dwarf;
+    let owner: Dwarf = d;
+    let offset: number;
+    let id: 'str' | 'lineStr' = 'str';
+    switch (form) {
+      case C.DW_FORM_strp:
+        offset = v as number;
+        break;
+      case C.DW_FORM_line_strp:
+        offset = v as number;
+        id = 'lineStr';
+        break;
+      case C.DW_FORM_strx:
+      case C.DW_FORM_strx1:
+      case C.DW_FORM_strx2:
+      case C.DW_FORM_strx3:
+      case C.DW_FORM_strx4:
+      case C.DW_FORM_GNU_str_index:
+        offset = this.stringOffsetAtIndex(v as number);
+        break;
+      case C.DW_FORM_strp_sup:
+      case C.DW_FORM_GNU_strp_alt:
+        if (!d.sup) return undefined;
+        owner = d.sup;
+        offset = v as number;
+        break;
+      default:
+        return undefined;
+    }
+    const bytes = owner.sections.bytes(id);
+    const name = owner.sections.name(id);
+    if (!(offset >= 0 && offset < bytes.length)) throw new ParseError('out-of-range', `string offset 0x${offset.toString(16)} is outside ${name} (0x${bytes.length.toString(16)} bytes)`, name, offset);
+    return { bytes, offset, section: name };
   }
 
   /** The string a string-class attribute denotes, or undefined for other forms. Throws ParseError when it points nowhere. */
@@ -327,8 +375,14 @@ export class Unit implements CursorUnit {
     }
   }
 
-  /** The context range and location lists of this unit resolve against. */
+  private listCtx?: ListContext;
+
+  /** The context range and location lists of this unit resolve against (made once). */
   listContext(): ListContext {
+    return (this.listCtx ??= this.makeListContext());
+  }
+
+  private makeListContext(): ListContext {
     let base: bigint | undefined;
     try {
       base = this.root().lowPc;
@@ -372,6 +426,15 @@ export class Unit implements CursorUnit {
     return { offset: v, rnglists: false, owner: this.dwarf };
   }
 
+  /** A cursor over the range list a DW_AT_ranges attribute denotes (undefined for other forms). */
+  rangeListCursor(a: Attribute): ListCursor | undefined {
+    const loc = this.rangeListLocation(a);
+    if (!loc) return undefined;
+    const s = loc.owner.sections;
+    const id = loc.rnglists ? 'rnglists' : 'ranges';
+    return new ListCursor(s.bytes(id), s.name(id), loc.offset, id, this.listContext());
+  }
+
   /** The entries of the range list a DW_AT_ranges attribute denotes. */
   rangeListEntries(a: Attribute): RangeListEntry[] {
     const loc = this.rangeListLocation(a);
@@ -401,6 +464,15 @@ export class Unit implements CursorUnit {
     return { offset: v + this.sectionBase('loc'), format: this.isSplit ? 'loc.dwo' : 'loc' };
   }
 
+  /** A cursor over the location list a loclist-class attribute denotes (undefined for other forms). */
+  locationListCursor(a: Attribute): ListCursor | undefined {
+    const loc = this.locationListLocation(a);
+    if (!loc) return undefined;
+    const s = this.dwarf.sections;
+    const id = loc.format === 'loclists' ? 'loclists' : 'loc';
+    return new ListCursor(s.bytes(id), s.name(id), loc.offset, loc.format, this.listContext());
+  }
+
   /** The entries of the location list a loclist-class attribute denotes. */
   locationListEntries(a: Attribute): LocationListEntry[] {
     const loc = this.locationListLocation(a);
@@ -408,6 +480,11 @@ export class Unit implements CursorUnit {
     const s = this.dwarf.sections;
     const id = loc.format === 'loclists' ? 'loclists' : 'loc';
     return [...locationList(s.bytes(id), s.name(id), loc.offset, loc.format, this.listContext())];
+  }
+
+  /** A cursor over the operations of a DWARF expression of this unit. */
+  operations(bytes: Uint8Array, section = this.sectionName, base = 0): OperationCursor {
+    return new OperationCursor(bytes, this.encoding, this.dwarf.order, section, base);
   }
 
   /** Decodes a DWARF expression of this unit (exprloc/block value or list entry). */

@@ -9,8 +9,10 @@ import { toJson, hx } from '../format/json.js';
 import { addLineSource, type LineQuery, type LineRowCursor } from '../format/line-rows.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
 import { addInfoContributor } from './info.js';
-import { describeDie, expressionText, hexw, escapeString, opViews, type DieView } from '../dwarf/describe.js';
-import { dieText, TypeNames, unitHeaderText, type InfoTextOptions } from '../dwarf/info-text.js';
+import { describeDie, hexw, opViews, type DieView } from '../dwarf/describe.js';
+import { writeDie, baseTypeWriter, TypeNames, unitHeaderText, type InfoTextOptions } from '../dwarf/info-text.js';
+import { writeExpression } from '../dwarf/expr-text.js';
+import { escapeString, TextOut } from '../dwarf/text-out.js';
 import { attrText, formText, tagText, unitTypeText } from '../dwarf/names.js';
 import { hasDwarf, NodeDebugHost, openDwarf, type OpenedDwarf } from '../dwarf/open.js';
 import { listReferences } from '../dwarf/list-refs.js';
@@ -180,7 +182,7 @@ interface InfoArgs extends DwarfArgs {
 
 /** Writes DIEs as text or JSON, unit by unit, streaming. */
 class DieWriter {
-  private readonly out = new OutputBuffer();
+  private readonly out = new TextOut();
   private firstUnit = true;
   private firstDie = true;
   readonly names: TypeNames;
@@ -192,26 +194,26 @@ class DieWriter {
     this.names = new TypeNames(dwarf);
   }
   begin(file: string, od: OpenedDwarf): void {
-    if (this.json) this.out.write(`{"file":${JSON.stringify(file)},"source":${toJson(od.source, false)},"units":[`);
-    else this.out.write(`${od.dwarf.sections.name('info')} contents:\n`);
+    if (this.json) this.out.utf8(`{"file":${JSON.stringify(file)},"source":${toJson(od.source, false)},"units":[`);
+    else this.out.utf8(`${od.dwarf.sections.name('info')} contents:\n`);
   }
   unit(u: Unit, extra: Record<string, unknown> = {}): void {
     if (this.json) {
       const head = toJson({ ...unitJson(u), ...extra }, false);
-      this.out.write((this.firstUnit ? '\n' : ']},\n') + head.slice(0, -1) + ',"dies":[');
+      this.out.utf8((this.firstUnit ? '\n' : ']},\n') + head.slice(0, -1) + ',"dies":[');
       this.firstDie = true;
-    } else this.out.write(unitHeaderText(u) + '\n');
+    } else this.out.utf8(unitHeaderText(u) + '\n');
     this.firstUnit = false;
   }
   die(u: Unit, c: D.DieCursor): void {
     if (this.json) {
       const v: DieView = describeDie(u, c);
-      this.out.write((this.firstDie ? '\n' : ',\n') + toJson(v, false));
+      this.out.utf8((this.firstDie ? '\n' : ',\n') + toJson(v, false));
       this.firstDie = false;
-    } else this.out.write(dieText(u, c, this.opts, this.names));
+    } else writeDie(this.out, u, c, this.opts, this.names);
   }
   end(errors: ParseError[]): void {
-    if (this.json) this.out.write(`${this.firstUnit ? '' : ']}'}\n],"errors":${toJson(errors.map(errorJson), false)}}\n`);
+    if (this.json) this.out.utf8(`${this.firstUnit ? '' : ']}'}\n],"errors":${toJson(errors.map(errorJson), false)}}\n`);
     this.out.flush();
   }
 }
@@ -411,17 +413,17 @@ function dumpLists(a: DwarfArgs, od: OpenedDwarf, errors: ParseError[], kind: 'r
   const refs = listReferences(od.dwarf, kind, sink(errors));
   const machine = od.elf.header.machine;
   const json: unknown[] = [];
-  const out = new OutputBuffer();
+  const out = new TextOut();
   let section = '';
   for (const r of refs) {
     const u = r.unit;
     const aw = u.header.addressSize * 2;
     if (!a.json && r.section !== section) {
       section = r.section;
-      out.write(`${section} contents:\n`);
+      out.ascii(`${section} contents:\n`);
     }
     const entries: unknown[] = [];
-    let text = `${hexw(r.offset, 8)}:\n`;
+    if (!a.json) out.hex(r.offset, 8).ascii(':\n');
     try {
       const list = kind === 'ranges' ? u.rangeListEntries(r.attribute) : u.locationListEntries(r.attribute);
       for (const e of list) {
@@ -436,24 +438,35 @@ function dumpLists(a: DwarfArgs, od: OpenedDwarf, errors: ParseError[], kind: 'r
             opError = (err as Error).message;
           }
         }
-        entries.push({
-          offset: e.offset,
-          kind: kindName ?? e.kind,
-          values: e.values,
-          range: e.range ? [e.range.begin, e.range.end] : null,
-          ...(loc.expression ? { expression: ops ? opViews(ops) : null, ...(opError ? { error: opError } : {}) } : {}),
-        });
-        const vals = e.values.map((v) => hexw(v, 16)).join(', ');
-        text += `  ${hexw(e.offset, 8)}: ${(kindName ?? String(e.kind)).padEnd(22)} ${vals ? '(' + vals + ')' : ''}`;
-        if (e.range) text += `  => [${hexw(e.range.begin, aw)}, ${hexw(e.range.end, aw)})`;
-        if (loc.expression) text += `: ${ops ? expressionText(ops, machine) : '<error: ' + opError + '>'}`;
-        text += '\n';
+        if (a.json) {
+          entries.push({
+            offset: e.offset,
+            kind: kindName ?? e.kind,
+            values: e.values,
+            range: e.range ? [e.range.begin, e.range.end] : null,
+            ...(loc.expression ? { expression: ops ? opViews(ops) : null, ...(opError ? { error: opError } : {}) } : {}),
+          });
+          continue;
+        }
+        const name = kindName ?? String(e.kind);
+        out.ascii('  ').hex(e.offset, 8).ascii(': ').ascii(e.values.length || e.range || loc.expression ? name.padEnd(22) : name);
+        if (e.values.length) {
+          out.ascii(' (');
+          e.values.forEach((v, i) => (i ? out.ascii(', ') : out).hex(v, 16));
+          out.byte(0x29);
+        }
+        if (e.range) out.ascii('  => [').hex(e.range.begin, aw).ascii(', ').hex(e.range.end, aw).byte(0x29);
+        if (loc.expression) {
+          out.ascii(': ');
+          if (ops) writeExpression(out, u.operations(loc.expression, r.section, loc.expressionOffset), machine, baseTypeWriter(u));
+          else out.ascii('<error: ').escaped(opError ?? '').byte(0x3e);
+        }
+        out.byte(0x0a);
       }
     } catch (e) {
       sink(errors)(e);
     }
     if (a.json) json.push({ section: r.section, offset: r.offset, unit: u.offset, entries });
-    else out.write(text);
   }
   if (a.json) writeOut(toJson({ file: a.file, lists: json, errors: errors.map(errorJson) }) + '\n');
   else out.flush();

@@ -1,7 +1,9 @@
 import * as D from '@elfkit/dwarf';
 import { attrNumber, type Attribute, type DieCursor, type Unit } from '@elfkit/dwarf';
-import { escapeString, expressionText, hexw, isExpression, isLocationList, isRangeList, type BaseTypeText } from './describe.js';
+import { hexw, isExpression, isLocationList, isRangeList } from './describe.js';
+import { writeExpression, type BaseTypeWriter } from './expr-text.js';
 import { attrText, attrValueName, formText, tagText, unitTypeText } from './names.js';
+import type { TextOut } from './text-out.js';
 
 /** Options for the llvm-dwarfdump-style text of DIEs. */
 export interface InfoTextOptions {
@@ -25,30 +27,32 @@ export function unitHeaderText(u: Unit): string {
 }
 
 /**
- * The text of the DIE at the cursor: the offset and tag line, then one
- * line per attribute (multi-line for range and location lists), then a
- * blank line; a null entry prints `NULL`.
+ * Writes the DIE at the cursor as llvm-dwarfdump prints it: a blank line
+ * (llvm-dwarfdump starts every entry with one, so the last NULL of a unit
+ * has none after it), the offset and tag line, then one line per attribute
+ * (several for range and location lists); a null entry prints `NULL`.
  */
-export function dieText(unit: Unit, c: DieCursor, opts: InfoTextOptions, names: TypeNames): string {
+export function writeDie(out: TextOut, unit: Unit, c: DieCursor, opts: InfoTextOptions, names: TypeNames): void {
   const depth = Math.max(0, c.depth);
-  // llvm-dwarfdump starts every entry with a blank line (so the last NULL of a unit has none after it).
-  const head = `\n${hexw(c.offset, 8)}: ${'  '.repeat(depth)}`;
-  if (!c.abbrev) return head + 'NULL\n';
-  let s = head + tagText(c.tag) + '\n';
-  const attrs = c.attrs();
-  const indent = ' '.repeat(14 + 2 * depth);
-  for (const a of attrs) {
-    s += indent + attrText(a.name);
-    if (opts.showForm) s += ` [${formText(a.form)}]`;
-    let v: string;
-    try {
-      v = attrValueText(unit, a, attrs, indent.length + 3, opts, names);
-    } catch (e) {
-      v = `<error: ${(e as Error).message}>`;
-    }
-    s += '\t(' + v + ')\n';
+  out.byte(0x0a).hex(c.offset, 8).ascii(': ').spaces(2 * depth);
+  if (!c.abbrev) {
+    out.ascii('NULL\n');
+    return;
   }
-  return s;
+  out.ascii(tagText(c.tag)).byte(0x0a);
+  const attrs = c.attrs();
+  const indent = 14 + 2 * depth;
+  for (const a of attrs) {
+    out.spaces(indent).ascii(attrText(a.name));
+    if (opts.showForm) out.ascii(' [').ascii(formText(a.form)).byte(0x5d);
+    out.ascii('\t(');
+    try {
+      writeAttrValue(out, unit, a, attrs, indent + 3, opts, names);
+    } catch (e) {
+      out.ascii('<error: ').escaped((e as Error).message).byte(0x3e);
+    }
+    out.ascii(')\n');
+  }
 }
 
 /** Names of DIEs referenced by DW_AT_type, DW_AT_specification, DW_AT_abstract_origin (cached). */
@@ -196,6 +200,12 @@ export class TypeNames {
 
   /** `outer::inner::` for a type nested in classes or namespaces (LLVM's appendScopes). */
   private scopes(u: Unit, offset: number): string {
+    // Go declares every type at unit level: no scopes, and no need to map the unit's parents.
+    try {
+      if (u.root().language === D.DW_LANG_Go) return '';
+    } catch {
+      return '';
+    }
     let parents = this.parentMaps.get(u);
     if (!parents) {
       parents = new Map();
@@ -250,24 +260,35 @@ function arrayDims(u: Unit, c: DieCursor): string {
   return s || '[]';
 }
 
-/** The value text of one attribute, following LLVM 14's `DWARFDie::dumpAttribute` and `DWARFFormValue::dump`. */
-function attrValueText(unit: Unit, a: Attribute, all: readonly Attribute[], listIndent: number, opts: InfoTextOptions, names: TypeNames): string {
+/** Writes the value of one attribute, following LLVM 14's `DWARFDie::dumpAttribute` and `DWARFFormValue::dump`. */
+function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly Attribute[], listIndent: number, opts: InfoTextOptions, names: TypeNames): void {
   const v = a.value;
   const cls = D.formClass(a.form);
   const unsigned = cls === 'constant' && a.form !== D.DW_FORM_sdata ? attrNumber(v) : cls === 'flag' ? attrNumber(v) : undefined;
-  if ((a.name === D.DW_AT_decl_file || a.name === D.DW_AT_call_file) && unsigned !== undefined) {
-    let f: string | undefined;
-    try {
-      f = unit.lineProgram()?.filePath(unsigned);
-    } catch {
-      f = undefined;
+  if (unsigned !== undefined) {
+    if (a.name === D.DW_AT_decl_file || a.name === D.DW_AT_call_file) {
+      let f: string | undefined;
+      try {
+        f = unit.lineProgram()?.filePath(unsigned);
+      } catch {
+        f = undefined;
+      }
+      if (f !== undefined) {
+        out.byte(0x22).escaped(f).byte(0x22);
+        return;
+      }
+    } else {
+      const m = attrValueName(a.name, unsigned);
+      if (m) {
+        out.ascii(m);
+        return;
+      }
     }
-    if (f !== undefined) return '"' + escapeString(f) + '"';
-  } else if (unsigned !== undefined) {
-    const m = attrValueName(a.name, unsigned);
-    if (m) return m;
+    if (a.name === D.DW_AT_decl_line || a.name === D.DW_AT_call_line) {
+      out.dec(unsigned);
+      return;
+    }
   }
-  if ((a.name === D.DW_AT_decl_line || a.name === D.DW_AT_call_line) && unsigned !== undefined) return String(unsigned);
   if (a.name === D.DW_AT_high_pc && !opts.showForm && cls === 'constant') {
     const low = all.find((x) => x.name === D.DW_AT_low_pc);
     let hi: bigint | undefined;
@@ -276,66 +297,89 @@ function attrValueText(unit: Unit, a: Attribute, all: readonly Attribute[], list
     } catch {
       hi = undefined; // an unresolvable low_pc (a .dwo without its skeleton): print the raw value
     }
-    if (hi !== undefined) return hexw(hi, unit.header.addressSize * 2);
+    if (hi !== undefined) {
+      out.hex(hi, unit.header.addressSize * 2);
+      return;
+    }
   }
-  if (isLocationList(a, unit.version)) return locationListText(unit, a, listIndent, opts);
-  if (isExpression(a) && (v as Uint8Array).length === 0) return '<empty>';
-  if (isExpression(a)) return expressionText(unit.expression(v as Uint8Array), opts.machine, baseTypeText(unit));
-  let s = formValueText(unit, a);
+  if (isLocationList(a, unit.version)) return writeLocationList(out, unit, a, listIndent, opts);
+  if (isExpression(a)) {
+    const b = v as Uint8Array;
+    if (b.length === 0) out.ascii('<empty>');
+    else writeExpression(out, unit.operations(b), opts.machine, baseTypeWriter(unit));
+    return;
+  }
+  writeFormValue(out, unit, a);
   if (cls === 'reference') {
     const r = unit.attrRef(a);
     if (r?.target === 'info' && r.offset !== undefined) {
       const n = a.name === D.DW_AT_type ? names.typeName(r.offset) : a.name === D.DW_AT_specification || a.name === D.DW_AT_abstract_origin ? names.name(r.offset) : undefined;
-      if (n !== undefined) s += ` "${escapeString(n)}"`;
+      if (n !== undefined) out.ascii(' "').escaped(n).byte(0x22);
     }
   }
   if (isRangeList(a, unit.version)) {
     if (a.form === D.DW_FORM_rnglistx) {
       const loc = unit.rangeListLocation(a);
-      if (loc) s += hexw(loc.offset, 8);
+      if (loc) out.hex(loc.offset, 8);
     }
-    for (const r of unit.attrRanges(a)) s += `\n${' '.repeat(listIndent)}[${hexw(r.begin, unit.header.addressSize * 2)}, ${hexw(r.end, unit.header.addressSize * 2)})`;
+    const c = unit.rangeListCursor(a);
+    const aw = unit.header.addressSize * 2;
+    while (c?.next()) {
+      if (!c.hasRange) continue;
+      out.byte(0x0a).spaces(listIndent).byte(0x5b).hex(c.begin >= 0 ? c.begin : c.beginBig!, aw).ascii(', ').hex(c.end >= 0 ? c.end : c.endBig!, aw).byte(0x29);
+    }
   }
-  return s;
 }
 
-/** `DWARFFormValue::dump` (non-verbose). */
-function formValueText(unit: Unit, a: Attribute): string {
+/** Writes `DWARFFormValue::dump` (non-verbose). */
+function writeFormValue(out: TextOut, unit: Unit, a: Attribute): void {
   const v = a.value;
   const aw = unit.header.addressSize * 2;
   switch (a.form) {
     case D.DW_FORM_addr:
-      return hexw(v as bigint, aw);
+      out.hex(v as bigint, aw);
+      return;
     case D.DW_FORM_addrx:
     case D.DW_FORM_addrx1:
     case D.DW_FORM_addrx2:
     case D.DW_FORM_addrx3:
     case D.DW_FORM_addrx4:
-    case D.DW_FORM_GNU_addr_index:
+    case D.DW_FORM_GNU_addr_index: {
+      let addr: bigint | undefined;
       try {
-        return hexw(unit.addressAtIndex(v as number), aw);
+        addr = unit.addressAtIndex(v as number);
       } catch {
-        return `indexed (${(v as number).toString(16).padStart(8, '0')}) address = <unresolved>`;
+        addr = undefined;
       }
+      if (addr !== undefined) out.hex(addr, aw);
+      else out.ascii(`indexed (${(v as number).toString(16).padStart(8, '0')}) address = <unresolved>`);
+      return;
+    }
     case D.DW_FORM_flag_present:
-      return 'true';
+      out.ascii('true');
+      return;
     case D.DW_FORM_flag:
     case D.DW_FORM_data1:
-      return hexw(v as number, 2);
+      out.hex(v as number, 2);
+      return;
     case D.DW_FORM_data2:
-      return hexw(v as number, 4);
+      out.hex(v as number, 4);
+      return;
     case D.DW_FORM_data4:
-      return hexw(v as number, 8);
+      out.hex(v as number, 8);
+      return;
     case D.DW_FORM_data8:
     case D.DW_FORM_ref_sig8:
     case D.DW_FORM_ref_addr:
-      return hexw(v as number | bigint, 16);
-    case D.DW_FORM_data16: {
-      let s = '<0x10> ';
-      for (const b of v as Uint8Array) s += b.toString(16).padStart(2, '0') + ' ';
-      return s;
-    }
+      out.hex(v as number | bigint, 16);
+      return;
+    case D.DW_FORM_data16:
+      out.ascii('<0x10> ');
+      for (const b of v as Uint8Array) out.ascii(b.toString(16).padStart(2, '0')).byte(0x20);
+      return;
     case D.DW_FORM_string:
+      out.byte(0x22).escaped(v as string).byte(0x22);
+      return;
     case D.DW_FORM_strp:
     case D.DW_FORM_line_strp:
     case D.DW_FORM_strx:
@@ -345,78 +389,98 @@ function formValueText(unit: Unit, a: Attribute): string {
     case D.DW_FORM_strx4:
     case D.DW_FORM_GNU_str_index:
     case D.DW_FORM_strp_sup:
-    case D.DW_FORM_GNU_strp_alt:
-      return '"' + escapeString(unit.attrString(a) ?? '') + '"';
+    case D.DW_FORM_GNU_strp_alt: {
+      // Copied from the string section as bytes, never decoded.
+      const loc = unit.stringLocation(a.form, v);
+      out.byte(0x22);
+      if (loc) out.escapedBytes(loc.bytes, loc.offset);
+      out.byte(0x22);
+      return;
+    }
     case D.DW_FORM_exprloc:
     case D.DW_FORM_block:
     case D.DW_FORM_block1:
     case D.DW_FORM_block2:
     case D.DW_FORM_block4: {
       const b = v as Uint8Array;
-      if (b.length === 0) return '';
+      if (b.length === 0) return;
       const w = a.form === D.DW_FORM_block1 ? 2 : a.form === D.DW_FORM_block2 ? 4 : a.form === D.DW_FORM_block4 ? 8 : 0;
-      let s = `<0x${b.length.toString(16).padStart(w, '0')}> `;
-      for (const x of b) s += x.toString(16).padStart(2, '0') + ' ';
-      return s;
+      out.ascii(`<0x${b.length.toString(16).padStart(w, '0')}> `);
+      for (const x of b) out.ascii(x.toString(16).padStart(2, '0')).byte(0x20);
+      return;
     }
     case D.DW_FORM_sdata:
     case D.DW_FORM_implicit_const:
     case D.DW_FORM_udata:
-      return String(v);
+      out.dec(v as number | bigint);
+      return;
     case D.DW_FORM_ref1:
     case D.DW_FORM_ref2:
     case D.DW_FORM_ref4:
     case D.DW_FORM_ref8:
     case D.DW_FORM_ref_udata:
-      return hexw(unit.offset + (v as number), 8);
+      out.hex(unit.offset + (v as number), 8);
+      return;
     case D.DW_FORM_GNU_ref_alt:
     case D.DW_FORM_ref_sup4:
     case D.DW_FORM_ref_sup8:
-      return `<alt ${hexw(v as number, 0)}>`;
+      out.ascii('<alt ').hex(v as number, 0).byte(0x3e);
+      return;
     case D.DW_FORM_rnglistx:
-      return `indexed (0x${(v as number).toString(16)}) rangelist = `;
+      out.ascii(`indexed (0x${(v as number).toString(16)}) rangelist = `);
+      return;
     case D.DW_FORM_loclistx:
-      return `indexed (0x${(v as number).toString(16)}) loclist = `;
+      out.ascii(`indexed (0x${(v as number).toString(16)}) loclist = `);
+      return;
     case D.DW_FORM_sec_offset:
-      return hexw(v as number, unit.header.offsetSize * 2);
+      out.hex(v as number, unit.header.offsetSize * 2);
+      return;
     default:
-      return `DW_FORM(${hexw(a.form, 4)})`;
+      out.ascii('DW_FORM(').hex(a.form, 4).byte(0x29);
   }
 }
 
-/** Base type references of `unit` as llvm-dwarfdump prints them. */
-export function baseTypeText(unit: Unit): BaseTypeText {
-  return (rel) => {
-    const off = unit.offset + rel;
-    try {
-      const c = unit.entriesAt(off);
-      if (c.next() && c.tag === D.DW_TAG_base_type) {
-        const n = c.attr(D.DW_AT_name);
-        return ` (${hexw(off, 8)})` + (n ? ` "${unit.attrString(n) ?? ''}"` : '');
+const baseTypeWriters = new WeakMap<Unit, BaseTypeWriter>();
+
+/** Base type references of `unit` as llvm-dwarfdump prints them: ` (0x0000002a) "int"`. */
+export function baseTypeWriter(unit: Unit): BaseTypeWriter {
+  let w = baseTypeWriters.get(unit);
+  if (!w) {
+    w = (out, rel) => {
+      const off = unit.offset + rel;
+      try {
+        const c = unit.entriesAt(off);
+        if (c.next() && c.tag === D.DW_TAG_base_type) {
+          const n = c.attr(D.DW_AT_name);
+          out.ascii(' (').hex(off, 8).byte(0x29);
+          if (n) out.ascii(' "').ascii(unit.attrString(n) ?? '').byte(0x22);
+          return;
+        }
+      } catch {
+        // fall through to the invalid form
       }
-    } catch {
-      // fall through to the invalid form
-    }
-    return ` <invalid base_type ref: 0x${rel.toString(16)}>`;
-  };
+      out.ascii(` <invalid base_type ref: 0x${rel.toString(16)}>`);
+    };
+    baseTypeWriters.set(unit, w);
+  }
+  return w;
 }
 
-/** A location list as llvm-dwarfdump prints it inside an attribute: offset, then one `[begin, end): ops` line per entry. */
-function locationListText(unit: Unit, a: Attribute, indent: number, opts: InfoTextOptions): string {
-  let s = a.form === D.DW_FORM_loclistx ? formValueText(unit, a) : '';
-  const loc = unit.locationListLocation(a);
-  if (!loc) return s;
-  s += hexw(loc.offset, 8) + ': ';
+/** Writes a location list as llvm-dwarfdump prints it inside an attribute: offset, then one `[begin, end): ops` line per entry. */
+function writeLocationList(out: TextOut, unit: Unit, a: Attribute, indent: number, opts: InfoTextOptions): void {
+  if (a.form === D.DW_FORM_loclistx) writeFormValue(out, unit, a);
+  const c = unit.locationListCursor(a);
+  if (!c) return;
+  out.hex(c.offset, 8).ascii(': ');
   const aw = unit.header.addressSize * 2;
-  const section = unit.dwarf.sections.name(loc.format === 'loclists' ? 'loclists' : 'loc');
-  for (const e of unit.locationListEntries(a)) {
-    if (!e.expression) continue;
-    const range = e.range ? `[${hexw(e.range.begin, aw)}, ${hexw(e.range.end, aw)})` : '<default>';
-    if (e.expression.length === 0) {
-      s += `\n${' '.repeat(indent)}${range}: <empty>`;
-      continue;
-    }
-    s += `\n${' '.repeat(indent)}${range}: ${expressionText(unit.expression(e.expression, section, e.expressionOffset), opts.machine, baseTypeText(unit))}`;
+  const bytes = c.bytes;
+  while (c.next()) {
+    if (c.exprLength < 0) continue;
+    out.byte(0x0a).spaces(indent);
+    if (c.hasRange) out.byte(0x5b).hex(c.begin >= 0 ? c.begin : c.beginBig!, aw).ascii(', ').hex(c.end >= 0 ? c.end : c.endBig!, aw).byte(0x29);
+    else out.ascii('<default>');
+    out.ascii(': ');
+    if (c.exprLength === 0) out.ascii('<empty>');
+    else writeExpression(out, unit.operations(bytes.subarray(c.exprStart, c.exprStart + c.exprLength), c.sectionName, c.exprStart), opts.machine, baseTypeWriter(unit));
   }
-  return s;
 }

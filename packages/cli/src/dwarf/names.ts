@@ -1,14 +1,27 @@
 import * as D from '@elfkit/dwarf';
 import { constants as E } from '@elfkit/elf';
 
+/** Names by code in a dense array (codes are small), made on first use: a dump asks millions of times. */
+function cached(name: (v: number) => string | undefined, prefix: string): (v: number) => string {
+  const cache: string[] = [];
+  return (v) => {
+    let s = v < 0x10000 ? cache[v] : undefined;
+    if (s === undefined) {
+      s = name(v) ?? `${prefix}_unknown_${v.toString(16)}`;
+      if (v < 0x10000) cache[v] = s;
+    }
+    return s;
+  };
+}
+
 /** `DW_TAG_…`, or `DW_TAG_unknown_<hex>` as llvm-dwarfdump prints an unknown one. */
-export const tagText = (v: number) => D.tagName(v) ?? `DW_TAG_unknown_${v.toString(16)}`;
+export const tagText = cached(D.tagName, 'DW_TAG');
 /** `DW_AT_…` or `DW_AT_unknown_<hex>`. */
-export const attrText = (v: number) => D.attrName(v) ?? `DW_AT_unknown_${v.toString(16)}`;
+export const attrText = cached(D.attrName, 'DW_AT');
 /** `DW_FORM_…` or `DW_FORM_unknown_<hex>`. */
-export const formText = (v: number) => D.formName(v) ?? `DW_FORM_unknown_${v.toString(16)}`;
+export const formText = cached(D.formName, 'DW_FORM');
 /** `DW_OP_…` or `DW_OP_unknown_<hex>`. */
-export const opText = (v: number) => D.opName(v) ?? `DW_OP_unknown_${v.toString(16)}`;
+export const opText = cached(D.opName, 'DW_OP');
 /** `DW_UT_…` or `DW_UT_unknown_<hex>`. */
 export const unitTypeText = (v: number) => D.unitTypeName(v) ?? `DW_UT_unknown_${v.toString(16)}`;
 

@@ -10,8 +10,13 @@ const encoder = new TextEncoder();
  * nothing per row, where string templates allocate several strings each.
  */
 export class AsciiWriter {
-  private buf = new Uint8Array(1 << 16);
+  private buf: Uint8Array;
   private pos = 0;
+
+  /** `size`: the buffer, flushed when full (bigger for outputs of hundreds of megabytes). */
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size);
+  }
 
   private room(n: number): void {
     if (this.pos + n > this.buf.length) {

@@ -1,0 +1,180 @@
+import { writeOut } from '../io/output.js';
+
+const HEX = new TextEncoder().encode('0123456789abcdef');
+const encoder = new TextEncoder();
+
+/** Characters `escapeString` changes. */
+const NEEDS_ESCAPE = /[^\x20-\x7e]|["\\]/;
+
+/**
+ * C-style escaping as LLVM's `write_escaped`: `\\`, `\"`, `\t`, `\n`,
+ * and every other byte outside printable ASCII (so each byte of a
+ * multi-byte UTF-8 character) as a three-digit octal escape.
+ */
+export function escapeString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  let out = '';
+  for (const b of encoder.encode(s)) out += escapeByte(b);
+  return out;
+}
+
+function escapeByte(b: number): string {
+  if (b === 0x5c) return '\\\\';
+  if (b === 0x22) return '\\"';
+  if (b === 0x09) return '\\t';
+  if (b === 0x0a) return '\\n';
+  if (b >= 0x20 && b < 0x7f) return String.fromCharCode(b);
+  return '\\' + b.toString(8).padStart(3, '0');
+}
+
+/**
+ * The output of a large text dump (`elfkit dwarf info`, millions of
+ * lines): bytes are written straight into one buffer — digits computed in
+ * place, names and strings copied — and sent to standard output in 1 MiB
+ * chunks. Building the same text as JavaScript strings costs a string per
+ * piece, then flattening and UTF-8 encoding; this costs neither.
+ */
+export class TextOut {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(size = 1 << 20) {
+    this.buf = new Uint8Array(size);
+  }
+
+  /** Makes room for `n` more bytes. */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = new Uint8Array(n);
+  }
+
+  byte(c: number): this {
+    this.room(1);
+    this.buf[this.pos++] = c;
+    return this;
+  }
+
+  /** A string known to be ASCII (names, constants). */
+  ascii(s: string): this {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+    return this;
+  }
+
+  /** Any string, UTF-8 encoded. */
+  utf8(s: string): this {
+    this.room(s.length * 3);
+    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+    return this;
+  }
+
+  /** A string escaped as LLVM's `write_escaped` (see {@link escapeString}). */
+  escaped(s: string): this {
+    // Copy while the characters need no escaping; fall back at the first that does.
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === 0x5c || c === 0x22) return this.ascii(escapeString(s));
+      buf[p + i] = c;
+    }
+    this.pos = p + n;
+    return this;
+  }
+
+  /** The NUL-terminated string at `start` of `bytes` (a string section), escaped, without decoding it. */
+  escapedBytes(bytes: Uint8Array, start: number): this {
+    let end = bytes.indexOf(0, start);
+    if (end < 0) end = bytes.length;
+    this.room((end - start) * 4);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x20 && b < 0x7f && b !== 0x5c && b !== 0x22) buf[p++] = b;
+      else {
+        const e = escapeByte(b);
+        for (let k = 0; k < e.length; k++) buf[p++] = e.charCodeAt(k);
+      }
+    }
+    this.pos = p;
+    return this;
+  }
+
+  spaces(n: number): this {
+    if (n <= 0) return this;
+    this.room(n);
+    const buf = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) buf[p + i] = 0x20;
+    this.pos = p + n;
+    return this;
+  }
+
+  /** `0x` and at least `w` hex digits of a non-negative integer below 2^53 or a bigint. */
+  hex(v: number | bigint, w: number): this {
+    this.room(w + 20);
+    this.buf[this.pos++] = 0x30;
+    this.buf[this.pos++] = 0x78;
+    if (typeof v === 'bigint') {
+      if (v >= 0n && v <= 0x1fffffffffffffn) v = Number(v);
+      else return this.ascii(BigInt.asUintN(64, v).toString(16).padStart(w, '0'));
+    }
+    if (v <= 0xffffffff) this.hex32(v >>> 0, w);
+    else {
+      this.hex32(Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1);
+      this.hex32(v >>> 0, 8);
+    }
+    return this;
+  }
+
+  private hex32(x: number, digits: number): void {
+    let n = x === 0 ? 1 : (35 - Math.clz32(x)) >> 2;
+    if (digits > n) n = digits;
+    const buf = this.buf;
+    const p = this.pos;
+    for (let i = n - 1; i >= 0; i--) {
+      buf[p + i] = HEX[x & 15]!;
+      x >>>= 4;
+    }
+    this.pos = p + n;
+  }
+
+  /** A decimal integer (number or bigint, either sign). */
+  dec(v: number | bigint): this {
+    if (typeof v === 'number' && v >= 0 && v <= 0xffffffff) {
+      this.room(10);
+      let n = 1;
+      for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
+      const buf = this.buf;
+      const p = this.pos;
+      for (let i = n - 1; i >= 0; i--) {
+        buf[p + i] = 0x30 + (v % 10);
+        v = (v / 10) >>> 0;
+      }
+      this.pos = p + n;
+      return this;
+    }
+    return this.ascii(String(v));
+  }
+
+  /** A signed decimal with its sign (`+8`, `-20`), as llvm-dwarfdump prints signed operands. */
+  signed(v: number | bigint): this {
+    if (v < 0) return this.byte(0x2d).dec(-v);
+    return this.byte(0x2b).dec(v);
+  }
+
+  /** Sends what is buffered to standard output. */
+  flush(): void {
+    if (this.pos === 0) return;
+    writeOut(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+}
