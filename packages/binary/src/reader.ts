@@ -14,6 +14,8 @@ export interface ReaderOptions {
   section?: string;
   /** Offset of `bytes[0]` inside `section`, so errors report section offsets. */
   base?: number;
+  /** A DataView over exactly `bytes`, when the caller already has one (readers made by the thousand over one section share it). */
+  view?: DataView;
 }
 
 const TWO_32 = 0x1_0000_0000;
@@ -50,6 +52,7 @@ export class Reader {
     this.addressSize = options.addressSize ?? 8;
     this.section = options.section ?? 'file';
     this.base = options.base ?? 0;
+    this.dataView = options.view;
   }
 
   /** Creates a reader; a shorthand for `new Reader(bytes, options)`. */

@@ -28,6 +28,14 @@ export interface Attribute {
   readonly indirect?: boolean;
 }
 
+/** An {@link Attribute} a cursor may overwrite (see `DieCursor.attrsInto`). */
+export interface MutableAttribute {
+  name: number;
+  form: number;
+  value: AttrValue;
+  indirect: boolean;
+}
+
 /** `v` as a number when it is a safe non-negative integer; undefined otherwise. */
 export function attrNumber(v: AttrValue | undefined): number | undefined {
   if (typeof v === 'number') return v;

@@ -1,6 +1,6 @@
 import { Reader } from '@elfkit/binary';
 import type { Abbrev, AbbrevTable } from './abbrev.js';
-import type { Attribute, AttrValue } from './attribute.js';
+import type { Attribute, AttrValue, MutableAttribute } from './attribute.js';
 import * as C from './constants.js';
 import type { Encoding } from './encoding.js';
 import { fixedFormSize, readFormValue } from './forms.js';
@@ -180,6 +180,43 @@ export class DieCursor {
     this.attrEnd = r.pos;
     if (this.nextPos < 0) this.nextPos = r.pos;
     return out;
+  }
+
+  /**
+   * Decodes the current DIE's attributes into `out`, reusing the objects
+   * already there, and returns how many there are: a dump of millions of
+   * attributes allocates an object per attribute only once. The objects
+   * are overwritten by the next call; copy what must be kept. With
+   * `stringOffsets`, DW_FORM_string values are not decoded: the value is
+   * the section offset of the string's first byte (a number).
+   */
+  attrsInto(out: MutableAttribute[], options?: { stringOffsets?: boolean }): number {
+    const a = this.abbrev;
+    if (!a) return 0;
+    const r = this.r;
+    r.pos = this.attrStart;
+    const n = a.names.length;
+    const offsets = options?.stringOffsets === true;
+    for (let i = 0; i < n; i++) {
+      let x = out[i];
+      if (!x) out[i] = x = { name: 0, form: 0, value: 0, indirect: false };
+      let form = a.forms[i]!;
+      x.name = a.names[i]!;
+      x.indirect = false;
+      if (form === C.DW_FORM_indirect) {
+        form = this.readIndirectForm();
+        x.indirect = true;
+      }
+      x.form = form;
+      if (offsets && form === C.DW_FORM_string) {
+        // Left as the section offset of its bytes: a printer copies them without decoding.
+        x.value = r.offset;
+        r.skipCstr();
+      } else x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
+    }
+    this.attrEnd = r.pos;
+    if (this.nextPos < 0) this.nextPos = r.pos;
+    return n;
   }
 
   /** The current DIE's attribute `name` (decoding only up to it), or undefined. */

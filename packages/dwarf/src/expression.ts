@@ -134,83 +134,108 @@ export class OperationCursor {
   op = 0;
   /** Offset of the opcode inside the expression. */
   offset = 0;
-  /** The operands of the current operation (reused: copy to keep them). */
+  /**
+   * The operands of the current operation: the first `operandCount` entries
+   * of an array reused from one operation to the next (copy to keep them).
+   */
   readonly operands: OperandValue[] = [];
-  /** For DW_OP_entry_value and its GNU form: the nested expression's bytes and offset inside this one. */
+  operandCount = 0;
+  /** For DW_OP_entry_value and its GNU form: the nested expression's bytes and their offset in `bytes`. */
   nested: Uint8Array | undefined;
   nestedOffset = 0;
   private readonly r: Reader;
+  private start = 0;
+  private end: number;
 
+  /**
+   * A cursor over the expression `bytes`; `base` and `section` place it for
+   * messages. `view` may be a DataView over `bytes` to share.
+   */
   constructor(
     readonly bytes: Uint8Array,
     readonly encoding: Encoding,
     readonly order: ByteOrder,
     readonly section = 'expression',
     readonly base = 0,
+    view?: DataView,
   ) {
-    this.r = new Reader(bytes, { order, addressSize: encoding.addressSize, section, base });
+    this.r = new Reader(bytes, { order, addressSize: encoding.addressSize, section, base, view });
+    this.end = bytes.length;
+  }
+
+  /**
+   * Restarts the cursor on the expression at `bytes[start, end)` — for a
+   * cursor made over a whole section and reused for each expression in it,
+   * which saves a cursor and a view per expression in a dump.
+   */
+  reset(start: number, end: number): this {
+    if (!(start >= 0 && start <= end && end <= this.bytes.length)) throw this.r.error('out-of-range', `expression [0x${start.toString(16)}, 0x${end.toString(16)}) is outside the data`, 0);
+    this.start = start;
+    this.end = end;
+    this.r.pos = start;
+    return this;
   }
 
   /** Decodes the next operation; false at the end. Throws ParseError for an unknown opcode or a truncated operand. */
   next(): boolean {
     const r = this.r;
-    if (r.done) return false;
+    if (r.pos >= this.end) return false;
     const enc = this.encoding;
     const offset = r.pos;
     const op = r.u8();
     const ks = operandKinds(op);
     if (!ks) throw r.error('unsupported', `unknown DWARF expression operation 0x${op.toString(16)}`, offset);
     this.op = op;
-    this.offset = offset;
+    this.offset = offset - this.start;
     this.nested = undefined;
     const operands = this.operands;
-    operands.length = 0;
+    let count = 0;
     for (let i = 0; i < ks.length; i++) {
       switch (ks[i]) {
         case 'u8':
-          operands.push(r.u8());
+          operands[count++] = r.u8();
           break;
         case 'i8':
-          operands.push(r.i8());
+          operands[count++] = r.i8();
           break;
         case 'u16':
-          operands.push(r.u16());
+          operands[count++] = r.u16();
           break;
         case 'i16':
-          operands.push(r.i16());
+          operands[count++] = r.i16();
           break;
         case 'u32':
-          operands.push(r.u32());
+          operands[count++] = r.u32();
           break;
         case 'i32':
-          operands.push(r.i32());
+          operands[count++] = r.i32();
           break;
         case 'u64':
-          operands.push(r.u64());
+          operands[count++] = r.u64();
           break;
         case 'i64':
-          operands.push(r.i64());
+          operands[count++] = r.i64();
           break;
         case 'uleb':
-          operands.push(readUlebValue(r));
+          operands[count++] = readUlebValue(r);
           break;
         case 'sleb':
-          operands.push(readSlebValue(r));
+          operands[count++] = readSlebValue(r);
           break;
         case 'addr':
-          operands.push(r.address());
+          operands[count++] = r.address();
           break;
         case 'offset':
-          operands.push(enc.offsetSize === 4 ? r.u32() : r.u64n('offset'));
+          operands[count++] = enc.offsetSize === 4 ? r.u32() : r.u64n('offset');
           break;
         case 'ref':
-          operands.push(enc.version <= 2 ? r.uint(enc.addressSize, 'reference') : enc.offsetSize === 4 ? r.u32() : r.u64n('reference'));
+          operands[count++] = enc.version <= 2 ? r.uint(enc.addressSize, 'reference') : enc.offsetSize === 4 ? r.u32() : r.u64n('reference');
           break;
         case 'block': {
           const n = r.uleb();
           const at = r.pos;
           const b = r.bytesView(n);
-          operands.push(b);
+          operands[count++] = b;
           if (op === C.DW_OP_entry_value || op === C.DW_OP_GNU_entry_value) {
             this.nested = b;
             this.nestedOffset = at;
@@ -218,10 +243,12 @@ export class OperationCursor {
           break;
         }
         case 'size-block':
-          operands.push(r.bytesView(r.u8()));
+          operands[count++] = r.bytesView(r.u8());
           break;
       }
     }
+    this.operandCount = count;
+    if (r.pos > this.end) throw r.error('truncated', `operands of ${op.toString(16)} run past the end of the expression`, offset);
     return true;
   }
 }
@@ -236,7 +263,7 @@ export function decodeExpression(bytes: Uint8Array, enc: Encoding, order: ByteOr
   const c = new OperationCursor(bytes, enc, order, section, base);
   const ops: Operation[] = [];
   while (c.next()) {
-    const operands = c.operands.slice();
+    const operands = c.operands.slice(0, c.operandCount);
     ops.push(c.nested ? { offset: c.offset, op: c.op, operands, nested: decodeExpression(c.nested, enc, order, section, base + c.nestedOffset) } : { offset: c.offset, op: c.op, operands });
   }
   return ops;

@@ -27,7 +27,7 @@ export { Unit, type UnitRoot, type ResolvedRef } from './unit.js';
 export { readUnitHeader, UnitHeaderError, type UnitHeader } from './unit-header.js';
 export { DieCursor, type CursorUnit } from './cursor.js';
 export { Abbrev, AbbrevTable, parseAbbrevTable } from './abbrev.js';
-export { attrBigInt, attrNumber, type Attribute, type AttrValue } from './attribute.js';
+export { attrBigInt, attrNumber, type Attribute, type AttrValue, type MutableAttribute } from './attribute.js';
 export { fixedFormSize, formClass, readFormValue, type FormClass } from './forms.js';
 export { readInitialLength, readOffset, type Encoding, type InitialLength } from './encoding.js';
 export { decodeExpression, OperationCursor, type Operation, type OperandValue } from './expression.js';

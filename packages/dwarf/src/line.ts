@@ -254,6 +254,13 @@ export class LineCursor {
   private readonly std: boolean[];
   private readonly defaultIsStmt: boolean;
   private readonly version: number;
+  /**
+   * Per opcode value: the address and line advance of each special opcode,
+   * computed once (the address advance is -1 where op_index makes it
+   * depend on the state, for VLIW targets).
+   */
+  private readonly specialAddress = new Float64Array(256);
+  private readonly specialLine = new Int32Array(256);
   /** The row just emitted resets some registers before the next opcode runs. */
   private pendingReset = false;
   private afterEnd = false;
@@ -279,6 +286,12 @@ export class LineCursor {
     this.defaultIsStmt = h.defaultIsStmt;
     this.isStmt = h.defaultIsStmt;
     this.version = h.version;
+    for (let op = h.opcodeBase; op < 256; op++) {
+      const adjusted = op - h.opcodeBase;
+      const range = h.lineRange;
+      this.specialAddress[op] = range === 0 || this.maxOps !== 1 ? -1 : this.minInst * Math.floor(adjusted / range);
+      this.specialLine[op] = range === 0 ? 0 : h.lineBase + (adjusted % range);
+    }
   }
 
   /** The current row as a fresh object. */
@@ -356,11 +369,15 @@ export class LineCursor {
       const opAt = r.pos;
       const op = b[r.pos++]!;
       if (op >= opcodeBase) {
-        const lineRange = this.lineRange;
-        if (lineRange === 0) throw r.error('invalid', 'special opcode with line_range 0', opAt);
-        const adjusted = op - opcodeBase;
-        this.advance(Math.floor(adjusted / lineRange));
-        this.line = (this.line + this.lineBase + (adjusted % lineRange)) >>> 0;
+        const delta = this.specialAddress[op]!;
+        if (delta >= 0 && this.bigAddress === undefined && this.address + delta <= MAX_SAFE) this.address += delta;
+        else {
+          // VLIW op_index, a 2^53 crossing, or line_range 0: the general path.
+          const lineRange = this.lineRange;
+          if (lineRange === 0) throw r.error('invalid', 'special opcode with line_range 0', opAt);
+          this.advance(Math.floor((op - opcodeBase) / lineRange));
+        }
+        this.line = (this.line + this.specialLine[op]!) >>> 0;
         this.pendingReset = true;
         return true;
       }
@@ -382,12 +399,15 @@ export class LineCursor {
             const size = len - 1;
             if (size === 1 || size === 2 || size === 4 || size === 8) {
               if (size === 8) {
-                const v = r.u64();
-                if (v <= BigInt(MAX_SAFE)) {
-                  this.address = Number(v);
+                const a = r.u32();
+                const b2 = r.u32();
+                const lo = r.littleEndian ? a : b2;
+                const hi = r.littleEndian ? b2 : a;
+                if (hi <= 0x1fffff) {
+                  this.address = hi * 0x100000000 + lo;
                   this.bigAddress = undefined;
                 } else {
-                  this.bigAddress = v;
+                  this.bigAddress = (BigInt(hi) << 32n) | BigInt(lo);
                   this.address = -1;
                 }
               } else {

@@ -99,8 +99,9 @@ export class ListCursor {
     readonly offset: number,
     readonly format: ListFormat,
     private readonly ctx: ListContext,
+    view?: DataView,
   ) {
-    this.r = new Reader(bytes, { order: ctx.order, addressSize: ctx.addressSize, section: sectionName });
+    this.r = new Reader(bytes, { order: ctx.order, addressSize: ctx.addressSize, section: sectionName, view });
     if (!(offset >= 0 && offset < bytes.length)) {
       throw this.r.error('out-of-range', `${format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${sectionName} (0x${bytes.length.toString(16)} bytes)`, 0);
     }
@@ -127,9 +128,10 @@ export class ListCursor {
   private address(): number | bigint {
     const r = this.r;
     if (this.ctx.addressSize !== 8) return r.uint(this.ctx.addressSize);
-    const lo = r.u32();
-    const hi = r.u32();
-    const [l, h] = r.littleEndian ? [lo, hi] : [hi, lo];
+    const first = r.u32();
+    const second = r.u32();
+    const l = r.littleEndian ? first : second;
+    const h = r.littleEndian ? second : first;
     return h <= 0x1fffff ? h * 0x100000000 + l : (BigInt(h) << 32n) | BigInt(l);
   }
 

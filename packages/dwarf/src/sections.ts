@@ -98,6 +98,19 @@ export class DwarfSections {
     return this.get(id) ?? EMPTY;
   }
 
+  private readonly views = new Map<SectionId, DataView>();
+
+  /** One DataView over the whole section, shared by the many short-lived readers of it. */
+  view(id: SectionId): DataView {
+    let v = this.views.get(id);
+    if (!v) {
+      const b = this.bytes(id);
+      v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      this.views.set(id, v);
+    }
+    return v;
+  }
+
   /** The ELF name of section `id` in this file. */
   name(id: SectionId): string {
     return sectionName(id, this.dwo);

@@ -352,6 +352,27 @@ export class Unit implements CursorUnit {
     return BigInt.asUintN(64, lowPc + off);
   }
 
+  /**
+   * The `.debug_info` (or `.debug_types`, for a type unit's local
+   * references) offset a reference points to, or -1 for references
+   * elsewhere (signatures, the supplementary file) and other forms; the
+   * allocation-free form of {@link attrRef}.
+   */
+  refOffset(a: Attribute): number {
+    switch (a.form) {
+      case C.DW_FORM_ref1:
+      case C.DW_FORM_ref2:
+      case C.DW_FORM_ref4:
+      case C.DW_FORM_ref8:
+      case C.DW_FORM_ref_udata:
+        return this.offset + (a.value as number);
+      case C.DW_FORM_ref_addr:
+        return (a.value as number) + this.sectionBase('info');
+      default:
+        return -1;
+    }
+  }
+
   /** Where a reference-class attribute points. */
   attrRef(a: Attribute): ResolvedRef | undefined {
     const v = a.value;
@@ -432,7 +453,7 @@ export class Unit implements CursorUnit {
     if (!loc) return undefined;
     const s = loc.owner.sections;
     const id = loc.rnglists ? 'rnglists' : 'ranges';
-    return new ListCursor(s.bytes(id), s.name(id), loc.offset, id, this.listContext());
+    return new ListCursor(s.bytes(id), s.name(id), loc.offset, id, this.listContext(), s.view(id));
   }
 
   /** The entries of the range list a DW_AT_ranges attribute denotes. */
@@ -470,7 +491,7 @@ export class Unit implements CursorUnit {
     if (!loc) return undefined;
     const s = this.dwarf.sections;
     const id = loc.format === 'loclists' ? 'loclists' : 'loc';
-    return new ListCursor(s.bytes(id), s.name(id), loc.offset, loc.format, this.listContext());
+    return new ListCursor(s.bytes(id), s.name(id), loc.offset, loc.format, this.listContext(), s.view(id));
   }
 
   /** The entries of the location list a loclist-class attribute denotes. */

@@ -72,11 +72,11 @@ export function writeExpression(out: TextOut, c: OperationCursor, machine: numbe
       out.byte(0x29);
       continue;
     }
-    writeOperands(out, op, c.operands, machine, baseType);
+    writeOperands(out, op, c.operands, c.operandCount, machine, baseType);
   }
 }
 
-function writeOperands(out: TextOut, op: number, operands: OperandValue[], machine: number, baseType?: BaseTypeWriter): void {
+function writeOperands(out: TextOut, op: number, operands: OperandValue[], count: number, machine: number, baseType?: BaseTypeWriter): void {
   const regOp = op >= D.DW_OP_reg0 && op <= D.DW_OP_reg31 ? op - D.DW_OP_reg0 : op >= D.DW_OP_breg0 && op <= D.DW_OP_breg31 ? op - D.DW_OP_breg0 : -1;
   if (regOp >= 0 || op === D.DW_OP_regx || op === D.DW_OP_bregx) {
     const name = registerName(machine, regOp >= 0 ? regOp : Number(operands[0]));
@@ -87,7 +87,7 @@ function writeOperands(out: TextOut, op: number, operands: OperandValue[], machi
     }
   }
   const bt = baseType ? baseTypeOperand(op) : -1;
-  for (let i = 0; i < operands.length; i++) {
+  for (let i = 0; i < count; i++) {
     const x = operands[i]!;
     if (i === bt && !((op === D.DW_OP_convert || op === D.DW_OP_GNU_convert) && x === 0)) baseType!(out, Number(x));
     else if (x instanceof Uint8Array) {

@@ -1,5 +1,5 @@
 import * as D from '@elfkit/dwarf';
-import { attrNumber, type Attribute, type DieCursor, type Unit } from '@elfkit/dwarf';
+import { attrNumber, OperationCursor, type Attribute, type DieCursor, type MutableAttribute, type Unit } from '@elfkit/dwarf';
 import { hexw, isExpression, isLocationList, isRangeList } from './describe.js';
 import { writeExpression, type BaseTypeWriter } from './expr-text.js';
 import { attrText, attrValueName, formText, tagText, unitTypeText } from './names.js';
@@ -26,6 +26,13 @@ export function unitHeaderText(u: Unit): string {
   return s + ` (next unit at ${hexw(h.end, 8)})`;
 }
 
+/** Attribute objects reused from DIE to DIE. */
+const scratch: MutableAttribute[] = [];
+const prefixes = new Map<number, Uint8Array>();
+/** DW_FORM_string values stay section offsets: copied as bytes, never decoded. */
+const STRING_OFFSETS = { stringOffsets: true };
+const encoder = new TextEncoder();
+
 /**
  * Writes the DIE at the cursor as llvm-dwarfdump prints it: a blank line
  * (llvm-dwarfdump starts every entry with one, so the last NULL of a unit
@@ -40,14 +47,20 @@ export function writeDie(out: TextOut, unit: Unit, c: DieCursor, opts: InfoTextO
     return;
   }
   out.ascii(tagText(c.tag)).byte(0x0a);
-  const attrs = c.attrs();
+  const count = c.attrsInto(scratch, STRING_OFFSETS);
   const indent = 14 + 2 * depth;
-  for (const a of attrs) {
-    out.spaces(indent).ascii(attrText(a.name));
-    if (opts.showForm) out.ascii(' [').ascii(formText(a.form)).byte(0x5d);
-    out.ascii('\t(');
+  for (let i = 0; i < count; i++) {
+    const a = scratch[i]!;
+    // The indentation, name, form and `\t(` of an attribute line, encoded once per combination.
+    const key = ((indent * 0x10000 + a.name) * 0x10000 + (opts.showForm ? a.form : 0));
+    let prefix = prefixes.get(key);
+    if (!prefix) {
+      prefix = encoder.encode(' '.repeat(indent) + attrText(a.name) + (opts.showForm ? ` [${formText(a.form)}]` : '') + '\t(');
+      prefixes.set(key, prefix);
+    }
+    out.raw(prefix);
     try {
-      writeAttrValue(out, unit, a, attrs, indent + 3, opts, names);
+      writeAttrValue(out, unit, a, scratch, count, indent + 3, opts, names);
     } catch (e) {
       out.ascii('<error: ').escaped((e as Error).message).byte(0x3e);
     }
@@ -261,7 +274,7 @@ function arrayDims(u: Unit, c: DieCursor): string {
 }
 
 /** Writes the value of one attribute, following LLVM 14's `DWARFDie::dumpAttribute` and `DWARFFormValue::dump`. */
-function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly Attribute[], listIndent: number, opts: InfoTextOptions, names: TypeNames): void {
+function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly Attribute[], count: number, listIndent: number, opts: InfoTextOptions, names: TypeNames): void {
   const v = a.value;
   const cls = D.formClass(a.form);
   const unsigned = cls === 'constant' && a.form !== D.DW_FORM_sdata ? attrNumber(v) : cls === 'flag' ? attrNumber(v) : undefined;
@@ -290,7 +303,8 @@ function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly At
     }
   }
   if (a.name === D.DW_AT_high_pc && !opts.showForm && cls === 'constant') {
-    const low = all.find((x) => x.name === D.DW_AT_low_pc);
+    let low: Attribute | undefined;
+    for (let i = 0; i < count; i++) if (all[i]!.name === D.DW_AT_low_pc) low = all[i];
     let hi: bigint | undefined;
     try {
       hi = low ? unit.highPc(a, unit.attrAddress(low)) : undefined;
@@ -306,14 +320,17 @@ function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly At
   if (isExpression(a)) {
     const b = v as Uint8Array;
     if (b.length === 0) out.ascii('<empty>');
-    else writeExpression(out, unit.operations(b), opts.machine, baseTypeWriter(unit));
+    else {
+      const start = b.byteOffset - unit.sectionBytes.byteOffset;
+      writeExpression(out, expressionCursor(unit, unit.sectionBytes, unit.sectionName).reset(start, start + b.length), opts.machine, baseTypeWriter(unit));
+    }
     return;
   }
   writeFormValue(out, unit, a);
-  if (cls === 'reference') {
-    const r = unit.attrRef(a);
-    if (r?.target === 'info' && r.offset !== undefined) {
-      const n = a.name === D.DW_AT_type ? names.typeName(r.offset) : a.name === D.DW_AT_specification || a.name === D.DW_AT_abstract_origin ? names.name(r.offset) : undefined;
+  if (cls === 'reference' && !unit.header.inTypes) {
+    const off = a.name === D.DW_AT_type || a.name === D.DW_AT_specification || a.name === D.DW_AT_abstract_origin ? unit.refOffset(a) : -1;
+    if (off >= 0) {
+      const n = a.name === D.DW_AT_type ? names.typeName(off) : names.name(off);
       if (n !== undefined) out.ascii(' "').escaped(n).byte(0x22);
     }
   }
@@ -378,7 +395,11 @@ function writeFormValue(out: TextOut, unit: Unit, a: Attribute): void {
       for (const b of v as Uint8Array) out.ascii(b.toString(16).padStart(2, '0')).byte(0x20);
       return;
     case D.DW_FORM_string:
-      out.byte(0x22).escaped(v as string).byte(0x22);
+      // A section offset (attrsInto with stringOffsets) or, from other callers, the string.
+      out.byte(0x22);
+      if (typeof v === 'number') out.escapedBytes(unit.sectionBytes, v);
+      else out.escaped(v as string);
+      out.byte(0x22);
       return;
     case D.DW_FORM_strp:
     case D.DW_FORM_line_strp:
@@ -440,6 +461,17 @@ function writeFormValue(out: TextOut, unit: Unit, a: Attribute): void {
   }
 }
 
+/** One expression cursor per unit and section, reset for each expression (a dump has hundreds of thousands). */
+const expressionCursors = new WeakMap<Unit, Map<Uint8Array, OperationCursor>>();
+
+function expressionCursor(unit: Unit, bytes: Uint8Array, section: string): OperationCursor {
+  let m = expressionCursors.get(unit);
+  if (!m) expressionCursors.set(unit, (m = new Map()));
+  let c = m.get(bytes);
+  if (!c) m.set(bytes, (c = new OperationCursor(bytes, unit.encoding, unit.dwarf.order, section, 0, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength))));
+  return c;
+}
+
 const baseTypeWriters = new WeakMap<Unit, BaseTypeWriter>();
 
 /** Base type references of `unit` as llvm-dwarfdump prints them: ` (0x0000002a) "int"`. */
@@ -481,6 +513,6 @@ function writeLocationList(out: TextOut, unit: Unit, a: Attribute, indent: numbe
     else out.ascii('<default>');
     out.ascii(': ');
     if (c.exprLength === 0) out.ascii('<empty>');
-    else writeExpression(out, unit.operations(bytes.subarray(c.exprStart, c.exprStart + c.exprLength), c.sectionName, c.exprStart), opts.machine, baseTypeWriter(unit));
+    else writeExpression(out, expressionCursor(unit, bytes, c.sectionName).reset(c.exprStart, c.exprStart + c.exprLength), opts.machine, baseTypeWriter(unit));
   }
 }

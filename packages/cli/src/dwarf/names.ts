@@ -1,15 +1,19 @@
 import * as D from '@elfkit/dwarf';
 import { constants as E } from '@elfkit/elf';
 
-/** Names by code in a dense array (codes are small), made on first use: a dump asks millions of times. */
+/**
+ * Names by code, looked up once each: a dense array for the standard range
+ * (a holey or sparse one would fall back to slow dictionary elements),
+ * a map above it. A dump asks millions of times.
+ */
 function cached(name: (v: number) => string | undefined, prefix: string): (v: number) => string {
-  const cache: string[] = [];
+  const dense: (string | undefined)[] = new Array(0x4000).fill(undefined);
+  const sparse = new Map<number, string>();
+  const make = (v: number) => name(v) ?? `${prefix}_unknown_${v.toString(16)}`;
   return (v) => {
-    let s = v < 0x10000 ? cache[v] : undefined;
-    if (s === undefined) {
-      s = name(v) ?? `${prefix}_unknown_${v.toString(16)}`;
-      if (v < 0x10000) cache[v] = s;
-    }
+    if (v >= 0 && v < 0x4000) return (dense[v] ??= make(v));
+    let s = sparse.get(v);
+    if (s === undefined) sparse.set(v, (s = make(v)));
     return s;
   };
 }

@@ -55,6 +55,20 @@ export class TextOut {
     return this;
   }
 
+  /** Pre-encoded bytes. */
+  raw(b: Uint8Array): this {
+    const n = b.length;
+    this.room(n);
+    if (n > 24) this.buf.set(b, this.pos);
+    else {
+      const buf = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+    }
+    this.pos += n;
+    return this;
+  }
+
   /** A string known to be ASCII (names, constants). */
   ascii(s: string): this {
     const n = s.length;

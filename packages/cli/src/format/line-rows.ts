@@ -174,25 +174,6 @@ function putDec(buf: Uint8Array, pos: number, v: number): number {
   return pos + n;
 }
 
-/** Writes the 32-bit `x` in hex, at least `digits` digits; returns the new position. */
-function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
-  let n = 1;
-  for (let t = x >>> 4; t !== 0; t >>>= 4) n++;
-  if (digits > n) n = digits;
-  for (let i = n - 1; i >= 0; i--) {
-    buf[pos + i] = HEX[x & 15]!;
-    x >>>= 4;
-  }
-  return pos + n;
-}
-
-/** Writes `v` (below 2^53) in hex by its two 32-bit halves, no float division per digit. */
-function putHex(buf: Uint8Array, pos: number, v: number, digits: number): number {
-  if (v <= 0xffffffff) return putHex32(buf, pos, v >>> 0, digits);
-  pos = putHex32(buf, pos, Math.floor(v / 0x100000000), digits > 8 ? digits - 8 : 1);
-  return putHex32(buf, pos, v >>> 0, 8);
-}
-
 /**
  * Writes rows as text, a JSON array, or NDJSON, streaming. The bytes are
  * built directly in one output buffer: digits computed in place, and the
@@ -245,9 +226,23 @@ export function writeLineRows(rows: Iterable<LineRow> | LineRowCursor, mode: 'te
       first = false;
     }
     pos = put(buf, pos, head);
+    // The address's hex digits, written here rather than in a helper: a
+    // double passed to a call that is not inlined is boxed, one allocation
+    // per row.
     const a = c.address;
-    if (a >= 0) pos = putHex(buf, pos, a, addressDigits);
-    else pos = put(buf, pos, bytes(c.bigAddress!.toString(16).padStart(addressDigits, '0')));
+    if (a >= 0) {
+      const hi = a > 0xffffffff ? Math.floor(a / 0x100000000) : 0;
+      let lo = a - hi * 0x100000000;
+      let n = hi === 0 ? (lo === 0 ? 1 : (35 - Math.clz32(lo)) >> 2) : 8 + ((35 - Math.clz32(hi)) >> 2);
+      if (addressDigits > n) n = addressDigits;
+      for (let i = n - 1, k = 0; i >= 0; i--, k++) {
+        if (k < 8) {
+          buf[pos + i] = HEX[lo & 15]!;
+          lo = lo >>> 4;
+        } else buf[pos + i] = HEX[Math.floor(hi / 2 ** (4 * (k - 8))) & 15]!;
+      }
+      pos += n;
+    } else pos = put(buf, pos, bytes(c.bigAddress!.toString(16).padStart(addressDigits, '0')));
     pos = put(buf, pos, fileBlock);
     pos = putDec(buf, pos, c.line);
     const m = (c.isStmt ? 1 : 0) | (c.basicBlock ? 2 : 0) | (c.endSequence ? 4 : 0) | (c.prologueEnd ? 8 : 0) | (c.epilogueBegin ? 16 : 0);
