@@ -29,6 +29,17 @@ export interface UnitRoot {
   readonly dwoId?: bigint;
 }
 
+/** A DIE as {@link Unit.dies} yields it. */
+export interface Die {
+  /** Section offset. */
+  readonly offset: number;
+  /** 0 for the unit DIE. */
+  readonly depth: number;
+  readonly tag: number;
+  readonly hasChildren: boolean;
+  readonly attributes: readonly Attribute[];
+}
+
 /** How a reference attribute resolves. */
 export interface ResolvedRef {
   /** `info` (this file's `.debug_info`), `types` (DWARF 4 `.debug_types`), `sup` (the supplementary file), or `sig` (a type signature). */
@@ -118,6 +129,16 @@ export class Unit implements CursorUnit {
   /** A cursor before the unit's first entry. */
   entries(): DieCursor {
     return new DieCursor(this);
+  }
+
+  /**
+   * The unit's DIEs in depth-first order as objects (null entries left
+   * out), decoded one at a time as iterated; for hot loops use
+   * {@link entries}, which allocates nothing per DIE.
+   */
+  *dies(): Generator<Die> {
+    const c = this.entries();
+    while (c.next()) yield { offset: c.offset, depth: c.depth, tag: c.tag, hasChildren: c.hasChildren, attributes: c.attrs() };
   }
 
   /**

@@ -174,6 +174,7 @@ test('cursor: depth, skipChildren, nextSibling by DW_AT_sibling and by walking, 
     [1, D.DW_TAG_member],
     [1, 0],
   ]);
+  assert.equal([...u.dies()].map((d) => [d.depth, d.tag]), seen.filter(([, t]) => t !== 0), 'dies() skips null entries');
   const s = u.entries();
   s.next();
   s.next();
