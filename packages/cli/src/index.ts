@@ -1,1 +1,1 @@
-export {};
+export { goImage } from './go/image.js';
