@@ -18,8 +18,10 @@ function findGoNote(data: Uint8Array, little: boolean, align: number, section: s
     const descsz = v.getUint32(p + 4, little);
     const type = v.getUint32(p + 8, little);
     const name = p + 12;
-    const desc = name + pad(namesz);
-    const next = desc + pad(descsz);
+    // Name and descriptor each start at the note alignment (4, or 8 for
+    // notes such as .note.gnu.property in an 8-aligned segment).
+    const desc = pad(name + namesz);
+    const next = pad(desc + descsz);
     if (namesz > data.length || descsz > data.length || next > data.length) {
       throw new ParseError('truncated', `note at 0x${p.toString(16)} runs past the end of its section`, section, p);
     }
@@ -46,7 +48,12 @@ export function readGoBuildId(image: GoImage): string | undefined {
   if (!desc && !s) {
     for (const seg of image.segments) {
       if (seg.kind !== 'note' || seg.fileSize === 0) continue;
-      desc = findGoNote(seg.data(), little, seg.align === 8 ? 8 : 4, 'PT_NOTE');
+      try {
+        desc = findGoNote(seg.data(), little, seg.align === 8 ? 8 : 4, 'PT_NOTE');
+      } catch {
+        // A malformed note segment is not Go's to report; look in the others.
+        desc = undefined;
+      }
       if (desc) break;
     }
   }

@@ -46,14 +46,16 @@ function readUpTo(image: GoImage, address: bigint, max: number): Uint8Array | un
 /**
  * Where Go looks for the blob: the `.go.buildinfo` section, else the first
  * loadable segment that is writable and not executable (Go ≤ 1.26 for
- * section-less binaries; Go 1.27's reader dropped that fallback).
+ * section-less binaries; Go 1.27's reader dropped that fallback). elfkit
+ * goes on to the other writable segments when the first has no blob: in
+ * PIE the first is the RELRO segment, and the blob lives in the next.
  */
-function searchRange(image: GoImage): { start: bigint; size: bigint; source: string } | undefined {
+function searchRanges(image: GoImage): { start: bigint; size: bigint; source: string }[] {
   const s = image.section(SECTION);
-  if (s) return { start: s.address, size: BigInt(s.size), source: `section ${SECTION}` };
-  const seg = image.segments.find((p) => p.kind === 'load' && p.writable && !p.executable);
-  if (seg) return { start: seg.address, size: seg.memorySize, source: 'segment' };
-  return undefined;
+  if (s) return [{ start: s.address, size: BigInt(s.size), source: `section ${SECTION}` }];
+  return image.segments
+    .filter((p) => p.kind === 'load' && p.writable && !p.executable)
+    .map((p) => ({ start: p.address, size: p.memorySize, source: 'segment' }));
 }
 
 const CHUNK = 1 << 20;
@@ -93,10 +95,14 @@ function searchMagic(image: GoImage, start: bigint, size: bigint): bigint | unde
  * says "not a Go executable", elfkit tells the two apart.
  */
 export function readRawBuildInfo(image: GoImage): RawBuildInfo | undefined {
-  const range = searchRange(image);
-  if (!range || range.size === 0n) return undefined;
-  const address = searchMagic(image, range.start, range.size);
-  if (address === undefined) return undefined;
+  let range: { start: bigint; size: bigint; source: string } | undefined;
+  let address: bigint | undefined;
+  for (const r of searchRanges(image)) {
+    address = r.size === 0n ? undefined : searchMagic(image, r.start, r.size);
+    range = r;
+    if (address !== undefined) break;
+  }
+  if (!range || address === undefined) return undefined;
   const b = readUpTo(image, address, HEADER)!;
   const sectionBase = range.source.startsWith('section') ? Number(address - range.start) : 0;
   const section = range.source.startsWith('section') ? SECTION : 'go buildinfo';

@@ -83,7 +83,7 @@ export class GoFunc {
 
   /** The function's name, as the linker recorded it (`main.main`, `runtime.gcBgMarkWorker.func1`). */
   get name(): string {
-    return (this.cachedName ??= this.table.nameAt(this.nameOff));
+    return (this.cachedName ??= this.table.readName(this.nameOff));
   }
 
   /** Size of the arguments and results in bytes; {@link ARGS_SIZE_UNKNOWN} for some assembly functions. */

@@ -1,9 +1,12 @@
-const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+// Compiled on first use: Unicode property classes are slow to build, and
+// most runs never quote a non-ASCII rune.
+let PRINT: RegExp | undefined;
 const HEX = '0123456789abcdef';
 
 /** True for runes Go's `unicode.IsPrint` accepts: letters, marks, numbers, punctuation, symbols and ASCII space. */
 function isPrint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+  PRINT ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
   return PRINT.test(String.fromCodePoint(cp));
 }
 

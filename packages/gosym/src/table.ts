@@ -93,8 +93,16 @@ export class PcLnTable {
   /** @internal */ readonly text: number;
   /** @internal */ readonly stream: PcValueStream;
   /** @internal */ readonly reader: ((address: bigint, size: number) => Uint8Array | undefined) | undefined;
+  /** @internal Size of the fixed part of a `_func` record. */
+  readonly recordSize: number;
+  /** @internal Offsets inside a record of pcfile, pcln and cuOffset. */
+  private readonly pcfileField: number;
+  private readonly pclnField: number;
+  private readonly cuField: number;
   private readonly names = new Map<number, string>();
   private readonly fileNames = new Map<number, string>();
+  /** File names by CU table index (1.16+), filled as functions ask for them. */
+  private cuFiles: (string | null | undefined)[] | undefined;
   private readonly funcCache = new Map<number, GoFunc>();
   private fileList: string[] | undefined;
 
@@ -113,6 +121,10 @@ export class PcLnTable {
     this.textStart = text;
     this.text = Number(text);
     this.stream = new PcValueStream(data, header.quantum, this.section);
+    this.recordSize = GoFunc.fixedSize(header);
+    this.pcfileField = GoFunc.fieldOffset(header, 5);
+    this.pclnField = GoFunc.fieldOffset(header, 6);
+    this.cuField = GoFunc.fieldOffset(header, 8);
   }
 
   /** Reads the header of `data` (a whole pclntab) and checks its table offsets. */
@@ -181,7 +193,7 @@ export class PcLnTable {
     const h = this.header;
     const at = h.functab + (2 * i + 1) * h.functabFieldSize;
     const off = h.funcdataBase + (h.functabFieldSize === 4 ? this.view.getUint32(at, this.le) : this.field(at, 8));
-    if (off + GoFunc.fixedSize(h) > this.data.length) {
+    if (off + this.recordSize > this.data.length) {
       throw this.error('out-of-range', `_func record of function ${i} at 0x${off.toString(16)} is past the end of the pclntab`, at);
     }
     return off;
@@ -244,9 +256,19 @@ export class PcLnTable {
     return i < 0 ? undefined : this.func(i);
   }
 
-  /** @internal Name at a function name table offset (cached). */
+  /** Name of function `i`, without creating a {@link GoFunc} (for walks over every function). */
+  funcName(i: number): string {
+    return this.readName(this.u32(this.recordOffset(i) + GoFunc.fieldOffset(this.header, 1)));
+  }
+
+  /** @internal Name at a function name table offset (cached: inline trees name the same callees again and again). */
   nameAt(off: number): string {
     return this.names.get(off) ?? this.cstring(off, this.header.funcnametab, 'function name', this.names);
+  }
+
+  /** @internal Name at a function name table offset, not cached (each function reads its own once). */
+  readName(off: number): string {
+    return this.cstring(off, this.header.funcnametab, 'function name');
   }
 
   /** @internal Name at a file name table offset (1.16+) or pclntab offset (1.2), cached. */
@@ -256,13 +278,18 @@ export class PcLnTable {
   }
 
   /** A NUL-terminated string at `off` inside the table `[start, end)`, stored in `cache`. */
-  private cstring(off: number, [start, end]: readonly [number, number], what: string, cache: Map<number, string>): string {
+  private cstring(off: number, [start, end]: readonly [number, number], what: string, cache?: Map<number, string>): string {
     const at = start + off;
     if (!(off >= 0 && at < end)) throw this.error('out-of-range', `${what} offset 0x${off.toString(16)} is outside its table`, start);
-    const nul = this.data.indexOf(0, at);
-    if (nul < 0 || nul >= end) throw this.error('truncated', `unterminated ${what}`, at);
-    const s = decodeUtf8(this.data, at, nul);
-    cache.set(off, s);
+    // Find the NUL and check for non-ASCII in one pass: nearly every Go
+    // symbol and path is ASCII, and fromCharCode beats TextDecoder on those.
+    const d = this.data;
+    let i = at;
+    let high = 0;
+    while (i < end && d[i] !== 0) high |= d[i++]!;
+    if (i >= end) throw this.error('truncated', `unterminated ${what}`, at);
+    const s = high < 0x80 && i - at <= 4096 ? String.fromCharCode.apply(null, d.subarray(at, i) as unknown as number[]) : decodeUtf8(d, at, i);
+    cache?.set(off, s);
     return s;
   }
 
@@ -286,6 +313,21 @@ export class PcLnTable {
 
   /** @internal The file name for file number `k` of CU `cu`, or undefined. */
   fileName(cu: number, k: number): string | undefined {
+    const h = this.header;
+    if (h.format !== '1.2' && k >= 0 && cu !== NO_CU) {
+      // One slot per CU table entry: bounded by the input, and an array
+      // index is far cheaper than a map lookup on the hot row walk.
+      const idx = cu + k;
+      const files = (this.cuFiles ??= new Array((h.cutab[1] - h.cutab[0]) >>> 2));
+      if (idx < files.length) {
+        let f = files[idx];
+        if (f === undefined) {
+          const off = this.fileOffset(cu, k);
+          f = files[idx] = off < 0 ? null : this.fileAt(off);
+        }
+        return f ?? undefined;
+      }
+    }
     const off = this.fileOffset(cu, k);
     return off < 0 ? undefined : this.fileAt(off);
   }
@@ -381,20 +423,18 @@ export class PcLnTable {
     const to = Math.min(options.to ?? h.nfunc, h.nfunc);
     const base = h.pctab;
     const hasCu = h.format !== '1.2';
-    const pcfileField = GoFunc.fieldOffset(h, 5);
-    const pclnField = GoFunc.fieldOffset(h, 6);
-    const cuField = GoFunc.fieldOffset(h, 8);
+    const { pcfileField, pclnField, cuField, view, le } = this;
     let next = to > 0 ? this.entryOf(Math.max(0, options.from ?? 0)) : 0;
     for (let i = Math.max(0, options.from ?? 0); i < to; i++) {
       const entry = next;
       next = this.entryOf(i + 1);
       if (options.filter && !options.filter(i)) continue;
       try {
-        const rec = this.recordOffset(i);
-        const pcfile = this.u32(rec + pcfileField);
-        const pcln = this.u32(rec + pclnField);
+        const rec = this.recordOffset(i); // checks the fixed part is inside the table
+        const pcfile = view.getUint32(rec + pcfileField, le);
+        const pcln = view.getUint32(rec + pclnField, le);
         if (pcfile === 0 || pcln === 0) continue;
-        const cu = hasCu ? this.u32(rec + cuField) : 0;
+        const cu = hasCu ? view.getUint32(rec + cuField, le) : 0;
         fs.reset(base + pcfile, entry);
         ls.reset(base + pcln, entry);
         let pc = entry;
