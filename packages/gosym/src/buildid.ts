@@ -1,4 +1,4 @@
-import { ParseError, decodeUtf8 } from '@elfkit/binary';
+import { ParseError, decodeUtf8, isParseError } from '@elfkit/binary';
 import type { GoImage } from './image.js';
 
 /** Note type of the Go build ID (`ELF_NOTE_GOBUILDID_TAG`). */
@@ -50,7 +50,8 @@ export function readGoBuildId(image: GoImage): string | undefined {
       if (seg.kind !== 'note' || seg.fileSize === 0) continue;
       try {
         desc = findGoNote(seg.data(), little, seg.align === 8 ? 8 : 4, 'PT_NOTE');
-      } catch {
+      } catch (e) {
+        if (!isParseError(e)) throw e;
         // A malformed note segment is not Go's to report; look in the others.
         desc = undefined;
       }

@@ -1,3 +1,4 @@
+import { isParseError } from '@elfkit/binary';
 import type { GoFunc } from './func.js';
 import type { PcLnTable } from './table.js';
 
@@ -110,7 +111,8 @@ export function inlineLayout(t: PcLnTable): InlineLayout | null {
         l = c;
         break;
       }
-    } catch {
+    } catch (e) {
+      if (!isParseError(e)) throw e;
       // A damaged record rules the candidate out; frames then come without inlining.
     }
   }
@@ -147,9 +149,10 @@ export function inlineFrames(f: GoFunc, pc: number): GoFrame[] {
     const size = f.endPc - entry;
     // A tree that loops would never reach the outermost function: the depth
     // is bounded by the number of distinct call sites, far below this.
-    for (let depth = 0; depth < 1024; depth++) {
+    for (let depth = 0; ; depth++) {
       const ix = f.pcdataAt(layout.pcdata, cur);
       if (ix < 0) break;
+      if (depth === 1024) throw t.error('invalid', `inline tree of ${f.name} does not reach the outermost function`, f.offset);
       const call = readCall(t, layout, tree, ix);
       if (!call) throw t.error('out-of-range', `inline tree entry ${ix} of ${f.name} is outside the image`, f.offset);
       frames.push({

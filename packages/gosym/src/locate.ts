@@ -1,4 +1,4 @@
-import { ParseError } from '@elfkit/binary';
+import { ParseError, isParseError } from '@elfkit/binary';
 import { detectMagic, parsePclnHeader, type PclnHeader } from './header.js';
 import type { GoImage } from './image.js';
 import { findModuleData, gofuncCandidates, textSections, type ModuleData } from './moduledata.js';
@@ -33,7 +33,8 @@ function plausible(data: Uint8Array, pointerSize: number): PclnHeader | undefine
   let h: PclnHeader;
   try {
     h = parsePclnHeader(data, 'pclntab');
-  } catch {
+  } catch (e) {
+    if (!isParseError(e)) throw e;
     return undefined;
   }
   if (h.ptrSize !== pointerSize || h.nfunc === 0) return undefined;
@@ -52,7 +53,8 @@ function plausible(data: Uint8Array, pointerSize: number): PclnHeader | undefine
       void f.name;
     }
     if (t.entryOf(h.nfunc) < prev) return undefined;
-  } catch {
+  } catch (e) {
+    if (!isParseError(e)) throw e;
     return undefined;
   }
   return h;
@@ -161,7 +163,8 @@ export function openGoSymbols(image: GoImage): GoSymbols | undefined {
         let fits = false;
         try {
           fits = inlineLayout(candidate) !== null;
-        } catch {
+        } catch (e) {
+          if (!isParseError(e)) throw e;
           fits = false;
         }
         if (fits) {
@@ -183,7 +186,8 @@ export function openGoSymbols(image: GoImage): GoSymbols | undefined {
       let end: number | undefined;
       try {
         end = recordsEnd(table);
-      } catch {
+      } catch (e) {
+        if (!isParseError(e)) throw e;
         end = undefined;
       }
       if (end !== undefined) {

@@ -32,6 +32,7 @@ export class PcValueStream {
 
   /** Positions the cursor at the table starting at byte `pos` for a function entered at `entry`. */
   reset(pos: number, entry: number): this {
+    if (!(pos >= 0 && pos < this.data.length)) throw this.truncated(pos);
     this.pos = pos;
     this.pc = entry;
     this.start = entry;
@@ -76,8 +77,8 @@ export class PcValueStream {
 
   /**
    * The rest of a varint whose first byte `b0` had its high bit set, `p`
-   * being the next byte; leaves `pos` after it. 32-bit like Go's readvarint:
-   * bits past 32 are dropped, the bytes are still consumed.
+   * being the next byte; leaves `pos` after it. 32-bit like Go's
+   * readvarint (bits past 32 are dropped).
    */
   private varint(b0: number, p: number): number {
     const d = this.data;
@@ -86,8 +87,11 @@ export class PcValueStream {
     let b: number;
     do {
       if (p >= d.length) throw this.truncated(this.pos);
+      // Go writes 32-bit values: five bytes at most. A longer run of
+      // continuation bytes is damage (Go would drop the bits and go on).
+      if (shift > 28) throw new ParseError('invalid', 'pcvalue varint is longer than 5 bytes', this.section, this.pos);
       b = d[p++]!;
-      if (shift < 32) v |= (b & 0x7f) << shift;
+      v |= (b & 0x7f) << shift;
       shift += 7;
     } while (b & 0x80);
     this.pos = p;
@@ -119,6 +123,7 @@ export class PcValueStream {
   }
 
   private truncated(at: number): ParseError {
-    return new ParseError('truncated', 'pcvalue table runs past the end of the pclntab', this.section, at);
+    const where = at >= this.data.length ? ` (table at 0x${at.toString(16)})` : '';
+    return new ParseError('truncated', `pcvalue table runs past the end of the pclntab${where}`, this.section, Math.min(at, this.data.length));
   }
 }

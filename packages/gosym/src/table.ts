@@ -144,7 +144,9 @@ export class PcLnTable {
 
   /** @internal An error at `at` inside the table. */
   error(code: ParseError['code'], reason: string, at: number): ParseError {
-    return new ParseError(code, reason, this.section, at);
+    // A wild reference is reported inside the table (its end at most); the
+    // reason carries the offset it pointed to.
+    return new ParseError(code, reason, this.section, Math.max(0, Math.min(at, this.data.length)));
   }
 
   /** @internal A pointer-sized or 32-bit unsigned field as a number. */
@@ -460,6 +462,8 @@ export class PcLnTable {
             first = false;
           }
           pc = fs.pc < ls.pc ? fs.pc : ls.pc;
+          // Tables cover the function's code and end by its successor's entry.
+          if (pc > next) throw this.error('invalid', `pcvalue tables of function ${i} run past its end (0x${next.toString(16)})`, rec);
           while (fs.pc <= pc) if (!fs.next()) { done = true; break; }
           while (!done && ls.pc <= pc) if (!ls.next()) { done = true; break; }
           if (done) {
