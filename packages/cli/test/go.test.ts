@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,101 +90,34 @@ test('go buildinfo on a non-Go binary and on a missing file: a message and exit 
   assert.match(mixed.stderr, /nonexistent: no such file/);
 });
 
-/** debug/gosym's rows: PCToLine at every PC of every function, a row where file or line changes. */
-function gosymRows(): string | undefined {
+/** fixtures/src/gosym-walk built with the newest Go into .cache: debug/gosym's answers, row by row. */
+function gosymWalk(): string | undefined {
   const g = go();
   if (!g) return undefined;
-  const dir = join(cacheDir, 'go-oracle', 'rows');
-  const exe = join(dir, 'rows');
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'src', 'gosym-walk');
+  const exe = join(cacheDir, 'go-oracle', `gosym-walk-${createHash('sha256').update(readFileSync(join(src, 'main.go'))).digest('hex').slice(0, 12)}`);
   if (existsSync(exe)) return exe;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'go.mod'), 'module rows\n\ngo 1.22\n');
-  writeFileSync(
-    join(dir, 'main.go'),
-    `package main
-
-import (
-	"bufio"
-	"debug/elf"
-	"debug/gosym"
-	"fmt"
-	"os"
-)
-
-func main() {
-	f, err := elf.Open(os.Args[1])
-	if err != nil {
-		panic(err)
-	}
-	text := f.Section(".text").Addr
-	if syms, err := f.Symbols(); err == nil {
-		for _, s := range syms {
-			if s.Name == "runtime.text" {
-				text = s.Value
-			}
-		}
-	}
-	data, err := f.Section(".gopclntab").Data()
-	if err != nil {
-		panic(err)
-	}
-	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text))
-	if err != nil {
-		panic(err)
-	}
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	q := uint64(data[6])
-	for _, fn := range tab.Funcs {
-		file, line, first, ended := "", 0, true, false
-		for pc := fn.Entry; pc < fn.End; pc += q {
-			f, l, _ := tab.PCToLine(pc)
-			if l == -1 {
-				if !first {
-					fmt.Fprintf(w, "%x %s:%d end\\n", pc, file, line)
-				}
-				ended = true
-				break
-			}
-			if first || f != file || l != line {
-				fmt.Fprintf(w, "%x %s:%d\\n", pc, f, l)
-				file, line, first = f, l, false
-			}
-		}
-		if !ended && !first {
-			fmt.Fprintf(w, "%x %s:%d end\\n", fn.End, file, line)
-		}
-	}
-}
-`,
-  );
-  const r = run(g, ['build', '-o', exe, '.'], { cwd: dir, env: goEnv() });
+  mkdirSync(dirname(exe), { recursive: true });
+  const r = run(g, ['build', '-o', exe, '.'], { cwd: src, env: goEnv() });
   if (r.status !== 0) throw new Error(r.stderr);
   return exe;
 }
 
-test('go lines: every row equals debug/gosym PCToLine walked over every PC', () => {
-  const oracle = gosymRows();
+test('go lines --ndjson: byte-identical to debug/gosym PCToLine asked at every PC', () => {
+  const oracle = gosymWalk();
   if (!oracle) return skip('debug/gosym rows oracle', 'Go 1.27 toolchain unavailable');
   let total = 0;
-  // Little and big endian, 32 and 64 bit, quantum 1, 2 and 4, Go 1.19 and 1.27.
-  for (const name of ['go/go1.27-amd64-sw', 'go/go1.19-s390x', 'go/go1.27-arm', 'go/go1.27-386', 'go/go1.19-ppc64', 'go/go1.27-amd64-cgo']) {
+  // Little and big endian, 32 and 64 bit, quantum 1, 2 and 4, Go 1.19 and 1.27, cgo.
+  for (const name of ['go/go1.27-amd64-sw', 'go/go1.19-s390x', 'go/go1.27-arm', 'go/go1.27-386', 'go/go1.19-ppc64', 'go/go1.27-amd64-cgo', 'go/go1.22-amd64']) {
     const p = fixturePath(name);
-    const theirs = run(oracle, [p]).stdout;
+    const theirs = run(oracle, ['pcs', 'ndjson', p]);
+    assert.is(theirs.status, 0, theirs.stderr);
     const ours = elfkit('go', 'lines', '--ndjson', p);
     assert.is(ours.status, 0, ours.stderr);
-    const mine = ours.stdout
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const r = JSON.parse(l);
-        return `${r.address.slice(2)} ${r.file}:${r.line}${r.endSequence ? ' end' : ''}`;
-      })
-      .join('\n');
-    assert.is(mine + '\n', theirs, name);
-    total += theirs.split('\n').length - 1;
+    assert.ok(ours.stdout === theirs.stdout, `${name}: rows differ`);
+    total += theirs.stdout.split('\n').length - 1;
   }
-  console.log(`go lines: ${total} rows equal to debug/gosym's PC-by-PC answers`);
+  console.log(`go lines: ${total} rows byte-identical to debug/gosym's PC-by-PC answers`);
 });
 
 test('go lines and lines --source go print the same bytes in every mode; auto picks the pclntab without DWARF', () => {

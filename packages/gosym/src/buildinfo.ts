@@ -1,6 +1,6 @@
 import { ParseError, decodeUtf8 } from '@elfkit/binary';
 import type { GoImage } from './image.js';
-import { ModInfoError, parseModInfo, type BuildInfo } from './modinfo.js';
+import { parseModInfo, type BuildInfo } from './modinfo.js';
 
 /** `"\xff Go buildinf:"`: the 14 bytes that open the build info blob. */
 export const BUILDINFO_MAGIC = new Uint8Array([0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x6c, 0x64, 0x69, 0x6e, 0x66, 0x3a]);
@@ -186,4 +186,6 @@ export function readBuildInfo(image: GoImage): BuildInfo | undefined {
   return parseModInfo(raw.modinfo, raw.goVersion);
 }
 
-export { ModInfoError };
+// `@elfkit/gosym/buildinfo` is this module alone: what `go version -m`
+// needs, without the pclntab reader (a lean CLI path loads only this).
+export { ModInfoError, parseModInfo, formatBuildInfo, formatVersionM, type BuildInfo } from './modinfo.js';

@@ -1,18 +1,11 @@
-import { isParseError } from '@elfkit/binary';
-import { formatVersionM, ModInfoError, readRawBuildInfo, parseModInfo } from '@elfkit/gosym';
+import { parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
+import { isInputError } from '../go/errors.js';
 import { defineCommand, withElf } from '../command.js';
+import { CliError, describeError } from '../errors.js';
 import { toJson } from '../format/json.js';
+import { goBuildinfoText } from '../go/buildinfo-text.js';
 import { imageOf } from '../go/symbols.js';
 import { writeOut } from '../io/output.js';
-import { CliError, describeError } from '../errors.js';
-
-/** The build info of one file as JSON (docs/json-go.md). */
-function buildInfoJson(file: string, elf: Parameters<typeof imageOf>[0]) {
-  const raw = readRawBuildInfo(imageOf(elf));
-  if (!raw) return undefined;
-  const bi = parseModInfo(raw.modinfo, raw.goVersion);
-  return { file, ...bi, blob: { address: raw.address, source: raw.source, format: raw.format } };
-}
 
 export const goBuildinfoCommand = defineCommand({
   command: 'buildinfo <files..>',
@@ -24,30 +17,25 @@ export const goBuildinfoCommand = defineCommand({
       .example('$0 go buildinfo ./app', '')
       .example('$0 go buildinfo --json ./app | jq .settings', ''),
   handler: (a: { files: string[]; json: boolean }) => {
+    if (!a.json) {
+      process.exitCode = goBuildinfoText(a.files) || (process.exitCode as number | undefined);
+      return;
+    }
     const docs: unknown[] = [];
-    let text = '';
     for (const file of a.files) {
       try {
         withElf(file, ({ elf }) => {
-          if (a.json) {
-            const doc = buildInfoJson(file, elf);
-            if (!doc) throw new CliError('not a Go executable (no Go build info)');
-            docs.push(doc);
-            return;
-          }
           const raw = readRawBuildInfo(imageOf(elf));
           if (!raw) throw new CliError('not a Go executable (no Go build info)');
-          text += formatVersionM(file, parseModInfo(raw.modinfo, raw.goVersion));
+          const bi = parseModInfo(raw.modinfo, raw.goVersion);
+          docs.push({ file, ...bi, blob: { address: raw.address, source: raw.source, format: raw.format } });
         });
       } catch (e) {
-        const errno = typeof (e as NodeJS.ErrnoException)?.code === 'string' && (e as NodeJS.ErrnoException).syscall;
-        if (!(isParseError(e) || e instanceof ModInfoError || e instanceof CliError || errno)) throw e;
+        if (!isInputError(e)) throw e;
         process.stderr.write(describeError(file, e) + '\n');
         process.exitCode = 1;
       }
     }
-    if (a.json) {
-      if (docs.length) writeOut(toJson(a.files.length === 1 ? docs[0] : docs) + '\n');
-    } else writeOut(text);
+    if (docs.length) writeOut(toJson(a.files.length === 1 ? docs[0] : docs) + '\n');
   },
 });

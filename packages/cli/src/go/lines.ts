@@ -1,7 +1,7 @@
 import type { ParseError } from '@elfkit/binary';
 import type { PcLnTable } from '@elfkit/gosym';
 import type { LineQuery, LineRow } from '../format/line-rows.js';
-import { OutputBuffer } from '../io/output.js';
+import { ByteSink } from '../io/byte-sink.js';
 
 /** A function filter for `--cu`: Go has no CU names in the pclntab, so match the function's file at its entry. */
 function cuFilter(t: PcLnTable, cu: string | undefined): ((i: number) => boolean) | undefined {
@@ -45,42 +45,51 @@ export function* goLineRows(t: PcLnTable, query: Pick<LineQuery, 'cu'>, errors: 
 }
 
 /**
- * Writes the same rows as {@link goLineRows} through `writeLineRows`'s
- * formats, without building a row object per row: `elfkit go lines` on a
- * 25 MB pclntab prints millions of rows. Tests check that both paths print
- * identical bytes.
+ * Writes the same rows as {@link goLineRows} in `writeLineRows`'s formats,
+ * straight into an output byte buffer: `elfkit go lines` on a 25 MB pclntab
+ * prints two million rows, and building a string per row would cost more
+ * than decoding them. Tests check that both paths print identical bytes.
  */
 export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', width: number, query: Pick<LineQuery, 'cu'>, errors: ParseError[]): void {
-  const out = new OutputBuffer(1 << 20);
-  const quoted = new Map<string, string>();
-  let first = true;
-  if (mode === 'json') out.write('[');
-  let lastFile = '';
-  let lastQuoted = '""';
-  const tail = ',"column":0,"isStmt":false,"basicBlock":false,"endSequence":';
-  const rest = ',"prologueEnd":false,"epilogueBegin":false,"discriminator":0}';
+  const out = new ByteSink();
+  const enc = ByteSink.encode;
+  // Per file, the bytes between the address and the line number.
+  const fileParts = new Map<string, Uint8Array>();
+  const part = (file: string) => {
+    let b = fileParts.get(file);
+    if (!b) fileParts.set(file, (b = enc(mode === 'text' ? `  ${file}:` : `","file":${JSON.stringify(file)},"line":`)));
+    return b;
+  };
+  const open = enc(mode === 'text' ? '0x' : '{"address":"0x');
+  const tail = (end: boolean) =>
+    enc(
+      mode === 'text'
+        ? `${end ? '  end_sequence' : ''}\n`
+        : `,"column":0,"isStmt":false,"basicBlock":false,"endSequence":${end},"prologueEnd":false,"epilogueBegin":false,"discriminator":0}${mode === 'ndjson' ? '\n' : ''}`,
+    );
+  const tails = [tail(false), tail(true)];
+  const first = enc('\n');
+  const next = enc(',\n');
+  let rows = 0;
+  let lastFile: string | undefined;
+  let lastPart = part('');
+  if (mode === 'json') out.bytes(enc('['));
   t.walkLines(
     (pc, file, line, end) => {
-      const l = line < 0 ? 0 : line;
-      if (mode === 'text') {
-        out.write(`0x${pc.toString(16).padStart(width, '0')}  ${file}:${l}${end ? '  end_sequence' : ''}\n`);
-        return;
-      }
+      if (mode === 'json') out.bytes(rows === 0 ? first : next);
+      rows++;
+      out.bytes(open);
+      out.hex(pc, mode === 'text' ? width : 0);
       if (file !== lastFile) {
-        let q = quoted.get(file);
-        if (q === undefined) quoted.set(file, (q = JSON.stringify(file)));
         lastFile = file;
-        lastQuoted = q;
+        lastPart = part(file);
       }
-      const json = `{"address":"0x${pc.toString(16)}","file":${lastQuoted},"line":${l}${tail}${end}${rest}`;
-      if (mode === 'ndjson') out.write(json + '\n');
-      else {
-        out.write((first ? '\n' : ',\n') + json);
-        first = false;
-      }
+      out.bytes(lastPart);
+      out.dec(line < 0 ? 0 : line);
+      out.bytes(tails[end ? 1 : 0]!);
     },
     { errors, filter: cuFilter(t, query.cu) },
   );
-  if (mode === 'json') out.write(first ? ']\n' : '\n]\n');
+  if (mode === 'json') out.bytes(enc(rows === 0 ? ']\n' : '\n]\n'));
   out.flush();
 }
