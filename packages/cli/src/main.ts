@@ -1,5 +1,6 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { describeError, UsageError } from './errors.js';
+import { fastParse } from './fast-args.js';
 import { infoCommand } from './commands/info.js';
 import { sectionsCommand } from './commands/sections.js';
 import { segmentsCommand } from './commands/segments.js';
@@ -29,13 +30,9 @@ export const commands: (Command<any> | typeof sectionCommand | typeof goCommand)
   goCommand,
 ];
 
-/**
- * Runs the CLI with `argv` and returns the exit status: 0 success, 1 a
- * failure with the input (one line on stderr), 2 a usage error.
- */
-export async function main(argv: string[]): Promise<number> {
-  let file: string | undefined;
-  let status = 0;
+/** The yargs parser for every command (loaded only when the fast path declines). */
+export async function buildParser(argv: string[], onFile: (file: string) => void): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const y: Argv = yargs(argv)
     .scriptName('elfkit')
     .usage('$0 <command> [options]\n\nRead and rewrite ELF binaries, their DWARF and Go symbol tables.')
@@ -47,15 +44,32 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .middleware((a) => {
-      if (typeof a.file === 'string') file = a.file;
+      // yargs-parser reads a lone "-" positional as an empty string; "-" means standard input.
+      if (a.file === '' && argv.includes('-')) a.file = '-';
+      if (typeof a.file === 'string') onFile(a.file);
     })
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError(msg);
     });
   for (const c of commands) y.command(c as never);
+  return y;
+}
+
+/**
+ * Runs the CLI with `argv` and returns the exit status: 0 success, 1 a
+ * failure with the input (one line on stderr), 2 a usage error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let file: string | undefined;
   try {
-    await y.parseAsync();
+    const fast = fastParse(argv, commands as never);
+    if (fast) {
+      if (typeof fast.args.file === 'string') file = fast.args.file;
+      await fast.handler(fast.args);
+    } else {
+      await (await buildParser(argv, (f) => (file = f))).parseAsync();
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
@@ -63,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(describeError(file, e) + '\n');
     if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-    status = 1;
+    return 1;
   }
-  return status || (process.exitCode as number | undefined) || 0;
+  return (process.exitCode as number | undefined) || 0;
 }

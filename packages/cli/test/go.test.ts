@@ -4,19 +4,14 @@
 // commands on stripped and section-less binaries.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cacheDir, fixturePath, fixtures, goRoot, run, skip } from '@elfkit/fixtures';
+import { cacheDir, fixturePath, fixtures, goRoot, repoRoot, run, skip } from '@elfkit/fixtures';
+import { elfkit as runElfkit } from './cli.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-const elfkit = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-};
+const elfkit = (...args: string[]) => runElfkit(args);
 
 const goFixtures = fixtures().filter((f) => f.lang === 'go');
 let goCmd: string | null | undefined;
@@ -94,7 +89,7 @@ test('go buildinfo on a non-Go binary and on a missing file: a message and exit 
 function gosymWalk(): string | undefined {
   const g = go();
   if (!g) return undefined;
-  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'src', 'gosym-walk');
+  const src = join(repoRoot, 'fixtures', 'src', 'gosym-walk');
   const exe = join(cacheDir, 'go-oracle', `gosym-walk-${createHash('sha256').update(readFileSync(join(src, 'main.go'))).digest('hex').slice(0, 12)}`);
   if (existsSync(exe)) return exe;
   mkdirSync(dirname(exe), { recursive: true });

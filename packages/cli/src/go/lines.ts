@@ -1,7 +1,7 @@
 import type { ParseError } from '@elfkit/binary';
 import type { PcLnTable } from '@elfkit/gosym';
 import type { LineQuery, LineRow } from '../format/line-rows.js';
-import { ByteSink } from '../io/byte-sink.js';
+import { AsciiWriter } from '../io/ascii-writer.js';
 
 /** A function filter for `--cu`: Go has no CU names in the pclntab, so match the function's file at its entry. */
 function cuFilter(t: PcLnTable, cu: string | undefined): ((i: number) => boolean) | undefined {
@@ -51,8 +51,9 @@ export function* goLineRows(t: PcLnTable, query: Pick<LineQuery, 'cu'>, errors: 
  * than decoding them. Tests check that both paths print identical bytes.
  */
 export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', width: number, query: Pick<LineQuery, 'cu'>, errors: ParseError[]): void {
-  const out = new ByteSink();
-  const enc = ByteSink.encode;
+  const out = new AsciiWriter(1 << 20);
+  const encoder = new TextEncoder();
+  const enc = (s: string) => encoder.encode(s);
   // Per file, the bytes between the address and the line number.
   const fileParts = new Map<string, Uint8Array>();
   const part = (file: string) => {
@@ -73,23 +74,23 @@ export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', wid
   let rows = 0;
   let lastFile: string | undefined;
   let lastPart = part('');
-  if (mode === 'json') out.bytes(enc('['));
+  if (mode === 'json') out.raw(enc('['));
   t.walkLines(
     (pc, file, line, end) => {
-      if (mode === 'json') out.bytes(rows === 0 ? first : next);
+      if (mode === 'json') out.raw(rows === 0 ? first : next);
       rows++;
-      out.bytes(open);
+      out.raw(open);
       out.hex(pc, mode === 'text' ? width : 0);
       if (file !== lastFile) {
         lastFile = file;
         lastPart = part(file);
       }
-      out.bytes(lastPart);
+      out.raw(lastPart);
       out.dec(line < 0 ? 0 : line);
-      out.bytes(tails[end ? 1 : 0]!);
+      out.raw(tails[end ? 1 : 0]!);
     },
     { errors, filter: cuFilter(t, query.cu) },
   );
-  if (mode === 'json') out.bytes(enc(rows === 0 ? ']\n' : '\n]\n'));
+  if (mode === 'json') out.raw(enc(rows === 0 ? ']\n' : '\n]\n'));
   out.flush();
 }
