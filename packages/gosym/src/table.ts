@@ -1,4 +1,4 @@
-import { ParseError, decodeUtf8 } from '@elfkit/binary';
+import { ParseError } from '@elfkit/binary';
 import { parsePclnHeader, type PclnHeader } from './header.js';
 import { PcValueStream } from './pcvalue.js';
 import { GoFunc } from './func.js';
@@ -58,6 +58,8 @@ export interface PcRange {
 export type LineVisitor = (pc: number, file: string, line: number, end: boolean, func: number) => void;
 
 const NO_CU = 0xffffffff;
+// TextDecoder is a global in browsers, Node and Deno (the package has no DOM or Node typings).
+const utf8 = new (globalThis as unknown as { TextDecoder: new (label: string) => { decode(b: Uint8Array): string } }).TextDecoder('utf-8');
 const MAX_SAFE_TEXT = Number.MAX_SAFE_INTEGER - 0x2_0000_0000;
 
 /**
@@ -283,14 +285,12 @@ export class PcLnTable {
   private cstring(off: number, [start, end]: readonly [number, number], what: string, cache?: Map<number, string>): string {
     const at = start + off;
     if (!(off >= 0 && at < end)) throw this.error('out-of-range', `${what} offset 0x${off.toString(16)} is outside its table`, start);
-    // Find the NUL and check for non-ASCII in one pass: nearly every Go
-    // symbol and path is ASCII, and fromCharCode beats TextDecoder on those.
+    // A native NUL search and one TextDecoder call: faster, on a hundred
+    // thousand names, than any byte loop in JavaScript.
     const d = this.data;
-    let i = at;
-    let high = 0;
-    while (i < end && d[i] !== 0) high |= d[i++]!;
-    if (i >= end) throw this.error('truncated', `unterminated ${what}`, at);
-    const s = high < 0x80 && i - at <= 4096 ? String.fromCharCode.apply(null, d.subarray(at, i) as unknown as number[]) : decodeUtf8(d, at, i);
+    const i = d.indexOf(0, at);
+    if (i < 0 || i >= end) throw this.error('truncated', `unterminated ${what}`, at);
+    const s = utf8.decode(d.subarray(at, i));
     cache?.set(off, s);
     return s;
   }
