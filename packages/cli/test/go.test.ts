@@ -161,6 +161,17 @@ test('go info, funcs and files; info shows the Go version', () => {
   assert.ok(elfkit('go', 'files', s390).stdout.includes('example.com/elfkit/fixture/geom/geom.go\n'));
 });
 
+test('go frames: the frames runtime.CallersFrames printed inside the fixture', () => {
+  const expected = readFileSync(join(repoRoot, 'fixtures', 'expected', 'go', 'go1.27-amd64-sw.frames'), 'utf8').trim().split('\n');
+  const raw = expected[0]!.split('\t')[1]!.split(' ');
+  // The first return address stands for three frames (two inlined calls), the others for one each.
+  const pcs = [raw[0], ...raw.slice(3)].map((x) => '0x' + (BigInt(x!) - 1n).toString(16));
+  const r = JSON.parse(elfkit('go', 'frames', '--json', fixturePath('go/go1.27-amd64-sw'), ...pcs).stdout) as { pcs: { frames: { pc: string; function: string; file: string; line: number }[] }[] };
+  const got = r.pcs.flatMap((p) => p.frames.map((f) => `${f.pc}\t${f.function}\t${f.file}\t${f.line}`));
+  assert.equal(got, expected.slice(1));
+  assert.match(elfkit('go', 'frames', fixturePath('go/go1.27-amd64-sw'), pcs[0]!).stdout, /geom\.Where .*geom\.go:43 \(inlined\)\n.*Rect\.Trace .*:49 \(inlined\)\n  main\.captureFrames .*main\.go:64\n$/);
+});
+
 test('section-less binaries: go info, buildinfo and lines still work', () => {
   const dir = mkdtempSync(join(tmpdir(), 'elfkit-go-'));
   try {
