@@ -48,6 +48,12 @@ export interface GoImage {
   readonly order: ByteOrder;
   /** Pointer size of the target in bytes (4 or 8). */
   readonly pointerSize: 4 | 8;
+  /**
+   * True when the binary has section headers: then a Go binary names its
+   * tables, and a missing `.gopclntab` is not worth a scan of every segment
+   * unless something else says Go.
+   */
+  readonly hasSections: boolean;
   /** The section called `name`, or undefined. */
   section(name: string): ImageSection | undefined;
   /** The symbol called `name` (from the static symbol table), or undefined. */
@@ -105,6 +111,7 @@ export function memoryImage(parts: MemoryImageParts): GoImage {
   return {
     order: parts.order,
     pointerSize: parts.pointerSize,
+    hasSections: sections.size > 0,
     section: (name) => sections.get(name),
     symbol: (name) => {
       const s = parts.symbols?.[name];

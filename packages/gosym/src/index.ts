@@ -27,7 +27,7 @@ export { PcLnTable, type PcLnTableOptions, type SourceLine, type PcRange, type L
 export { GoFunc, ARGS_SIZE_UNKNOWN } from './func.js';
 export { type GoFrame, type InlinedCall, inlinedCallAt, inlineFrames } from './inline.js';
 export { type ModuleData, findModuleData, readModuleData } from './moduledata.js';
-export { type PclntabLocation, type GoSymbols, findPclntab, openGoSymbols } from './locate.js';
+export { type PclntabLocation, type PclntabScan, type GoSymbols, findPclntab, openGoSymbols } from './locate.js';
 export { BUILDINFO_MAGIC, type RawBuildInfo, readRawBuildInfo, readBuildInfo } from './buildinfo.js';
 export {
   type BuildInfo,

@@ -2,7 +2,7 @@ import { isParseError, type ParseError } from '@elfkit/binary';
 import { readGoBuildId } from './buildid.js';
 import { readRawBuildInfo, type RawBuildInfo } from './buildinfo.js';
 import type { GoImage } from './image.js';
-import { openGoSymbols, type GoSymbols } from './locate.js';
+import { openGoSymbols, type GoSymbols, type PclntabScan } from './locate.js';
 import { ModInfoError, parseModInfo, type BuildInfo } from './modinfo.js';
 
 /**
@@ -31,7 +31,7 @@ export interface GoInspection {
  * the pclntab of `image`, collecting each part's failure instead of giving
  * up on the first, and classifies the binary as Go, not Go, or corrupt.
  */
-export function inspectGo(image: GoImage, options: { pclntab?: boolean } = {}): GoInspection {
+export function inspectGo(image: GoImage, options: { pclntab?: boolean; scan?: PclntabScan } = {}): GoInspection {
   const errors: (ParseError | ModInfoError)[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
@@ -47,7 +47,7 @@ export function inspectGo(image: GoImage, options: { pclntab?: boolean } = {}): 
   const raw = attempt(() => readRawBuildInfo(image));
   const buildInfo = raw ? attempt(() => parseModInfo(raw.modinfo, raw.goVersion)) : undefined;
   const buildId = attempt(() => readGoBuildId(image));
-  const symbols = options.pclntab === false ? undefined : attempt(() => openGoSymbols(image));
+  const symbols = options.pclntab === false ? undefined : attempt(() => openGoSymbols(image, { scan: options.scan ?? (raw || buildId !== undefined ? 'always' : 'auto') }));
   let kind: GoKind;
   if (buildInfo || symbols) kind = 'go';
   else if (errors.length > 0 || raw || buildId !== undefined) kind = 'corrupt';

@@ -61,12 +61,26 @@ function plausible(data: Uint8Array, pointerSize: number): PclnHeader | undefine
 }
 
 /**
- * Finds the pclntab: the `.gopclntab` (or PIE `.data.rel.ro.gopclntab`)
- * section, the `runtime.pclntab` symbol, else a scan of loadable data for a
- * pclntab magic in the image's byte order that parses and whose first
- * functions are consistent. Undefined when there is none.
+ * When to scan loadable data for a pclntab that no section or symbol names:
+ * `always`; `never`; or `auto` — when the binary has no section headers, or
+ * has them and still shows Go (a `.go.buildinfo` or `.note.go.buildid`
+ * section, a `runtime.text` symbol). `auto` spares non-Go binaries a read
+ * of every segment.
  */
-export function findPclntab(image: GoImage): PclntabLocation | undefined {
+export type PclntabScan = 'always' | 'auto' | 'never';
+
+function looksGo(image: GoImage): boolean {
+  return !!(image.section('.go.buildinfo') || image.section('.note.go.buildid') || image.symbol('runtime.text'));
+}
+
+/**
+ * Finds the pclntab: the `.gopclntab` (or PIE `.data.rel.ro.gopclntab`)
+ * section, the `runtime.pclntab` symbol, else (see {@link PclntabScan}) a
+ * scan of loadable data for a pclntab magic in the image's byte order that
+ * parses and whose first functions are consistent. Undefined when there is
+ * none.
+ */
+export function findPclntab(image: GoImage, scan: PclntabScan = 'auto'): PclntabLocation | undefined {
   for (const name of SECTIONS) {
     const s = image.section(name);
     if (s && s.size >= 16) {
@@ -84,6 +98,7 @@ export function findPclntab(image: GoImage): PclntabLocation | undefined {
       if (data && detectMagic(data)) return { data, address: sym.address, source: 'symbol runtime.pclntab' };
     }
   }
+  if (scan === 'never' || (scan === 'auto' && image.hasSections && !looksGo(image))) return undefined;
   const loads = image.segments.filter((p) => p.kind === 'load' && p.fileSize > 0);
   // Read-only data first: that is where every Go linker puts the table.
   const ordered = [...loads.filter((p) => !p.executable && !p.writable), ...loads.filter((p) => p.executable || p.writable)];
@@ -130,10 +145,11 @@ function withGofunc(base: PcLnTable, gofunc: bigint, textSections?: readonly Tex
  * section, then the header word) and `go:func.*` for inline trees
  * (moduledata, the `go:func.*` symbol, or — Go 1.26+, where it sits inside
  * the pclntab after the `_func` records — a checked guess). Undefined when
- * the image has no pclntab; a ParseError when it has a damaged one.
+ * the image has no pclntab (`scan`: see {@link PclntabScan}); a ParseError
+ * when it has a damaged one.
  */
-export function openGoSymbols(image: GoImage): GoSymbols | undefined {
-  const location = findPclntab(image);
+export function openGoSymbols(image: GoImage, options: { scan?: PclntabScan } = {}): GoSymbols | undefined {
+  const location = findPclntab(image, options.scan);
   if (!location) return undefined;
   const section = location.source.startsWith('section ') ? location.source.slice(8) : 'pclntab';
   const header = parsePclnHeader(location.data, section);

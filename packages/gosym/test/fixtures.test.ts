@@ -117,7 +117,20 @@ test('non-Go ELF files are told apart from Go ones', () => {
     const g = inspectGo(elfImage(fixtureBytes(f)).image);
     assert.is(g.kind, 'not-go', f.name);
     assert.equal(g.errors, [], f.name);
+    // Without section headers every segment is scanned, and still nothing is found.
+    const bare = inspectGo(elfImage(withoutSections(fixtureBytes(f))).image);
+    assert.is(bare.kind, 'not-go', `${f.name} without sections`);
   }
+});
+
+test('with section headers and nothing Go-like, no segment scan (cheap for large non-Go binaries); scan: always still looks', () => {
+  const { image } = elfImage(fixtureBytes('c/gcc-static'));
+  const reads: bigint[] = [];
+  const counting = { ...image, segments: image.segments.map((p) => ({ ...p, data: () => (reads.push(p.address), p.data()) })) };
+  assert.is(openGoSymbols(counting), undefined);
+  assert.equal(reads, []);
+  assert.is(openGoSymbols(counting, { scan: 'always' }), undefined);
+  assert.ok(reads.length > 0);
 });
 
 test.run();

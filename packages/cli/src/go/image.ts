@@ -34,6 +34,7 @@ export function goImage(elf: ElfFile): GoImage {
   return {
     order: elf.header.order,
     pointerSize: elf.bits === 64 ? 8 : 4,
+    hasSections: elf.sections.length > 0,
     segments,
     section(name) {
       let s = sectionCache.get(name);
