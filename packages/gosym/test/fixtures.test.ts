@@ -107,9 +107,38 @@ test('esbuild from npm: every pclntab magic, 386/arm64/s390x, with and without s
     if (b.notes?.includes('no .go.buildinfo')) assert.is(g.buildInfo, undefined, b.name);
     else assert.is(g.buildInfo!.goVersion, b.goVersion, b.name);
     assert.ok([...t.funcs()].some((x) => x.name === 'main.main'), b.name);
+    // Inline trees of every era: 1.12–1.15 and 1.16–1.17 funcdata pointers, go:func.* offsets after.
+    let inlined = 0;
+    for (let i = 0; i < t.funcCount && inlined < 50; i += 3) {
+      const frames = t.frames(t.func(i).entry + (t.func(i).end - t.func(i).entry) / 3n);
+      if (frames.length > 1) inlined++;
+      for (const f of frames) assert.ok(f.function.length > 0 && !f.function.includes('\0'), b.name);
+    }
+    assert.ok(inlined >= 50, `${b.name}: inlined frames found (${inlined})`);
     assert.equal(digest(elfImage(withoutSections(bytes)).image), digest(image), `${b.name} without sections`);
   }
   assert.equal([...magics].sort(), ['0xfffffff0', '0xfffffff1', '0xfffffffa', '0xfffffffb']);
+});
+
+test('line → PCs: every range maps back to its file and line, and covers the rows of that line', () => {
+  for (const name of ['go/go1.27-arm64', 'go/go1.19-mips']) {
+    const t = openGoSymbols(elfImage(fixtureBytes(name)).image)!.table;
+    const rows: [number, string, number][] = [];
+    t.walkLines((pc, file, line, end) => {
+      if (!end) rows.push([pc, file, line]);
+    });
+    for (let k = 0; k < rows.length; k += Math.floor(rows.length / 25)) {
+      const [pc, file, line] = rows[k]!;
+      const ranges = t.lineToPCs(file, line);
+      assert.ok(ranges.some((r) => BigInt(pc) >= r.start && BigInt(pc) < r.end), `${name} ${file}:${line} covers 0x${pc.toString(16)}`);
+      for (const r of ranges) {
+        const l = t.lookup(r.start)!;
+        assert.equal([l.file, l.line, l.func.index], [file, line, r.func.index]);
+        const last = t.lookup(r.end - 1n)!;
+        assert.equal([last.file, last.line], [file, line]);
+      }
+    }
+  }
 });
 
 test('non-Go ELF files are told apart from Go ones', () => {
