@@ -90,6 +90,7 @@ test('DWARF line tables agree with the pclntab at every function entry and 95%+ 
   const summary: Record<string, number> = {};
   let entries = 0;
   let entriesAgreeing = 0;
+  let entriesCovered = 0;
   let samples = 0;
   let agreeing = 0;
   for (const f of goFixtures) {
@@ -109,7 +110,11 @@ test('DWARF line tables agree with the pclntab at every function entry and 95%+ 
       return false;
     };
     for (let i = 0; i < t.funcCount; i++) {
-      if (compare(t.entryOf(i), 'entry')) entriesAgreeing++;
+      const pc = t.entryOf(i);
+      const covered = dwarfRowAt(rows, pc) !== undefined;
+      if (compare(pc, 'entry')) entriesAgreeing++;
+      else assert.ok(!covered, `${f.name}: entry 0x${pc.toString(16)} has a DWARF row that disagrees`);
+      if (covered) entriesCovered++;
       entries++;
     }
     const rnd = prng(7);
@@ -123,7 +128,7 @@ test('DWARF line tables agree with the pclntab at every function entry and 95%+ 
     assert.ok(ok / 5000 >= 0.95, `${f.name}: ${ok}/5000 sampled PCs agree`);
     console.log(`DWARF ${f.name}: ${t.funcCount} entries, ${ok}/5000 sampled PCs agree (${((ok / 50).toFixed(2))}%)`);
   }
-  console.log(`DWARF: ${entries} function entries (${entriesAgreeing} agree) and ${samples} sampled PCs compared, ${agreeing} samples agree (${((agreeing / samples) * 100).toFixed(2)}%); differences by class: ${JSON.stringify(summary)}`);
+  console.log(`DWARF: ${entries} function entries (${entriesAgreeing} agree; all ${entriesCovered} that DWARF covers agree) and ${samples} sampled PCs compared, ${agreeing} samples agree (${((agreeing / samples) * 100).toFixed(2)}%); differences by class: ${JSON.stringify(summary)}`);
 });
 
 test.run();
