@@ -92,6 +92,24 @@ test('section headers removed (e_shoff/e_shnum/e_shstrndx zeroed): same function
   }
 });
 
+test('Go 1.26+ without moduledata or symbols: go:func.* is found inside the pclntab after the records', () => {
+  for (const name of ['go/go1.27-amd64', 'go/go1.26-amd64', 'go/go1.27-s390x', 'go/go1.27-arm']) {
+    const { image } = elfImage(fixtureBytes(name));
+    const hidden: GoImage = {
+      ...image,
+      section: (n) => (n === '.go.module' ? undefined : image.section(n)),
+      symbol: (n) => (n === 'runtime.firstmoduledata' || n.startsWith('go:func') ? undefined : image.symbol(n)),
+      // Writable segments read as zeros: no pointer scan can find the moduledata.
+      segments: image.segments.map((p) => (p.writable ? { ...p, data: () => new Uint8Array(p.fileSize) } : p)),
+    };
+    const s = openGoSymbols(hidden)!;
+    assert.is(s.moduledata, undefined, name);
+    assert.is(s.gofuncSource, 'pclntab', name);
+    assert.is(s.table.gofunc, openGoSymbols(image)!.table.gofunc, name);
+    assert.equal(digest(hidden), digest(image), name);
+  }
+});
+
 test('esbuild from npm: every pclntab magic, 386/arm64/s390x, with and without section headers', async () => {
   const bins = await esbuildBinaries();
   if (typeof bins === 'string') return skip('esbuild binaries', bins);
