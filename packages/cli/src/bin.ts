@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { runFast } from './fast.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// A few hot commands skip yargs and the other commands' modules (src/fast.ts).
+process.exitCode = (await runFast(argv)) ?? (await (await import('./main.js')).main(argv));

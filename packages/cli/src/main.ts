@@ -11,10 +11,14 @@ import { relocsCommand } from './commands/relocs.js';
 import { sectionCommand } from './commands/section.js';
 import { linesCommand } from './commands/lines.js';
 import { dwarfCommand } from './commands/dwarf.js';
+import { goCommand } from './commands/go.js';
 import type { Command } from './command.js';
+// Go registers its line source and info facts after the other areas, so
+// `elfkit lines` tries DWARF first (keep this import after the DWARF one).
+import './go/register.js';
 
 /** Every top-level command; other modules append theirs. */
-export const commands: (Command<any> | typeof sectionCommand | typeof dwarfCommand)[] = [
+export const commands: (Command<any> | typeof sectionCommand | typeof dwarfCommand | typeof goCommand)[] = [
   infoCommand,
   sectionsCommand,
   segmentsCommand,
@@ -25,6 +29,7 @@ export const commands: (Command<any> | typeof sectionCommand | typeof dwarfComma
   sectionCommand,
   linesCommand,
   dwarfCommand,
+  goCommand,
 ];
 
 /** The yargs parser for every command (loaded only when the fast path declines). */
