@@ -54,6 +54,7 @@ export interface LocationListEntry {
 }
 
 const MAX_SAFE = 9007199254740991;
+const MAX_SAFE_BIG = 9007199254740991n;
 const MAX_ENTRIES = 1 << 24;
 
 /** The encodings of range and location lists. */
@@ -108,7 +109,33 @@ export class ListCursor {
     this.r.pos = offset;
     this.mask = ctx.addressSize >= 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(ctx.addressSize * 8)) - 1n;
     const b = ctx.baseAddress ?? 0n;
-    this.base = b <= BigInt(MAX_SAFE) ? Number(b) : b;
+    this.base = this.initialBase = b <= MAX_SAFE_BIG ? Number(b) : b;
+    this.start = offset;
+  }
+
+  private readonly initialBase: number | bigint;
+  private start: number;
+
+  /** Offset of the list being read (where the cursor started, or was last reset to). */
+  get listOffset(): number {
+    return this.start;
+  }
+
+  /**
+   * Restarts the cursor on the list at `offset` of the same section, with
+   * the same context — for a printer that reads thousands of lists, one
+   * cursor per section instead of one per list.
+   */
+  reset(offset: number): this {
+    if (!(offset >= 0 && offset < this.bytes.length)) {
+      throw this.r.error('out-of-range', `${this.format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${this.sectionName} (0x${this.bytes.length.toString(16)} bytes)`, 0);
+    }
+    this.r.pos = offset;
+    this.start = offset;
+    this.base = this.initialBase;
+    this.count = 0;
+    this.done = false;
+    return this;
   }
 
   /** The range start as a bigint. */
@@ -132,6 +159,8 @@ export class ListCursor {
     const second = r.u32();
     const l = r.littleEndian ? first : second;
     const h = r.littleEndian ? second : first;
+    // h === 0 keeps the value an integer (a small integer, usually), not a computed double.
+    if (h === 0) return l;
     return h <= 0x1fffff ? h * 0x100000000 + l : (BigInt(h) << 32n) | BigInt(l);
   }
 
@@ -164,12 +193,12 @@ export class ListCursor {
       if (s <= MAX_SAFE && (this.ctx.addressSize >= 8 || s <= Number(this.mask))) return s;
     }
     const v = (BigInt(base) + BigInt(off)) & this.mask;
-    return v <= BigInt(MAX_SAFE) ? Number(v) : v;
+    return v <= MAX_SAFE_BIG ? Number(v) : v;
   }
 
   private indexed(i: number | bigint): number | bigint {
     const a = this.ctx.address(Number(i));
-    return a <= BigInt(MAX_SAFE) ? Number(a) : a;
+    return a <= MAX_SAFE_BIG ? Number(a) : a;
   }
 
   private expr(lengthSize: 'u16' | 'uleb'): void {

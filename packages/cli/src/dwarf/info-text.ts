@@ -1,5 +1,5 @@
 import * as D from '@elfkit/dwarf';
-import { attrNumber, OperationCursor, type Attribute, type DieCursor, type MutableAttribute, type Unit } from '@elfkit/dwarf';
+import { attrNumber, ListCursor, OperationCursor, type Attribute, type DieCursor, type MutableAttribute, type Unit } from '@elfkit/dwarf';
 import { hexw, isExpression, isLocationList, isRangeList } from './describe.js';
 import { writeExpression, type BaseTypeWriter } from './expr-text.js';
 import { attrText, attrValueName, formText, tagText, unitTypeText } from './names.js';
@@ -28,7 +28,7 @@ export function unitHeaderText(u: Unit): string {
 
 /** Attribute objects reused from DIE to DIE. */
 const scratch: MutableAttribute[] = [];
-const prefixes = new Map<number, Uint8Array>();
+const prefixes: Map<number, Uint8Array>[] = [];
 /** DW_FORM_string values stay section offsets: copied as bytes, never decoded. */
 const STRING_OFFSETS = { stringOffsets: true };
 const encoder = new TextEncoder();
@@ -51,12 +51,14 @@ export function writeDie(out: TextOut, unit: Unit, c: DieCursor, opts: InfoTextO
   const indent = 14 + 2 * depth;
   for (let i = 0; i < count; i++) {
     const a = scratch[i]!;
-    // The indentation, name, form and `\t(` of an attribute line, encoded once per combination.
-    const key = ((indent * 0x10000 + a.name) * 0x10000 + (opts.showForm ? a.form : 0));
-    let prefix = prefixes.get(key);
+    // The indentation, name, form and `\t(` of an attribute line, encoded
+    // once per combination (keys kept small integers: no boxing per lookup).
+    const byDepth = (prefixes[depth] ??= new Map());
+    const key = a.name < 0x4000 && a.form < 0x4000 ? a.name * 0x4000 + (opts.showForm ? a.form : 0) : -1;
+    let prefix = key >= 0 ? byDepth.get(key) : undefined;
     if (!prefix) {
       prefix = encoder.encode(' '.repeat(indent) + attrText(a.name) + (opts.showForm ? ` [${formText(a.form)}]` : '') + '\t(');
-      prefixes.set(key, prefix);
+      if (key >= 0) byDepth.set(key, prefix);
     }
     out.raw(prefix);
     try {
@@ -80,6 +82,8 @@ export class TypeNames {
    * following those attributes of the target when it has neither.
    */
   name(offset: number, depth = 0): string | undefined {
+    const hit = this.cache.get(offset);
+    if (hit !== undefined) return hit ?? undefined;
     return this.memo(offset, offset, depth, (u, c) => {
       const a = c.attr(D.DW_AT_linkage_name) ?? c.attr(D.DW_AT_MIPS_linkage_name) ?? c.attr(D.DW_AT_name);
       const n = a ? u.attrString(a) : undefined;
@@ -116,6 +120,8 @@ export class TypeNames {
    * pointer, reference and cv-qualifier wrappers spelled out (`const char *`).
    */
   typeName(offset: number, depth = 0): string | undefined {
+    const hit = this.cache.get(-(offset + 1) * 2);
+    if (hit !== undefined) return hit ?? undefined;
     return this.memo(-(offset + 1) * 2, offset, depth, (u, c) => {
       let n: string | undefined;
       const inner = () => this.innerOffset(u, c);
@@ -339,7 +345,8 @@ function writeAttrValue(out: TextOut, unit: Unit, a: Attribute, all: readonly At
       const loc = unit.rangeListLocation(a);
       if (loc) out.hex(loc.offset, 8);
     }
-    const c = unit.rangeListCursor(a);
+    const loc = unit.rangeListLocation(a);
+    const c = loc ? listCursor(unit, loc.rnglists ? 'rnglists' : 'ranges', loc.offset, loc.owner) : undefined;
     const aw = unit.header.addressSize * 2;
     while (c?.next()) {
       if (!c.hasRange) continue;
@@ -461,6 +468,21 @@ function writeFormValue(out: TextOut, unit: Unit, a: Attribute): void {
   }
 }
 
+/** One location-list cursor per unit and list format, reset for each list. */
+const listCursors = new WeakMap<Unit, Map<string, ListCursor>>();
+
+function listCursor(unit: Unit, format: D.ListFormat, offset: number, owner: D.Dwarf = unit.dwarf): ListCursor {
+  let m = listCursors.get(unit);
+  if (!m) listCursors.set(unit, (m = new Map()));
+  const c = m.get(format);
+  if (c) return c.reset(offset);
+  const s = owner.sections;
+  const id = format === 'loclists' ? 'loclists' : format === 'rnglists' ? 'rnglists' : format === 'ranges' ? 'ranges' : 'loc';
+  const made = new ListCursor(s.bytes(id), s.name(id), offset, format, unit.listContext(), s.view(id));
+  m.set(format, made);
+  return made;
+}
+
 /** One expression cursor per unit and section, reset for each expression (a dump has hundreds of thousands). */
 const expressionCursors = new WeakMap<Unit, Map<Uint8Array, OperationCursor>>();
 
@@ -501,9 +523,10 @@ export function baseTypeWriter(unit: Unit): BaseTypeWriter {
 /** Writes a location list as llvm-dwarfdump prints it inside an attribute: offset, then one `[begin, end): ops` line per entry. */
 function writeLocationList(out: TextOut, unit: Unit, a: Attribute, indent: number, opts: InfoTextOptions): void {
   if (a.form === D.DW_FORM_loclistx) writeFormValue(out, unit, a);
-  const c = unit.locationListCursor(a);
-  if (!c) return;
-  out.hex(c.offset, 8).ascii(': ');
+  const loc = unit.locationListLocation(a);
+  if (!loc) return;
+  const c = listCursor(unit, loc.format, loc.offset);
+  out.hex(loc.offset, 8).ascii(': ');
   const aw = unit.header.addressSize * 2;
   const bytes = c.bytes;
   while (c.next()) {
