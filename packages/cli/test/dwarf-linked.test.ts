@@ -5,7 +5,7 @@
 // itself and llvm-symbolizer (which resolves split units through the .dwp).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,59 @@ test('separate debug file: build ID under --debug-file-directory', () => {
     const b = json<unknown[]>('lines', '--json', fixturePath('c/gcc-stripped'));
     assert.equal(a, b);
     assert.is(elfkit('lines', join(dir, 'gcc-stripped')).status, 1, 'not found without the directory');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** dwz from Debian's archive, fetched once into .cache by scripts/fetch-deb.sh (undefined when that fails). */
+function dwz(): string | undefined {
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'fetch-deb.sh');
+  const r = run('bash', [script, 'bookworm', 'dwz']);
+  const root = r.stdout.trim().split('\n').pop();
+  const p = root ? join(root, 'usr', 'bin', 'dwz') : undefined;
+  return r.status === 0 && p && existsSync(p) ? p : undefined;
+}
+
+test('dwz: .gnu_debugaltlink, partial units, DW_FORM_GNU_strp_alt resolved in the supplementary file (against readelf)', () => {
+  const tool = dwz();
+  if (!tool) return skip('dwz supplementary files', 'dwz could not be fetched (scripts/fetch-deb.sh bookworm dwz)');
+  if (!which('readelf')) return skip('dwz supplementary files', 'readelf not on PATH');
+  const dir = temp();
+  try {
+    copyFileSync(fixturePath('c/gcc-dwarf4'), join(dir, 'a'));
+    copyFileSync(fixturePath('c/gcc-O2'), join(dir, 'b'));
+    const common = join(dir, 'common.debug');
+    const made = run(tool, ['-m', common, '-M', common, join(dir, 'a'), join(dir, 'b')]);
+    assert.is(made.status, 0, made.stderr);
+    for (const bin of ['a', 'b']) {
+      const path = join(dir, bin);
+      const units = json<{ sup: string | null }>('dwarf', 'units', '--json', path);
+      assert.is(units.sup, common);
+      const info = json<{ units: { dies: { offset: number; tag: string | null; attributes?: Attr[] }[] }[] }>('dwarf', 'info', '--json', path);
+      const dies = info.units.flatMap((u) => u.dies);
+      assert.ok(dies.some((d) => d.tag === 'DW_TAG_partial_unit'), 'dwz made a partial unit');
+      // readelf resolves alternate strings too: compare every one.
+      const theirs = new Map<string, string>();
+      let die = -1;
+      for (const line of run('readelf', ['--debug-dump=info', path]).stdout.split('\n')) {
+        const d = line.match(/^ <\d+><([0-9a-f]+)>:/);
+        if (d) die = parseInt(d[1]!, 16);
+        const m = line.match(/^\s+<[0-9a-f]+>\s+(DW_AT_\w+)\s*: \(alt indirect string, offset: (?:0x[0-9a-f]+|\d+)\) (.*)$/);
+        if (m) theirs.set(`${die}:${m[1]}`, m[2]!);
+      }
+      let compared = 0;
+      for (const d of dies) {
+        for (const a of d.attributes ?? []) {
+          if (a.form === 'DW_FORM_GNU_strp_alt') {
+            assert.is(a.value, theirs.get(`${d.offset}:${a.name}`), `${bin} DIE 0x${d.offset.toString(16)} ${a.name}`);
+            compared++;
+          }
+          if (a.form === 'DW_FORM_GNU_ref_alt') assert.is((a as Attr & { target?: string }).target, 'sup');
+        }
+      }
+      assert.ok(compared > 10 && compared === theirs.size, `${bin}: ${compared} alternate strings`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

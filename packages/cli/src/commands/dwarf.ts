@@ -162,7 +162,7 @@ const unitsCommand = defineCommand({
           }
         }
       }
-      if (a.json) writeOut(toJson({ file: a.file, source: od.source, units: rows, errors: errors.map(errorJson) }) + '\n');
+      if (a.json) writeOut(toJson({ file: a.file, source: od.source, sup: od.supPath ?? null, units: rows, errors: errors.map(errorJson) }) + '\n');
       else out.flush();
     }),
 });
