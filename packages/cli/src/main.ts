@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { describeError, UsageError } from './errors.js';
+import { reportError, UsageError } from './errors.js';
 import { infoCommand } from './commands/info.js';
 import { sectionsCommand } from './commands/sections.js';
 import { segmentsCommand } from './commands/segments.js';
@@ -9,6 +9,10 @@ import { dynamicCommand } from './commands/dynamic.js';
 import { relocsCommand } from './commands/relocs.js';
 import { sectionCommand } from './commands/section.js';
 import { linesCommand } from './commands/lines.js';
+import { stampCommand } from './commands/stamp.js';
+import { signCommand } from './commands/sign.js';
+import { verifyCommand } from './commands/verify.js';
+import { attestCommand } from './commands/attest.js';
 import type { Command } from './command.js';
 
 /** Every top-level command; other modules append theirs. */
@@ -22,6 +26,10 @@ export const commands: (Command<any> | typeof sectionCommand)[] = [
   relocsCommand,
   sectionCommand,
   linesCommand,
+  stampCommand,
+  signCommand,
+  verifyCommand,
+  attestCommand,
 ];
 
 /**
@@ -42,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .middleware((a) => {
-      if (typeof a.file === 'string') file = a.file;
+      // Rewriting commands name the ELF file `elf` where `--file` names their input.
+      if (typeof a.elf === 'string') file = a.elf;
+      else if (typeof a.file === 'string') file = a.file;
     })
     .fail((msg, err) => {
       if (err) throw err;
@@ -52,13 +62,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await y.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
-      return 2;
-    }
-    process.stderr.write(describeError(file, e) + '\n');
-    if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-    status = 1;
+    status = reportError(file, e);
+    if (status === 2) return 2;
   }
   return status || (process.exitCode as number | undefined) || 0;
 }

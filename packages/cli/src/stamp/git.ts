@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { CliError } from '../errors.js';
+import { redactUrl } from './url.js';
+
+/** What git says about the work tree the binary was built from. */
+export interface GitFacts {
+  /** Full commit id of HEAD. */
+  commit: string;
+  /** Abbreviated commit id (git's own length for this repository). */
+  shortCommit: string;
+  /** Checked-out branch; null when HEAD is detached. */
+  branch: string | null;
+  /** Nearest tag reachable from HEAD (`git describe --tags`); null when there is none. */
+  tag: string | null;
+  /** `git describe --tags --always`: the tag itself, `tag-N-gHASH`, or the short commit. */
+  describe: string;
+  /** Tracked files differ from HEAD (untracked files do not count, as with `git describe --dirty`). */
+  dirty: boolean;
+  /** Committer date of HEAD, ISO 8601 UTC. */
+  commitTime: string;
+  /** URL of the `origin` remote without credentials; null when there is none. */
+  remote: string | null;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// git is spawned directly through child_process: execa's own module graph
+// takes 60-85 ms to load here, more than the stamp command's whole budget
+// (see bench/rewrite.mjs). The calls run in parallel.
+function git(dir: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-C', dir, ...args],
+      { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }, maxBuffer: 1 << 24 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+        if (e && typeof e.code === 'string') {
+          reject(e.code === 'ENOENT' ? new CliError('git is not installed (not found on PATH); install it or stamp with --no-git') : e);
+          return;
+        }
+        resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Reads the git facts of the work tree at `dir` with the `git` command. */
+export async function gitFacts(dir: string): Promise<GitFacts> {
+  const [head, describe, status, branch, remote] = await Promise.all([
+    git(dir, ['log', '-1', '--format=%H%n%h%n%ct']),
+    git(dir, ['describe', '--tags', '--long', '--always']),
+    git(dir, ['status', '--porcelain', '--untracked-files=no']),
+    git(dir, ['symbolic-ref', '--short', '-q', 'HEAD']),
+    git(dir, ['config', '--get', 'remote.origin.url']),
+  ]);
+  if (head.code !== 0) {
+    const why = head.stderr.trim().split('\n').pop() ?? '';
+    if (/not a git repository/i.test(why)) throw new CliError(`not a git repository: ${dir} (stamp from inside the work tree, or give --git-dir)`);
+    if (/does not have any commits|bad default revision|unknown revision/i.test(why)) throw new CliError(`the git repository at ${dir} has no commits yet`);
+    throw new CliError(`git failed in ${dir}: ${why.replace(/^fatal: /, '')}`);
+  }
+  const [commit, shortCommit, ct] = head.stdout.trim().split('\n');
+  let tag: string | null = null;
+  let desc = shortCommit!;
+  if (describe.code === 0) {
+    const d = describe.stdout.trim();
+    const m = /^(.*)-(\d+)-g[0-9a-f]+$/.exec(d);
+    if (m) {
+      tag = m[1]!;
+      desc = m[2] === '0' ? tag : d;
+    } else {
+      desc = d;
+    }
+  }
+  return {
+    commit: commit!,
+    shortCommit: shortCommit!,
+    branch: branch.code === 0 && branch.stdout.trim() ? branch.stdout.trim() : null,
+    tag,
+    describe: desc,
+    dirty: status.code === 0 ? status.stdout.trim().length > 0 : false,
+    commitTime: new Date(Number(ct) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+    remote: remote.code === 0 && remote.stdout.trim() ? redactUrl(remote.stdout.trim()) : null,
+  };
+}
