@@ -12,7 +12,7 @@ export const sectionAddCommand = defineCommand({
       .positional('name', { type: 'string', demandOption: true, describe: 'name of the new section' })
       .option('type', { type: 'string', describe: 'progbits or note (default: note for names starting .note, as objcopy)' })
       .option('flags', { type: 'string', describe: 'comma-separated: alloc, write, exec, merge, strings, exclude, retain, or a number (default: none)' })
-      .option('align', { type: 'number', describe: 'sh_addralign (default: 4 for notes, 1 otherwise)' })
+      .option('align', { type: 'number', describe: 'sh_addralign (default: 1 as objcopy, 4 with --loadable)' })
       .option('loadable', { type: 'boolean', default: false, describe: 'load it: SHF_ALLOC note in a new PT_LOAD and PT_NOTE, readable at run time' })
       .example('$0 section add ./app .mydata --file data.bin -o ./app2', '')
       .example('$0 section add ./app .note.build --file note.bin --loadable --in-place', ''),

@@ -47,47 +47,72 @@ export async function rewriteFile(
   const mode = statSync(target.input).mode & 0o7777;
   const tmp = join(dirname(target.output), `.${basename(target.output)}.elfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
-  let copied = false;
+  let planned: Promise<RewriteResult> | undefined;
   try {
     const image = readElfImage(source);
-    const planned = plan(image);
+    // Runs synchronously up to its first await; errors become rejections.
+    planned = (async () => plan(image))();
     // Copy while the plan may still be waiting for other processes.
-    copyFileSync(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
-    copied = true;
+    writing(target, () => copyFileSync(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE));
     const result = await planned;
     source.close();
     if (result.identity && target.output === target.input) {
       unlinkSync(tmp);
       return result;
     }
-    fd = openSync(tmp, 'r+');
-    ftruncateSync(fd, result.size);
-    for (const w of result.writes) {
-      if ('bytes' in w) writeAll(fd, w.bytes.subarray(0, Math.max(0, result.size - w.offset)), w.offset);
-      else {
-        const end = Math.min(result.size, w.offset + w.zero);
-        for (let at = w.offset; at < end; at += ZERO.length) writeAll(fd, ZERO.subarray(0, Math.min(ZERO.length, end - at)), at);
+    writing(target, () => {
+      fd = openSync(tmp, 'r+');
+      ftruncateSync(fd, result.size);
+      for (const w of result.writes) {
+        if ('bytes' in w) writeAll(fd, w.bytes.subarray(0, Math.max(0, result.size - w.offset)), w.offset);
+        else {
+          const end = Math.min(result.size, w.offset + w.zero);
+          for (let at = w.offset; at < end; at += ZERO.length) writeAll(fd, ZERO.subarray(0, Math.min(ZERO.length, end - at)), at);
+        }
       }
-    }
+    });
     verify(tmp, result, check);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    chmodSync(tmp, mode);
-    renameSync(tmp, target.output);
+    writing(target, () => {
+      fsyncSync(fd!);
+      closeSync(fd!);
+      fd = undefined;
+      chmodSync(tmp, mode);
+      renameSync(tmp, target.output);
+    });
     syncDirectory(dirname(target.output));
     return result;
   } catch (e) {
+    // Let a plan still in flight finish with the input open before cleaning up.
+    await planned?.catch(() => {});
     source.close();
     if (fd !== undefined) closeSync(fd);
-    if (copied || (e as NodeJS.ErrnoException).syscall === 'copyfile') {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // Already gone.
-      }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created, or already renamed.
     }
     throw e;
+  }
+}
+
+/** Runs a step that writes the output; system errors become one line naming the output. */
+function writing(target: RewriteTarget, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err.syscall) throw e;
+    const why: Record<string, string> = {
+      EFBIG: 'file too large (file size limit or file system)',
+      ENOSPC: 'no space left on the device',
+      EDQUOT: 'disk quota exceeded',
+      EACCES: 'permission denied',
+      EPERM: 'operation not permitted',
+      EROFS: 'read-only file system',
+      ENOENT: 'no such directory',
+      EXDEV: 'cannot rename across file systems',
+    };
+    throw new CliError(`cannot write ${target.output}: ${why[err.code ?? ''] ?? err.code ?? err.message}; nothing was replaced`);
   }
 }
 

@@ -69,7 +69,7 @@ export function stampEdits(image: ElfImage, p: Placement, data: Uint8Array): Sec
       edits.unshift({ op: 'remove', name });
     }
   }
-  if (!updated) edits.push({ op: 'add', name: p.section, data, type: p.kind === 'note' ? C.SHT_NOTE : C.SHT_PROGBITS, loadable: p.loadable });
+  if (!updated) edits.push({ op: 'add', name: p.section, data, type: p.kind === 'note' ? C.SHT_NOTE : C.SHT_PROGBITS, align: p.kind === 'note' ? 4 : 1, loadable: p.loadable });
   return edits;
 }
 

@@ -18,7 +18,7 @@ export interface AddSection {
   readonly type?: number;
   /** sh_flags (SHF_*); default 0 (not loaded). `loadable` adds SHF_ALLOC. */
   readonly flags?: number;
-  /** sh_addralign; default 4 for notes, 1 otherwise (objcopy's choice). */
+  /** sh_addralign; default 1 (objcopy's choice, notes included), 4 for loadable notes. */
   readonly align?: number;
   /**
    * Make the section part of the memory image: an SHF_ALLOC section covered

@@ -111,7 +111,8 @@ export function planEdits(image: ElfImage, edits: readonly SectionEdit[]): Plan 
         if (find(e.name)) throw new RewriteError('exists', `a section named ${e.name} exists already`);
         const type = e.type ?? defaultSectionType(e.name);
         if (type === C.SHT_NOBITS || type === C.SHT_NULL) throw new RewriteError('invalid', `cannot add a section of type ${type === C.SHT_NULL ? 'NULL' : 'NOBITS'}`);
-        const align = e.align ?? (type === C.SHT_NOTE ? 4 : 1);
+        // objcopy gives added sections alignment 1, notes included; loaded notes need 4.
+        const align = e.align ?? (e.loadable ? 4 : 1);
         if (!(Number.isSafeInteger(align) && align >= 0 && (align & (align - 1)) === 0)) throw new RewriteError('invalid', `alignment ${align} is not a power of two`);
         if (type === C.SHT_NOTE) checkNotes(e.name, e.data, image, align);
         let flags = e.flags ?? 0;
