@@ -8,7 +8,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const elfkitBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+export const elfkitBin = join(repoRoot, 'packages', 'cli', 'dist', 'elfkit.mjs');
 
 /** Full path of a command on PATH, or undefined. */
 export function which(cmd) {

@@ -14,12 +14,18 @@ export function defineCommand<A>(c: Command<A>): Command<A> {
   return c;
 }
 
-/** Runs `fn` with the ELF file at `path` open, closing it afterwards. */
+/**
+ * Runs `fn` with the ELF file at `path` open, closing it afterwards. Problems
+ * the reader worked around (a section name out of range) are printed after
+ * the output, one line each, and make the exit status 1.
+ */
 export function withElf<T>(path: string, fn: (f: OpenedElf) => T): T {
   const f = openElf(path);
   try {
     return fn(f);
   } finally {
+    for (const w of f.elf.warnings) process.stderr.write(`elfkit: ${path}: ${w.message}\n`);
+    if (f.elf.warnings.length) process.exitCode = 1;
     f.close();
   }
 }

@@ -1,5 +1,6 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { reportError, UsageError } from './errors.js';
+import { fastParse } from './fast-args.js';
 import { infoCommand } from './commands/info.js';
 import { sectionsCommand } from './commands/sections.js';
 import { segmentsCommand } from './commands/segments.js';
@@ -13,6 +14,7 @@ import { stampCommand } from './commands/stamp.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { attestCommand } from './commands/attest.js';
+import { stampFastPath } from './stamp/fast.js';
 import type { Command } from './command.js';
 
 /** Every top-level command; other modules append theirs. */
@@ -32,13 +34,9 @@ export const commands: (Command<any> | typeof sectionCommand)[] = [
   attestCommand,
 ];
 
-/**
- * Runs the CLI with `argv` and returns the exit status: 0 success, 1 a
- * failure with the input (one line on stderr), 2 a usage error.
- */
-export async function main(argv: string[]): Promise<number> {
-  let file: string | undefined;
-  let status = 0;
+/** The yargs parser for every command (loaded only when the fast path declines). */
+export async function buildParser(argv: string[], onFile: (file: string) => void): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const y: Argv = yargs(argv)
     .scriptName('elfkit')
     .usage('$0 <command> [options]\n\nRead and rewrite ELF binaries, their DWARF and Go symbol tables.')
@@ -50,20 +48,41 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .middleware((a) => {
+      // yargs-parser reads a lone "-" positional as an empty string; "-" means standard input.
+      if (a.file === '' && argv.includes('-')) a.file = '-';
       // Rewriting commands name the ELF file `elf` where `--file` names their input.
-      if (typeof a.elf === 'string') file = a.elf;
-      else if (typeof a.file === 'string') file = a.file;
+      if (typeof a.elf === 'string') onFile(a.elf);
+      else if (typeof a.file === 'string') onFile(a.file);
     })
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError(msg);
     });
   for (const c of commands) y.command(c as never);
+  return y;
+}
+
+/**
+ * Runs the CLI with `argv` and returns the exit status: 0 success, 1 a
+ * failure with the input (one line on stderr), 2 a usage error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let file: string | undefined;
   try {
-    await y.parseAsync();
+    // `stamp FILE` has subcommands beside its positional, which fastParse
+    // does not model; it has its own parser from the same option table.
+    const stamped = argv[0] === 'stamp' ? await stampFastPath(argv) : undefined;
+    if (stamped !== undefined) return stamped;
+    const fast = fastParse(argv, commands as never);
+    if (fast) {
+      if (typeof fast.args.elf === 'string') file = fast.args.elf;
+      else if (typeof fast.args.file === 'string') file = fast.args.file;
+      await fast.handler(fast.args);
+    } else {
+      await (await buildParser(argv, (f) => (file = f))).parseAsync();
+    }
   } catch (e) {
-    status = reportError(file, e);
-    if (status === 2) return 2;
+    return reportError(file, e);
   }
-  return status || (process.exitCode as number | undefined) || 0;
+  return (process.exitCode as number | undefined) || 0;
 }

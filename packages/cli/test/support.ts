@@ -11,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, repoRoot, run, skip, which, type RunResult } from '@elfkit/fixtures';
 
-/** The built CLI entry point. */
-export const elfkitBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+/** The built CLI bundle (what users run; `pnpm build` makes it). */
+export const elfkitBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'elfkit.mjs');
 
 /**
  * Runs the built CLI. uvu sets FORCE_COLOR in the test process and the test
@@ -52,9 +52,17 @@ export function debRoot(suite: string, packages: string[], what: string): string
   return root;
 }
 
+/** A binary already unpacked by an earlier fetch: no apt run (and no race with another one) needed. */
+function cached(suite: string, ...path: string[]): string | undefined {
+  const p = join(cacheDir, 'root', suite, ...path);
+  return existsSync(p) ? p : undefined;
+}
+
 /** cosign 3 from Debian sid (trixie's 2.x as a fallback); undefined with a SKIP line when neither can be fetched. */
 export function cosignPath(what: string): string | undefined {
   for (const suite of ['sid', 'trixie']) {
+    const hit = cached(suite, 'usr', 'bin', 'cosign');
+    if (hit) return hit;
     const root = debRoot(suite, ['cosign'], what);
     const bin = root && join(root, 'usr', 'bin', 'cosign');
     if (bin && existsSync(bin)) return bin;
@@ -69,7 +77,7 @@ export interface Elfutils {
 }
 
 export function elfutils(what: string): Elfutils | undefined {
-  const root = debRoot('bookworm', ['elfutils', 'libelf1', 'libdw1', 'libasm1'], what);
+  const root = cached('bookworm', 'usr', 'lib', 'x86_64-linux-gnu', 'libasm.so.1') && cached('bookworm', 'usr', 'bin', 'eu-elflint') ? join(cacheDir, 'root', 'bookworm') : debRoot('bookworm', ['elfutils', 'libelf1', 'libdw1', 'libasm1'], what);
   if (!root || !existsSync(join(root, 'usr', 'bin', 'eu-elflint'))) return undefined;
   const lib = join(root, 'usr', 'lib', 'x86_64-linux-gnu');
   return { bin: (name) => join(root, 'usr', 'bin', name), env: { ...process.env, LD_LIBRARY_PATH: lib } };

@@ -10,7 +10,7 @@ import { readRelocationTable, type RelocationTable } from './relocations.js';
 import { readSections, type Section } from './section.js';
 import { readSegments, type Segment } from './segment.js';
 import { StringTable } from './strtab.js';
-import { readSymbolTable, type ElfSymbol } from './symbols.js';
+import { SymbolTable, type ElfSymbol } from './symbols.js';
 
 /** Options for {@link ElfFile.parse}. */
 export interface ElfFileOptions {
@@ -43,6 +43,7 @@ export class ElfFile {
   private readonly dataCache = new Map<number, Uint8Array>();
   private readonly strtabCache = new Map<number, StringTable>();
   private readonly symbolCache = new Map<number, ElfSymbol[]>();
+  private readonly symtabCache = new Map<number, SymbolTable>();
   private byName?: Map<string, Section>;
 
   private constructor(source: ByteSource, options: ElfFileOptions) {
@@ -131,6 +132,13 @@ export class ElfFile {
     return d;
   }
 
+  /** The section `s.sh_link` names; throws ParseError when it is not a section. */
+  linkedSection(s: Section): Section {
+    const l = s.link !== 0 ? this.sections[s.link] : undefined;
+    if (!l) throw new ParseError('out-of-range', `section ${s.index} (${s.name}) links to section ${s.link}, which does not exist`, 'file', this.header.shoff + s.index * this.header.shentsize);
+    return l;
+  }
+
   /** The string table in section `s`. */
   stringTable(s: Section): StringTable {
     let t = this.strtabCache.get(s.index);
@@ -151,11 +159,21 @@ export class ElfFile {
     return this.sections.filter((s) => (s.type === C.SHT_SYMTAB && kind !== 'dynsym') || (s.type === C.SHT_DYNSYM && kind !== 'symtab'));
   }
 
-  /** The symbols of one symbol table section (cached). */
+  /** Random access to a symbol table section's entries, decoded on demand (cached). */
+  symbolTable(s: Section): SymbolTable {
+    let t = this.symtabCache.get(s.index);
+    if (!t) {
+      t = new SymbolTable(this, s);
+      this.symtabCache.set(s.index, t);
+    }
+    return t;
+  }
+
+  /** The symbols of one symbol table section as objects (cached). */
   symbolsOf(s: Section): readonly ElfSymbol[] {
     let syms = this.symbolCache.get(s.index);
     if (!syms) {
-      syms = readSymbolTable(this, s);
+      syms = this.symbolTable(s).toArray();
       this.symbolCache.set(s.index, syms);
     }
     return syms;
@@ -254,25 +272,25 @@ export class ElfFile {
    * no program headers.
    */
   dynamic(): DynamicEntry[] | undefined {
-    const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
-    const sec = this.sections.find((s) => s.type === C.SHT_DYNAMIC);
+    // As readelf: with section headers the .dynamic section locates the
+    // entries (a NOBITS one, as in a separate debug file, means there are
+    // none); without them, the PT_DYNAMIC segment does.
+    const sec = this.sections.find((s) => s.type === C.SHT_DYNAMIC) ?? this.sections.find((s) => s.name === '.dynamic');
     let data: Uint8Array;
     let label: string;
-    let base: number;
-    if (seg) {
-      data = this.segmentData(seg);
-      label = sec?.name ?? 'PT_DYNAMIC';
-      base = sec && sec.offset === seg.offset ? 0 : 0;
-    } else if (sec) {
+    if (sec) {
+      if (sec.type === C.SHT_NOBITS) return undefined;
       data = this.sectionData(sec);
       label = sec.name;
-      base = 0;
     } else {
-      return undefined;
+      const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
+      if (!seg) return undefined;
+      data = this.segmentData(seg);
+      label = 'PT_DYNAMIC';
     }
     const layout = this.layouts.dyn;
     const count = Math.floor(data.length / layout.size);
-    const raws = layout.readArray(data, 0, count, label, base);
+    const raws = layout.readArray(data, 0, count, label);
     const entries: { tag: bigint; value: bigint }[] = [];
     for (const r of raws) {
       const tag = BigInt(r.d_tag);
@@ -332,9 +350,3 @@ export class ElfFile {
   }
 }
 
-/** Checks that a section's data lies inside the file without reading it. */
-export function sectionInFile(file: ElfFile, s: Section): boolean {
-  return s.type === C.SHT_NOBITS || s.offset + s.size <= file.source.size;
-}
-
-export { ParseError };

@@ -66,7 +66,8 @@ function offsetField(v: number | bigint, what: string, at: number): number {
 /** Reads and checks the file header, resolving extended numbering (which needs section header 0). */
 export function readHeader(source: ByteSource): HeaderResult {
   if (source.size < 16) {
-    throw new ParseError(source.size >= 4 && isElf(source.read(0, 4)) ? 'truncated' : 'bad-magic', source.size < 4 ? 'not an ELF file (too short)' : 'ELF identification truncated', 'file', 0);
+    if (source.size >= 4 && isElf(source.read(0, 4))) throw new ParseError('truncated', 'ELF identification truncated', 'file', 0);
+    throw new ParseError('bad-magic', source.size < 4 ? 'not an ELF file (too short)' : 'not an ELF file (bad magic)', 'file', 0);
   }
   const ident = source.read(0, 16);
   if (!isElf(ident)) throw new ParseError('bad-magic', 'not an ELF file (bad magic)', 'file', 0);

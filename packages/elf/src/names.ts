@@ -285,11 +285,11 @@ export function sectionTypeName(type: number, machine: number): string {
  */
 export function sectionFlagsString(flags: number, machine: number, osabi: number): string {
   let s = '';
-  // Iterate bits from low to high like readelf.
-  let rest = flags;
-  for (let bit = 1; rest !== 0 && bit <= 0x80000000; bit *= 2) {
-    if ((rest & bit) === 0 && !(bit === 0x80000000 && rest >= 0x80000000)) continue;
-    rest -= bit;
+  // Letters in bit order, low to high, like readelf. `&` works on the low 32
+  // bits; bits above them (ELF64) have no letter and print as 'x' below.
+  const low = flags % 0x1_0000_0000;
+  for (let bit = 1; bit <= 0x80000000; bit *= 2) {
+    if ((low & bit) === 0) continue;
     switch (bit) {
       case C.SHF_WRITE:
         s += 'W';
@@ -622,8 +622,13 @@ export function dynamicTagName(tag: bigint, machine: number): string {
   return `<unknown>: ${tag.toString(16)}`;
 }
 
-/** A symbol's section index as `readelf -s` prints it (`UND`, `ABS`, `COM`, `12`). */
-export function symbolSectionIndexName(shndx: number, machine: number, shnum: number): string {
+/**
+ * A symbol's section index as `readelf -s` prints it (`UND`, `ABS`, `COM`,
+ * `12`). `extended` says the index came from SHT_SYMTAB_SHNDX, where values
+ * in the reserved range are real section numbers.
+ */
+export function symbolSectionIndexName(shndx: number, machine: number, shnum: number, extended = false): string {
+  if (extended) return String(shndx);
   switch (shndx) {
     case C.SHN_UNDEF:
       return 'UND';

@@ -43,7 +43,8 @@ export function readRelocationTable(file: ElfFile, section: Section): Relocation
   const is64 = file.header.bits === 64;
   const machine = file.header.machine;
   const data = section.type === C.SHT_NOBITS ? new Uint8Array(0) : file.sectionData(section);
-  const symbolTable = section.link !== 0 && kind !== 'relr' ? file.sections[section.link] : undefined;
+  const linked = section.link !== 0 && kind !== 'relr' ? file.sections[section.link] : undefined;
+  const symbolTable = linked && (linked.type === C.SHT_SYMTAB || linked.type === C.SHT_DYNSYM) ? linked : undefined;
   if (kind === 'relr') {
     return { section, kind, relocations: decodeRelr(file, section, data), rawCount: Math.floor(data.length / (is64 ? 8 : 4)) };
   }

@@ -2,6 +2,7 @@ import { ParseError } from '@elfkit/binary';
 import * as C from './constants.js';
 import type { ElfFile } from './file.js';
 import type { Section } from './section.js';
+import type { StringTable } from './strtab.js';
 import { readSymbolVersions, type SymbolVersion } from './versions.js';
 
 /** A symbol table entry. */
@@ -33,62 +34,161 @@ export interface ElfSymbol {
   readonly version?: SymbolVersion;
 }
 
-/** Reads every symbol of a SHT_SYMTAB or SHT_DYNSYM section. */
-export function readSymbolTable(file: ElfFile, section: Section): ElfSymbol[] {
-  const recsize = file.header.bits === 64 ? 24 : 16;
-  if (section.type === C.SHT_NOBITS) return [];
-  const entsize = section.entsize || recsize;
-  if (entsize < recsize) throw new ParseError('invalid', `symbol entry size ${entsize} is smaller than ${recsize}`, section.name, 0);
-  const data = file.sectionData(section);
-  const count = Math.floor(data.length / entsize);
-  const strtabSection = file.sections[section.link];
-  if (!strtabSection || section.link === 0) {
-    throw new ParseError('out-of-range', `symbol table's string table index ${section.link} is not a section`, section.name, 0);
+/**
+ * Random access to one SHT_SYMTAB/SHT_DYNSYM section without building an
+ * object per entry: accessors decode fields straight from the section bytes.
+ * Symbol tables are the largest fixed-layout tables (46,000 entries in a Go
+ * binary) and listing them is a benchmarked path, so this avoids both a
+ * generic record decoder pass and 46,000 intermediate objects; {@link get}
+ * and iteration build {@link ElfSymbol}s for callers that want them.
+ */
+export class SymbolTable implements Iterable<ElfSymbol> {
+  /** Number of entries. */
+  readonly count: number;
+  /** Bytes per entry. */
+  readonly entsize: number;
+  private readonly data: Uint8Array;
+  private readonly dv: DataView;
+  private readonly le: boolean;
+  private readonly is64: boolean;
+  private readonly strtab: StringTable;
+  private shndxTable?: DataView;
+  private versions?: (SymbolVersion | undefined)[] | null;
+
+  constructor(
+    private readonly file: ElfFile,
+    readonly section: Section,
+  ) {
+    this.is64 = file.header.bits === 64;
+    this.le = file.header.order === 'little';
+    const recsize = this.is64 ? 24 : 16;
+    this.entsize = section.entsize || recsize;
+    if (this.entsize < recsize) throw new ParseError('invalid', `symbol entry size ${this.entsize} is smaller than ${recsize}`, section.name, 0);
+    this.data = section.type === C.SHT_NOBITS ? new Uint8Array(0) : file.sectionData(section);
+    this.dv = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    this.count = Math.floor(this.data.length / this.entsize);
+    this.strtab = file.stringTable(file.linkedSection(section));
   }
-  const strtab = file.stringTable(strtabSection);
 
-  // SHT_SYMTAB_SHNDX holds the real section index of symbols whose st_shndx is SHN_XINDEX.
-  let shndxTable: Uint8Array | undefined;
-  const shndxSection = file.sections.find((s) => s.type === C.SHT_SYMTAB_SHNDX && s.link === section.index);
+  private check(i: number): number {
+    if (!(i >= 0 && i < this.count)) throw new ParseError('out-of-range', `symbol index ${i} is not below the count ${this.count}`, this.section.name, 0);
+    return i * this.entsize;
+  }
 
-  const le = file.header.order === 'little';
-  const is64 = file.header.bits === 64;
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  // Symbol tables are the largest fixed-layout tables (46,000 entries in a Go
-  // binary); decoding them straight from the DataView into the final objects
-  // is several times faster than a binary-parser pass plus a normalizing
-  // copy, and listing symbols is a benchmarked path.
-  const stShndx = (i: number) => dv.getUint16(i * entsize + (is64 ? 6 : 14), le);
-  const shndxOf = (i: number): number => {
-    const raw = stShndx(i);
+  /** The name of symbol `i` (st_name through the linked string table). */
+  name(i: number): string {
+    return this.strtab.tryGet(this.dv.getUint32(this.check(i), this.le));
+  }
+  /** st_name of symbol `i`: the offset of its name in {@link strtabBytes}. */
+  nameOffset(i: number): number {
+    return this.dv.getUint32(this.check(i), this.le);
+  }
+  /** The bytes of the linked string table, for copying names without decoding them. */
+  get strtabBytes(): Uint8Array {
+    return this.strtab.bytes;
+  }
+  /** High 32 bits of st_value (0 in ELF32); with {@link valueLow}, the value without a bigint. */
+  valueHigh(i: number): number {
+    return this.is64 ? this.dv.getUint32(this.check(i) + (this.le ? 12 : 8), this.le) : 0;
+  }
+  /** Low 32 bits of st_value. */
+  valueLow(i: number): number {
+    return this.dv.getUint32(this.check(i) + (this.is64 ? (this.le ? 8 : 12) : 4), this.le);
+  }
+  /** st_value of symbol `i`. */
+  value(i: number): bigint {
+    const o = this.check(i);
+    return this.is64 ? this.dv.getBigUint64(o + 8, this.le) : BigInt(this.dv.getUint32(o + 4, this.le));
+  }
+  /** st_size of symbol `i`. */
+  size(i: number): bigint {
+    const o = this.check(i);
+    return this.is64 ? this.dv.getBigUint64(o + 16, this.le) : BigInt(this.dv.getUint32(o + 8, this.le));
+  }
+  /** st_size as a number when below 2^53 (always, in practice), else -1. */
+  sizeNumber(i: number): number {
+    const o = this.check(i);
+    if (!this.is64) return this.dv.getUint32(o + 8, this.le);
+    const hi = this.dv.getUint32(o + (this.le ? 20 : 16), this.le);
+    const lo = this.dv.getUint32(o + (this.le ? 16 : 20), this.le);
+    return hi > 0x1fffff ? -1 : hi * 0x1_0000_0000 + lo;
+  }
+  /** st_info of symbol `i`. */
+  info(i: number): number {
+    return this.data[this.check(i) + (this.is64 ? 4 : 12)]!;
+  }
+  /** st_other of symbol `i`. */
+  other(i: number): number {
+    return this.data[this.check(i) + (this.is64 ? 5 : 13)]!;
+  }
+  /** st_shndx of symbol `i` as stored. */
+  rawShndx(i: number): number {
+    return this.dv.getUint16(this.check(i) + (this.is64 ? 6 : 14), this.le);
+  }
+  /** The section index of symbol `i`, resolved through SHT_SYMTAB_SHNDX. */
+  shndx(i: number): number {
+    const raw = this.rawShndx(i);
     if (raw !== C.SHN_XINDEX) return raw;
-    if (!shndxTable) {
-      if (!shndxSection) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, section.name, i * entsize);
-      shndxTable = file.sectionData(shndxSection);
+    if (!this.shndxTable) {
+      const s = this.file.sections.find((x) => x.type === C.SHT_SYMTAB_SHNDX && x.link === this.section.index);
+      if (!s) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, this.section.name, i * this.entsize);
+      const d = this.file.sectionData(s);
+      this.shndxTable = new DataView(d.buffer, d.byteOffset, d.byteLength);
     }
-    if ((i + 1) * 4 > shndxTable.length) throw new ParseError('truncated', `no extended section index for symbol ${i}`, shndxSection!.name, i * 4);
-    return new DataView(shndxTable.buffer, shndxTable.byteOffset, shndxTable.byteLength).getUint32(i * 4, le);
-  };
-  const versions = section.type === C.SHT_DYNSYM ? readSymbolVersions(file, section, (i) => (i < count ? shndxOf(i) : undefined)) : undefined;
-  const out: ElfSymbol[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const o = i * entsize;
-    const info = data[o + (is64 ? 4 : 12)]!;
-    const other = data[o + (is64 ? 5 : 13)]!;
-    const raw = stShndx(i);
-    out[i] = {
+    if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.name, i * this.entsize);
+    return this.shndxTable.getUint32(i * 4, this.le);
+  }
+  /** The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`). */
+  version(i: number): SymbolVersion | undefined {
+    if (this.versions === undefined) {
+      this.versions = this.section.type === C.SHT_DYNSYM ? (readSymbolVersions(this.file, this.section, (k) => (k < this.count ? this.shndx(k) : undefined)) ?? null) : null;
+    }
+    return this.versions?.[i];
+  }
+
+  /** Symbol `i` as an object. */
+  get(i: number): ElfSymbol {
+    const info = this.info(i);
+    const other = this.other(i);
+    const raw = this.rawShndx(i);
+    return {
       index: i,
-      name: strtab.tryGet(dv.getUint32(o, le)),
-      value: is64 ? dv.getBigUint64(o + 8, le) : BigInt(dv.getUint32(o + 4, le)),
-      size: is64 ? dv.getBigUint64(o + 16, le) : BigInt(dv.getUint32(o + 8, le)),
+      name: this.name(i),
+      value: this.value(i),
+      size: this.size(i),
       type: info & 0xf,
       bind: info >> 4,
       visibility: other & 3,
       other,
-      shndx: raw === C.SHN_XINDEX ? shndxOf(i) : raw,
+      shndx: raw === C.SHN_XINDEX ? this.shndx(i) : raw,
       rawShndx: raw,
-      version: versions?.[i],
+      version: this.version(i),
     };
   }
-  return out;
+
+  *[Symbol.iterator](): Iterator<ElfSymbol> {
+    for (let i = 0; i < this.count; i++) yield this.get(i);
+  }
+
+  /** Every symbol as an array. */
+  toArray(): ElfSymbol[] {
+    const out: ElfSymbol[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.get(i);
+    return out;
+  }
+}
+
+/**
+ * A symbol's name as readelf shows it: a section symbol with no name takes
+ * its section's name; a versioned dynamic symbol carries its version —
+ * `name@VER (n)` for a needed version in symbol tables, `name@VER` in
+ * relocations, `name@VER` for a hidden and `name@@VER` for a default
+ * defined version.
+ */
+export function symbolDisplayName(s: Pick<ElfSymbol, 'type' | 'name' | 'shndx' | 'version'>, sections: readonly Section[], context: 'table' | 'relocation' = 'table'): string {
+  if (s.type === C.STT_SECTION && s.name === '' && s.shndx < sections.length) return sections[s.shndx]!.name;
+  const v = s.version;
+  if (!v) return s.name;
+  if (v.needed) return context === 'table' ? `${s.name}@${v.name} (${v.index})` : `${s.name}@${v.name}`;
+  return `${s.name}${v.hidden ? '@' : '@@'}${v.name}`;
 }

@@ -62,7 +62,7 @@ export function readSymbolVersions(file: ElfFile, dynsym: Section, shndxOf: (ind
 }
 
 function readVerdef(file: ElfFile, s: Section, out: Map<number, VersionName>): void {
-  const strtab = file.stringTable(file.sections[s.link]!);
+  const strtab = file.stringTable(file.linkedSection(s));
   const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.name });
   let off = 0;
   // sh_info is the entry count; the size bounds it too, so a cycle cannot spin.
@@ -86,7 +86,7 @@ function readVerdef(file: ElfFile, s: Section, out: Map<number, VersionName>): v
 }
 
 function readVerneed(file: ElfFile, s: Section, out: Map<number, VersionName>): void {
-  const strtab = file.stringTable(file.sections[s.link]!);
+  const strtab = file.stringTable(file.linkedSection(s));
   const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.name });
   let off = 0;
   for (let n = 0; n < Math.min(s.info || Infinity, r.length / 16); n++) {

@@ -1,9 +1,8 @@
-import { sectionTypeName, type ElfFile, type RelocationTable } from '@elfkit/elf';
+import { sectionTypeName, symbolDisplayName, type ElfFile, type RelocationTable } from '@elfkit/elf';
 import { relocTypeName, unrecognizedRelocType } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { displayName } from './symbols.js';
 
 function typeName(machine: number, t: number): string {
   return relocTypeName(machine, t) ?? unrecognizedRelocType(t).trimEnd();
@@ -26,7 +25,7 @@ function tableJson(elf: ElfFile, t: RelocationTable) {
         type: r.type,
         typeName: typeName(machine, r.type),
         ...(r.type2 || r.type3 ? { type2: typeName(machine, r.type2), type3: typeName(machine, r.type3), ssym: r.ssym } : {}),
-        symbol: r.symbolIndex === 0 ? null : { index: r.symbolIndex, name: s ? displayName(s, elf) : null, value: s?.value ?? null },
+        symbol: r.symbolIndex === 0 ? null : { index: r.symbolIndex, name: s ? symbolDisplayName(s, elf.sections, 'relocation') : null, value: s?.value ?? null },
         addend: r.addend ?? null,
       };
     }),
@@ -44,7 +43,8 @@ export const relocsCommand = defineCommand({
       if (tables.length === 0) return writeOut('There are no relocations in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;
       const out: string[] = [];
-      for (const t of tables) {
+      // Like readelf, the text skips empty sections (JSON lists them all).
+      for (const t of tables.filter((x) => x.relocations.length > 0 || x.entries > 0)) {
         const sec = elf.section(t.section)!;
         out.push(`Relocation section '${t.section}' (${sectionTypeName(sec.type, elf.header.machine)}) at offset 0x${t.offset.toString(16)} contains ${t.relocations.length} entries:`);
         const typeW = Math.max(4, ...t.relocations.map((r) => r.typeName.length));

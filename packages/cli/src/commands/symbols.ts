@@ -1,16 +1,8 @@
-import { symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
+import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
 import { toJson } from '../format/json.js';
+import { AsciiWriter } from '../io/ascii-writer.js';
 import { writeOut } from '../io/output.js';
-
-/** The name as readelf shows it: dynamic symbols carry `@VER (n)`, `@VER` or `@@VER`. */
-export function displayName(s: ElfSymbol, elf: ElfFile): string {
-  if (s.type === 3 && s.name === '' && s.shndx < elf.sections.length) return elf.sections[s.shndx]!.name; // STT_SECTION
-  const v = s.version;
-  if (!v) return s.name;
-  if (v.needed) return `${s.name}@${v.name} (${v.index})`;
-  return `${s.name}${v.hidden ? '@' : '@@'}${v.name}`;
-}
 
 function tableJson(elf: ElfFile, t: Section) {
   const { machine, osabi } = elf.header;
@@ -24,28 +16,77 @@ function tableJson(elf: ElfFile, t: Section) {
       type: symbolTypeName(s.type, machine, osabi),
       bind: symbolBindName(s.bind, osabi),
       visibility: symbolVisibilityName(s.visibility),
-      section: symbolSectionIndexName(s.shndx, machine, elf.sections.length),
+      section: symbolSectionIndexName(s.shndx, machine, elf.sections.length, s.rawShndx === 0xffff),
       shndx: s.shndx,
       version: s.version ? { name: s.version.name, index: s.version.index, hidden: s.version.hidden, needed: s.version.needed, file: s.version.file ?? null } : null,
     })),
   };
 }
 
-function tableText(elf: ElfFile, t: Section): string {
+/**
+ * Writes one table as text straight into output bytes: fields come from the
+ * section through the table's accessors and names are copied from the
+ * string table undecoded, so 46,000 rows allocate next to nothing.
+ */
+function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
   const { machine, osabi } = elf.header;
-  const syms = elf.symbolsOf(t);
-  const w = elf.bits === 64 ? 16 : 8;
-  const numW = Math.max(4, String(syms.length - 1).length);
-  const lines: string[] = [`Symbol table '${t.name}' contains ${syms.length} entries:`];
-  lines.push(`${'Num'.padStart(numW)}  ${'Value'.padEnd(w)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name`);
+  const tab = elf.symbolTable(t);
+  const n = tab.count;
+  const is64 = elf.bits === 64;
+  const numW = Math.max(4, String(n - 1).length);
+  out.str(`Symbol table '${t.name}' contains ${n} entries:\n`);
+  out.str(`${'Num'.padStart(numW)}  ${'Value'.padEnd(is64 ? 16 : 8)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
   const shnum = elf.sections.length;
-  for (const s of syms) {
-    const size = s.size < 100000n ? s.size.toString() : '0x' + s.size.toString(16);
-    lines.push(
-      `${String(s.index).padStart(numW)}  ${s.value.toString(16).padStart(w, '0')}  ${size.padStart(5)}  ${symbolTypeName(s.type, machine, osabi).padEnd(7)}  ${symbolBindName(s.bind, osabi).padEnd(6)}  ${symbolVisibilityName(s.visibility).padEnd(9)}  ${symbolSectionIndexName(s.shndx, machine, shnum).padStart(3)}  ${displayName(s, elf)}`,
-    );
+  const sections = elf.sections;
+  const enc = new TextEncoder();
+  // Few distinct st_info/st_other/st_shndx values: encode their columns once.
+  const infoCol: (Uint8Array | undefined)[] = new Array(256);
+  const visCol: (Uint8Array | undefined)[] = new Array(4);
+  const ndxCol: (Uint8Array | undefined)[] = new Array(0x10000);
+  const strtab = tab.strtabBytes;
+  const strtabBuf = Buffer.from(strtab.buffer, strtab.byteOffset, strtab.byteLength);
+  const dynamic = t.type === 11; // SHT_DYNSYM: names may carry versions
+  for (let i = 0; i < n; i++) {
+    const info = tab.info(i);
+    let ic = infoCol[info];
+    if (ic === undefined) {
+      ic = enc.encode(`${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}  `);
+      infoCol[info] = ic;
+    }
+    const vis = tab.other(i) & 3;
+    let vc = visCol[vis];
+    if (vc === undefined) {
+      vc = enc.encode(symbolVisibilityName(vis).padEnd(9) + '  ');
+      visCol[vis] = vc;
+    }
+    const raw = tab.rawShndx(i);
+    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
+    let nc = raw === 0xffff ? undefined : ndxCol[raw];
+    if (nc === undefined) {
+      nc = enc.encode(symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3));
+      if (raw !== 0xffff) ndxCol[raw] = nc;
+    }
+    out.dec(i, numW).spaces(2);
+    if (is64) out.hex32(tab.valueHigh(i));
+    out.hex32(tab.valueLow(i)).spaces(2);
+    const size = tab.sizeNumber(i);
+    if (size >= 0 && size < 100000) out.dec(size, 5);
+    else out.str(('0x' + tab.size(i).toString(16)).padStart(5));
+    out.spaces(2).raw(ic).raw(vc).raw(nc);
+    const type = info & 0xf;
+    const off = tab.nameOffset(i);
+    if (off >= strtab.length) out.str('  <corrupt>');
+    else if (type === 3 || dynamic) {
+      // Section symbols take their section's name; dynamic ones may carry a version.
+      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: tab.version(i) }, sections);
+      if (name) out.spaces(2).str(name);
+    } else {
+      let end = strtab.indexOf(0, off);
+      if (end < 0) end = strtab.length;
+      if (end > off) out.spaces(2).copy(strtabBuf, off, end);
+    }
+    out.nl();
   }
-  return lines.join('\n') + '\n';
 }
 
 export const symbolsCommand = defineCommand({
@@ -58,6 +99,11 @@ export const symbolsCommand = defineCommand({
       const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
       if (a.json) return writeOut(toJson({ file: a.file, tables: tables.map((t) => tableJson(elf, t)) }) + '\n');
       if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
-      writeOut(tables.map((t) => tableText(elf, t)).join('\n'));
+      const out = new AsciiWriter();
+      tables.forEach((t, k) => {
+        if (k > 0) out.nl();
+        writeTableText(elf, t, out);
+      });
+      out.flush();
     }),
 });

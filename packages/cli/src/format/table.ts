@@ -24,7 +24,7 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
       if (i > 0) s += '  ';
       s += columns[i]!.align === 'right' ? c.padStart(w) : last ? c : c.padEnd(w);
     }
-    return s;
+    return s.trimEnd();
   };
   const out: string[] = [line(columns.map((c) => c.title))];
   for (const r of rows) out.push(line(r));
