@@ -14,7 +14,6 @@ import { stampCommand } from './commands/stamp.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { attestCommand } from './commands/attest.js';
-import { stampFastPath } from './stamp/fast.js';
 import type { Command } from './command.js';
 
 /** Every top-level command; other modules append theirs. */
@@ -69,10 +68,6 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
 export async function main(argv: string[]): Promise<number> {
   let file: string | undefined;
   try {
-    // `stamp FILE` has subcommands beside its positional, which fastParse
-    // does not model; it has its own parser from the same option table.
-    const stamped = argv[0] === 'stamp' ? await stampFastPath(argv) : undefined;
-    if (stamped !== undefined) return stamped;
     const fast = fastParse(argv, commands as never);
     if (fast) {
       if (typeof fast.args.elf === 'string') file = fast.args.elf;

@@ -59,6 +59,15 @@ for (const variant of ['pie', 'nopie', 'static'] as const) {
       assert.is(after.status, 0, `${name}: runs (${after.stderr})`);
       assert.equal(JSON.parse(after.stdout), json, `${name}: the program still reads its stamp`);
       assert.equal(shown(out).stamp, json, `${name}: elfkit still reads it`);
+      // Re-stamping the stripped binary with a much larger stamp replaces it; the program reads the new one.
+      const big = 'y'.repeat(3000);
+      const re = elfkit(['stamp', out, '--in-place', '--loadable', '--no-git', '--set', `big=${big}`], { env });
+      assert.is(re.status, 0, `${name}: re-stamp: ${re.stderr}`);
+      assert.is(re.stderr, '', `${name}: re-stamp without warnings`);
+      const again = run(out, []);
+      assert.is(again.status, 0, `${name}: runs after the re-stamp`);
+      assert.is((JSON.parse(again.stdout) as { extra: Record<string, string> }).extra.big, big, `${name}: reads the new stamp`);
+      assert.is(elfkit(['stamp', 'show', out, '--json']).stdout.split('"big"').length, 2, `${name}: one stamp`);
     }
   });
 

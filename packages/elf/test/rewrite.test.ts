@@ -275,6 +275,15 @@ test('loadable re-stamp updates in place; removing it erases the note from the s
     const e = ElfFile.parse(two);
     const texts = e.segmentNotes().filter((x) => x.owner === 'FDO').map((x) => new TextDecoder().decode(x.desc));
     assert.equal(texts, ['{"type":"elfkit-stamp","n":22222}\0\0\0\0'.slice(0, texts[0]!.length)], name);
+    // Much larger: the stamp's segment, the highest one, grows in place; the non-ALLOC sections behind it move.
+    const big = `{"type":"elfkit-stamp","pad":"${'x'.repeat(5000)}"}`;
+    const three = rewriteElf(two, [{ op: 'update', name: '.note.elfkit.stamp', data: stampNote(b, big) }]);
+    const e3 = ElfFile.parse(three);
+    assert.equal(e3.segmentNotes().filter((x) => x.owner === 'FDO').map((x) => new TextDecoder().decode(x.desc).replace(/\0+$/, '')), [big], `${name}: grown in place`);
+    assert.is(e3.segments.length, ElfFile.parse(two).segments.length, `${name}: no new segment`);
+    for (const s of ElfFile.parse(two).sections) {
+      if (s.name !== '.note.elfkit.stamp') assert.ok(same(e3.rawSectionData(e3.section(s.name)!), ElfFile.parse(two).rawSectionData(s)), `${name}: ${s.name} kept`);
+    }
     const gone = ElfFile.parse(rewriteElf(two, [{ op: 'remove', name: '.note.elfkit.stamp' }]));
     assert.equal(gone.segmentNotes().filter((x) => x.owner === 'FDO'), [], name);
     assert.is(gone.buildId(), ElfFile.parse(b).buildId());

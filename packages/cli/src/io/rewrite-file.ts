@@ -1,9 +1,10 @@
-import { closeSync, copyFileSync, chmodSync, fsyncSync, statSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync, constants as fsc } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, chmodSync, fdatasync, fdatasyncSync, fsyncSync, statSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync, constants as fsc } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readElfImage, type ElfImage, type RewriteResult } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
 import { FileSource } from './source.js';
+import { mark } from './timing.js';
 
 /** Where a rewrite goes: a new file (`-o`) or the input itself (`--in-place`). */
 export interface RewriteTarget {
@@ -35,70 +36,102 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
  * and renamed over the output. Any failure removes the temporary file and
  * leaves the input and any existing output as they were.
  *
- * `plan` gets the parsed input; while it runs (it may wait for git), the
- * copy is already made.
+ * The copy runs in libuv's thread pool while this thread parses the input
+ * and `plan` runs (it may wait for git), and the copied bytes start going
+ * to disk while the plan finishes: the steps overlap instead of adding up.
  */
 export async function rewriteFile(
   target: RewriteTarget,
   plan: (image: ElfImage) => RewriteResult | Promise<RewriteResult>,
   check?: (written: ElfImage, result: RewriteResult) => void,
 ): Promise<RewriteResult> {
-  const source = new FileSource(target.input);
-  const mode = statSync(target.input).mode & 0o7777;
-  const tmp = join(dirname(target.output), `.${basename(target.output)}.elfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // The name only has to be unlikely: COPYFILE_EXCL refuses an existing file.
+  const tmp = join(dirname(target.output), `.${basename(target.output)}.elfkit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  // First, so the copy overlaps everything else. (Flushing while the copy
+  // runs was tried: it slows the copy more than it saves.)
+  const copying = copyFile(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
+  copying.catch(() => {});
+  mark('copy started');
   let fd: number | undefined;
   let planned: Promise<RewriteResult> | undefined;
+  let flushing: Promise<void> | undefined;
+  let source: FileSource | undefined;
+  let created = true;
   try {
+    const mode = statSync(target.input).mode & 0o7777;
+    source = new FileSource(target.input);
     const image = readElfImage(source);
+    mark('input parsed');
     // Runs synchronously up to its first await; errors become rejections.
     planned = (async () => plan(image))();
-    // Copy while the plan may still be waiting for other processes.
-    writing(target, () => copyFileSync(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE));
+    planned.catch(() => {});
+    await writing(target, () =>
+      copying.catch((e: NodeJS.ErrnoException) => {
+        // EEXIST: not our file to clean up.
+        if (e.code === 'EEXIST') created = false;
+        throw e;
+      }),
+    );
+    mark('copied');
+    fd = openSync(tmp, 'r+');
+    // The copied bytes start going to disk while the plan finishes.
+    flushing = new Promise((resolve, reject) => fdatasync(fd!, (e) => (e ? reject(e) : resolve())));
+    flushing.catch(() => {});
     const result = await planned;
+    mark('planned');
     source.close();
-    if (result.identity && target.output === target.input) {
-      unlinkSync(tmp);
-      return result;
-    }
-    writing(target, () => {
-      fd = openSync(tmp, 'r+');
-      ftruncateSync(fd, result.size);
+    if (result.identity && target.output === target.input) throw IDENTITY;
+    await writing(target, () => {
+      ftruncateSync(fd!, result.size);
       for (const w of result.writes) {
-        if ('bytes' in w) writeAll(fd, w.bytes.subarray(0, Math.max(0, result.size - w.offset)), w.offset);
+        if ('bytes' in w) writeAll(fd!, w.bytes.subarray(0, Math.max(0, result.size - w.offset)), w.offset);
         else {
           const end = Math.min(result.size, w.offset + w.zero);
-          for (let at = w.offset; at < end; at += ZERO.length) writeAll(fd, ZERO.subarray(0, Math.min(ZERO.length, end - at)), at);
+          for (let at = w.offset; at < end; at += ZERO.length) writeAll(fd!, ZERO.subarray(0, Math.min(ZERO.length, end - at)), at);
         }
       }
     });
+    mark('patched');
     verify(tmp, result, check);
-    writing(target, () => {
-      fsyncSync(fd!);
+    mark('verified');
+    await writing(target, async () => {
+      await flushing;
+      mark('flushed');
+      // The patches, and whatever the background flush had not written yet.
+      fdatasyncSync(fd!);
       closeSync(fd!);
       fd = undefined;
       chmodSync(tmp, mode);
+      mark('synced');
       renameSync(tmp, target.output);
+      mark('renamed');
     });
     syncDirectory(dirname(target.output));
     return result;
   } catch (e) {
-    // Let a plan still in flight finish with the input open before cleaning up.
-    await planned?.catch(() => {});
-    source.close();
+    // Let whatever is in flight finish before cleaning up after it.
+    await Promise.allSettled([planned, copying, flushing]);
+    source?.close();
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // Never created, or already renamed.
+    if (created) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Already renamed.
+      }
     }
+    if (e === IDENTITY) return planned!;
     throw e;
   }
 }
 
+/** Thrown internally when an in-place rewrite changes nothing: the copy is discarded. */
+const IDENTITY = new Error('identity');
+
 /** Runs a step that writes the output; system errors become one line naming the output. */
-function writing(target: RewriteTarget, step: () => void): void {
+async function writing<T>(target: RewriteTarget, step: () => T | Promise<T>): Promise<T> {
   try {
-    step();
+    return await step();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (!err.syscall) throw e;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { reportError } from '../errors.js';
+import { mark } from '../io/timing.js';
 import { STAMP_OPTIONS, stampOptionsFrom } from './options.js';
 import { runStamp } from './run.js';
 
@@ -11,6 +12,7 @@ import { runStamp } from './run.js';
  * full CLI can answer it with its usual messages.
  */
 export async function stampFastPath(argv: string[]): Promise<number | undefined> {
+  mark('stamp fast path loaded');
   if (argv[0] !== 'stamp' || argv[1] === 'show' || argv[1] === 'verify') return undefined;
   if (argv.some((x) => x === '--help' || x === '-h' || x === '--version')) return undefined;
   let parsed;

@@ -14,7 +14,7 @@ export interface GitFacts {
   tag: string | null;
   /** `git describe --tags --always`: the tag itself, `tag-N-gHASH`, or the short commit. */
   describe: string;
-  /** Tracked files differ from HEAD (untracked files do not count, as with `git describe --dirty`). */
+  /** Tracked files differ from HEAD (`git describe --dirty`: untracked files do not count). */
   dirty: boolean;
   /** Committer date of HEAD, ISO 8601 UTC. */
   commitTime: string;
@@ -49,13 +49,13 @@ function git(dir: string, args: string[]): Promise<Run> {
   });
 }
 
-/** Reads the git facts of the work tree at `dir` with the `git` command. */
+/** Reads the git facts of the work tree at `dir` with the `git` command (three calls, in parallel). */
 export async function gitFacts(dir: string): Promise<GitFacts> {
-  const [head, describe, status, branch, remote] = await Promise.all([
-    git(dir, ['log', '-1', '--format=%H%n%h%n%ct']),
-    git(dir, ['describe', '--tags', '--long', '--always']),
-    git(dir, ['status', '--porcelain', '--untracked-files=no']),
-    git(dir, ['symbolic-ref', '--short', '-q', 'HEAD']),
+  const [head, describe, remote] = await Promise.all([
+    // %D: the refs at HEAD, `HEAD -> branch, …` unless HEAD is detached.
+    git(dir, ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D']),
+    // --dirty: tracked changes only (untracked files do not count), after an index refresh.
+    git(dir, ['describe', '--tags', '--long', '--always', '--dirty=+dirty']),
     git(dir, ['config', '--get', 'remote.origin.url']),
   ]);
   if (head.code !== 0) {
@@ -64,11 +64,15 @@ export async function gitFacts(dir: string): Promise<GitFacts> {
     if (/does not have any commits|bad default revision|unknown revision/i.test(why)) throw new CliError(`the git repository at ${dir} has no commits yet`);
     throw new CliError(`git failed in ${dir}: ${why.replace(/^fatal: /, '')}`);
   }
-  const [commit, shortCommit, ct] = head.stdout.trim().split('\n');
+  const [commit, shortCommit, ct, refs = ''] = head.stdout.replace(/\n$/, '').split('\n');
+  const branch = /(?:^|, )HEAD -> ([^,]+)/.exec(refs)?.[1] ?? null;
   let tag: string | null = null;
   let desc = shortCommit!;
+  let dirty = false;
   if (describe.code === 0) {
-    const d = describe.stdout.trim();
+    let d = describe.stdout.trim();
+    dirty = d.endsWith('+dirty');
+    if (dirty) d = d.slice(0, -'+dirty'.length);
     const m = /^(.*)-(\d+)-g[0-9a-f]+$/.exec(d);
     if (m) {
       tag = m[1]!;
@@ -80,10 +84,10 @@ export async function gitFacts(dir: string): Promise<GitFacts> {
   return {
     commit: commit!,
     shortCommit: shortCommit!,
-    branch: branch.code === 0 && branch.stdout.trim() ? branch.stdout.trim() : null,
+    branch,
     tag,
     describe: desc,
-    dirty: status.code === 0 ? status.stdout.trim().length > 0 : false,
+    dirty,
     commitTime: new Date(Number(ct) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
     remote: remote.code === 0 && remote.stdout.trim() ? redactUrl(remote.stdout.trim()) : null,
   };

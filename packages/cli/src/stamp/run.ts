@@ -3,11 +3,12 @@ import * as C from '@elfkit/elf/constants';
 import { encodeNote, encodeUtf8, planRewrite, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
 import { rewriteFile, rewriteTarget } from '../io/rewrite-file.js';
+import { mark } from '../io/timing.js';
 import { binaryFacts } from './binary.js';
 import { ciFacts } from './ci.js';
 import { buildTime, parseSetPairs, stampDocument, type StampDocument } from './document.js';
 import { findStamps } from './find.js';
-import { gitFacts, type GitFacts } from './git.js';
+import { gitFacts } from './git.js';
 
 /** The default stamp section: a note, so no strip variant removes it (see docs/stamp.md). */
 export const DEFAULT_STAMP_SECTION = '.note.elfkit.stamp';
@@ -89,15 +90,17 @@ export async function runStamp(a: StampOptions, env: Record<string, string | und
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  // git runs in its own processes while the file is read and copied.
-  const git: Promise<GitFacts | null> = a.git === false ? Promise.resolve(null) : gitFacts(resolve(a.gitDir ?? '.'));
-  git.catch(() => {});
   let json = '';
   const result = await rewriteFile(
     target,
     async (image) => {
+      // git runs in its own processes while the file is copied and read.
+      const git = a.git === false ? Promise.resolve(null) : gitFacts(resolve(a.gitDir ?? '.'));
+      mark('git started');
       const binary = binaryFacts(image);
-      const doc = stampDocument({ git: await git, build, ci: ciFacts(env), binary, extra });
+      const facts = await git;
+      mark('git done');
+      const doc = stampDocument({ git: facts, build, ci: ciFacts(env), binary, extra });
       const payload = stampPayload(doc, p, image.header.order);
       json = payload.json;
       return planRewrite(image, stampEdits(image, p, payload.data));

@@ -2,7 +2,7 @@ import { readRange, type ByteSource } from '@elfkit/binary';
 import * as C from '../constants.js';
 import type { Segment } from '../segment.js';
 import { RewriteError } from './edits.js';
-import { placeLoadables, type LoadableContext, type Phdr, type Range } from './loadable.js';
+import { LOADABLE_SLACK, placeLoadables, type LoadableContext, type Phdr, type Range } from './loadable.js';
 import type { OutSection, Plan } from './plan.js';
 
 /** Bytes to put at `offset` of the output: given bytes, or `zero` zero bytes. */
@@ -133,11 +133,17 @@ export function layoutPlan(plan: Plan): RewriteResult {
   // What the input's bytes are known to be, to find the unknown ones.
   const covered: Range[] = [...fixed, oldSht];
   for (const s of image.sections) if (hasFileData(s)) covered.push({ start: s.offset, end: s.offset + s.size });
+  const keptRange = new Map<OutSection, Range>();
   for (const s of out) {
     const o = s.origin;
-    if (o && o.index !== 0 && !s.data && hasFileData(o)) fixed.push({ start: o.offset, end: o.offset + o.size });
+    if (o && o.index !== 0 && !s.data && hasFileData(o)) {
+      const r = { start: o.offset, end: o.offset + o.size };
+      keptRange.set(s, r);
+      fixed.push(r);
+    }
   }
-  fixed.push(...orphans(source, covered));
+  const unknown = orphans(source, covered);
+  fixed.push(...unknown);
   if (!inSegment(oldSht)) dead.push(oldSht);
 
   // Program headers, decoded once; changes are marked dirty.
@@ -176,8 +182,41 @@ export function layoutPlan(plan: Plan): RewriteResult {
     for (const r of fixed) if (r.start > from && r.start < best) best = r.start;
     return best;
   };
+  const moved = new Set<OutSection>();
+  // A note at the end of the highest PT_LOAD may grow: nothing is above
+  // that segment in memory, and in the file only non-ALLOC sections (which
+  // move to the end) may follow the note — strip tools put them in the
+  // segment's spare room. That is how a loadable stamp that outgrew its
+  // room is replaced without another segment.
+  const growLoad = (s: OutSection, load: Segment, needEnd: number): boolean => {
+    const ph = phdrs[load.index]!;
+    const o = s.origin!;
+    if (phdrs.some((p) => p !== ph && p.p_type === C.PT_LOAD && BigInt(p.p_vaddr) + BigInt(p.p_memsz) > BigInt(ph.p_vaddr))) return false;
+    if (BigInt(ph.p_filesz) !== BigInt(ph.p_memsz)) return false;
+    const segEnd = load.offset + load.filesz;
+    const span = { start: o.offset + o.size, end: Math.max(segEnd, alignUp(needEnd + LOADABLE_SLACK, 16)) };
+    const overlaps = (r: Range) => r.start < span.end && r.end > span.start;
+    if (segments.some((p) => p !== load && p.filesz > 0 && overlaps({ start: p.offset, end: p.offset + p.filesz }))) return false;
+    const top = BigInt(ph.p_vaddr) + BigInt(span.end - load.offset);
+    if (unknown.some(overlaps) || top > (is64 ? 1n << 64n : 1n << 32n)) return false;
+    const movers = out.filter((t) => t !== s && keptRange.has(t) && overlaps(keptRange.get(t)!));
+    if (movers.some((t) => t.flags & C.SHF_ALLOC)) return false;
+    for (const t of movers) {
+      t.data = readRange(source, t.origin!.offset, t.origin!.size, `section ${t.name}`).slice();
+      fixed.splice(fixed.indexOf(keptRange.get(t)!), 1);
+      moved.add(t);
+      toPlace.push(t);
+    }
+    if (span.end > segEnd) {
+      const size = span.end - load.offset;
+      Object.assign(ph, { p_filesz: size, p_memsz: size, dirty: true });
+    }
+    fixed.push({ start: load.offset, end: span.end });
+    writes.push({ offset: span.start, zero: span.end - span.start });
+    return true;
+  };
   for (const s of out) {
-    if (!s.data || s.loadable) continue;
+    if (!s.data || s.loadable || moved.has(s)) continue;
     const o = s.origin;
     if (!o || o.type === C.SHT_NOBITS) {
       toPlace.push(s);
@@ -191,6 +230,7 @@ export function layoutPlan(plan: Plan): RewriteResult {
     // .shstrtab among its read-only data) never grows into its neighbours' padding.
     if (!alloc && inSegment({ start: o.offset, end: o.offset + o.size })) room = Math.min(room, o.size);
     const size = s.data.length;
+    if (size > room && load && o.type === C.SHT_NOTE && growLoad(s, load, o.offset + size)) room = size;
     if (size <= room && (o.size > 0 || load)) {
       offsets.set(s, o.offset);
       fixed.push({ start: o.offset, end: o.offset + size });
