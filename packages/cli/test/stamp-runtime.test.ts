@@ -101,6 +101,23 @@ test('a .debug_* placement is deleted by strip -g, as the warning says', () => {
   assert.is(elfkit(['stamp', 'show', out]).status, 1);
 });
 
+test('a raw JSON section survives strip and strip -g but not eu-strip, as the warning says', () => {
+  const bin = stampReader('pie', 'raw stamp section');
+  if (!bin || !strip || !eu) return;
+  const stamped = join(dir, 'read-stamp-raw');
+  const r = elfkit(['stamp', bin, '-o', stamped, '--no-git', '--section', '.elfkit_stamp'], { env });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: eu-strip deletes non-ALLOC PROGBITS sections such as \.elfkit_stamp/);
+  for (const args of [['-o'], ['-g', '-o']]) {
+    const out = join(dir, `read-stamp-raw${args.length}`);
+    run(strip, [...args, out, stamped]);
+    assert.is(shown(out).placement.kind, 'section');
+  }
+  const out = join(dir, 'read-stamp-raw.eu');
+  run(eu.bin('eu-strip'), ['-o', out, stamped], { env: eu.env });
+  assert.is(elfkit(['stamp', 'show', out]).status, 1);
+});
+
 for (const name of ['go/go1.27-amd64', 'go/go1.27-amd64-pie', 'go/go1.27-amd64-cgo', 'go/go1.27-amd64-sw', 'c/gcc-static']) {
   test(`${name}: --loadable stamp; the binary still runs and prints what it printed`, () => {
     const f = fixture(name);
