@@ -10,14 +10,18 @@ import { dynamicCommand } from './commands/dynamic.js';
 import { relocsCommand } from './commands/relocs.js';
 import { sectionCommand } from './commands/section.js';
 import { linesCommand } from './commands/lines.js';
+import { goCommand } from './commands/go.js';
 import { stampCommand } from './commands/stamp.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { attestCommand } from './commands/attest.js';
 import type { Command } from './command.js';
+// Go registers its line source and info facts after the other areas, so
+// `elfkit lines` tries DWARF first (keep this import after the DWARF one).
+import './go/register.js';
 
 /** Every top-level command; other modules append theirs. */
-export const commands: (Command<any> | typeof sectionCommand)[] = [
+export const commands: (Command<any> | typeof sectionCommand | typeof goCommand)[] = [
   infoCommand,
   sectionsCommand,
   segmentsCommand,
@@ -27,6 +31,7 @@ export const commands: (Command<any> | typeof sectionCommand)[] = [
   relocsCommand,
   sectionCommand,
   linesCommand,
+  goCommand,
   stampCommand,
   signCommand,
   verifyCommand,

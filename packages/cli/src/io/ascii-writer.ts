@@ -10,8 +10,13 @@ const encoder = new TextEncoder();
  * nothing per row, where string templates allocate several strings each.
  */
 export class AsciiWriter {
-  private buf = new Uint8Array(1 << 16);
+  private buf: Uint8Array;
   private pos = 0;
+
+  /** `size`: bytes buffered between writes (larger for output of hundreds of megabytes). */
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size);
+  }
 
   private room(n: number): void {
     if (this.pos + n > this.buf.length) {
@@ -71,6 +76,29 @@ export class AsciiWriter {
       v >>>= 4;
     }
     this.pos += digits;
+    return this;
+  }
+
+  /**
+   * Writes a non-negative integer below 2^53 in lowercase hex, with as many
+   * digits as it needs or zero-padded to `width` (addresses as `0x…` JSON).
+   */
+  hex(v: number, width = 0): this {
+    const hi = v > 0xffffffff ? Math.floor(v / 0x1_0000_0000) : 0;
+    const lo = v >>> 0;
+    const digits32 = (x: number) => (x === 0 ? 1 : (35 - Math.clz32(x)) >> 2);
+    const n = Math.max(hi ? 8 + digits32(hi) : digits32(lo), width);
+    if (n <= 8 && hi === 0) return this.hex32(lo, n);
+    this.room(n);
+    this.pos += n - 8;
+    this.hex32(lo, 8);
+    const end = this.pos - 8;
+    const buf = this.buf;
+    let x = hi;
+    for (let p = end - 1; p >= end - (n - 8); p--) {
+      buf[p] = HEX[x & 15]!;
+      x >>>= 4;
+    }
     return this;
   }
 

@@ -1,7 +1,10 @@
-import { readRange, type ByteSource } from '@elfkit/binary';
+import { readRange } from '@elfkit/binary';
 import * as C from '@elfkit/elf/constants';
 import { parseNotes } from '@elfkit/elf/notes';
 import type { ElfImage } from '@elfkit/elf/rewrite';
+import { parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
+import type { GoImage } from '@elfkit/gosym';
+import { imageSegment } from '../go/segment.js';
 
 /** What the binary says about itself. */
 export interface BinaryFacts {
@@ -38,73 +41,40 @@ export function binaryFacts(image: ElfImage): BinaryFacts {
   return facts;
 }
 
-const MAGIC = '\xff Go buildinf:';
-
 /**
- * The Go version and main module from `.go.buildinfo` (debug/buildinfo's
- * format): a 32-byte header, then two varint-prefixed strings (Go 1.18+)
- * or two pointers to Go string headers (older).
+ * The binary's Go build info through @elfkit/gosym's reader (debug/buildinfo's
+ * rules), over the lightweight image the stamp command reads: sections by
+ * name, PT_LOAD segments and reads at virtual addresses are all it needs.
  */
 function goBuildInfo(image: ElfImage): Partial<BinaryFacts> {
-  const { source } = image;
-  const s = image.sections.find((x) => x.name === '.go.buildinfo' && x.type !== C.SHT_NOBITS);
-  if (!s || s.size < 32) return {};
-  const data = readRange(source, s.offset, Math.min(s.size, 1 << 20), '.go.buildinfo');
-  for (let i = 0; i < MAGIC.length; i++) if (data[i] !== MAGIC.charCodeAt(i)) return {};
-  const ptrSize = data[14]!;
-  const flags = data[15]!;
-  let version: string;
-  let mod: Uint8Array;
-  if (flags & 2) {
-    let at = 32;
-    const str = (): Uint8Array => {
-      let n = 0;
-      let shift = 0;
-      for (;;) {
-        const b = data[at++]!;
-        n += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-        if (b < 0x80) break;
-      }
-      const out = data.subarray(at, at + n);
-      at += n;
-      return out;
-    };
-    version = new TextDecoder().decode(str());
-    mod = str();
-  } else {
-    const le = !(flags & 1) && image.header.order === 'little';
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const ptr = (at: number) => (ptrSize === 8 ? dv.getBigUint64(at, le) : BigInt(dv.getUint32(at, le)));
-    const readString = (addr: bigint): Uint8Array => {
-      const hdr = readVirtual(image, addr, ptrSize * 2);
-      const hv = new DataView(hdr.buffer, hdr.byteOffset, hdr.byteLength);
-      const p = ptrSize === 8 ? hv.getBigUint64(0, le) : BigInt(hv.getUint32(0, le));
-      const n = Number(ptrSize === 8 ? hv.getBigUint64(8, le) : BigInt(hv.getUint32(4, le)));
-      return readVirtual(image, p, n);
-    };
-    version = new TextDecoder().decode(readString(ptr(16)));
-    mod = readString(ptr(16 + ptrSize));
-  }
-  // The module info is framed by 16-byte sentinels ending and starting with a newline.
-  if (mod.length >= 33 && mod[mod.length - 17] === 0x0a) mod = mod.subarray(16, mod.length - 16);
-  const out: Partial<BinaryFacts> = { goVersion: version || null };
-  for (const line of new TextDecoder().decode(mod).split('\n')) {
-    const f = line.split('\t');
-    if (f[0] === 'mod' && f[1]) {
-      out.goModule = f[1];
-      out.goModuleVersion = f[2] || null;
-    } else if (f[0] === 'path' && f[1] && !out.goModule) {
-      out.goModule = f[1];
-    }
-  }
-  return out;
+  const raw = readRawBuildInfo(goImageOf(image));
+  if (!raw) return {};
+  const info = parseModInfo(raw.modinfo, raw.goVersion);
+  return { goVersion: raw.goVersion || null, goModule: info.main?.path ?? (info.path || null), goModuleVersion: info.main?.version ?? null };
 }
 
-function readVirtual(image: { source: ByteSource; segments: ElfImage['segments'] }, vaddr: bigint, size: number): Uint8Array {
-  for (const p of image.segments) {
-    if (p.type !== C.PT_LOAD || vaddr < p.vaddr || vaddr + BigInt(size) > p.vaddr + BigInt(p.filesz)) continue;
-    return readRange(image.source, p.offset + Number(vaddr - p.vaddr), size, 'Go build info string');
-  }
-  throw new Error('address outside the file');
+function goImageOf(image: ElfImage): GoImage {
+  const { source, header } = image;
+  const loads = image.segments.filter((p) => p.type === C.PT_LOAD);
+  const read = (address: bigint, size: number): Uint8Array | undefined => {
+    const p = loads.find((q) => address >= q.vaddr && address + BigInt(size) <= q.vaddr + q.memsz);
+    if (!p) return undefined;
+    const rel = Number(address - p.vaddr);
+    const out = new Uint8Array(size);
+    const n = Math.max(0, Math.min(size, p.filesz - rel));
+    if (n > 0) out.set(readRange(source, p.offset + rel, n, 'Go build info'));
+    return out;
+  };
+  return {
+    order: header.order,
+    pointerSize: header.bits === 64 ? 8 : 4,
+    hasSections: image.sections.length > 0,
+    section(name) {
+      const s = image.sections.find((x) => x.name === name && x.type !== C.SHT_NOBITS);
+      return s && { name, address: s.addr, size: s.size, data: () => readRange(source, s.offset, s.size, name) };
+    },
+    symbol: () => undefined,
+    segments: loads.map((p) => imageSegment(p, () => readRange(source, p.offset, p.filesz, `segment ${p.index}`))),
+    read,
+  };
 }

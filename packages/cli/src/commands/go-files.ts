@@ -1,0 +1,15 @@
+import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { toJson } from '../format/json.js';
+import { requireGoSymbols } from '../go/symbols.js';
+import { writeOut } from '../io/output.js';
+
+export const goFilesCommand = defineCommand({
+  command: 'files <file>',
+  describe: 'source files named by the Go pclntab, in table order',
+  builder: (y) => fileAndJson(y, '$0 go files ./app | grep main.go'),
+  handler: (a: { file: string; json: boolean }) =>
+    withElf(a.file, ({ elf }) => {
+      const files = requireGoSymbols(elf).table.files();
+      writeOut(a.json ? toJson({ file: a.file, files }) + '\n' : files.map((f) => f + '\n').join(''));
+    }),
+});

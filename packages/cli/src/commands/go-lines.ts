@@ -1,0 +1,24 @@
+import type { ParseError } from '@elfkit/binary';
+import { defineCommand, withElf } from '../command.js';
+import { writeGoLines } from '../go/lines.js';
+import { requireGoSymbols } from '../go/symbols.js';
+import { reportErrors } from '../go/errors.js';
+
+export const goLinesCommand = defineCommand({
+  command: 'lines <file>',
+  describe: 'the PC-to-line map from the Go pclntab (the rows of `elfkit lines --source go`)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'Go binary (- for standard input)' })
+      .option('json', { type: 'boolean', describe: 'a JSON array of rows (docs/json.md)' })
+      .option('ndjson', { type: 'boolean', describe: 'one JSON row per line, streamed as decoded' })
+      .option('cu', { type: 'string', describe: 'only functions whose file contains this text' })
+      .conflicts('json', 'ndjson')
+      .example('$0 go lines --ndjson ./app | head', ''),
+  handler: (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string }) =>
+    withElf(a.file, ({ elf }) => {
+      const errors: ParseError[] = [];
+      writeGoLines(requireGoSymbols(elf).table, a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8, { cu: a.cu }, errors);
+      reportErrors(a.file, errors);
+    }),
+});

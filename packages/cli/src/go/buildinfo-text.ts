@@ -1,0 +1,36 @@
+import { formatVersionM, parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
+import { isInputError } from './errors.js';
+import { CliError, describeError } from '../errors.js';
+import { writeOut } from '../io/output.js';
+import { openElf } from '../open.js';
+import { goImage } from './image.js';
+
+/**
+ * `elfkit go buildinfo <files…>` in text: for each file what `go version -m`
+ * prints, byte for byte; a line on stderr for a file that is not a Go
+ * binary, damaged or missing. Returns the exit status (1 if any file
+ * failed). Loads only the build info reader, so that the fast path of
+ * bin.ts can run it without yargs.
+ */
+export function goBuildinfoText(files: readonly string[]): number {
+  let text = '';
+  let status = 0;
+  for (const file of files) {
+    try {
+      const f = openElf(file);
+      try {
+        const raw = readRawBuildInfo(goImage(f.elf));
+        if (!raw) throw new CliError('not a Go executable (no Go build info)');
+        text += formatVersionM(file, parseModInfo(raw.modinfo, raw.goVersion));
+      } finally {
+        f.close();
+      }
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      process.stderr.write(describeError(file, e) + '\n');
+      status = 1;
+    }
+  }
+  writeOut(text);
+  return status;
+}

@@ -1,0 +1,129 @@
+import { ParseError } from '@elfkit/binary';
+
+/**
+ * A cursor over one pcvalue table (pcsp, pcfile, pcln, pcdata): a sequence
+ * of (value delta, PC delta) varint pairs decoded straight from the bytes,
+ * as the Go runtime and debug/gosym do. The value starts at -1 and the PC
+ * at the function entry; after each {@link next} the value `val` holds for
+ * PCs in `[start, pc)`.
+ *
+ * Arithmetic mirrors Go's exactly: 32-bit varints (extra bits dropped),
+ * zigzag value deltas added as int32 with wraparound, PC deltas multiplied
+ * by the quantum as uint32. One cursor is reused across functions so hot
+ * walks allocate nothing.
+ */
+export class PcValueStream {
+  /** Byte position of the next pair in `data`. */
+  pos = 0;
+  /** End PC of the current value (exclusive). */
+  pc = 0;
+  /** PC where the current value starts. */
+  start = 0;
+  /** The current value. */
+  val = -1;
+  /** Entry PC of the function; a pair decoded while `pc` is still here counts as a first pair. */
+  entry = 0;
+
+  constructor(
+    readonly data: Uint8Array,
+    readonly quantum: number,
+    readonly section: string,
+  ) {}
+
+  /** Positions the cursor at the table starting at byte `pos` for a function entered at `entry`. */
+  reset(pos: number, entry: number): this {
+    if (!(pos >= 0 && pos < this.data.length)) throw this.truncated(pos);
+    this.pos = pos;
+    this.pc = entry;
+    this.start = entry;
+    this.val = -1;
+    this.entry = entry;
+    return this;
+  }
+
+  /**
+   * Decodes the next pair; false at the end of the table (a zero value
+   * delta once the PC has moved past the entry). Throws a `truncated` ParseError when the
+   * data ends first, so a damaged table can never loop.
+   */
+  next(): boolean {
+    const d = this.data;
+    let p = this.pos;
+    if (p >= d.length) throw this.truncated(p);
+    // Most deltas fit one byte; longer varints take the slow path.
+    let uv = d[p++]!;
+    if (uv & 0x80) {
+      uv = this.varint(uv, p);
+      p = this.pos;
+    }
+    // As Go, a zero value delta ends the table unless the PC is still at
+    // the entry (the first pair may legitimately have a zero delta).
+    if (uv === 0 && this.pc !== this.entry) {
+      this.pos = p;
+      return false;
+    }
+    this.val = (this.val + ((uv >>> 1) ^ -(uv & 1))) | 0;
+    if (p >= d.length) throw this.truncated(p);
+    let pd = d[p++]!;
+    if (pd & 0x80) {
+      pd = this.varint(pd, p);
+      p = this.pos;
+    }
+    this.start = this.pc;
+    this.pc += this.quantum === 1 ? pd : Math.imul(pd, this.quantum) >>> 0;
+    this.pos = p;
+    return true;
+  }
+
+  /**
+   * The rest of a varint whose first byte `b0` had its high bit set, `p`
+   * being the next byte; leaves `pos` after it. 32-bit like Go's
+   * readvarint (bits past 32 are dropped).
+   */
+  private varint(b0: number, p: number): number {
+    const d = this.data;
+    let v = b0 & 0x7f;
+    let shift = 7;
+    let b: number;
+    do {
+      if (p >= d.length) throw this.truncated(this.pos);
+      // Go writes 32-bit values: five bytes at most. A longer run of
+      // continuation bytes is damage (Go would drop the bits and go on).
+      if (shift > 28) throw new ParseError('invalid', 'pcvalue varint is longer than 5 bytes', this.section, this.pos);
+      b = d[p++]!;
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    this.pos = p;
+    return v >>> 0;
+  }
+
+  /**
+   * The value at `target` for the table at `pos` of a function entered at
+   * `entry`: -1 when the table does not cover `target` (as debug/gosym).
+   */
+  valueAt(pos: number, entry: number, target: number): number {
+    this.reset(pos, entry);
+    while (this.next()) {
+      if (target < this.pc) return this.val;
+    }
+    return -1;
+  }
+
+  /** Largest value of the table (the runtime's funcMaxSPDelta for pcsp); -1 for an empty table. */
+  max(pos: number, entry: number): number {
+    this.reset(pos, entry);
+    let m = -1;
+    let first = true;
+    while (this.next()) {
+      if (first || this.val > m) m = this.val;
+      first = false;
+    }
+    return m;
+  }
+
+  private truncated(at: number): ParseError {
+    const where = at >= this.data.length ? ` (table at 0x${at.toString(16)})` : '';
+    return new ParseError('truncated', `pcvalue table runs past the end of the pclntab${where}`, this.section, Math.min(at, this.data.length));
+  }
+}
