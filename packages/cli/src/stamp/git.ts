@@ -28,35 +28,71 @@ interface Run {
   stderr: string;
 }
 
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+const NOT_INSTALLED = 'git is not installed (not found on PATH); install it or stamp with --no-git';
+
 // git is spawned directly through child_process: execa's own module graph
 // takes 60-85 ms to load here, more than the stamp command's whole budget
-// (see bench/rewrite.mjs). The calls run in parallel.
+// (see bench/rewrite.mjs).
 function git(dir: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['-C', dir, ...args],
-      { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }, maxBuffer: 1 << 24 },
-      (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-        if (e && typeof e.code === 'string') {
-          reject(e.code === 'ENOENT' ? new CliError('git is not installed (not found on PATH); install it or stamp with --no-git') : e);
-          return;
-        }
-        resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr });
-      },
-    );
+    execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      if (e && typeof e.code === 'string') {
+        reject(e.code === 'ENOENT' ? new CliError(NOT_INSTALLED) : e);
+        return;
+      }
+      resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 
-/** Reads the git facts of the work tree at `dir` with the `git` command (three calls, in parallel). */
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs several git commands from one `sh` process: a fork of this (large)
+ * process costs several milliseconds, and the stamp pays for each. The
+ * stderr of the first command is kept (it says why a directory is not a
+ * repository); the others' is dropped. Where there is no `sh` (Windows),
+ * the commands run as separate processes.
+ */
+function gitBatch(dir: string, commands: string[][]): Promise<Run[]> {
+  if (process.platform === 'win32') return Promise.all(commands.map((c) => git(dir, c)));
+  const token = `@@elfkit-${Math.random().toString(36).slice(2)}@@`;
+  const script = commands.map((c, i) => `git -C "$1" ${c.map(shQuote).join(' ')}${i > 0 ? ' 2>/dev/null' : ''}; echo "${token}$?"`).join('\n');
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      if (e && typeof e.code === 'string') {
+        // No sh after all: one process per command.
+        if (e.code === 'ENOENT') resolve(Promise.all(commands.map((c) => git(dir, c))));
+        else reject(e);
+        return;
+      }
+      const runs: Run[] = [];
+      let rest = stdout;
+      for (let i = 0; i < commands.length; i++) {
+        const at = rest.indexOf(token);
+        if (at < 0) break;
+        const eol = rest.indexOf('\n', at);
+        runs.push({ code: Number(rest.slice(at + token.length, eol < 0 ? undefined : eol)), stdout: rest.slice(0, at), stderr: i === 0 ? stderr : '' });
+        rest = eol < 0 ? '' : rest.slice(eol + 1);
+      }
+      if (runs.length !== commands.length) reject(new CliError(`git produced unexpected output in ${dir}`));
+      else if (runs[0]!.code === 127) reject(new CliError(NOT_INSTALLED));
+      else resolve(runs);
+    });
+  });
+}
+
+/** Reads the git facts of the work tree at `dir` with the `git` command (three calls). */
 export async function gitFacts(dir: string): Promise<GitFacts> {
-  const [head, describe, remote] = await Promise.all([
+  const [head, describe, remote] = await gitBatch(dir, [
     // %D: the refs at HEAD, `HEAD -> branch, …` unless HEAD is detached.
-    git(dir, ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D']),
+    ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D'],
     // --dirty: tracked changes only (untracked files do not count), after an index refresh.
-    git(dir, ['describe', '--tags', '--long', '--always', '--dirty=+dirty']),
-    git(dir, ['config', '--get', 'remote.origin.url']),
+    ['describe', '--tags', '--long', '--always', '--dirty=+dirty'],
+    ['config', '--get', 'remote.origin.url'],
   ]);
   if (head.code !== 0) {
     const why = head.stderr.trim().split('\n').pop() ?? '';
