@@ -3,7 +3,7 @@
 // `stamp verify`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturePath, run } from '@elfkit/fixtures';
 import { ciFacts } from '../dist/stamp/ci.js';
@@ -198,6 +198,13 @@ test('outside a repository, or without git, the error says so', () => {
   assert.is(r.status, 1);
   assert.match(r.stderr, /^elfkit: .*: not a git repository: .*\n$/);
   r = elfkit(['stamp', app, '-o', join(dir, 'x2')], { env: { ...env, PATH: join(dir, 'empty-path') }, cwd: repo });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^elfkit: .*: git is not installed.*\n$/);
+  // sh on PATH but no git: the batch of git calls reports the same.
+  const shOnly = join(dir, 'sh-only');
+  run('mkdir', ['-p', shOnly]);
+  symlinkSync('/bin/sh', join(shOnly, 'sh'));
+  r = elfkit(['stamp', app, '-o', join(dir, 'x4')], { env: { ...env, PATH: shOnly }, cwd: repo });
   assert.is(r.status, 1);
   assert.match(r.stderr, /^elfkit: .*: git is not installed.*\n$/);
   r = elfkit(['stamp', app, '-o', join(dir, 'x3'), '--no-git', '--set', 'novalue'], { env });
