@@ -43,29 +43,35 @@ const median = (xs) => {
  * ratios are elfkit / tool (below 1 means elfkit is faster or smaller).
  * Returns the measurements for callers that check goals.
  */
-export function compare(title, entries, { runs = 5 } = {}) {
-  const results = [];
-  for (const e of entries) {
-    if (!e.cmd) {
-      results.push({ ...e, skipped: e.why ?? 'not available' });
-      continue;
+export function compare(title, entries, { runs = 5, interleave = false, settle = false } = {}) {
+  // interleave: run the tools in turns (A B C, A B C, …) so that load from
+  // other processes on a shared machine falls on all of them alike.
+  // settle: `sync` (untimed) before every run, so a tool that fsyncs does
+  // not pay for the dirty pages the previous tool left behind.
+  const live = entries.filter((e) => e.cmd);
+  const samples = new Map(live.map((e) => [e, { ms: [], kb: [], status: 0, stderr: '' }]));
+  const once = (e) => {
+    if (settle) spawnSync('sync');
+    const m = measure(e.cmd, e.args, e);
+    const s = samples.get(e);
+    s.ms.push(m.ms);
+    s.kb.push(m.kb);
+    if (m.status !== 0) {
+      s.status = m.status;
+      s.stderr = m.stderr;
     }
-    measure(e.cmd, e.args, e);
-    const ms = [];
-    const kb = [];
-    let status = 0;
-    let stderr = '';
-    for (let i = 0; i < runs; i++) {
-      const m = measure(e.cmd, e.args, e);
-      ms.push(m.ms);
-      kb.push(m.kb);
-      if (m.status !== 0) {
-        status = m.status;
-        stderr = m.stderr;
-      }
-    }
-    results.push({ ...e, ms: median(ms), kb: Math.max(...kb), status, stderr });
+  };
+  for (const e of live) measure(e.cmd, e.args, e);
+  if (interleave) {
+    for (let i = 0; i < runs; i++) for (const e of live) once(e);
+  } else {
+    for (const e of live) for (let i = 0; i < runs; i++) once(e);
   }
+  const results = entries.map((e) => {
+    if (!e.cmd) return { ...e, skipped: e.why ?? 'not available' };
+    const s = samples.get(e);
+    return { ...e, ms: median(s.ms), kb: Math.max(...s.kb), status: s.status, stderr: s.stderr };
+  });
   const base = results[0];
   process.stdout.write(`\n${title}\n`);
   for (const r of results) {

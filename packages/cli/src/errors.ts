@@ -34,3 +34,14 @@ export function describeError(file: string | undefined, e: unknown): string {
   if (err && err.code === 'EISDIR') return prefix + err.message;
   return prefix + (err?.message ?? String(e));
 }
+
+/** Prints the one line for `e` on stderr and returns the exit status: 2 for a usage error, 1 for anything else. */
+export function reportError(file: string | undefined, e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
+    return 2;
+  }
+  process.stderr.write(describeError(file, e) + '\n');
+  if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
+  return 1;
+}

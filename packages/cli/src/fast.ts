@@ -11,5 +11,11 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
     const { goBuildinfoText } = await import('./go/buildinfo-text.js');
     return goBuildinfoText(argv.slice(2));
   }
+  // `elfkit stamp <file> …`: runs in every build; its own parser, from the
+  // option table the yargs command uses too (src/stamp/options.ts).
+  if (argv[0] === 'stamp') {
+    const { stampFastPath } = await import('./stamp/fast.js');
+    return stampFastPath([...argv]);
+  }
   return undefined;
 }

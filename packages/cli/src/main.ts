@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { describeError, UsageError } from './errors.js';
+import { reportError, UsageError } from './errors.js';
 import { fastParse } from './fast-args.js';
 import { infoCommand } from './commands/info.js';
 import { sectionsCommand } from './commands/sections.js';
@@ -12,6 +12,10 @@ import { sectionCommand } from './commands/section.js';
 import { linesCommand } from './commands/lines.js';
 import { dwarfCommand } from './commands/dwarf.js';
 import { goCommand } from './commands/go.js';
+import { stampCommand } from './commands/stamp.js';
+import { signCommand } from './commands/sign.js';
+import { verifyCommand } from './commands/verify.js';
+import { attestCommand } from './commands/attest.js';
 import type { Command } from './command.js';
 // Go registers its line source and info facts after the other areas, so
 // `elfkit lines` tries DWARF first (keep this import after the DWARF one).
@@ -30,6 +34,10 @@ export const commands: (Command<any> | typeof sectionCommand | typeof dwarfComma
   linesCommand,
   dwarfCommand,
   goCommand,
+  stampCommand,
+  signCommand,
+  verifyCommand,
+  attestCommand,
 ];
 
 /** The yargs parser for every command (loaded only when the fast path declines). */
@@ -48,7 +56,9 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
     .middleware((a) => {
       // yargs-parser reads a lone "-" positional as an empty string; "-" means standard input.
       if (a.file === '' && argv.includes('-')) a.file = '-';
-      if (typeof a.file === 'string') onFile(a.file);
+      // Rewriting commands name the ELF file `elf` where `--file` names their input.
+      if (typeof a.elf === 'string') onFile(a.elf);
+      else if (typeof a.file === 'string') onFile(a.file);
     })
     .fail((msg, err) => {
       if (err) throw err;
@@ -67,19 +77,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const fast = fastParse(argv, commands as never);
     if (fast) {
-      if (typeof fast.args.file === 'string') file = fast.args.file;
+      if (typeof fast.args.elf === 'string') file = fast.args.elf;
+      else if (typeof fast.args.file === 'string') file = fast.args.file;
       await fast.handler(fast.args);
     } else {
       await (await buildParser(argv, (f) => (file = f))).parseAsync();
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
-      return 2;
-    }
-    process.stderr.write(describeError(file, e) + '\n');
-    if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-    return 1;
+    return reportError(file, e);
   }
   return (process.exitCode as number | undefined) || 0;
 }

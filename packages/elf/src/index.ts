@@ -28,3 +28,5 @@ export * from './names.js';
 export * as constants from './constants.js';
 export { ParseError, type ByteSource } from '@elfkit/binary';
 export { relocTypeName, relocTypeTable, relocTypeFromInfo, unrecognizedRelocType, formatRelocType, formatMipsExtraRelocType } from './reloc-types/index.js';
+export * from './rewrite/index.js';
+export { type StructCodec, type FieldTable, type FieldKind, type PlacedField, FIELD_TABLES, elfLayouts, structCodec } from './layouts.js';

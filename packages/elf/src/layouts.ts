@@ -1,8 +1,12 @@
 import { Parser, structLayout, type StructLayout, type ByteOrder } from '@elfkit/binary';
 
 /**
- * Fixed-layout ELF records, declared once and compiled by binary-parser into
- * one memoized set per (class, byte order), as pyelftools' `ELFStructs`.
+ * Fixed-layout ELF records, each declared once as a field table. One table
+ * drives both directions: it is compiled into a binary-parser chain for
+ * reading and into a DataView encoder for writing, so the reader and the
+ * writer cannot disagree on a field's offset or width. Sets are built per
+ * (class, byte order) on first use and memoized, as pyelftools'
+ * `ELFStructs`; each record's parser is compiled only when first used.
  * 64-bit fields decode to bigint; the reader normalizes them.
  */
 export interface RawHeader {
@@ -65,21 +69,143 @@ export interface RawChdr {
   ch_addralign: number | bigint;
 }
 
-/** The record layouts of one ELF class and byte order. */
-export interface ElfLayouts {
-  header: StructLayout<RawHeader>;
-  sectionHeader: StructLayout<RawSectionHeader>;
-  programHeader: StructLayout<RawProgramHeader>;
-  symbol: StructLayout<RawSymbol>;
-  rel: StructLayout<RawRel>;
-  rela: StructLayout<RawRel>;
-  dyn: StructLayout<RawDyn>;
-  chdr: StructLayout<RawChdr>;
+/**
+ * A field's storage: fixed-width integers, `word`/`sword` (4 bytes in
+ * ELF32, 8 in ELF64, unsigned/signed), or `skip:N` (N bytes the record does
+ * not name, such as `e_ident` or `ch_reserved`; written as zeros only when
+ * the whole record is encoded from scratch).
+ */
+export type FieldKind = 'u8' | 'u16' | 'u32' | 'u64' | 'i32' | 'i64' | 'word' | 'sword' | `skip:${number}`;
+
+/** An ordered list of `[name, kind]`: the single declaration of a record. */
+export type FieldTable = readonly (readonly [string, FieldKind])[];
+
+/** A field placed at its offset for one ELF class. */
+export interface PlacedField {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: 1 | 2 | 4 | 8;
+  readonly signed: boolean;
 }
+
+/** A record that can be decoded (binary-parser) and encoded (DataView) from the same field table. */
+export interface StructCodec<T> extends StructLayout<T> {
+  /** The fields with their offsets, in declaration order (skipped bytes excluded). */
+  readonly fields: readonly PlacedField[];
+  /**
+   * Writes `value` at `offset` of `target`. Fields absent from `value` are
+   * left as they are, so a record can be patched field by field.
+   */
+  write(target: Uint8Array, offset: number, value: Partial<T>): void;
+}
+
+/** The record codecs of one ELF class and byte order. */
+export interface ElfLayouts {
+  header: StructCodec<RawHeader>;
+  sectionHeader: StructCodec<RawSectionHeader>;
+  programHeader: StructCodec<RawProgramHeader>;
+  symbol: StructCodec<RawSymbol>;
+  rel: StructCodec<RawRel>;
+  rela: StructCodec<RawRel>;
+  dyn: StructCodec<RawDyn>;
+  chdr: StructCodec<RawChdr>;
+}
+
+/** The field tables, per class where the two classes order fields differently. */
+export const FIELD_TABLES = {
+  header: [
+    ['e_ident', 'skip:16'],
+    ['e_type', 'u16'],
+    ['e_machine', 'u16'],
+    ['e_version', 'u32'],
+    ['e_entry', 'word'],
+    ['e_phoff', 'word'],
+    ['e_shoff', 'word'],
+    ['e_flags', 'u32'],
+    ['e_ehsize', 'u16'],
+    ['e_phentsize', 'u16'],
+    ['e_phnum', 'u16'],
+    ['e_shentsize', 'u16'],
+    ['e_shnum', 'u16'],
+    ['e_shstrndx', 'u16'],
+  ],
+  sectionHeader: [
+    ['sh_name', 'u32'],
+    ['sh_type', 'u32'],
+    ['sh_flags', 'word'],
+    ['sh_addr', 'word'],
+    ['sh_offset', 'word'],
+    ['sh_size', 'word'],
+    ['sh_link', 'u32'],
+    ['sh_info', 'u32'],
+    ['sh_addralign', 'word'],
+    ['sh_entsize', 'word'],
+  ],
+  programHeader64: [
+    ['p_type', 'u32'],
+    ['p_flags', 'u32'],
+    ['p_offset', 'u64'],
+    ['p_vaddr', 'u64'],
+    ['p_paddr', 'u64'],
+    ['p_filesz', 'u64'],
+    ['p_memsz', 'u64'],
+    ['p_align', 'u64'],
+  ],
+  programHeader32: [
+    ['p_type', 'u32'],
+    ['p_offset', 'u32'],
+    ['p_vaddr', 'u32'],
+    ['p_paddr', 'u32'],
+    ['p_filesz', 'u32'],
+    ['p_memsz', 'u32'],
+    ['p_flags', 'u32'],
+    ['p_align', 'u32'],
+  ],
+  symbol64: [
+    ['st_name', 'u32'],
+    ['st_info', 'u8'],
+    ['st_other', 'u8'],
+    ['st_shndx', 'u16'],
+    ['st_value', 'u64'],
+    ['st_size', 'u64'],
+  ],
+  symbol32: [
+    ['st_name', 'u32'],
+    ['st_value', 'u32'],
+    ['st_size', 'u32'],
+    ['st_info', 'u8'],
+    ['st_other', 'u8'],
+    ['st_shndx', 'u16'],
+  ],
+  rel: [
+    ['r_offset', 'word'],
+    ['r_info', 'word'],
+  ],
+  rela: [
+    ['r_offset', 'word'],
+    ['r_info', 'word'],
+    ['r_addend', 'sword'],
+  ],
+  dyn: [
+    ['d_tag', 'sword'],
+    ['d_val', 'word'],
+  ],
+  chdr64: [
+    ['ch_type', 'u32'],
+    ['ch_reserved', 'skip:4'],
+    ['ch_size', 'u64'],
+    ['ch_addralign', 'u64'],
+  ],
+  chdr32: [
+    ['ch_type', 'u32'],
+    ['ch_size', 'u32'],
+    ['ch_addralign', 'u32'],
+  ],
+} as const satisfies Record<string, FieldTable>;
 
 const cache = new Map<string, ElfLayouts>();
 
-/** The layouts for ELFCLASS32 (`is64` false) or ELFCLASS64, in `order`; built once. */
+/** The codecs for ELFCLASS32 (`is64` false) or ELFCLASS64, in `order`; built once, each compiled on first use. */
 export function elfLayouts(is64: boolean, order: ByteOrder): ElfLayouts {
   const key = `${is64 ? 64 : 32}${order}`;
   let l = cache.get(key);
@@ -90,43 +216,103 @@ export function elfLayouts(is64: boolean, order: ByteOrder): ElfLayouts {
   return l;
 }
 
-function build(is64: boolean, order: ByteOrder): ElfLayouts {
-  const p = () => new Parser().endianness(order);
-  const word = (q: Parser, name: string) => (is64 ? q.uint64(name) : q.uint32(name));
-  const sword = (q: Parser, name: string) => (is64 ? q.int64(name) : q.int32(name));
+/** Places the fields of `table` for one class: offsets, widths, signedness. */
+export function placeFields(table: FieldTable, is64: boolean): { fields: PlacedField[]; skips: { offset: number; size: number }[]; size: number } {
+  const fields: PlacedField[] = [];
+  const skips: { offset: number; size: number }[] = [];
+  let offset = 0;
+  for (const [name, kind] of table) {
+    if (kind.startsWith('skip:')) {
+      const n = Number(kind.slice(5));
+      skips.push({ offset, size: n });
+      offset += n;
+      continue;
+    }
+    const size = (kind === 'word' || kind === 'sword' ? (is64 ? 8 : 4) : { u8: 1, u16: 2, u32: 4, u64: 8, i32: 4, i64: 8 }[kind as 'u8']) as 1 | 2 | 4 | 8;
+    fields.push({ name, offset, size, signed: kind === 'sword' || kind === 'i32' || kind === 'i64' });
+    offset += size;
+  }
+  return { fields, skips, size: offset };
+}
 
-  let header = p().seek(16).uint16('e_type').uint16('e_machine').uint32('e_version');
-  header = word(word(word(header, 'e_entry'), 'e_phoff'), 'e_shoff');
-  header = header.uint32('e_flags').uint16('e_ehsize').uint16('e_phentsize').uint16('e_phnum').uint16('e_shentsize').uint16('e_shnum').uint16('e_shstrndx');
+/** Compiles a field table into a binary-parser chain (the reading half); skipped bytes become `seek`. */
+function toParser(table: FieldTable, is64: boolean, order: ByteOrder): Parser {
+  const { fields, skips, size } = placeFields(table, is64);
+  const byOffset = new Map(fields.map((f) => [f.offset, f]));
+  let p = new Parser().endianness(order);
+  for (let at = 0; at < size; ) {
+    const f = byOffset.get(at);
+    if (f) {
+      const m = (f.signed ? { 1: 'int8', 2: 'int16', 4: 'int32', 8: 'int64' } : { 1: 'uint8', 2: 'uint16', 4: 'uint32', 8: 'uint64' })[f.size] as 'uint8';
+      p = p[m](f.name);
+      at += f.size;
+    } else {
+      const skip = skips.find((s) => s.offset === at)!;
+      p = p.seek(skip.size);
+      at += skip.size;
+    }
+  }
+  return p;
+}
 
-  let shdr = p().uint32('sh_name').uint32('sh_type');
-  shdr = word(word(word(word(shdr, 'sh_flags'), 'sh_addr'), 'sh_offset'), 'sh_size');
-  shdr = word(word(shdr.uint32('sh_link').uint32('sh_info'), 'sh_addralign'), 'sh_entsize');
-
-  const phdr = is64
-    ? p().uint32('p_type').uint32('p_flags').uint64('p_offset').uint64('p_vaddr').uint64('p_paddr').uint64('p_filesz').uint64('p_memsz').uint64('p_align')
-    : p().uint32('p_type').uint32('p_offset').uint32('p_vaddr').uint32('p_paddr').uint32('p_filesz').uint32('p_memsz').uint32('p_flags').uint32('p_align');
-
-  const sym = is64
-    ? p().uint32('st_name').uint8('st_info').uint8('st_other').uint16('st_shndx').uint64('st_value').uint64('st_size')
-    : p().uint32('st_name').uint32('st_value').uint32('st_size').uint8('st_info').uint8('st_other').uint16('st_shndx');
-
-  const rel = word(word(p(), 'r_offset'), 'r_info');
-  const rela = sword(word(word(p(), 'r_offset'), 'r_info'), 'r_addend');
-  const dyn = word(sword(p(), 'd_tag'), 'd_val');
-  const chdr = is64
-    ? p().uint32('ch_type').uint32('ch_reserved').uint64('ch_size').uint64('ch_addralign')
-    : p().uint32('ch_type').uint32('ch_size').uint32('ch_addralign');
-
-  const bits = is64 ? 'ELF64' : 'ELF32';
+/** Compiles a field table into a {@link StructCodec} for one class and byte order. */
+export function structCodec<T>(name: string, table: FieldTable, is64: boolean, order: ByteOrder): StructCodec<T> {
+  const { fields, size } = placeFields(table, is64);
+  let layout: StructLayout<T> | undefined;
+  const reader = () => (layout ??= structLayout<T>(name, toParser(table, is64, order)));
+  const le = order === 'little';
   return {
-    header: structLayout<RawHeader>(`${bits} file header`, header),
-    sectionHeader: structLayout<RawSectionHeader>(`${bits} section header`, shdr),
-    programHeader: structLayout<RawProgramHeader>(`${bits} program header`, phdr),
-    symbol: structLayout<RawSymbol>(`${bits} symbol`, sym),
-    rel: structLayout<RawRel>(`${bits} REL relocation`, rel),
-    rela: structLayout<RawRel>(`${bits} RELA relocation`, rela),
-    dyn: structLayout<RawDyn>(`${bits} dynamic entry`, dyn),
-    chdr: structLayout<RawChdr>(`${bits} compression header`, chdr),
+    name,
+    size,
+    fields,
+    read: (bytes, offset, section, base) => reader().read(bytes, offset, section, base),
+    readArray: (bytes, offset, count, section, base) => reader().readArray(bytes, offset, count, section, base),
+    write(target, offset, value) {
+      const dv = new DataView(target.buffer, target.byteOffset + offset, size);
+      const rec = value as Record<string, number | bigint | undefined>;
+      for (const f of fields) {
+        const v = rec[f.name];
+        if (v === undefined) continue;
+        switch (f.size) {
+          case 1:
+            dv.setUint8(f.offset, Number(v));
+            break;
+          case 2:
+            dv.setUint16(f.offset, Number(v), le);
+            break;
+          case 4:
+            if (f.signed) dv.setInt32(f.offset, Number(v), le);
+            else dv.setUint32(f.offset, Number(v), le);
+            break;
+          case 8:
+            if (f.signed) dv.setBigInt64(f.offset, BigInt(v), le);
+            else dv.setBigUint64(f.offset, BigInt.asUintN(64, BigInt(v)), le);
+            break;
+        }
+      }
+    },
   };
+}
+
+function build(is64: boolean, order: ByteOrder): ElfLayouts {
+  const bits = is64 ? 'ELF64' : 'ELF32';
+  const T = FIELD_TABLES;
+  const specs: Record<keyof ElfLayouts, [string, FieldTable]> = {
+    header: ['file header', T.header],
+    sectionHeader: ['section header', T.sectionHeader],
+    programHeader: ['program header', is64 ? T.programHeader64 : T.programHeader32],
+    symbol: ['symbol', is64 ? T.symbol64 : T.symbol32],
+    rel: ['REL relocation', T.rel],
+    rela: ['RELA relocation', T.rela],
+    dyn: ['dynamic entry', T.dyn],
+    chdr: ['compression header', is64 ? T.chdr64 : T.chdr32],
+  };
+  // Each codec compiles its parser on first use: a command that reads only
+  // headers does not pay for the rest.
+  const layouts = {} as ElfLayouts;
+  for (const [key, [name, table]] of Object.entries(specs)) {
+    let codec: StructCodec<unknown> | undefined;
+    Object.defineProperty(layouts, key, { enumerable: true, get: () => (codec ??= structCodec(`${bits} ${name}`, table, is64, order)) });
+  }
+  return layouts;
 }

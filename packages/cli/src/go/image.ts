@@ -1,5 +1,6 @@
 import { constants as C, type ElfFile } from '@elfkit/elf';
 import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
+import { imageSegment } from './segment.js';
 
 /**
  * Adapts an ELF file to the Go readers' {@link GoImage}: allocated sections
@@ -14,21 +15,11 @@ export function goImage(elf: ElfFile): GoImage {
   const loaded = new Map<ImageSegment, Uint8Array>();
   for (const p of elf.segments) {
     if (p.type !== C.PT_LOAD && p.type !== C.PT_NOTE) continue;
-    const seg: ImageSegment = {
-      kind: p.type === C.PT_LOAD ? 'load' : 'note',
-      address: p.vaddr,
-      memorySize: p.memsz,
-      fileSize: p.filesz,
-      readable: (p.flags & C.PF_R) !== 0,
-      writable: (p.flags & C.PF_W) !== 0,
-      executable: (p.flags & C.PF_X) !== 0,
-      align: Number(p.align),
-      data: () => {
-        let d = loaded.get(seg);
-        if (!d) loaded.set(seg, (d = elf.segmentData(p)));
-        return d;
-      },
-    };
+    const seg: ImageSegment = imageSegment(p, () => {
+      let d = loaded.get(seg);
+      if (!d) loaded.set(seg, (d = elf.segmentData(p)));
+      return d;
+    });
     segments.push(seg);
   }
   return {

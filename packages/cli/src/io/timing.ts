@@ -1,0 +1,10 @@
+/**
+ * `ELFKIT_TIMING=1`: phase timestamps on stderr (milliseconds since the
+ * process started), for finding where a command spends its time.
+ */
+const on = !!process.env.ELFKIT_TIMING;
+
+/** Records that `label` happened now (a no-op unless ELFKIT_TIMING is set). */
+export function mark(label: string): void {
+  if (on) process.stderr.write(`elfkit timing: ${performance.now().toFixed(1).padStart(7)} ms ${label}\n`);
+}

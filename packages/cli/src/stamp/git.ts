@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { CliError } from '../errors.js';
+import { redactUrl } from './url.js';
+
+/** What git says about the work tree the binary was built from. */
+export interface GitFacts {
+  /** Full commit id of HEAD. */
+  commit: string;
+  /** Abbreviated commit id (git's own length for this repository). */
+  shortCommit: string;
+  /** Checked-out branch; null when HEAD is detached. */
+  branch: string | null;
+  /** Nearest tag reachable from HEAD (`git describe --tags`); null when there is none. */
+  tag: string | null;
+  /** `git describe --tags --always`: the tag itself, `tag-N-gHASH`, or the short commit. */
+  describe: string;
+  /** Tracked files differ from HEAD (`git describe --dirty`: untracked files do not count). */
+  dirty: boolean;
+  /** Committer date of HEAD, ISO 8601 UTC. */
+  commitTime: string;
+  /** URL of the `origin` remote without credentials; null when there is none. */
+  remote: string | null;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+const NOT_INSTALLED = 'git is not installed (not found on PATH); install it or stamp with --no-git';
+
+// git is spawned directly through child_process: execa's own module graph
+// takes 60-85 ms to load here, more than the stamp command's whole budget
+// (see bench/rewrite.mjs).
+function git(dir: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      if (e && typeof e.code === 'string') {
+        reject(e.code === 'ENOENT' ? new CliError(NOT_INSTALLED) : e);
+        return;
+      }
+      resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs several git commands from one `sh` process: a fork of this (large)
+ * process costs several milliseconds, and the stamp pays for each. The
+ * stderr of the first command is kept (it says why a directory is not a
+ * repository); the others' is dropped. Where there is no `sh` (Windows),
+ * the commands run as separate processes.
+ */
+function gitBatch(dir: string, commands: string[][]): Promise<Run[]> {
+  if (process.platform === 'win32') return Promise.all(commands.map((c) => git(dir, c)));
+  const token = `@@elfkit-${Math.random().toString(36).slice(2)}@@`;
+  const script = commands.map((c, i) => `git -C "$1" ${c.map(shQuote).join(' ')}${i > 0 ? ' 2>/dev/null' : ''}; echo "${token}$?"`).join('\n');
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      if (e && typeof e.code === 'string') {
+        // No sh after all: one process per command.
+        if (e.code === 'ENOENT') resolve(Promise.all(commands.map((c) => git(dir, c))));
+        else reject(e);
+        return;
+      }
+      const runs: Run[] = [];
+      let rest = stdout;
+      for (let i = 0; i < commands.length; i++) {
+        const at = rest.indexOf(token);
+        if (at < 0) break;
+        const eol = rest.indexOf('\n', at);
+        runs.push({ code: Number(rest.slice(at + token.length, eol < 0 ? undefined : eol)), stdout: rest.slice(0, at), stderr: i === 0 ? stderr : '' });
+        rest = eol < 0 ? '' : rest.slice(eol + 1);
+      }
+      if (runs.length !== commands.length) reject(new CliError(`git produced unexpected output in ${dir}`));
+      else if (runs[0]!.code === 127) reject(new CliError(NOT_INSTALLED));
+      else resolve(runs);
+    });
+  });
+}
+
+/** Reads the git facts of the work tree at `dir` with the `git` command (three calls). */
+export async function gitFacts(dir: string): Promise<GitFacts> {
+  const [head, describe, remote] = await gitBatch(dir, [
+    // %D: the refs at HEAD, `HEAD -> branch, …` unless HEAD is detached.
+    ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D'],
+    // --dirty: tracked changes only (untracked files do not count), after an index refresh.
+    ['describe', '--tags', '--long', '--always', '--dirty=+dirty'],
+    ['config', '--get', 'remote.origin.url'],
+  ]);
+  if (head.code !== 0) {
+    const why = head.stderr.trim().split('\n').pop() ?? '';
+    if (/not a git repository/i.test(why)) throw new CliError(`not a git repository: ${dir} (stamp from inside the work tree, or give --git-dir)`);
+    if (/does not have any commits|bad default revision|unknown revision/i.test(why)) throw new CliError(`the git repository at ${dir} has no commits yet`);
+    throw new CliError(`git failed in ${dir}: ${why.replace(/^fatal: /, '')}`);
+  }
+  const [commit, shortCommit, ct, refs = ''] = head.stdout.replace(/\n$/, '').split('\n');
+  const branch = /(?:^|, )HEAD -> ([^,]+)/.exec(refs)?.[1] ?? null;
+  let tag: string | null = null;
+  let desc = shortCommit!;
+  let dirty = false;
+  if (describe.code === 0) {
+    let d = describe.stdout.trim();
+    dirty = d.endsWith('+dirty');
+    if (dirty) d = d.slice(0, -'+dirty'.length);
+    const m = /^(.*)-(\d+)-g[0-9a-f]+$/.exec(d);
+    if (m) {
+      tag = m[1]!;
+      desc = m[2] === '0' ? tag : d;
+    } else {
+      desc = d;
+    }
+  }
+  return {
+    commit: commit!,
+    shortCommit: shortCommit!,
+    branch,
+    tag,
+    describe: desc,
+    dirty,
+    commitTime: new Date(Number(ct) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+    remote: remote.code === 0 && remote.stdout.trim() ? redactUrl(remote.stdout.trim()) : null,
+  };
+}
