@@ -6,7 +6,7 @@ import type { ElfFile } from '@elfkit/elf';
 import { defineCommand, withElf, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson, hx } from '../format/json.js';
-import { addLineSource, type LineQuery, type LineRowCursor } from '../format/line-rows.js';
+import { addLineSource, LineRowCursorBase, type LineQuery, type LineRowCursor } from '../format/line-rows.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
 import { addInfoContributor } from './info.js';
 import { describeDie, hexw, opViews, type DieView } from '../dwarf/describe.js';
@@ -574,18 +574,7 @@ export const dwarfCommand = {
  * --debug-line lists them), through the line state machine's cursor: the
  * fields are overwritten row by row and nothing is allocated per row.
  */
-class DwarfRowCursor implements LineRowCursor {
-  address = 0;
-  bigAddress: bigint | undefined;
-  file = '';
-  line = 0;
-  column = 0;
-  isStmt = false;
-  basicBlock = false;
-  endSequence = false;
-  prologueEnd = false;
-  epilogueBegin = false;
-  discriminator = 0;
+class DwarfRowCursor extends LineRowCursorBase {
   private readonly programs: Iterator<{ program: D.LineProgram; unit: () => Unit | undefined }>;
   private lc: D.LineCursor | undefined;
   private program: D.LineProgram | undefined;
@@ -596,6 +585,7 @@ class DwarfRowCursor implements LineRowCursor {
     private readonly cu: string | undefined,
     private readonly errors: ParseError[],
   ) {
+    super();
     this.programs = od.dwarf.linePrograms(sink(errors));
   }
 

@@ -83,8 +83,8 @@ export interface LineRowCursor {
   readonly discriminator: number;
 }
 
-/** A cursor over an iterable of row objects (for sources without a cursor of their own). */
-class IterableCursor implements LineRowCursor {
+/** The fields of a {@link LineRowCursor}, for sources to extend with their `next()`. */
+export abstract class LineRowCursorBase implements LineRowCursor {
   address = 0;
   bigAddress: bigint | undefined;
   file = '';
@@ -96,8 +96,14 @@ class IterableCursor implements LineRowCursor {
   prologueEnd = false;
   epilogueBegin = false;
   discriminator = 0;
+  abstract next(): boolean;
+}
+
+/** A cursor over an iterable of row objects (for sources without a cursor of their own). */
+class IterableCursor extends LineRowCursorBase {
   private readonly it: Iterator<LineRow>;
   constructor(rows: Iterable<LineRow>) {
+    super();
     this.it = rows[Symbol.iterator]();
   }
   next(): boolean {
