@@ -23,7 +23,16 @@ interface CommandLike {
   command: string | readonly string[];
   builder?: (y: never) => unknown;
   handler: (args: never) => unknown;
+  subcommands?: readonly LazyLike[];
 }
+
+interface LazyLike {
+  readonly names: readonly string[];
+  load(): Promise<CommandLike>;
+}
+
+/** Option settings the fast path models; any other key (coerce, nargs, implies…) sends the command line to yargs. */
+const MODELED = new Set(['type', 'alias', 'default', 'choices', 'array', 'demandOption', 'describe', 'description', 'requiresArg', 'hidden', 'group']);
 
 class Unsupported extends Error {}
 
@@ -32,17 +41,16 @@ class Recorder {
   readonly positionals = new Map<string, Spec>();
   readonly optionSpecs = new Map<string, Spec>();
   readonly conflictPairs: [string, string][] = [];
-  readonly subcommands: CommandLike[] = [];
   positional(name: string, spec: Spec) {
-    this.positionals.set(name, spec);
+    this.positionals.set(name, checked(spec));
     return this;
   }
   option(name: string, spec: Spec) {
-    this.optionSpecs.set(name, spec);
+    this.optionSpecs.set(name, checked(spec));
     return this;
   }
   options(all: Record<string, Spec>) {
-    for (const [k, v] of Object.entries(all)) this.optionSpecs.set(k, v);
+    for (const [k, v] of Object.entries(all)) this.optionSpecs.set(k, checked(v));
     return this;
   }
   example() {
@@ -51,14 +59,19 @@ class Recorder {
   demandCommand() {
     return this;
   }
-  command(c: CommandLike) {
-    this.subcommands.push(c);
+  /** Subcommands are walked through `Command.subcommands`, not the builder. */
+  command() {
     return this;
   }
   conflicts(a: string, b: string) {
     this.conflictPairs.push([a, b]);
     return this;
   }
+}
+
+function checked(spec: Spec): Spec {
+  for (const k of Object.keys(spec)) if (!MODELED.has(k)) throw new Unsupported(k);
+  return spec;
 }
 
 /** Any builder call the recorder does not model makes the fast path give up. */
@@ -98,34 +111,51 @@ export interface FastParse {
   args: Record<string, unknown>;
 }
 
-/** Parses `argv` for one of `commands`, or returns undefined to let yargs do it. */
-export function fastParse(argv: readonly string[], commands: readonly CommandLike[]): FastParse | undefined {
+/**
+ * Parses `argv` for one of `commands`, loading only the command it names
+ * (and, in a group, only the subcommand), or returns undefined to let
+ * yargs do it.
+ */
+export async function fastParse(argv: readonly string[], commands: readonly LazyLike[]): Promise<FastParse | undefined> {
   try {
-    return parse(argv, commands);
+    return await parse(argv, commands);
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
   }
 }
 
-function parse(argv: readonly string[], commands: readonly CommandLike[]): FastParse | undefined {
+async function parse(argv: readonly string[], commands: readonly LazyLike[]): Promise<FastParse | undefined> {
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '--')) return undefined;
   const path: string[] = [];
-  let list = commands;
+  let list: readonly LazyLike[] | undefined = commands;
   let cmd: CommandLike | undefined;
-  let rec: Recorder | undefined;
   let i = 0;
-  // Walk nested commands (`section dump`).
-  for (;;) {
+  // Walk groups (`section dump`); a command with subcommands and positionals
+  // of its own (`stamp <file>`, `stamp show`) runs itself when the next word
+  // is not a subcommand.
+  const parents: CommandLike[] = [];
+  while (list) {
     const word = argv[i];
-    cmd = list.find((c) => words(c).names.includes(word ?? ''));
-    if (!cmd) return undefined;
+    const entry: LazyLike | undefined = list.find((c) => c.names.includes(word ?? ''));
+    if (!entry) {
+      if (cmd && words(cmd).positionals.length > 0) break;
+      return undefined;
+    }
+    if (cmd) parents.push(cmd);
+    cmd = await entry.load();
     path.push(word!);
     i++;
-    rec = recorder();
-    cmd.builder?.(rec as never);
-    if (rec.subcommands.length === 0) break;
-    list = rec.subcommands;
+    list = cmd.subcommands;
+  }
+  if (!cmd) return undefined;
+  const rec = recorder();
+  cmd.builder?.(rec as never);
+  // yargs applies the options a parent's builder declares (stamp's --git) to its subcommands too.
+  for (const parent of parents) {
+    const pr = recorder();
+    parent.builder?.(pr as never);
+    for (const [name, spec] of pr.optionSpecs) if (!rec.optionSpecs.has(name)) rec.optionSpecs.set(name, spec);
   }
   const { positionals } = words(cmd);
   for (const p of positionals) rec.positionals.set(p.name, rec.positionals.get(p.name) ?? {});
@@ -176,6 +206,8 @@ function parse(argv: readonly string[], commands: readonly CommandLike[]): FastP
         const v = eq >= 0 ? tok.slice(eq + 1) : argv[++i];
         if (v === undefined || (eq < 0 && v.startsWith('-') && v !== '-')) return undefined;
         setValue(name, spec, v);
+        // Like yargs, an array option goes on taking words up to the next option.
+        if (spec.array) while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) setValue(name, spec, argv[++i]!);
       }
     } else if (tok.startsWith('-') && tok !== '-') {
       const key = tok.slice(1);
@@ -187,6 +219,7 @@ function parse(argv: readonly string[], commands: readonly CommandLike[]): FastP
         const v = argv[++i];
         if (v === undefined || (v.startsWith('-') && v !== '-')) return undefined;
         setValue(name, spec, v);
+        if (spec.array) while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) setValue(name, spec, argv[++i]!);
       }
     } else {
       rest.push(tok);

@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { main, commands, buildParser } from './main.js';
+export { loadAll, type Command, type LazyCommand } from './command.js';
 export { fastParse, type FastParse } from './fast-args.js';
 export { goImage } from './go/image.js';

@@ -1,48 +1,34 @@
 import type { Argv } from 'yargs';
 import { reportError, UsageError } from './errors.js';
 import { fastParse } from './fast-args.js';
-import { infoCommand } from './commands/info.js';
-import { sectionsCommand } from './commands/sections.js';
-import { segmentsCommand } from './commands/segments.js';
-import { symbolsCommand } from './commands/symbols.js';
-import { notesCommand } from './commands/notes.js';
-import { dynamicCommand } from './commands/dynamic.js';
-import { relocsCommand } from './commands/relocs.js';
-import { sectionCommand } from './commands/section.js';
-import { linesCommand } from './commands/lines.js';
-import { dwarfCommand } from './commands/dwarf.js';
-import { goCommand } from './commands/go.js';
-import { stampCommand } from './commands/stamp.js';
-import { signCommand } from './commands/sign.js';
-import { verifyCommand } from './commands/verify.js';
-import { attestCommand } from './commands/attest.js';
-import type { Command } from './command.js';
-// Go registers its line source and info facts after the other areas, so
-// `elfkit lines` tries DWARF first (keep this import after the DWARF one).
-import './go/register.js';
+import { lazyCommand, loadAll, type LazyCommand } from './command.js';
 
-/** Every top-level command; other modules append theirs. */
-export const commands: (Command<any> | typeof sectionCommand | typeof dwarfCommand | typeof goCommand)[] = [
-  infoCommand,
-  sectionsCommand,
-  segmentsCommand,
-  symbolsCommand,
-  notesCommand,
-  dynamicCommand,
-  relocsCommand,
-  sectionCommand,
-  linesCommand,
-  dwarfCommand,
-  goCommand,
-  stampCommand,
-  signCommand,
-  verifyCommand,
-  attestCommand,
+/**
+ * Every top-level command by name; a run imports only the module of the
+ * command it names (see LazyCommand), and yargs gets them all only for
+ * help and usage errors.
+ */
+export const commands: readonly LazyCommand[] = [
+  lazyCommand(['info'], async () => (await import('./commands/info.js')).infoCommand),
+  lazyCommand(['sections'], async () => (await import('./commands/sections.js')).sectionsCommand),
+  lazyCommand(['segments'], async () => (await import('./commands/segments.js')).segmentsCommand),
+  lazyCommand(['symbols'], async () => (await import('./commands/symbols.js')).symbolsCommand),
+  lazyCommand(['notes'], async () => (await import('./commands/notes.js')).notesCommand),
+  lazyCommand(['dynamic'], async () => (await import('./commands/dynamic.js')).dynamicCommand),
+  lazyCommand(['relocs'], async () => (await import('./commands/relocs.js')).relocsCommand),
+  lazyCommand(['section'], async () => (await import('./commands/section.js')).sectionCommand),
+  lazyCommand(['lines'], async () => (await import('./commands/lines.js')).linesCommand),
+  lazyCommand(['dwarf'], async () => (await import('./commands/dwarf.js')).dwarfCommand),
+  lazyCommand(['go'], async () => (await import('./commands/go.js')).goCommand),
+  lazyCommand(['stamp'], async () => (await import('./commands/stamp.js')).stampCommand),
+  lazyCommand(['sign'], async () => (await import('./commands/sign.js')).signCommand),
+  lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
+  lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
 ];
 
-/** The yargs parser for every command (loaded only when the fast path declines). */
+/** The yargs parser for every command (loaded, with every command, only when the fast path declines). */
 export async function buildParser(argv: string[], onFile: (file: string) => void): Promise<Argv> {
-  const { default: yargs } = await import('yargs');
+  const [{ default: yargs }, loaded] = await Promise.all([import('yargs'), loadAll(commands)]);
   const y: Argv = yargs(argv)
     .scriptName('elfkit')
     .usage('$0 <command> [options]\n\nRead and rewrite ELF binaries, their DWARF and Go symbol tables.')
@@ -64,7 +50,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
       if (err) throw err;
       throw new UsageError(msg);
     });
-  for (const c of commands) y.command(c as never);
+  for (const c of loaded) y.command(c as never);
   return y;
 }
 
@@ -75,7 +61,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
 export async function main(argv: string[]): Promise<number> {
   let file: string | undefined;
   try {
-    const fast = fastParse(argv, commands as never);
+    const fast = await fastParse(argv, commands);
     if (fast) {
       if (typeof fast.args.elf === 'string') file = fast.args.elf;
       else if (typeof fast.args.file === 'string') file = fast.args.file;

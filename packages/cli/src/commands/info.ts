@@ -12,16 +12,12 @@ export interface DebugSummary {
   separate: { debuglink: string | null; buildIdPath: string | null };
 }
 
-/**
- * Extra facts contributed by the DWARF and Go readers (registered by their
- * command modules so `info` does not depend on them directly).
- */
+/** Extra facts from the DWARF and Go readers (their modules load with the command). */
 export type InfoContributor = (elf: ElfFile, path: string) => Record<string, unknown>;
-const contributors: InfoContributor[] = [];
 
-/** Registers a contributor of `elfkit info` facts. */
-export function addInfoContributor(c: InfoContributor): void {
-  contributors.push(c);
+async function contributors(): Promise<InfoContributor[]> {
+  const [dwarf, go] = await Promise.all([import('../dwarf/info-facts.js'), import('../go/info.js')]);
+  return [dwarf.dwarfInfoFacts, (elf) => go.goInfoFacts(elf)];
 }
 
 function debugSummary(elf: ElfFile): DebugSummary {
@@ -52,7 +48,7 @@ function debugSummary(elf: ElfFile): DebugSummary {
   };
 }
 
-export function infoModel(elf: ElfFile, path: string) {
+export function infoModel(elf: ElfFile, path: string, contributors: readonly InfoContributor[]) {
   const h = elf.header;
   const model: Record<string, unknown> = {
     file: path,
@@ -107,9 +103,11 @@ export const infoCommand = defineCommand({
   command: 'info <file>',
   describe: 'summarize a binary: class, machine, type, entry, interpreter, build id, DWARF, Go',
   builder: (y) => fileAndJson(y, '$0 info ./app'),
-  handler: (a: { file: string; json: boolean }) =>
+  handler: async (a: { file: string; json: boolean }) => {
+    const facts = await contributors();
     withElf(a.file, ({ elf }) => {
-      const m = infoModel(elf, a.file);
+      const m = infoModel(elf, a.file, facts);
       writeOut(a.json ? toJson(m) + '\n' : text(m));
-    }),
+    });
+  },
 });

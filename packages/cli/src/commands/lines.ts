@@ -1,7 +1,13 @@
 import type { ParseError } from '@elfkit/binary';
 import { defineCommand, withElf } from '../command.js';
 import { CliError } from '../errors.js';
-import { lineSources, writeLineRows } from '../format/line-rows.js';
+import { writeLineRows, type LineSource } from '../format/line-rows.js';
+
+/** The line sources in the order `auto` tries them: DWARF, then the Go pclntab. */
+async function lineSources(): Promise<LineSource[]> {
+  const [dwarf, go] = await Promise.all([import('../dwarf/line-source.js'), import('../go/line-source.js')]);
+  return [dwarf.dwarfLineSource, go.goLineSource];
+}
 
 export const linesCommand = defineCommand({
   command: 'lines <file>',
@@ -17,10 +23,10 @@ export const linesCommand = defineCommand({
       .conflicts('json', 'ndjson')
       .example('$0 lines ./app | head', '')
       .example('$0 lines --ndjson --cu main.c ./app', ''),
-  handler: (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[] }) =>
+  handler: async (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[] }) => {
+    const all = await lineSources();
     withElf(a.file, ({ elf }) => {
       const query = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
-      const all = lineSources();
       const src = a.source === 'auto' ? all.find((s) => s.available(elf, a.file, query)) : all.find((s) => s.name === a.source);
       if (!src) throw new CliError(a.source === 'auto' ? 'no line table (no DWARF .debug_line, no Go pclntab)' : `no ${a.source} line source in this build`);
       if (a.source !== 'auto' && !src.available(elf, a.file, query)) throw new CliError(`no ${a.source} line table in this file`);
@@ -31,5 +37,6 @@ export const linesCommand = defineCommand({
         if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);
         process.exitCode = 1;
       }
-    }),
+    });
+  },
 });

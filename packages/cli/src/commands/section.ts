@@ -1,20 +1,15 @@
-import type { Argv } from 'yargs';
-import { sectionDumpCommand } from './section-dump.js';
-import { sectionAddCommand } from './section-add.js';
-import { sectionUpdateCommand } from './section-update.js';
-import { sectionRemoveCommand } from './section-remove.js';
-import { sectionRenameCommand } from './section-rename.js';
-import type { Command } from '../command.js';
+import { defineGroup, lazyCommand } from '../command.js';
 
-/** Subcommands of `elfkit section`; the rewriting ones register here too. */
-export const sectionSubcommands: Command<any>[] = [sectionDumpCommand, sectionAddCommand, sectionUpdateCommand, sectionRemoveCommand, sectionRenameCommand];
-
-export const sectionCommand = {
+/** `elfkit section …`: one section at a time; the rewriting subcommands load the writer only when they run. */
+export const sectionCommand = defineGroup({
   command: 'section <command>',
   describe: 'work with one section: dump, add, update, remove, rename',
-  builder: (y: Argv) => {
-    for (const c of sectionSubcommands) y.command(c as never);
-    return y.demandCommand(1).example('$0 section dump ./app .comment', '');
-  },
-  handler: () => {},
-};
+  subcommands: [
+    lazyCommand(['dump'], async () => (await import('./section-dump.js')).sectionDumpCommand),
+    lazyCommand(['add'], async () => (await import('./section-add.js')).sectionAddCommand),
+    lazyCommand(['update'], async () => (await import('./section-update.js')).sectionUpdateCommand),
+    lazyCommand(['remove'], async () => (await import('./section-remove.js')).sectionRemoveCommand),
+    lazyCommand(['rename'], async () => (await import('./section-rename.js')).sectionRenameCommand),
+  ],
+  examples: ['$0 section dump ./app .comment'],
+});

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { readElfImage } from '@elfkit/elf/rewrite';
-import { defineCommand } from '../command.js';
+import { defineCommand, lazyCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { FileSource } from '../io/source.js';
@@ -105,6 +105,7 @@ function stampOptions(y: Argv) {
 
 export const stampCommand = defineCommand({
   command: 'stamp <file>',
+  subcommands: [lazyCommand(['show'], async () => showCommand as never), lazyCommand(['verify'], async () => verifyCommand as never)],
   describe: 'stamp a binary with where it came from (git, CI, build time); stamp show, stamp verify',
   builder: (y) =>
     stampOptions(y.command(showCommand as never).command(verifyCommand as never))

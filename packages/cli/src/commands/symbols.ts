@@ -1,6 +1,6 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
-import { AsciiWriter } from '../io/ascii-writer.js';
+import { AsciiWriter, HEX_DIGITS } from '../io/ascii-writer.js';
 import { writeOut } from '../io/output.js';
 
 /**
@@ -44,40 +44,60 @@ function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
   const shnum = elf.sections.length;
   const sections = elf.sections;
   const enc = new TextEncoder();
-  // Few distinct st_info/st_other/st_shndx values: encode their columns once.
-  const infoCol: (Uint8Array | undefined)[] = new Array(256);
-  const visCol: (Uint8Array | undefined)[] = new Array(4);
-  const ndxCol: (Uint8Array | undefined)[] = new Array(0x10000);
   const strtab = tab.strtabBytes;
-  const strtabBuf = Buffer.from(strtab.buffer, strtab.byteOffset, strtab.byteLength);
   const dynamic = t.type === 11; // SHT_DYNSYM: names may carry versions
+  // The fixed columns (type, bind, visibility, section index) repeat: one
+  // pre-encoded run per distinct (st_info, visibility, st_shndx).
+  const fixed = new Map<number, Uint8Array>();
+  const fixedColumns = (info: number, vis: number, raw: number, shndx: number): Uint8Array => {
+    const key = info | (vis << 8) | (raw << 10);
+    let f = raw === 0xffff ? undefined : fixed.get(key);
+    if (f === undefined) {
+      f = enc.encode(
+        `  ${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}  ${symbolVisibilityName(vis).padEnd(9)}  ` +
+          symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3),
+      );
+      if (raw !== 0xffff) fixed.set(key, f);
+    }
+    return f;
+  };
+  const HEX = HEX_DIGITS;
+  // The index column counts up: keep it as right-aligned ASCII and increment it in place.
+  const index = new TextEncoder().encode('0'.padStart(numW));
   for (let i = 0; i < n; i++) {
     const info = tab.info(i);
-    let ic = infoCol[info];
-    if (ic === undefined) {
-      ic = enc.encode(`${symbolTypeName(info & 0xf, machine, osabi).padEnd(7)}  ${symbolBindName(info >> 4, osabi).padEnd(6)}  `);
-      infoCol[info] = ic;
-    }
-    const vis = tab.other(i) & 3;
-    let vc = visCol[vis];
-    if (vc === undefined) {
-      vc = enc.encode(symbolVisibilityName(vis).padEnd(9) + '  ');
-      visCol[vis] = vc;
-    }
     const raw = tab.rawShndx(i);
     const shndx = raw === 0xffff ? tab.shndx(i) : raw;
-    let nc = raw === 0xffff ? undefined : ndxCol[raw];
-    if (nc === undefined) {
-      nc = enc.encode(symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff).padStart(3));
-      if (raw !== 0xffff) ndxCol[raw] = nc;
+    const cols = fixedColumns(info, tab.other(i) & 3, raw, shndx);
+    // Index and value straight into the output bytes.
+    const buf = out.reserve(numW + 2 + 16 + 2);
+    let p = out.position;
+    for (let k = 0; k < numW; k++) buf[p++] = index[k]!;
+    for (let k = numW - 1; k >= 0; k--) {
+      const d = index[k]!;
+      if (d === 0x39) index[k] = 0x30;
+      else {
+        index[k] = d === 0x20 ? 0x31 : d + 1;
+        break;
+      }
     }
-    out.dec(i, numW).spaces(2);
-    if (is64) out.hex32(tab.valueHigh(i));
-    out.hex32(tab.valueLow(i)).spaces(2);
+    buf[p++] = 0x20;
+    buf[p++] = 0x20;
+    if (is64) {
+      let hi = tab.valueHigh(i);
+      for (let k = 7; k >= 0; k--, hi >>>= 4) buf[p + k] = HEX[hi & 15]!;
+      p += 8;
+    }
+    let lo = tab.valueLow(i);
+    for (let k = 7; k >= 0; k--, lo >>>= 4) buf[p + k] = HEX[lo & 15]!;
+    p += 8;
+    buf[p++] = 0x20;
+    buf[p++] = 0x20;
+    out.commit(p);
     const size = tab.sizeNumber(i);
     if (size >= 0 && size < 100000) out.dec(size, 5);
     else out.str(('0x' + tab.size(i).toString(16)).padStart(5));
-    out.spaces(2).raw(ic).raw(vc).raw(nc);
+    out.raw(cols);
     const type = info & 0xf;
     const off = tab.nameOffset(i);
     if (off >= strtab.length) out.str('  <corrupt>');
@@ -88,7 +108,14 @@ function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
     } else {
       let end = strtab.indexOf(0, off);
       if (end < 0) end = strtab.length;
-      if (end > off) out.spaces(2).copy(strtabBuf, off, end);
+      if (end > off) {
+        const nb = out.reserve(end - off + 3);
+        let q = out.position;
+        nb[q++] = 0x20;
+        nb[q++] = 0x20;
+        for (let k = off; k < end; k++) nb[q++] = strtab[k]!;
+        out.commit(q);
+      }
     }
     out.nl();
   }

@@ -1,3 +1,4 @@
+import { isParseError, type ParseError } from '@elfkit/binary';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { constants as C, ElfFile } from '@elfkit/elf';
@@ -189,3 +190,11 @@ function openSupplementary(elf: ElfFile, path: string, host: NodeDebugHost, dirs
   }
   return undefined;
 }
+
+/** A callback that keeps ParseErrors (a bad unit does not stop the dump) and rethrows anything else. */
+export const errorSink =
+  (errors: ParseError[]) =>
+  (e: unknown): void => {
+    if (isParseError(e)) errors.push(e);
+    else throw e;
+  };

@@ -49,18 +49,6 @@ export interface LineSource {
   cursor?(elf: ElfFile, query: LineQuery, errors: ParseError[]): LineRowCursor;
 }
 
-const sources = new Map<string, LineSource>();
-
-/** Registers a line source (`dwarf`, `go`); `auto` picks the first available in registration order. */
-export function addLineSource(s: LineSource): void {
-  sources.set(s.name, s);
-}
-
-/** The registered sources, in registration order. */
-export function lineSources(): LineSource[] {
-  return [...sources.values()];
-}
-
 /**
  * Rows one at a time in a reused object, for sources that can decode
  * without allocating per row (DWARF's line state machine): `next()` moves

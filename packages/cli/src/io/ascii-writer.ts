@@ -1,7 +1,11 @@
 import { writeOut } from './output.js';
 
-const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** ASCII codes of the lowercase hex digits. */
+export const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX = HEX_DIGITS;
 const encoder = new TextEncoder();
+/** "00" … "99" as byte pairs. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
 /**
  * Builds output bytes directly — hex and decimal digits, padding, and names
@@ -25,6 +29,24 @@ export class AsciiWriter {
     }
   }
 
+  /**
+   * For hot loops that write a whole row themselves: makes room for `n`
+   * bytes and returns the buffer and position to write at; {@link commit}
+   * then takes the new position.
+   */
+  reserve(n: number): Uint8Array {
+    this.room(n);
+    return this.buf;
+  }
+  /** The position in the buffer returned by {@link reserve}. */
+  get position(): number {
+    return this.pos;
+  }
+  /** Ends a {@link reserve}d write at `pos`. */
+  commit(pos: number): void {
+    this.pos = pos;
+  }
+
   /** Writes `s` (UTF-8). */
   str(s: string): this {
     this.room(s.length * 3);
@@ -45,16 +67,6 @@ export class AsciiWriter {
       p += n;
     }
     this.pos = p;
-    return this;
-  }
-
-  /**
-   * Copies `src[start, end)` from a Node Buffer with one native call and no
-   * view object (names from a string table wrapped once as a Buffer).
-   */
-  copy(src: Buffer, start: number, end: number): this {
-    this.room(end - start);
-    this.pos += src.copy(this.buf, this.pos, start, end);
     return this;
   }
 
@@ -105,18 +117,29 @@ export class AsciiWriter {
   /** Writes a non-negative integer in decimal, right-aligned in `width` columns. */
   dec(v: number, width = 0): this {
     if (v > 0x7fffffff) return this.str(String(v).padStart(width));
-    let digits = 1;
-    for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
+    // Digit count by comparison and two digits per step from a table: the
+    // index and size columns are written for every symbol.
+    const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
     const pad = width > digits ? width - digits : 0;
     this.room(pad + digits);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < pad; i++) buf[p++] = 0x20;
-    for (let i = digits - 1; i >= 0; i--) {
-      buf[p + i] = 0x30 + (v % 10);
-      v = (v / 10) | 0;
+    let end = p + digits;
+    this.pos = end;
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const r = (v - q * 100) * 2;
+      buf[--end] = PAIRS[r + 1]!;
+      buf[--end] = PAIRS[r]!;
+      v = q;
     }
-    this.pos = p + digits;
+    if (v >= 10) {
+      buf[--end] = PAIRS[v * 2 + 1]!;
+      buf[--end] = PAIRS[v * 2]!;
+    } else {
+      buf[--end] = 0x30 + v;
+    }
     return this;
   }
 
