@@ -1,24 +1,10 @@
-import { closeSync, chmodSync, fdatasync, fdatasyncSync, fsyncSync, statSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync, constants as fsc } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, chmodSync, fdatasync, fdatasyncSync, fsyncSync, statSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readElfImage, type ElfImage, type RewriteResult } from '@elfkit/elf/rewrite';
-import { CliError, UsageError } from '../errors.js';
+import { CliError } from '../errors.js';
+import { startCopy, type RewriteTarget, type StartedCopy } from './rewrite-target.js';
 import { FileSource } from './source.js';
 import { mark } from './timing.js';
-
-/** Where a rewrite goes: a new file (`-o`) or the input itself (`--in-place`). */
-export interface RewriteTarget {
-  readonly input: string;
-  readonly output: string;
-}
-
-/** Resolves `-o`/`--in-place` into a target; exactly one of them is required. */
-export function rewriteTarget(input: string, o: string | undefined, inPlace: boolean | undefined): RewriteTarget {
-  if (input === '-') throw new UsageError('a rewrite needs a file, not standard input');
-  if (o !== undefined && inPlace) throw new UsageError('give either -o FILE or --in-place, not both');
-  if (o === undefined && !inPlace) throw new UsageError('give -o FILE (write a new file) or --in-place (replace the input)');
-  return { input, output: o ?? input };
-}
 
 const ZERO = new Uint8Array(1 << 20);
 
@@ -44,14 +30,9 @@ export async function rewriteFile(
   target: RewriteTarget,
   plan: (image: ElfImage) => RewriteResult | Promise<RewriteResult>,
   check?: (written: ElfImage, result: RewriteResult) => void,
+  started: StartedCopy = startCopy(target),
 ): Promise<RewriteResult> {
-  // The name only has to be unlikely: COPYFILE_EXCL refuses an existing file.
-  const tmp = join(dirname(target.output), `.${basename(target.output)}.elfkit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  // First, so the copy overlaps everything else. (Flushing while the copy
-  // runs was tried: it slows the copy more than it saves.)
-  const copying = copyFile(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
-  copying.catch(() => {});
-  mark('copy started');
+  const { tmp, copying } = started;
   let fd: number | undefined;
   let planned: Promise<RewriteResult> | undefined;
   let flushing: Promise<void> | undefined;
@@ -177,3 +158,5 @@ function syncDirectory(dir: string): void {
     // Best effort.
   }
 }
+
+export { rewriteTarget, startCopy, type RewriteTarget, type StartedCopy } from './rewrite-target.js';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import * as C from '@elfkit/elf/constants';
 import { encodeNote, encodeUtf8, planRewrite, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
-import { rewriteFile, rewriteTarget } from '../io/rewrite-file.js';
+import { rewriteFile, rewriteTarget, type StartedCopy } from '../io/rewrite-file.js';
 import { mark } from '../io/timing.js';
 import { binaryFacts } from './binary.js';
 import { ciFacts } from './ci.js';
@@ -79,7 +79,7 @@ export function stampEdits(image: ElfImage, p: Placement, data: Uint8Array): Sec
  * document in the chosen placement (replacing any earlier stamp) and
  * checks that the written file reads back with exactly that stamp.
  */
-export async function runStamp(a: StampOptions, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runStamp(a: StampOptions, env: Record<string, string | undefined> = process.env, started?: StartedCopy): Promise<void> {
   const target = rewriteTarget(a.file, a.o, a.inPlace);
   const p = placementOf(a);
   let extra: Record<string, string>;
@@ -109,6 +109,7 @@ export async function runStamp(a: StampOptions, env: Record<string, string | und
       const found = findStamps(written);
       if (found.length !== 1 || found[0]!.text !== json || found[0]!.placement.section !== p.section) throw new CliError('the stamped file does not read back with the new stamp; nothing was replaced');
     },
+    started,
   );
   for (const w of [...placementWarnings(p), ...result.warnings]) process.stderr.write(`elfkit: ${a.file}: warning: ${w}\n`);
 }
