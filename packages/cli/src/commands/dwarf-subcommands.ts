@@ -10,7 +10,7 @@ import { OutputBuffer, writeOut } from '../io/output.js';
 import { describeDie, hexw, opViews, type DieView } from '../dwarf/describe.js';
 import { writeDie, baseTypeWriter, TypeNames, unitHeaderText, type InfoTextOptions } from '../dwarf/info-text.js';
 import { writeExpression } from '../dwarf/expr-text.js';
-import { escapeString, TextOut } from '../dwarf/text-out.js';
+import { escapeString, TextOut } from '../io/text-out.js';
 import { attrText, formText, tagText, unitTypeText } from '../dwarf/names.js';
 import { errorSink as sink, hasDwarf, NodeDebugHost, openDwarf, type OpenedDwarf } from '../dwarf/open.js';
 import { listReferences } from '../dwarf/list-refs.js';
@@ -173,7 +173,7 @@ interface InfoArgs extends DwarfArgs {
 
 /** Writes DIEs as text or JSON, unit by unit, streaming. */
 class DieWriter {
-  private readonly out = new TextOut();
+  private readonly out = new TextOut(1 << 20);
   private firstUnit = true;
   private firstDie = true;
   readonly names: TypeNames;
@@ -404,7 +404,7 @@ function dumpLists(a: DwarfArgs, od: OpenedDwarf, errors: ParseError[], kind: 'r
   const refs = listReferences(od.dwarf, kind, sink(errors));
   const machine = od.elf.header.machine;
   const json: unknown[] = [];
-  const out = new TextOut();
+  const out = new TextOut(1 << 20);
   let section = '';
   for (const r of refs) {
     const u = r.unit;

@@ -1,31 +1,31 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand, fileAndJson, withElf } from '../command.js';
-import { AsciiWriter, HEX_DIGITS } from '../io/ascii-writer.js';
+import { HEX_DIGITS, TextOut } from '../io/text-out.js';
 import { writeOut } from '../io/output.js';
 
 /**
  * Streams one table as JSON (the shape of docs/json-elf.md) row by row from
  * the table's accessors: a 46,000-symbol table never exists as objects.
  */
-function writeTableJson(elf: ElfFile, t: Section, out: AsciiWriter): void {
+function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
   const shnum = elf.sections.length;
   const q = JSON.stringify;
-  out.str(`{"section":${q(t.name)},"symbols":[`);
+  out.utf8(`{"section":${q(t.name)},"symbols":[`);
   for (let i = 0; i < tab.count; i++) {
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
     const shndx = raw === 0xffff ? tab.shndx(i) : raw;
     const v = tab.version(i);
     const version = v ? `{"name":${q(v.name)},"index":${v.index},"hidden":${v.hidden},"needed":${v.needed},"file":${v.file === undefined ? 'null' : q(v.file)}}` : 'null';
-    out.str(
+    out.utf8(
       `${i ? ',' : ''}\n{"index":${i},"name":${q(tab.name(i))},"value":"0x${tab.value(i).toString(16)}","size":"0x${tab.size(i).toString(16)}",` +
         `"type":"${symbolTypeName(info & 0xf, machine, osabi)}","bind":"${symbolBindName(info >> 4, osabi)}","visibility":"${symbolVisibilityName(tab.other(i) & 3)}",` +
         `"section":${q(symbolSectionIndexName(shndx, machine, shnum, raw === 0xffff))},"shndx":${shndx},"version":${version}}`,
     );
   }
-  out.str(']}');
+  out.utf8(']}');
 }
 
 /**
@@ -33,14 +33,14 @@ function writeTableJson(elf: ElfFile, t: Section, out: AsciiWriter): void {
  * section through the table's accessors and names are copied from the
  * string table undecoded, so 46,000 rows allocate next to nothing.
  */
-function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
+function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
   const n = tab.count;
   const is64 = elf.bits === 64;
   const numW = Math.max(4, String(n - 1).length);
-  out.str(`Symbol table '${t.name}' contains ${n} entries:\n`);
-  out.str(`${'Num'.padStart(numW)}  ${'Value'.padEnd(is64 ? 16 : 8)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
+  out.utf8(`Symbol table '${t.name}' contains ${n} entries:\n`);
+  out.utf8(`${'Num'.padStart(numW)}  ${'Value'.padEnd(is64 ? 16 : 8)}  ${'Size'.padStart(5)}  Type     Bind    Vis        Ndx  Name\n`);
   const shnum = elf.sections.length;
   const sections = elf.sections;
   const enc = new TextEncoder();
@@ -96,15 +96,15 @@ function writeTableText(elf: ElfFile, t: Section, out: AsciiWriter): void {
     out.commit(p);
     const size = tab.sizeNumber(i);
     if (size >= 0 && size < 100000) out.dec(size, 5);
-    else out.str(('0x' + tab.size(i).toString(16)).padStart(5));
+    else out.utf8(('0x' + tab.size(i).toString(16)).padStart(5));
     out.raw(cols);
     const type = info & 0xf;
     const off = tab.nameOffset(i);
-    if (off >= strtab.length) out.str('  <corrupt>');
+    if (off >= strtab.length) out.utf8('  <corrupt>');
     else if (type === 3 || dynamic) {
       // Section symbols take their section's name; dynamic ones may carry a version.
       const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: tab.version(i) }, sections);
-      if (name) out.spaces(2).str(name);
+      if (name) out.spaces(2).utf8(name);
     } else {
       let end = strtab.indexOf(0, off);
       if (end < 0) end = strtab.length;
@@ -130,17 +130,17 @@ export const symbolsCommand = defineCommand({
     withElf(a.file, ({ elf }) => {
       const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
       if (a.json) {
-        const out = new AsciiWriter();
-        out.str(`{"file":${JSON.stringify(a.file)},"tables":[`);
+        const out = new TextOut();
+        out.utf8(`{"file":${JSON.stringify(a.file)},"tables":[`);
         tables.forEach((t, k) => {
-          if (k) out.str(',');
+          if (k) out.utf8(',');
           writeTableJson(elf, t, out);
         });
-        out.str(']}\n').flush();
+        out.utf8(']}\n').flush();
         return;
       }
       if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
-      const out = new AsciiWriter();
+      const out = new TextOut();
       tables.forEach((t, k) => {
         if (k > 0) out.nl();
         writeTableText(elf, t, out);

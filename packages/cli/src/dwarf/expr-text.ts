@@ -1,7 +1,7 @@
 import * as D from '@elfkit/dwarf';
 import { OperationCursor, type OperandValue } from '@elfkit/dwarf';
 import { opText, registerName } from './names.js';
-import type { TextOut } from './text-out.js';
+import type { TextOut } from '../io/text-out.js';
 
 /**
  * Writes a base type reference (a unit-relative DIE offset) of

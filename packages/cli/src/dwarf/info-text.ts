@@ -3,7 +3,7 @@ import { attrNumber, ListCursor, OperationCursor, type Attribute, type DieCursor
 import { hexw, isExpression, isLocationList, isRangeList } from './describe.js';
 import { writeExpression, type BaseTypeWriter } from './expr-text.js';
 import { attrText, attrValueName, formText, tagText, unitTypeText } from './names.js';
-import type { TextOut } from './text-out.js';
+import type { TextOut } from '../io/text-out.js';
 
 /** Options for the llvm-dwarfdump-style text of DIEs. */
 export interface InfoTextOptions {

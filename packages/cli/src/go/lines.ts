@@ -1,7 +1,7 @@
 import type { ParseError } from '@elfkit/binary';
 import type { PcLnTable } from '@elfkit/gosym';
 import type { LineQuery, LineRow } from '../format/line-rows.js';
-import { AsciiWriter } from '../io/ascii-writer.js';
+import { TextOut } from '../io/text-out.js';
 
 /** A function filter for `--cu`: Go has no CU names in the pclntab, so match the function's file at its entry. */
 function cuFilter(t: PcLnTable, cu: string | undefined): ((i: number) => boolean) | undefined {
@@ -51,7 +51,7 @@ export function* goLineRows(t: PcLnTable, query: Pick<LineQuery, 'cu'>, errors: 
  * than decoding them. Tests check that both paths print identical bytes.
  */
 export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', width: number, query: Pick<LineQuery, 'cu'>, errors: ParseError[]): void {
-  const out = new AsciiWriter(1 << 20);
+  const out = new TextOut(1 << 20);
   const encoder = new TextEncoder();
   const enc = (s: string) => encoder.encode(s);
   // Per file, the bytes between the address and the line number.
@@ -80,7 +80,7 @@ export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', wid
       if (mode === 'json') out.raw(rows === 0 ? first : next);
       rows++;
       out.raw(open);
-      out.hex(pc, mode === 'text' ? width : 0);
+      out.hexDigits(pc, mode === 'text' ? width : 0);
       if (file !== lastFile) {
         lastFile = file;
         lastPart = part(file);

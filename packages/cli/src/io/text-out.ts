@@ -1,6 +1,10 @@
-import { writeOut } from '../io/output.js';
+import { writeOut } from './output.js';
 
-const HEX = new TextEncoder().encode('0123456789abcdef');
+/** ASCII codes of the lowercase hex digits. */
+export const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const HEX = HEX_DIGITS;
+/** "00" … "99" as byte pairs. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 const encoder = new TextEncoder();
 
 /** Characters `escapeString` changes. */
@@ -28,18 +32,38 @@ function escapeByte(b: number): string {
 }
 
 /**
- * The output of a large text dump (`elfkit dwarf info`, millions of
- * lines): bytes are written straight into one buffer — digits computed in
- * place, names and strings copied — and sent to standard output in 1 MiB
- * chunks. Building the same text as JavaScript strings costs a string per
- * piece, then flattening and UTF-8 encoding; this costs neither.
+ * Output built as bytes (`elfkit dwarf info`, `symbols`, `lines`: up to
+ * millions of lines): digits are computed in place, names and strings
+ * copied — from string tables without decoding them — and the buffer goes
+ * to standard output in large chunks. Building the same text as JavaScript
+ * strings costs a string per piece, then flattening and UTF-8 encoding;
+ * this costs neither, and a row allocates nothing.
  */
 export class TextOut {
   private buf: Uint8Array;
   private pos = 0;
 
-  constructor(size = 1 << 20) {
+  /** `size`: bytes buffered between writes. */
+  constructor(size = 1 << 16) {
     this.buf = new Uint8Array(size);
+  }
+
+  /**
+   * For hot loops that write a whole row themselves: makes room for `n`
+   * bytes and returns the buffer to write at {@link position}; {@link commit}
+   * then takes the new position.
+   */
+  reserve(n: number): Uint8Array {
+    this.room(n);
+    return this.buf;
+  }
+  /** Where the next byte goes in the buffer {@link reserve} returned. */
+  get position(): number {
+    return this.pos;
+  }
+  /** Ends a {@link reserve}d write at `pos`. */
+  commit(pos: number): void {
+    this.pos = pos;
   }
 
   /** Makes room for `n` more bytes. */
@@ -55,17 +79,26 @@ export class TextOut {
     return this;
   }
 
-  /** Pre-encoded bytes. */
-  raw(b: Uint8Array): this {
-    const n = b.length;
+  /** Pre-encoded bytes: `b[start, end)`. */
+  raw(b: Uint8Array, start = 0, end = b.length): this {
+    const n = end - start;
     this.room(n);
-    if (n > 24) this.buf.set(b, this.pos);
+    const buf = this.buf;
+    let p = this.pos;
+    // A loop beats subarray()+set() for the short runs (names, columns) most calls copy.
+    if (n < 128) for (let i = start; i < end; i++) buf[p++] = b[i]!;
     else {
-      const buf = this.buf;
-      const p = this.pos;
-      for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+      buf.set(start === 0 && end === b.length ? b : b.subarray(start, end), p);
+      p += n;
     }
-    this.pos += n;
+    this.pos = p;
+    return this;
+  }
+
+  /** A newline. */
+  nl(): this {
+    this.room(1);
+    this.buf[this.pos++] = 0x0a;
     return this;
   }
 
@@ -132,6 +165,17 @@ export class TextOut {
     return this;
   }
 
+  /** At least `w` lowercase hex digits (no prefix) of a non-negative integer below 2^53. */
+  hexDigits(v: number, w = 0): this {
+    this.room(w + 14);
+    if (v <= 0xffffffff) this.hex32(v >>> 0, w);
+    else {
+      this.hex32(Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1);
+      this.hex32(v >>> 0, 8);
+    }
+    return this;
+  }
+
   /** `0x` and at least `w` hex digits of a non-negative integer below 2^53 or a bigint. */
   hex(v: number | bigint, w: number): this {
     this.room(w + 20);
@@ -161,22 +205,32 @@ export class TextOut {
     this.pos = p + n;
   }
 
-  /** A decimal integer (number or bigint, either sign). */
-  dec(v: number | bigint): this {
-    if (typeof v === 'number' && v >= 0 && v <= 0xffffffff) {
-      this.room(10);
-      let n = 1;
-      for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
-      const buf = this.buf;
-      const p = this.pos;
-      for (let i = n - 1; i >= 0; i--) {
-        buf[p + i] = 0x30 + (v % 10);
-        v = (v / 10) >>> 0;
-      }
-      this.pos = p + n;
-      return this;
+  /** A decimal integer (number or bigint, either sign), right-aligned in `width` columns. */
+  dec(v: number | bigint, width = 0): this {
+    if (typeof v !== 'number' || v < 0 || v > 0x7fffffff || v !== Math.floor(v)) return this.ascii(String(v).padStart(width));
+    let x: number = v;
+    // Digit count by comparison and two digits per step from a table: row
+    // numbers and sizes are written for every row.
+    const digits = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
+    const pad = width > digits ? width - digits : 0;
+    this.room(pad + digits);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < pad; i++) buf[p++] = 0x20;
+    let end = p + digits;
+    this.pos = end;
+    while (x >= 100) {
+      const q = (x / 100) | 0;
+      const r = (x - q * 100) * 2;
+      buf[--end] = PAIRS[r + 1]!;
+      buf[--end] = PAIRS[r]!;
+      x = q;
     }
-    return this.ascii(String(v));
+    if (x >= 10) {
+      buf[--end] = PAIRS[x * 2 + 1]!;
+      buf[--end] = PAIRS[x * 2]!;
+    } else buf[--end] = 0x30 + x;
+    return this;
   }
 
   /** A signed decimal with its sign (`+8`, `-20`), as llvm-dwarfdump prints signed operands. */
