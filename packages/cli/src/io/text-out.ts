@@ -86,7 +86,7 @@ export class TextOut {
     const buf = this.buf;
     let p = this.pos;
     // A loop beats subarray()+set() for the short runs (names, columns) most calls copy.
-    if (n < 128) for (let i = start; i < end; i++) buf[p++] = b[i]!;
+    if (n < 32) for (let i = start; i < end; i++) buf[p++] = b[i]!;
     else {
       buf.set(start === 0 && end === b.length ? b : b.subarray(start, end), p);
       p += n;
