@@ -4,14 +4,12 @@
 // range and location lists against the values the full dump resolved.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fixturePath, run, skip, which } from '@elfkit/fixtures';
 import { unescapeC } from './oracle/llvm-dwarfdump.js';
+import { elfkit as runCli } from './cli.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const json = <T>(...args: string[]): T => {
-  const r = run(process.execPath, [bin, ...args]);
+  const r = runCli(args);
   assert.is(r.status, 0, `elfkit ${args.join(' ')}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 };
@@ -89,7 +87,7 @@ test('dwarf info --offset: the DIE and its subtree, as in the full dump', () => 
     sub.map((d) => [d.offset, d.tag]),
     all.slice(i, end).map((d) => [d.offset, d.tag]),
   );
-  const r = run(process.execPath, [bin, 'dwarf', 'info', '--offset', '0xfffffff', path]);
+  const r = runCli(['dwarf', 'info', '--offset', '0xfffffff', path]);
   assert.is(r.status, 1);
   assert.match(r.stderr, 'no unit of .debug_info contains offset 0xfffffff');
 });

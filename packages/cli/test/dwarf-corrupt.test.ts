@@ -4,13 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ElfFile } from '@elfkit/elf';
-import { fixtureBytes, run } from '@elfkit/fixtures';
+import { fixtureBytes } from '@elfkit/fixtures';
+import { elfkit as runCli } from './cli.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-const elfkit = (...args: string[]) => run(process.execPath, [bin, ...args]);
+const elfkit = (...args: string[]) => runCli(args);
 
 /** A copy of `fixture` with `patch` applied to section `name` (uncompressed in the file). */
 function damaged(fixture: string, name: string, patch: (data: Uint8Array, fileOffset: number) => void): { path: string; done: () => void } {

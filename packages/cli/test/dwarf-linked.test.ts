@@ -11,9 +11,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixturePath, run, skip, which } from '@elfkit/fixtures';
 import { parseDebugLine } from './oracle/llvm-dwarfdump.js';
+import { elfkit as runCli } from './cli.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-const elfkit = (...args: string[]) => run(process.execPath, [bin, ...args]);
+const elfkit = (...args: string[]) => runCli(args);
 const json = <T>(...args: string[]): T => {
   const r = elfkit(...args);
   assert.is(r.status, 0, `elfkit ${args.join(' ')}: ${r.stderr}`);

@@ -7,20 +7,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures, fixturePath, run, skip, which, type Fixture } from '@elfkit/fixtures';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDebugInfo, parseDebugLine, unescapeC, type LlvmUnit } from './oracle/llvm-dwarfdump.js';
 import { compareAttr, type JsonAttr } from './oracle/compare.js';
 import type { LineRow } from '../dist/format/line-rows.js';
 import { parseDecodedLine, parseReadelfInfo, parseReadelfLocAddrs, readelfAddrOperands, readelfString } from './oracle/readelf.js';
+import { elfkit as runCli } from './cli.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const llvm = which('llvm-dwarfdump');
 const readelf = which('readelf');
 
 /** Runs the built CLI and parses its JSON output. */
 function elfkitJson<T>(args: string[]): T {
-  const r = run(process.execPath, [bin, ...args]);
+  const r = runCli(args);
   assert.is(r.status, 0, `elfkit ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -80,7 +80,7 @@ test('a file argument of - reads standard input', () => {
   const bytes = readFileSync(PIE);
   for (const cmd of ['info', 'sections', 'symbols', 'notes']) {
     const a = elfkit([cmd, PIE]).stdout.replace(PIE, '-');
-    const b = elfkit([cmd, '-'], bytes);
+    const b = elfkit([cmd, '-'], { input: bytes });
     assert.is(b.status, 0, cmd);
     assert.is(b.stdout, a, cmd);
   }

@@ -3,27 +3,14 @@
  * the built CLI, scratch directories, and tools fetched once from Debian
  * into `.cache/` by scripts/fetch-deb.sh (never installed system-wide).
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cacheDir, repoRoot, run, skip, which, type RunResult } from '@elfkit/fixtures';
+import { join } from 'node:path';
+import { cacheDir, repoRoot, run, skip, which } from '@elfkit/fixtures';
 
-/** The built CLI bundle (what users run; `pnpm build` makes it). */
-export const elfkitBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'elfkit.mjs');
-
-/**
- * Runs the built CLI. uvu sets FORCE_COLOR in the test process and the test
- * script sets NO_COLOR; together they make Node warn on stderr, which the
- * one-line error checks would trip on, so children get only NO_COLOR.
- */
-export function elfkit(args: readonly string[], options: SpawnSyncOptions = {}): RunResult {
-  const env = { ...(options.env ?? process.env) };
-  delete env.FORCE_COLOR;
-  return run(process.execPath, [elfkitBin, ...args], { ...options, env });
-}
+export { elfkit, ELFKIT as elfkitBin } from './cli.js';
 
 /** A fresh scratch directory under the system temp dir. */
 export function scratch(prefix = 'elfkit-test-'): string {

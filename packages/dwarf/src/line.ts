@@ -246,7 +246,6 @@ export class LineCursor {
   private readonly b: Uint8Array;
   private readonly end: number;
   private readonly opcodeBase: number;
-  private readonly lineBase: number;
   private readonly lineRange: number;
   private readonly minInst: number;
   private readonly maxOps: number;
@@ -277,7 +276,6 @@ export class LineCursor {
     this.b = this.r.bytes;
     this.end = h.end;
     this.opcodeBase = h.opcodeBase;
-    this.lineBase = h.lineBase;
     this.lineRange = h.lineRange;
     this.minInst = h.minInstLength;
     this.maxOps = h.maxOpsPerInst || 1;

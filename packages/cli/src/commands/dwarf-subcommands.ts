@@ -1,9 +1,8 @@
 import type { Argv } from 'yargs';
-import { isParseError, ParseError } from '@elfkit/binary';
+import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { SplitResolver, type Dwarf, type Unit } from '@elfkit/dwarf';
-import type { ElfFile } from '@elfkit/elf';
-import { defineCommand, withElf, type Command } from '../command.js';
+import { defineCommand, withElf } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson, hx } from '../format/json.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
@@ -12,7 +11,7 @@ import { writeDie, baseTypeWriter, TypeNames, unitHeaderText, type InfoTextOptio
 import { writeExpression } from '../dwarf/expr-text.js';
 import { escapeString, TextOut } from '../io/text-out.js';
 import { attrText, formText, tagText, unitTypeText } from '../dwarf/names.js';
-import { errorSink as sink, hasDwarf, NodeDebugHost, openDwarf, type OpenedDwarf } from '../dwarf/open.js';
+import { errorSink as sink, NodeDebugHost, openDwarf, type OpenedDwarf } from '../dwarf/open.js';
 import { listReferences } from '../dwarf/list-refs.js';
 
 /** Arguments every `elfkit dwarf` subcommand takes. */

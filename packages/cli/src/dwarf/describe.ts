@@ -1,7 +1,7 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { attrNumber, type Attribute, type DieCursor, type LineProgram, type Operation, type Unit } from '@elfkit/dwarf';
-import { attrText, attrValueName, formText, opText, registerName, tagText } from './names.js';
+import { attrText, attrValueName, formText, opText, tagText } from './names.js';
 
 /** One operation of a DWARF expression, for JSON: name and operands (blocks as hex). */
 export interface OpView {
