@@ -80,10 +80,24 @@ export function withElf<T>(path: string, fn: (f: OpenedElf) => T): T {
   try {
     return fn(f);
   } finally {
-    for (const w of f.elf.warnings) process.stderr.write(`elfkit: ${path}: ${w.message}\n`);
-    if (f.elf.warnings.length) process.exitCode = 1;
-    f.close();
+    closeElf(path, f);
   }
+}
+
+/** {@link withElf} for a callback that awaits (loading a reader module on demand). */
+export async function withElfAsync<T>(path: string, fn: (f: OpenedElf) => Promise<T>): Promise<T> {
+  const f = openElf(path);
+  try {
+    return await fn(f);
+  } finally {
+    closeElf(path, f);
+  }
+}
+
+function closeElf(path: string, f: OpenedElf): void {
+  for (const w of f.elf.warnings) process.stderr.write(`elfkit: ${path}: ${w.message}\n`);
+  if (f.elf.warnings.length) process.exitCode = 1;
+  f.close();
 }
 
 /** The shared `<file>` positional and `--json` flag. */

@@ -1,13 +1,17 @@
 import type { ParseError } from '@elfkit/binary';
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand, withElfAsync } from '../command.js';
 import { CliError } from '../errors.js';
 import { writeLineRows, type LineSource } from '../format/line-rows.js';
 
-/** The line sources in the order `auto` tries them: DWARF, then the Go pclntab. */
-async function lineSources(): Promise<LineSource[]> {
-  const [dwarf, go] = await Promise.all([import('../dwarf/line-source.js'), import('../go/line-source.js')]);
-  return [dwarf.dwarfLineSource, go.goLineSource];
-}
+/**
+ * The line sources in the order `auto` tries them, DWARF then the Go
+ * pclntab, each loaded only when it is tried (a C binary never loads the
+ * Go reader).
+ */
+const SOURCES: { name: string; load: () => Promise<LineSource> }[] = [
+  { name: 'dwarf', load: async () => (await import('../dwarf/line-source.js')).dwarfLineSource },
+  { name: 'go', load: async () => (await import('../go/line-source.js')).goLineSource },
+];
 
 export const linesCommand = defineCommand({
   command: 'lines <file>',
@@ -24,10 +28,17 @@ export const linesCommand = defineCommand({
       .example('$0 lines ./app | head', '')
       .example('$0 lines --ndjson --cu main.c ./app', ''),
   handler: async (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[] }) => {
-    const all = await lineSources();
-    withElf(a.file, ({ elf }) => {
-      const query = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
-      const src = a.source === 'auto' ? all.find((s) => s.available(elf, a.file, query)) : all.find((s) => s.name === a.source);
+    const query = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
+    await withElfAsync(a.file, async ({ elf }) => {
+      let src: LineSource | undefined;
+      for (const s of SOURCES) {
+        if (a.source !== 'auto' && s.name !== a.source) continue;
+        const loaded = await s.load();
+        if (a.source !== 'auto' || loaded.available(elf, a.file, query)) {
+          src = loaded;
+          break;
+        }
+      }
       if (!src) throw new CliError(a.source === 'auto' ? 'no line table (no DWARF .debug_line, no Go pclntab)' : `no ${a.source} line source in this build`);
       if (a.source !== 'auto' && !src.available(elf, a.file, query)) throw new CliError(`no ${a.source} line table in this file`);
       const errors: ParseError[] = [];
