@@ -1,6 +1,7 @@
 import type { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
 import { writeOut } from '../io/output.js';
+import { putDecimal } from '../io/text-out.js';
 
 /**
  * One row of a PC-to-line map, the same shape for DWARF line programs and
@@ -158,14 +159,7 @@ function put(buf: Uint8Array, pos: number, b: Uint8Array): number {
 
 /** Writes `v` (a non-negative integer) in decimal; returns the new position. */
 function putDec(buf: Uint8Array, pos: number, v: number): number {
-  if (v > 0xffffffff) return put(buf, pos, bytes(String(v)));
-  let n = 1;
-  for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
-  for (let i = n - 1; i >= 0; i--) {
-    buf[pos + i] = 0x30 + (v % 10);
-    v = (v / 10) >>> 0;
-  }
-  return pos + n;
+  return v <= 0x7fffffff ? putDecimal(buf, pos, v) : put(buf, pos, bytes(String(v)));
 }
 
 /**

@@ -32,6 +32,30 @@ function escapeByte(b: number): string {
 }
 
 /**
+ * Writes the decimal digits of an integer 0 ≤ v ≤ 2^31−1 at `pos` of `buf`
+ * and returns the position after them: the digit count by comparison, then
+ * two digits per step from a table (row numbers, lines, sizes — written
+ * millions of times by the listings).
+ */
+export function putDecimal(buf: Uint8Array, pos: number, v: number): number {
+  const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  let end = pos + digits;
+  const after = end;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = (v - q * 100) * 2;
+    buf[--end] = PAIRS[r + 1]!;
+    buf[--end] = PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    buf[--end] = PAIRS[v * 2 + 1]!;
+    buf[--end] = PAIRS[v * 2]!;
+  } else buf[--end] = 0x30 + v;
+  return after;
+}
+
+/**
  * Output built as bytes (`elfkit dwarf info`, `symbols`, `lines`: up to
  * millions of lines): digits are computed in place, names and strings
  * copied — from string tables without decoding them — and the buffer goes
@@ -208,28 +232,13 @@ export class TextOut {
   /** A decimal integer (number or bigint, either sign), right-aligned in `width` columns. */
   dec(v: number | bigint, width = 0): this {
     if (typeof v !== 'number' || v < 0 || v > 0x7fffffff || v !== Math.floor(v)) return this.ascii(String(v).padStart(width));
-    let x: number = v;
-    // Digit count by comparison and two digits per step from a table: row
-    // numbers and sizes are written for every row.
-    const digits = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
+    const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
     const pad = width > digits ? width - digits : 0;
-    this.room(pad + digits);
+    this.room(pad + 10);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < pad; i++) buf[p++] = 0x20;
-    let end = p + digits;
-    this.pos = end;
-    while (x >= 100) {
-      const q = (x / 100) | 0;
-      const r = (x - q * 100) * 2;
-      buf[--end] = PAIRS[r + 1]!;
-      buf[--end] = PAIRS[r]!;
-      x = q;
-    }
-    if (x >= 10) {
-      buf[--end] = PAIRS[x * 2 + 1]!;
-      buf[--end] = PAIRS[x * 2]!;
-    } else buf[--end] = 0x30 + x;
+    this.pos = putDecimal(buf, p, v);
     return this;
   }
 
