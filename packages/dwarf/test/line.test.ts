@@ -101,7 +101,7 @@ test('DWARF 2-4: 1-based tables, dir 0 is comp_dir, define_file, opcode_base 10,
     .u8(0).uleb(1).u8(D.DW_LNE_end_sequence)
     .label('end')
     .build();
-  const p = LineProgram.parse(a, 'little', '.debug_line', 0, { addressSize: 4, compDir: '/work', strings });
+  const p = LineProgram.parse(a, 'little', '.debug_line', 0, { addressSize: 4, compDir: '/src', strings });
   const rows = [...p.rows()];
   // Lines are unsigned 32-bit registers (as in LLVM): 1 - 3 wraps, + 2 wraps back to 0.
   assert.equal(rows.map(short), [
@@ -112,9 +112,9 @@ test('DWARF 2-4: 1-based tables, dir 0 is comp_dir, define_file, opcode_base 10,
   ]);
   assert.is(rows[2]!.discriminator, 5, 'set_discriminator applies to the next row');
   assert.is(rows[3]!.discriminator, 0, '…and is reset after it');
-  assert.is(p.filePath(1), '/work/a.c', 'directory 0 of DWARF 2-4 is comp_dir');
-  assert.is(p.filePath(2), '/work/inc/b.h');
-  assert.is(p.filePath(3), '/work/inc/c.c', 'DW_LNE_define_file');
+  assert.is(p.filePath(1), '/src/a.c', 'directory 0 of DWARF 2-4 is comp_dir');
+  assert.is(p.filePath(2), '/src/inc/b.h');
+  assert.is(p.filePath(3), '/src/inc/c.c', 'DW_LNE_define_file');
   assert.is(p.filePath(0), undefined, 'file 0 does not exist before DWARF 5');
 });
 
