@@ -1,4 +1,5 @@
 import * as C from './constants.js';
+import { dynamicTagName } from './names.js';
 
 /** One entry of the dynamic section. */
 export interface DynamicEntry {
@@ -88,3 +89,31 @@ export function dynamicFlagNames(v: bigint): string[] {
 export function dynamicFlags1Names(v: bigint): string[] {
   return flagWords(v, DF_1_NAMES);
 }
+
+const BYTES = new Set([2, 8, 9, 10, 11, 18, 19, 27, 28, 33, 35, 37, 0x6ffffdf9, 0x6ffffdfa, 0x6ffffdfb, 0x6ffffdfe, 0x6ffffdff, 0x6ffffdf6, 0x6ffffdf7]);
+const COUNTS = new Set([0x6ffffffd, 0x6ffffff9, 0x6ffffffa, 0x6fffffff]);
+const LABELS: Record<number, string> = {
+  [C.DT_NEEDED]: 'Shared library',
+  [C.DT_SONAME]: 'Library soname',
+  [C.DT_RPATH]: 'Library rpath',
+  [C.DT_RUNPATH]: 'Library runpath',
+  [C.DT_AUXILIARY]: 'Auxiliary library',
+  [C.DT_FILTER]: 'Filter library',
+  0x6ffffefa: 'Configuration file',
+  0x6ffffefb: 'Dependency audit library',
+  0x6ffffefc: 'Audit library',
+  0x7ffffffe: 'Not needed object',
+};
+
+/** The value column of `readelf -d` for one entry (`Shared library: [libc.so.6]`, `8 (bytes)`, `Flags: NOW PIE`). */
+export function dynamicValueText(e: DynamicEntry, machine: number): string {
+  const tag = e.tag >= 0n && e.tag <= 0xffffffffn ? Number(e.tag) : -1;
+  if (e.string !== undefined && LABELS[tag]) return `${LABELS[tag]}: [${e.string}]`;
+  if (tag === C.DT_FLAGS) return dynamicFlagNames(e.value).join(' ');
+  if (tag === C.DT_FLAGS_1) return ['Flags:', ...dynamicFlags1Names(e.value)].join(' ');
+  if (tag === C.DT_PLTREL) return dynamicTagName(e.value, machine);
+  if (BYTES.has(tag)) return `${e.value} (bytes)`;
+  if (COUNTS.has(tag)) return `${e.value}`;
+  return '0x' + e.value.toString(16);
+}
+

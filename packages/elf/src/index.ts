@@ -19,7 +19,7 @@ export type { Segment } from './segment.js';
 export { type ElfSymbol, SymbolTable, symbolDisplayName } from './symbols.js';
 export type { SymbolVersion } from './versions.js';
 export { type Note, type NoteContent, type GnuProperty, noteTypeName, parseNotes, decodeGnuProperties } from './notes.js';
-export { type DynamicEntry, dynamicFlagNames, dynamicFlags1Names } from './dynamic.js';
+export { type DynamicEntry, dynamicFlagNames, dynamicFlags1Names, dynamicValueText } from './dynamic.js';
 export type { Relocation, RelocationTable } from './relocations.js';
 export { type Decompressors, type SectionCompression, defaultDecompressors } from './compression.js';
 export { StringTable } from './strtab.js';
