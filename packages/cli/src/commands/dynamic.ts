@@ -1,5 +1,6 @@
 import { dynamicTagName, dynamicValueText } from '@elfkit/elf';
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { writeOut } from '../io/output.js';

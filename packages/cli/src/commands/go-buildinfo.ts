@@ -1,6 +1,7 @@
 import { parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
 import { isInputError } from '../go/errors.js';
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
 import { CliError, describeError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { goBuildinfoText } from '../go/buildinfo-text.js';

@@ -1,4 +1,5 @@
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
 import { UsageError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { requireGoSymbols } from '../go/symbols.js';

@@ -1,6 +1,7 @@
 import type { ParseError } from '@elfkit/binary';
 import { ARGS_SIZE_UNKNOWN, type GoFunc } from '@elfkit/gosym';
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { requireGoSymbols } from '../go/symbols.js';

@@ -1,4 +1,5 @@
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { goInfoModel } from '../go/info.js';
 import { writeOut } from '../io/output.js';

@@ -1,5 +1,6 @@
 import type { ParseError } from '@elfkit/binary';
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
 import { writeGoLines } from '../go/lines.js';
 import { requireGoSymbols } from '../go/symbols.js';
 import { reportErrors } from '../go/errors.js';

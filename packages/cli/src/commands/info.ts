@@ -1,5 +1,6 @@
 import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
 

@@ -1,5 +1,6 @@
 import type { ParseError } from '@elfkit/binary';
-import { defineCommand, withElfAsync } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElfAsync } from '../with-elf.js';
 import { CliError } from '../errors.js';
 import { writeLineRows, type LineSource } from '../format/line-rows.js';
 

@@ -1,6 +1,7 @@
 import { sectionTypeName, symbolDisplayName, type ElfFile, type RelocationTable } from '@elfkit/elf';
 import { relocTypeName, unrecognizedRelocType } from '@elfkit/elf';
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
 import { CliError } from '../errors.js';
 import { writeOut } from '../io/output.js';
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { defineCommand, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
 import { CliError } from '../errors.js';
 import { writeOut } from '../io/output.js';
 import { cosignReason, runOffline } from '../sign/cosign.js';

@@ -1,5 +1,6 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
-import { defineCommand, fileAndJson, withElf } from '../command.js';
+import { defineCommand } from '../command.js';
+import { fileAndJson, withElf } from '../with-elf.js';
 import { HEX_DIGITS, TextOut } from '../io/text-out.js';
 import { writeOut } from '../io/output.js';
 
