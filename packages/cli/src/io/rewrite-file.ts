@@ -88,6 +88,7 @@ export async function rewriteFile(
       mark('renamed');
     });
     syncDirectory(dirname(target.output));
+    mark('directory synced');
     return result;
   } catch (e) {
     // Let whatever is in flight finish before cleaning up after it.

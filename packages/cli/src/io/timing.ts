@@ -8,3 +8,5 @@ const on = !!process.env.ELFKIT_TIMING;
 export function mark(label: string): void {
   if (on) process.stderr.write(`elfkit timing: ${performance.now().toFixed(1).padStart(7)} ms ${label}\n`);
 }
+
+if (on) process.on('exit', () => mark('exit'));
