@@ -5,7 +5,7 @@ import { withElf } from '../with-elf.js';
 import { CliError, describeError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { goBuildinfoText } from '../go/buildinfo-text.js';
-import { imageOf } from '../go/symbols.js';
+import { goImage } from '../go/image.js';
 import { writeOut } from '../io/output.js';
 
 export const goBuildinfoCommand = defineCommand({
@@ -26,7 +26,7 @@ export const goBuildinfoCommand = defineCommand({
     for (const file of a.files) {
       try {
         withElf(file, ({ elf }) => {
-          const raw = readRawBuildInfo(imageOf(elf));
+          const raw = readRawBuildInfo(goImage(elf));
           if (!raw) throw new CliError('not a Go executable (no Go build info)');
           const bi = parseModInfo(raw.modinfo, raw.goVersion);
           docs.push({ file, ...bi, blob: { address: raw.address, source: raw.source, format: raw.format } });
