@@ -23,6 +23,8 @@ interface LoadedSection {
   section: FrameSection;
   /** Index in the section header table (readelf dumps in that order). */
   index: number;
+  /** SHT_NOBITS (a separate debug file's copy): no contents. */
+  nobits?: boolean;
 }
 
 /**
@@ -37,11 +39,11 @@ export function frameSections(elf: ElfFile, which: { eh: boolean; debug: boolean
   const opts = { order: elf.header.order, addressSize };
   if (which.debug) {
     const s = elf.debugSection('.debug_frame');
-    if (s && s.type !== E.SHT_NOBITS) out.push({ index: s.index, section: new FrameSection('debug_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, name: '.debug_frame' }) });
+    if (s) out.push({ index: s.index, nobits: s.type === E.SHT_NOBITS, section: new FrameSection('debug_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, name: '.debug_frame' }) });
   }
   if (which.eh) {
     const s = elf.section('.eh_frame');
-    if (s && s.type !== E.SHT_NOBITS) out.push({ index: s.index, section: new FrameSection('eh_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, address: s.addr }) });
+    if (s) out.push({ index: s.index, nobits: s.type === E.SHT_NOBITS, section: new FrameSection('eh_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, address: s.addr }) });
   }
   return out;
 }
@@ -105,7 +107,7 @@ const hasRules = (r: UnwindRow) => r.registers.size > 0 || r.cfa.kind === 'expre
 function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[], out: TextOut): void {
   const machine = elf.header.machine;
   const w = new FramesTextWriter(out, machine);
-  sections.forEach(({ section: s }, i) => {
+  sections.filter((x) => !x.nobits).forEach(({ section: s }, i) => {
     // llvm-dwarfdump puts a blank line before each section's title.
     if (i > 0) out.nl();
     out.ascii(s.kind === 'eh_frame' ? '.eh_frame contents:\n\n' : '.debug_frame contents:\n\n');
@@ -137,7 +139,12 @@ function writeTable(elf: ElfFile, sections: LoadedSection[], errors: ParseError[
   const machine = elf.header.machine;
   const addressSize = elf.bits / 8;
   const w = new FramesTableWriter(out, machine, addressSize);
-  for (const { section: s } of [...sections].sort((a, b) => a.index - b.index)) {
+  for (const { section: s, nobits } of [...sections].sort((a, b) => a.index - b.index)) {
+    if (nobits) {
+      // A separate debug file keeps the section header without contents; readelf says so.
+      out.ascii(`section '${s.name}' has the NOBITS type - its contents are unreliable.\n`);
+      continue;
+    }
     w.begin(s.name);
     walk(s, errors, (e) => {
       if (e.kind === 'terminator') return w.terminator(e.offset);
@@ -250,7 +257,7 @@ function entryJson(s: FrameSection, e: FrameEntry, machine: number, errors: Pars
 function writeJson(file: string, elf: ElfFile, sections: LoadedSection[], errors: ParseError[]): string {
   const machine = elf.header.machine;
   const used = new Set<number>();
-  const secs = sections.map(({ section: s }) => {
+  const secs = sections.filter((x) => !x.nobits).map(({ section: s }) => {
     const entries: Record<string, unknown>[] = [];
     walk(s, errors, (e) => entries.push(entryJson(s, e, machine, errors)));
     return { name: s.name, kind: s.kind, address: s.address, size: s.bytes.length, entries };
