@@ -140,9 +140,40 @@ export class CoreProcess implements ModuleResolver {
         this.byPath.set(path, module);
       }
     }
+    if (!modules.some((m) => m.isExecutable)) {
+      const exe = this.executableFromAuxv();
+      if (exe) modules.push(exe);
+    }
     const vdso = this.vdso(coreOnly);
     if (vdso) modules.push(vdso);
     return modules.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  }
+
+  /**
+   * Without NT_FILE (qemu-user's cores, old kernels) the executable given
+   * with `exe` is placed by the auxiliary vector: AT_PHDR is where the
+   * loader found its program headers, which gives the bias.
+   */
+  private executableFromAuxv(): CoreModule | undefined {
+    const exe = this.options.exe;
+    const phdr = this.core.auxvValue(3);
+    if (!exe || phdr === undefined) return undefined;
+    const src = this.open(exe);
+    if (!src) return undefined;
+    try {
+      const elf = ElfFile.parse(src, { decompressors: this.options.decompressors });
+      const loads = elf.segments.filter((p) => p.type === C.PT_LOAD);
+      const ph = elf.segments.find((p) => p.type === C.PT_PHDR);
+      const phdrVaddr = ph ? ph.vaddr : (loads.find((p) => p.offset === 0)?.vaddr ?? 0n) + BigInt(elf.header.phoff);
+      const bias = phdr - phdrVaddr;
+      const lo = loads.reduce((a, p) => (p.vaddr < a ? p.vaddr : a), loads[0]?.vaddr ?? 0n);
+      const hi = loads.reduce((a, p) => (p.vaddr + p.memsz > a ? p.vaddr + p.memsz : a), 0n);
+      return new CoreModule(exe, lo + bias, hi + bias, bias, safeBuildId(elf), true, { kind: 'given', path: exe }, elf);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      this.problems.push(e);
+      return undefined;
+    }
   }
 
   /** Builds the module for `path` mapped at `base`: its bias and build id from the image in memory, its file by path or build id. */

@@ -10,7 +10,7 @@ import { isStop, type StepOutcome } from './step.js';
 
 /** Options of {@link unwind}. */
 export interface UnwindOptions {
-  /** At most this many frames (default 256). */
+  /** At most this many frames (default 1024). */
   readonly maxFrames?: number;
   /** AArch64: NT_ARM_PAC_MASK's instruction mask, to strip pointer authentication codes from return addresses. */
   readonly pacMask?: bigint;
@@ -40,7 +40,7 @@ export function unwind(initial: Registers, memory: Memory, modules: ModuleResolv
 
 /** The frames of {@link unwind} one at a time; the generator's return value is the stop reason. */
 export function* walk(initial: Registers, memory: Memory, modules: ModuleResolver, options: UnwindOptions = {}): Generator<Frame, StopReason, undefined> {
-  const max = options.maxFrames ?? 256;
+  const max = options.maxFrames ?? 1024;
   const useFp = options.framePointers ?? true;
   const arch = initial.arch;
   let regs = initial;
