@@ -9,14 +9,14 @@
 // and on the committed qemu cores of other machines.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { repoRoot, run, skip, which } from '@elfkit/fixtures';
 import { elfkit, elfkitJson } from './cli.js';
 import { elfutils, scratch } from './support.js';
-import { GDB_FRAMES_SCRIPT, euStackFrames, gdbFrames, makeCore, program } from './core-programs.js';
+import { GDB_FRAMES_SCRIPT, euStackFrames, gdbFrames, goProgram, kernelWritesCores, makeCore, program } from './core-programs.js';
 
 const eu = elfutils('core oracles (eu-stack, eu-readelf)');
 const work = scratch('elfkit-core-');
@@ -45,7 +45,7 @@ const CASES: [Parameters<typeof program>[0], string, 'kernel' | 'gdb' | 'any'][]
   ['cxx-O2', '', 'any'],
 ];
 
-const totals = { cores: 0, threads: 0, gdbFrames: 0, euFrames: 0, notes: 0, causes: new Map<string, number>() };
+const totals = { cores: 0, threads: 0, gdbFrames: 0, euFrames: 0, notes: 0, goFrames: 0, causes: new Map<string, number>() };
 const note = (c: string, n = 1) => totals.causes.set(c, (totals.causes.get(c) ?? 0) + n);
 const made: { exe: string; core: string; label: string }[] = [];
 
@@ -112,10 +112,40 @@ test('elfkit notes on a core equals eu-readelf -n (test cores and the qemu cores
   }
 });
 
+test('Go: the crashed goroutine\'s frames equal the runtime\'s own traceback, from .debug_frame and from the pclntab alone (-s -w)', () => {
+  if (!kernelWritesCores()) return skip('Go core oracle', 'the kernel does not write core files into the working directory here');
+  const go = goProgram('Go core oracle');
+  if (!go) return;
+  const dir = join(work, 'go');
+  rmSync(dir, { recursive: true, force: true });
+  run('bash', ['-c', 'mkdir -p "$1" && cd "$1" && ulimit -c unlimited && GOTRACEBACK=crash "$0" 2> trace.txt; true', go.exe, dir]);
+  const core = readdirSync(dir).find((f) => f === 'core' || /^core\.\d+$/.test(f));
+  if (!core) return skip('Go core oracle', 'the Go program left no core');
+  const c = { path: join(dir, core) };
+  const trace = readFileSync(join(dir, 'trace.txt'), 'utf8');
+  // The panicking goroutine's physical frames, as the runtime printed them (pc=0x… on each frame's second line).
+  const block = trace.split('\n\n').find((b) => /^goroutine \d+ .*\[running\]:/m.test(b))!;
+  const want = [...block.matchAll(/ pc=0x([0-9a-f]+)$/gm)].map((m) => m[1]!);
+  assert.ok(want.length >= 5, `the traceback has the crashed goroutine: ${block}`);
+  for (const exe of [go.exe, go.stripped]) {
+    const ours = elfkitJson<JsonCore>(['core', c.path, '--exe', exe]);
+    const crashed = ours.threads.find((t) => t.crashed)!;
+    const pcs = crashed.frames.map((f) => BigInt(f.pc).toString(16));
+    const at = pcs.indexOf(want[0]!);
+    assert.ok(at >= 0, `${exe}: the goroutine's first frame ${want[0]} among ${pcs.join(' ')}`);
+    assert.equal(pcs.slice(at, at + want.length), want, `${exe}: the goroutine's frames`);
+    // main.leaf faulted: runtime.sigpanic's caller is looked up at its pc, not pc − 1.
+    const leaf = crashed.frames[at + 2]!;
+    assert.is(crashed.frames[at + 1]!.signalFrame, true, 'runtime.sigpanic is a trap frame');
+    assert.is(BigInt(leaf.pc).toString(16), want[2]);
+    totals.goFrames += want.length;
+  }
+});
+
 test('summary', () => {
   const causes = [...totals.causes].map(([k, v]) => `${k}: ${v}`).join('; ') || 'none';
   process.stdout.write(
-    `\ncore oracle: ${totals.cores} cores, ${totals.threads} threads; ${totals.gdbFrames} frames equal to gdb's, ${totals.euFrames} to eu-stack's; ${totals.notes} notes equal to eu-readelf -n; frames gdb shows that are not on the stack: ${causes}\n`,
+    `\ncore oracle: ${totals.cores} cores, ${totals.threads} threads; ${totals.gdbFrames} frames equal to gdb's, ${totals.euFrames} to eu-stack's; ${totals.notes} notes equal to eu-readelf -n; ${totals.goFrames} Go frames equal to the runtime's traceback; frames gdb shows that are not on the stack: ${causes}\n`,
   );
   rmSync(work, { recursive: true, force: true });
 });

@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, repoRoot, run, skip, which } from '@elfkit/fixtures';
+import { cacheDir, goRoot, repoRoot, run, skip, which } from '@elfkit/fixtures';
 
 const SRC = join(repoRoot, 'fixtures', 'src', 'core');
 
@@ -30,7 +30,7 @@ const VARIANTS: Record<string, { cc: 'gcc' | 'g++'; flags: string[]; lib: boolea
 /** The variants' directory, keyed by the sources' hash. */
 export function programDir(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(SRC).sort()) h.update(f).update(readFileSync(join(SRC, f)));
+  for (const f of readdirSync(SRC).sort()) if (statSync(join(SRC, f)).isFile()) h.update(f).update(readFileSync(join(SRC, f)));
   return join(cacheDir, 'core-programs', h.digest('hex').slice(0, 12));
 }
 
@@ -138,4 +138,24 @@ export function euStackFrames(bin: string, env: NodeJS.ProcessEnv, exe: string, 
     if (f && cur) cur.push(BigInt('0x' + f[1]));
   }
   return out;
+}
+
+/** The Go crash program (fixtures/src/core/go) built with Go 1.27, with DWARF and `-s -w`; undefined with a SKIP line without a toolchain. */
+export function goProgram(what: string): { exe: string; stripped: string } | undefined {
+  const src = join(SRC, 'go');
+  const h = createHash('sha256').update(readFileSync(join(src, 'main.go'))).update(readFileSync(join(src, 'go.mod'))).digest('hex').slice(0, 12);
+  const dir = join(cacheDir, 'core-programs', `go-${h}`);
+  const exe = join(dir, 'gocrash');
+  const stripped = join(dir, 'gocrash-sw');
+  if (existsSync(exe) && existsSync(stripped)) return { exe, stripped };
+  const root = goRoot('1.27');
+  if (!root) return void skip(what, 'no Go 1.27 toolchain (scripts/go-toolchain.sh)');
+  mkdirSync(dir, { recursive: true });
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', GOTELEMETRY: 'off', GOCACHE: join(cacheDir, 'go', 'build-cache'), GOPATH: join(cacheDir, 'go', 'path') };
+  for (const [out, flags] of [[exe, []], [stripped, ['-ldflags=-s -w']]] as const) {
+    const r = run(join(root, 'bin', 'go'), ['build', ...flags, '-o', out + '.tmp', '.'], { cwd: src, env });
+    if (r.status !== 0) return void skip(what, `go build failed: ${r.stderr.trim().split('\n').pop()}`);
+    renameSync(out + '.tmp', out);
+  }
+  return { exe, stripped };
 }

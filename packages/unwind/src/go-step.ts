@@ -26,7 +26,8 @@ export function goStep(regs: Registers, lookupPc: bigint, module: UnwindModule, 
     if (!table) return undefined;
     fn = table.funcAt(BigInt.asUintN(64, lookupPc - module.bias));
     if (!fn) return undefined;
-    if ((fn.flag & TOPFRAME) !== 0 || TOP_NAMES.has(fn.name)) return { stop: { kind: 'end', detail: `the goroutine's top frame (${fn.name})` } };
+    // runtime.sigtramp is a top frame to Go's traceback, but the kernel called it: its return address leads to the restorer and on to the interrupted code.
+    if (((fn.flag & TOPFRAME) !== 0 && !fn.name.startsWith('runtime.sigtramp')) || TOP_NAMES.has(fn.name)) return { stop: { kind: 'end', detail: `the goroutine's top frame (${fn.name})` } };
     const sp = regs.sp;
     if (sp === undefined) return { stop: { kind: 'unknown-register', register: arch.sp } };
     const delta = fn.spDeltaAt(Number(BigInt.asUintN(64, lookupPc - module.bias)));
@@ -64,9 +65,30 @@ export function goStep(regs: Registers, lookupPc: bigint, module: UnwindModule, 
     next.set(arch.sp, callerSp);
     next.set(arch.pc, ret);
     if (arch.lr !== undefined) next.set(arch.lr, ret);
-    return { registers: new Registers(arch, next), method: 'go', signalFrame: fn.name === 'runtime.sigreturn' || fn.name === 'runtime.sigreturn__sigaction' };
+    return { registers: new Registers(arch, next), method: 'go', signalFrame: isGoTrap(fn.name) };
   } catch (e) {
     if (isParseError(e)) return { stop: { kind: 'bad-cfi', error: e } };
+    throw e;
+  }
+}
+
+/**
+ * Go functions whose caller did not call them: the signal handler makes the
+ * interrupted goroutine look as if it had called runtime.sigpanic (or
+ * asyncPreempt) at the faulting pc, so that frame is looked up at its pc,
+ * not pc − 1 (the runtime's own traceback does the same).
+ */
+export function isGoTrap(name: string): boolean {
+  return name === 'runtime.sigpanic' || name === 'runtime.asyncPreempt' || name === 'runtime.sigreturn' || name === 'runtime.sigreturn__sigaction';
+}
+
+/** True when `lookupPc` is in one of the Go functions of {@link isGoTrap} (a module without a Go table never is). */
+export function inGoTrap(module: UnwindModule, lookupPc: bigint): boolean {
+  try {
+    const fn = module.goTable?.()?.funcAt(BigInt.asUintN(64, lookupPc - module.bias));
+    return !!fn && isGoTrap(fn.name);
+  } catch (e) {
+    if (isParseError(e)) return false;
     throw e;
   }
 }

@@ -1,7 +1,7 @@
 import { cfiStep } from './cfi-step.js';
 import type { Backtrace, Frame, FrameMethod, StopReason } from './frame.js';
 import { framePointerStep } from './frame-pointer-step.js';
-import { goStep } from './go-step.js';
+import { goStep, inGoTrap } from './go-step.js';
 import type { Memory } from './memory.js';
 import type { ModuleResolver } from './module.js';
 import type { Registers } from './registers.js';
@@ -51,7 +51,7 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
     const pc = regs.pc;
     if (pc === undefined) return { kind: 'unknown-register', register: arch.pc };
     if (pc === 0n) return { kind: 'end', detail: 'the return address is 0' };
-    const lookupPc = adjusted ? pc - 1n : pc;
+    const lookupPc: bigint = adjusted ? pc - 1n : pc;
     const module = modules.moduleAt(lookupPc);
     const sp = regs.sp;
     const frame: { -readonly [K in keyof Frame]: Frame[K] } = { index, pc, lookupPc, adjusted, sp, registers: regs, module, method, signalFrame: false };
@@ -72,18 +72,20 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
       yield frame;
       return o.stop;
     }
-    frame.signalFrame = o.signalFrame;
+    // A Go frame the signal handler injected (runtime.sigpanic) makes its caller an interrupted frame too.
+    const interrupted: boolean = o.signalFrame || (o.method === 'cfi' && !!module && inGoTrap(module, lookupPc));
+    frame.signalFrame = interrupted;
     yield frame;
     const next = o.registers;
     const nsp = next.sp;
     const npc = next.pc;
-    if (sp !== undefined && nsp !== undefined && !o.signalFrame && (nsp < sp || (nsp === sp && npc === pc))) {
+    if (sp !== undefined && nsp !== undefined && !interrupted && (nsp < sp || (nsp === sp && npc === pc))) {
       return { kind: 'cfa-not-growing', sp, callerSp: nsp };
     }
     const key = `${npc}/${nsp}`;
     if (seen.has(key)) return { kind: 'loop', pc: npc ?? 0n, sp: nsp ?? 0n };
     seen.add(key);
-    adjusted = !o.signalFrame;
+    adjusted = !interrupted;
     regs = next;
     method = o.method;
   }
