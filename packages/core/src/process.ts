@@ -202,12 +202,19 @@ export class CoreProcess implements ModuleResolver {
       }
     };
     const given = isExe && this.options.exe ? tryOpen(this.options.exe) : undefined;
-    const atPath = given ? undefined : tryOpen(underSysroot(this.options.sysroot, path));
+    // Under the sysroot first; then the path itself (a build-id check keeps the host's own copy from standing in for another build).
+    const sysrootPath = underSysroot(this.options.sysroot, path);
+    let atPathName = sysrootPath;
+    let atPath = given ? undefined : tryOpen(sysrootPath);
+    if (!given && !atPath && this.options.sysroot) {
+      atPath = tryOpen(path);
+      atPathName = path;
+    }
     const candidate = given ?? atPath;
     const candidateId = candidate ? safeBuildId(candidate) : undefined;
     if (candidate && (!buildId || !candidateId || candidateId === buildId)) {
       elf = candidate;
-      file = given ? { kind: 'given', path: this.options.exe! } : { kind: 'path', path: underSysroot(this.options.sysroot, path) };
+      file = given ? { kind: 'given', path: this.options.exe! } : { kind: 'path', path: atPathName };
     } else {
       const found = buildId ? this.options.host?.findByBuildId?.(buildId) : undefined;
       if (found) {
@@ -220,8 +227,8 @@ export class CoreProcess implements ModuleResolver {
         }
       }
       file ??= candidate
-        ? { kind: 'mismatch', path: given ? this.options.exe! : underSysroot(this.options.sysroot, path), expected: buildId!, found: candidateId }
-        : { kind: 'missing', path: underSysroot(this.options.sysroot, path) };
+        ? { kind: 'mismatch', path: given ? this.options.exe! : atPathName, expected: buildId!, found: candidateId }
+        : { kind: 'missing', path: sysrootPath };
     }
     headers ??= elf;
     if (!headers) return new CoreModule(path, start, end, 0n, buildId, isExe, file, undefined);

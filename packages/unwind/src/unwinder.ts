@@ -46,7 +46,7 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
   let regs = initial;
   let adjusted = false;
   let method: FrameMethod = 'initial';
-  const seen = new Set<string>();
+  const seen = new Set<string>([`${initial.pc}/${initial.sp}`]);
   for (let index = 0; ; index++) {
     const pc = regs.pc;
     if (pc === undefined) return { kind: 'unknown-register', register: arch.pc };
@@ -58,6 +58,11 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
     if (index >= max) {
       yield frame;
       return { kind: 'depth-limit', limit: max };
+    }
+    // A return address outside every module is corrupt (or JIT code no module describes): do not guess on.
+    if (!module && index > 0) {
+      yield frame;
+      return { kind: 'no-module', pc };
     }
     let o: StepOutcome;
     if (module) o = cfiStep(regs, lookupPc, module, { memory, pacMask: options.pacMask });

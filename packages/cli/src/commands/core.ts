@@ -11,7 +11,7 @@ import { signalCodeName, signalName } from '../core/signals.js';
 import { nodeDecompressors } from '../open.js';
 
 interface CoreArgs {
-  core: string;
+  file: string;
   exe?: string;
   sysroot?: string;
   registers?: boolean;
@@ -54,7 +54,7 @@ function moduleStatus(m: CoreModule): string {
     case 'memory':
       return '  (in the core)';
     case 'missing':
-      return `  MISSING: no file at ${f.path}${m.buildId ? ` or by build id` : ''}`;
+      return `  MISSING: no file at ${f.path}`;
     case 'mismatch':
       return `  MISMATCH: ${f.path} has build id ${f.found ?? 'none'}, the core ${f.expected}`;
   }
@@ -103,11 +103,11 @@ function frameJson(f: Frame) {
 }
 
 export const coreCommand = defineCommand({
-  command: 'core <core>',
+  command: 'core <file>',
   describe: 'a core file: the process, its signal and modules, and every thread\'s backtrace (like eu-stack --core / gdb thread apply all bt)',
   builder: (y) =>
     y
-      .positional('core', { type: 'string', demandOption: true, describe: 'core file' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'core file' })
       .option('exe', { type: 'string', requiresArg: true, describe: 'the executable, when not at the path the core names' })
       .option('sysroot', { type: 'string', requiresArg: true, describe: 'look for the mapped files under this directory (a copy of the crashed machine\'s root)' })
       .option('registers', { type: 'boolean', default: false, describe: 'print each thread\'s registers' })
@@ -116,7 +116,7 @@ export const coreCommand = defineCommand({
       .example('$0 core ./core --exe ./app', ''),
   handler: (a: CoreArgs) => {
     const host = new NodeCoreHost();
-    const source = openSource(a.core);
+    const source = openSource(a.file);
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
       const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
@@ -127,7 +127,7 @@ export const coreCommand = defineCommand({
       if (a.json) {
         writeOut(
           toJson({
-            file: a.core,
+            file: a.file,
             pid: p.pid ?? null,
             command: p.core.process ? { name: p.core.process.fname, args: p.core.process.psargs } : null,
             signal: sig ? { number: sig.signo, name: signalName(sig.signo), code: sig.code, codeName: signalCodeName(sig.signo, sig.code), faultAddress: sig.faultAddress ?? null, senderPid: sig.senderPid ?? null } : null,
