@@ -163,6 +163,7 @@ export function readCieBody(r: Reader, ctx: EntryContext, head: { offset: number
     // Without 'z' nothing says how long unknown augmentation data is; the instructions cannot be found.
     throw r.error('unsupported', `unknown augmentation "${augmentation}"`, augAt);
   }
+  if (r.offset > head.end) throw r.error('truncated', `CIE fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
   const instructionsOffset = r.offset;
   const instructions = r.bytesView(head.end - r.offset);
   return {

@@ -101,11 +101,12 @@ export class FrameSection {
     const bodyAt = r.pos;
     if (length > r.remaining) throw r.error('truncated', `entry at 0x${off.toString(16)} has length 0x${length.toString(16)}, only 0x${r.remaining.toString(16)} bytes left`, off);
     const end = bodyAt + length;
-    const body = r.sub(length);
+    // The body is read with the section's reader (its DataView shared); the parsers check the entry's end themselves.
+    const body = r;
     const eh = this.kind === 'eh_frame';
     // .eh_frame ids and CIE pointers are always 4 bytes (LSB); 64-bit DWARF .debug_frame uses 8.
     const idSize = eh ? 4 : offsetSize;
-    if (body.remaining < idSize) throw body.error('truncated', `entry at 0x${off.toString(16)} is too short for its CIE id`, 0);
+    if (length < idSize) throw body.error('truncated', `entry at 0x${off.toString(16)} is too short for its CIE id`, off);
     const idAt = body.offset;
     const id = idSize === 4 ? BigInt(body.u32()) : body.u64();
     const isCie = eh ? id === 0n : id === (offsetSize === 4 ? DEBUG_FRAME_CIE_ID32 : DEBUG_FRAME_CIE_ID64);
@@ -165,10 +166,10 @@ export class FrameSection {
     }
     if (length > r.remaining) throw r.error('truncated', `CIE at 0x${off.toString(16)} has length 0x${length.toString(16)}, only 0x${r.remaining.toString(16)} bytes left`, off);
     const end = r.pos + length;
-    const body = r.sub(length);
+    const body = r;
     const eh = this.kind === 'eh_frame';
     const idSize = eh ? 4 : offsetSize;
-    if (body.remaining < idSize) throw body.error('truncated', `CIE at 0x${off.toString(16)} is too short for its id`, 0);
+    if (length < idSize) throw body.error('truncated', `CIE at 0x${off.toString(16)} is too short for its id`, off);
     const id = idSize === 4 ? BigInt(body.u32()) : body.u64();
     const isCie = eh ? id === 0n : id === (offsetSize === 4 ? DEBUG_FRAME_CIE_ID32 : DEBUG_FRAME_CIE_ID64);
     if (!isCie) throw notCie('an FDE, not a CIE');

@@ -123,20 +123,27 @@ export function cieInitialState(cie: Cie, cursor: CfaInstructionCursor, options:
  * Malformed instructions throw ParseError naming the entry.
  */
 export function* unwindRows(fde: Fde, cieCursor: CfaInstructionCursor, fdeCursor: CfaInstructionCursor, options: UnwindTableOptions = {}): Generator<UnwindRow, void, undefined> {
+  yield* unwindTable(fde, cieCursor, fdeCursor, options);
+}
+
+/** Every row of {@link unwindRows} at once, in an array (no generator: the fast path of a dump). */
+export function unwindTable(fde: Fde, cieCursor: CfaInstructionCursor, fdeCursor: CfaInstructionCursor, options: UnwindTableOptions = {}): UnwindRow[] {
   const initial = cieInitialState(fde.cie, cieCursor, options);
   const state: State = { cfa: initial.cfa, registers: initial.registers as Map<number, RegisterRule>, shared: true, argsSize: initial.argsSize };
   const m = new RowMachine(state, initial, options, fde.offset);
   const end = fde.initialLocation + fde.addressRange;
+  const rows: UnwindRow[] = [];
   let start = fde.initialLocation;
   fdeCursor.rewind();
   while (fdeCursor.next()) {
     const next = m.step(fdeCursor, false, start);
     if (next !== undefined) {
-      yield snapshot(state, start, next);
+      rows.push(snapshot(state, start, next));
       start = next;
     }
   }
-  yield snapshot(state, start, end > start ? end : start);
+  rows.push(snapshot(state, start, end > start ? end : start));
+  return rows;
 }
 
 /**

@@ -93,7 +93,7 @@ function rowsOf(s: FrameSection, e: Cie | Fde, machine: number, errors: ParseErr
       const st = D.cieInitialState(e, s.instructions(e), { machine });
       return [{ start: 0n, end: 0n, cfa: st.cfa, registers: st.registers, argsSize: st.argsSize }];
     }
-    return [...D.unwindRows(e, s.instructions(e.cie), s.instructions(e), { machine })];
+    return D.unwindTable(e, s.instructions(e.cie), s.instructions(e), { machine });
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
     errors.push(err);

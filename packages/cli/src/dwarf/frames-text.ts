@@ -2,7 +2,7 @@ import * as D from '@elfkit/dwarf';
 import { OperationCursor, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
-import type { TextOut } from '../io/text-out.js';
+import { TextOut } from '../io/text-out.js';
 
 /**
  * Writes call frame entries as llvm-dwarfdump 14 does (`--eh-frame`,
@@ -14,7 +14,7 @@ import type { TextOut } from '../io/text-out.js';
  */
 export class FramesTextWriter {
   constructor(
-    private readonly out: TextOut,
+    private out: TextOut,
     private readonly machine: number,
   ) {}
 
@@ -38,15 +38,33 @@ export class FramesTextWriter {
     return (this.opLabels[op] ??= `  ${D.cfaInstructionName(op, this.machine) ?? `DW_CFA_0x${op.toString(16)}`}:`);
   }
 
-  /** The last row's register map and its registers in order: rows share maps until a rule changes. */
-  private lastMap?: ReadonlyMap<number, RegisterRule>;
-  private lastKeys: number[] = [];
-  private sortedKeys(m: ReadonlyMap<number, RegisterRule>): number[] {
-    if (m !== this.lastMap) {
-      this.lastMap = m;
-      this.lastKeys = [...m.keys()].sort((a, b) => a - b);
+  /**
+   * `: RBX=[CFA-16], RIP=[CFA-8]` for a row's register rules, formatted once
+   * per map: the row machine shares a map between rows until a rule changes.
+   */
+  private readonly ruleText = new WeakMap<ReadonlyMap<number, RegisterRule>, Uint8Array>();
+  private registersText(m: ReadonlyMap<number, RegisterRule>, s: FrameSection, addressSize: number): Uint8Array {
+    let t = this.ruleText.get(m);
+    if (t) return t;
+    const saved = this.out;
+    const tmp = new TextOut(256, true);
+    this.out = tmp;
+    try {
+      tmp.ascii(': ');
+      const regs = [...m.keys()].sort((a, b) => a - b);
+      for (let i = 0; i < regs.length; i++) {
+        const r = regs[i]!;
+        if (i) tmp.ascii(', ');
+        this.reg(r);
+        tmp.byte(0x3d);
+        this.rule(m.get(r)!, s, addressSize);
+      }
+      t = tmp.take();
+    } finally {
+      this.out = saved;
     }
-    return this.lastKeys;
+    this.ruleText.set(m, t);
+    return t;
   }
 
   /** The header and fields of a CIE, then its instructions (the rows follow with {@link rows}). */
@@ -226,17 +244,7 @@ export class FramesTextWriter {
       }
       o.ascii('CFA=');
       this.cfa(row.cfa, s, addressSize);
-      if (row.registers.size) {
-        o.ascii(': ');
-        const regs = this.sortedKeys(row.registers);
-        for (let i = 0; i < regs.length; i++) {
-          const r = regs[i]!;
-          if (i) o.ascii(', ');
-          this.reg(r);
-          o.byte(0x3d);
-          this.rule(row.registers.get(r)!, s, addressSize);
-        }
-      }
+      if (row.registers.size) o.raw(this.registersText(row.registers, s, addressSize));
       o.nl();
     }
     o.nl();
@@ -257,13 +265,15 @@ export class FramesTextWriter {
     if (rule.addressSpace !== undefined) o.ascii(' in addrspace').dec(rule.addressSpace);
   }
 
+  private cfaPlus(off: number): void {
+    const o = this.out;
+    o.ascii('CFA');
+    if (off > 0) o.byte(0x2b);
+    if (off !== 0) o.dec(off);
+  }
+
   private rule(r: RegisterRule, s: FrameSection, addressSize: number): void {
     const o = this.out;
-    const cfaPlus = (off: number) => {
-      o.ascii('CFA');
-      if (off > 0) o.byte(0x2b);
-      if (off !== 0) o.dec(off);
-    };
     switch (r.kind) {
       case 'undefined':
         o.ascii('undefined');
@@ -273,11 +283,11 @@ export class FramesTextWriter {
         return;
       case 'offset':
         o.byte(0x5b);
-        cfaPlus(r.offset);
+        this.cfaPlus(r.offset);
         o.byte(0x5d);
         return;
       case 'val-offset':
-        cfaPlus(r.offset);
+        this.cfaPlus(r.offset);
         return;
       case 'register':
         this.reg(r.register);
