@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 export { CoreFile, type CoreThread } from './core-file.js';
-export { CoreProcess, type CoreProcessOptions } from './process.js';
+export { CoreProcess, type CoreProcessOptions } from './process-image.js';
 export { CoreModule, type ModuleFileStatus, type ModuleUnwindTables } from './module.js';
 export { CoreMemory, memorySource } from './memory.js';
 export { type CoreHost, underSysroot } from './host.js';

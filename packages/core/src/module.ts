@@ -88,6 +88,9 @@ export class CoreModule implements UnwindModule {
     if (this.tables?.go) return (this.go = this.tables.go.table);
     this.go = null;
     if (!this.elf) return undefined;
+    // With section headers a Go binary names its table; without one there is nothing to scan the symbols for.
+    const e = this.elf;
+    if (e.sections.length > 0 && !e.section('.gopclntab') && !e.section('.data.rel.ro.gopclntab') && !e.section('.go.buildinfo')) return undefined;
     try {
       this.go = openGoSymbols(elfGoImage(this.elf))?.table ?? null;
     } catch (e) {
