@@ -96,30 +96,25 @@ export class CoreMemory implements Memory {
   }
 
   private segmentAt(address: bigint): LoadSegment | undefined {
-    const s = this.loads;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]!.start <= address) lo = mid + 1;
-      else hi = mid;
-    }
-    const c = s[lo - 1];
-    return c && address < c.end ? c : undefined;
+    return covering(this.loads, address);
   }
 
   private mappingAt(address: bigint): MappedFile | undefined {
-    const s = this.mappings;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]!.start <= address) lo = mid + 1;
-      else hi = mid;
-    }
-    const c = s[lo - 1];
-    return c && address < c.end ? c : undefined;
+    return covering(this.mappings, address);
   }
+}
+
+/** The range of `sorted` (by start, not overlapping) that holds `address`, by binary search. */
+function covering<T extends { readonly start: bigint; readonly end: bigint }>(sorted: readonly T[], address: bigint): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.start <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = sorted[lo - 1];
+  return c && address < c.end ? c : undefined;
 }
 
 /**

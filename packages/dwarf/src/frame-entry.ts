@@ -163,15 +163,9 @@ export function readCieBody(r: Reader, ctx: EntryContext, head: { offset: number
     // Without 'z' nothing says how long unknown augmentation data is; the instructions cannot be found.
     throw r.error('unsupported', `unknown augmentation "${augmentation}"`, augAt);
   }
-  if (r.offset > head.end) throw r.error('truncated', `CIE fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
-  const instructionsOffset = r.offset;
-  const instructions = r.bytesView(head.end - r.offset);
   return {
     kind: 'cie',
-    offset: head.offset,
-    length: head.length,
-    offsetSize: head.offsetSize,
-    end: head.end,
+    ...entryTail(r, head, 'CIE'),
     id: head.id,
     version,
     augmentation,
@@ -188,8 +182,6 @@ export function readCieBody(r: Reader, ctx: EntryContext, head: { offset: number
     signalFrame,
     bKey,
     mteTagged,
-    instructions,
-    instructionsOffset,
   };
 }
 
@@ -225,15 +217,9 @@ export function readFdeBody(
       if (a.pos > dataAt + len) throw a.error('truncated', `LSDA pointer runs past the FDE's augmentation data (${len} bytes)`, dataAt);
     }
   }
-  if (r.offset > head.end) throw r.error('truncated', `FDE fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
-  const instructionsOffset = r.offset;
-  const instructions = r.bytesView(head.end - r.offset);
   return {
     kind: 'fde',
-    offset: head.offset,
-    length: head.length,
-    offsetSize: head.offsetSize,
-    end: head.end,
+    ...entryTail(r, head, 'FDE'),
     ciePointer: head.ciePointer,
     cieOffset: head.cieOffset,
     cie,
@@ -242,9 +228,15 @@ export function readFdeBody(
     addressRange,
     augmentationData,
     lsda,
-    instructions,
-    instructionsOffset,
   };
+}
+
+/** The fields every entry shares, and its instructions: the rest of it after the fields `r` has read. */
+function entryTail(r: Reader, head: { offset: number; length: number; offsetSize: 4 | 8; end: number }, what: string): EntryBase {
+  if (r.offset > head.end) throw r.error('truncated', `${what} fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
+  const instructionsOffset = r.offset;
+  const instructions = r.bytesView(head.end - r.offset);
+  return { offset: head.offset, length: head.length, offsetSize: head.offsetSize, end: head.end, instructions, instructionsOffset };
 }
 
 /** The instruction decoding context of an entry (its CIE's factors and pointer encoding). */
