@@ -23,6 +23,9 @@ export interface SizeRow {
   readonly filePercent: number;
   /** For `[N Others]`: how many rows it stands for. */
   readonly othersCount?: number;
+  /** In a diff: the sizes in the old file. */
+  readonly oldVmSize?: number;
+  readonly oldFileSize?: number;
   readonly children: readonly SizeRow[];
 }
 
@@ -85,9 +88,10 @@ export function sizeRows(root: SizeNode, options: RowOptions = {}): SizeRow {
       const oc = (c as { othersCount?: number }).othersCount;
       const vp = isDiff ? percent(c.vmSize, (c as DiffNode).oldVmSize) : percent(c.vmSize, node.vmSize);
       const fp = isDiff ? percent(c.fileSize, (c as DiffNode).oldFileSize) : percent(c.fileSize, node.fileSize);
-      return build(oc ? { label: c.label, vmSize: c.vmSize, fileSize: c.fileSize } : c, vp, fp, false, oc);
+      return build(oc ? ({ label: c.label, vmSize: c.vmSize, fileSize: c.fileSize, ...(isDiff ? { oldVmSize: (c as DiffNode).oldVmSize, oldFileSize: (c as DiffNode).oldFileSize } : {}) } as SizeNode) : c, vp, fp, false, oc);
     });
-    return { label: node.label, vmSize: node.vmSize, fileSize: node.fileSize, vmPercent, filePercent, ...(othersCount ? { othersCount } : {}), children };
+    const old = isDiff ? { oldVmSize: (node as DiffNode).oldVmSize, oldFileSize: (node as DiffNode).oldFileSize } : {};
+    return { label: node.label, vmSize: node.vmSize, fileSize: node.fileSize, vmPercent, filePercent, ...old, ...(othersCount ? { othersCount } : {}), children };
   };
   const d = root as DiffNode;
   return build(root, isDiff ? percent(d.vmSize, d.oldVmSize) : 100, isDiff ? percent(d.fileSize, d.oldFileSize) : 100, true);
