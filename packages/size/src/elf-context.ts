@@ -48,8 +48,14 @@ export class ElfContext {
     return this.isObject ? s.index * 0x1_0000_0000 : this.address(s.addr);
   }
 
-  /** Bytes of `s` in memory: its size when SHF_ALLOC, else 0 (bloaty's rule). */
+  /**
+   * Bytes of `s` in memory: its size when SHF_ALLOC, else 0 (bloaty's
+   * rule) — and 0 for `.tbss`, whose addresses are a template for each
+   * thread's copy and overlap the sections after it (bloaty charges them
+   * to `.tbss`, taking them from `.init_array` or whatever follows).
+   */
   static sectionVmSize(s: Section): number {
+    if (s.flags & C.SHF_TLS && s.type === C.SHT_NOBITS) return 0;
     return s.flags & C.SHF_ALLOC ? s.size : 0;
   }
 

@@ -24,9 +24,9 @@ function loadedSize(elf: ElfFile): number {
   return total;
 }
 
-/** Allocated sections of an object file (its made-up address space). */
+/** Allocated sections of an object file (its made-up address space), .tbss aside (a per-thread template). */
 function objectAllocSize(elf: ElfFile): number {
-  return elf.sections.filter((s) => s.index > 0 && s.name !== '' && s.flags & C.SHF_ALLOC).reduce((n, s) => n + s.size, 0);
+  return elf.sections.filter((s) => s.index > 0 && s.name !== '' && s.flags & C.SHF_ALLOC && !(s.flags & C.SHF_TLS && s.type === C.SHT_NOBITS)).reduce((n, s) => n + s.size, 0);
 }
 
 function checkSums(n: SizeNode, where: string): number {
