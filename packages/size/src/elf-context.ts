@@ -37,6 +37,11 @@ export class ElfContext {
     return v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : NaN;
   }
 
+  /** An address already held as a number (below 2^53). */
+  addressNumber(a: number): number {
+    return this.bias === 0n ? a : this.address(BigInt(a));
+  }
+
   /** The address of offset `value` of section `shndx` in an object file; `value` itself otherwise. */
   symbolAddress(value: bigint, shndx: number): number {
     if (!this.isObject) return this.address(value);

@@ -9,7 +9,7 @@ import { type GoImage, type ImageSection, type ImageSegment, type ImageSymbol } 
  */
 export function elfGoImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
   const sections = new Map<string, ImageSection | null>();
-  let symbols: Map<string, ImageSymbol> | undefined;
+  const symbols = new Map<string, ImageSymbol | null>();
   const segments: ImageSegment[] = [];
   const loaded = new Map<ImageSegment, Uint8Array>();
   for (const p of elf.segments) {
@@ -47,12 +47,9 @@ export function elfGoImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
       return s ?? undefined;
     },
     symbol(name) {
-      if (!symbols) {
-        symbols = new Map();
-        const from = symbolsFrom.symbols().length > 0 ? symbolsFrom : elf;
-        for (const s of from.symbols()) if (!symbols.has(s.name)) symbols.set(s.name, { address: s.value, size: s.size });
-      }
-      return symbols.get(name);
+      let s = symbols.get(name);
+      if (s === undefined) symbols.set(name, (s = findSymbol(symbolsFrom, name) ?? (symbolsFrom !== elf ? findSymbol(elf, name) : undefined) ?? null));
+      return s ?? undefined;
     },
     read(address, size) {
       // A segment already read serves small reads; others read just the range.
@@ -64,4 +61,38 @@ export function elfGoImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
       return elf.readVirtual(address, size);
     },
   };
+}
+
+/**
+ * The first `.symtab` symbol called `name`, found by comparing the name's
+ * bytes with the string table: the Go reader asks for a handful of names,
+ * and decoding 46,000 symbols into objects to answer them would cost more
+ * memory than the rest of a size report.
+ */
+function findSymbol(elf: ElfFile, name: string): ImageSymbol | undefined {
+  const sec = elf.symbolTables('symtab')[0];
+  if (!sec || sec.type === C.SHT_NOBITS) return undefined;
+  const t = elf.symbolTable(sec);
+  const strings = t.strtabBytes;
+  const want = utf8(name);
+  outer: for (let i = 1; i < t.count; i++) {
+    const off = t.nameOffset(i);
+    if (off + want.length >= strings.length || strings[off + want.length] !== 0) continue;
+    for (let k = 0; k < want.length; k++) if (strings[off + k] !== want[k]) continue outer;
+    return { address: t.value(i), size: t.size(i) };
+  }
+  return undefined;
+}
+
+/** `s` as UTF-8 bytes. */
+function utf8(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
 }

@@ -33,8 +33,8 @@ export interface GoTableRange {
 export interface GoLayout {
   readonly symbols: GoSymbols;
   readonly funcCount: number;
-  /** Function names, by index. */
-  readonly names: readonly string[];
+  /** The name of function `i` (decoded on first use). */
+  name(i: number): string;
   /** Entry addresses, with the end of the last function at `funcCount`. */
   readonly entries: Float64Array;
   readonly pieceCount: number;
@@ -90,7 +90,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
   const h = t.header;
   const base = ctx.address(symbols.location.address);
   const n = t.funcCount;
-  const names: string[] = new Array(n);
+  const damaged = new Set<number>();
   const entries = new Float64Array(n + 1);
   const errors: ParseError[] = [];
   const pieces = new Pieces();
@@ -109,15 +109,14 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     }
     return e;
   };
-  const funcdata: { address: number; func: number }[] = [];
+  const funcdata = { address: [] as number[], func: [] as number[] };
   const fixed = GoFunc.fixedSize(h);
   const relative = h.format === '1.18' || h.format === '1.20';
-  for (let i = 0; i <= n; i++) entries[i] = ctx.address(BigInt(safe(() => t.entryOf(i), 0)));
+  for (let i = 0; i <= n; i++) entries[i] = ctx.addressNumber(safe(() => t.entryOf(i), 0));
   for (let i = 0; i < n; i++) {
     let f: GoFunc;
     try {
       f = t.func(i);
-      names[i] = f.name;
       const entry = f.entryPc;
       // The functab slot and the _func record with its pcdata and funcdata arrays.
       const slot = h.functab + 2 * i * h.functabFieldSize;
@@ -145,12 +144,15 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
       for (let k = 0; k < npcdata; k++) table('pcdata', f.pcdata(k));
       for (let k = 0; k < nfuncdata; k++) {
         const a = f.funcdata(k);
-        if (a !== undefined) funcdata.push({ address: ctx.address(a), func: i });
+        if (a !== undefined) {
+          funcdata.address.push(ctx.address(a));
+          funcdata.func.push(i);
+        }
       }
     } catch (e) {
       if (!isParseError(e)) throw e;
       errors.push(e);
-      names[i] ??= `[Go function #${i}]`;
+      damaged.add(i);
     }
   }
   addFuncdata(pieces, funcdata, sized, funcdataEnd);
@@ -175,7 +177,16 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
   return {
     symbols,
     funcCount: n,
-    names,
+    name: (i) => {
+      if (!damaged.has(i)) {
+        try {
+          return t.funcName(i);
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+        }
+      }
+      return `[Go function #${i}]`;
+    },
     entries,
     pieceCount: count,
     pieceFunc,
@@ -203,30 +214,24 @@ function safe<T>(f: () => T, fallback: T): T {
  * out when nothing bounds it. A blob shared by several functions goes to
  * the first.
  */
-function addFuncdata(pieces: Pieces, refs: { address: number; func: number }[], sized: (address: number) => number | undefined, regionEnd: number | undefined): void {
-  if (refs.length === 0) return;
-  const order = refs.map((_, i) => i).sort((a, b) => refs[a]!.address - refs[b]!.address || a - b);
-  const byFunc: { func: number; start: number; end: number }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const r = refs[order[k]!]!;
-    if (k > 0 && refs[order[k - 1]!]!.address === r.address) continue;
-    let next: number | undefined;
-    for (let j = k + 1; j < order.length; j++) {
-      const a = refs[order[j]!]!.address;
-      if (a > r.address) {
-        next = a;
-        break;
-      }
-    }
-    let end = next ?? regionEnd;
-    const size = sized(r.address);
-    if (size !== undefined && (end === undefined || r.address + size < end)) end = r.address + size;
-    if (regionEnd !== undefined && end !== undefined && r.address < regionEnd && end > regionEnd) end = regionEnd;
-    if (end !== undefined) byFunc.push({ func: r.func, start: r.address, end });
+function addFuncdata(pieces: Pieces, refs: { address: number[]; func: number[] }, sized: (address: number) => number | undefined, regionEnd: number | undefined): void {
+  const n = refs.address.length;
+  if (n === 0) return;
+  const addr = Float64Array.from(refs.address);
+  const order = sortIndexes(addr, n);
+  const out: { func: number; start: number; end: number }[] = [];
+  for (let k = 0; k < n; k++) {
+    const a = addr[order[k]!]!;
+    if (k > 0 && addr[order[k - 1]!] === a) continue;
+    let j = k + 1;
+    while (j < n && addr[order[j]!] === a) j++;
+    let end = j < n ? addr[order[j]!] : regionEnd;
+    const size = sized(a);
+    if (size !== undefined && (end === undefined || a + size < end)) end = a + size;
+    if (regionEnd !== undefined && end !== undefined && a < regionEnd && end > regionEnd) end = regionEnd;
+    if (end !== undefined) out.push({ func: refs.func[order[k]!]!, start: a, end });
   }
-  // Charged in function order, as the other pieces.
-  byFunc.sort((a, b) => a.func - b.func || a.start - b.start);
-  for (const p of byFunc) pieces.add(p.func, 'funcdata', p.start, p.end);
+  for (const p of out) pieces.add(p.func, 'funcdata', p.start, p.end);
 }
 
 /** The pclntab's shared tables, then the whole table as the fallback. */

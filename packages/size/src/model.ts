@@ -271,7 +271,7 @@ export class SizeModel {
         // the functions' own pieces, so that each function gets its blobs.
         addSymbols(b, ctx, this.symbolTable(), undefined, (s) => !isFuncdataContainer(s.name));
         b.commit();
-        if (layout) addGoText(b, layout, (i) => layout.names[i]!);
+        if (layout) addGoText(b, layout, (i) => layout.name(i));
         satellites();
         addSymbols(b, ctx, this.symbolTable(), undefined, (s) => isFuncdataContainer(s.name));
         break;
@@ -295,8 +295,8 @@ export class SizeModel {
         this.goPackages(b, layout!);
         break;
       case 'go-functions':
-        addGoText(b, layout!, (i) => layout!.names[i]!);
-        addGoPieces(b, layout!, (i) => layout!.names[i]!);
+        addGoText(b, layout!, (i) => layout!.name(i));
+        addGoPieces(b, layout!, (i) => layout!.name(i));
         b.commit();
         addGoTables(b, layout!);
         addSymbols(b, ctx, this.symbolTable());
@@ -321,7 +321,7 @@ export class SizeModel {
    */
   private goPackages(b: MapBuilder, layout: GoLayout): void {
     const ctx = this.ctx;
-    const pkgs = layout.names.map((n) => goPackageOf(n) || '[Go runtime data]');
+    const pkgs = Array.from({ length: layout.funcCount }, (_, i) => goPackageOf(layout.name(i)) || '[Go runtime data]');
     const known = new Set(pkgs);
     addGoText(b, layout, (i) => pkgs[i]!);
     addGoPieces(b, layout, (i) => pkgs[i]!);

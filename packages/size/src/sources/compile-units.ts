@@ -106,6 +106,17 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     }
   }
 
+  // Line programs and range and location lists lie back to back in their
+  // sections: each runs to the next one any unit points to (or the section
+  // end), so their bytes are charged without decompressing or walking them.
+  const listStarts = new Map<string, Map<number, number>>();
+  const starts = (section: string, offset: number, id: number) => {
+    if (!input.own) return;
+    let m = listStarts.get(section);
+    if (!m) listStarts.set(section, (m = new Map()));
+    if (!m.has(offset)) m.set(offset, id);
+  };
+
   const abbrevUsers = new Map<number, number>();
   const interests = new Map<Abbrev, number>();
   const attrs: MutableAttribute[] = [];
@@ -127,7 +138,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       const base = attr === D.DW_AT_str_offsets_base ? u.strOffsetsBase : attr === D.DW_AT_addr_base ? u.addrBase : attr === D.DW_AT_rnglists_base ? u.rnglistsBase : u.loclistsBase;
       chargeContribution(id, section, base - (u.header.offsetSize === 8 ? header32 + 8 : header32), u.header.offsetSize);
     }
-    if (root.stmtList !== undefined) chargeInitialLength(id, '.debug_line', root.stmtList + u.sectionBase('line'));
+    if (root.stmtList !== undefined) starts('.debug_line', root.stmtList + u.sectionBase('line'), id);
     const addressSize = u.header.addressSize;
     const c = u.entries();
     let rootRanges = false;
@@ -178,18 +189,17 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
         continue;
       }
       const isRoot = c.depth === 0;
-      if (!rootRanges || isRoot) {
-        let found = false;
-        if (low !== undefined && highAttr) {
-          const high = u.highPc(highAttr, low);
-          if (high !== undefined && high > low) {
-            b.addVMRange(id, address(low), Number(high - low));
-            found = true;
-          }
+      const walk: boolean = !rootRanges || isRoot;
+      let found = false;
+      if (walk && low !== undefined && highAttr) {
+        const high = u.highPc(highAttr, low);
+        if (high !== undefined && high > low) {
+          b.addVMRange(id, address(low), Number(high - low));
+          found = true;
         }
-        if (rangesAttr) found = guard(() => ranges(u, rangesAttr!, id, contributed.has('.debug_rnglists')), false) || found;
-        if (isRoot) rootRanges = found;
       }
+      if (rangesAttr) found = guard<boolean>(() => ranges(u, rangesAttr!, id, contributed.has('.debug_rnglists'), walk), false) || found;
+      if (isRoot) rootRanges = found;
       if (locAttr) guard(() => location(u, locAttr!, id, contributed.has('.debug_loclists')), undefined);
     }
   };
@@ -205,19 +215,18 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     }
   };
 
-  const ranges = (u: Unit, at: MutableAttribute, id: number, contributed: boolean): boolean => {
+  const ranges = (u: Unit, at: MutableAttribute, id: number, contributed: boolean, walk: boolean): boolean => {
+    const loc = u.rangeListLocation(at);
+    if (!loc) return false;
+    if (!contributed) starts(loc.rnglists ? '.debug_rnglists' : '.debug_ranges', loc.offset, id);
+    if (!walk) return false;
     let found = false;
-    const cur = u.rangeListCursor(at);
-    if (!cur) return false;
-    const start = cur.offset;
-    let end = start;
+    const cur = u.rangeListCursor(at)!;
     while (cur.next()) {
-      end = cur.entryOffset + (cur.format === 'ranges' ? 2 * u.header.addressSize : 1);
       if (!cur.hasRange || cur.begin <= 0 || cur.end <= cur.begin) continue;
       b.addVMRange(id, address(cur.begin), cur.end - cur.begin);
       found = true;
     }
-    if (!contributed) charge(id, cur.format === 'ranges' ? '.debug_ranges' : '.debug_rnglists', start, end);
     return found;
   };
 
@@ -248,27 +257,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       }
       return;
     }
-    const cur = u.locationListCursor(at);
-    if (!cur || contributed) return;
-    const start = cur.offset;
-    let end = start;
-    while (cur.next()) end = cur.entryOffset + (cur.format === 'loc' ? 2 * u.header.addressSize : 1);
-    charge(id, cur.format === 'loc' ? '.debug_loc' : '.debug_loclists', start, end);
-  };
-
-  const chargeInitialLength = (id: number, section: string, at: number) => {
-    const id2 = section === '.debug_line' ? 'line' : undefined;
-    const bytes = id2 ? dwarf.sections.bytes(id2) : undefined;
-    if (!bytes || at < 0 || at + 4 > bytes.length) return;
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const le = dwarf.order === 'little';
-    let len = dv.getUint32(at, le);
-    let head = 4;
-    if (len === 0xffffffff && at + 12 <= bytes.length) {
-      len = Number(dv.getBigUint64(at + 4, le));
-      head = 12;
-    }
-    charge(id, section, at, Math.min(bytes.length, at + head + len));
+    const loc = u.locationListLocation(at);
+    if (loc && !contributed) starts(loc.format === 'loclists' ? '.debug_loclists' : '.debug_loc', loc.offset, id);
   };
 
   const chargeContribution = (id: number, section: string, at: number, offsetSize: number) => {
@@ -292,6 +282,12 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
         errors.push(e);
       }
     }
+  }
+
+  for (const [section, m] of listStarts) {
+    const size = input.bytes(section)?.contentSize ?? 0;
+    const offsets = [...m.keys()].sort((x, y) => x - y);
+    for (let i = 0; i < offsets.length; i++) charge(m.get(offsets[i]!)!, section, offsets[i]!, i + 1 < offsets.length ? offsets[i + 1]! : size);
   }
 
   // Abbreviation tables run to the next one (or the end of the section).
