@@ -109,6 +109,11 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     }
     return e;
   };
+  // From Go 1.16 the pcvalue tables are packed in pctab, before the
+  // function table: each runs to the next one, so their ends need no
+  // decoding. Older tables sit among the records and are decoded.
+  const packed = h.format !== '1.2';
+  const tables = { func: [] as number[], kind: [] as GoPartKind[], off: [] as number[] };
   const funcdata = { address: [] as number[], func: [] as number[] };
   const fixed = GoFunc.fixedSize(h);
   const relative = h.format === '1.18' || h.format === '1.20';
@@ -136,7 +141,12 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
       const nul = t.data.indexOf(0, nameAt);
       if (nul >= 0) pieces.add(i, 'funcname', base + nameAt, base + nul + 1);
       const table = (kind: GoPartKind, off: number) => {
-        if (off !== 0) pieces.add(i, kind, base + h.pctab + off, base + tableEnd(off, entry));
+        if (off === 0) return;
+        if (packed) {
+          tables.func.push(i);
+          tables.kind.push(kind);
+          tables.off.push(off);
+        } else pieces.add(i, kind, base + h.pctab + off, base + tableEnd(off, entry));
       };
       table('pcsp', f.pcsp);
       table('pcfile', f.pcfile);
@@ -153,6 +163,20 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
       if (!isParseError(e)) throw e;
       errors.push(e);
       damaged.add(i);
+    }
+  }
+  if (tables.off.length > 0) {
+    const offs = Float64Array.from(tables.off);
+    const order = sortIndexes(offs, offs.length);
+    const nextStart = new Map<number, number>();
+    for (let k = offs.length - 1, next = h.functab - h.pctab; k >= 0; k--) {
+      const o = offs[order[k]!]!;
+      if (!nextStart.has(o)) nextStart.set(o, next);
+      next = o;
+    }
+    for (let k = 0; k < offs.length; k++) {
+      const o = tables.off[k]!;
+      pieces.add(tables.func[k]!, tables.kind[k]!, base + h.pctab + o, base + h.pctab + nextStart.get(o)!);
     }
   }
   addFuncdata(pieces, funcdata, sized, funcdataEnd);
