@@ -1,5 +1,25 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
+import type { ElfFile, Segment } from '@elfkit/elf';
 import { type GoImage, type ImageSection, type ImageSegment, type ImageSymbol } from '@elfkit/gosym';
+
+/**
+ * An ELF PT_LOAD or PT_NOTE program header as the Go readers' segment.
+ * Only constants are imported, so a caller that reads segments itself
+ * (the stamp command) needs no more of the ELF reader.
+ */
+export function imageSegment(p: Segment, data: () => Uint8Array): ImageSegment {
+  return {
+    kind: p.type === C.PT_LOAD ? 'load' : 'note',
+    address: p.vaddr,
+    memorySize: p.memsz,
+    fileSize: p.filesz,
+    readable: (p.flags & C.PF_R) !== 0,
+    writable: (p.flags & C.PF_W) !== 0,
+    executable: (p.flags & C.PF_X) !== 0,
+    align: Number(p.align),
+    data,
+  };
+}
 
 /**
  * An ELF file as the Go readers' {@link GoImage}: allocated sections,
@@ -14,21 +34,11 @@ export function elfGoImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
   const loaded = new Map<ImageSegment, Uint8Array>();
   for (const p of elf.segments) {
     if (p.type !== C.PT_LOAD && p.type !== C.PT_NOTE) continue;
-    const seg: ImageSegment = {
-      kind: p.type === C.PT_LOAD ? 'load' : 'note',
-      address: p.vaddr,
-      memorySize: p.memsz,
-      fileSize: p.filesz,
-      readable: (p.flags & C.PF_R) !== 0,
-      writable: (p.flags & C.PF_W) !== 0,
-      executable: (p.flags & C.PF_X) !== 0,
-      align: Number(p.align),
-      data: () => {
-        let d = loaded.get(seg);
-        if (!d) loaded.set(seg, (d = elf.segmentData(p)));
-        return d;
-      },
-    };
+    const seg: ImageSegment = imageSegment(p, () => {
+      let d = loaded.get(seg);
+      if (!d) loaded.set(seg, (d = elf.segmentData(p)));
+      return d;
+    });
     segments.push(seg);
   }
   return {
