@@ -67,3 +67,36 @@ export {
   type DebugFileCandidate,
 } from './debug-files.js';
 export { joinPath, dirname, basename, isAbsolutePath } from './paths.js';
+export { DwarfTypes } from './dwarf-types.js';
+export {
+  TypeBase,
+  BaseType,
+  UnspecifiedType,
+  OtherType,
+  PointerType,
+  PtrToMemberType,
+  TypedefType,
+  QualifiedType,
+  Member,
+  StructType,
+  ArrayType,
+  EnumType,
+  FunctionType,
+  isQualifier,
+  type DwarfType,
+  type TypeKind,
+  type DieRef,
+  type TypeResolver,
+  type TypeInfo,
+  type ArrayDimension,
+  type Enumerator,
+} from './type.js';
+export { TypeReader } from './type-reader.js';
+export { type MemberAt } from './member-path.js';
+export { typeName, declaration, isGoType } from './type-name.js';
+export { TypeLookupError } from './type-lookup-error.js';
+export { DwarfVariable, type StaticLocation } from './variable.js';
+export { DwarfConstant } from './constant.js';
+export { DwarfFunction, FunctionParam } from './function.js';
+export { type ConstValue, constInteger, constValue } from './const-value.js';
+export { NameIndex, type NameEntry, type NameKind } from './name-index.js';
