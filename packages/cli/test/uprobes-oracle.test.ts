@@ -12,7 +12,9 @@
 // register-assigned parameter names the registers elfkit computes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixturePath, fixtures, run, skip, which } from '@elfkit/fixtures';
 import { ElfFile } from '@elfkit/elf';
 import * as D from '@elfkit/dwarf';
@@ -332,6 +334,50 @@ test('uprobes: text, bpftrace, patterns, a binary without functions', () => {
   const obj = elfkit(['uprobes', fixturePath('obj/amd64.o')]);
   assert.is(obj.status, 1);
   assert.match(obj.stderr, /^elfkit: .*amd64\.o: a relocatable object has no code to attach to/);
+});
+
+test('damaged binaries: uprobes and dwarf types print what they can and one line per problem, never crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'elfkit-uprobes-'));
+  try {
+    let seed = 0x9e3779b9;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const cases: [string, string, string[]][] = [];
+    // The pclntab of a stripped Go binary: its header, then random bytes inside.
+    const go = new Uint8Array(readFileSync(fixturePath('go/go1.27-amd64-sw')));
+    const at = Buffer.from(go).indexOf(Buffer.from([0xf1, 0xff, 0xff, 0xff, 0, 0]));
+    assert.ok(at > 0, 'the pclntab magic');
+    for (let i = 0; i < 8; i++) {
+      const b = go.slice();
+      if (i === 0) b.fill(0xff, at + 8, at + 16);
+      else for (let k = 0; k < 30; k++) b[at + rand(300000)] = rand(256);
+      const path = join(dir, `go-${i}`);
+      writeFileSync(path, b);
+      cases.push([path, 'uprobes', ['runtime.*']]);
+    }
+    // .debug_info of a C binary.
+    const c = new Uint8Array(readFileSync(fixturePath('c/gcc-O2')));
+    const info = ElfFile.parse(c).section('.debug_info')!;
+    for (let i = 0; i < 8; i++) {
+      const b = c.slice();
+      for (let k = 0; k < 6; k++) b[info.offset + rand(info.size)] = rand(256);
+      const path = join(dir, `c-${i}`);
+      writeFileSync(path, b);
+      cases.push([path, 'dwarf', ['types']]);
+    }
+    for (const [path, cmd, args] of cases) {
+      const r = cmd === 'dwarf' ? elfkit(['dwarf', 'types', path]) : elfkit([cmd, path, ...args]);
+      assert.ok(r.status === 0 || r.status === 1, `${path}: exit ${r.status}\n${r.stderr}`);
+      for (const line of r.stderr.trim().split('\n').filter(Boolean)) assert.match(line, /^elfkit: \S+: /, `${path}: ${line}`);
+      assert.not.match(r.stderr, /TypeError|RangeError|at .*\.js:\d+/, path);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('uprobes oracle summary', () => {

@@ -1,5 +1,5 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { constants as C } from '@elfkit/elf';
+import { constants as C, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import { withElfAsync } from '../with-elf.js';
 import { CliError } from '../errors.js';
@@ -15,6 +15,15 @@ import { uprobesBpftrace, uprobesJson, uprobesText } from '../uprobes/probe-text
 import { debugDirOption, debugDirs, errorJson } from './dwarf-subcommands.js';
 import { resolve } from 'node:path';
 import type { GoSymbols } from '@elfkit/gosym';
+
+/** The Go build ID note, or undefined (also when the note is damaged). */
+function safeGoBuildId(elf: ElfFile): string | undefined {
+  try {
+    return elf.goBuildId();
+  } catch {
+    return undefined;
+  }
+}
 
 interface UprobesArgs {
   file: string;
@@ -71,7 +80,10 @@ export const uprobesCommand = defineCommand({
           },
         });
         const path = resolve(a.file);
-        if (report.functionSource === 'none') throw new CliError('no functions: no Go pclntab and no function symbols (.symtab or .dynsym) in executable segments');
+        if (report.functionSource === 'none') {
+          const goish = elf.section('.go.buildinfo') !== undefined || safeGoBuildId(elf) !== undefined;
+          throw new CliError(goish ? 'no functions: a Go binary whose pclntab cannot be read (damaged), and no function symbols' : 'no functions: no Go pclntab and no function symbols (.symtab or .dynsym) in executable segments');
+        }
         if (a.json) writeOut(toJson({ ...uprobesJson(path, report), errors: errors.map(errorJson) }) + '\n');
         else if (a.bpftrace) writeOut(uprobesBpftrace(path, report));
         else writeOut(uprobesText(path, report));
