@@ -1,0 +1,120 @@
+import { isParseError } from '@elfkit/binary';
+import { inlineFrames, type GoFrame } from '@elfkit/gosym';
+import { frameArgs } from './args.js';
+import { entryOf } from './go-code.js';
+import { printName } from './func-name.js';
+import type { Target } from './target.js';
+import type { FrameArrival, PhysicalFrame, Walk, WalkStop } from './unwinder.js';
+
+/** Which stack a frame is on, relative to the goroutine or thread traced. */
+export type FrameStack = 'goroutine' | 'g0' | 'gsignal' | 'unknown';
+
+/** One frame of a traceback as the runtime prints it: a physical frame, or a call inlined into one. */
+export interface TraceFrame {
+  /** The function as the pclntab names it (the inlined callee, for an inlined frame); for a native frame its symbol, when known. */
+  readonly function: string | undefined;
+  /** As the runtime prints it (`panic` for runtime.gopanic, `[...]` for generic shapes). */
+  readonly printName: string;
+  readonly file?: string;
+  readonly line?: number;
+  /** A call the compiler inlined: it has no frame of its own (no args, offset, sp or fp printed). */
+  readonly inlined: boolean;
+  /** The argument words as the runtime prints them (`0x1, {0x2, 0x3?}`); undefined for inlined and native frames. */
+  readonly args?: string;
+  /** The physical frame's pc, sp and fp (the caller's sp), as `pc=`, `sp=`, `fp=`. */
+  readonly pc: bigint;
+  readonly sp: bigint;
+  readonly fp: bigint;
+  /** The function's entry, and `pc − entry` (the `+0x…` printed when it is positive). */
+  readonly entry?: bigint;
+  readonly offset?: number;
+  /** The pc looked up for file, line and inlining. */
+  readonly symPc: bigint;
+  readonly kind: 'go' | 'native';
+  /** For a native frame: its module's name and the pc's offset from the module's load address. */
+  readonly module?: string;
+  readonly stack: FrameStack;
+  readonly arrival: FrameArrival;
+  /** The g whose stack holds the frame. */
+  readonly g?: bigint;
+}
+
+/** A goroutine's or thread's frames, innermost first, and why the walk stopped. */
+export interface Traceback {
+  readonly frames: readonly TraceFrame[];
+  readonly stop: WalkStop;
+  /** How the stack was found: the goroutine's saved state, or its thread's registers. */
+  readonly source: 'saved' | 'syscall' | 'registers';
+}
+
+/** Names a frame's stack from the g it is on. */
+export type StackNamer = (g: bigint | undefined) => FrameStack;
+
+/** A native frame's symbol, when the module's symbol table has one. */
+export type NativeNamer = (f: PhysicalFrame) => { name?: string; module?: string; offset?: bigint } | undefined;
+
+/**
+ * Expands a walk into the frames the runtime prints: each Go frame's
+ * inlined calls at its looked-up pc (innermost first, each with its own
+ * file and line), then the frame itself with its arguments, `+0x` offset,
+ * sp and fp.
+ */
+export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, native: NativeNamer, source: Traceback['source']): Traceback {
+  const out: TraceFrame[] = [];
+  for (const f of walk.frames) {
+    const stack = stackOf(f.g);
+    if (f.kind === 'native' || !f.func) {
+      const n = native(f);
+      out.push({
+        function: n?.name,
+        printName: n?.name ?? '?',
+        inlined: false,
+        pc: f.pc,
+        sp: f.sp,
+        fp: f.fp,
+        symPc: f.symPc,
+        kind: 'native',
+        module: n?.module,
+        stack,
+        arrival: f.arrival,
+        g: f.g,
+        offset: n?.offset === undefined ? undefined : Number(n.offset),
+      });
+      continue;
+    }
+    const fa = f.func;
+    const entry = entryOf(fa);
+    let logical: GoFrame[];
+    try {
+      logical = inlineFrames(fa.fn, Number(f.symPc - fa.bias));
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      logical = [{ pc: f.symPc - fa.bias, function: fa.fn.name, file: undefined, line: undefined, inlined: false, func: fa.fn, startLine: undefined }];
+    }
+    for (const l of logical) {
+      const base = { function: l.function, printName: printName(l.function), file: l.file, line: l.line, symPc: f.symPc, kind: 'go' as const, stack, arrival: f.arrival, g: f.g, pc: f.pc, sp: f.sp, fp: f.fp };
+      if (l.inlined) out.push({ ...base, inlined: true });
+      else out.push({ ...base, inlined: false, args: frameArgs(fa, f.argp, f.symPc, target), entry, offset: Number(f.pc - entry) });
+    }
+  }
+  return { frames: out, stop: walk.stop, source };
+}
+
+/** A one-line description of why a traceback stopped, or undefined for its normal end. */
+export function describeWalkStop(s: WalkStop): string | undefined {
+  const hx = (v: bigint) => `0x${v.toString(16)}`;
+  switch (s.kind) {
+    case 'end':
+      return undefined;
+    case 'spwrite':
+      return `${s.function} writes the stack pointer: the frames above it cannot be found`;
+    case 'unknown-pc':
+      return `no function at pc ${hx(s.pc)}`;
+    case 'unreadable':
+      return `memory at ${hx(s.address)} is not in the core`;
+    case 'stuck':
+      return `the frame at pc ${hx(s.pc)}, sp ${hx(s.sp)} repeats`;
+    case 'depth-limit':
+      return `more than ${s.limit} frames`;
+  }
+}
