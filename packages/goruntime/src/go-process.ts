@@ -70,6 +70,8 @@ export interface GoThread {
   readonly m?: MRecord;
   /** The goroutine the M is running (`m.curg`), by id. */
   readonly goroutine?: bigint;
+  /** That goroutine's status name (`running`, `syscall`…). */
+  readonly goroutineStatus?: string;
   /** The goroutine locked to the M, by id. */
   readonly lockedGoroutine?: bigint;
   /** The P it holds, by id. */
@@ -393,11 +395,13 @@ export class GoProcess {
       const v = this.target.readUint(m.p + BigInt(this.layout.pId.offset), this.layout.pId.size);
       return v === undefined ? undefined : Number(BigInt.asIntN(this.layout.pId.size * 8, v));
     };
+    const scanBit = this.layout?.status('_Gscan', 0x1000) ?? 0x1000;
     const describe = (thread: CoreThread | undefined, m: MRecord | undefined): GoThread => ({
       tid: thread?.tid ?? (m && m.procid !== 0n ? Number(m.procid) : undefined),
       thread,
       m,
       goroutine: m ? this.g(m.curg)?.goid : undefined,
+      goroutineStatus: m && this.g(m.curg) ? this.statusName(this.g(m.curg)!.rawStatus & ~scanBit) : undefined,
       lockedGoroutine: m ? this.g(m.lockedG)?.goid : undefined,
       p: m ? pid(m) : undefined,
       crashed: !!thread && thread === crashed,

@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import type { ByteSource } from '@elfkit/binary';
+import { existsSync } from 'node:fs';
 import { CoreProcess, type CoreModule, type CoreThread } from '@elfkit/core';
 import { describeStop, type Backtrace, type Frame } from '@elfkit/unwind';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { FileSource, openSource } from '../io/source.js';
+import { openSource } from '../io/source.js';
+import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { nodeDecompressors } from '../open.js';
 
@@ -17,26 +17,6 @@ interface CoreArgs {
   registers?: boolean;
   json?: boolean;
   'max-frames'?: number;
-}
-
-/** Opens the files a core names, each once, and closes them all at the end. */
-class NodeCoreHost {
-  private readonly files = new Map<string, FileSource | null>();
-  open(path: string): ByteSource | undefined {
-    let f = this.files.get(path);
-    if (f === undefined) {
-      try {
-        f = existsSync(path) && statSync(path).isFile() ? new FileSource(path) : null;
-      } catch {
-        f = null;
-      }
-      this.files.set(path, f);
-    }
-    return f ?? undefined;
-  }
-  close(): void {
-    for (const f of this.files.values()) f?.close();
-  }
 }
 
 const hex16 = (v: bigint) => `0x${v.toString(16).padStart(16, '0')}`;

@@ -1,0 +1,24 @@
+import { existsSync, statSync } from 'node:fs';
+import type { ByteSource } from '@elfkit/binary';
+import type { CoreHost } from '@elfkit/core';
+import { FileSource } from '../io/source.js';
+
+/** The files a core names, opened from the file system each once, closed together at the end. */
+export class NodeCoreHost implements CoreHost {
+  private readonly files = new Map<string, FileSource | null>();
+  open(path: string): ByteSource | undefined {
+    let f = this.files.get(path);
+    if (f === undefined) {
+      try {
+        f = existsSync(path) && statSync(path).isFile() ? new FileSource(path) : null;
+      } catch {
+        f = null;
+      }
+      this.files.set(path, f);
+    }
+    return f ?? undefined;
+  }
+  close(): void {
+    for (const f of this.files.values()) f?.close();
+  }
+}

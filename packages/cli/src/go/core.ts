@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { CoreProcess } from '@elfkit/core';
+import { GoProcess, isGoRuntimeError, describeWalkStop, type Traceback, type TraceFrame } from '@elfkit/goruntime';
+import { NodeCoreHost } from '../core/node-host.js';
+import { signalName } from '../core/signals.js';
+import { CliError } from '../errors.js';
+import { openSource } from '../io/source.js';
+import { nodeDecompressors } from '../open.js';
+
+/** The options of the commands that read a Go core. */
+export interface GoCoreArgs {
+  file: string;
+  exe?: string;
+  sysroot?: string;
+}
+
+/**
+ * Opens a core and the Go runtime in it, runs `use`, and closes the files.
+ * A process that is not a Go program, or an `--exe` of another build,
+ * is one line and exit status 1.
+ */
+export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
+  if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
+  const host = new NodeCoreHost();
+  const source = openSource(a.file);
+  try {
+    const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
+    let go: GoProcess;
+    try {
+      go = GoProcess.open(p);
+    } catch (e) {
+      if (isGoRuntimeError(e)) throw new CliError(e.message);
+      throw e;
+    }
+    return use(go);
+  } finally {
+    source.close();
+    host.close();
+  }
+}
+
+/** What a thread was doing when the process ended, for listings. */
+export function signalNote(go: GoProcess, tid: number | undefined): string {
+  const t = go.crashedThread;
+  return t && t.tid === tid && t.status.cursig ? signalName(t.status.cursig) : '';
+}
+
+/** A frame for JSON (docs/json-go.md). */
+export function frameJson(f: TraceFrame) {
+  return {
+    function: f.function ?? null,
+    printName: f.printName,
+    file: f.file ?? null,
+    line: f.line ?? null,
+    inlined: f.inlined,
+    args: f.args ?? null,
+    pc: f.pc,
+    sp: f.sp,
+    fp: f.kind === 'go' ? f.fp : null,
+    entry: f.entry ?? null,
+    offset: f.offset ?? null,
+    kind: f.kind,
+    module: f.module ?? null,
+    stack: f.stack,
+    arrival: f.arrival,
+  };
+}
+
+/** A traceback's frames and stop for JSON. */
+export function tracebackJson(tb: Traceback) {
+  return { source: tb.source, frames: tb.frames.map(frameJson), stop: { kind: tb.stop.kind, message: describeWalkStop(tb.stop) ?? null } };
+}
