@@ -69,16 +69,18 @@ export function goBuild(version: string, goarch = 'amd64', src = SRC, name = 'go
 }
 
 /**
- * Crashes the build (once) in its directory: GOTRACEBACK=crash, four Ps
+ * Crashes the build (once) in its directory, run with argument `mode`
+ * when given: GOTRACEBACK=crash, four Ps
  * (the program keeps one busy in assembly), `ulimit -c unlimited`; the
  * kernel writes `core` next to the runtime's `trace.txt`.
  */
-export function goCrash(b: GoBuild, args: string[] = []): GoCrash | string {
-  const core = join(b.dir, 'core');
-  const trace = join(b.dir, 'trace.txt');
+export function goCrash(b: GoBuild, mode = ''): GoCrash | string {
+  const args = mode ? [mode] : [];
+  const core = join(b.dir, mode ? `core-${mode}` : 'core');
+  const trace = join(b.dir, mode ? `trace-${mode}.txt` : 'trace.txt');
   if (existsSync(core) && existsSync(trace)) return { ...b, core, trace };
   if (!kernelWritesCores()) return 'the kernel does not write core files into the working directory here (core_pattern)';
-  const work = join(b.dir, 'run');
+  const work = join(b.dir, `run${mode}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const r = run('bash', ['-c', 'ulimit -c unlimited && exec "$0" "$@" 2> trace.txt', b.exe, ...args], {

