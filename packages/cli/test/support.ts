@@ -70,6 +70,15 @@ export function elfutils(what: string): Elfutils | undefined {
   return { bin: (name) => join(root, 'usr', 'bin', name), env: { ...process.env, LD_LIBRARY_PATH: lib } };
 }
 
+/** delve 1.20 (Debian bookworm's `dlv`, a static binary); undefined with a SKIP line when it cannot be fetched. */
+export function delvePath(what: string): string | undefined {
+  const hit = which('dlv') ?? cached('bookworm', 'usr', 'bin', 'dlv');
+  if (hit) return hit;
+  const root = debRoot('bookworm', ['delve'], what);
+  const bin = root && join(root, 'usr', 'bin', 'dlv');
+  return bin && existsSync(bin) ? bin : undefined;
+}
+
 /** A native tool on PATH, or undefined with a SKIP line. */
 export function tool(name: string, what: string): string | undefined {
   const p = which(name);
