@@ -7,7 +7,7 @@
  * follows, so one reader serves both).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, goRoot, repoRoot, run } from '@elfkit/fixtures';
 import { kernelWritesCores } from './core-programs.js';
@@ -24,7 +24,7 @@ export interface GoBuild {
   readonly stripped: string;
 }
 
-/** A crash of the program: its core and what the runtime printed. */
+/** A crash of the program: the executable that ran, its core and what the runtime printed. */
 export interface GoCrash extends GoBuild {
   readonly core: string;
   readonly trace: string;
@@ -70,20 +70,22 @@ export function goBuild(version: string, goarch = 'amd64', src = SRC, name = 'go
 
 /**
  * Crashes the build (once) in its directory, run with argument `mode`
- * when given: GOTRACEBACK=crash, four Ps
+ * when given (`sw`: the `-s -w` build instead): GOTRACEBACK=crash, four Ps
  * (the program keeps one busy in assembly), `ulimit -c unlimited`; the
  * kernel writes `core` next to the runtime's `trace.txt`.
  */
 export function goCrash(b: GoBuild, mode = ''): GoCrash | string {
-  const args = mode ? [mode] : [];
+  // Mode `sw` runs the `-s -w` build; others are the program's argument.
+  const args = mode && mode !== 'sw' ? [mode] : [];
+  const exe = mode === 'sw' ? b.stripped : b.exe;
   const core = join(b.dir, mode ? `core-${mode}` : 'core');
   const trace = join(b.dir, mode ? `trace-${mode}.txt` : 'trace.txt');
-  if (existsSync(core) && existsSync(trace)) return { ...b, core, trace };
+  if (existsSync(core) && existsSync(trace)) return { ...b, exe, core, trace };
   if (!kernelWritesCores()) return 'the kernel does not write core files into the working directory here (core_pattern)';
   const work = join(b.dir, `run${mode}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const r = run('bash', ['-c', 'ulimit -c unlimited && exec "$0" "$@" 2> trace.txt', b.exe, ...args], {
+  const r = run('bash', ['-c', 'ulimit -c unlimited && exec "$0" "$@" 2> trace.txt', exe, ...args], {
     cwd: work,
     env: { ...process.env, GOTRACEBACK: 'crash', GOMAXPROCS: '4' },
     timeout: 60000,
@@ -93,7 +95,7 @@ export function goCrash(b: GoBuild, mode = ''): GoCrash | string {
   renameSync(join(work, 'trace.txt'), trace);
   renameSync(join(work, made), core);
   rmSync(work, { recursive: true, force: true });
-  return { ...b, core, trace };
+  return { ...b, exe, core, trace };
 }
 
 /** One frame of a traceback text. */
@@ -187,10 +189,4 @@ export function parseTraceback(text: string): TextGoroutine[] {
     out.push(g);
   }
   return out;
-}
-
-/** Writes `text` to `path` only when it changed (keeps cached files' times). */
-export function writeIfChanged(path: string, text: string): void {
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
-  writeFileSync(path, text);
 }

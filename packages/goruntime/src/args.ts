@@ -88,8 +88,19 @@ export function frameArgs(f: FuncAt, argp: bigint, symPc: bigint, target: Target
   return out;
 }
 
-/** The ArgInfo stream at `address`: up to its end marker, at most MAX_LEN bytes. */
+const streams = new WeakMap<Target, Map<bigint, Uint8Array | null>>();
+
+/** The ArgInfo stream at `address` (read once per target and function). */
 function readStream(target: Target, address: bigint): Uint8Array | undefined {
+  let cache = streams.get(target);
+  if (!cache) streams.set(target, (cache = new Map()));
+  let s = cache.get(address);
+  if (s === undefined) cache.set(address, (s = readStreamOnce(target, address) ?? null));
+  return s ?? undefined;
+}
+
+/** The ArgInfo stream at `address`: up to its end marker, at most MAX_LEN bytes. */
+function readStreamOnce(target: Target, address: bigint): Uint8Array | undefined {
   const whole = target.memory.read(address, MAX_LEN);
   if (whole) return whole;
   // Near the end of a mapping: read what there is, a byte at a time, to the end marker.

@@ -15,6 +15,7 @@ import { readStringTable } from './string-table.js';
 import { Target } from './target.js';
 import { expandWalk, type FrameStack, type Traceback } from './traceback.js';
 import { nativeName } from './native-name.js';
+import { PageCachedMemory } from './page-cache.js';
 import { walkStack, type RuntimeState, type WalkContext } from './unwinder.js';
 
 /** How to read the Go runtime of a core. */
@@ -141,7 +142,7 @@ export class GoProcess {
     this.table = table;
     this.machine = machine;
     this.bias = exe.bias;
-    this.target = new Target(process.memory, machine.ptrSize, machine.order);
+    this.target = new Target(new PageCachedMemory(process.memory), machine.ptrSize, machine.order);
     this.code = new GoCode(process);
     this.maxFrames = options.maxFrames;
     try {

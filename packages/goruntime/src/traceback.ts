@@ -68,17 +68,21 @@ export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, nati
       out.push({
         function: n?.name,
         printName: n?.name ?? '?',
+        file: undefined,
+        line: undefined,
         inlined: false,
+        args: undefined,
         pc: f.pc,
         sp: f.sp,
         fp: f.fp,
+        entry: undefined,
+        offset: n?.offset === undefined ? undefined : Number(n.offset),
         symPc: f.symPc,
         kind: 'native',
         module: n?.module,
         stack,
         arrival: f.arrival,
         g: f.g,
-        offset: n?.offset === undefined ? undefined : Number(n.offset),
       });
       continue;
     }
@@ -92,9 +96,26 @@ export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, nati
       logical = [{ pc: f.symPc - fa.bias, function: fa.fn.name, file: undefined, line: undefined, inlined: false, func: fa.fn, startLine: undefined }];
     }
     for (const l of logical) {
-      const base = { function: l.function, printName: printName(l.function), file: l.file, line: l.line, symPc: f.symPc, kind: 'go' as const, stack, arrival: f.arrival, g: f.g, pc: f.pc, sp: f.sp, fp: f.fp };
-      if (l.inlined) out.push({ ...base, inlined: true });
-      else out.push({ ...base, inlined: false, args: frameArgs(fa, f.argp, f.symPc, target), entry, offset: Number(f.pc - entry) });
+      // Plain literals of one shape (no spreads): tracebacks of many goroutines make many frames.
+      out.push({
+        function: l.function,
+        printName: printName(l.function),
+        file: l.file,
+        line: l.line,
+        inlined: l.inlined,
+        args: l.inlined ? undefined : frameArgs(fa, f.argp, f.symPc, target),
+        pc: f.pc,
+        sp: f.sp,
+        fp: f.fp,
+        entry: l.inlined ? undefined : entry,
+        offset: l.inlined ? undefined : Number(f.pc - entry),
+        symPc: f.symPc,
+        kind: 'go',
+        module: undefined,
+        stack,
+        arrival: f.arrival,
+        g: f.g,
+      });
     }
   }
   return { frames: out, stop: walk.stop, source };

@@ -1,0 +1,227 @@
+// `elfkit go goroutines` and `go threads` on input they cannot fully read: a
+// core of a C program, a Go program built without DWARF (types needed: the
+// threads' stacks still come from the pclntab), an --exe of another build
+// (Go build ids differ), and cores whose runtime structures were damaged
+// byte by byte — allgs's length, its array pointer, an entry, a goroutine's
+// saved stack pointer, a cyclic allm list, and a sweep of random bytes over
+// the goroutines' structures. Each gives one line on stderr and a status
+// (never a stack trace), and never hangs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { closeSync, copyFileSync, openSync, readFileSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Dwarf, DwarfTypes } from '@elfkit/dwarf';
+import { constants as C, ElfFile } from '@elfkit/elf';
+import { skip } from '@elfkit/fixtures';
+import { elfkit, type CliResult } from './cli.js';
+import { makeCore, program } from './core-programs.js';
+import { goBuild, goCrash, type GoCrash } from './go-crash.js';
+import { scratch } from './support.js';
+
+const work = scratch('elfkit-goroutines-bad-');
+
+/** One line on stderr, no JavaScript error escaped. */
+function oneLine(r: CliResult, what: string): string {
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, `${what}: one line on stderr, got ${r.stderr}`);
+  assert.not.match(r.stderr, /TypeError|RangeError|ReferenceError|    at /, `${what}: no JavaScript error`);
+  return lines[0]!;
+}
+
+function crash(mode = ''): GoCrash | undefined {
+  const b = goBuild('1.27');
+  if (typeof b === 'string') return void skip('goroutines bad input', b);
+  const c = goCrash(b, mode);
+  if (typeof c === 'string') return void skip('goroutines bad input', c);
+  return c;
+}
+
+test('a C program\'s core: not a Go program, one line', () => {
+  const p = program('c-O2', 'goroutines bad input');
+  if (!p) return;
+  const made = makeCore(p.exe, ['segv'], join(work, 'c'));
+  if ('error' in made) return skip('goroutines bad input (C core)', made.error);
+  for (const cmd of ['goroutines', 'threads']) {
+    const r = elfkit(['go', cmd, made.path]);
+    assert.is(r.status, 1);
+    assert.match(oneLine(r, `go ${cmd} on a C core`), /is not a Go program \(it has no Go pclntab\)/);
+    assert.is(r.stdout, '');
+  }
+});
+
+test('a Go program built with -s -w: goroutines need types; the threads\' stacks come from the pclntab', () => {
+  const c = crash('sw');
+  if (!c) return;
+  const r = elfkit(['go', 'goroutines', c.core]);
+  assert.is(r.status, 1);
+  assert.match(oneLine(r, 'goroutines without DWARF'), /has no DWARF \(built with -ldflags=-w\?\): the layouts of runtime\.g and runtime\.m are needed to list goroutines/);
+  // What the pclntab allows: every thread's Go frames with functions and lines.
+  assert.match(r.stdout, /^thread \d+ \[SIGABRT\]:$/m);
+  assert.match(r.stdout, /^main\.leaf\(.*\)\n\texample\.com\/elfkit\/goroutines\/main\.go:\d+ \+0x[0-9a-f]+ fp=/m);
+  assert.match(r.stdout, /^main\.spinAsm\(/m, 'the goroutine running in assembly, from its thread');
+  assert.match(r.stdout, /^runtime\.futex\(/m);
+  const t = elfkit(['go', 'threads', c.core]);
+  assert.is(t.status, 0, t.stderr);
+  assert.match(t.stdout, /unknown \(no DWARF\)/);
+  assert.match(t.stdout, /warning: .*has no DWARF/);
+  const j = elfkit(['go', 'goroutines', c.core, '--json']);
+  assert.is(j.status, 1);
+  const parsed = JSON.parse(j.stdout) as { goroutines: null; threads: { tid: number; frames: { function: string }[] }[]; error: string };
+  assert.is(parsed.goroutines, null);
+  assert.ok(parsed.threads.some((x) => x.frames.some((f) => f.function === 'main.leaf')));
+});
+
+test('--exe of another build: the Go build ids differ, one line', () => {
+  const c = crash();
+  const other = goBuild('1.22');
+  if (!c || typeof other === 'string') return;
+  for (const exe of [other.exe, c.stripped]) {
+    const r = elfkit(['go', 'goroutines', c.core, '--exe', exe]);
+    assert.is(r.status, 1);
+    assert.match(oneLine(r, `--exe ${exe}`), /is another build than the process ran: its Go build id is \S+, the core's \S+/);
+  }
+});
+
+/** Where `address` is in the core file (its PT_LOAD's bytes), or undefined. */
+function coreOffset(core: ElfFile, address: bigint): number | undefined {
+  for (const p of core.segments) {
+    if (p.type === C.PT_LOAD && address >= p.vaddr && address < p.vaddr + BigInt(p.filesz)) return p.offset + Number(address - p.vaddr);
+  }
+  return undefined;
+}
+
+/** A scratch copy of a core whose bytes the test patches and restores (sparse: the copy is cheap). */
+class Patchable {
+  readonly elf: ElfFile;
+  readonly types: DwarfTypes;
+  private readonly fd: number;
+  constructor(
+    readonly path: string,
+    exe: string,
+  ) {
+    this.fd = openSync(path, 'r+');
+    this.elf = ElfFile.parse(new Uint8Array(readFileSync(path)));
+    const e = ElfFile.parse(new Uint8Array(readFileSync(exe)));
+    this.types = DwarfTypes.of(Dwarf.load((n) => { const s = e.debugSection(n); return s && e.sectionData(s); }, { order: 'little' }));
+  }
+  read(address: bigint, n: number): Uint8Array {
+    const b = new Uint8Array(n);
+    readSync(this.fd, b, 0, n, this.offset(address));
+    return b;
+  }
+  readU64(address: bigint): bigint {
+    return new DataView(this.read(address, 8).buffer).getBigUint64(0, true);
+  }
+  offset(address: bigint): number {
+    const o = coreOffset(this.elf, address);
+    if (o === undefined) throw new Error(`0x${address.toString(16)} is not in the core's bytes`);
+    return o;
+  }
+  /** Writes `bytes` at `address`, runs `f`, and puts the old bytes back. */
+  with<T>(address: bigint, bytes: Uint8Array, f: () => T): T {
+    const old = this.read(address, bytes.length);
+    writeSync(this.fd, bytes, 0, bytes.length, this.offset(address));
+    try {
+      return f();
+    } finally {
+      writeSync(this.fd, old, 0, old.length, this.offset(address));
+    }
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const u64 = (v: bigint) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+};
+
+test('damaged runtime structures: allgs length and array, an entry, a saved stack pointer, a cyclic allm — a clear message or a partial listing', () => {
+  const c = crash();
+  if (!c) return;
+  const path = join(work, 'core');
+  copyFileSync(c.core, path);
+  const p = new Patchable(path, c.exe);
+  try {
+    const allgs = p.types.variable('runtime.allgs').address!;
+    const allglen = p.types.variable('runtime.allglen').address!;
+    const run = (what: string) => {
+      const r = elfkit(['go', 'goroutines', path, '--exe', c.exe]);
+      return { r, line: r.status === 0 ? r.stderr : oneLine(r, what) };
+    };
+    let x = p.with(allgs + 8n, u64(1n << 40n), () => p.with(allglen, u64(1n << 40n), () => run('allgs length 2^40')));
+    assert.is(x.r.status, 1);
+    assert.match(x.line, /runtime\.allgs is damaged: length 1099511627776/);
+    x = p.with(allgs, u64(0xdead0000n), () => run('allgs array unmapped'));
+    assert.is(x.r.status, 1);
+    assert.match(x.line, /runtime\.allgs is damaged: its \d+ entries at 0xdead0000 are not in the core/);
+    const array = p.readU64(allgs);
+    x = p.with(array + 3n * 8n, u64(0x10n), () => run('allgs[3] wild'));
+    assert.is(x.r.status, 0, x.r.stderr);
+    assert.match(x.r.stdout, /warning: runtime\.allgs\[3\]: the g at 0x10 is not in the core/);
+    assert.ok((x.r.stdout.match(/^goroutine \d+ /gm) ?? []).length >= 20, 'the other goroutines are listed');
+    // Goroutine 2's saved sp points nowhere: its traceback says where it stopped, the others are whole.
+    const g2 = p.readU64(array + 1n * 8n);
+    const sp = BigInt(p.types.typeByName('runtime.g').offsetOf('sched.sp'));
+    x = p.with(g2 + sp, u64(0x1000n), () => run('g.sched.sp wild'));
+    assert.is(x.r.status, 0, x.r.stderr);
+    assert.match(x.r.stdout, /goroutine 2 [^\n]*\n(?:.*\n)*?\.\.\.traceback stopped: memory at 0x[0-9a-f]+ is not in the core/);
+    // allm's first M links to itself.
+    const m0 = p.readU64(p.types.variable('runtime.allm').address!);
+    const link = BigInt(p.types.typeByName('runtime.m').offsetOf('alllink'));
+    const t = p.with(m0 + link, u64(m0), () => elfkit(['go', 'threads', path, '--exe', c.exe]));
+    assert.is(t.status, 0, t.stderr);
+  } finally {
+    p.close();
+  }
+});
+
+test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {
+  const c = crash();
+  if (!c) return;
+  const path = join(work, 'core-sweep');
+  copyFileSync(c.core, path);
+  const p = new Patchable(path, c.exe);
+  try {
+    const array = p.readU64(p.types.variable('runtime.allgs').address!);
+    const gSize = p.types.typeByName('runtime.g').size!;
+    const stackLo = BigInt(p.types.typeByName('runtime.g').offsetOf('stack.lo'));
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 12; i++) {
+      const g = p.readU64(array + BigInt(rand(20) * 8));
+      // Half the time inside the g, half inside its stack's top 512 bytes (saved return addresses and frames).
+      const inG = i % 2 === 0;
+      const base = inG ? g : p.readU64(g + stackLo + 8n) - 512n;
+      const at = base + BigInt(rand(inG ? gSize - 8 : 504));
+      const bytes = u64(BigInt(rand(0x7fffffff)) * 0x10001n);
+      const started = Date.now();
+      const r = p.with(at, bytes, () => elfkit(['go', 'goroutines', path, '--exe', c.exe]));
+      assert.ok(Date.now() - started < 20000, `a run took ${Date.now() - started} ms`);
+      if (r.status !== 0) oneLine(r, `bytes at 0x${at.toString(16)}`);
+      assert.not.match(r.stderr, /    at /);
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    }
+    assert.ok(statuses.has(0), 'most damage leaves a listing');
+  } finally {
+    p.close();
+  }
+});
+
+test('a truncated core: the goroutines in what is left, or one line', () => {
+  const c = crash();
+  if (!c) return;
+  const path = join(work, 'core-short');
+  copyFileSync(c.core, path);
+  for (const keep of [0.9, 0.5, 0.05]) {
+    truncateSync(path, Math.floor(statSync(c.core).size * keep));
+    const r = elfkit(['go', 'goroutines', path, '--exe', c.exe]);
+    if (r.status !== 0) oneLine(r, `core cut to ${keep}`);
+    assert.ok(r.status === 0 || r.status === 1);
+  }
+});
+
+test.run();
