@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, goRoot, repoRoot, run } from '@elfkit/fixtures';
+import { cacheDir, goRoot, repoRoot, run, which } from '@elfkit/fixtures';
 import { kernelWritesCores } from './core-programs.js';
 
 export const SRC = join(repoRoot, 'fixtures', 'src', 'goroutines');
@@ -19,6 +19,7 @@ export const GO_VERSIONS = ['1.19', '1.22', '1.24', '1.26', '1.27'] as const;
 /** A built program: the binary with DWARF and its `-s -w` copy. */
 export interface GoBuild {
   readonly version: string;
+  readonly goarch: string;
   readonly dir: string;
   readonly exe: string;
   readonly stripped: string;
@@ -51,21 +52,21 @@ export function goEnv(goarch = 'amd64'): NodeJS.ProcessEnv {
   };
 }
 
-/** Builds (once) the program in `src` with Go `version`; a string says why it could not. */
-export function goBuild(version: string, goarch = 'amd64', src = SRC, name = 'goroutines'): GoBuild | string {
-  const dir = join(cacheDir, name, `${version}-${goarch}-${sourceHash(src)}`);
+/** Builds (once) the program in `src` with Go `version` (and `-buildmode=pie` when `pie`); a string says why it could not. */
+export function goBuild(version: string, goarch = 'amd64', { src = SRC, name = 'goroutines', pie = false } = {}): GoBuild | string {
+  const dir = join(cacheDir, name, `${version}-${goarch}${pie ? '-pie' : ''}-${sourceHash(src)}`);
   const exe = join(dir, 'prog');
   const stripped = join(dir, 'prog-sw');
-  if (existsSync(exe) && existsSync(stripped)) return { version, dir, exe, stripped };
+  if (existsSync(exe) && existsSync(stripped)) return { version, goarch, dir, exe, stripped };
   const root = goRoot(version);
   if (!root) return `no Go ${version} toolchain (scripts/go-toolchain.sh)`;
   mkdirSync(dir, { recursive: true });
   for (const [out, flags] of [[exe, []], [stripped, ['-ldflags=-s -w']]] as const) {
-    const r = run(join(root, 'bin', 'go'), ['build', '-trimpath', ...flags, '-o', out + '.tmp', '.'], { cwd: src, env: goEnv(goarch) });
+    const r = run(join(root, 'bin', 'go'), ['build', '-trimpath', ...(pie ? ['-buildmode=pie'] : []), ...flags, '-o', out + '.tmp', '.'], { cwd: src, env: goEnv(goarch) });
     if (r.status !== 0) return `go ${version} build failed: ${r.stderr.trim().split('\n').pop()}`;
     renameSync(out + '.tmp', out);
   }
-  return { version, dir, exe, stripped };
+  return { version, goarch, dir, exe, stripped };
 }
 
 /**
@@ -81,21 +82,38 @@ export function goCrash(b: GoBuild, mode = ''): GoCrash | string {
   const core = join(b.dir, mode ? `core-${mode}` : 'core');
   const trace = join(b.dir, mode ? `trace-${mode}.txt` : 'trace.txt');
   if (existsSync(core) && existsSync(trace)) return { ...b, exe, core, trace };
-  if (!kernelWritesCores()) return 'the kernel does not write core files into the working directory here (core_pattern)';
+  const emulator = b.goarch === 'amd64' ? undefined : qemu(b.goarch);
+  if (typeof emulator === 'string') return emulator;
+  if (!emulator && !kernelWritesCores()) return 'the kernel does not write core files into the working directory here (core_pattern)';
   const work = join(b.dir, `run${mode}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const r = run('bash', ['-c', 'ulimit -c unlimited && exec "$0" "$@" 2> trace.txt', exe, ...args], {
+  const argv = emulator ? [emulator.path, exe, ...args] : [exe, ...args];
+  const r = run('bash', ['-c', 'ulimit -c unlimited && exec "$0" "$@" 2> trace.txt', ...argv], {
     cwd: work,
     env: { ...process.env, GOTRACEBACK: 'crash', GOMAXPROCS: '4' },
-    timeout: 60000,
+    timeout: 120000,
   });
-  const made = readdirSync(work).find((f) => f === 'core' || /^core\.\d+$/.test(f));
+  // qemu-user writes the guest's core as qemu_<prog>_<time>_<pid>.core (the kernel's `core` is qemu's own).
+  const made = readdirSync(work).find((f) => (emulator ? /^qemu_.*\.core$/.test(f) : f === 'core' || /^core\.\d+$/.test(f)));
   if (!made) return `the program left no core (exit ${r.status}): ${readFileSync(join(work, 'trace.txt'), 'utf8').split('\n')[0]}`;
   renameSync(join(work, 'trace.txt'), trace);
   renameSync(join(work, made), core);
   rmSync(work, { recursive: true, force: true });
   return { ...b, exe, core, trace };
+}
+
+/** qemu-user for `goarch` (on PATH, else Debian bookworm's qemu-user-static fetched into .cache), or why there is none. */
+function qemu(goarch: string): { path: string } | string {
+  const name = goarch === 'arm64' ? 'aarch64' : goarch;
+  const found = which(`qemu-${name}`) ?? which(`qemu-${name}-static`);
+  if (found) return { path: found };
+  const cached = join(cacheDir, 'root', 'bookworm', 'usr', 'bin', `qemu-${name}-static`);
+  if (!existsSync(cached)) {
+    const r = run('bash', [join(repoRoot, 'scripts', 'fetch-deb.sh'), 'bookworm', 'qemu-user-static']);
+    if (r.status !== 0) return `no qemu-${name} on PATH, and qemu-user-static cannot be fetched: ${r.stderr.trim().split('\n').pop()}`;
+  }
+  return existsSync(cached) ? { path: cached } : `qemu-user-static has no qemu-${name}-static`;
 }
 
 /** One frame of a traceback text. */

@@ -96,13 +96,21 @@ function compareGoroutine(v: string, want: TextGoroutine, got: TextGoroutine, cr
   }
 }
 
-for (const [v, mode] of GO_VERSIONS.flatMap((x) => [[x, ''], [x, 'throw']] as const)) {
-  const label = `go${v}${mode ? ` (${mode})` : ''}`;
+// amd64 natively, both endings; a position-independent build (a load bias); arm64 under qemu-user for the oldest and newest toolchains.
+const CASES: [string, string, string, boolean][] = [
+  ...GO_VERSIONS.flatMap((x) => [[x, 'amd64', '', false], [x, 'amd64', 'throw', false]] as [string, string, string, boolean][]),
+  ['1.27', 'amd64', '', true],
+  ['1.19', 'arm64', '', false],
+  ['1.27', 'arm64', '', false],
+];
+
+for (const [v, goarch, mode, pie] of CASES) {
+  const label = `go${v}${goarch !== 'amd64' ? `/${goarch}` : ''}${pie ? ' PIE' : ''}${mode ? ` (${mode})` : ''}`;
   test(`${label}: elfkit go goroutines equals the runtime's GOTRACEBACK=crash traceback, goroutine by goroutine and frame by frame`, () => {
-    const b = goBuild(v);
-    if (typeof b === 'string') return skip(`goroutines oracle go${v}`, b);
+    const b = goBuild(v, goarch, { pie });
+    if (typeof b === 'string') return skip(`goroutines oracle ${label}`, b);
     const c = goCrash(b, mode);
-    if (typeof c === 'string') return skip(`goroutines oracle go${v}`, c);
+    if (typeof c === 'string') return skip(`goroutines oracle ${label}`, c);
     const trace = readFileSync(c.trace, 'utf8');
     const want = parseTraceback(trace);
     assert.ok(want.length >= 20, `the runtime printed the goroutines:\n${trace.slice(0, 2000)}`);

@@ -357,7 +357,8 @@ class Walker {
   private signalContext(st: State): State | WalkStop {
     const arch = this.ctx.machine.arch;
     // x86: the return address (the restorer) is just below fp and the ucontext at fp; LR machines: the rt_sigframe starts at fp, LR holds the restorer.
-    const restorer = this.ctx.machine.usesLR ? st.lr : this.readPtr(st.fp - this.word);
+    // (LR machines: sigtramp's prologue saved LR, the restorer, at its frame's bottom; a TOPFRAME keeps no lr.)
+    const restorer = this.ctx.machine.usesLR ? (st.sp < st.fp ? this.readPtr(st.sp) : st.regs?.get(this.ctx.machine.arch.lr!)) : this.readPtr(st.fp - this.word);
     if (restorer === undefined || restorer === 0n) return { kind: 'end', function: st.fn!.fn.name };
     const o = signalStep(new Registers(arch, [[arch.pc, restorer], [arch.sp, st.fp]]), restorer, this.ctx.target.memory);
     if (!o) return { kind: 'end', function: st.fn!.fn.name };
