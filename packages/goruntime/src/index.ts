@@ -28,6 +28,8 @@ export { goMachine, type GoMachine } from './machine.js';
 export { walkStack, type Walk, type WalkStart, type WalkStop, type WalkContext, type PhysicalFrame, type FrameArrival, type RuntimeState } from './unwinder.js';
 export { expandWalk, describeWalkStop, type Traceback, type TraceFrame, type FrameStack } from './traceback.js';
 export { GoCode, type FuncAt } from './go-code.js';
+export { Target } from './target.js';
+export { PageCachedMemory } from './page-cache.js';
 export { printName } from './func-name.js';
 export { frameArgs } from './args.js';
 export { goroutineHeader, frameLines, createdByLines, tracebackLines, formatGoroutine } from './format.js';
