@@ -168,6 +168,11 @@ test('damaged runtime structures: allgs length and array, an entry, a saved stac
     x = p.with(g2 + sp, u64(0x1000n), () => run('g.sched.sp wild'));
     assert.is(x.r.status, 0, x.r.stderr);
     assert.match(x.r.stdout, /goroutine 2 [^\n]*\n(?:.*\n)*?\.\.\.traceback stopped: memory at 0x[0-9a-f]+ is not in the core/);
+    // A goroutine that has waited since 185 s before the latest time the runtime recorded: ", 3 minutes", as the runtime would print it.
+    const clock = BigInt((JSON.parse(elfkit(['go', 'goroutines', path, '--exe', c.exe, '--json', '--brief']).stdout) as { clock: { value: string } }).clock.value);
+    const since = BigInt(p.types.typeByName('runtime.g').offsetOf('waitsince'));
+    x = p.with(g2 + since, u64(clock - 185_000_000_000n), () => run('g.waitsince 185 s back'));
+    assert.match(x.r.stdout, /^goroutine 2 gp=0x[0-9a-f]+ m=nil \[force gc \(idle\), 3 minutes\]:$/m);
     // allm's first M links to itself.
     const m0 = p.readU64(p.types.variable('runtime.allm').address!);
     const link = BigInt(p.types.typeByName('runtime.m').offsetOf('alllink'));

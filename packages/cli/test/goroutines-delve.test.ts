@@ -59,7 +59,7 @@ interface JsonFrame {
   stack: string;
 }
 interface JsonGoroutine {
-  id: string;
+  id: number;
   status: number;
   statusName: string;
   waitReason: string | null;

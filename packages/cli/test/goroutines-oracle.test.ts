@@ -132,7 +132,7 @@ for (const [v, goarch, mode, pie] of CASES) {
       assert.ok(statuses.has(s), `go${v}: a goroutine [${s}] among ${[...statuses].join(' | ')}`);
     }
     // The JSON agrees with the text, and names the running goroutines' threads.
-    const json = elfkitJson<{ goroutines: { id: string; crashed: boolean; thread: number | null; source: string; frames: { function: string; stack: string }[] }[] }>(['go', 'goroutines', c.core, '--exe', c.exe]);
+    const json = elfkitJson<{ goroutines: { id: number; crashed: boolean; thread: number | null; source: string; frames: { function: string; stack: string }[] }[] }>(['go', 'goroutines', c.core, '--exe', c.exe]);
     assert.is(json.goroutines.length, got.length);
     const crashed = json.goroutines.filter((g) => g.crashed);
     assert.is(crashed.length, 1, 'one goroutine took the signal');

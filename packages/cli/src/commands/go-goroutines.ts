@@ -11,9 +11,12 @@ interface Args extends GoCoreArgs {
   brief: boolean;
 }
 
+/** Goroutine and M ids are counters: JSON numbers (exact below 2^53). */
+const num = (v: bigint | undefined) => (v === undefined ? null : Number(v));
+
 function goroutineJson(g: Goroutine, tb: Traceback | undefined) {
   return {
-    id: g.id,
+    id: num(g.id),
     address: g.address,
     status: g.status,
     statusName: g.statusName,
@@ -23,11 +26,11 @@ function goroutineJson(g: Goroutine, tb: Traceback | undefined) {
     waitSince: g.waitSince ?? null,
     waitMinutes: g.waitMinutes ?? null,
     lockedToThread: g.lockedToThread,
-    m: g.m ?? null,
+    m: g.m ? { id: num(g.m.id), address: g.m.address } : null,
     thread: g.thread ?? null,
     crashed: g.crashed,
-    createdBy: g.createdBy ?? null,
-    parentGoid: g.parentGoid ?? null,
+    createdBy: g.createdBy ? { ...g.createdBy, goroutine: num(g.createdBy.goroutine) } : null,
+    parentGoid: num(g.parentGoid),
     startFunction: g.startFunction ?? null,
     ...(tb ? tracebackJson(tb) : {}),
   };
