@@ -1,5 +1,5 @@
 import type { CreatedBy } from './created-by.js';
-import type { Goroutine } from './go-process.js';
+import type { Goroutine } from './go-runtime.js';
 import { describeWalkStop, type Traceback, type TraceFrame } from './traceback.js';
 
 const hx = (v: bigint | number) => `0x${v.toString(16)}`;

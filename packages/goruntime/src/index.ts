@@ -17,7 +17,7 @@
  * ```
  * @packageDocumentation
  */
-export { GoProcess, type GoProcessOptions, type Goroutine, type GoroutineList, type GoThread } from './go-process.js';
+export { GoProcess, type GoProcessOptions, type Goroutine, type GoroutineList, type GoThread } from './go-runtime.js';
 export { GoRuntimeError, isGoRuntimeError, type GoRuntimeErrorCode } from './errors.js';
 export { RuntimeLayout, scalar, type Field, type GLayout, type MLayout, type GlobalVariable, type StringTable } from './runtime-layout.js';
 export { type GRecord } from './g-record.js';

@@ -77,7 +77,7 @@ export const goGoroutinesCommand = defineCommand({
           toJson({
             file: a.file,
             go: go.version ?? null,
-            pid: go.process.pid ?? null,
+            pid: go.core.pid ?? null,
             signal: signal || null,
             clock: go.clock() ?? null,
             goroutines: list.goroutines.map((g) => goroutineJson(g, a.brief ? undefined : go.traceback(g))),
@@ -93,7 +93,7 @@ export const goGoroutinesCommand = defineCommand({
       const crashed = ordered.find((g) => g.crashed);
       const sig = signalNote(go, go.crashedThread?.tid);
       out.push(
-        `${go.version ?? 'Go'}, pid ${go.process.pid ?? '?'}: ${list.goroutines.length} goroutines${sig ? `, ${sig} in thread ${go.crashedThread!.tid}${crashed ? ` (goroutine ${crashed.id})` : ''}` : ''}`,
+        `${go.version ?? 'Go'}, pid ${go.core.pid ?? '?'}: ${list.goroutines.length} goroutines${sig ? `, ${sig} in thread ${go.crashedThread!.tid}${crashed ? ` (goroutine ${crashed.id})` : ''}` : ''}`,
         '',
       );
       for (const g of ordered) {

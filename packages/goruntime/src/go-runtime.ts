@@ -115,7 +115,8 @@ const MAX_MS = 1 << 16;
  * {@link threadTraceback} still unwind every thread by the pclntab.
  */
 export class GoProcess {
-  readonly process: CoreProcess;
+  /** The core the runtime is read from. */
+  readonly core: CoreProcess;
   readonly executable: CoreModule;
   readonly table: PcLnTable;
   readonly machine: GoMachine;
@@ -136,14 +137,14 @@ export class GoProcess {
   private list?: GoroutineList;
   private readonly maxFrames?: number;
 
-  private constructor(process: CoreProcess, exe: CoreModule, table: PcLnTable, machine: GoMachine, options: GoProcessOptions) {
-    this.process = process;
+  private constructor(core: CoreProcess, exe: CoreModule, table: PcLnTable, machine: GoMachine, options: GoProcessOptions) {
+    this.core = core;
     this.executable = exe;
     this.table = table;
     this.machine = machine;
     this.bias = exe.bias;
-    this.target = new Target(new PageCachedMemory(process.memory), machine.ptrSize, machine.order);
-    this.code = new GoCode(process);
+    this.target = new Target(new PageCachedMemory(core.memory), machine.ptrSize, machine.order);
+    this.code = new GoCode(core);
     this.maxFrames = options.maxFrames;
     try {
       const dwarf = options.dwarf ?? dwarfOf(exe.elf!);
@@ -161,19 +162,19 @@ export class GoProcess {
   }
 
   /**
-   * The Go runtime of `process`. Throws {@link GoRuntimeError}: `not-go`
+   * The Go runtime of the process `core` records. Throws {@link GoRuntimeError}: `not-go`
    * (no executable, or one without a Go pclntab), `missing-file` (the
    * executable's file is not available), `other-build` (the file found or
    * given is another build than the one that ran: build ids differ),
    * `unsupported` (a machine the Go unwinder does not know).
    */
-  static open(process: CoreProcess, options: GoProcessOptions = {}): GoProcess {
-    const exe = process.executable;
+  static open(core: CoreProcess, options: GoProcessOptions = {}): GoProcess {
+    const exe = core.executable;
     if (!exe) throw new GoRuntimeError('not-go', 'the core names no executable (no mapping holds its entry point)');
     const f = exe.file;
     if (f.kind === 'mismatch') throw new GoRuntimeError('other-build', `${f.path} is another build than the process ran: its build id is ${f.found ?? 'missing'}, the core's ${f.expected}`);
     if (f.kind === 'missing' || !exe.elf) throw new GoRuntimeError('missing-file', `the executable ${f.kind === 'missing' ? f.path : exe.name} is not available (give it with --exe)`);
-    const inCore = goBuildIdInCore(process, exe);
+    const inCore = goBuildIdInCore(core, exe);
     const inFile = safe(() => exe.elf!.goBuildId());
     if (inCore && inFile && inCore !== inFile) {
       throw new GoRuntimeError('other-build', `${exe.path ?? exe.name} is another build than the process ran: its Go build id is ${inFile}, the core's ${inCore}`);
@@ -186,9 +187,9 @@ export class GoProcess {
       throw new GoRuntimeError('not-go', `${exe.name}: the Go pclntab is damaged: ${e.message}`);
     }
     if (!table) throw new GoRuntimeError('not-go', `${exe.name} is not a Go program (it has no Go pclntab)`);
-    const machine = process.arch && goMachine(process.arch);
-    if (!machine) throw new GoRuntimeError('unsupported', `machine ${process.core.elf.header.machine} is not one the Go unwinder knows`);
-    return new GoProcess(process, exe, table, machine, options);
+    const machine = core.arch && goMachine(core.arch);
+    if (!machine) throw new GoRuntimeError('unsupported', `machine ${core.core.elf.header.machine} is not one the Go unwinder knows`);
+    return new GoProcess(core, exe, table, machine, options);
   }
 
   /** The runtime address of link-time address `a`. */
@@ -370,7 +371,7 @@ export class GoProcess {
 
   /** The thread that took the signal that ended the process. */
   get crashedThread(): CoreThread | undefined {
-    const ts = this.process.threads;
+    const ts = this.core.threads;
     return ts.find((t) => t.status.cursig !== 0) ?? ts[0];
   }
 
@@ -407,8 +408,8 @@ export class GoProcess {
       p: m ? pid(m) : undefined,
       crashed: !!thread && thread === crashed,
     });
-    const out: GoThread[] = this.process.threads.map((t) => describe(t, byTid.get(t.tid)));
-    const inCore = new Set(this.process.threads.map((t) => t.tid));
+    const out: GoThread[] = this.core.threads.map((t) => describe(t, byTid.get(t.tid)));
+    const inCore = new Set(this.core.threads.map((t) => t.tid));
     for (const m of ms) if (m.procid === 0n || !inCore.has(Number(m.procid))) out.push(describe(undefined, m));
     return out;
   }
@@ -420,7 +421,7 @@ export class GoProcess {
 
   private walkContext(): WalkContext {
     const runtime: RuntimeState = { g: (a) => this.g(a), m: (a) => this.m(a) };
-    return { machine: this.machine, target: this.target, code: this.code, modules: this.process, runtime, maxFrames: this.maxFrames };
+    return { machine: this.machine, target: this.target, code: this.code, modules: this.core, runtime, maxFrames: this.maxFrames };
   }
 
   /**
@@ -431,7 +432,7 @@ export class GoProcess {
    */
   traceback(g: Goroutine): Traceback {
     const running = g.status === this.layout!.status('_Grunning', 2);
-    const thread = g.thread !== undefined ? this.process.threads.find((t) => t.tid === g.thread) : undefined;
+    const thread = g.thread !== undefined ? this.core.threads.find((t) => t.tid === g.thread) : undefined;
     if (running && thread) {
       const tb = this.threadTraceback({ tid: thread.tid, thread, m: this.m(g.m!.address), crashed: false });
       return { ...tb, frames: tb.frames };
@@ -448,7 +449,7 @@ export class GoProcess {
   /** A thread's stack from its registers: its system stack (g0, signal stack), then its goroutine's frames. */
   threadTraceback(t: GoThread): Traceback {
     const ctx = this.walkContext();
-    const regs = t.thread ? this.process.registers(t.thread) : undefined;
+    const regs = t.thread ? this.core.registers(t.thread) : undefined;
     if (!regs) {
       const g = t.m ? this.g(t.m.curg) : undefined;
       if (g) return expandWalk(walkStack({ kind: 'goroutine', g }, ctx), this.target, (a) => this.stackName(a, g.address, t.m), (f) => nativeName(f), 'saved');
@@ -481,8 +482,8 @@ function dwarfOf(elf: ElfFile): Dwarf | undefined {
 }
 
 /** The Go build id in the executable's image as the core holds it (its first page has the notes). */
-function goBuildIdInCore(process: CoreProcess, exe: CoreModule): string | undefined {
-  const coreOnly = new CoreMemory(process.core.elf, process.core.files?.files ?? [], () => undefined);
+function goBuildIdInCore(core: CoreProcess, exe: CoreModule): string | undefined {
+  const coreOnly = new CoreMemory(core.core.elf, core.core.files?.files ?? [], () => undefined);
   try {
     const image = ElfFile.parse(memorySource(coreOnly, exe.start, Number(exe.end - exe.start), `${exe.name} in memory`));
     for (const n of image.segmentNotes()) {
