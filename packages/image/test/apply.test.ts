@@ -7,62 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { skip } from '@elfkit/fixtures';
-import type { TarWriteEntry } from '@elfkit/image';
-import { enc, openPath, tempDir, treeRecords, writeOciLayout, sha256, haveZstd, type ImageSpec } from './support.js';
+import { openPath, tempDir, treeRecords, writeOciLayout, sha256, haveZstd, rulesImage, longDir } from './support.js';
 import { debTool, diffRecords, diskRecords, mustRun } from './tools.js';
-
-const longDir = 'deep/' + 'segment-of-a-long-path/'.repeat(5) + 'end';
-const file = (path: string, text: string, mode = 0o644): TarWriteEntry => ({ path, data: enc(text), mode });
-const dir = (path: string, mode = 0o755): TarWriteEntry => ({ path, type: 'directory', mode });
-
-/** Two layers that exercise every rule: whiteouts, opaque dir (marker after an entry), hard link, symlinks, long names, duplicates. */
-export function rulesImage(compression: 'gzip' | 'zstd' | 'none' = 'gzip'): ImageSpec {
-  return {
-    tags: ['rules'],
-    layers: [
-      {
-        compression: 'gzip',
-        members: 2,
-        entries: [
-          dir('etc/'),
-          file('etc/gone', 'to be whited out'),
-          file('etc/keep', 'kept'),
-          dir('var/'),
-          dir('var/cache/'),
-          file('var/cache/a', 'a'),
-          dir('var/cache/sub/'),
-          file('var/cache/sub/b', 'b'),
-          dir('usr/'),
-          dir('usr/bin/'),
-          file('usr/bin/tool', 'tool v1', 0o755),
-          dir('usr/lib/'),
-          { path: 'lib', type: 'symlink', linkpath: 'usr/lib' },
-          { path: 'abs', type: 'symlink', linkpath: '/etc/keep' },
-          { path: 'esc', type: 'symlink', linkpath: '../../../etc/keep' },
-          { path: 'loop1', type: 'symlink', linkpath: 'loop2' },
-          { path: 'loop2', type: 'symlink', linkpath: 'loop1' },
-          dir('deep/'),
-          file(`${longDir}/file`, 'long path'),
-          file('dup', 'first'),
-          file('./dup', 'second'),
-          { path: 'hard', type: 'hardlink', linkpath: 'usr/bin/tool' },
-          file('setuid', 'suid', 0o4755),
-        ],
-      },
-      {
-        compression,
-        entries: [
-          file('etc/.wh.gone', ''),
-          file('var/cache/new', 'new'),
-          file('var/cache/.wh..wh..opq', ''),
-          file('lib/libx.so', 'through the lib symlink'),
-          file('usr/bin/tool', 'tool v2', 0o755),
-          file('.wh.nothing-here', ''),
-        ],
-      },
-    ],
-  };
-}
 
 test('whiteouts, opaque directories, links and duplicates, applied', async () => {
   const t = tempDir();

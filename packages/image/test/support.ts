@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -257,4 +258,132 @@ export async function treeRecords(path: string, options: OpenOptions = {}): Prom
   } finally {
     await close();
   }
+}
+
+export const longDir = 'deep/' + 'segment-of-a-long-path/'.repeat(5) + 'end';
+const file = (path: string, text: string, mode = 0o644): TarWriteEntry => ({ path, data: enc(text), mode });
+const dir = (path: string, mode = 0o755): TarWriteEntry => ({ path, type: 'directory', mode });
+
+/** Two layers that exercise every rule: whiteouts, opaque dir (marker after an entry), hard link, symlinks, long names, duplicates. */
+export function rulesImage(compression: 'gzip' | 'zstd' | 'none' = 'gzip'): ImageSpec {
+  return {
+    tags: ['rules'],
+    layers: [
+      {
+        compression: 'gzip',
+        members: 2,
+        entries: [
+          dir('etc/'),
+          file('etc/gone', 'to be whited out'),
+          file('etc/keep', 'kept'),
+          dir('var/'),
+          dir('var/cache/'),
+          file('var/cache/a', 'a'),
+          dir('var/cache/sub/'),
+          file('var/cache/sub/b', 'b'),
+          dir('usr/'),
+          dir('usr/bin/'),
+          file('usr/bin/tool', 'tool v1', 0o755),
+          dir('usr/lib/'),
+          { path: 'lib', type: 'symlink', linkpath: 'usr/lib' },
+          { path: 'abs', type: 'symlink', linkpath: '/etc/keep' },
+          { path: 'esc', type: 'symlink', linkpath: '../../../etc/keep' },
+          { path: 'loop1', type: 'symlink', linkpath: 'loop2' },
+          { path: 'loop2', type: 'symlink', linkpath: 'loop1' },
+          dir('deep/'),
+          file(`${longDir}/file`, 'long path'),
+          file('dup', 'first'),
+          file('./dup', 'second'),
+          { path: 'hard', type: 'hardlink', linkpath: 'usr/bin/tool' },
+          file('setuid', 'suid', 0o4755),
+        ],
+      },
+      {
+        compression,
+        entries: [
+          file('etc/.wh.gone', ''),
+          file('var/cache/new', 'new'),
+          file('var/cache/.wh..wh..opq', ''),
+          file('lib/libx.so', 'through the lib symlink'),
+          file('usr/bin/tool', 'tool v2', 0o755),
+          file('.wh.nothing-here', ''),
+        ],
+      },
+    ],
+  };
+}
+
+
+/** The bytes of a file on disk. */
+export const bytesOf = (p: string) => new Uint8Array(readFileSync(p));
+
+/**
+ * ELF files for scan tests, made from fixtures and built here: a binary
+ * with DWARF, one stripped with its debug file under /usr/lib/debug/.build-id,
+ * one with a debug link to `.debug/` beside it, Go binaries (one with
+ * modules), a shared library with a `.note.package`, a stamped binary, and
+ * one whose debug information is nowhere.
+ */
+export function elfImageFiles(work: string, fx: { path(name: string): string; esbuild?: string }): { layers: ImageSpec['layers']; stampCommit: string; stampRemote: string } {
+  const run = (cmd: string, args: string[], cwd?: string) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', cwd });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  mkdirSync(work, { recursive: true });
+  // A debug link beside the binary (no build-id tree for it).
+  const o2 = join(work, 'o2');
+  run('objcopy', ['--only-keep-debug', fx.path('c/gcc-O2'), join(work, 'o2.debug')]);
+  run('objcopy', ['--strip-debug', '--remove-section=.note.gnu.build-id', `--add-gnu-debuglink=${join(work, 'o2.debug')}`, fx.path('c/gcc-O2'), o2]);
+  // A shared library with a .note.package (systemd's FDO packaging note).
+  writeFileSync(join(work, 'foo.c'), 'int foo(int x) { return x * 2; }\n');
+  const lib = join(work, 'libfoo.so.1');
+  run('gcc', ['-shared', '-fPIC', '-g', '-Wl,-soname,libfoo.so.1', '-o', lib, join(work, 'foo.c')]);
+  const pkg = enc(JSON.stringify({ type: 'deb', os: 'debian', name: 'libfoo1', version: '1.0-1', architecture: 'amd64' }) + '\0');
+  const descsz = pkg.length;
+  const note = Buffer.alloc(12 + 4 + Math.ceil(descsz / 4) * 4);
+  note.writeUInt32LE(4, 0);
+  note.writeUInt32LE(descsz, 4);
+  note.writeUInt32LE(0xcafe1a7e, 8);
+  note.write('FDO\0', 12);
+  Buffer.from(pkg).copy(note, 16);
+  writeFileSync(join(work, 'note.bin'), note);
+  run('objcopy', ['--add-section', `.note.package=${join(work, 'note.bin')}`, '--set-section-flags', '.note.package=noload,readonly', lib]);
+  // A stamped binary, from a repository with a remote.
+  const repo = join(work, 'repo');
+  mkdirSync(repo);
+  run('git', ['init', '-q'], repo);
+  run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'x'], repo);
+  run('git', ['remote', 'add', 'origin', 'https://example.com/acme/app.git'], repo);
+  const stampCommit = run('git', ['rev-parse', 'HEAD'], repo).trim();
+  const stamped = join(work, 'stamped');
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'dist', 'elfkit.mjs');
+  run(process.execPath, [cli, 'stamp', fx.path('c/gcc-pie'), '-o', stamped, '--git-dir', repo]);
+  const f = (path: string, p: string, mode = 0o755): TarWriteEntry => ({ path, data: bytesOf(p), mode });
+  const stripped = fx.path('c/gcc-stripped');
+  const layer0: TarWriteEntry[] = [
+    { path: 'usr/', type: 'directory' },
+    { path: 'usr/bin/', type: 'directory' },
+    f('usr/bin/hello', fx.path('c/gcc-dwarf5')),
+    f('usr/bin/stripped', stripped),
+    { path: 'usr/bin/stripped-again', type: 'hardlink', linkpath: 'usr/bin/stripped' },
+    { path: 'usr/bin/hello-link', type: 'symlink', linkpath: 'hello' },
+    f('usr/lib/debug/.build-id/b8/032aef01367808fa5286957b36d381501ca51f.debug', fx.path('c/gcc-stripped.debug'), 0o644),
+    f('usr/bin/go-hello', fx.path('go/go1.27-amd64')),
+    f('usr/bin/go-vcs', fx.path('go/go1.27-amd64-vcs')),
+    f('usr/bin/go-sw', fx.path('go/go1.27-amd64-sw')),
+    f('opt/app/o2', o2),
+    f('opt/app/.debug/o2.debug', join(work, 'o2.debug'), 0o644),
+    f('usr/lib/x86_64-linux-gnu/libfoo.so.1', lib, 0o644),
+    f('usr/bin/stamped', stamped),
+    { path: 'etc/motd', data: enc('not an ELF file\n') },
+    { path: 'usr/bin/script', data: enc('#!/bin/sh\necho hi\n'), mode: 0o755 },
+    { path: 'usr/bin/fake', data: enc('\x7fELF but not really an ELF file, just text of some length.'), mode: 0o755 },
+  ];
+  if (fx.esbuild) layer0.push(f('usr/local/bin/esbuild', fx.esbuild));
+  const layer1: TarWriteEntry[] = [
+    { path: 'usr/bin/.wh.go-vcs', data: new Uint8Array(0) },
+    f('usr/bin/hello', fx.path('c/gcc-dwarf4')),
+  ];
+  return { layers: [{ compression: 'gzip', entries: layer0 }, { compression: 'none', entries: layer1 }], stampCommit, stampRemote: 'https://example.com/acme/app.git' };
 }
