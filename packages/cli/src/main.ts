@@ -24,6 +24,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['sign'], async () => (await import('./commands/sign.js')).signCommand),
   lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
   lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
+  lazyCommand(['image'], async () => (await import('./commands/image.js')).imageCommand),
 ];
 
 /** The yargs parser for every command (loaded, with every command, only when the fast path declines). */
@@ -45,6 +46,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
       // Rewriting commands name the ELF file `elf` where `--file` names their input.
       if (typeof a.elf === 'string') onFile(a.elf);
       else if (typeof a.file === 'string') onFile(a.file);
+      else if (typeof a.image === 'string') onFile(a.image);
     })
     .fail((msg, err) => {
       if (err) throw err;
@@ -65,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     if (fast) {
       if (typeof fast.args.elf === 'string') file = fast.args.elf;
       else if (typeof fast.args.file === 'string') file = fast.args.file;
+      else if (typeof fast.args.image === 'string') file = fast.args.image;
       await fast.handler(fast.args);
     } else {
       await (await buildParser(argv, (f) => (file = f))).parseAsync();

@@ -67,6 +67,8 @@ export interface ImageElfFile {
   readonly links: readonly string[];
   readonly size: number;
   readonly mode: number;
+  /** `sha256:…` of the content. */
+  readonly digest: string;
   /** The layer whose entry provided the file. */
   readonly layer: { readonly index: number; readonly name: string };
   /** Its facts, or undefined when it could not be read (see `error`). */
@@ -166,16 +168,16 @@ export class ContainerImage {
             if (hasher) inode.digest = `sha256:${hasher.hex()}`;
             if (captured.kind === 'too-large') {
               elfFiles++;
-              inode.facts = { error: `ELF file of ${entry.size} bytes is over the memory limit and the host has no temporary storage` };
+              inode.facts = { error: `ELF file of ${entry.size} bytes is over the memory limit and the host has no temporary storage`, digest: `sha256:${captured.sha256}` };
               this.warnings.push({ code: 'elf-too-large', message: inode.facts.error!, blob: layer.name, entry: entry.path });
             } else if (captured.kind === 'elf') {
               elfFiles++;
               try {
-                inode.facts = { facts: readElfFacts(captured.file.source, { crc32: options.crc32 }) };
+                inode.facts = { facts: readElfFacts(captured.file.source, { crc32: options.crc32 }), digest: `sha256:${captured.sha256}` };
               } catch (e) {
                 if (isImageError(e)) throw e;
                 const message = (e as Error).message ?? String(e);
-                inode.facts = { error: message };
+                inode.facts = { error: message, digest: `sha256:${captured.sha256}` };
                 this.warnings.push({ code: 'elf-unreadable', message: `ELF file not readable: ${message}`, blob: layer.name, entry: entry.path });
               } finally {
                 await captured.file.release();
@@ -232,6 +234,7 @@ export class ContainerImage {
         links: seen.get(inode)!,
         size: inode.size,
         mode: inode.mode,
+        digest: state.digest ?? '',
         layer: { index: inode.layer, name: this.info.layers[inode.layer]?.name ?? String(inode.layer) },
         facts: state.facts,
         error: state.error,

@@ -52,3 +52,5 @@ export { Inode, type FileKind } from './tree/inode.js';
 export { applyLayer, type ApplyOptions, type LayerStats, DEFAULT_MAX_FILES } from './tree/apply-layer.js';
 export { readElfFacts, type ElfFacts, type GoFacts, type GoModuleFacts, type ElfFactsOptions } from './elf/facts.js';
 export { debugLocation, debugFileHost, type DebugLocation, type ElfState, IMAGE_DEBUG_DIRECTORIES } from './elf/debug-location.js';
+export { cycloneDx, golangPurl, stdlibPurl, type CycloneDxBom, type SbomOptions } from './sbom.js';
+export { summarize, elfKind } from './scan.js';

@@ -54,10 +54,10 @@ export interface ScanResult {
 /** The short kind of an ELF file for counting. */
 export function elfKind(f: ElfFacts): string {
   if (f.debugOnly) return 'debug-file';
-  if (f.type === 'EXEC') return 'executable';
+  if (f.type.startsWith('EXEC')) return 'executable';
   if (f.type.startsWith('DYN')) return f.type.includes('Position-Independent') ? 'pie' : 'shared-library';
-  if (f.type === 'REL') return 'relocatable';
-  if (f.type === 'CORE') return 'core';
+  if (f.type.startsWith('REL')) return 'relocatable';
+  if (f.type.startsWith('CORE')) return 'core';
   return 'other';
 }
 

@@ -10,8 +10,8 @@ export interface Captured {
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
-/** What happened to a file's data. */
-export type CaptureResult = { readonly kind: 'not-elf' } | { readonly kind: 'too-large' } | { readonly kind: 'elf'; readonly file: Captured };
+/** What happened to a file's data (`sha256` of an ELF file's content, hex). */
+export type CaptureResult = { readonly kind: 'not-elf' } | { readonly kind: 'too-large'; readonly sha256: string } | { readonly kind: 'elf'; readonly file: Captured; readonly sha256: string };
 
 /**
  * Reads a regular file's data as it streams past: looks at its first four
@@ -38,6 +38,12 @@ export async function captureIfElf(size: number, chunks: AsyncIterable<Uint8Arra
     if (hasher) for (let r = await it.next(); !r.done; r = await it.next()) hasher.update(r.value);
     return { kind: 'not-elf' };
   }
+  const own = host.hasher('sha256')!;
+  for (const p of pending) own.update(p);
+  const both = (c: Uint8Array) => {
+    hasher?.update(c);
+    own.update(c);
+  };
   if (size <= host.memoryLimit) {
     const buf = new Uint8Array(size);
     let at = 0;
@@ -46,21 +52,21 @@ export async function captureIfElf(size: number, chunks: AsyncIterable<Uint8Arra
       at += p.length;
     }
     for (let r = await it.next(); !r.done; r = await it.next()) {
-      hasher?.update(r.value);
+      both(r.value);
       buf.set(r.value, at);
       at += r.value.length;
     }
-    return { kind: 'elf', file: { source: new BytesSource(buf), release: () => {} } };
+    return { kind: 'elf', file: { source: new BytesSource(buf), release: () => {} }, sha256: own.hex() };
   }
   if (!host.spill) {
-    if (hasher) for (let r = await it.next(); !r.done; r = await it.next()) hasher.update(r.value);
-    return { kind: 'too-large' };
+    for (let r = await it.next(); !r.done; r = await it.next()) both(r.value);
+    return { kind: 'too-large', sha256: own.hex() };
   }
   const w = await host.spill();
   try {
     for (const p of pending) await w.write(p);
     for (let r = await it.next(); !r.done; r = await it.next()) {
-      hasher?.update(r.value);
+      both(r.value);
       await w.write(r.value);
     }
   } catch (e) {
@@ -68,5 +74,5 @@ export async function captureIfElf(size: number, chunks: AsyncIterable<Uint8Arra
     throw e;
   }
   const spilled = await w.done();
-  return { kind: 'elf', file: { source: spilled.source, release: () => spilled.close() } };
+  return { kind: 'elf', file: { source: spilled.source, release: () => spilled.close() }, sha256: own.hex() };
 }

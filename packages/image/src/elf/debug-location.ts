@@ -16,6 +16,8 @@ export interface ElfState {
   readonly facts?: ElfFacts;
   /** Why the ELF file could not be read. */
   readonly error?: string;
+  /** `sha256:…` of the file's content. */
+  readonly digest?: string;
 }
 
 /** Debug directories searched inside the image (gdb's default). */

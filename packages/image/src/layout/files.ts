@@ -55,6 +55,7 @@ export async function archiveFiles(access: RandomAccess, name: string): Promise<
   let longLink: string | undefined;
   let count = 0;
   const fail = (code: 'truncated' | 'invalid' | 'not-tar' | 'too-large', reason: string, entry?: string, offset = at) => new ImageError(code, reason, { blob: name, entry, offset });
+  if (access.size < BLOCK) throw fail('not-tar', `not a tar archive (${access.size} bytes)`);
   while (at + BLOCK <= access.size) {
     const block = await access.read(at, BLOCK);
     const h = parseHeader(block);
