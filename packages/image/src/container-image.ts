@@ -291,7 +291,7 @@ export class ContainerImage {
       at = cEnd;
       if (at >= end) return;
     }
-    if (at < end) throw new ImageError('truncated', `layer ends before the file's data`, { blob: layer.name, entry: inode.entryPath });
+    if (at < end) throw new ImageError('truncated', `layer ends before the data of ${path}`, { blob: layer.name, offset: at });
   }
 
   /** Frees temporary storage. */

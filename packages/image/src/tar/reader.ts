@@ -97,8 +97,12 @@ export class TarReader implements AsyncIterable<TarEntry> {
   }
 
   private async block(entry: string | undefined): Promise<Uint8Array> {
+    const at = this.q.offset;
     const b = await this.q.read(BLOCK);
-    if (b.length < BLOCK) this.fail('truncated', `archive ends inside a header block`, entry);
+    if (b.length < BLOCK) {
+      if (at === 0) this.fail('not-tar', `not a tar archive (${b.length} bytes)`, undefined, 0);
+      this.fail('truncated', `archive ends inside a header block`, entry);
+    }
     return b;
   }
 

@@ -1,6 +1,6 @@
 import { ImageError, type ImageWarning } from '../errors.js';
 import type { TarEntry, TarReader } from '../tar/reader.js';
-import { cleanEntryPath, splitPath, type FileTree, type FsNode } from './file-tree.js';
+import { cleanEntryParts, type FileTree, type FsNode } from './file-tree.js';
 import { Inode, type FileKind } from './inode.js';
 
 const WHITEOUT = '.wh.';
@@ -60,9 +60,8 @@ export async function applyLayer<F>(tree: FileTree<F>, reader: TarReader, layer:
   const warn = (code: string, message: string, entry: string) => opts.warn({ code, message, blob, entry });
   for (let e = await reader.next(); e; e = await reader.next()) {
     stats.entries++;
-    const { path, escaped } = cleanEntryPath(e.path);
-    if (escaped) warn('path-escape', `entry path escapes the image root; applied at /${path}`, e.path);
-    const parts = splitPath(path);
+    const { parts, escaped } = cleanEntryParts(e.path);
+    if (escaped) warn('path-escape', `entry path escapes the image root; applied at /${parts.join('/')}`, e.path);
     const base = parts.pop();
     if (base === undefined) {
       // `./`: the root directory's own metadata.
@@ -87,8 +86,7 @@ export async function applyLayer<F>(tree: FileTree<F>, reader: TarReader, layer:
       continue;
     }
     if (e.type === 'hardlink') {
-      const target = cleanEntryPath(e.linkpath).path;
-      const r = tree.lookup(target, true);
+      const r = tree.lookup(cleanEntryParts(e.linkpath).parts, true);
       if (!('found' in r) || r.found.inode.kind === 'directory' || r.found === tree.root) {
         warn('hardlink-target', `hard link target ${JSON.stringify(e.linkpath)} is ${'loop' in r ? 'a symlink loop' : 'found' in r ? 'a directory' : 'not in the image'}; entry skipped`, e.path);
         continue;
@@ -101,8 +99,9 @@ export async function applyLayer<F>(tree: FileTree<F>, reader: TarReader, layer:
         continue;
       }
       const size = e.sparse ? e.sparse.realSize : kind === 'file' ? e.size : 0;
-      const inode = new Inode<F>(kind, e.mode & 0o7777, e.uid, e.gid, e.mtime, size, kind === 'symlink' ? e.linkpath : '', layer, e.path, e.dataOffset, e.devmajor, e.devminor);
+      const inode = new Inode<F>(kind, e.mode & 0o7777, e.uid, e.gid, e.mtime, size, kind === 'symlink' ? e.linkpath : '', layer, e.dataOffset);
       if (e.xattrs) inode.xattrs = e.xattrs;
+      if (kind === 'char' || kind === 'block') inode.device = { major: e.devmajor, minor: e.devminor };
       const node = tree.put(dir, base, inode, layer);
       if (e.sparse) {
         inode.sparse = true;

@@ -42,17 +42,18 @@ export function splitPath(p: string): string[] {
   return p.split('/').filter((x) => x !== '' && x !== '.');
 }
 
-/** Resolves `..` lexically, clamped at the root, as a runtime cleans an entry's name. */
-export function cleanEntryPath(p: string): { path: string; escaped: boolean } {
+/** Resolves `..` lexically, clamped at the root, as a runtime cleans an entry's name: the names, and whether it tried to leave the root. */
+export function cleanEntryParts(p: string): { parts: string[]; escaped: boolean } {
   const out: string[] = [];
   let escaped = false;
-  for (const part of splitPath(p)) {
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
     if (part === '..') {
       if (out.length === 0) escaped = true;
       else out.pop();
     } else out.push(part);
   }
-  return { path: out.join('/'), escaped };
+  return { parts: out, escaped };
 }
 
 /**
@@ -68,7 +69,7 @@ export class FileTree<F = unknown> {
   size = 0;
 
   constructor() {
-    this.root = new FsNode<F>('', null, new Inode<F>('directory', 0o755, 0, 0, 0, 0, '', -1, '', 0), -1);
+    this.root = new FsNode<F>('', null, new Inode<F>('directory', 0o755, 0, 0, 0, 0, '', -1, 0), -1);
   }
 
   /**
@@ -133,7 +134,7 @@ export class FileTree<F = unknown> {
         dir = again;
         continue;
       }
-      const n = new FsNode<F>(part, dir, new Inode<F>('directory', 0o755, 0, 0, 0, 0, '', layer, '', 0), -1);
+      const n = new FsNode<F>(part, dir, new Inode<F>('directory', 0o755, 0, 0, 0, 0, '', layer, 0), -1);
       n.inode.links = 1;
       dir.children!.set(part, n);
       this.size++;

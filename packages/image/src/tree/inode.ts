@@ -9,13 +9,16 @@ export type FileKind = 'directory' | 'file' | 'symlink' | 'char' | 'block' | 'fi
 export class Inode<F = unknown> {
   /** Hard links to this inode in the tree (names that lead to it). */
   links = 0;
+  // Rarely set: declared, not initialized, so an inode without them stays small.
   /** Analysis results attached while the file streamed past (the ELF facts). */
-  facts?: F;
+  declare facts?: F;
   /** `sha256:…` of the content, when asked for. */
-  digest?: string;
+  declare digest?: string;
   /** The file is sparse in its layer: its bytes were not read. */
-  sparse?: boolean;
-  xattrs?: ReadonlyMap<string, string>;
+  declare sparse?: boolean;
+  declare xattrs?: ReadonlyMap<string, string>;
+  /** Device numbers of a character or block device. */
+  declare device?: { readonly major: number; readonly minor: number };
 
   constructor(
     readonly kind: FileKind,
@@ -30,11 +33,7 @@ export class Inode<F = unknown> {
     readonly target: string,
     /** Index of the layer whose entry made this inode. */
     readonly layer: number,
-    /** Where the bytes are: the tar entry's path and its data offset in the uncompressed layer. */
-    readonly entryPath: string,
+    /** Where the bytes are: the data offset in the uncompressed layer. */
     readonly dataOffset: number,
-    /** Device numbers of a character or block device. */
-    readonly devmajor = 0,
-    readonly devminor = 0,
   ) {}
 }
