@@ -3,7 +3,7 @@ import { crc32 as crc32Bytes, parseDebugLink } from '@elfkit/dwarf';
 import { ElfFile, constants as C, fileTypeName, machineName, machineShortName, type Decompressors } from '@elfkit/elf';
 import { findStamps, STAMP_TYPE, type StampRecord } from '@elfkit/elf/stamp';
 import { inspectGo, type BuildInfo, type GoModule } from '@elfkit/gosym';
-import { elfGoImage } from './go-image.js';
+import { elfGoImage } from '@elfkit/size/go-image';
 
 /** A Go module as `go version -m` lists it. */
 export interface GoModuleFacts {
