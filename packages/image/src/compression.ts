@@ -1,4 +1,4 @@
-import { Gunzip } from 'fflate';
+import { Gunzip, Gzip } from 'fflate';
 import { Decompress as ZstdDecompress } from 'fzstd';
 
 /** How a blob is compressed, judged by its first bytes (never its name or media type). */
@@ -52,3 +52,8 @@ export const jsDecompressors: Decompressors = {
   gzip: (input) => pushDecode(input, (emit) => new Gunzip((c) => emit(c))),
   zstd: (input) => pushDecode(input, (emit) => new ZstdDecompress((c) => emit(c))),
 };
+
+/** gzip-compresses a stream (fflate, level 6, no time stamp: equal input, equal blob): for layers written into a layout. */
+export function gzipStream(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return pushDecode(input, (emit) => new Gzip({ level: 6, mtime: 0 }, (c) => emit(c)));
+}

@@ -9,6 +9,7 @@ import { resolveHost, type ImageHost, type ResolvedHost } from './host.js';
 import { openLayerStream, type ExpansionLimits, type LayerRef, type LayerStream } from './layer-stream.js';
 import { openImage, type ImageInfo, type ImageInput, type ImageSelection, type OpenedImage } from './layout/open-image.js';
 import type { TarLimits } from './tar/reader.js';
+import type { ImageFiles } from './layout/files.js';
 import { applyLayer, type LayerStats } from './tree/apply-layer.js';
 import { FileTree, type FsNode } from './tree/file-tree.js';
 import type { Inode } from './tree/inode.js';
@@ -117,6 +118,11 @@ export class ContainerImage {
   /** The chosen image: format, tags, digest, manifest, configuration, layers, annotations, referrers. */
   get info(): ImageInfo {
     return this.opened.info;
+  }
+
+  /** The files the image is read from (index.json, blobs…). */
+  get files(): ImageFiles {
+    return this.opened.files;
   }
 
   /** The layers as read by {@link build}. */

@@ -54,3 +54,8 @@ export { readElfFacts, type ElfFacts, type GoFacts, type GoModuleFacts, type Elf
 export { debugLocation, debugFileHost, type DebugLocation, type ElfState, IMAGE_DEBUG_DIRECTORIES } from './elf/debug-location.js';
 export { cycloneDx, golangPurl, stdlibPurl, type CycloneDxBom, type SbomOptions } from './sbom.js';
 export { summarize, elfKind } from './scan.js';
+export { planDebugTree, debugTreeBytes, buildIdPath, type DebugTreeFile, type DebugTreePlan } from './debug-split.js';
+export { type LayoutWriter, type JsonDescriptor, jsonBytes, putJsonBlob, readJsonFile, blobPathOf } from './write/layout-writer.js';
+export { proposeAnnotations, annotateManifest, type ProposedAnnotations, type AnnotateResult } from './write/annotate.js';
+export { attachDebugArtifact, attachSignatureBundle, addToIndex, type AttachedDebug } from './write/attach.js';
+export { gzipStream } from './compression.js';

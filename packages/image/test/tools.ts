@@ -5,8 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { which } from '@elfkit/fixtures';
 
 const attempted = new Set<string>();
@@ -65,4 +66,21 @@ export function diffRecords(ours: Map<string, string>, theirs: Map<string, strin
   for (const [k, v] of theirs) if (ours.get(k) !== v) out.push(`${k}: elfkit ${ours.get(k) ?? '(missing)'} != ${v}`);
   for (const [k, v] of ours) if (!theirs.has(k)) out.push(`${k}: elfkit ${v} != (missing)`);
   return out;
+}
+
+/** cosign from Debian (sid, else trixie), fetched into .cache by scripts/fetch-deb.sh; or the reason it is not there. */
+export function cosign(): { path: string } | { reason: string } {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  for (const suite of ['sid', 'trixie']) {
+    const cached = join(root, '.cache', 'root', suite, 'usr', 'bin', 'cosign');
+    if (existsSync(cached)) return { path: cached };
+  }
+  let last = '';
+  for (const suite of ['sid', 'trixie']) {
+    const r = spawnSync('bash', [join(root, 'scripts', 'fetch-deb.sh'), suite, 'cosign'], { encoding: 'utf8' });
+    const dir = r.status === 0 ? r.stdout.trim().split('\n').pop() : undefined;
+    if (dir && existsSync(join(dir, 'usr', 'bin', 'cosign'))) return { path: join(dir, 'usr', 'bin', 'cosign') };
+    last = r.stderr.trim().split('\n').pop() ?? '';
+  }
+  return { reason: `cannot fetch cosign from Debian sid or trixie: ${last}` };
 }

@@ -66,6 +66,8 @@ export interface ImageInfo {
   readonly tags: readonly string[];
   /** The image manifest's digest (none for a legacy `docker save`). */
   readonly digest?: string;
+  /** The descriptor that names the manifest (its media type and size). */
+  readonly descriptor?: Descriptor;
   /** Digests of the indexes passed through to reach it, outermost first. */
   readonly indexes: readonly string[];
   readonly manifest?: ImageManifest;
@@ -325,6 +327,7 @@ async function chooseFromIndex(files: ImageFiles, bytes: Uint8Array, format: Ima
     format,
     tags: [...new Set(chosen.tags)],
     digest: chosen.descriptor.digest,
+    descriptor: chosen.descriptor,
     indexes: chosen.indexes,
     manifest,
     config,

@@ -8,3 +8,4 @@ export { nodeImageHost, nodeHasher, nodeCrc32, type NodeImageHost } from './host
 export { nodeDecompressors } from './decompress.js';
 export { directoryFiles, fileAccess, openImageInput } from './files.js';
 export { TempStore } from './spill.js';
+export { directoryLayoutWriter } from './layout-writer.js';
