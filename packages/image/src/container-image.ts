@@ -1,5 +1,5 @@
 import type { ByteSource } from '@elfkit/binary';
-import { readChunks } from './access.js';
+import { concat, readChunks } from './access.js';
 import { sniffCompression } from './compression.js';
 import { ImageError, isImageError, type ImageWarning } from './errors.js';
 import { captureIfElf } from './elf/capture.js';
@@ -252,18 +252,8 @@ export class ContainerImage {
   /** The bytes of the file at `path` in the final file system (symlinks followed), read from its layer. */
   async readFile(path: string): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
-    let n = 0;
-    for await (const c of this.fileChunks(path)) {
-      parts.push(c.slice());
-      n += c.length;
-    }
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    for await (const c of this.fileChunks(path)) parts.push(c.slice());
+    return concat(parts);
   }
 
   /**

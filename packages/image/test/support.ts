@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tarBytes, ContainerImage, type TarWriteEntry, type Platform, type OpenOptions } from '@elfkit/image';
-import { nodeImageHost, openImageInput } from '@elfkit/image/node';
+import { openImageFile } from '@elfkit/image/node';
 import { which } from '@elfkit/fixtures';
 
 export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -223,24 +223,8 @@ export function writeDocker25(out: string, image: ImageSpec, shape: 'graphdriver
 }
 
 /** Opens an image from a path with the Node host; `close()` frees both. */
-export async function openPath(path: string, options: OpenOptions = {}): Promise<{ image: ContainerImage; close(): Promise<void> }> {
-  const host = nodeImageHost();
-  const input = await openImageInput(path);
-  try {
-    const image = await ContainerImage.open(input, { host, ...options });
-    return {
-      image,
-      close: async () => {
-        await image.close();
-        await input.close();
-        host.dispose();
-      },
-    };
-  } catch (e) {
-    await input.close();
-    host.dispose();
-    throw e;
-  }
+export async function openPath(path: string, options: Omit<OpenOptions, 'host'> = {}): Promise<{ image: ContainerImage; close(): Promise<void> }> {
+  return openImageFile(path, options);
 }
 
 /** The file tree of an image as comparable records: path → `type mode [target|sha256]`. */

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { existsSync } from 'node:fs';
-import { ContainerImage, type Platform } from '@elfkit/image';
-import { nodeImageHost, openImageInput, type NodeImageHost } from '@elfkit/image/node';
+import type { Platform } from '@elfkit/image';
+import { openImageFile, type OpenedImageFile } from '@elfkit/image/node';
 
 /** The machine's platform, preferred when an index holds several and none is asked for. */
 export function hostPlatform(): Platform {
@@ -22,34 +22,10 @@ export function splitImageRef(ref: string): { path: string; ref?: string } {
   return { path: ref };
 }
 
-/** An image opened with the Node host; `close()` frees the files and temporary storage. */
-export interface OpenedCliImage {
-  readonly image: ContainerImage;
-  readonly host: NodeImageHost;
-  close(): Promise<void>;
-}
-
-/** Opens `ref` (a layout directory or image archive, with an optional `:tag` or `@digest`). */
-export async function openCliImage(ref: string, options: { platform?: string; tag?: string }): Promise<OpenedCliImage> {
+/** Opens `ref` (a layout directory or image archive, with an optional `:tag` or `@digest`), preferring this machine's platform. */
+export async function openCliImage(ref: string, options: { platform?: string; tag?: string }): Promise<OpenedImageFile> {
   const { path, ref: fromPath } = splitImageRef(ref);
-  const host = nodeImageHost();
-  const input = await openImageInput(path);
-  try {
-    const image = await ContainerImage.open(input, { host, platform: options.platform, ref: options.tag ?? fromPath, preferPlatform: hostPlatform() });
-    return {
-      image,
-      host,
-      close: async () => {
-        await image.close();
-        await input.close();
-        host.dispose();
-      },
-    };
-  } catch (e) {
-    await input.close();
-    host.dispose();
-    throw e;
-  }
+  return openImageFile(path, { platform: options.platform, ref: options.tag ?? fromPath, preferPlatform: hostPlatform() });
 }
 
 /** The options every image command takes. */

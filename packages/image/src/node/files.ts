@@ -3,6 +3,8 @@ import { join, resolve, sep } from 'node:path';
 import type { RandomAccess } from '../access.js';
 import type { ImageFiles } from '../layout/files.js';
 import type { ImageInput } from '../layout/open-image.js';
+import { ContainerImage, type OpenOptions } from '../container-image.js';
+import { nodeImageHost, type NodeImageHost } from './host.js';
 
 /** A {@link RandomAccess} over a file; the descriptor stays open until `close`. */
 export async function fileAccess(path: string): Promise<RandomAccess & { close(): Promise<void> }> {
@@ -74,4 +76,33 @@ export async function openImageInput(path: string): Promise<ImageInput & { close
   }
   const archive = await fileAccess(path);
   return { archive, name: path, close: () => archive.close() };
+}
+
+/** An image opened from a path with the Node host; `close()` frees the files and the temporary directory. */
+export interface OpenedImageFile {
+  readonly image: ContainerImage;
+  readonly host: NodeImageHost;
+  close(): Promise<void>;
+}
+
+/** Opens the image at `path` (layout directory or archive) with a fresh Node host. */
+export async function openImageFile(path: string, options: Omit<OpenOptions, 'host'> & { host?: NodeImageHost } = {}): Promise<OpenedImageFile> {
+  const host = options.host ?? nodeImageHost();
+  const input = await openImageInput(path);
+  try {
+    const image = await ContainerImage.open(input, { ...options, host });
+    return {
+      image,
+      host,
+      close: async () => {
+        await image.close();
+        await input.close();
+        host.dispose();
+      },
+    };
+  } catch (e) {
+    await input.close();
+    host.dispose();
+    throw e;
+  }
 }

@@ -6,6 +6,6 @@
  */
 export { nodeImageHost, nodeHasher, nodeCrc32, type NodeImageHost } from './host.js';
 export { nodeDecompressors } from './decompress.js';
-export { directoryFiles, fileAccess, openImageInput } from './files.js';
+export { directoryFiles, fileAccess, openImageInput, openImageFile, type OpenedImageFile } from './files.js';
 export { TempStore } from './spill.js';
 export { directoryLayoutWriter } from './layout-writer.js';

@@ -1,4 +1,5 @@
 import { encodeUtf8 } from '@elfkit/elf/rewrite';
+import { concat } from '../access.js';
 import { BLOCK } from './header.js';
 
 /** An entry to write. Header-only types ignore `data`. */
@@ -174,13 +175,5 @@ export function tarBytes(entries: Iterable<TarWriteEntry>, end = true): Uint8Arr
     if (e.data && e.data.length > 0) parts.push(...padded(e.data));
   }
   if (end) parts.push(END_OF_ARCHIVE);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
