@@ -6,11 +6,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, readFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { skip } from '@elfkit/fixtures';
-import { isImageError } from '@elfkit/image';
+import { fixturePath, skip } from '@elfkit/fixtures';
+import { BytesSource } from '@elfkit/binary';
+import { isImageError, readElfFacts } from '@elfkit/image';
 import { enc, openPath, rulesImage, tarDirectory, tempDir, treeRecords, writeDocker25, writeDockerLegacy, writeOciLayout, type ImageSpec } from './support.js';
 import { debTool, diffRecords, diskRecords, mustRun } from './tools.js';
 
@@ -138,6 +139,51 @@ test('skopeo: docker-archive, oci-archive and zstd layers read to the tree umoci
   }
 });
 
+test('umoci-built images (its own whiteouts from repack) read to umoci\'s unpack', async () => {
+  const umoci = debTool('umoci');
+  if ('reason' in umoci) return skip('umoci-built image', umoci.reason);
+  const t = tempDir();
+  try {
+    const lay = join(t.path, 'lay');
+    const u = (...args: string[]) => mustRun(umoci.path, args);
+    u('init', '--layout', lay);
+    u('new', '--image', `${lay}:latest`);
+    const b1 = join(t.path, 'b1');
+    u('unpack', '--image', `${lay}:latest`, b1);
+    const root1 = join(b1, 'rootfs');
+    mkdirSync(join(root1, 'usr', 'bin'), { recursive: true });
+    mkdirSync(join(root1, 'var', 'cache', 'sub'), { recursive: true });
+    writeFileSync(join(root1, 'usr', 'bin', 'hello'), readFileSync(fixturePath('c/gcc-dwarf5')), { mode: 0o755 });
+    writeFileSync(join(root1, 'usr', 'bin', 'keep'), 'keep');
+    writeFileSync(join(root1, 'var', 'cache', 'sub', 'a'), 'a');
+    symlinkSync('/usr/bin/hello', join(root1, 'usr', 'bin', 'link'));
+    u('repack', '--image', `${lay}:v1`, b1);
+    const b2 = join(t.path, 'b2');
+    u('unpack', '--image', `${lay}:v1`, b2);
+    rmSync(join(b2, 'rootfs', 'usr', 'bin', 'hello'));
+    rmSync(join(b2, 'rootfs', 'var', 'cache', 'sub'), { recursive: true });
+    writeFileSync(join(b2, 'rootfs', 'usr', 'bin', 'keep'), 'changed');
+    u('repack', '--image', `${lay}:v2`, b2);
+    const rootfs = join(t.path, 'rootfs');
+    u('raw', 'unpack', '--image', `${lay}:v2`, rootfs);
+    const ours = await treeRecords(`${lay}`, { ref: 'v2' });
+    assert.equal(diffRecords(ours, diskRecords(rootfs)), [], 'umoci v2');
+    assert.not.ok(ours.has('usr/bin/hello'), 'umoci\'s .wh. whiteout applied');
+    const { image, close } = await openPath(lay, { ref: 'v1' });
+    try {
+      await image.build();
+      const files = [...image.elfFiles()];
+      assert.equal(files.map((f) => f.path), ['/usr/bin/hello']);
+      assert.is(files[0]!.facts!.buildId, readElfFacts(new BytesSource(new Uint8Array(readFileSync(fixturePath('c/gcc-dwarf5'))))).buildId);
+    } finally {
+      await close();
+    }
+    process.stdout.write(`  umoci repack v2: ${ours.size} files equal umoci raw unpack\n`);
+  } finally {
+    t.done();
+  }
+});
+
 test('buildah from scratch: an uncompressed oci-archive with manifest annotations', async () => {
   const buildah = debTool('buildah');
   if ('reason' in buildah) return skip('buildah', buildah.reason);
@@ -164,6 +210,15 @@ test('buildah from scratch: an uncompressed oci-archive with manifest annotation
         assert.is(image.info.labels['org.opencontainers.image.revision'], 'abc123');
       } finally {
         await close();
+      }
+      // The same image through skopeo into a layout, unpacked by umoci: the same tree.
+      const skopeo = debTool('skopeo');
+      const umoci = debTool('umoci');
+      if ('path' in skopeo && 'path' in umoci) {
+        const lay = join(t.path, 'from-buildah');
+        mustRun(skopeo.path, ['--insecure-policy', 'copy', '-q', `oci-archive:${out}:v1`, `oci:${lay}:v1`]);
+        mustRun(umoci.path, ['raw', 'unpack', '--image', `${lay}:v1`, join(t.path, 'buildah-rootfs')]);
+        assert.equal(diffRecords(await treeRecords(out), diskRecords(join(t.path, 'buildah-rootfs'))), [], 'buildah image vs umoci');
       }
     } finally {
       mustRun(buildah.path, [...base, 'rm', c]);
