@@ -58,10 +58,11 @@ const DEFAULT_META = 1 << 20;
  * skipped.
  *
  * Why not tar-stream: on this machine it took 11.9 s for an archive of a
- * million empty entries (this reader: under 1 s), reads a GNU sparse entry
- * as type `null` and a PAX 1.0 sparse entry as a plain file named
- * `GNUSparseFile.N/…` holding the sparse map, and adds a second of stream
- * overhead per 500 MB.
+ * million empty entries (this reader: 3 to 5 s on the same, busy, two-core
+ * machine), reads a GNU sparse entry as type `null` and a PAX 1.0 sparse
+ * entry as a plain file named `GNUSparseFile.N/…` holding the sparse map,
+ * adds a second of stream overhead per 500 MB, and gives no data offsets
+ * (which reading one file back from an uncompressed layer needs).
  */
 export class TarReader implements AsyncIterable<TarEntry> {
   private readonly q: ByteQueue;
