@@ -61,8 +61,7 @@ const DEFAULT_META = 1 << 20;
  * million empty entries (this reader: 3 to 5 s on the same, busy, two-core
  * machine), reads a GNU sparse entry as type `null` and a PAX 1.0 sparse
  * entry as a plain file named `GNUSparseFile.N/…` holding the sparse map,
- * adds a second of stream overhead per 500 MB, and gives no data offsets
- * (which reading one file back from an uncompressed layer needs).
+ * and adds a second of stream overhead per 500 MB.
  */
 export class TarReader implements AsyncIterable<TarEntry> {
   private readonly q: ByteQueue;
