@@ -27,6 +27,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['core'], async () => (await import('./commands/core.js')).coreCommand),
   lazyCommand(['uprobes'], async () => (await import('./commands/uprobes.js')).uprobesCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
+  lazyCommand(['image'], async () => (await import('./commands/image.js')).imageCommand),
 ];
 
 /** The yargs parser for every command (loaded, with every command, only when the fast path declines). */
@@ -48,6 +49,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
       // Rewriting commands name the ELF file `elf` where `--file` names their input.
       if (typeof a.elf === 'string') onFile(a.elf);
       else if (typeof a.file === 'string') onFile(a.file);
+      else if (typeof a.image === 'string') onFile(a.image);
     })
     .fail((msg, err) => {
       if (err) throw err;
@@ -68,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     if (fast) {
       if (typeof fast.args.elf === 'string') file = fast.args.elf;
       else if (typeof fast.args.file === 'string') file = fast.args.file;
+      else if (typeof fast.args.image === 'string') file = fast.args.image;
       await fast.handler(fast.args);
     } else {
       await (await buildParser(argv, (f) => (file = f))).parseAsync();
