@@ -138,6 +138,33 @@ export interface Details {
   goTables: TableInfo[];
 }
 
+/** A breakdown the treemap offers, and whether this file has what it needs. */
+export interface SizeChoice {
+  id: string;
+  title: string;
+  sources: string[];
+  available: boolean;
+  reason?: string;
+}
+
+/** A node of the size tree (as `@elfkit/size`'s SizeRow: sizes in bytes, children largest first). */
+export interface SizeBox {
+  label: string;
+  vmSize: number;
+  fileSize: number;
+  othersCount?: number;
+  children: readonly SizeBox[];
+}
+
+export interface Treemap {
+  id: string;
+  sources: string[];
+  domain: 'file' | 'vm';
+  root: SizeBox;
+  ms: number;
+  errors: string[];
+}
+
 export interface Progress {
   phase: string;
   done: number;
@@ -153,6 +180,8 @@ export interface WorkerApi {
   dieChildren: { params: { unit: number; die: number; from: number; count: number }; result: DieChildren };
   dieAttributes: { params: { die: number }; result: DieAttribute[] };
   lineTable: { params: { unit: number }; result: TableInfo };
+  sizeChoices: { params: Record<string, never>; result: SizeChoice[] };
+  treemap: { params: { id: string; domain: 'file' | 'vm'; maxRows: number }; result: Treemap };
 }
 
 export type Method = keyof WorkerApi;

@@ -7,6 +7,7 @@
 import type { Details, FileInput, Overview, Progress, TableInfo } from '../protocol.js';
 import { dwarfView } from './dwarf-view.js';
 import { h, replace } from './dom.js';
+import { treemapView } from './treemap-view.js';
 import { goView, layoutPictures, overviewView, tableView } from './views.js';
 import { WorkerClient } from './worker-client.js';
 
@@ -30,14 +31,20 @@ let views: ViewDef[] = [];
 let active = 'overview';
 const built = new Map<string, HTMLElement>();
 
+/** What the status line says when the worker is idle. */
+let idle = '';
+
 function showProgress(p: Progress): void {
   bar.hidden = p.done >= p.total;
   bar.max = p.total;
-  bar.value = p.done;
-  if (p.done < p.total) status.textContent = `${p.phase}…`;
+  // A phase that cannot count its work shows a moving bar.
+  if (p.done === 0) bar.removeAttribute('value');
+  else bar.value = p.done;
+  status.textContent = p.done < p.total ? `${p.phase}…` : idle;
 }
 
 function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
+  idle = text;
   status.textContent = text;
   status.className = kind;
 }
@@ -64,7 +71,18 @@ function viewList(): ViewDef[] {
   tab('dynamic', 'Dynamic');
   if (o.hasDwarf) list.push({ id: 'dwarf', title: 'DWARF', make: () => (details?.units ? dwarfView(client, details.units) : pending('Reading the DWARF units…')) });
   if (o.hasGo || details?.go) list.push({ id: 'go', title: 'Go', make: () => (details?.go ? goView(client, details.go, details.goTables) : pending(details ? 'No Go metadata found.' : 'Reading the Go metadata…')) });
+  list.push({ id: 'size', title: 'Size treemap', make: () => sizeView() });
   return list;
+}
+
+/** The treemap, once the worker says which breakdowns this file has. */
+function sizeView(): HTMLElement {
+  const holder = h('div', { class: 'size-holder' }, pending('Reading the size model…'));
+  client
+    .call('sizeChoices', {})
+    .then((choices) => replace(holder, treemapView(client, choices)))
+    .catch((e: Error) => replace(holder, h('p', { class: 'error' }, e.message)));
+  return holder;
 }
 
 function pending(text: string): HTMLElement {

@@ -1,13 +1,16 @@
 import { isParseError } from '@elfkit/binary';
 import { constants as C, ElfFile, summarizeElf, type ElfSummary } from '@elfkit/elf';
 import type { Dwarf } from '@elfkit/dwarf';
-import type { DieAttribute, DieChildren, Details, Fact, FileInput, Overview, Progress, TableInfo, TableQuery, TableWindow } from '../protocol.js';
+import type { GoSymbols } from '@elfkit/gosym';
+import type { DieAttribute, DieChildren, Details, Fact, FileInput, Overview, Progress, SizeChoice, TableInfo, TableQuery, TableWindow, Treemap } from '../protocol.js';
+import { SizeViews } from './size-views.js';
 import { BlockSource, blobReader, urlReader } from './byte-source.js';
 import { dynamicTable, noteTable, sectionTable, segmentTable, symbolTable } from './elf-tables.js';
 import { dieAttributes, dieChildren, hasDwarf, lineTable, openDwarf, typeUnitVersions, unitTable, unitVersions } from './dwarf-views.js';
 import { fileLayout, memoryLayout } from './layout.js';
 import { TableRegistry, type TableSource } from './table.js';
 import { bytes, hex, messageOf } from './format.js';
+import { goFacts } from './go-facts.js';
 
 /** Sends progress to the page, at most every 100 ms per phase. */
 export type ProgressSink = (p: Progress) => void;
@@ -23,6 +26,9 @@ export class Session {
   private name = '';
   private dwarf?: Dwarf;
   private summary?: ElfSummary;
+  /** The Go symbols once the details are read (null: not Go), for the size model. */
+  private goSymbols?: GoSymbols | null;
+  private size?: SizeViews;
   private readonly tables = new TableRegistry();
   private lastProgress = 0;
 
@@ -44,6 +50,8 @@ export class Session {
     const t0 = performance.now();
     this.tables.clear();
     this.dwarf = undefined;
+    this.goSymbols = undefined;
+    this.size = undefined;
     this.name = input.name;
     this.sink({ phase: 'reading the headers', done: 0, total: 1 });
     if (input.kind === 'blob') this.source = new BlockSource(input.blob.size, blobReader(input.blob));
@@ -120,8 +128,13 @@ export class Session {
         warnings.push(`DWARF: ${messageOf(e)}`);
       }
     }
-    void this.name;
-    const g = undefined as { summary: import('../protocol.js').GoSummary; tables: TableSource[] } | undefined; // TEMP until goImage lands
+    let g: ReturnType<typeof goFacts>;
+    try {
+      g = goFacts(elf, this.name, (what) => this.progress(what, 0, 1));
+    } catch (e) {
+      warnings.push(`Go: ${messageOf(e)}`);
+    }
+    this.goSymbols = g ? (g.symbols ?? null) : null;
     if (g) {
       warnings.push(...g.summary.errors);
       if (g.summary.facts.length) facts.push(['Go', g.summary.facts.find((f) => f[0] === 'Go version')?.[1] ?? g.summary.facts[0]![1]]);
@@ -150,6 +163,20 @@ export class Session {
 
   lineTable(p: { unit: number }): TableInfo {
     return this.tables.add(lineTable(this.requireDwarf(), p.unit));
+  }
+
+  private sizeViews(): SizeViews {
+    return (this.size ??= new SizeViews(this.file, () => this.goSymbols, (what) => this.progress(what, 0, 1)));
+  }
+
+  sizeChoices(): SizeChoice[] {
+    return this.sizeViews().choices();
+  }
+
+  treemap(p: { id: string; domain: 'file' | 'vm'; maxRows: number }): Treemap {
+    const t = this.sizeViews().treemap(p.id, p.domain, p.maxRows);
+    this.progress('done', 1, 1);
+    return t;
   }
 
   /** Bytes read from the file so far (tests check large files are not read whole). */
