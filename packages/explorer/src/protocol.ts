@@ -87,6 +87,8 @@ export interface Overview {
   hasGo: boolean;
   /** Milliseconds the worker spent. */
   parseMs: number;
+  /** Bytes read from the file so far. */
+  bytesRead: number;
 }
 
 /** A DWARF unit in the unit list. */
@@ -136,6 +138,7 @@ export interface Details {
   units: TableInfo | null;
   go: GoSummary | null;
   goTables: TableInfo[];
+  bytesRead: number;
 }
 
 /** A breakdown the treemap offers, and whether this file has what it needs. */

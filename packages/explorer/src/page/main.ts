@@ -114,6 +114,9 @@ function show(id: string): void {
 
 async function open(input: FileInput): Promise<void> {
   client.restart();
+  for (const k of ['firstView', 'parseMs', 'bytesRead', 'details', 'detailsBytesRead']) delete document.body.dataset[k];
+  document.body.dataset.file = input.name;
+  replace(main, pending(`Opening ${input.name}…`));
   overview = undefined;
   details = undefined;
   built.clear();
@@ -135,12 +138,14 @@ async function open(input: FileInput): Promise<void> {
   const first = performance.now() - t0;
   document.body.dataset.firstView = String(Math.round(first));
   document.body.dataset.parseMs = String(Math.round(overview.parseMs));
+  document.body.dataset.bytesRead = String(overview.bytesRead);
   setStatus(`${overview.name}: ${overview.size.toLocaleString('en-US')} bytes, first view in ${Math.round(first)} ms`);
   try {
     details = await client.call('details', {});
   } catch (e) {
-    details = { facts: [], warnings: [`DWARF and Go: ${(e as Error).message}`], units: null, go: null, goTables: [] };
+    details = { facts: [], warnings: [`DWARF and Go: ${(e as Error).message}`], units: null, go: null, goTables: [], bytesRead: -1 };
   }
+  document.body.dataset.detailsBytesRead = String(details.bytesRead);
   document.body.classList.remove('busy');
   document.body.dataset.details = 'ready';
   setStatus(`${overview.name}: ${overview.size.toLocaleString('en-US')} bytes, first view in ${Math.round(first)} ms, everything in ${Math.round(performance.now() - t0)} ms`);

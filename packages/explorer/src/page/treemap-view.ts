@@ -100,26 +100,29 @@ export function treemapView(client: WorkerClient, choices: SizeChoice[]): HTMLEl
     top.forEach((c, i) => {
       const color = c.data.box.othersCount ? '#9e9e9e' : PALETTE[i % PALETTE.length]!;
       drawBox(g, c, color, true);
-      for (const k of c.children ?? []) drawBox(g, k, k.data.box.othersCount ? '#bdbdbd' : shade(color, 0.45), false);
+      for (const k of c.children ?? []) drawBox(g, k, k.data.box.othersCount ? '#bdbdbd' : shade(color, 0.45), false, c.data.box);
     });
     replace(box, g);
     box.dataset.labels = String(top.length);
   };
 
-  const drawBox = (g: SVGSVGElement, n: HierarchyRectangularNode<Shown>, color: string, group: boolean) => {
+  /** Draws one box; a click zooms into it, or (a box with nothing inside) into `parent`. */
+  const drawBox = (g: SVGSVGElement, n: HierarchyRectangularNode<Shown>, color: string, group: boolean, parent?: SizeBox) => {
     const w = n.x1 - n.x0;
     const hgt = n.y1 - n.y0;
     if (w < 1 || hgt < 1) return;
     const d = n.data.box;
     const title = `${d.label}\nfile ${fmt(d.fileSize)} (${d.fileSize} bytes), VM ${fmt(d.vmSize)} (${d.vmSize} bytes)${d.othersCount ? `\n${d.othersCount} smaller items` : ''}`;
     const r = svg('rect', { x: n.x0, y: n.y0, width: w, height: hgt, fill: color, stroke: group ? shade(color, -0.3) : 'rgba(255,255,255,0.6)', 'data-label': d.label, 'data-size': size(d) }, svg('title', {}, title));
-    const zoomable = d.children.some((c) => size(c) > 0);
+    const target = d.children.some((c) => size(c) > 0) ? d : parent;
+    const zoomable = target !== undefined;
+    const zoom = () => {
+      path.push(target!);
+      draw();
+    };
     if (zoomable) {
       r.classList.add('zoomable');
-      r.addEventListener('click', () => {
-        path.push(d);
-        draw();
-      });
+      r.addEventListener('click', zoom);
     }
     g.append(r);
     const text = group ? `${d.label} ${fmt(size(d))}` : d.label;
@@ -127,7 +130,6 @@ export function treemapView(client: WorkerClient, choices: SizeChoice[]): HTMLEl
       const clip = `c${Math.random().toString(36).slice(2)}`;
       g.append(svg('clipPath', { id: clip }, svg('rect', { x: n.x0, y: n.y0, width: w - 3, height: hgt })));
       const t = svg('text', { x: n.x0 + 4, y: n.y0 + 13, 'clip-path': `url(#${clip})`, class: group ? 'tm-group' : 'tm-leaf', fill: group ? '#fff' : '#1d2330' }, text);
-      if (zoomable) t.addEventListener('click', () => (path.push(d), draw()));
       g.append(t);
     }
   };

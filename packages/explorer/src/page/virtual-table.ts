@@ -122,6 +122,8 @@ export class VirtualTable {
           this.resize();
         }
         this.element.dataset.ready = 'true';
+        // Tests wait for the answer to the query they typed.
+        this.element.dataset.query = this.filter;
         this.render();
       })
       .catch((e: Error) => {

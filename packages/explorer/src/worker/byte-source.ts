@@ -5,6 +5,11 @@ export type RangeReader = (offset: number, length: number) => Uint8Array;
 
 const BLOCK = 64 * 1024;
 const MAX_BLOCKS = 256;
+/**
+ * The most one read may ask for. A view that needs more (a section of
+ * gigabytes) says so instead of taking the worker's memory with it.
+ */
+export const MAX_READ = 256 * 1024 * 1024;
 
 /**
  * A {@link ByteSource} over a file the worker cannot hold whole: small
@@ -56,6 +61,11 @@ export class BlockSource implements ByteSource {
   }
 
   private fetch(offset: number, length: number): Uint8Array {
+    if (length > MAX_READ) {
+      throw new Error(
+        `this needs ${Math.round(length / 1048576)} MiB of the file at once (at offset 0x${offset.toString(16)}); the explorer reads at most ${MAX_READ / 1048576} MiB in one piece to keep the page's memory bounded — the elfkit CLI reads it`,
+      );
+    }
     const b = this.reader(offset, length);
     if (b.length !== length) throw new Error(`read ${b.length} bytes at 0x${offset.toString(16)} where ${length} were asked for: the file changed or the server does not serve ranges`);
     this.bytesRead += length;

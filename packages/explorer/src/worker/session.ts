@@ -108,6 +108,7 @@ export class Session {
       hasDwarf: attempt('DWARF', () => hasDwarf(elf)) ?? false,
       hasGo: go,
       parseMs: performance.now() - t0,
+      bytesRead: this.bytesRead(),
     };
   }
 
@@ -141,7 +142,7 @@ export class Session {
     }
     const goTables = g ? g.tables.map((t) => this.tables.add(t)) : [];
     this.progress('done', 1, 1);
-    return { facts, warnings, units, go: g?.summary ?? null, goTables };
+    return { facts, warnings, units, go: g?.summary ?? null, goTables, bytesRead: this.bytesRead() };
   }
 
   table(q: TableQuery): TableWindow {
