@@ -127,6 +127,7 @@ async function open(input: FileInput): Promise<void> {
     overview = await client.call('open', input);
   } catch (e) {
     document.body.classList.remove('busy');
+    bar.hidden = true;
     views = [];
     renderNav();
     setStatus((e as Error).message, 'error');
@@ -147,6 +148,7 @@ async function open(input: FileInput): Promise<void> {
   }
   document.body.dataset.detailsBytesRead = String(details.bytesRead);
   document.body.classList.remove('busy');
+  bar.hidden = true;
   document.body.dataset.details = 'ready';
   setStatus(`${overview.name}: ${overview.size.toLocaleString('en-US')} bytes, first view in ${Math.round(first)} ms, everything in ${Math.round(performance.now() - t0)} ms`);
   // Views that waited for the details are made again.

@@ -14,7 +14,12 @@ export function overviewView(o: Overview, details: Details | undefined): HTMLEle
   // Details complete facts of the same label (DWARF: its versions) and add the rest.
   const facts = o.facts.map(([k, v]): Fact => [k, details?.facts.find((f) => f[0] === k)?.[1] ?? v]);
   for (const f of details?.facts ?? []) if (!facts.some((x) => x[0] === f[0])) facts.push(f);
-  const warnings = details ? [...o.warnings, ...details.warnings] : o.warnings;
+  // A damaged table fails several readers with one message: list it once.
+  const warnings: string[] = [];
+  for (const w of details ? [...o.warnings, ...details.warnings] : o.warnings) {
+    const m = w.slice(w.indexOf(': ') + 2);
+    if (!warnings.some((x) => x.endsWith(m))) warnings.push(w);
+  }
   return h(
     'div',
     { class: 'overview' },

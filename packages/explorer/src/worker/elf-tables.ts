@@ -17,7 +17,7 @@ import {
   type Section,
 } from '@elfkit/elf';
 import { arrayTable, col, lazyTable, type TableSource } from './table.js';
-import { bytes, hex, messageOf } from './format.js';
+import { bytes, hex, messageOf, orElse } from './format.js';
 
 /** Section headers, as `elfkit sections` lists them. */
 export function sectionTable(elf: ElfFile): TableSource {
@@ -50,7 +50,7 @@ export function sectionTable(elf: ElfFile): TableSource {
 /** Program headers with the sections each holds. */
 export function segmentTable(elf: ElfFile): TableSource {
   const machine = elf.header.machine;
-  const mapping = elf.sectionToSegmentMapping();
+  const mapping = orElse(() => elf.sectionToSegmentMapping(), []);
   return arrayTable('segments', elf.segments, [
     [col('Nr', 'right', 0.4), (p) => String(p.index), (p) => p.index],
     [col('Type', 'left', 1.2), (p) => segmentTypeName(p.type, machine)],

@@ -19,3 +19,12 @@ export function bytes(n: number | bigint): string {
 
 /** An error's message (ParseErrors already say where). */
 export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** `f()`, or `fallback` when it throws: for the parts of a view that a damaged table should not take down. */
+export function orElse<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}

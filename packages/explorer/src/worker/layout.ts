@@ -1,6 +1,6 @@
 import { constants as C, segmentFlagsString, segmentTypeName, type ElfFile } from '@elfkit/elf';
 import type { LayoutBar, LayoutPicture } from '../protocol.js';
-import { bytes, hex } from './format.js';
+import { bytes, hex, orElse } from './format.js';
 
 interface Span {
   label: string;
@@ -44,7 +44,8 @@ export function fileLayout(elf: ElfFile): LayoutPicture {
     const name = segmentTypeName(p.type, h.machine);
     spans.push({ label: name, kind: 'segment', start: p.offset, end: p.offset + p.filesz, detail: `segment ${p.index} ${name}: offset ${hex(p.offset)}, ${bytes(p.filesz)} in the file`, group: 0 });
   }
-  for (const s of elf.sections) {
+  // Sections a truncated file cannot list leave the segments drawn.
+  for (const s of orElse(() => elf.sections, [])) {
     if (s.index === 0 || s.type === C.SHT_NOBITS || s.size === 0) continue;
     spans.push({ label: s.name, kind: 'section', start: s.offset, end: s.offset + s.size, detail: `[${s.index}] ${s.name}: offset ${hex(s.offset)}, ${bytes(s.size)}`, group: 1 });
   }
@@ -73,7 +74,7 @@ export function memoryLayout(elf: ElfFile): LayoutPicture | undefined {
       group: 0,
     });
   }
-  for (const s of elf.sections) {
+  for (const s of orElse(() => elf.sections, [])) {
     // .tbss takes no address space of its own: each thread gets a copy.
     if (!(s.flags & C.SHF_ALLOC) || s.size === 0 || s.addr < base || (s.type === C.SHT_NOBITS && s.flags & C.SHF_TLS)) continue;
     const end = s.addr + BigInt(s.size);

@@ -1,5 +1,5 @@
 import { isParseError } from '@elfkit/binary';
-import { constants as C, ElfFile, summarizeElf, type ElfSummary } from '@elfkit/elf';
+import { constants as C, ElfFile, fileTypeName, machineName, machineShortName, summarizeElf, type ElfSummary } from '@elfkit/elf';
 import type { Dwarf } from '@elfkit/dwarf';
 import type { GoSymbols } from '@elfkit/gosym';
 import type { DieAttribute, DieChildren, Details, Fact, FileInput, Overview, Progress, SizeChoice, TableInfo, TableQuery, TableWindow, Treemap } from '../protocol.js';
@@ -64,7 +64,7 @@ export class Session {
     try {
       this.elf = ElfFile.parse(this.source);
     } catch (e) {
-      if (isParseError(e)) throw new Error(`${input.name} is not an ELF file we can read: ${e.message}`);
+      if (isParseError(e)) throw new Error(`${input.name}: ${e.message}`);
       throw e;
     }
     const elf = this.elf;
@@ -73,11 +73,13 @@ export class Session {
       try {
         return f();
       } catch (e) {
-        warnings.push(`${what}: ${messageOf(e)}`);
+        // One damaged table fails every view that needs it: say so once.
+        const m = messageOf(e);
+        if (!warnings.some((w) => w.endsWith(m))) warnings.push(`${what}: ${m}`);
         return undefined;
       }
     };
-    const summary = attempt('summary', () => summarizeElf(elf));
+    const summary = attempt('header facts', () => summarizeElf(elf));
     this.summary = summary;
     const facts = summaryFacts(input.name, size, elf, summary);
     const tables: TableInfo[] = [];
@@ -192,7 +194,9 @@ function summaryFacts(name: string, size: number, elf: ElfFile, s: ElfSummary | 
     ['Size', `${size} bytes (${bytes(size)})`],
   ];
   if (!s) {
-    facts.push(['Class', `ELF${elf.header.bits}`]);
+    // What the file header alone says, when the rest could not be read.
+    const h = elf.header;
+    facts.push(['Class', `ELF${h.bits}, ${h.order} endian`], ['Machine', `${machineName(h.machine)} (${machineShortName(h.machine)})`], ['Type', fileTypeName(h.type)], ['Entry', hex(h.entry)]);
     return facts;
   }
   facts.push(
