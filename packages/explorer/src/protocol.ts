@@ -72,6 +72,8 @@ export interface LayoutPicture {
   base: string;
   extent: number;
   bars: LayoutBar[];
+  /** What each lane holds (`segments`, `sections`), by lane number. */
+  lanes: string[];
 }
 
 /** The first answer for a file: what the page needs to show its views. */

@@ -3,6 +3,8 @@ import { h } from './dom.js';
 
 const LANE = 26;
 const AXIS = 22;
+/** Room on the left for the lane names. */
+const GUTTER = 70;
 const COLORS: Record<LayoutBar['kind'], string[]> = {
   header: ['#8d6e63'],
   segment: ['#5c6bc0', '#7e57c2', '#26a69a', '#42a5f5', '#ab47bc'],
@@ -40,18 +42,25 @@ export function layoutView(p: LayoutPicture): HTMLElement {
 
   const draw = () => {
     const dpr = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 800;
-    canvas.width = Math.round(width * dpr);
+    const full = canvas.clientWidth || 800;
+    const width = full - GUTTER;
+    canvas.width = Math.round(full * dpr);
     canvas.height = Math.round(height * dpr);
     canvas.style.height = `${height}px`;
     const g = canvas.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
+    g.clearRect(0, 0, full, height);
+    // Lane names in the gutter: the first lane of each group.
+    g.font = '11px system-ui, sans-serif';
+    g.fillStyle = '#6b7280';
+    g.textBaseline = 'middle';
+    p.lanes.forEach((name, i) => {
+      if (i === 0 || p.lanes[i - 1] !== name) g.fillText(name, 4, i * LANE + LANE / 2);
+    });
+    g.translate(GUTTER, 0);
     g.fillStyle = '#fafafa';
     g.fillRect(0, 0, width, lanes * LANE);
     const x = (v: number) => ((v - lo) / (hi - lo)) * width;
-    g.font = '11px system-ui, sans-serif';
-    g.textBaseline = 'middle';
     for (const b of p.bars) {
       if (b.end < lo || b.start > hi) continue;
       const x0 = Math.max(0, x(b.start));
@@ -94,7 +103,7 @@ export function layoutView(p: LayoutPicture): HTMLElement {
 
   const valueAt = (clientX: number) => {
     const r = canvas.getBoundingClientRect();
-    return lo + ((clientX - r.left) / r.width) * (hi - lo);
+    return lo + ((clientX - r.left - GUTTER) / (r.width - GUTTER)) * (hi - lo);
   };
   canvas.addEventListener('wheel', (ev) => {
     ev.preventDefault();
@@ -117,7 +126,7 @@ export function layoutView(p: LayoutPicture): HTMLElement {
   canvas.addEventListener('mousemove', (ev) => {
     const r = canvas.getBoundingClientRect();
     if (drag) {
-      const d = ((ev.clientX - drag.x) / r.width) * (drag.hi - drag.lo);
+      const d = ((ev.clientX - drag.x) / (r.width - GUTTER)) * (drag.hi - drag.lo);
       const span = drag.hi - drag.lo;
       lo = Math.max(0, Math.min(p.extent - span, drag.lo - d));
       hi = lo + span;
@@ -126,7 +135,7 @@ export function layoutView(p: LayoutPicture): HTMLElement {
     }
     const v = valueAt(ev.clientX);
     const lane = Math.floor((ev.clientY - r.top) / LANE);
-    const slack = ((hi - lo) / r.width) * 2;
+    const slack = ((hi - lo) / (r.width - GUTTER)) * 2;
     const bar = p.bars.find((b) => b.lane === lane && v >= b.start - slack && v < b.end + slack);
     if (!bar) {
       tip.hidden = true;

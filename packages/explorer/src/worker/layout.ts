@@ -15,8 +15,9 @@ interface Span {
  * Packs spans into lanes so none overlaps another in its lane: headers and
  * segments (which nest: PT_LOAD holds PT_NOTE) above, sections below.
  */
-function pack(spans: Span[]): LayoutBar[] {
+function pack(spans: Span[]): { bars: LayoutBar[]; lanes: string[] } {
   const bars: LayoutBar[] = [];
+  const lanes: string[] = [];
   let laneBase = 0;
   for (const group of [0, 1]) {
     const ends: number[] = [];
@@ -27,9 +28,11 @@ function pack(spans: Span[]): LayoutBar[] {
       ends[lane] = s.end;
       bars.push({ label: s.label, kind: s.kind, start: s.start, end: s.end, lane: laneBase + lane, detail: s.detail });
     }
-    laneBase += Math.max(1, ends.length);
+    const n = Math.max(1, ends.length);
+    for (let i = 0; i < n; i++) lanes.push(group === 0 ? 'segments' : 'sections');
+    laneBase += n;
   }
-  return bars;
+  return { bars, lanes };
 }
 
 /** The file's bytes to scale: headers, segments by file range, sections by offset. */
@@ -49,7 +52,7 @@ export function fileLayout(elf: ElfFile): LayoutPicture {
     if (s.index === 0 || s.type === C.SHT_NOBITS || s.size === 0) continue;
     spans.push({ label: s.name, kind: 'section', start: s.offset, end: s.offset + s.size, detail: `[${s.index}] ${s.name}: offset ${hex(s.offset)}, ${bytes(s.size)}`, group: 1 });
   }
-  return { space: 'file', base: '0x0', extent: size, bars: pack(spans.map((s) => ({ ...s, end: Math.min(s.end, Math.max(size, s.start)) }))) };
+  return { space: 'file', base: '0x0', extent: size, ...pack(spans.map((s) => ({ ...s, end: Math.min(s.end, Math.max(size, s.start)) }))) };
 }
 
 /** The address space to scale: PT_LOAD segments and allocated sections by address. */
@@ -81,5 +84,5 @@ export function memoryLayout(elf: ElfFile): LayoutPicture | undefined {
     if (end > top) continue;
     spans.push({ label: s.name, kind: 'section', start: rel(s.addr), end: rel(end), detail: `[${s.index}] ${s.name}: ${hex(s.addr)}–${hex(end)}, ${bytes(s.size)}`, group: 1 });
   }
-  return { space: 'memory', base: hex(base), extent: rel(top), bars: pack(spans) };
+  return { space: 'memory', base: hex(base), extent: rel(top), ...pack(spans) };
 }
