@@ -7,8 +7,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, statSync } from 'node:fs';
-import { fixturePath, fixtures, skip } from '@elfkit/fixtures';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { cacheDir, fixturePath, fixtures, repoRoot, skip, which } from '@elfkit/fixtures';
 import type { Browser, Page } from 'playwright-core';
 import { cliJson, cliText, detailsReady, explore, facts, findChromium, firstView, launch, openFile, screenshot, search, tableRows, view, watchErrors, type Explore } from './browser.js';
 
@@ -216,6 +218,38 @@ if ('reason' in chrome) {
     await view(page, 'layout');
     await screenshot(page, 'docker-layout');
     assert.equal(errors, [], 'no errors on the page');
+  });
+
+  test('any static host: the built site from python3 -m http.server (no range requests) preloads ?file=', async () => {
+    const python = which('python3');
+    if (!python) return skip('static-host test', 'no python3 on PATH');
+    const root = join(cacheDir, 'explorer', 'static-host');
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    cpSync(join(repoRoot, 'packages', 'explorer', 'dist', 'site'), root, { recursive: true });
+    cpSync(C, join(root, 'app.elf'));
+    const child = spawn(python, ['-m', 'http.server', '--bind', '127.0.0.1', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const take = (d: Buffer) => {
+          out += d;
+          const m = /port (\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        };
+        child.stdout!.on('data', take);
+        child.stderr!.on('data', take);
+        child.on('exit', (c) => reject(new Error(`http.server exited ${c}: ${out}`)));
+      });
+      await page.goto(`http://127.0.0.1:${port}/?file=app.elf`);
+      await firstView(page, 'app.elf');
+      await detailsReady(page);
+      checkFacts(await facts(page), C);
+      await screenshot(page, 'static-host-overview');
+      assert.equal(errors, [], 'no errors on the page');
+    } finally {
+      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+    }
   });
 }
 
