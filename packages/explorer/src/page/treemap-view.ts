@@ -93,12 +93,17 @@ export function treemapView(client: WorkerClient, choices: SizeChoice[]): HTMLEl
     const trimmed: Shown = { box: node, kids: positive(node).map((c) => ({ box: c, kids: positive(c).map((k) => ({ box: k, kids: [] })) })) };
     const root = hierarchy<Shown>(trimmed, (d) => d.kids)
       .sum((d) => (d.kids.length ? 0 : Math.max(0, size(d.box))))
-      .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+      // Largest first, `[N others]` last (bottom right).
+      .sort((a, b) => Number(!!a.data.box.othersCount) - Number(!!b.data.box.othersCount) || (b.value ?? 0) - (a.value ?? 0));
     const laid = treemap<Shown>().tile(treemapSquarify).size([width, height]).paddingOuter(2).paddingTop((n) => (n.depth === 1 ? 18 : 2)).paddingInner(1).round(true)(root);
     const g = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'tm-svg', role: 'img', 'aria-label': `treemap of ${node.label}` });
     const top = laid.children ?? [];
+    // Boxes that hold others get a colour each; a level of plain items (a package's
+    // functions) shares one colour in alternating shades, so it reads as one thing.
+    const flat = top.every((c) => !c.children);
+    const base = PALETTE[(path.length - 1) % PALETTE.length]!;
     top.forEach((c, i) => {
-      const color = c.data.box.othersCount ? '#9e9e9e' : PALETTE[i % PALETTE.length]!;
+      const color = c.data.box.othersCount ? '#9e9e9e' : flat ? shade(base, [0, 0.2, 0.35][i % 3]!) : PALETTE[i % PALETTE.length]!;
       drawBox(g, c, color, true);
       for (const k of c.children ?? []) drawBox(g, k, k.data.box.othersCount ? '#bdbdbd' : shade(color, 0.45), false, c.data.box);
     });
