@@ -6,10 +6,12 @@ import type { DieAttribute, DieChildren, DieNode } from '../protocol.js';
 import { col, type TableSource } from './table.js';
 import { hex, messageOf } from './format.js';
 
-/** True when the file carries DWARF of its own. */
+/** True when the file carries DWARF of its own (a split-DWARF `.dwo`/`.dwp` file included). */
 export function hasDwarf(elf: ElfFile): boolean {
-  const s = elf.debugSection('.debug_info');
-  return s !== undefined && s.type !== C.SHT_NOBITS && s.size > 0;
+  return ['.debug_info', '.debug_info.dwo'].some((n) => {
+    const s = elf.debugSection(n);
+    return s !== undefined && s.type !== C.SHT_NOBITS && s.size > 0;
+  });
 }
 
 /** The file's DWARF (no separate debug files: a page sees only the file it was given). */

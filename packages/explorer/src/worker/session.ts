@@ -215,6 +215,8 @@ function summaryFacts(name: string, size: number, elf: ElfFile, s: ElfSummary | 
 function dwarfFact(s: ElfSummary | undefined, versions: number[]): string {
   if (!s) return versions.length ? `yes, version ${versions.join(', ')}` : 'yes';
   const d = s.debug;
+  // A .dwo or .dwp has units in .debug_info.dwo, which the ELF summary does not count as DWARF.
+  if (!d.present && versions.length) return `split DWARF (.debug_info.dwo), version ${versions.join(', ')}`;
   let text = d.present ? `yes${versions.length ? `, version ${versions.join(', ')}` : ''}${d.compression.length ? `, compressed (${d.compression.join(', ')})` : ''}` : 'no';
   if (!d.present && d.separate.debuglink) text += `, separate file ${d.separate.debuglink} (.gnu_debuglink)`;
   return text;
