@@ -20,6 +20,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['lines'], async () => (await import('./commands/lines.js')).linesCommand),
   lazyCommand(['dwarf'], async () => (await import('./commands/dwarf.js')).dwarfCommand),
   lazyCommand(['go'], async () => (await import('./commands/go.js')).goCommand),
+  lazyCommand(['explore'], async () => (await import('./commands/explore.js')).exploreCommand),
   lazyCommand(['stamp'], async () => (await import('./commands/stamp.js')).stampCommand),
   lazyCommand(['sign'], async () => (await import('./commands/sign.js')).signCommand),
   lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
