@@ -3,7 +3,8 @@ import * as D from '@elfkit/dwarf';
 import type { Unit } from '@elfkit/dwarf';
 import type { ElfFile } from '@elfkit/elf';
 import { LineRowCursorBase, type LineQuery, type LineRowCursor, type LineSource } from '../format/line-rows.js';
-import { errorSink as sink, hasDwarf, NodeDebugHost, openDwarf, type OpenedDwarf } from './open.js';
+import { errorSink as sink, hasDwarf, openDwarf, type OpenedDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /**
  * The rows of every line program in section order (as llvm-dwarfdump

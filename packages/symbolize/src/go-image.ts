@@ -1,6 +1,6 @@
 import { constants as C, type ElfFile } from '@elfkit/elf';
 import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
-import { imageSegment } from './segment.js';
+import { imageSegment } from './image-segment.js';
 
 /**
  * Adapts an ELF file to the Go readers' {@link GoImage}: allocated sections

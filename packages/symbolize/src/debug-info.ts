@@ -1,11 +1,8 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { crc32 as zlibCrc32 } from 'node:zlib';
-import { constants as C, ElfFile } from '@elfkit/elf';
+import { constants as C, type ElfFile } from '@elfkit/elf';
 import {
   Dwarf,
   SplitResolver,
-  crc32,
   findSeparateDebugFile,
   parseDebugAltLink,
   parseDebugLink,
@@ -15,11 +12,9 @@ import {
   dirname,
   isAbsolutePath,
   DEFAULT_DEBUG_DIRECTORIES,
-  type DebugFile,
   type DebugFileHost,
   type SectionLoader,
 } from '@elfkit/dwarf';
-import { openElf, type OpenedElf } from '../open.js';
 import { relocateDebugSections } from './relocate.js';
 
 /** Where the DWARF of a binary came from. */
@@ -61,55 +56,12 @@ export function elfLoader(elf: ElfFile): { load: SectionLoader; unrelocated: num
 }
 
 /**
- * Opens debug files with node:fs and the ELF reader, each once. Files stay
- * open for the life of the command (the DWARF reads their sections
- * lazily); {@link close} closes them.
+ * A {@link DebugFileHost} that also hands out the ELF file behind each
+ * debug file it opened (the DWARF's machine and byte order come from it).
  */
-export class NodeDebugHost implements DebugFileHost {
-  private readonly opened = new Map<string, { file?: DebugFile; elf?: OpenedElf }>();
-
-  open(path: string): DebugFile | undefined {
-    const known = this.opened.get(path);
-    if (known) return known.file;
-    let entry: { file?: DebugFile; elf?: OpenedElf } = {};
-    try {
-      if (existsSync(path) && statSync(path).isFile()) {
-        const o = openElf(path);
-        const { load } = elfLoader(o.elf);
-        let crc: number | undefined;
-        entry = {
-          elf: o,
-          file: {
-            path,
-            order: o.elf.header.order,
-            load,
-            crc32: () => (crc ??= fileCrc32(path)),
-            buildId: safe(() => o.elf.buildId()),
-          },
-        };
-      }
-    } catch {
-      entry = {};
-    }
-    this.opened.set(path, entry);
-    return entry.file;
-  }
-
+export interface ElfDebugHost extends DebugFileHost {
   /** The ELF file behind a debug file this host opened (or opens now). */
-  openedElf(path: string): ElfFile | undefined {
-    this.open(path);
-    return this.opened.get(path)?.elf?.elf;
-  }
-
-  close(): void {
-    for (const e of this.opened.values()) e.elf?.close();
-    this.opened.clear();
-  }
-}
-
-function fileCrc32(path: string): number {
-  const bytes = readFileSync(path);
-  return typeof zlibCrc32 === 'function' ? zlibCrc32(bytes) >>> 0 : crc32(bytes);
+  openedElf(path: string): ElfFile | undefined;
 }
 
 function safe<T>(f: () => T): T | undefined {
@@ -136,7 +88,7 @@ export function hasDwarf(elf: ElfFile): boolean {
  * `.gnu_debugaltlink`/`.debug_sup` when the DWARF names one. Undefined
  * when there is no DWARF anywhere.
  */
-export function openDwarf(elf: ElfFile, path: string, host: NodeDebugHost, opts: DwarfOpenOptions = {}): OpenedDwarf | undefined {
+export function openDwarf(elf: ElfFile, path: string, host: ElfDebugHost, opts: DwarfOpenOptions = {}): OpenedDwarf | undefined {
   const dirs = opts.debugFileDirectory && opts.debugFileDirectory.length ? opts.debugFileDirectory : [...DEFAULT_DEBUG_DIRECTORIES];
   let source: DwarfSource = { path, via: 'self' };
   let srcElf = elf;
@@ -164,7 +116,7 @@ export function openDwarf(elf: ElfFile, path: string, host: NodeDebugHost, opts:
 }
 
 /** The `.gnu_debugaltlink` or `.debug_sup` file of `elf`, if it names one and it can be found. */
-function openSupplementary(elf: ElfFile, path: string, host: NodeDebugHost, dirs: string[]): { dwarf: Dwarf; path: string } | undefined {
+function openSupplementary(elf: ElfFile, path: string, host: ElfDebugHost, dirs: string[]): { dwarf: Dwarf; path: string } | undefined {
   let name: string | undefined;
   let buildId: string | undefined;
   const alt = elf.section('.gnu_debugaltlink');
