@@ -1,9 +1,8 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import { constants as C, type ElfFile, type Section } from '@elfkit/elf';
 import {
   Dwarf,
   SplitResolver,
-  findSeparateDebugFile,
   parseDebugAltLink,
   parseDebugLink,
   parseDebugSup,
@@ -12,13 +11,14 @@ import {
   dirname,
   isAbsolutePath,
   DEFAULT_DEBUG_DIRECTORIES,
+  type DebugFile,
   type DebugFileHost,
   type SectionLoader,
 } from '@elfkit/dwarf';
-import { relocateDebugSections } from './relocate.js';
+import { debugSectionGroups, relocateDebugSections } from './relocate.js';
 
 /** Where the DWARF of a binary came from. */
-export interface DwarfSource {
+export interface DwarfOrigin {
   /** The file whose sections are read (the binary, or its separate debug file). */
   readonly path: string;
   /** `self`, or how the separate debug file was found. */
@@ -30,7 +30,7 @@ export interface OpenedDwarf {
   readonly dwarf: Dwarf;
   /** The ELF file the sections come from. */
   readonly elf: ElfFile;
-  readonly source: DwarfSource;
+  readonly source: DwarfOrigin;
   readonly split: SplitResolver;
   /** Relocations of an object file that could not be applied (as llvm-dwarfdump warns). */
   readonly unrelocated: number;
@@ -44,13 +44,36 @@ export interface DwarfOpenOptions {
   debugFileDirectory?: string[];
 }
 
-/** A section loader over an ELF file: `.zdebug_*` and SHF_COMPRESSED sections come decompressed, object files relocated. */
+/**
+ * A section loader over an ELF file: `.zdebug_*` and SHF_COMPRESSED sections
+ * come decompressed, object files relocated, and the sections an object
+ * file has several of under one name (one per COMDAT group) joined in
+ * section order, so every unit in them is read.
+ */
 export function elfLoader(elf: ElfFile): { load: SectionLoader; unrelocated: number } {
-  const { data, skipped } = relocateDebugSections(elf);
+  const groups = debugSectionGroups(elf);
+  const { data, skipped } = relocateDebugSections(elf, groups.placement);
+  const bytesOf = (s: Section) => data.get(s.index) ?? elf.sectionData(s);
+  const joined = new Map<string, Uint8Array>();
   const load: SectionLoader = (name) => {
+    const group = groups.byName.get(name);
+    if (group) {
+      let j = joined.get(name);
+      if (!j) {
+        const parts = group.map(bytesOf);
+        j = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let at = 0;
+        for (const p of parts) {
+          j.set(p, at);
+          at += p.length;
+        }
+        joined.set(name, j);
+      }
+      return j;
+    }
     const s = name.startsWith('.debug_') ? elf.debugSection(name) : elf.section(name);
     if (!s || s.type === C.SHT_NOBITS) return undefined;
-    return data.get(s.index) ?? elf.sectionData(s);
+    return bytesOf(s);
   };
   return { load, unrelocated: skipped };
 }
@@ -81,16 +104,38 @@ export function hasDwarf(elf: ElfFile): boolean {
   return has('.debug_info') || has('.debug_line') || has('.debug_info.dwo');
 }
 
+/** A debug file the search opened: its DWARF view and its ELF file. */
+export interface FoundDebugFile {
+  readonly file: DebugFile;
+  readonly elf: ElfFile;
+}
+
 /**
- * The DWARF for the binary at `path`: its own sections when it has them,
- * otherwise the separate debug file found by build ID or `.gnu_debuglink`
- * (CRC-checked) as gdb looks for it; and the supplementary file of
- * `.gnu_debugaltlink`/`.debug_sup` when the DWARF names one. Undefined
- * when there is no DWARF anywhere.
+ * One step of the search for a binary's DWARF: open the file at `path`, or
+ * (after every local place failed) fetch the debug file with `buildId` — a
+ * debuginfod client's job. The search is a generator so that one search
+ * order serves a synchronous host (the CLI) and an asynchronous one (a
+ * browser's fetch, debuginfod) alike.
  */
-export function openDwarf(elf: ElfFile, path: string, host: ElfDebugHost, opts: DwarfOpenOptions = {}): OpenedDwarf | undefined {
+export type DebugFileRequest = { readonly kind: 'open'; readonly path: string } | { readonly kind: 'fetch'; readonly buildId: string };
+
+/** What {@link dwarfSearch} finds. */
+export interface FoundDwarf {
+  readonly dwarf: Dwarf;
+  readonly elf: ElfFile;
+  readonly source: DwarfOrigin;
+  readonly unrelocated: number;
+  readonly supPath?: string;
+}
+
+/**
+ * The search for the DWARF of the binary at `path` (see {@link openDwarf}),
+ * as a generator of {@link DebugFileRequest}s answered with the file opened
+ * (or undefined). Returns undefined when there is no DWARF anywhere.
+ */
+export function* dwarfSearch(elf: ElfFile, path: string, opts: DwarfOpenOptions & { fetch?: boolean } = {}): Generator<DebugFileRequest, FoundDwarf | undefined, FoundDebugFile | undefined> {
   const dirs = opts.debugFileDirectory && opts.debugFileDirectory.length ? opts.debugFileDirectory : [...DEFAULT_DEBUG_DIRECTORIES];
-  let source: DwarfSource = { path, via: 'self' };
+  let source: DwarfOrigin = { path, via: 'self' };
   let srcElf = elf;
   let loader: SectionLoader;
   let unrelocated = 0;
@@ -102,21 +147,62 @@ export function openDwarf(elf: ElfFile, path: string, host: ElfDebugHost, opts: 
     const linkSec = elf.section('.gnu_debuglink');
     const debugLink = linkSec && linkSec.type !== C.SHT_NOBITS ? safe(() => parseDebugLink(elf.sectionData(linkSec), elf.header.order)) : undefined;
     const buildId = safe(() => elf.buildId());
-    const found = findSeparateDebugFile(host, path, { buildId, debugLink, debugDirectories: dirs });
+    let found: { f: FoundDebugFile; via: DwarfOrigin['via'] } | undefined;
+    for (const c of separateDebugCandidates(path, { buildId, debugLink: debugLink?.name, debugDirectories: dirs })) {
+      const f = yield { kind: 'open', path: c.path };
+      if (!f || !hasDwarf(f.elf)) continue;
+      if (c.via === 'build-id' && f.file.buildId && buildId && f.file.buildId.toLowerCase() !== buildId.toLowerCase()) continue;
+      if (c.via === 'debuglink' && debugLink && f.file.crc32() !== debugLink.crc) continue;
+      found = { f, via: c.via };
+      break;
+    }
+    if (!found && opts.fetch && buildId) {
+      const f = yield { kind: 'fetch', buildId };
+      if (f && hasDwarf(f.elf)) found = { f, via: 'build-id' };
+    }
     if (!found) return undefined;
-    const o = host.openedElf(found.file.path);
-    if (!o || !hasDwarf(o)) return undefined;
-    srcElf = o;
-    source = { path: found.file.path, via: found.via };
-    loader = found.file.load;
+    srcElf = found.f.elf;
+    source = { path: found.f.file.path, via: found.via };
+    loader = found.f.file.load;
   }
-  const sup = openSupplementary(srcElf, source.path, host, dirs);
+  const sup = yield* supplementarySearch(srcElf, source.path, dirs);
   const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf });
-  return { dwarf, elf: srcElf, source, split: new SplitResolver(host, path), unrelocated, supPath: sup?.path };
+  return { dwarf, elf: srcElf, source, unrelocated, supPath: sup?.path };
+}
+
+/**
+ * Runs a search generator against a synchronous host: each request is
+ * answered at once (fetches by build id get no answer).
+ */
+export function runSearch<T>(search: Generator<DebugFileRequest, T, FoundDebugFile | undefined>, host: ElfDebugHost): T {
+  let step = search.next();
+  while (!step.done) {
+    const r = step.value;
+    let answer: FoundDebugFile | undefined;
+    if (r.kind === 'open') {
+      const file = host.open(r.path);
+      const elf = file ? host.openedElf(r.path) : undefined;
+      answer = file && elf ? { file, elf } : undefined;
+    }
+    step = search.next(answer);
+  }
+  return step.value;
+}
+
+/**
+ * The DWARF for the binary at `path`: its own sections when it has them,
+ * otherwise the separate debug file found by build ID or `.gnu_debuglink`
+ * (CRC-checked) as gdb looks for it; and the supplementary file of
+ * `.gnu_debugaltlink`/`.debug_sup` when the DWARF names one. Undefined
+ * when there is no DWARF anywhere.
+ */
+export function openDwarf(elf: ElfFile, path: string, host: ElfDebugHost, opts: DwarfOpenOptions = {}): OpenedDwarf | undefined {
+  const found = runSearch(dwarfSearch(elf, path, opts), host);
+  return found && { ...found, split: new SplitResolver(host, path) };
 }
 
 /** The `.gnu_debugaltlink` or `.debug_sup` file of `elf`, if it names one and it can be found. */
-function openSupplementary(elf: ElfFile, path: string, host: ElfDebugHost, dirs: string[]): { dwarf: Dwarf; path: string } | undefined {
+function* supplementarySearch(elf: ElfFile, path: string, dirs: string[]): Generator<DebugFileRequest, { dwarf: Dwarf; path: string } | undefined, FoundDebugFile | undefined> {
   let name: string | undefined;
   let buildId: string | undefined;
   const alt = elf.section('.gnu_debugaltlink');
@@ -137,7 +223,7 @@ function openSupplementary(elf: ElfFile, path: string, host: ElfDebugHost, dirs:
   else candidates.push(joinPath(dirname(path), name));
   if (buildId) for (const c of separateDebugCandidates(path, { buildId, debugDirectories: dirs })) candidates.push(c.path);
   for (const c of candidates) {
-    const f = host.open(c);
+    const f = (yield { kind: 'open', path: c })?.file;
     if (f && (!buildId || !f.buildId || f.buildId === buildId)) return { dwarf: Dwarf.load(f.load, { order: f.order }), path: c };
   }
   return undefined;

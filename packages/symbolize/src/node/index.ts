@@ -6,3 +6,4 @@
 export { FileSource, openSource } from './file-source.js';
 export { openElf, type OpenedElf } from './open-elf.js';
 export { NodeDebugHost } from './debug-host.js';
+export { nodeHost } from './host.js';

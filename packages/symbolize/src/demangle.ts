@@ -1,0 +1,76 @@
+import type { SymbolizeHost } from './host.js';
+
+/** The functions of gecko-profiler-demangle's wasm-bindgen glue that this module uses. */
+interface DemangleGlue {
+  __wbg_set_wasm(exports: unknown): void;
+  demangle_any(name: string): string;
+}
+
+/** True for names a demangler may change: Itanium C++ (`_Z…`, also with extra underscores) and Rust v0 (`_R…`). */
+export function isMangled(name: string): boolean {
+  return /^_{1,4}Z|^_R[A-Z0-9_]/.test(name);
+}
+
+/**
+ * C++ and Rust names demangled by `gecko-profiler-demangle` (the Rust
+ * `cpp_demangle` and `rustc-demangle` crates built to WebAssembly, as the
+ * Firefox profiler uses them), loaded on the first mangled name, so a
+ * symbolizer that never meets one never loads it. Runs in browsers and
+ * Node alike.
+ */
+export class Demangler {
+  private glue?: Promise<DemangleGlue | null>;
+  private readonly cache = new Map<string, string>();
+
+  constructor(private readonly host: Pick<SymbolizeHost, 'demanglerWasm'>) {}
+
+  /** True once the WebAssembly module is loaded (for tests of laziness). */
+  loaded = false;
+
+  /**
+   * The demangled form of `name`, LLVM's spelling for clone suffixes
+   * (`f() (.isra.0)`, where c++filt writes `[clone .isra.0]`) unless `gnu`.
+   * Names that are not mangled come back as they are, without loading the
+   * demangler.
+   */
+  async demangle(name: string, gnu = false): Promise<string> {
+    if (!isMangled(name)) return name;
+    const key = gnu ? `g${name}` : `l${name}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const glue = await (this.glue ??= this.load());
+    let out = name;
+    if (glue) {
+      try {
+        out = glue.demangle_any(name);
+      } catch {
+        out = name;
+      }
+      if (!gnu) out = out.replace(/ \[clone (\.[^\]]+)\]/g, ' ($1)');
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(key, out);
+    return out;
+  }
+
+  private async load(): Promise<DemangleGlue | null> {
+    try {
+      const glue = (await import('gecko-profiler-demangle/index_bg.js')) as unknown as DemangleGlue;
+      const bytes = this.host.demanglerWasm ? await this.host.demanglerWasm() : await fetchWasm();
+      const { instance } = await WebAssembly.instantiate(bytes, { './index_bg.js': glue as unknown as WebAssembly.ModuleImports });
+      glue.__wbg_set_wasm(instance.exports);
+      (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+      this.loaded = true;
+      return glue;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** The wasm file beside the package, fetched (browsers and bundlers resolve the URL). */
+async function fetchWasm(): Promise<ArrayBuffer> {
+  const url = new URL('../node_modules/gecko-profiler-demangle/index_bg.wasm', import.meta.url);
+  const r = await fetch(url);
+  return r.arrayBuffer();
+}

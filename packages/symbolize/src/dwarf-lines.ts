@@ -1,0 +1,159 @@
+import type { LineProgram } from '@elfkit/dwarf';
+import type { Tombstones } from './tombstone.js';
+
+/** Growable typed arrays for the rows of one line program. */
+class Columns {
+  addr = new Float64Array(64);
+  file = new Uint32Array(64);
+  line = new Uint32Array(64);
+  column = new Uint32Array(64);
+  disc = new Uint32Array(64);
+  length = 0;
+
+  push(addr: number, file: number, line: number, column: number, disc: number): void {
+    if (this.length === this.addr.length) this.grow();
+    const i = this.length++;
+    this.addr[i] = addr;
+    this.file[i] = file;
+    this.line[i] = line;
+    this.column[i] = column;
+    this.disc[i] = disc;
+  }
+
+  private grow(): void {
+    const n = this.addr.length * 2;
+    const g = <T extends Float64Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.addr = g(this.addr);
+    this.file = g(this.file);
+    this.line = g(this.line);
+    this.column = g(this.column);
+    this.disc = g(this.disc);
+  }
+}
+
+/** One row of a line table as a lookup returns it. */
+export interface LineLocation {
+  readonly file: string | undefined;
+  readonly line: number;
+  readonly column: number;
+  readonly discriminator: number;
+}
+
+/**
+ * The rows of one unit's line program, decoded once into typed arrays and
+ * grouped in sequences, for address lookups as LLVM's
+ * `LineTable::lookupAddress` makes them: the sequence is the first one (by
+ * end address) that ends above the address, the row the last one at or
+ * below it (never the end-of-sequence row). Sequences that start at a
+ * tombstone (code the linker discarded) are dropped, as are sequences
+ * with an address at or beyond 2^53, which this index cannot hold.
+ */
+export class UnitLines {
+  readonly program: LineProgram;
+  /** Sequences starting at a tombstone, dropped. */
+  readonly discarded: number;
+  private readonly rows: Columns;
+  private readonly seqLow: Float64Array;
+  private readonly seqHigh: Float64Array;
+  private readonly seqFirst: Uint32Array;
+  /** One past the sequence's end row. */
+  private readonly seqEnd: Uint32Array;
+
+  private constructor(program: LineProgram, rows: Columns, seqs: { low: number; high: number; first: number; end: number }[], discarded: number) {
+    this.program = program;
+    this.rows = rows;
+    this.discarded = discarded;
+    seqs.sort((a, b) => a.high - b.high);
+    const n = seqs.length;
+    this.seqLow = new Float64Array(n);
+    this.seqHigh = new Float64Array(n);
+    this.seqFirst = new Uint32Array(n);
+    this.seqEnd = new Uint32Array(n);
+    seqs.forEach((s, i) => {
+      this.seqLow[i] = s.low;
+      this.seqHigh[i] = s.high;
+      this.seqFirst[i] = s.first;
+      this.seqEnd[i] = s.end;
+    });
+  }
+
+  /**
+   * Runs `program` once. Throws the program's ParseError when its opcodes are
+   * damaged (the caller keeps the failure).
+   */
+  static build(program: LineProgram, tombstones: Tombstones): UnitLines {
+    const rows = new Columns();
+    const seqs: { low: number; high: number; first: number; end: number }[] = [];
+    const c = program.cursor();
+    let first = 0;
+    let big = false;
+    let firstBig: bigint | undefined;
+    let discarded = 0;
+    while (c.next()) {
+      const a = c.address;
+      if (a < 0) {
+        big = true;
+        if (rows.length === first) firstBig = c.bigAddress;
+      }
+      rows.push(a < 0 ? 0 : a, c.file, c.line, c.column, c.discriminator);
+      if (!c.endSequence) continue;
+      const low = rows.addr[first]!;
+      const high = rows.addr[rows.length - 1]!;
+      const tomb = tombstones.isTombstoneStart(firstBig ?? low, program.header.addressSize);
+      if (tomb) discarded++;
+      if (tomb || big || !(low < high) || rows.length - first < 2) rows.length = first;
+      else seqs.push({ low, high, first, end: rows.length });
+      first = rows.length;
+      big = false;
+      firstBig = undefined;
+    }
+    return new UnitLines(program, rows, seqs, discarded);
+  }
+
+  /** Index of the row for `address`, or -1. */
+  rowAt(address: number): number {
+    const highs = this.seqHigh;
+    let lo = 0;
+    let hi = highs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (highs[mid]! <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= highs.length || address < this.seqLow[lo]!) return -1;
+    const addr = this.rows.addr;
+    // upper_bound over (first, end - 1), minus one.
+    let a = this.seqFirst[lo]! + 1;
+    let b = this.seqEnd[lo]! - 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (addr[mid]! <= address) a = mid + 1;
+      else b = mid;
+    }
+    return a - 1;
+  }
+
+  /** The location of row `i`. */
+  location(i: number): LineLocation {
+    const r = this.rows;
+    return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i]!, discriminator: r.disc[i]! };
+  }
+
+  /** The full path of file `index` of the program, or undefined when there is none. */
+  filePath(index: number): string | undefined {
+    try {
+      return this.program.filePath(index);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every sequence as `[low, high)` pairs (for coverage checks and tests). */
+  *sequences(): Generator<{ low: number; high: number }> {
+    for (let i = 0; i < this.seqLow.length; i++) yield { low: this.seqLow[i]!, high: this.seqHigh[i]! };
+  }
+}
