@@ -152,6 +152,15 @@ export class UnitLines {
     }
   }
 
+  /** The compilation directory the program's paths are joined to. */
+  get compDir(): string | undefined {
+    try {
+      return this.program.compilationDirectory();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Every sequence as `[low, high)` pairs (for coverage checks and tests). */
   *sequences(): Generator<{ low: number; high: number }> {
     for (let i = 0; i < this.seqLow.length; i++) yield { low: this.seqLow[i]!, high: this.seqHigh[i]! };

@@ -114,7 +114,7 @@ export class DwarfSource {
     if (chain.length === 0) {
       if (row < 0) return undefined;
       const loc = lines!.location(row);
-      return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false }];
+      return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
     }
     const st = this.states.get(unit)!;
     const dieUnit = st.dieUnit!;
@@ -154,6 +154,7 @@ export class DwarfSource {
         startLine: f.declLine,
         startAddress: outer && node.ranges.length ? BigInt(node.ranges[0]!) : undefined,
         inlined: !outer,
+        compDir: lines?.compDir,
       });
     }
     return out;

@@ -1,7 +1,8 @@
 /**
  * One frame at an address: a function, or a call inlined into the next
  * frame. Frames come innermost first; the last one is the function that
- * holds the code.
+ * holds the code. Addresses in answers are link-time (file) addresses: add
+ * the module's bias for runtime ones.
  */
 export interface Frame {
   /**
@@ -30,6 +31,8 @@ export interface Frame {
   readonly startAddress?: bigint;
   /** True for a call the compiler inlined into the next frame. */
   readonly inlined: boolean;
+  /** The compilation directory of the unit (for paths relative to it). */
+  readonly compDir?: string;
 }
 
 /** Where an answer came from, in order of quality. */
@@ -54,7 +57,14 @@ export type MissReason =
 
 /** The answer for a code address. */
 export type CodeAnswer =
-  | { readonly found: true; readonly address: bigint; readonly frames: readonly Frame[]; readonly source: FrameSource }
+  | {
+      readonly found: true;
+      readonly address: bigint;
+      readonly frames: readonly Frame[];
+      readonly source: FrameSource;
+      /** The symbol-table symbol holding the address (its name demangled when the symbolizer demangles). */
+      readonly symbol?: DataSymbol;
+    }
   | { readonly found: false; readonly address: bigint; readonly reason: MissReason; readonly error?: Error };
 
 /** A global object (or the symbol) at a data address. */

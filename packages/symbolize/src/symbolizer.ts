@@ -121,13 +121,15 @@ export class Symbolizer {
     }
     const kind = this.options.functionNames ?? 'linkage';
     const named = (frames ?? []).map((f) => ({ ...f, function: kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName) }));
-    if (kind === 'linkage' && this.options.symbolTableNames !== false) {
-      const sym = (await module.symbols()).lookup(a);
-      if (sym) {
-        if (named.length === 0) named.push({ function: undefined, line: 0, column: 0, discriminator: 0, startLine: 0, inlined: false });
-        const last = named[named.length - 1]!;
-        named[named.length - 1] = { ...last, function: sym.name, startAddress: sym.address, file: last.file ?? sym.file };
-      }
+    const sym = (await module.symbols()).lookup(a);
+    if (sym && named.length === 0) {
+      // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
+      const linkage = kind === 'linkage';
+      named.push({ function: linkage ? sym.name : undefined, linkageName: sym.name, file: linkage ? sym.file : undefined, line: 0, column: 0, discriminator: 0, startLine: 0, startAddress: linkage ? sym.address : undefined, inlined: false });
+    } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
+      // llvm-symbolizer names the outermost frame from the symbol table.
+      const last = named[named.length - 1]!;
+      named[named.length - 1] = { ...last, function: sym.name, startAddress: sym.address, file: last.file ?? sym.file };
     }
     if (named.length === 0) {
       const reason = dwarf || module.goSymbols() || (await module.symbols()).size > 0 ? 'unknown-address' : 'missing-symbols';
@@ -139,7 +141,8 @@ export class Symbolizer {
         if (f.function !== undefined) named[i] = { ...f, function: await this.demangler.demangle(f.function) };
       }
     }
-    return { found: true, address, frames: named, source };
+    const symbol = sym && { name: this.options.demangle !== false ? await this.demangler.demangle(sym.name) : sym.name, start: sym.address, size: sym.size };
+    return { found: true, address, frames: named, source, symbol };
   }
 
   /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
@@ -149,7 +152,7 @@ export class Symbolizer {
     const sym = index.lookup(address - module.bias);
     if (!sym) return { found: false, address, reason: index.size > 0 ? 'unknown-address' : 'missing-symbols' };
     const name = this.options.demangle !== false ? await this.demangler.demangle(sym.name) : sym.name;
-    return { found: true, address, symbol: { name, start: sym.address + module.bias, size: sym.size } };
+    return { found: true, address, symbol: { name, start: sym.address, size: sym.size } };
   }
 
   /** Demangles `name` with the symbolizer's demangler (`gnu`: c++filt's spelling of clone suffixes). */
