@@ -1,4 +1,4 @@
-import type { LineProgram } from '@elfkit/dwarf';
+import { isAbsolutePath as isAbsolute, joinPath, type LineProgram } from '@elfkit/dwarf';
 import type { Tombstones } from './tombstone.js';
 
 /** Growable typed arrays for the rows of one line program. */
@@ -85,7 +85,7 @@ export class UnitLines {
    * Runs `program` once. Throws the program's ParseError when its opcodes are
    * damaged (the caller keeps the failure).
    */
-  static build(program: LineProgram, tombstones: Tombstones): UnitLines {
+  static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
     const rows = new Columns();
     const seqs: { low: number; high: number; first: number; end: number }[] = [];
     const c = program.cursor();
@@ -111,7 +111,9 @@ export class UnitLines {
       big = false;
       firstBig = undefined;
     }
-    return new UnitLines(program, rows, seqs, discarded);
+    const lines = new UnitLines(program, rows, seqs, discarded);
+    lines.unitCompDir = compDir;
+    return lines;
   }
 
   /** Index of the row for `address`, or -1. */
@@ -143,22 +145,34 @@ export class UnitLines {
     return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i]!, discriminator: r.disc[i]! };
   }
 
-  /** The full path of file `index` of the program, or undefined when there is none. */
+  /**
+   * The full path of file `index` as llvm-symbolizer spells it (LLVM's
+   * `Prologue::getFileNameByIndex` with an absolute path kind): the unit's
+   * DW_AT_comp_dir, unless the include directory is absolute or (DWARF 5)
+   * the file uses directory 0; then the include directory and the name,
+   * joined without normalization. Undefined when there is no such file.
+   */
   filePath(index: number): string | undefined {
     try {
-      return this.program.filePath(index);
+      const p = this.program;
+      const e = p.file(index);
+      if (!e) return undefined;
+      if (isAbsolute(e.path)) return e.path;
+      const v5 = p.header.version >= 5;
+      const dir = p.directory(e.dirIndex) ?? '';
+      const comp = (!v5 || e.dirIndex !== 0) && !isAbsolute(dir) ? (this.unitCompDir ?? '') : '';
+      return joinPath(comp, dir, e.path);
     } catch {
       return undefined;
     }
   }
 
+  /** The unit's DW_AT_comp_dir, which relative paths are joined to. */
+  unitCompDir: string | undefined;
+
   /** The compilation directory the program's paths are joined to. */
   get compDir(): string | undefined {
-    try {
-      return this.program.compilationDirectory();
-    } catch {
-      return undefined;
-    }
+    return this.unitCompDir;
   }
 
   /** Every sequence as `[low, high)` pairs (for coverage checks and tests). */

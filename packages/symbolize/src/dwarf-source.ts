@@ -100,8 +100,10 @@ export class DwarfSource {
 
   /**
    * The frames at `address`, innermost first, as LLVM builds them (before
-   * any symbol-table naming); undefined when no unit covers the address or
-   * the unit has neither functions nor a line for it.
+   * any symbol-table naming): empty when a unit covers the address but has
+   * no function or line for it (as llvm-symbolizer, which then prints ??);
+   * undefined when no unit covers it, or the unit's functions and lines are
+   * both damaged — another source may answer then.
    */
   frames(address: bigint): Frame[] | undefined {
     const unit = this.unitAt(address);
@@ -110,9 +112,10 @@ export class DwarfSource {
     const fns = this.functionsOf(unit);
     const lines = this.linesOf(unit);
     const row = lines ? lines.rowAt(a) : -1;
+    if (!fns && !lines) return undefined;
     const chain = fns ? fns.chain(a) : [];
     if (chain.length === 0) {
-      if (row < 0) return undefined;
+      if (row < 0) return [];
       const loc = lines!.location(row);
       return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
     }
@@ -152,7 +155,7 @@ export class DwarfSource {
         discriminator,
         startFile: f.declFile,
         startLine: f.declLine,
-        startAddress: outer && node.ranges.length ? BigInt(node.ranges[0]!) : undefined,
+        startAddress: node.lowPc >= 0 ? BigInt(node.lowPc) : undefined,
         inlined: !outer,
         compDir: lines?.compDir,
       });
@@ -166,7 +169,13 @@ export class DwarfSource {
     if (st.lines === undefined) {
       try {
         const p = unit.lineProgram();
-        st.lines = p ? UnitLines.build(p, this.tombstones) : null;
+        let compDir: string | undefined;
+        try {
+          compDir = unit.root().compDir;
+        } catch {
+          compDir = undefined;
+        }
+        st.lines = p ? UnitLines.build(p, this.tombstones, compDir) : null;
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         st.lines = e;

@@ -8,7 +8,8 @@ import type { Frame } from './frame.js';
  */
 export function goFrames(table: PcLnTable, address: bigint): Frame[] | undefined {
   const fs = table.frames(address);
-  if (fs.length === 0) return undefined;
+  // Past the end of a function's line table is alignment padding, not the function.
+  if (fs.length === 0 || fs[fs.length - 1]!.line === undefined) return undefined;
   return fs.map((g, i) => {
     const outer = i === fs.length - 1;
     return {

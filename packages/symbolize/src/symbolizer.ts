@@ -104,6 +104,7 @@ export class Symbolizer {
     const dwarf = await module.dwarf();
     if (dwarf) {
       await module.prepare(a);
+      // A unit that covers the address answers for it, even with nothing (llvm-symbolizer's ??).
       frames = dwarf.frames(a);
       if (frames) source = 'dwarf';
     }
@@ -125,6 +126,7 @@ export class Symbolizer {
     if (sym && named.length === 0) {
       // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
       const linkage = kind === 'linkage';
+      source = 'symtab';
       named.push({ function: linkage ? sym.name : undefined, linkageName: sym.name, file: linkage ? sym.file : undefined, line: 0, column: 0, discriminator: 0, startLine: 0, startAddress: linkage ? sym.address : undefined, inlined: false });
     } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
       // llvm-symbolizer names the outermost frame from the symbol table.
