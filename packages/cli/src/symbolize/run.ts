@@ -84,6 +84,8 @@ async function answerLine(line: string, session: SymbolizeSession, o: SymbolizeO
     if (o.style === 'JSON') return { json: jsonError(req, err) };
     process.stderr.write(`elfkit: error reading file: ${cmd.module}: ${err}\n`);
   }
+  // A module that could not be read answers every later request empty (LLVM: no frames at all).
+  if (m.broken && cmd.kind !== 'DATA' && o.style === 'JSON') return { json: { ...jsonCode(req, []) } };
   const address = cmd.address - o.adjustVma;
   const s = session.symbolizer;
   if (cmd.kind === 'DATA') {
