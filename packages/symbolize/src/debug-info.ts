@@ -150,15 +150,17 @@ export function* dwarfSearch(elf: ElfFile, path: string, opts: DwarfOpenOptions 
     let found: { f: FoundDebugFile; via: DwarfOrigin['via'] } | undefined;
     for (const c of separateDebugCandidates(path, { buildId, debugLink: debugLink?.name, debugDirectories: dirs })) {
       const f = yield { kind: 'open', path: c.path };
-      if (!f || !hasDwarf(f.elf)) continue;
+      if (!f) continue;
       if (c.via === 'build-id' && f.file.buildId && buildId && f.file.buildId.toLowerCase() !== buildId.toLowerCase()) continue;
       if (c.via === 'debuglink' && debugLink && f.file.crc32() !== debugLink.crc) continue;
+      // A damaged candidate (its section headers unreadable) is no debug file.
+      if (!safe(() => hasDwarf(f.elf))) continue;
       found = { f, via: c.via };
       break;
     }
     if (!found && opts.fetch && buildId) {
       const f = yield { kind: 'fetch', buildId };
-      if (f && hasDwarf(f.elf)) found = { f, via: 'build-id' };
+      if (f && safe(() => hasDwarf(f.elf))) found = { f, via: 'build-id' };
     }
     if (!found) return undefined;
     srcElf = found.f.elf;
