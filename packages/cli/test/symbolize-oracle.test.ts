@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { ElfFile } from '@elfkit/elf';
 import { Dwarf, DW_AT_abstract_origin, DW_AT_decl_file, DW_AT_linkage_name, DW_AT_low_pc, DW_AT_MIPS_linkage_name, DW_AT_name, DW_AT_specification, DW_FORM_implicit_const, type DieCursor, type Unit } from '@elfkit/dwarf';
 import { elfLoader } from '@elfkit/symbolize';
-import { fixturePath, fixtures, run, skip, which } from '@elfkit/fixtures';
+import { run, skip, which } from '@elfkit/fixtures';
+import { addresses, dwarfOf, targets } from './symbolize-sample.js';
 import { elfkit } from './cli.js';
 
 interface JsonFrame {
@@ -27,61 +28,6 @@ interface JsonAnswer {
   Address?: string;
   ModuleName: string;
   Symbol?: JsonFrame[];
-}
-
-/** The binaries compared: every C/C++ program (not objects, not .dwo/.dwp/.debug files) and Go builds with DWARF. */
-function targets(): { name: string; path: string; sample: number; zstd?: boolean }[] {
-  const out: { name: string; path: string; sample: number; zstd?: boolean }[] = [];
-  for (const f of fixtures()) {
-    if ((f.lang === 'c' || f.lang === 'cpp') && (f.kind === 'dyn' || f.kind === 'exec')) out.push({ name: f.name, path: fixturePath(f), sample: 1, zstd: f.compression === 'zstd' });
-  }
-  for (const name of ['go/go1.19-amd64', 'go/go1.27-amd64', 'go/go1.27-amd64-cgo', 'go/go1.27-arm64']) out.push({ name, path: fixturePath(name), sample: 4 });
-  return out;
-}
-
-/** The DWARF of a fixture (its own or, for a stripped one, the .debug file beside it). */
-function dwarfOf(path: string): { dwarf: Dwarf; elf: ElfFile } | undefined {
-  let elf = ElfFile.parse(new Uint8Array(readFileSync(path)));
-  if (!elf.debugSection('.debug_line')) {
-    try {
-      elf = ElfFile.parse(new Uint8Array(readFileSync(path + '.debug')));
-    } catch {
-      return undefined;
-    }
-  }
-  return { dwarf: Dwarf.load(elfLoader(elf).load, { order: elf.header.order }), elf };
-}
-
-/** Row addresses, one address between each pair of rows, and the symbols' addresses (every `sample`-th row). */
-function addresses(path: string, sample: number): bigint[] {
-  const set = new Set<bigint>();
-  const d = dwarfOf(path);
-  if (d) {
-    let k = 0;
-    for (const { program } of d.dwarf.linePrograms(() => {})) {
-      const c = program.cursor();
-      let prev: bigint | undefined;
-      try {
-        while (c.next()) {
-          const a = c.addressBig;
-          if (a === 0n || a > 0xffff_ffff_ffffn) {
-            prev = undefined;
-            continue;
-          }
-          if (k++ % sample === 0) {
-            set.add(a);
-            if (prev !== undefined && a > prev + 1n) set.add(prev + (a - prev) / 2n);
-          }
-          prev = c.endSequence ? undefined : a;
-        }
-      } catch {
-        // damaged programs are another test's subject
-      }
-    }
-  }
-  const elf = ElfFile.parse(new Uint8Array(readFileSync(path)));
-  for (const s of elf.symbols()) if (s.value > 0n && s.value < 0xffff_ffff_ffffn) set.add(s.value);
-  return [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Every DWARF of a fixture: its own (or its .debug file's) and its .dwp package's. */

@@ -41,12 +41,16 @@ export class Demangler {
     const glue = await (this.glue ??= this.load());
     let out = name;
     if (glue) {
+      // A symbol version (`name@VER`, `name@@VER`) is not part of the mangling: demangle the name, keep the version.
+      const at = name.indexOf('@');
+      const base = at > 0 ? name.slice(0, at) : name;
       try {
-        out = glue.demangle_any(name);
+        out = glue.demangle_any(base);
       } catch {
-        out = name;
+        out = base;
       }
       if (!gnu) out = out.replace(/ \[clone (\.[^\]]+)\]/g, ' ($1)');
+      if (at > 0) out += name.slice(at);
     }
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(key, out);

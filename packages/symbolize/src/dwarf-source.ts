@@ -121,6 +121,7 @@ export class DwarfSource {
     }
     const st = this.states.get(unit)!;
     const dieUnit = st.dieUnit!;
+    const language = rootLanguage(dieUnit);
     const out: Frame[] = [];
     let callFile = 0;
     let callLine = 0;
@@ -158,6 +159,7 @@ export class DwarfSource {
         startAddress: node.lowPc >= 0 ? BigInt(node.lowPc) : undefined,
         inlined: !outer,
         compDir: lines?.compDir,
+        language,
       });
     }
     return out;
@@ -360,6 +362,14 @@ export class DwarfSource {
       this.maxHigh![i] = m;
     });
     this.units = units;
+  }
+}
+
+function rootLanguage(unit: Unit): number | undefined {
+  try {
+    return unit.root().language;
+  } catch {
+    return undefined;
   }
 }
 

@@ -33,6 +33,8 @@ export interface Frame {
   readonly inlined: boolean;
   /** The compilation directory of the unit (for paths relative to it). */
   readonly compDir?: string;
+  /** `DW_AT_language` of the unit that describes the function (DWARF frames; GNU tools name C functions from DWARF, C++ ones from the symbol table). */
+  readonly language?: number;
 }
 
 /** Where an answer came from, in order of quality. */

@@ -100,6 +100,11 @@ export class Module {
     return this.foundDwarf?.source;
   }
 
+  /** The ELF file the DWARF came from — the module's own, or its separate debug file — once {@link dwarf} found it. */
+  get debugElf(): ElfFile | undefined {
+    return this.foundDwarf?.elf;
+  }
+
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */
   async dwarf(): Promise<DwarfSource | undefined> {
     if (this.dwarfReady !== undefined) return this.dwarfReady ?? undefined;

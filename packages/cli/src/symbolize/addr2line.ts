@@ -1,6 +1,7 @@
 import { constants as C } from '@elfkit/elf';
 import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
+import { GnuNames, type GnuFrame } from './gnu-names.js';
 import { eachInputLine, SymbolizeSession } from './session.js';
 
 export const ADDR2LINE_USAGE = `usage: elfkit addr2line [options] [addresses...]
@@ -117,23 +118,29 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
         return 1;
       }
     }
+    const names = new GnuNames(m, await m.dwarf());
     const answer = async (text: string): Promise<string> => {
       let pc = scanVma(text) & mask;
       let out = o.addresses ? `0x${pc.toString(16).padStart(wide, '0')}${o.pretty ? ': ' : '\n'}` : '';
-      let inside: boolean;
+      let candidates: typeof alloc;
       if (section) {
-        inside = pc < BigInt(section.size);
+        candidates = pc < BigInt(section.size) ? [section] : [];
         pc += section.addr;
-      } else inside = alloc.some((s) => pc >= s.addr && pc < s.addr + BigInt(s.size));
-      const a = inside ? await session.symbolizer.code(m, pc) : undefined;
-      if (!a || !a.found) return out + (o.functions ? (o.pretty ? '?? ' : '??\n') : '') + '??:0\n';
-      const frames = o.inlines ? a.frames : a.frames.slice(0, 1);
-      for (let i = 0; i < frames.length; i++) {
-        const f = frames[i]!;
+      } else candidates = alloc.filter((s) => pc >= s.addr && pc < s.addr + BigInt(s.size));
+      let frames: GnuFrame[] | undefined;
+      if (candidates.length) {
+        const a = await session.symbolizer.code(m, pc);
+        // As bfd, each section that holds the address is asked in turn until one answers.
+        for (const s of candidates) if ((frames = names.frames(a, s, pc))) break;
+      }
+      if (!frames) return out + (o.functions ? (o.pretty ? '?? ' : '??\n') : '') + '??:0\n';
+      const shown = o.inlines ? frames : frames.slice(0, 1);
+      for (let i = 0; i < shown.length; i++) {
+        const f = shown[i]!;
         if (i > 0 && o.pretty) out += ' (inlined by) ';
         if (o.functions) {
-          let name = f.function ?? (i === frames.length - 1 ? a.symbol?.name : undefined) ?? '??';
-          if (o.demangle) name = await session.symbolizer.demangle(name, true);
+          let name = f.name ?? '??';
+          if (o.demangle && f.name !== undefined) name = await session.symbolizer.demangle(name, true);
           out += name + (o.pretty ? ' at ' : '\n');
         }
         let file = f.file;

@@ -24,11 +24,25 @@ export function nodeHost(): SymbolizeHost {
     decompressors: nodeDecompressors,
     crc32: typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) >>> 0 : undefined,
     async demanglerWasm() {
-      const require = createRequire(import.meta.url);
-      return new Uint8Array(readFileSync(require.resolve('gecko-profiler-demangle/index_bg.wasm')));
+      return new Uint8Array(readFileSync(demanglerWasmPath()));
     },
     close(source) {
       if (source instanceof FileSource) source.close();
     },
   };
+}
+
+/**
+ * The demangler's WebAssembly file: beside this module's package, or —
+ * when this module is bundled into another program (the elfkit CLI) —
+ * beside `@elfkit/symbolize` as that program resolves it.
+ */
+function demanglerWasmPath(): string {
+  const wasm = 'gecko-profiler-demangle/index_bg.wasm';
+  const here = createRequire(import.meta.url);
+  try {
+    return here.resolve(wasm);
+  } catch {
+    return createRequire(here.resolve('@elfkit/symbolize')).resolve(wasm);
+  }
 }
