@@ -3,7 +3,7 @@ import * as D from '@elfkit/dwarf';
 import type { Unit } from '@elfkit/dwarf';
 import type { ElfFile } from '@elfkit/elf';
 import { LineRowCursorBase, type LineQuery, type LineRowCursor, type LineSource } from '../format/line-rows.js';
-import { errorSink as sink, hasDwarf, openDwarf, type OpenedDwarf } from '@elfkit/symbolize';
+import { errorSink as sink, hasDwarf, openDwarf, Tombstones, type OpenedDwarf } from '@elfkit/symbolize';
 import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /**
@@ -16,6 +16,9 @@ class DwarfRowCursor extends LineRowCursorBase {
   private lc: D.LineCursor | undefined;
   private program: D.LineProgram | undefined;
   private lastFile = -1;
+  /** Whether the next row starts a sequence; sequences starting at a tombstone are marked. */
+  private sequenceStart = true;
+  private readonly tombstones: Tombstones;
 
   constructor(
     od: OpenedDwarf,
@@ -24,6 +27,7 @@ class DwarfRowCursor extends LineRowCursorBase {
   ) {
     super();
     this.programs = od.dwarf.linePrograms(sink(errors));
+    this.tombstones = Tombstones.of(od.elf);
   }
 
   next(): boolean {
@@ -51,6 +55,8 @@ class DwarfRowCursor extends LineRowCursorBase {
           this.prologueEnd = lc.prologueEnd;
           this.epilogueBegin = lc.epilogueBegin;
           this.discriminator = lc.discriminator;
+          if (this.sequenceStart) this.tombstone = this.tombstones.isTombstoneStart(lc.bigAddress ?? lc.address, this.program!.header.addressSize);
+          this.sequenceStart = lc.endSequence;
           return true;
         }
         this.lc = undefined;
@@ -70,6 +76,7 @@ class DwarfRowCursor extends LineRowCursorBase {
       this.program = program;
       this.lc = program.cursor();
       this.lastFile = -1;
+      this.sequenceStart = true;
     }
   }
 }
@@ -110,6 +117,7 @@ export const dwarfLineSource: LineSource = {
           prologueEnd: c.prologueEnd,
           epilogueBegin: c.epilogueBegin,
           discriminator: c.discriminator,
+          tombstone: c.tombstone,
         };
       }
     } finally {
