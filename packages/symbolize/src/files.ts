@@ -43,11 +43,15 @@ export class FileCache {
     let p = this.pending.get(key);
     if (!p) {
       let where = key;
-      p = this.load(key, async () => {
-        const f = await this.host.fetchByBuildId!(buildId, 'debuginfo');
-        if (f) where = f.path;
-        return f?.source;
-      }).then((o) => o && { ...o, path: where });
+      p = this.load(
+        key,
+        async () => {
+          const f = await this.host.fetchByBuildId!(buildId, 'debuginfo');
+          if (f) where = f.path;
+          return f?.source;
+        },
+        () => where,
+      );
       this.pending.set(key, p);
     }
     return (await p) ?? undefined;
@@ -85,14 +89,15 @@ export class FileCache {
     this.pending.clear();
   }
 
-  private async load(key: string, get: () => Promise<ByteSource | undefined>): Promise<OpenedFile | null> {
+  /** Opens what `get` returns as `key`, named `name()` (a fetched file is named where the host put it). */
+  private async load(key: string, get: () => Promise<ByteSource | undefined>, name: () => string = () => key): Promise<OpenedFile | null> {
     let result: OpenedFile | null = null;
     try {
       const source = await get();
       if (source) {
         try {
           const elf = ElfFile.parse(source, { decompressors: this.host.decompressors });
-          result = this.describe(key, source, elf);
+          result = this.describe(name(), source, elf);
         } catch {
           this.host.close?.(source);
         }
