@@ -186,13 +186,21 @@ export class Module {
     const o = this.opened;
     if (!o) return null;
     const search = dwarfSearch(o.elf, this.path, { debugFileDirectory: this.settings.debugFileDirectories ? [...this.settings.debugFileDirectories] : undefined, fetch: this.settings.fetch });
-    let step = search.next();
-    while (!step.done) {
-      const r = step.value;
-      let answer: FoundDebugFile | undefined;
-      if (r.kind === 'open') answer = await this.files.open(r.path);
-      else answer = await this.files.fetch(r.buildId);
-      step = search.next(answer);
+    let step;
+    try {
+      step = search.next();
+      while (!step.done) {
+        const r = step.value;
+        let answer: FoundDebugFile | undefined;
+        if (r.kind === 'open') answer = await this.files.open(r.path);
+        else answer = await this.files.fetch(r.buildId);
+        step = search.next(answer);
+      }
+    } catch (e) {
+      // DWARF that cannot be opened at all (a .debug_info that does not inflate): reported, and the pclntab and symbols answer.
+      if (!(e instanceof ParseError)) throw e;
+      this.settings.onError(e, this);
+      return null;
     }
     const found = step.value;
     if (!found) return null;
