@@ -27,6 +27,11 @@ export class Demangler {
   /** True once the WebAssembly module is loaded (for tests of laziness). */
   loaded = false;
 
+  /** True once loading was started (it may have failed: names then stay as they are). */
+  get attempted(): boolean {
+    return this.glue !== undefined;
+  }
+
   /**
    * The demangled form of `name`, LLVM's spelling for clone suffixes
    * (`f() (.isra.0)`, where c++filt writes `[clone .isra.0]`) unless `gnu`.
@@ -35,29 +40,42 @@ export class Demangler {
    */
   async demangle(name: string, gnu = false): Promise<string> {
     if (!isMangled(name)) return name;
+    await this.load();
+    return this.demangleNow(name, gnu);
+  }
+
+  /** Loads the WebAssembly demangler (once; a failure leaves names as they are). */
+  async load(): Promise<void> {
+    this.glueReady = await (this.glue ??= this.instantiate());
+  }
+
+  /** As {@link demangle}, once {@link load} finished (before that, names come back as they are). */
+  demangleNow(name: string, gnu = false): string {
+    if (!isMangled(name)) return name;
+    const glue = this.glueReady;
+    if (!glue) return name;
     const key = gnu ? `g${name}` : `l${name}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
-    const glue = await (this.glue ??= this.load());
-    let out = name;
-    if (glue) {
-      // A symbol version (`name@VER`, `name@@VER`) is not part of the mangling: demangle the name, keep the version.
-      const at = name.indexOf('@');
-      const base = at > 0 ? name.slice(0, at) : name;
-      try {
-        out = glue.demangle_any(base);
-      } catch {
-        out = base;
-      }
-      if (!gnu) out = out.replace(/ \[clone (\.[^\]]+)\]/g, ' ($1)');
-      if (at > 0) out += name.slice(at);
+    // A symbol version (`name@VER`, `name@@VER`) is not part of the mangling: demangle the name, keep the version.
+    const at = name.indexOf('@');
+    const base = at > 0 ? name.slice(0, at) : name;
+    let out: string;
+    try {
+      out = glue.demangle_any(base);
+    } catch {
+      out = base;
     }
+    if (!gnu) out = out.replace(/ \[clone (\.[^\]]+)\]/g, ' ($1)');
+    if (at > 0) out += name.slice(at);
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(key, out);
     return out;
   }
 
-  private async load(): Promise<DemangleGlue | null> {
+  private glueReady: DemangleGlue | null | undefined;
+
+  private async instantiate(): Promise<DemangleGlue | null> {
     try {
       const glue = (await import('gecko-profiler-demangle/index_bg.js')) as unknown as DemangleGlue;
       const bytes = this.host.demanglerWasm ? await this.host.demanglerWasm() : await fetchWasm();

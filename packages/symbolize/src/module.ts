@@ -105,6 +105,37 @@ export class Module {
     return this.foundDwarf?.elf;
   }
 
+  /** True once {@link load} finished: lookups need no host from here on (but for split files). */
+  get ready(): boolean {
+    return this.dwarfReady !== undefined && this.symbolReady !== undefined;
+  }
+
+  /** Locates the DWARF and indexes the symbols (each once). */
+  async load(): Promise<void> {
+    await this.dwarf();
+    await this.symbols();
+  }
+
+  /** The DWARF once {@link load} ran. */
+  get loadedDwarf(): DwarfSource | undefined {
+    return this.dwarfReady ?? undefined;
+  }
+
+  /** The symbol index once {@link load} ran. */
+  get loadedSymbols(): SymbolIndex | undefined {
+    return this.symbolReady;
+  }
+
+  /** True when the unit covering `address` is a skeleton whose split files were not opened yet. */
+  needsPrepare(address: bigint): boolean {
+    const d = this.dwarfReady;
+    if (!d) return false;
+    const unit = d.unitAt(address);
+    return unit !== undefined && d.needsSplit(unit) && !this.prepared.has(unit);
+  }
+
+  private readonly prepared = new Set<unknown>();
+
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */
   async dwarf(): Promise<DwarfSource | undefined> {
     if (this.dwarfReady !== undefined) return this.dwarfReady ?? undefined;
@@ -168,7 +199,8 @@ export class Module {
     const d = this.dwarfReady;
     if (!d) return;
     const unit = d.unitAt(address);
-    if (!unit || !d.needsSplit(unit)) return;
+    if (!unit || !d.needsSplit(unit) || this.prepared.has(unit)) return;
+    this.prepared.add(unit);
     let root;
     try {
       root = unit.root();

@@ -1,6 +1,6 @@
 import { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
-import { Demangler } from './demangle.js';
+import { Demangler, isMangled } from './demangle.js';
 import { FileCache } from './files.js';
 import type { CodeAnswer, DataAnswer, Frame, FrameSource } from './frame.js';
 import { goFrames } from './go-source.js';
@@ -94,16 +94,30 @@ export class Symbolizer {
 
   /**
    * The frames at `address` (a runtime address: the module's bias is
-   * subtracted), innermost first, or a miss with its reason.
+   * subtracted), innermost first, or a miss with its reason. Only the first
+   * lookup in a module (and one that needs a `.dwo` or the demangler) waits
+   * for the host; the rest is synchronous.
    */
   async code(module: Module, address: bigint): Promise<CodeAnswer> {
     if (module.broken) return { found: false, address, reason: module.broken.reason, error: module.broken.error };
+    if (!module.ready) await module.load();
     const a = address - module.bias;
+    if (module.needsPrepare(a)) await module.prepare(a);
+    const answer = this.codeNow(module, a, address);
+    if (answer.found && this.options.demangle !== false && !this.demangler.attempted && answer.frames.some((f) => f.function !== undefined && isMangled(f.function))) {
+      await this.demangler.load();
+      return this.codeNow(module, a, address);
+    }
+    return answer;
+  }
+
+  /** {@link code} once the module's DWARF, symbols and split files are loaded. */
+  private codeNow(module: Module, a: bigint, address: bigint): CodeAnswer {
     let frames: Frame[] | undefined;
     let source: FrameSource = 'symtab';
-    const dwarf = await module.dwarf();
+    const kind = this.options.functionNames ?? 'linkage';
+    const dwarf = module.loadedDwarf;
     if (dwarf) {
-      await module.prepare(a);
       // A unit that covers the address answers for it, even with nothing (llvm-symbolizer's ??).
       frames = dwarf.frames(a);
       if (frames) source = 'dwarf';
@@ -120,9 +134,11 @@ export class Symbolizer {
         if (frames) source = 'go';
       }
     }
-    const kind = this.options.functionNames ?? 'linkage';
-    const named = (frames ?? []).map((f) => ({ ...f, function: kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName) }));
-    const sym = (await module.symbols()).lookup(a);
+    // Frames are fresh objects from the sources: named in place.
+    const named = (frames ?? []) as { -readonly [K in keyof Frame]: Frame[K] }[];
+    for (const f of named) f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
+    const index = module.loadedSymbols!;
+    const sym = index.lookup(a);
     if (sym && named.length === 0) {
       // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
       const linkage = kind === 'linkage';
@@ -131,19 +147,18 @@ export class Symbolizer {
     } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
       // llvm-symbolizer names the outermost frame from the symbol table.
       const last = named[named.length - 1]!;
-      named[named.length - 1] = { ...last, function: sym.name, startAddress: sym.address, file: last.file ?? sym.file };
+      last.function = sym.name;
+      last.startAddress = sym.address;
+      last.file ??= sym.file;
     }
     if (named.length === 0) {
-      const reason = dwarf || module.goSymbols() || (await module.symbols()).size > 0 ? 'unknown-address' : 'missing-symbols';
+      const reason = dwarf || module.goSymbols() || index.size > 0 ? 'unknown-address' : 'missing-symbols';
       return { found: false, address, reason };
     }
-    if (this.options.demangle !== false) {
-      for (let i = 0; i < named.length; i++) {
-        const f = named[i]!;
-        if (f.function !== undefined) named[i] = { ...f, function: await this.demangler.demangle(f.function) };
-      }
-    }
-    const symbol = sym && { name: this.options.demangle !== false ? await this.demangler.demangle(sym.name) : sym.name, start: sym.address, size: sym.size };
+    const demangle = this.options.demangle !== false && this.demangler.loaded;
+    // (symbol names: `answer.symbol` below; frames' names demangled in place)
+    if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
+    const symbol = sym && { name: demangle ? this.demangler.demangleNow(sym.name) : sym.name, start: sym.address, size: sym.size };
     return { found: true, address, frames: named, source, symbol };
   }
 

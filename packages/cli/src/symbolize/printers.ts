@@ -1,5 +1,6 @@
 import type { CodeAnswer, DataAnswer, Frame } from '@elfkit/symbolize';
 import type { SymbolizeOptions } from './options.js';
+import type { TextOut } from '../io/text-out.js';
 
 /** LLVM's DILineInfo as the printers see it: undefined name or file is LLVM's `<invalid>`. */
 export interface LineInfo {
@@ -100,35 +101,30 @@ function footer(o: SymbolizeOptions): string {
   return o.style === 'LLVM' ? '\n' : '';
 }
 
-/** A JSON value whose object keys are written sorted (as LLVM's json::Object prints them). */
+/** A JSON value; every object here is built with its keys in sorted order, as LLVM's json::Object prints them. */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
-export function jsonText(v: Json, indent: number, depth = 0): string {
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    if (!indent) return '[' + v.map((x) => jsonText(x, 0)).join(',') + ']';
-    const pad = ' '.repeat(indent * (depth + 1));
-    return '[\n' + v.map((x) => pad + jsonText(x, indent, depth + 1)).join(',\n') + '\n' + ' '.repeat(indent * depth) + ']';
-  }
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).sort();
-    if (keys.length === 0) return '{}';
-    if (!indent) return '{' + keys.map((k) => JSON.stringify(k) + ':' + jsonText(v[k]!, 0)).join(',') + '}';
-    const pad = ' '.repeat(indent * (depth + 1));
-    return '{\n' + keys.map((k) => pad + JSON.stringify(k) + ': ' + jsonText(v[k]!, indent, depth + 1)).join(',\n') + '\n' + ' '.repeat(indent * depth) + '}';
-  }
-  return JSON.stringify(v);
+/** The JSON text (native JSON.stringify keeps the sorted insertion order; `indent` 2 is LLVM's --pretty-print). */
+export function jsonText(v: Json, indent: number): string {
+  return JSON.stringify(v, null, indent || undefined);
 }
 
-function request(req: Request): { [k: string]: Json } {
-  return req.address === undefined ? { ModuleName: req.module } : { Address: hex(req.address), ModuleName: req.module };
+/** A request's fields and one more, keys in sorted order. */
+function request(req: Request, key: 'Data' | 'Error' | 'Symbol', value: Json): { [k: string]: Json } {
+  const o: { [k: string]: Json } = {};
+  if (req.address !== undefined) o.Address = hex(req.address);
+  if (key === 'Data' || key === 'Error') o[key] = value;
+  o.ModuleName = req.module;
+  if (key === 'Symbol') o.Symbol = value;
+  return o;
 }
 
 /** llvm-symbolizer's JSON object for a code request. */
 export function jsonCode(req: Request, frames: LineInfo[]): { [k: string]: Json } {
-  return {
-    ...request(req),
-    Symbol: frames.map((f) => ({
+  return request(
+    req,
+    'Symbol',
+    frames.map((f) => ({
       Column: f.column,
       Discriminator: f.discriminator,
       FileName: f.file ?? '',
@@ -138,18 +134,55 @@ export function jsonCode(req: Request, frames: LineInfo[]): { [k: string]: Json 
       StartFileName: f.startFile,
       StartLine: f.startLine,
     })),
-  };
+  );
 }
 
 /** llvm-symbolizer's JSON object for a data request. */
 export function jsonData(req: Request, answer: DataAnswer): { [k: string]: Json } {
-  return {
-    ...request(req),
-    Data: answer.found ? { Name: answer.symbol.name, Size: hex(answer.symbol.size), Start: hex(answer.symbol.start) } : { Name: '', Size: '0x0', Start: '0x0' },
-  };
+  return request(req, 'Data', answer.found ? { Name: answer.symbol.name, Size: hex(answer.symbol.size), Start: hex(answer.symbol.start) } : { Name: '', Size: '0x0', Start: '0x0' });
 }
 
 /** llvm-symbolizer's JSON object for an error (a module it could not read, a line it could not parse). */
 export function jsonError(req: Request, message: string): { [k: string]: Json } {
-  return { ...request(req), Error: { Message: message } };
+  return request(req, 'Error', { Message: message });
+}
+
+/** A JSON string into `out`: copied byte by byte when plain ASCII, else through JSON.stringify. */
+function putJsonString(out: TextOut, s: string): void {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) {
+      out.utf8(JSON.stringify(s));
+      return;
+    }
+  }
+  out.byte(0x22).ascii(s).byte(0x22);
+}
+
+/**
+ * llvm-symbolizer's compact JSON line for a code request, written into
+ * `out` (the same text as `jsonText(jsonCode(req, frames), 0)`, without an
+ * object or string per field: a pipe of a million addresses allocates little).
+ */
+export function putCodeJson(out: TextOut, req: Request, frames: readonly LineInfo[]): void {
+  out.ascii('{');
+  if (req.address !== undefined) out.ascii('"Address":"0x').ascii(req.address.toString(16)).ascii('",');
+  out.ascii('"ModuleName":');
+  putJsonString(out, req.module);
+  out.ascii(',"Symbol":[');
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    if (i) out.byte(0x2c);
+    out.ascii('{"Column":').dec(f.column).ascii(',"Discriminator":').dec(f.discriminator).ascii(',"FileName":');
+    putJsonString(out, f.file ?? '');
+    out.ascii(',"FunctionName":');
+    putJsonString(out, f.function ?? '');
+    out.ascii(',"Line":').dec(f.line).ascii(',"StartAddress":"');
+    if (f.startAddress !== undefined) out.ascii('0x').ascii(f.startAddress.toString(16));
+    out.ascii('","StartFileName":');
+    putJsonString(out, f.startFile);
+    out.ascii(',"StartLine":').dec(f.startLine).ascii('}');
+  }
+  out.ascii(']}\n');
 }

@@ -2,8 +2,9 @@ import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { parseInputLine } from './input.js';
 import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
-import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, type Json, type Request } from './printers.js';
-import { eachInputLine, SymbolizeSession } from './session.js';
+import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, putCodeJson, type Json, type Request } from './printers.js';
+import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
+import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
 
 export const SYMBOLIZE_USAGE = `usage: elfkit symbolize [options] [addresses...]
@@ -60,14 +61,31 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
       writeOut(o.style === 'JSON' ? jsonText(list, o.pretty ? 2 : 0) + '\n' : out);
       return 0;
     }
-    await eachInputLine(async (line) => {
+    const out = new TextOut(1 << 20);
+    await eachInputLineTo(out, async (line) => {
+      if (o.style === 'JSON' && !o.pretty && (await answerCodeJson(line, session, o, out))) return;
       const r = await answerLine(line, session, o);
-      return o.style === 'JSON' ? jsonText(r.json!, o.pretty ? 2 : 0) + '\n' : r.text!;
-    }, writeOut);
+      out.utf8(o.style === 'JSON' ? jsonText(r.json!, o.pretty ? 2 : 0) + '\n' : r.text!);
+    });
     return 0;
   } finally {
     session.close();
   }
+}
+
+/**
+ * The common case of a JSON pipe — a CODE line for a readable module —
+ * written straight into `out`; false for anything else (answered by
+ * {@link answerLine}).
+ */
+async function answerCodeJson(line: string, session: SymbolizeSession, o: SymbolizeOptions, out: TextOut): Promise<boolean> {
+  const cmd = parseInputLine(line, o.obj);
+  if (cmd.address === undefined || cmd.kind === 'DATA') return false;
+  const m = await session.module(cmd.module);
+  if (m.broken) return false;
+  const answer = await session.symbolizer.code(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
+  putCodeJson(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  return true;
 }
 
 /** One input line answered as text (LLVM/GNU) or a JSON object. */

@@ -1,5 +1,6 @@
 import { Symbolizer, type Module } from '@elfkit/symbolize';
 import { nodeHost } from '@elfkit/symbolize/node';
+import type { TextOut } from '../io/text-out.js';
 
 /**
  * A symbolizer over the local file system for one command run, with the
@@ -57,4 +58,22 @@ export async function eachInputLine(answer: (line: string) => Promise<string>, w
     if (out) write(out);
   }
   if (rest) write(await answer(rest));
+}
+
+/**
+ * As {@link eachInputLine}, for answers written straight into `out` (a
+ * buffer of bytes: no string per answer), which is flushed after the lines
+ * of each read.
+ */
+export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void>): Promise<void> {
+  process.stdin.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of process.stdin as AsyncIterable<string>) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) await answer(p);
+    out.flush();
+  }
+  if (rest) await answer(rest);
+  out.flush();
 }
