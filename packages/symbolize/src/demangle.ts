@@ -76,17 +76,38 @@ export class Demangler {
   private glueReady: DemangleGlue | null | undefined;
 
   private async instantiate(): Promise<DemangleGlue | null> {
-    try {
-      const glue = (await import('gecko-profiler-demangle/index_bg.js')) as unknown as DemangleGlue;
-      const bytes = this.host.demanglerWasm ? await this.host.demanglerWasm() : await fetchWasm();
-      const { instance } = await WebAssembly.instantiate(bytes, { './index_bg.js': glue as unknown as WebAssembly.ModuleImports });
-      glue.__wbg_set_wasm(instance.exports);
-      (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
-      this.loaded = true;
-      return glue;
-    } catch {
-      return null;
-    }
+    const glue = await sharedGlue(this.host);
+    this.loaded = glue !== null;
+    return glue;
+  }
+}
+
+/**
+ * The glue module is one per realm, so its WebAssembly instance is made once
+ * and shared by every Demangler: a second instance would leave the glue
+ * reading strings from the first one's memory. A failed load is not kept,
+ * so a later host that brings the bytes can try again.
+ */
+let shared: Promise<DemangleGlue | null> | undefined;
+
+function sharedGlue(host: Pick<SymbolizeHost, 'demanglerWasm'>): Promise<DemangleGlue | null> {
+  shared ??= instantiateGlue(host).then((g) => {
+    if (!g) shared = undefined;
+    return g;
+  });
+  return shared;
+}
+
+async function instantiateGlue(host: Pick<SymbolizeHost, 'demanglerWasm'>): Promise<DemangleGlue | null> {
+  try {
+    const glue = (await import('gecko-profiler-demangle/index_bg.js')) as unknown as DemangleGlue;
+    const bytes = host.demanglerWasm ? await host.demanglerWasm() : await fetchWasm();
+    const { instance } = await WebAssembly.instantiate(bytes, { './index_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return glue;
+  } catch {
+    return null;
   }
 }
 
