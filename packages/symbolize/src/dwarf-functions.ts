@@ -14,8 +14,8 @@ export interface FunctionNode {
   readonly callLine: number;
   readonly callColumn: number;
   readonly discriminator: number;
-  /** DW_AT_low_pc when the DIE has one (LLVM's StartAddress), else -1. */
-  readonly lowPc: number;
+  /** DW_AT_low_pc when the DIE has one (LLVM's StartAddress). */
+  readonly lowPc: bigint | undefined;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -126,8 +126,7 @@ export class UnitFunctions {
         const inlined = tag === DW_TAG_inlined_subroutine;
         if (ranges.length > 0) {
           here = nodes.length;
-          const lowPc = low !== undefined && low <= BigInt(MAX_SAFE) ? Number(low) : -1;
-          nodes.push({ offset: c.offset, inlined, parent: inlined ? parent : -1, ranges, callFile, callLine, callColumn, discriminator: disc, lowPc });
+          nodes.push({ offset: c.offset, inlined, parent: inlined ? parent : -1, ranges, callFile, callLine, callColumn, discriminator: disc, lowPc: low });
         }
       }
       nearest[depth] = here;

@@ -3,12 +3,20 @@ import type { Tombstones } from './tombstone.js';
 
 /** Growable typed arrays for the rows of one line program. */
 class Columns {
-  addr = new Float64Array(64);
-  file = new Uint32Array(64);
-  line = new Uint32Array(64);
-  column = new Uint32Array(64);
-  disc = new Uint32Array(64);
+  addr: Float64Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  column: Uint32Array;
+  disc: Uint32Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.addr = new Float64Array(capacity);
+    this.file = new Uint32Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.column = new Uint32Array(capacity);
+    this.disc = new Uint32Array(capacity);
+  }
 
   push(addr: number, file: number, line: number, column: number, disc: number): void {
     if (this.length === this.addr.length) this.grow();
@@ -86,7 +94,8 @@ export class UnitLines {
    * damaged (the caller keeps the failure).
    */
   static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
-    const rows = new Columns();
+    // About one row per three bytes of opcodes: few regrowths, little zeroing.
+    const rows = new Columns(Math.max(16, Math.floor((program.header.end - program.header.programOffset) / 3)));
     const seqs: { low: number; high: number; first: number; end: number }[] = [];
     const c = program.cursor();
     let first = 0;
@@ -153,6 +162,20 @@ export class UnitLines {
    * joined without normalization. Undefined when there is no such file.
    */
   filePath(index: number): string | undefined {
+    const cache = (this.paths ??= []);
+    if (index >= 0 && index < 1 << 16) {
+      const hit = cache[index];
+      if (hit !== undefined) return hit ?? undefined;
+      const p = this.resolveFile(index);
+      cache[index] = p ?? null;
+      return p;
+    }
+    return this.resolveFile(index);
+  }
+
+  private paths?: (string | null | undefined)[];
+
+  private resolveFile(index: number): string | undefined {
     try {
       const p = this.program;
       const e = p.file(index);

@@ -15,6 +15,7 @@ import {
   DW_UT_type,
   SplitResolver,
   type Attribute,
+  type MutableAttribute,
   type Dwarf,
   type Unit,
 } from '@elfkit/dwarf';
@@ -65,6 +66,8 @@ export class DwarfSource {
   private maxHigh?: Float64Array;
   private readonly states = new Map<Unit, UnitState>();
   private readonly facts = new Map<Dwarf, Map<number, FunctionFacts>>();
+  /** Attribute objects reused by every DIE read for names (see DieCursor.attrsInto). */
+  private readonly attrBuffer: MutableAttribute[] = [];
 
   constructor(dwarf: Dwarf, options: { tombstones: Tombstones; onError?: (e: ParseError) => void; split?: SplitUnits }) {
     this.dwarf = dwarf;
@@ -156,7 +159,7 @@ export class DwarfSource {
         discriminator,
         startFile: f.declFile,
         startLine: f.declLine,
-        startAddress: node.lowPc >= 0 ? BigInt(node.lowPc) : undefined,
+        startAddress: node.lowPc,
         inlined: !outer,
         compDir: lines?.compDir,
         language,
@@ -224,6 +227,7 @@ export class DwarfSource {
     let gotDeclLine = false;
     const seen = new Set<string>();
     const work: { unit: Unit; offset: number }[] = [{ unit, offset }];
+    const attrs = this.attrBuffer;
     try {
       for (let steps = 0; work.length && steps < 64; steps++) {
         const d = work.pop()!;
@@ -232,38 +236,59 @@ export class DwarfSource {
         seen.add(key);
         const c = d.unit.entriesAt(d.offset);
         if (!c.next()) continue;
-        const attrs = c.attrs();
-        const get = (n: number) => attrs.find((a) => a.name === n);
+        const n = c.attrsInto(attrs);
+        let linkage: Attribute | undefined;
+        let mips: Attribute | undefined;
+        let name: Attribute | undefined;
+        let declFile: Attribute | undefined;
+        let declLine: Attribute | undefined;
+        let ao: Attribute | undefined;
+        let sp: Attribute | undefined;
+        for (let i = 0; i < n; i++) {
+          const a = attrs[i]!;
+          switch (a.name) {
+            case DW_AT_linkage_name:
+              linkage = a;
+              break;
+            case DW_AT_MIPS_linkage_name:
+              mips = a;
+              break;
+            case DW_AT_name:
+              name = a;
+              break;
+            case DW_AT_decl_file:
+              declFile = a;
+              break;
+            case DW_AT_decl_line:
+              declLine = a;
+              break;
+            case DW_AT_abstract_origin:
+              ao = a;
+              break;
+            case DW_AT_specification:
+              sp = a;
+              break;
+          }
+        }
         if (f.linkageName === undefined) {
-          const l = get(DW_AT_MIPS_linkage_name) ?? get(DW_AT_linkage_name);
+          const l = mips ?? linkage;
           if (l) f.linkageName = d.unit.attrString(l);
         }
-        if (f.shortName === undefined) {
-          const n = get(DW_AT_name);
-          if (n) f.shortName = d.unit.attrString(n);
+        if (f.shortName === undefined && name) f.shortName = d.unit.attrString(name);
+        if (!gotDeclFile && declFile) {
+          gotDeclFile = true;
+          const idx = attrNumber(declFile.value);
+          if (idx !== undefined) f.declFile = this.declFilePath(d.unit, idx);
         }
-        if (!gotDeclFile) {
-          const df = get(DW_AT_decl_file);
-          if (df) {
-            gotDeclFile = true;
-            const idx = attrNumber(df.value);
-            if (idx !== undefined) f.declFile = this.declFilePath(d.unit, idx);
-          }
+        if (!gotDeclLine && declLine) {
+          gotDeclLine = true;
+          f.declLine = attrNumber(declLine.value) ?? 0;
         }
-        if (!gotDeclLine) {
-          const dl = get(DW_AT_decl_line);
-          if (dl) {
-            gotDeclLine = true;
-            f.declLine = attrNumber(dl.value) ?? 0;
-          }
-        }
-        const ao = get(DW_AT_abstract_origin);
-        const sp = get(DW_AT_specification);
-        for (const r of [ao, sp]) {
-          if (!r) continue;
-          const t = this.refTarget(d.unit, r);
-          if (t) work.push(t);
-        }
+        // Pushed in this order and popped last-in first-out, as LLVM's findRecursively.
+        const ta = ao && this.refTarget(d.unit, ao);
+        const ts = sp && this.refTarget(d.unit, sp);
+        if (ta) work.push(ta);
+        if (ts) work.push(ts);
       }
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;

@@ -1,5 +1,5 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
-import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
+import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+import type { GoImage, ImageSection, ImageSegment } from '@elfkit/gosym';
 import { imageSegment } from './image-segment.js';
 
 /**
@@ -10,7 +10,8 @@ import { imageSegment } from './image-segment.js';
  */
 export function goImage(elf: ElfFile): GoImage {
   const sectionCache = new Map<string, ImageSection | null>();
-  let symbols: Map<string, ImageSymbol> | undefined;
+  let symbols: Map<string, number> | undefined;
+  let table: SymbolTable | undefined;
   const segments: ImageSegment[] = [];
   const loaded = new Map<ImageSegment, Uint8Array>();
   for (const p of elf.segments) {
@@ -42,10 +43,21 @@ export function goImage(elf: ElfFile): GoImage {
     },
     symbol(name) {
       if (!symbols) {
+        // Names only, decoded straight from the table: a Go binary has ~50,000
+        // symbols and the Go readers ask for a handful of them.
         symbols = new Map();
-        for (const s of elf.symbols()) if (!symbols.has(s.name)) symbols.set(s.name, { address: s.value, size: s.size });
+        const sec = elf.symbolTables('symtab')[0];
+        if (sec) {
+          const t = elf.symbolTable(sec);
+          for (let i = 1; i < t.count; i++) {
+            const n = t.name(i);
+            if (!symbols.has(n)) symbols.set(n, i);
+          }
+          table = t;
+        }
       }
-      return symbols.get(name);
+      const i = symbols.get(name);
+      return i === undefined ? undefined : { address: table!.value(i), size: table!.size(i) };
     },
     read(address, size) {
       // A segment already read serves small reads (inline tree records,

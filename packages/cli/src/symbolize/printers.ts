@@ -9,7 +9,8 @@ export interface LineInfo {
   line: number;
   column: number;
   discriminator: number;
-  startFile: string;
+  /** Undefined prints as empty (LLVM's default StartFileName). */
+  startFile?: string;
   startLine: number;
   startAddress?: bigint;
 }
@@ -56,9 +57,11 @@ function info(f: Frame, o: SymbolizeOptions): LineInfo {
  * function (symbolizeCode), or for GNU style the innermost frame as it is
  * (LLVM 14 does so to match addr2line).
  */
-export function framesToPrint(answer: CodeAnswer, o: SymbolizeOptions): LineInfo[] {
+export function framesToPrint(answer: CodeAnswer, o: SymbolizeOptions): readonly LineInfo[] {
   if (!answer.found) return [EMPTY];
-  const frames = answer.frames.map((f) => info(f, o));
+  // Frames print as they are unless a path or naming option changes them (no copy per address then).
+  const plain = !o.basenames && !o.relativenames && o.functions !== 'none';
+  const frames: readonly LineInfo[] = plain ? answer.frames : answer.frames.map((f) => info(f, o));
   if (o.inlines) return frames;
   if (o.styleGiven && o.style === 'GNU') return [frames[0]!];
   const inner = frames[0]!;
@@ -68,14 +71,14 @@ export function framesToPrint(answer: CodeAnswer, o: SymbolizeOptions): LineInfo
 }
 
 /** LLVM and GNU plain text for a code request. */
-export function plainCode(req: Request, frames: LineInfo[], o: SymbolizeOptions): string {
+export function plainCode(req: Request, frames: readonly LineInfo[], o: SymbolizeOptions): string {
   let out = header(req, o);
   frames.forEach((f, i) => {
     if (o.functions !== 'none') out += (o.pretty && i > 0 ? ' (inlined by) ' : '') + (f.function ?? '??') + (o.pretty ? ' at ' : '\n');
     const file = f.file ?? '??';
     if (o.verbose) {
       out += `  Filename: ${file}\n`;
-      if (f.startLine) out += `  Function start filename: ${f.startFile}\n  Function start line: ${f.startLine}\n`;
+      if (f.startLine) out += `  Function start filename: ${f.startFile ?? ''}\n  Function start line: ${f.startLine}\n`;
       if (f.startAddress !== undefined) out += `  Function start address: ${hex(f.startAddress)}\n`;
       out += `  Line: ${f.line}\n  Column: ${f.column}\n`;
       if (f.discriminator) out += `  Discriminator: ${f.discriminator}\n`;
@@ -120,7 +123,7 @@ function request(req: Request, key: 'Data' | 'Error' | 'Symbol', value: Json): {
 }
 
 /** llvm-symbolizer's JSON object for a code request. */
-export function jsonCode(req: Request, frames: LineInfo[]): { [k: string]: Json } {
+export function jsonCode(req: Request, frames: readonly LineInfo[]): { [k: string]: Json } {
   return request(
     req,
     'Symbol',
@@ -131,7 +134,7 @@ export function jsonCode(req: Request, frames: LineInfo[]): { [k: string]: Json 
       FunctionName: f.function ?? '',
       Line: f.line,
       StartAddress: f.startAddress === undefined ? '' : hex(f.startAddress),
-      StartFileName: f.startFile,
+      StartFileName: f.startFile ?? '',
       StartLine: f.startLine,
     })),
   );
@@ -149,16 +152,12 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
 
 /** A JSON string into `out`: copied byte by byte when plain ASCII, else through JSON.stringify. */
 function putJsonString(out: TextOut, s: string): void {
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) {
-      out.utf8(JSON.stringify(s));
-      return;
-    }
-  }
-  out.byte(0x22).ascii(s).byte(0x22);
+  if (NEEDS_ESCAPE.test(s)) out.utf8(JSON.stringify(s));
+  else out.byte(0x22).ascii(s).byte(0x22);
 }
+
+/** Characters a JSON string cannot hold as they are, or that are not ASCII (encoded as UTF-8 then). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
 
 /**
  * llvm-symbolizer's compact JSON line for a code request, written into
@@ -181,7 +180,7 @@ export function putCodeJson(out: TextOut, req: Request, frames: readonly LineInf
     out.ascii(',"Line":').dec(f.line).ascii(',"StartAddress":"');
     if (f.startAddress !== undefined) out.ascii('0x').ascii(f.startAddress.toString(16));
     out.ascii('","StartFileName":');
-    putJsonString(out, f.startFile);
+    putJsonString(out, f.startFile ?? '');
     out.ascii(',"StartLine":').dec(f.startLine).ascii('}');
   }
   out.ascii(']}\n');
