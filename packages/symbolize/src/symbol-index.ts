@@ -22,38 +22,35 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * and the address is past its end.
  */
 export class SymbolIndex {
-  private readonly addrs: Float64Array;
-  private readonly sizes: Float64Array;
-  private readonly refs: Int32Array;
-  private readonly which: Uint8Array;
-  private readonly tables: SymbolTable[];
-  /** Symbol indexes of STT_FILE symbols, ascending, and their names. */
-  private readonly fileIdx: number[] = [];
-  private readonly fileNames: string[] = [];
-  private readonly localIdx: Int32Array;
+  private readonly tables: { elf: ElfFile; table: SymbolTable }[];
+  private built?: {
+    addrs: Float64Array;
+    sizes: Float64Array;
+    refs: Int32Array;
+    which: Uint8Array;
+    locals: Int32Array;
+    /** Symbol indexes of STT_FILE symbols, ascending, and their names. */
+    fileIdx: number[];
+    fileNames: string[];
+  };
+  /** Lookups answered by a scan before the index is worth building. */
+  private scans = 0;
 
-  private constructor(tables: SymbolTable[], which: Uint8Array, addrs: Float64Array, sizes: Float64Array, refs: Int32Array, localIdx: Int32Array, files: [number, string][]) {
+  private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
-    this.which = which;
-    this.addrs = addrs;
-    this.sizes = sizes;
-    this.refs = refs;
-    this.localIdx = localIdx;
-    for (const [i, n] of files) {
-      this.fileIdx.push(i);
-      this.fileNames.push(n);
-    }
   }
 
   /** Number of symbols indexed. */
   get size(): number {
-    return this.addrs.length;
+    return this.index().addrs.length;
   }
 
   /**
    * Indexes `.symtab` of `elf` (`.dynsym` when there is no `.symtab`), and
    * the `.symtab` of `extra` (MiniDebugInfo's) beside it; empty when there
-   * is nothing readable.
+   * is nothing readable. The first few lookups scan the tables (a command
+   * that asks for one address does not pay for sorting 50,000 symbols); the
+   * sorted index is built after that.
    */
   static of(elf: ElfFile | undefined, extra?: ElfFile): SymbolIndex {
     const tables: { elf: ElfFile; table: SymbolTable }[] = [];
@@ -72,13 +69,15 @@ export class SymbolIndex {
     };
     if (elf) pick(elf, true);
     if (extra) pick(extra, false);
-    return SymbolIndex.fromTables(tables);
+    return new SymbolIndex(tables);
   }
 
-  private static fromTables(tables: { elf: ElfFile; table: SymbolTable }[]): SymbolIndex {
-    const entries: { a: number; s: number; i: number; t: number; local: number }[] = [];
-    const files: [number, string][] = [];
-    tables.forEach(({ elf, table }, t) => {
+  /**
+   * Calls `visit` for every symbol LLVM would index (in table order), and
+   * `file` for every STT_FILE symbol of the first table.
+   */
+  private each(visit: (a: number, size: number, i: number, t: number, local: boolean) => void, file?: (i: number, name: string) => void): void {
+    this.tables.forEach(({ elf, table }, t) => {
       const machine = elf.header.machine;
       const nsec = elf.sections.length;
       try {
@@ -88,21 +87,34 @@ export class SymbolIndex {
           const shndx = table.rawShndx(i);
           const realSection = shndx !== C.SHN_UNDEF && (shndx === C.SHN_XINDEX || (shndx < C.SHN_LORESERVE && shndx < nsec));
           if (!realSection) {
-            if (type === C.STT_FILE && t === 0) files.push([i, table.name(i)]);
+            if (type === C.STT_FILE && t === 0 && file) file(i, table.name(i));
             continue;
           }
           if (type !== C.STT_NOTYPE && type !== C.STT_FUNC && type !== C.STT_OBJECT && type !== C.STT_GNU_IFUNC) continue;
           if (type === C.STT_NOTYPE && isMappingSymbol(machine, table.name(i))) continue;
           const hi = table.valueHigh(i);
           if (hi > 0x1fffff) continue; // beyond 2^53: not representable here
-          const a = hi * 0x1_0000_0000 + table.valueLow(i);
           const sz = table.sizeNumber(i);
-          entries.push({ a, s: sz < 0 ? MAX_SAFE : sz, i, t, local: t === 0 && info >> 4 === C.STB_LOCAL ? i : 0 });
+          visit(hi * 0x1_0000_0000 + table.valueLow(i), sz < 0 ? MAX_SAFE : sz, i, t, t === 0 && info >> 4 === C.STB_LOCAL);
         }
       } catch {
         // A damaged table: the symbols read so far still answer.
       }
     });
+  }
+
+  private index(): NonNullable<SymbolIndex['built']> {
+    if (this.built) return this.built;
+    const entries: { a: number; s: number; i: number; t: number; local: number }[] = [];
+    const fileIdx: number[] = [];
+    const fileNames: string[] = [];
+    this.each(
+      (a, s, i, t, local) => entries.push({ a, s, i, t, local: local ? i : 0 }),
+      (i, name) => {
+        fileIdx.push(i);
+        fileNames.push(name);
+      },
+    );
     // LLVM: stable sort by (address, size); of each address keep the last (largest).
     entries.sort((x, y) => x.a - y.a || x.s - y.s || x.t - y.t || x.i - y.i);
     const kept: typeof entries = [];
@@ -111,26 +123,26 @@ export class SymbolIndex {
       kept.push(entries[k]!);
     }
     const n = kept.length;
-    const addrs = new Float64Array(n);
-    const sizes = new Float64Array(n);
-    const refs = new Int32Array(n);
-    const which = new Uint8Array(n);
-    const locals = new Int32Array(n);
+    const b = { addrs: new Float64Array(n), sizes: new Float64Array(n), refs: new Int32Array(n), which: new Uint8Array(n), locals: new Int32Array(n), fileIdx, fileNames };
     kept.forEach((e, k) => {
-      addrs[k] = e.a;
-      sizes[k] = e.s;
-      refs[k] = e.i;
-      which[k] = e.t;
-      locals[k] = e.local;
+      b.addrs[k] = e.a;
+      b.sizes[k] = e.s;
+      b.refs[k] = e.i;
+      b.which[k] = e.t;
+      b.locals[k] = e.local;
     });
-    return new SymbolIndex(tables.map((x) => x.table), which, addrs, sizes, refs, locals, files);
+    return (this.built = b);
   }
 
   /** The symbol for `address` (LLVM's getNameFromSymbolTable), or undefined. */
   lookup(address: bigint): IndexedSymbol | undefined {
     if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
     const a = Number(address);
-    const addrs = this.addrs;
+    if (!this.built && this.scans < 4) {
+      this.scans++;
+      return this.scan(a);
+    }
+    const { addrs, sizes, refs, which, locals } = this.index();
     let lo = 0;
     let hi = addrs.length;
     while (lo < hi) {
@@ -140,23 +152,41 @@ export class SymbolIndex {
     }
     const k = lo - 1;
     if (k < 0) return undefined;
-    const size = this.sizes[k]!;
-    if (size !== 0 && addrs[k]! + size <= a) return undefined;
-    const idx = this.refs[k]!;
-    const name = this.tables[this.which[k]!]!.name(idx);
+    return this.answer(addrs[k]!, sizes[k]!, refs[k]!, which[k]!, locals[k]!, a);
+  }
+
+  /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */
+  private scan(a: number): IndexedSymbol | undefined {
+    let best: [number, number, number, number, boolean] | undefined;
+    const files: [number, string][] = [];
+    this.each(
+      (addr, size, i, t, local) => {
+        if (addr > a) return;
+        if (!best || addr > best[0] || (addr === best[0] && (size > best[1] || (size === best[1] && (t > best[3] || (t === best[3] && i > best[2])))))) best = [addr, size, i, t, local];
+      },
+      (i, name) => files.push([i, name]),
+    );
+    if (!best) return undefined;
+    return this.answer(best[0], best[1], best[2], best[3], best[4] ? best[2] : 0, a, files);
+  }
+
+  private answer(addr: number, size: number, idx: number, t: number, local: number, a: number, files?: [number, string][]): IndexedSymbol | undefined {
+    if (size !== 0 && addr + size <= a) return undefined;
+    const name = this.tables[t]!.table.name(idx);
     let file: string | undefined;
-    const local = this.localIdx[k]!;
     if (local) {
+      const fi = files ? files.map((f) => f[0]) : this.built!.fileIdx;
+      const fn = files ? files.map((f) => f[1]) : this.built!.fileNames;
       let flo = 0;
-      let fhi = this.fileIdx.length;
+      let fhi = fi.length;
       while (flo < fhi) {
         const mid = (flo + fhi) >>> 1;
-        if (this.fileIdx[mid]! <= local) flo = mid + 1;
+        if (fi[mid]! <= local) flo = mid + 1;
         else fhi = mid;
       }
-      if (flo > 0) file = this.fileNames[flo - 1];
+      if (flo > 0) file = fn[flo - 1];
     }
-    return { name, address: BigInt(addrs[k]!), size: BigInt(size), file };
+    return { name, address: BigInt(addr), size: BigInt(size), file };
   }
 }
 
