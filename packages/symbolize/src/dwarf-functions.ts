@@ -8,8 +8,9 @@ export interface FunctionNode {
   readonly inlined: boolean;
   /** Nearest enclosing node, or -1. */
   readonly parent: number;
-  /** `[begin, end)` pairs. */
-  readonly ranges: readonly number[];
+  /** Where the node's `[begin, end)` pairs are in {@link UnitFunctions.ranges}: `[rangeStart, rangeEnd)`. */
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
   readonly callFile: number;
   readonly callLine: number;
   readonly callColumn: number;
@@ -30,20 +31,31 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  */
 export class UnitFunctions {
   readonly nodes: FunctionNode[];
-  private readonly children: number[][];
+  /** Every node's `[begin, end)` pairs, one after the other. */
+  readonly ranges: Float64Array;
+  /** Each node's first child and next sibling among the inlined calls (-1: none), in walk order. */
+  private readonly firstChild: Int32Array;
+  private readonly nextSibling: Int32Array;
   /** Subprogram ranges sorted by begin: begin, end, node, and the largest end so far. */
   private readonly lows: Float64Array;
   private readonly highs: Float64Array;
   private readonly owners: Int32Array;
   private readonly maxHigh: Float64Array;
 
-  private constructor(nodes: FunctionNode[]) {
+  private constructor(nodes: FunctionNode[], ranges: Float64Array) {
     this.nodes = nodes;
-    this.children = nodes.map(() => []);
+    this.ranges = ranges;
+    this.firstChild = new Int32Array(nodes.length).fill(-1);
+    this.nextSibling = new Int32Array(nodes.length).fill(-1);
+    const lastChild = new Int32Array(nodes.length).fill(-1);
     const spans: { lo: number; hi: number; n: number }[] = [];
     nodes.forEach((node, i) => {
-      if (node.inlined && node.parent >= 0) this.children[node.parent]!.push(i);
-      else for (let k = 0; k < node.ranges.length; k += 2) spans.push({ lo: node.ranges[k]!, hi: node.ranges[k + 1]!, n: i });
+      if (node.inlined && node.parent >= 0) {
+        const p = node.parent;
+        if (lastChild[p]! < 0) this.firstChild[p] = i;
+        else this.nextSibling[lastChild[p]!] = i;
+        lastChild[p] = i;
+      } else for (let k = node.rangeStart; k < node.rangeEnd; k += 2) spans.push({ lo: ranges[k]!, hi: ranges[k + 1]!, n: i });
     });
     spans.sort((a, b) => a.lo - b.lo || a.n - b.n);
     const n = spans.length;
@@ -64,6 +76,7 @@ export class UnitFunctions {
   /** Walks `unit` (a compile unit, or the split unit of a skeleton). Throws ParseError on a damaged DIE. */
   static build(unit: Unit, tombstones: Tombstones): UnitFunctions {
     const nodes: FunctionNode[] = [];
+    const pool: number[] = [];
     const c = unit.entries();
     // nearest node at each depth (or inherited from the depth above)
     const nearest: number[] = [-1];
@@ -110,11 +123,11 @@ export class UnitFunctions {
               break;
           }
         }
-        const ranges: number[] = [];
+        const rangeStart = pool.length;
         const add = (b: number | bigint, e: number | bigint) => {
           if (tombstones.isTombstoneStart(b, addressSize)) return;
           if (typeof b === 'bigint' || typeof e === 'bigint' || !(b < e) || e > MAX_SAFE) return;
-          ranges.push(b, e);
+          pool.push(b, e);
         };
         if (low !== undefined && highAttr) {
           const high = unit.highPc(highAttr, low);
@@ -124,15 +137,23 @@ export class UnitFunctions {
           if (rc) while (rc.next()) if (rc.hasRange) add(rc.begin >= 0 ? rc.begin : rc.beginAddress, rc.end >= 0 ? rc.end : rc.endAddress);
         }
         const inlined = tag === DW_TAG_inlined_subroutine;
-        if (ranges.length > 0) {
+        if (pool.length > rangeStart) {
           here = nodes.length;
-          nodes.push({ offset: c.offset, inlined, parent: inlined ? parent : -1, ranges, callFile, callLine, callColumn, discriminator: disc, lowPc: low });
+          nodes.push({ offset: c.offset, inlined, parent: inlined ? parent : -1, rangeStart, rangeEnd: pool.length, callFile, callLine, callColumn, discriminator: disc, lowPc: low });
         }
       }
       nearest[depth] = here;
       nearest.length = depth + 1;
     }
-    return new UnitFunctions(nodes);
+    return new UnitFunctions(nodes, Float64Array.from(pool));
+  }
+
+  /** True when node `n`'s ranges hold `address`. */
+  contains(n: number, address: number): boolean {
+    const node = this.nodes[n]!;
+    const r = this.ranges;
+    for (let k = node.rangeStart; k < node.rangeEnd; k += 2) if (r[k]! <= address && address < r[k + 1]!) return true;
+    return false;
   }
 
   /** The chain at `address`: node indexes innermost first, ending with the subprogram; empty when none holds it. */
@@ -153,7 +174,7 @@ export class UnitFunctions {
     const out = [best];
     for (let cur = best; ; ) {
       let next = -1;
-      for (const ch of this.children[cur]!) if (contains(this.nodes[ch]!.ranges, address)) next = ch;
+      for (let ch = this.firstChild[cur]!; ch >= 0; ch = this.nextSibling[ch]!) if (this.contains(ch, address)) next = ch;
       if (next < 0) break;
       out.push(next);
       cur = next;
@@ -162,7 +183,4 @@ export class UnitFunctions {
   }
 }
 
-function contains(ranges: readonly number[], address: number): boolean {
-  for (let k = 0; k < ranges.length; k += 2) if (ranges[k]! <= address && address < ranges[k + 1]!) return true;
-  return false;
-}
+

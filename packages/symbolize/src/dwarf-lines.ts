@@ -1,6 +1,9 @@
 import { isAbsolutePath as isAbsolute, joinPath, type LineProgram } from '@elfkit/dwarf';
 import type { Tombstones } from './tombstone.js';
 
+/** An empty column: reads of it give undefined, taken as 0. */
+const NONE = new Uint32Array(0);
+
 /** Growable typed arrays for the rows of one line program. */
 class Columns {
   addr: Float64Array;
@@ -26,6 +29,25 @@ class Columns {
     this.line[i] = line;
     this.column[i] = column;
     this.disc[i] = disc;
+  }
+
+  /**
+   * Drops the spare capacity, and the column and discriminator arrays when
+   * every row has 0 there (Go records neither): the rows are kept for the
+   * module's life.
+   */
+  trim(): void {
+    const n = this.length;
+    const zero = (a: Uint32Array) => {
+      for (let i = 0; i < n; i++) if (a[i] !== 0) return false;
+      return true;
+    };
+    const fit = <T extends Float64Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    this.addr = fit(this.addr);
+    this.file = fit(this.file);
+    this.line = fit(this.line);
+    this.column = zero(this.column) ? NONE : fit(this.column);
+    this.disc = zero(this.disc) ? NONE : fit(this.disc);
   }
 
   private grow(): void {
@@ -120,6 +142,7 @@ export class UnitLines {
       big = false;
       firstBig = undefined;
     }
+    rows.trim();
     const lines = new UnitLines(program, rows, seqs, discarded);
     lines.unitCompDir = compDir;
     return lines;
@@ -151,7 +174,7 @@ export class UnitLines {
   /** The location of row `i`. */
   location(i: number): LineLocation {
     const r = this.rows;
-    return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i]!, discriminator: r.disc[i]! };
+    return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i] ?? 0, discriminator: r.disc[i] ?? 0 };
   }
 
   /**

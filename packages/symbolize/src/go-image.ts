@@ -1,5 +1,5 @@
-import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
-import type { GoImage, ImageSection, ImageSegment } from '@elfkit/gosym';
+import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
 import { imageSegment } from './image-segment.js';
 
 /**
@@ -10,8 +10,7 @@ import { imageSegment } from './image-segment.js';
  */
 export function goImage(elf: ElfFile): GoImage {
   const sectionCache = new Map<string, ImageSection | null>();
-  let symbols: Map<string, number> | undefined;
-  let table: SymbolTable | undefined;
+  const found = new Map<string, ImageSymbol | null>();
   const segments: ImageSegment[] = [];
   const loaded = new Map<ImageSegment, Uint8Array>();
   for (const p of elf.segments) {
@@ -42,22 +41,27 @@ export function goImage(elf: ElfFile): GoImage {
       return s ?? undefined;
     },
     symbol(name) {
-      if (!symbols) {
-        // Names only, decoded straight from the table: a Go binary has ~50,000
-        // symbols and the Go readers ask for a handful of them.
-        symbols = new Map();
+      // The Go readers ask for a handful of names among ~50,000 symbols:
+      // each is found by comparing bytes in the string table, decoding none.
+      let hit = found.get(name);
+      if (hit === undefined) {
+        hit = null;
         const sec = elf.symbolTables('symtab')[0];
         if (sec) {
           const t = elf.symbolTable(sec);
-          for (let i = 1; i < t.count; i++) {
-            const n = t.name(i);
-            if (!symbols.has(n)) symbols.set(n, i);
+          const want = new TextEncoder().encode(name);
+          const str = t.strtabBytes;
+          for (let i = 1; i < t.count && !hit; i++) {
+            const off = t.nameOffset(i);
+            if (off + want.length >= str.length || str[off + want.length] !== 0) continue;
+            let k = 0;
+            while (k < want.length && str[off + k] === want[k]) k++;
+            if (k === want.length) hit = { address: t.value(i), size: t.size(i) };
           }
-          table = t;
         }
+        found.set(name, hit);
       }
-      const i = symbols.get(name);
-      return i === undefined ? undefined : { address: table!.value(i), size: table!.size(i) };
+      return hit ?? undefined;
     },
     read(address, size) {
       // A segment already read serves small reads (inline tree records,
