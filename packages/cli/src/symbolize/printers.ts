@@ -152,9 +152,18 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
 
 /** A JSON string into `out`: copied byte by byte when plain ASCII, else through JSON.stringify. */
 function putJsonString(out: TextOut, s: string): void {
-  if (NEEDS_ESCAPE.test(s)) out.utf8(JSON.stringify(s));
-  else out.byte(0x22).ascii(s).byte(0x22);
+  // File and function names repeat from address to address: each is encoded once.
+  let b = encoded.get(s);
+  if (!b) {
+    b = textEncoder.encode(NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+    if (encoded.size > 200_000) encoded.clear();
+    encoded.set(s, b);
+  }
+  out.raw(b);
 }
+
+const encoded = new Map<string, Uint8Array>();
+const textEncoder = new TextEncoder();
 
 /** Characters a JSON string cannot hold as they are, or that are not ASCII (encoded as UTF-8 then). */
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
