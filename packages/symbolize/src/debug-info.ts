@@ -133,7 +133,16 @@ export interface FoundDwarf {
  * as a generator of {@link DebugFileRequest}s answered with the file opened
  * (or undefined). Returns undefined when there is no DWARF anywhere.
  */
-export function* dwarfSearch(elf: ElfFile, path: string, opts: DwarfOpenOptions & { fetch?: boolean } = {}): Generator<DebugFileRequest, FoundDwarf | undefined, FoundDebugFile | undefined> {
+export function* dwarfSearch(
+  elf: ElfFile,
+  path: string,
+  opts: DwarfOpenOptions & {
+    /** Ask for a fetch by build id after the local places failed. */
+    fetch?: boolean;
+    /** Changes a list of places to look (`separate` debug files, `supplementary` files), given in search order. */
+    candidates?: (kind: 'separate' | 'supplementary', defaults: readonly string[]) => readonly string[];
+  } = {},
+): Generator<DebugFileRequest, FoundDwarf | undefined, FoundDebugFile | undefined> {
   const dirs = opts.debugFileDirectory && opts.debugFileDirectory.length ? opts.debugFileDirectory : [...DEFAULT_DEBUG_DIRECTORIES];
   let source: DwarfOrigin = { path, via: 'self' };
   let srcElf = elf;
@@ -148,7 +157,13 @@ export function* dwarfSearch(elf: ElfFile, path: string, opts: DwarfOpenOptions 
     const debugLink = linkSec && linkSec.type !== C.SHT_NOBITS ? safe(() => parseDebugLink(elf.sectionData(linkSec), elf.header.order)) : undefined;
     const buildId = safe(() => elf.buildId());
     let found: { f: FoundDebugFile; via: DwarfOrigin['via'] } | undefined;
-    for (const c of separateDebugCandidates(path, { buildId, debugLink: debugLink?.name, debugDirectories: dirs })) {
+    let places = separateDebugCandidates(path, { buildId, debugLink: debugLink?.name, debugDirectories: dirs });
+    if (opts.candidates) {
+      // A place the host adds is checked by build id when the binary has one, else by the debug link's CRC.
+      const via = new Map(places.map((c) => [c.path, c.via]));
+      places = opts.candidates('separate', places.map((c) => c.path)).map((p) => ({ path: p, via: via.get(p) ?? (buildId ? 'build-id' : 'debuglink') }));
+    }
+    for (const c of places) {
       const f = yield { kind: 'open', path: c.path };
       if (!f) continue;
       if (c.via === 'build-id' && f.file.buildId && buildId && f.file.buildId.toLowerCase() !== buildId.toLowerCase()) continue;
@@ -167,7 +182,7 @@ export function* dwarfSearch(elf: ElfFile, path: string, opts: DwarfOpenOptions 
     source = { path: found.f.file.path, via: found.via };
     loader = found.f.file.load;
   }
-  const sup = yield* supplementarySearch(srcElf, source.path, dirs);
+  const sup = yield* supplementarySearch(srcElf, source.path, dirs, opts.candidates);
   const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf });
   return { dwarf, elf: srcElf, source, unrelocated, supPath: sup?.path };
 }
@@ -204,7 +219,12 @@ export function openDwarf(elf: ElfFile, path: string, host: ElfDebugHost, opts: 
 }
 
 /** The `.gnu_debugaltlink` or `.debug_sup` file of `elf`, if it names one and it can be found. */
-function* supplementarySearch(elf: ElfFile, path: string, dirs: string[]): Generator<DebugFileRequest, { dwarf: Dwarf; path: string } | undefined, FoundDebugFile | undefined> {
+function* supplementarySearch(
+  elf: ElfFile,
+  path: string,
+  dirs: string[],
+  reorder?: (kind: 'supplementary', defaults: readonly string[]) => readonly string[],
+): Generator<DebugFileRequest, { dwarf: Dwarf; path: string } | undefined, FoundDebugFile | undefined> {
   let name: string | undefined;
   let buildId: string | undefined;
   const alt = elf.section('.gnu_debugaltlink');
@@ -224,7 +244,7 @@ function* supplementarySearch(elf: ElfFile, path: string, dirs: string[]): Gener
   if (isAbsolutePath(name)) candidates.push(name);
   else candidates.push(joinPath(dirname(path), name));
   if (buildId) for (const c of separateDebugCandidates(path, { buildId, debugDirectories: dirs })) candidates.push(c.path);
-  for (const c of candidates) {
+  for (const c of reorder ? reorder('supplementary', candidates) : candidates) {
     const f = (yield { kind: 'open', path: c })?.file;
     if (f && (!buildId || !f.buildId || f.buildId === buildId)) return { dwarf: Dwarf.load(f.load, { order: f.order }), path: c };
   }

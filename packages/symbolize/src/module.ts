@@ -217,7 +217,11 @@ export class Module {
   private async locateDwarf(): Promise<DwarfSource | null> {
     const o = this.opened;
     if (!o) return null;
-    const search = dwarfSearch(o.elf, this.path, { debugFileDirectory: this.settings.debugFileDirectories ? [...this.settings.debugFileDirectories] : undefined, fetch: this.settings.fetch });
+    const search = dwarfSearch(o.elf, this.path, {
+      debugFileDirectory: this.settings.debugFileDirectories ? [...this.settings.debugFileDirectories] : undefined,
+      fetch: this.settings.fetch,
+      candidates: this.files.host.candidates && ((kind, defaults) => this.files.host.candidates!({ binary: this.path, kind }, defaults)),
+    });
     let step;
     try {
       step = search.next();
