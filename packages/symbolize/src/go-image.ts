@@ -3,10 +3,10 @@ import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/g
 import { imageSegment } from './image-segment.js';
 
 /**
- * Adapts an ELF file to the Go readers' {@link GoImage}: allocated sections
- * with file data, PT_LOAD and PT_NOTE segments, the static symbol table
- * (indexed once, on the first lookup) and reads at virtual addresses.
- * Section and segment bytes are read once and kept.
+ * Adapts an ELF file to the Go readers' GoImage: allocated sections with
+ * file data, PT_LOAD and PT_NOTE segments, the static symbol table (looked
+ * up by name bytes) and reads at virtual addresses. One adapter serves the
+ * CLI and @elfkit/size.
  */
 export function goImage(elf: ElfFile): GoImage {
   const sectionCache = new Map<string, ImageSection | null>();
