@@ -24,22 +24,42 @@ export function bfdSymbols(elf: ElfFile): readonly ElfSymbol[] {
  * tie the first — typed or not, so an aarch64 `$x` mapping symbol names
  * `deregister_tm_clones` when both have size 0 (which counts as 1). The
  * file is the last `STT_FILE` before the symbol, for a global only while no
- * `STT_FILE` followed another symbol. The last answer is cached and reused
- * while addresses stay inside it, as bfd does.
+ * `STT_FILE` followed another symbol.
  */
 export class BfdFunctionFinder {
-  private cache?: { section: number; func: ElfSymbol; codeOff: bigint; codeSize: bigint; file?: string };
+  /**
+   * Per section: the candidates by section offset, ascending, one per
+   * offset (the one bfd's scan keeps there: the larger, on a tie the first
+   * in table order), each with the file the scan had reached at it. bfd scans
+   * the whole table on every miss of its one-entry cache; the same choice
+   * by binary search answers a million addresses without that.
+   */
+  private readonly bySection = new Map<number, { offsets: bigint[]; funcs: BfdFunction[] }>();
 
   constructor(private readonly symbols: readonly ElfSymbol[]) {}
 
   /** The function symbol for `address` in `section`, or undefined. */
   find(section: Section, address: bigint): BfdFunction | undefined {
     const offset = (address - section.addr) & MASK;
-    const c = this.cache;
-    if (c && c.section === section.index && offset >= c.codeOff && offset < c.codeOff + c.codeSize) return { symbol: c.func, file: c.file };
-    let best: { func: ElfSymbol; codeOff: bigint; codeSize: bigint; file?: string } | undefined;
+    const { offsets, funcs } = this.index(section);
+    // The last candidate at or below the offset (bfd: the nearest one, whatever its size).
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? funcs[lo - 1] : undefined;
+  }
+
+  private index(section: Section): { offsets: bigint[]; funcs: BfdFunction[] } {
+    let x = this.bySection.get(section.index);
+    if (x) return x;
+    const cands: { off: bigint; size: bigint; order: number; f: BfdFunction }[] = [];
     let file: string | undefined;
     let state: 'nothing' | 'symbol' | 'file-after-symbol' = 'nothing';
+    let order = 0;
     for (const sym of this.symbols) {
       if (sym.type === C.STT_FILE) {
         file = sym.name;
@@ -49,16 +69,21 @@ export class BfdFunctionFinder {
       if (state === 'nothing') state = 'symbol';
       const size = functionSize(sym, section.index);
       if (size === 0n) continue;
-      const codeOff = (sym.value - section.addr) & MASK;
-      if (betterFit(best, codeOff, size, offset)) {
-        best = { func: sym, codeOff, codeSize: size, file: file !== undefined && (sym.bind === C.STB_LOCAL || state !== 'file-after-symbol') ? file : undefined };
-      } else if (best && codeOff > offset && codeOff > best.codeOff && codeOff < best.codeOff + best.codeSize) {
-        // A later symbol inside the best one ends it, so the cache is not reused past it.
-        best.codeSize = codeOff - best.codeOff;
-      }
+      const off = (sym.value - section.addr) & MASK;
+      cands.push({ off, size, order: order++, f: { symbol: sym, file: file !== undefined && (sym.bind === C.STB_LOCAL || state !== 'file-after-symbol') ? file : undefined } });
     }
-    this.cache = best && { section: section.index, ...best };
-    return best && { symbol: best.func, file: best.file };
+    // At one offset bfd keeps the larger symbol, on a tie the first it met.
+    cands.sort((a, b) => (a.off < b.off ? -1 : a.off > b.off ? 1 : a.size > b.size ? -1 : a.size < b.size ? 1 : a.order - b.order));
+    const offsets: bigint[] = [];
+    const funcs: BfdFunction[] = [];
+    for (const c of cands) {
+      if (offsets.length && offsets[offsets.length - 1] === c.off) continue;
+      offsets.push(c.off);
+      funcs.push(c.f);
+    }
+    x = { offsets, funcs };
+    this.bySection.set(section.index, x);
+    return x;
   }
 }
 
@@ -70,12 +95,4 @@ function functionSize(sym: ElfSymbol, section: number): bigint {
   // Zero-sized hidden local untyped symbols are annobin's notes, not functions.
   if (sym.size === 0n && sym.bind === C.STB_LOCAL && t === C.STT_NOTYPE && sym.visibility === C.STV_HIDDEN) return 0n;
   return sym.size === 0n ? 1n : sym.size;
-}
-
-function betterFit(best: { codeOff: bigint; codeSize: bigint } | undefined, codeOff: bigint, size: bigint, offset: bigint): boolean {
-  if (codeOff > offset) return false;
-  if (!best) return true;
-  if (codeOff !== best.codeOff) return codeOff > best.codeOff;
-  // The same start: the larger one (it reaches further); on a tie the first.
-  return size > best.codeSize;
 }
