@@ -26,6 +26,8 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
   lazyCommand(['symbolize'], async () => (await import('./commands/symbolize.js')).symbolizeCommand),
   lazyCommand(['addr2line'], async () => (await import('./commands/addr2line.js')).addr2lineCommand),
+  lazyCommand(['core'], async () => (await import('./commands/core.js')).coreCommand),
+  lazyCommand(['uprobes'], async () => (await import('./commands/uprobes.js')).uprobesCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
 ];
 

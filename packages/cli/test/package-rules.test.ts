@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
   });
 }
 
-for (const pkg of ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size']) {
+for (const pkg of ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size', 'unwind', 'core']) {
   test(`@elfkit/${pkg} uses no Node module or global`, () => {
     // A composition package keeps its Node host in src/node (the `./node` entry).
     for (const file of sources(join(repoRoot, 'packages', pkg, 'src')).filter((f) => !/[\\/]src[\\/]node[\\/]/.test(f))) {

@@ -1,4 +1,5 @@
-import { noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { constants as E, decodeCoreNote, noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { coreNoteTypeName, coreNotesText } from '../format/core-notes-text.js';
 import { defineCommand } from '../command.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
@@ -25,6 +26,11 @@ export function noteContentText(c: NoteContent): string[] {
 }
 
 function noteJson(elf: ElfFile, n: Note) {
+  if (elf.header.type === E.ET_CORE) {
+    const c = decodeCoreNote(n, elf.header.order, elf.bits, elf.header.machine);
+    const decoded = c.kind === 'unknown' ? null : c.kind === 'prstatus' ? { ...c, registerBytes: undefined, registers: c.registers ? Object.fromEntries(c.registers.entries()) : null } : c;
+    return { section: n.section ?? null, segment: n.segment ?? null, offset: n.fileOffset, owner: n.owner, type: n.type, typeName: coreNoteTypeName(n.type), size: n.desc.length, desc: n.desc, decoded };
+  }
   const content = elf.decodeNote(n);
   return {
     section: n.section ?? null,
@@ -41,12 +47,14 @@ function noteJson(elf: ElfFile, n: Note) {
 
 export const notesCommand = defineCommand({
   command: 'notes <file>',
-  describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W)',
+  describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W); a core file\'s process and thread notes (like eu-readelf -n)',
   builder: (y) => fileAndJson(y, '$0 notes ./app --json'),
   handler: (a: { file: string; json: boolean }) =>
     withElf(a.file, ({ elf }) => {
       const notes = elf.notes();
       if (a.json) return writeOut(toJson({ file: a.file, notes: notes.map((n) => noteJson(elf, n)) }) + '\n');
+      // A core's notes are process state: printed as eu-readelf -n does (readelf 2.40 cannot decode them).
+      if (elf.header.type === E.ET_CORE) return writeOut(coreNotesText(elf));
       if (notes.length === 0) return writeOut('No notes in this file.\n');
       const out: string[] = [];
       let group = '';

@@ -4,6 +4,6 @@
  * @packageDocumentation
  */
 export { FileSource, openSource } from './file-source.js';
-export { openElf, type OpenedElf } from './open-elf.js';
+export { openElf, nodeDecompressors, type OpenedElf } from './open-elf.js';
 export { NodeDebugHost } from './debug-host.js';
 export { nodeHost } from './host.js';
