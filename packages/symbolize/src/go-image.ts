@@ -5,10 +5,11 @@ import { imageSegment } from './image-segment.js';
 /**
  * Adapts an ELF file to the Go readers' GoImage: allocated sections with
  * file data, PT_LOAD and PT_NOTE segments, the static symbol table (looked
- * up by name bytes) and reads at virtual addresses. One adapter serves the
- * CLI and @elfkit/size.
+ * up by name bytes) and reads at virtual addresses. One adapter serves
+ * every package and the CLI. Symbols may come from a separate debug file
+ * (`symbolsFrom`) when the binary has none.
  */
-export function goImage(elf: ElfFile): GoImage {
+export function goImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
   const sectionCache = new Map<string, ImageSection | null>();
   const found = new Map<string, ImageSymbol | null>();
   const segments: ImageSegment[] = [];
@@ -41,24 +42,9 @@ export function goImage(elf: ElfFile): GoImage {
       return s ?? undefined;
     },
     symbol(name) {
-      // The Go readers ask for a handful of names among ~50,000 symbols:
-      // each is found by comparing bytes in the string table, decoding none.
       let hit = found.get(name);
       if (hit === undefined) {
-        hit = null;
-        const sec = elf.symbolTables('symtab')[0];
-        if (sec) {
-          const t = elf.symbolTable(sec);
-          const want = new TextEncoder().encode(name);
-          const str = t.strtabBytes;
-          for (let i = 1; i < t.count && !hit; i++) {
-            const off = t.nameOffset(i);
-            if (off + want.length >= str.length || str[off + want.length] !== 0) continue;
-            let k = 0;
-            while (k < want.length && str[off + k] === want[k]) k++;
-            if (k === want.length) hit = { address: t.value(i), size: t.size(i) };
-          }
-        }
+        hit = findSymbol(symbolsFrom, name) ?? (symbolsFrom !== elf ? findSymbol(elf, name) : undefined) ?? null;
         found.set(name, hit);
       }
       return hit ?? undefined;
@@ -74,4 +60,24 @@ export function goImage(elf: ElfFile): GoImage {
       return elf.readVirtual(address, size);
     },
   };
+}
+
+/**
+ * The first `.symtab` symbol called `name`. The Go readers ask for a
+ * handful of names among ~50,000 symbols: each is found by comparing bytes
+ * in the string table, decoding none.
+ */
+function findSymbol(elf: ElfFile, name: string): ImageSymbol | undefined {
+  const sec = elf.symbolTables('symtab')[0];
+  if (!sec || sec.type === C.SHT_NOBITS) return undefined;
+  const t = elf.symbolTable(sec);
+  const want = new TextEncoder().encode(name);
+  const str = t.strtabBytes;
+  outer: for (let i = 1; i < t.count; i++) {
+    const off = t.nameOffset(i);
+    if (off + want.length >= str.length || str[off + want.length] !== 0) continue;
+    for (let k = 0; k < want.length; k++) if (str[off + k] !== want[k]) continue outer;
+    return { address: t.value(i), size: t.size(i) };
+  }
+  return undefined;
 }
