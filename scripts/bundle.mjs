@@ -6,7 +6,7 @@
 // sections` starts ~60 ms sooner. packages/cli/dist/elfkit.mjs re-exports
 // the entry so the bin path stays stable.
 import { build } from 'esbuild';
-import { writeFileSync, rmSync } from 'node:fs';
+import { cpSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,3 +29,8 @@ await build({
   banner: { js: "import { createRequire as __elfkitRequire } from 'node:module';\nconst require = __elfkitRequire(import.meta.url);" },
 });
 writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport './bundle/elfkit.mjs';\n", { mode: 0o755 });
+// The browser explorer's static page, which `elfkit explore` serves from dist/site/.
+const { buildSite } = await import('../packages/explorer/build.mjs');
+const site = await buildSite();
+rmSync(join(dist, 'site'), { recursive: true, force: true });
+cpSync(site, join(dist, 'site'), { recursive: true });

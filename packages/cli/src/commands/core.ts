@@ -5,10 +5,10 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { openSource } from '../io/source.js';
+import { openSource } from '@elfkit/symbolize/node';
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
-import { nodeDecompressors } from '../open.js';
+import { nodeDecompressors } from '@elfkit/symbolize/node';
 
 interface CoreArgs {
   file: string;

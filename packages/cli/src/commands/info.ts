@@ -1,17 +1,8 @@
-import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
+import { summarizeElf, type DebugSummary, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-
-/** Facts about a binary's debug information, as `elfkit info` reports them. */
-export interface DebugSummary {
-  present: boolean;
-  sections: string[];
-  compression: string[];
-  versions: number[];
-  separate: { debuglink: string | null; buildIdPath: string | null };
-}
 
 /** Extra facts from the DWARF and Go readers (their modules load with the command). */
 export type InfoContributor = (elf: ElfFile, path: string) => Record<string, unknown>;
@@ -21,52 +12,8 @@ async function contributors(): Promise<InfoContributor[]> {
   return [dwarf.dwarfInfoFacts, (elf) => go.goInfoFacts(elf)];
 }
 
-function debugSummary(elf: ElfFile): DebugSummary {
-  const debug = elf.sections.filter((s) => /^\.(z?debug_|gnu_debugaltlink$)/.test(s.name));
-  const compression = new Set<string>();
-  for (const s of debug) {
-    try {
-      const c = elf.compression(s);
-      if (c) compression.add(c.format);
-    } catch {
-      compression.add('corrupt');
-    }
-  }
-  const link = elf.section('.gnu_debuglink');
-  let debuglink: string | null = null;
-  if (link && link.type !== C.SHT_NOBITS) {
-    const d = elf.sectionData(link);
-    const nul = d.indexOf(0);
-    debuglink = Buffer.from(d.subarray(0, nul < 0 ? d.length : nul)).toString('utf8');
-  }
-  const id = elf.buildId();
-  return {
-    present: debug.some((s) => /^\.z?debug_info$/.test(s.name)),
-    sections: debug.map((s) => s.name),
-    compression: [...compression],
-    versions: [],
-    separate: { debuglink, buildIdPath: id && id.length > 2 ? `.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug` : null },
-  };
-}
-
 export function infoModel(elf: ElfFile, path: string, contributors: readonly InfoContributor[]) {
-  const h = elf.header;
-  const model: Record<string, unknown> = {
-    file: path,
-    class: `ELF${h.bits}`,
-    data: h.order === 'little' ? 'little endian' : 'big endian',
-    osabi: osAbiName(h.osabi, h.machine),
-    type: fileTypeName(h.type, elf.isPie()),
-    machine: machineName(h.machine),
-    arch: machineShortName(h.machine),
-    entry: h.entry,
-    interpreter: elf.interpreter() ?? null,
-    buildId: elf.buildId() ?? null,
-    sections: elf.sections.length,
-    segments: elf.segments.length,
-    stripped: elf.symbolTables('symtab').length === 0,
-    debug: debugSummary(elf),
-  };
+  const model: Record<string, unknown> = { file: path, ...summarizeElf(elf) };
   for (const c of contributors) {
     // A contributor's `debug` facts (DWARF versions) complete the summary rather than replace it.
     const { debug, ...rest } = c(elf, path);

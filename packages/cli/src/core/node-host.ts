@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ByteSource } from '@elfkit/binary';
 import type { CoreHost } from '@elfkit/core';
-import { FileSource } from '../io/source.js';
+import { FileSource } from '@elfkit/symbolize/node';
 
 /** The files a core names, opened from the file system each once, closed together at the end. */
 export class NodeCoreHost implements CoreHost {

@@ -4,8 +4,7 @@ import { GoProcess, isGoRuntimeError, describeWalkStop, type Traceback, type Tra
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalName } from '../core/signals.js';
 import { CliError } from '../errors.js';
-import { openSource } from '../io/source.js';
-import { nodeDecompressors } from '../open.js';
+import { nodeDecompressors, openSource } from '@elfkit/symbolize/node';
 
 /** The options of the commands that read a Go core. */
 export interface GoCoreArgs {

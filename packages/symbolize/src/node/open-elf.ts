@@ -1,0 +1,30 @@
+import { inflateSync } from 'node:zlib';
+import { ElfFile } from '@elfkit/elf';
+import { openSource } from './file-source.js';
+
+/** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
+export const nodeDecompressors = {
+  zlib: (data: Uint8Array, size: number) => {
+    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1) });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+};
+
+/** An ELF file opened from a path (`-` for standard input), reading ranges on demand. */
+export interface OpenedElf {
+  readonly path: string;
+  readonly elf: ElfFile;
+  close(): void;
+}
+
+/** Opens `path` as ELF; throws ParseError for non-ELF input, a system error for a missing file. */
+export function openElf(path: string): OpenedElf {
+  const source = openSource(path);
+  try {
+    const elf = ElfFile.parse(source, { decompressors: nodeDecompressors });
+    return { path, elf, close: () => source.close() };
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+}
