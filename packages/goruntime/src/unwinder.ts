@@ -222,6 +222,14 @@ class Walker {
       }
       if (st.lr === 0n) {
         if ((fn.fn.flag & FUNC_FLAG_TOPFRAME) !== 0) return { kind: 'end', function: name };
+        // A cgo call ran C code on g0: the goroutine that made it continues from where it entered the call.
+        if (name === 'runtime.asmcgocall' && this.jumpStack) {
+          const resumed = this.resumeGoroutine(st);
+          if (resumed) {
+            st = resumed;
+            continue;
+          }
+        }
         // An M's g0 stack starts afresh at each mcall (the scheduler runs from there): its outermost frame.
         if (this.m && st.g === this.m.g0 && (name === 'runtime.mcall' || name === 'runtime.morestack')) return { kind: 'end', function: name };
         return { kind: 'spwrite', function: name };
@@ -333,6 +341,20 @@ class Walker {
       default:
         return undefined;
     }
+  }
+
+  /** The M's goroutine from its saved state (syscallsp/pc in a cgo call or system call, else sched), when the walk is on that M's g0. */
+  private resumeGoroutine(st: State): State | undefined {
+    const m = this.m;
+    if (!m || st.g !== m.g0 || m.curg === 0n) return undefined;
+    const g = this.ctx.runtime.g(m.curg);
+    if (!g || g.m !== m.address) return undefined;
+    const sys = g.syscallSp !== 0n;
+    const pc = sys ? g.syscallPc : g.sched.pc;
+    const sp = sys ? g.syscallSp : g.sched.sp;
+    if (pc === 0n || this.seen.has(`${pc}/${sp}`)) return undefined;
+    const lr = this.ctx.machine.usesLR && !sys ? g.sched.lr : 0n;
+    return { pc, sp, fp: 0n, lr, fn: undefined, g: g.address, trap: false, innermost: true, isSyscall: sys, arrival: 'stack-switch' };
   }
 
   private push(st: State, kind: 'go' | 'native'): void {
