@@ -13,6 +13,8 @@ import { cacheDir, goRoot, repoRoot, run, which } from '@elfkit/fixtures';
 import { kernelWritesCores } from './core-programs.js';
 
 export const SRC = join(repoRoot, 'fixtures', 'src', 'goroutines');
+/** The cgo program: a goroutine blocked in C. */
+export const CGO_SRC = join(repoRoot, 'fixtures', 'src', 'goroutines-cgo');
 /** The toolchains the tests fetch (scripts/go-toolchain.sh). */
 export const GO_VERSIONS = ['1.19', '1.22', '1.24', '1.26', '1.27'] as const;
 
@@ -38,7 +40,7 @@ function sourceHash(src = SRC): string {
 }
 
 /** Go's environment for building offline into the repository's cache. */
-export function goEnv(goarch = 'amd64'): NodeJS.ProcessEnv {
+export function goEnv(goarch = 'amd64', cgo = false): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GOTOOLCHAIN: 'local',
@@ -46,23 +48,24 @@ export function goEnv(goarch = 'amd64'): NodeJS.ProcessEnv {
     GOFLAGS: '',
     GOTELEMETRY: 'off',
     GOARCH: goarch,
-    CGO_ENABLED: '0',
+    CGO_ENABLED: cgo ? '1' : '0',
     GOCACHE: join(cacheDir, 'go', 'build-cache'),
     GOPATH: join(cacheDir, 'go', 'path'),
   };
 }
 
-/** Builds (once) the program in `src` with Go `version` (and `-buildmode=pie` when `pie`); a string says why it could not. */
-export function goBuild(version: string, goarch = 'amd64', { src = SRC, name = 'goroutines', pie = false } = {}): GoBuild | string {
+/** Builds (once) the program in `src` with Go `version` (`-buildmode=pie` when `pie`, with cgo when `cgo`); a string says why it could not. */
+export function goBuild(version: string, goarch = 'amd64', { src = SRC, name = 'goroutines', pie = false, cgo = false } = {}): GoBuild | string {
   const dir = join(cacheDir, name, `${version}-${goarch}${pie ? '-pie' : ''}-${sourceHash(src)}`);
   const exe = join(dir, 'prog');
   const stripped = join(dir, 'prog-sw');
   if (existsSync(exe) && existsSync(stripped)) return { version, goarch, dir, exe, stripped };
   const root = goRoot(version);
   if (!root) return `no Go ${version} toolchain (scripts/go-toolchain.sh)`;
+  if (cgo && !which('gcc')) return 'gcc is not on PATH (cgo)';
   mkdirSync(dir, { recursive: true });
   for (const [out, flags] of [[exe, []], [stripped, ['-ldflags=-s -w']]] as const) {
-    const r = run(join(root, 'bin', 'go'), ['build', '-trimpath', ...(pie ? ['-buildmode=pie'] : []), ...flags, '-o', out + '.tmp', '.'], { cwd: src, env: goEnv(goarch) });
+    const r = run(join(root, 'bin', 'go'), ['build', '-trimpath', ...(pie ? ['-buildmode=pie'] : []), ...flags, '-o', out + '.tmp', '.'], { cwd: src, env: goEnv(goarch, cgo) });
     if (r.status !== 0) return `go ${version} build failed: ${r.stderr.trim().split('\n').pop()}`;
     renameSync(out + '.tmp', out);
   }

@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { skip } from '@elfkit/fixtures';
 import { elfkit, elfkitJson } from './cli.js';
-import { GO_VERSIONS, goBuild, goCrash, parseTraceback, type TextFrame, type TextGoroutine } from './go-crash.js';
+import { CGO_SRC, GO_VERSIONS, goBuild, goCrash, parseTraceback, type GoCrash, type TextFrame, type TextGoroutine } from './go-crash.js';
 
 interface Totals {
   goroutines: number;
@@ -104,6 +104,39 @@ const CASES: [string, string, string, boolean][] = [
   ['1.27', 'arm64', '', false],
 ];
 
+/** Compares elfkit's goroutines on `c` with the runtime's stderr; returns the summary line. */
+function compareCrash(label: string, c: GoCrash, requiredStatuses: string[]): string {
+  const trace = readFileSync(c.trace, 'utf8');
+  const want = parseTraceback(trace);
+  assert.ok(want.length >= 5, `the runtime printed the goroutines:\n${trace.slice(0, 2000)}`);
+  const r = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]);
+  assert.is(r.status, 0, r.stderr);
+  const got = parseTraceback(r.stdout);
+  const byId = new Map(got.map((g) => [g.id, g]));
+  const problems: string[] = [];
+  const t: Totals = { goroutines: 0, frames: 0, crashPath: new Map(), differences: new Map(), unavailable: 0, unavailableFrames: 0 };
+  assert.equal(got.map((g) => g.id).sort(), want.map((g) => g.id).sort(), 'the same goroutines');
+  want.forEach((w, i) => {
+    const g = byId.get(w.id);
+    if (g) compareGoroutine(label, w, g, i === 0, t, problems);
+  });
+  assert.equal(problems, [], `${label}: elfkit differs from the runtime`);
+  const statuses = new Set(got.map((g) => g.status));
+  for (const s of requiredStatuses) assert.ok(statuses.has(s), `${label}: a goroutine [${s}] among ${[...statuses].join(' | ')}`);
+  // The JSON agrees with the text, and names the running goroutines' threads.
+  const json = elfkitJson<{ goroutines: { id: number; crashed: boolean; thread: number | null; source: string; frames: { function: string; stack: string }[] }[] }>(['go', 'goroutines', c.core, '--exe', c.exe]);
+  assert.is(json.goroutines.length, got.length);
+  const crashed = json.goroutines.filter((g) => g.crashed);
+  assert.is(crashed.length, 1, 'one goroutine took the signal');
+  assert.is(BigInt(crashed[0]!.id), want[0]!.id, 'the crashed goroutine is the one the runtime printed first');
+  for (const g of json.goroutines.filter((x) => x.source === 'registers')) assert.ok(g.thread !== null, `goroutine ${g.id} was unwound from a thread`);
+  const diffs = [...t.differences].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const path = [...t.crashPath].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
+  return `${label}: ${t.goroutines} goroutines and ${t.frames} frames equal to the runtime's traceback (differences: ${diffs}); crashed goroutine's crash path above the runtime's first frame: ${path}${t.unavailable ? `; ${t.unavailable} goroutine(s) the runtime could not print unwound from their thread (${t.unavailableFrames} frames)` : ''}`;
+}
+
+const WAITS = ['chan receive', 'chan send', 'select', 'select (no cases)', 'chan receive (nil chan)', 'sleep', 'IO wait', 'syscall', 'running', 'chan receive, locked to thread'];
+
 for (const [v, goarch, mode, pie] of CASES) {
   const label = `go${v}${goarch !== 'amd64' ? `/${goarch}` : ''}${pie ? ' PIE' : ''}${mode ? ` (${mode})` : ''}`;
   test(`${label}: elfkit go goroutines equals the runtime's GOTRACEBACK=crash traceback, goroutine by goroutine and frame by frame`, () => {
@@ -111,40 +144,27 @@ for (const [v, goarch, mode, pie] of CASES) {
     if (typeof b === 'string') return skip(`goroutines oracle ${label}`, b);
     const c = goCrash(b, mode);
     if (typeof c === 'string') return skip(`goroutines oracle ${label}`, c);
-    const trace = readFileSync(c.trace, 'utf8');
-    const want = parseTraceback(trace);
-    assert.ok(want.length >= 20, `the runtime printed the goroutines:\n${trace.slice(0, 2000)}`);
-    const r = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]);
-    assert.is(r.status, 0, r.stderr);
-    const got = parseTraceback(r.stdout);
-    const byId = new Map(got.map((g) => [g.id, g]));
-    const problems: string[] = [];
-    const t: Totals = { goroutines: 0, frames: 0, crashPath: new Map(), differences: new Map(), unavailable: 0, unavailableFrames: 0 };
-    assert.equal(got.map((g) => g.id).sort(), want.map((g) => g.id).sort(), 'the same goroutines');
-    want.forEach((w, i) => {
-      const g = byId.get(w.id);
-      if (g) compareGoroutine(label, w, g, i === 0, t, problems);
-    });
-    assert.equal(problems, [], `${label}: elfkit differs from the runtime`);
-    // Every way to wait that the program sets up is there.
-    const statuses = new Set(got.map((g) => g.status));
-    for (const s of ['chan receive', 'chan send', 'select', 'select (no cases)', 'chan receive (nil chan)', 'sleep', 'IO wait', 'syscall', 'running', 'chan receive, locked to thread']) {
-      assert.ok(statuses.has(s), `go${v}: a goroutine [${s}] among ${[...statuses].join(' | ')}`);
-    }
-    // The JSON agrees with the text, and names the running goroutines' threads.
-    const json = elfkitJson<{ goroutines: { id: number; crashed: boolean; thread: number | null; source: string; frames: { function: string; stack: string }[] }[] }>(['go', 'goroutines', c.core, '--exe', c.exe]);
-    assert.is(json.goroutines.length, got.length);
-    const crashed = json.goroutines.filter((g) => g.crashed);
-    assert.is(crashed.length, 1, 'one goroutine took the signal');
-    assert.is(BigInt(crashed[0]!.id), want[0]!.id, 'the crashed goroutine is the one the runtime printed first');
-    for (const g of json.goroutines.filter((x) => x.source === 'registers')) assert.ok(g.thread !== null, `goroutine ${g.id} was unwound from a thread`);
-    const diffs = [...t.differences].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-    const path = [...t.crashPath].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
-    summary.push(
-      `${label}: ${t.goroutines} goroutines and ${t.frames} frames equal to the runtime's traceback (differences: ${diffs}); crashed goroutine's crash path above the runtime's first frame: ${path}; ${t.unavailable} goroutine(s) the runtime could not print unwound from their thread (${t.unavailableFrames} frames)`,
-    );
+    summary.push(compareCrash(label, c, WAITS));
   });
 }
+
+test('go1.27 cgo: a goroutine blocked in C equals the runtime\'s traceback; its thread runs C frames (named from the symbol tables) down to the goroutine', () => {
+  const b = goBuild('1.27', 'amd64', { src: CGO_SRC, name: 'goroutines-cgo', cgo: true });
+  if (typeof b === 'string') return skip('goroutines oracle cgo', b);
+  const c = goCrash(b);
+  if (typeof c === 'string') return skip('goroutines oracle cgo', c);
+  summary.push(compareCrash('go1.27 cgo', c, ['syscall', 'chan receive']));
+  const threads = elfkitJson<{ threads: { goroutineStatus: string | null; frames: { function: string | null; kind: string; stack: string; arrival: string }[]; stop: { kind: string } }[] }>(['go', 'threads', c.core, '--exe', c.exe]).threads;
+  const inC = threads.find((t) => t.frames.some((f) => f.function === 'blocking_read'));
+  assert.ok(inC, 'a thread is in the C function of the preamble');
+  const names = inC!.frames.map((f) => f.function);
+  assert.ok(names.indexOf('blocking_read') < names.indexOf('runtime.asmcgocall'), `C frames on g0, then asmcgocall: ${names.join(' ')}`);
+  assert.ok(inC!.frames.some((f) => f.kind === 'native' && /read/.test(f.function ?? '')), `libc's read: ${names.join(' ')}`);
+  const back = inC!.frames.findIndex((f) => f.arrival === 'stack-switch');
+  assert.ok(back > 0 && inC!.frames[back]!.function === 'runtime.cgocall' && inC!.frames[back]!.stack === 'goroutine', 'back on the goroutine at runtime.cgocall');
+  assert.is(inC!.frames[inC!.frames.length - 1]!.function, 'runtime.goexit');
+  assert.is(inC!.stop.kind, 'end');
+});
 
 test.after(() => {
   if (summary.length) process.stdout.write(`\ngoroutines oracle:\n  ${summary.join('\n  ')}\n`);
