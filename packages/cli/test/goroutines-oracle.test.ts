@@ -148,12 +148,12 @@ for (const [v, goarch, mode, pie] of CASES) {
   });
 }
 
-test('go1.27 cgo: a goroutine blocked in C equals the runtime\'s traceback; its thread runs C frames (named from the symbol tables) down to the goroutine', () => {
-  const b = goBuild('1.27', 'amd64', { src: CGO_SRC, name: 'goroutines-cgo', cgo: true });
-  if (typeof b === 'string') return skip('goroutines oracle cgo', b);
+for (const v of ['1.19', '1.27']) test(`go${v} cgo: a goroutine blocked in C equals the runtime's traceback; its thread runs C frames (named from the symbol tables) down to the goroutine`, () => {
+  const b = goBuild(v, 'amd64', { src: CGO_SRC, name: 'goroutines-cgo', cgo: true });
+  if (typeof b === 'string') return skip(`goroutines oracle go${v} cgo`, b);
   const c = goCrash(b);
-  if (typeof c === 'string') return skip('goroutines oracle cgo', c);
-  summary.push(compareCrash('go1.27 cgo', c, ['syscall', 'chan receive']));
+  if (typeof c === 'string') return skip(`goroutines oracle go${v} cgo`, c);
+  summary.push(compareCrash(`go${v} cgo`, c, ['syscall', 'chan receive']));
   const threads = elfkitJson<{ threads: { goroutineStatus: string | null; frames: { function: string | null; kind: string; stack: string; arrival: string }[]; stop: { kind: string } }[] }>(['go', 'threads', c.core, '--exe', c.exe]).threads;
   const inC = threads.find((t) => t.frames.some((f) => f.function === 'blocking_read'));
   assert.ok(inC, 'a thread is in the C function of the preamble');
