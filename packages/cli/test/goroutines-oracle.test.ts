@@ -164,6 +164,13 @@ for (const v of ['1.19', '1.27']) test(`go${v} cgo: a goroutine blocked in C equ
   assert.ok(back > 0 && inC!.frames[back]!.function === 'runtime.cgocall' && inC!.frames[back]!.stack === 'goroutine', 'back on the goroutine at runtime.cgocall');
   assert.is(inC!.frames[inC!.frames.length - 1]!.function, 'runtime.goexit');
   assert.is(inC!.stop.kind, 'end');
+  // The table: the thread in C says so; cgo's extra M (no thread in the core, no AT) does not widen STATE.
+  const table = elfkit(['go', 'threads', c.core, '--exe', c.exe]).stdout.trimEnd().split('\n');
+  const atColumn = table[0]!.lastIndexOf('AT');
+  assert.ok(table.some((l) => /goroutine \d+ \[syscall\], in cgo +\S*read /.test(l)), table.join('\n'));
+  const withAt = table.slice(1).filter((x) => !/thread not in the core/.test(x));
+  for (const l of withAt) assert.ok(l[atColumn - 1] === ' ' && l[atColumn] !== ' ', `AT aligned:\n${table.join('\n')}`);
+  assert.ok(withAt.some((l) => l[atColumn - 3] !== ' '), `STATE as wide as the rows with an AT need:\n${table.join('\n')}`);
 });
 
 test.after(() => {

@@ -74,7 +74,8 @@ export const goThreadsCommand = defineCommand({
         ];
       });
       const head = [' ', 'THREAD', 'M', 'G', 'P', 'STATE', 'AT'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      // A cell widens its column only when text follows it (an M without a thread has no AT).
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.slice(i + 1).some((c) => c !== '') ? r[i]!.length : 0))));
       for (const r of [head, ...rows]) out.push(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
       if (a.stacks) {
         for (const t of threads) {
