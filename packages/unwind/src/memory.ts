@@ -11,10 +11,24 @@ export interface Memory {
 export function readUnsigned(memory: Memory, address: bigint, size: number, order: 'little' | 'big'): bigint | undefined {
   const b = memory.read(address, size);
   if (!b || b.length < size) return undefined;
+  // Words through 32-bit numbers: stack walks read words by the hundred thousand, and a BigInt shift per byte costs.
+  const little = order === 'little';
+  if (size === 8) {
+    const lo = u32(b, little ? 0 : 4, little);
+    const hi = u32(b, little ? 4 : 0, little);
+    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  if (size === 4) return BigInt(u32(b, 0, little));
+  if (size === 1) return BigInt(b[0]!);
   let v = 0n;
   if (order === 'little') for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
   else for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(b[i]!);
   return v;
+}
+
+/** The unsigned 32-bit value of `b[i..i+4)`. */
+function u32(b: Uint8Array, i: number, little: boolean): number {
+  return little ? (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0 : ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
 }
 
 /**
