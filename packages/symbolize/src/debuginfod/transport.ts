@@ -1,0 +1,12 @@
+/**
+ * The part of WHATWG `fetch` the client uses, so that Node's `fetch`, a
+ * browser's, or a test double can be passed as they are.
+ */
+export type FetchFunction = (url: string, init: { readonly headers: Record<string, string>; readonly signal: AbortSignal; readonly redirect?: 'follow' }) => Promise<FetchResponse>;
+
+/** The part of a WHATWG `Response` the client reads. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
