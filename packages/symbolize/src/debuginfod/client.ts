@@ -175,8 +175,9 @@ export class DebuginfodClient {
       // A server whose file was wrong is not asked again; the others may have the right one.
       const wrong = failures.filter((f) => f.code === 'wrong-build-id');
       rejected.push(...wrong);
-      if (wrong.length && wrong.length < urls.length) {
-        urls = urls.filter((u) => !wrong.some((w) => w.url === u));
+      const rest = urls.filter((u) => !wrong.some((w) => w.url.startsWith(`${u}/buildid/`)));
+      if (wrong.length && rest.length && rest.length < urls.length) {
+        urls = rest;
         continue;
       }
       const all = [...rejected, ...failures.filter((f) => f.code !== 'wrong-build-id')];
@@ -257,12 +258,12 @@ export class DebuginfodClient {
               return cancelled[i] ? { url, code: 'network', message: 'cancelled', cancelled: true } : this.failure(url, reasons[i], e, config);
             }
             if (res.status !== 200) {
-              await res.body?.cancel().catch(() => {});
+              void res.body?.cancel().catch(() => {});
               const code: DebuginfodErrorCode = res.status === 406 ? 'too-large' : 'not-found';
               return { url, code, status: res.status, message: res.status === 406 ? `${url}: larger than DEBUGINFOD_MAXSIZE (HTTP 406)` : `${url}: HTTP ${res.status}` };
             }
             if (committed >= 0) {
-              await res.body?.cancel().catch(() => {});
+              void res.body?.cancel().catch(() => {});
               return { url, code: 'network', message: 'cancelled', cancelled: true };
             }
             committed = i;
