@@ -4,6 +4,7 @@ import { DebuginfodClient } from '../debuginfod/client.js';
 import { debuginfodConfig, parseHeaderLines, type DebuginfodConfig } from '../debuginfod/config.js';
 import type { FetchFunction } from '../debuginfod/transport.js';
 import { defaultCachePath, FsCacheStore } from './debuginfod-store.js';
+import { nodeHttpFetch } from './http-fetch.js';
 
 /** Options of {@link nodeDebuginfod}. */
 export interface NodeDebuginfodOptions {
@@ -38,7 +39,7 @@ export function nodeDebuginfod(options: NodeDebuginfodOptions = {}): DebuginfodC
   }
   return new DebuginfodClient({
     config,
-    fetch: options.fetch ?? (globalThis.fetch as unknown as FetchFunction),
+    fetch: options.fetch ?? nodeHttpFetch,
     store: new FsCacheStore(config.cachePath ?? defaultCachePath(env)),
     headers,
     onLog: log,

@@ -9,3 +9,4 @@ export { NodeDebugHost } from './debug-host.js';
 export { nodeHost } from './host.js';
 export { FsCacheStore, defaultCachePath } from './debuginfod-store.js';
 export { nodeDebuginfod, debuginfodConfigured, type NodeDebuginfodOptions } from './debuginfod.js';
+export { nodeHttpFetch } from './http-fetch.js';
