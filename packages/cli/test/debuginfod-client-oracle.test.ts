@@ -7,13 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ElfFile } from '@elfkit/elf';
 import { fixturePath, skip, which } from '@elfkit/fixtures';
 import { elfkit } from './cli.js';
+import { makeCore } from './core-programs.js';
 
 /** `debuginfod` and `debuginfod-find`, installed with apt-get when missing and root; else the reason. */
 function tools(): { server: string; find: string } | { reason: string } {
@@ -52,6 +53,7 @@ interface Target {
   asks: string[][];
 }
 const targets: Target[] = [];
+let coreFile: string | undefined;
 
 function buildIdOf(path: string): string {
   return ElfFile.parse(new Uint8Array(readFileSync(path))).buildId()!;
@@ -92,6 +94,18 @@ test.before(async () => {
       mkdirSync(join(work, 'solo'));
       copyFileSync(join(srv, 'hello'), join(work, 'solo', 'hello'));
       targets.push({ name: 'hello', buildId: buildIdOf(full), asks: [['source', join(dir, 'h#x.c')], ['section', '.debug_line'], ['debuginfo'], ['executable']] });
+    }
+    // A crashing program whose core names an executable this machine no longer has at that path; the server has it.
+    const crash = join(work, 'bin', 'crash');
+    mkdirSync(join(work, 'bin'));
+    writeFileSync(join(dir, 'crash.c'), 'volatile int *p;\nint main(void) { return *p; }\n');
+    if (spawnSync(gcc, ['-g', '-O0', '-Wl,--build-id=sha1', '-o', crash, join(dir, 'crash.c')]).status === 0) {
+      const core = makeCore(crash, [], join(work, 'core'));
+      if ('path' in core) {
+        copyFileSync(crash, join(srv, 'crash'));
+        renameSync(crash, crash + '.moved');
+        coreFile = core.path;
+      } else skip('debuginfod in elfkit core', core.error);
     }
   } else skip('debuginfod source fetch of a built program', 'gcc not installed');
   const port = await freePort();
@@ -242,6 +256,20 @@ test('lines, dwarf and symbolize fetch the debug file of a stripped binary (and 
   assert.match(sym.stdout, /^main\n.*h#x\.c:2/m);
   const noSym = elfkit(['symbolize', '--no-debuginfod', '--obj', solo, addr], { env: e });
   assert.match(noSym.stdout, /\?\?:0/);
+});
+
+test('core: a mapped executable missing at its path is fetched by build id (and stays missing with --no-debuginfod)', async () => {
+  if ('reason' in found) return skip('debuginfod in elfkit core', found.reason);
+  if (!coreFile) return skip('debuginfod in elfkit core', 'no core was made (see above)');
+  const e = env(join(work, 'core-cache'));
+  const off = elfkit(['core', '--no-debuginfod', '--json', coreFile], { env: e });
+  const on = elfkit(['core', '--json', coreFile], { env: e });
+  assert.is(on.status, 0, on.stderr);
+  const exe = (r: typeof on) => (JSON.parse(r.stdout) as { modules: { executable: boolean; file: { kind: string; path: string } }[] }).modules.find((m) => m.executable)!;
+  assert.is(exe(off).file.kind, 'missing');
+  assert.is(exe(on).file.kind, 'build-id');
+  assert.is(exe(on).file.path, join(work, 'core-cache', buildIdOf(join(srv, 'crash')), 'executable'));
+  assert.match(elfkit(['core', coreFile], { env: e }).stdout, /found by build id: .*\/executable/);
 });
 
 test.run();
