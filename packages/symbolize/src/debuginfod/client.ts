@@ -258,12 +258,12 @@ export class DebuginfodClient {
               return cancelled[i] ? { url, code: 'network', message: 'cancelled', cancelled: true } : this.failure(url, reasons[i], e, config);
             }
             if (res.status !== 200) {
-              void res.body?.cancel().catch(() => {});
+              discard(res.body);
               const code: DebuginfodErrorCode = res.status === 406 ? 'too-large' : 'not-found';
               return { url, code, status: res.status, message: res.status === 406 ? `${url}: larger than DEBUGINFOD_MAXSIZE (HTTP 406)` : `${url}: HTTP ${res.status}` };
             }
             if (committed >= 0) {
-              void res.body?.cancel().catch(() => {});
+              discard(res.body);
               return { url, code: 'network', message: 'cancelled', cancelled: true };
             }
             committed = i;
@@ -326,25 +326,16 @@ export class DebuginfodClient {
     }
     let received = 0;
     try {
-      if (res.body) {
-        const reader = res.body.getReader();
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            received += value.length;
-            watch.add(value.length);
-            if (config.maxSize > 0 && received > config.maxSize) {
-              ctl.abort();
-              await w.drop();
-              return { url, code: 'too-large', message: `${url}: more than DEBUGINFOD_MAXSIZE ${config.maxSize} bytes` };
-            }
-            await w.write(value);
-            this.options.onProgress?.(url, received, total);
-          }
-        } finally {
-          reader.releaseLock();
+      for await (const value of chunks(res.body)) {
+        received += value.length;
+        watch.add(value.length);
+        if (config.maxSize > 0 && received > config.maxSize) {
+          ctl.abort();
+          await w.drop();
+          return { url, code: 'too-large', message: `${url}: more than DEBUGINFOD_MAXSIZE ${config.maxSize} bytes` };
         }
+        await w.write(value);
+        this.options.onProgress?.(url, received, total);
       }
       const expected = length ?? (encoded ? undefined : declared);
       if (expected !== undefined && received !== expected) {
@@ -372,6 +363,32 @@ export class DebuginfodClient {
       return this.failure(url, reason(), e, config);
     }
   }
+}
+
+/** The chunks of a response body: a WHATWG stream read through its reader (browsers cannot iterate one), or an async iterable. */
+async function* chunks(body: FetchResponse['body']): AsyncGenerator<Uint8Array> {
+  if (!body) return;
+  if (!('getReader' in body)) {
+    yield* body;
+    return;
+  }
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Drops a body not wanted (a losing server's, an error page). */
+function discard(body: FetchResponse['body']): void {
+  if (!body) return;
+  if ('cancel' in body) void body.cancel().catch(() => {});
+  else (body as { destroy?: () => void }).destroy?.();
 }
 
 /** The GNU build id of an ELF file, or undefined when it is not ELF or has none. */

@@ -8,5 +8,6 @@ export type FetchFunction = (url: string, init: { readonly headers: Record<strin
 export interface FetchResponse {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
-  readonly body: ReadableStream<Uint8Array> | null;
+  /** A WHATWG stream (fetch), or any async iterable of chunks (a Node response, read without a stream adapter). */
+  readonly body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
 }

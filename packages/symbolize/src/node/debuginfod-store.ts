@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync, fsyncSync, lstatSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync, lstatSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -116,7 +116,7 @@ export class FsCacheStore implements CacheStore {
         while (at < chunk.length) at += writeSync(fd, chunk, at, chunk.length - at);
       },
       finish() {
-        fsyncSync(fd);
+        // No fsync, as elfutils: a file lost in a crash comes back empty, which reads as a miss and expires.
         source ??= new FileSource(tmp);
         return source;
       },

@@ -1,6 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
 import type { FetchFunction, FetchResponse } from '../debuginfod/transport.js';
 
 /** Redirects followed before giving up (curl's default is unlimited; elfutils allows them). */
@@ -46,6 +45,6 @@ function response(res: IncomingMessage): FetchResponse {
         return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
       },
     },
-    body: Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>,
+    body: res,
   };
 }

@@ -1,0 +1,10 @@
+import { nodeDebuginfod } from '@elfkit/symbolize/node';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+const t0 = Date.now();
+const id = process.argv[2], url = process.argv[3];
+rmSync('/tmp/dcx/c12', { recursive: true, force: true });
+let last = 0;
+const c = nodeDebuginfod({ env: { DEBUGINFOD_URLS: url, DEBUGINFOD_CACHE_PATH: '/tmp/dcx/c12', DEBUGINFOD_VERBOSE: '1' }, stderr: { write: (s) => process.stdout.write(`${Date.now() - t0} ${s}`) } });
+const f = await c.find(id, { kind: 'executable' });
+console.log(Date.now() - t0, f.size);
