@@ -272,4 +272,18 @@ test('cleaning: after cache_clean_interval_s, files unused for max_unused_age_s 
   assert.is(readFileSync(join(cache, 'max_unused_age_s'), 'utf8'), '604800');
 });
 
+test('DEBUGINFOD_PROGRESS and DEBUGINFOD_VERBOSE write to standard error: one progress line when it is not a terminal', async () => {
+  const u = await upstream(serve({ [`/buildid/${ID}/executable`]: exe }));
+  let err = '';
+  const c = nodeDebuginfod({
+    env: { DEBUGINFOD_URLS: u.url, DEBUGINFOD_CACHE_PATH: cacheDir(), DEBUGINFOD_PROGRESS: '1', DEBUGINFOD_VERBOSE: '1' },
+    stderr: { write: (t: string) => (err += t), isTTY: false },
+  });
+  await c.find(ID, { kind: 'executable' });
+  assert.is(err.match(/Downloading from/g)?.length, 1, err);
+  assert.ok(err.includes(`\rDownloading from ${u.url}/ ${exe.length}/${exe.length}\n`), err);
+  assert.match(err, /^committed to url 0$/m);
+  assert.match(err, /^got file from server/m);
+});
+
 test.run();
