@@ -112,6 +112,8 @@ test.before(async () => {
   base = `http://127.0.0.1:${port}`;
   const log = openSync(join(work, 'server.log'), 'w');
   server = spawn(found.server, ['-F', '-t', '0', '-g', '0', '-p', String(port), '-d', join(work, 'db.sqlite'), srv], { stdio: ['ignore', log, log] });
+  // Stopped by its pid even when a test throws or the run is cut short.
+  process.on('exit', stopServer);
   // Ready when the scan has seen every file and has no work left.
   const files = readdirSync(srv).length;
   for (let i = 0; i < 300; i++) {
@@ -126,8 +128,12 @@ test.before(async () => {
   }
 });
 
+function stopServer(): void {
+  if (server?.pid && server.exitCode === null && !server.killed) server.kill('SIGTERM');
+}
+
 test.after(() => {
-  if (server?.pid) process.kill(server.pid, 'SIGTERM');
+  stopServer();
   rmSync(work, { recursive: true, force: true });
 });
 
