@@ -3,9 +3,20 @@ import type { ByteSource } from '@elfkit/binary';
 import type { CoreHost } from '@elfkit/core';
 import { FileSource } from '@elfkit/symbolize/node';
 
-/** The files a core names, opened from the file system each once, closed together at the end. */
+/**
+ * The files a core names, opened from the file system each once, closed
+ * together at the end; files fetched by build id (debuginfod) stand in for
+ * missing ones.
+ */
 export class NodeCoreHost implements CoreHost {
   private readonly files = new Map<string, FileSource | null>();
+  /** Cached paths of executables and libraries fetched by build id. */
+  readonly fetched = new Map<string, string>();
+  findByBuildId(buildId: string): { path: string; source: ByteSource } | undefined {
+    const path = this.fetched.get(buildId.toLowerCase());
+    const source = path ? this.open(path) : undefined;
+    return path && source ? { path, source } : undefined;
+  }
   open(path: string): ByteSource | undefined {
     let f = this.files.get(path);
     if (f === undefined) {
