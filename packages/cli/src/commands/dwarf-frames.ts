@@ -7,7 +7,8 @@ import { withElf } from '../with-elf.js';
 import { TextOut } from '../io/text-out.js';
 import { FramesTextWriter } from '../dwarf/frames-text.js';
 import { FramesTableWriter } from '../dwarf/frames-table.js';
-import { relocateDebugSections } from '@elfkit/symbolize';
+// Only the relocation step: the symbolizer's index is not needed here, and not loading it saves start-up.
+import { relocateDebugSections } from '@elfkit/symbolize/relocate';
 import { registerName } from '../dwarf/names.js';
 
 interface FramesArgs {
