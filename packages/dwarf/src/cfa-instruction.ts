@@ -62,7 +62,9 @@ export interface CfaContext {
  *   GNU_negative_offset_extended is negated), or the args size;
  * - `raw`: the undecoded numeric operand (the factored value as stored);
  * - `delta`: an advance in bytes (already multiplied by the code
- *   alignment factor) as a bigint; `address` for DW_CFA_set_loc;
+ *   alignment factor) as a bigint, and `advance` the same as a number
+ *   (exact below 2^53, which `advanceExact` says; an advance reads it
+ *   without allocating a bigint); `address` for DW_CFA_set_loc;
  * - `expression`: the DWARF expression block of the expression rules,
  *   with `expressionOffset` its offset in the section;
  * - `addressSpace`: DW_CFA_LLVM_def_aspace_cfa's address space.
@@ -79,7 +81,17 @@ export class CfaInstructionCursor {
   register2 = 0;
   offset = 0;
   raw = 0;
-  delta = 0n;
+  /** The advance in bytes as a number; exact when {@link advanceExact}. */
+  advance = 0;
+  /** The advance in bytes as a bigint (made when asked for: a dump of a large table has hundreds of thousands). */
+  get delta(): bigint {
+    return this.bigAdvance ?? BigInt(this.advance);
+  }
+  /** True when {@link advance} holds the advance exactly. */
+  get advanceExact(): boolean {
+    return this.bigAdvance === undefined;
+  }
+  private bigAdvance: bigint | undefined = undefined;
   address = 0n;
   addressSpace = 0;
   expression: Uint8Array = EMPTY;
@@ -120,6 +132,12 @@ export class CfaInstructionCursor {
     return this.r.pos >= this.end;
   }
 
+  private setAdvance(units: number, codeAlign: number): void {
+    const a = units * codeAlign;
+    this.advance = a;
+    this.bigAdvance = Number.isSafeInteger(a) ? undefined : BigInt(units) * BigInt(codeAlign);
+  }
+
   /** Decodes the next instruction; false at the end. */
   next(): boolean {
     const r = this.r;
@@ -134,7 +152,7 @@ export class CfaInstructionCursor {
       const low = byte & 0x3f;
       if (high === C.DW_CFA_advance_loc) {
         this.raw = low;
-        this.delta = BigInt(low * ctx.codeAlign);
+        this.setAdvance(low, ctx.codeAlign);
       } else if (high === C.DW_CFA_offset) {
         this.register = low;
         this.raw = r.uleb();
@@ -160,20 +178,22 @@ export class CfaInstructionCursor {
         break;
       case C.DW_CFA_advance_loc1:
         this.raw = r.u8();
-        this.delta = BigInt(this.raw) * BigInt(ctx.codeAlign);
+        this.setAdvance(this.raw, ctx.codeAlign);
         break;
       case C.DW_CFA_advance_loc2:
         this.raw = r.u16();
-        this.delta = BigInt(this.raw) * BigInt(ctx.codeAlign);
+        this.setAdvance(this.raw, ctx.codeAlign);
         break;
       case C.DW_CFA_advance_loc4:
         this.raw = r.u32();
-        this.delta = BigInt(this.raw) * BigInt(ctx.codeAlign);
+        this.setAdvance(this.raw, ctx.codeAlign);
         break;
       case DW_CFA_MIPS_advance_loc8: {
         const v = r.u64();
         this.raw = Number(v);
-        this.delta = v * BigInt(ctx.codeAlign);
+        this.bigAdvance = v * BigInt(ctx.codeAlign);
+        this.advance = Number(this.bigAdvance);
+        if (Number.isSafeInteger(this.advance)) this.bigAdvance = undefined;
         break;
       }
       case C.DW_CFA_offset_extended:

@@ -1,5 +1,5 @@
 import type { Reader } from '@elfkit/binary';
-import { CfaInstructionCursor, type CfaContext } from './cfa-instruction.js';
+import type { CfaContext } from './cfa-instruction.js';
 import { DW_EH_PE_absptr, DW_EH_PE_omit, readEncodedPointer, validPointerEncoding, type PointerBases } from './eh-pointer.js';
 
 /** Which call frame section an entry comes from: they differ in CIE ids, CIE pointers, pointer encodings and terminators. */
@@ -217,9 +217,18 @@ export function readFdeBody(
       if (a.pos > dataAt + len) throw a.error('truncated', `LSDA pointer runs past the FDE's augmentation data (${len} bytes)`, dataAt);
     }
   }
+  // The fields written out, not spread from entryTail: an FDE is read per
+  // function, and a literal of fixed shape is several times cheaper.
+  if (r.offset > head.end) throw r.error('truncated', `FDE fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
+  const instructionsOffset = r.offset;
   return {
     kind: 'fde',
-    ...entryTail(r, head, 'FDE'),
+    offset: head.offset,
+    length: head.length,
+    offsetSize: head.offsetSize,
+    end: head.end,
+    instructions: r.bytesView(head.end - instructionsOffset),
+    instructionsOffset,
     ciePointer: head.ciePointer,
     cieOffset: head.cieOffset,
     cie,
@@ -248,10 +257,4 @@ export function cfaContext(cie: Cie, kind: FrameSectionKind, bases: PointerBases
     pointerEncoding: kind === 'eh_frame' ? cie.fdeEncoding : undefined,
     bases,
   };
-}
-
-/** A cursor over an entry's call frame instructions; `bytes` (and `view`) are the whole section's. */
-export function instructionCursor(entry: Cie | Fde, kind: FrameSectionKind, bases: PointerBases, order: 'little' | 'big', section: string, bytes: Uint8Array, view?: DataView): CfaInstructionCursor {
-  const cie = entry.kind === 'cie' ? entry : entry.cie;
-  return new CfaInstructionCursor(bytes, cfaContext(cie, kind, bases), order, section, entry.instructionsOffset, entry.end, view);
 }

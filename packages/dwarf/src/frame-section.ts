@@ -1,6 +1,6 @@
 import { ParseError, Reader, type ByteOrder } from '@elfkit/binary';
-import type { CfaInstructionCursor } from './cfa-instruction.js';
-import { readCieBody, readFdeBody, instructionCursor, type Cie, type EntryContext, type Fde, type FrameEntry, type FrameSectionKind } from './frame-entry.js';
+import { CfaInstructionCursor, type CfaContext } from './cfa-instruction.js';
+import { readCieBody, readFdeBody, cfaContext, type Cie, type EntryContext, type Fde, type FrameEntry, type FrameSectionKind } from './frame-entry.js';
 import type { PointerBases } from './eh-pointer.js';
 
 /** How to read a call frame section. */
@@ -47,6 +47,8 @@ export class FrameSection {
   private readonly ctx: EntryContext;
   private readonly reader: Reader;
   private readonly cies = new Map<number, Cie | ParseError>();
+  /** Each CIE's instruction context, made once (every FDE's cursor shares its CIE's). */
+  private readonly contexts = new Map<Cie, CfaContext>();
   private index?: { starts: BigUint64Array; ends: BigUint64Array; offsets: Uint32Array | Float64Array; error?: ParseError };
 
   constructor(kind: FrameSectionKind, bytes: Uint8Array, options: FrameSectionOptions) {
@@ -185,7 +187,10 @@ export class FrameSection {
 
   /** A cursor over the call frame instructions of `entry`. */
   instructions(entry: Cie | Fde): CfaInstructionCursor {
-    return instructionCursor(entry, this.kind, this.bases, this.order, this.name, this.bytes, this.reader.view);
+    const cie = entry.kind === 'cie' ? entry : entry.cie;
+    let ctx = this.contexts.get(cie);
+    if (!ctx) this.contexts.set(cie, (ctx = cfaContext(cie, this.kind, this.bases)));
+    return new CfaInstructionCursor(this.bytes, ctx, this.order, this.name, entry.instructionsOffset, entry.end, this.reader.view);
   }
 
   /**

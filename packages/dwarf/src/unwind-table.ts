@@ -70,6 +70,19 @@ function deleteRule(s: State, reg: number): void {
   s.registers.delete(reg);
 }
 
+/** `offset` rules by offset, shared: most rules of a table are a few of these (RBP at CFA-16, RBX at CFA-24…). */
+const offsetRules = new Map<number, RegisterRule>();
+function offsetRule(offset: number): RegisterRule {
+  let r = offsetRules.get(offset);
+  if (!r) {
+    r = { kind: 'offset', offset };
+    if (offsetRules.size < 4096) offsetRules.set(offset, r);
+  }
+  return r;
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 const UNSET_CFA: CfaRule = { kind: 'register', register: -1, offset: 0 };
 const UNDEFINED: RegisterRule = { kind: 'undefined' };
 const SAME: RegisterRule = { kind: 'same-value' };
@@ -211,6 +224,11 @@ class RowMachine {
       case C.DW_CFA_advance_loc4:
       case DW_CFA_MIPS_advance_loc8:
         if (inCie) throw this.fail(c, 'an advance in a CIE\'s initial instructions');
+        // Addresses below 2^53 advance as numbers: one bigint per row, not three.
+        if (c.advanceExact && start <= MAX_EXACT) {
+          const next = Number(start) + c.advance;
+          if (next <= Number.MAX_SAFE_INTEGER) return BigInt(next);
+        }
         return BigInt.asUintN(64, start + c.delta);
       case C.DW_CFA_set_loc:
         if (inCie) throw this.fail(c, 'DW_CFA_set_loc in a CIE\'s initial instructions');
@@ -248,7 +266,7 @@ class RowMachine {
       case C.DW_CFA_offset_extended:
       case C.DW_CFA_offset_extended_sf:
       case DW_CFA_GNU_negative_offset_extended:
-        setRule(s, c.register, { kind: 'offset', offset: c.offset });
+        setRule(s, c.register, offsetRule(c.offset));
         return undefined;
       case C.DW_CFA_val_offset:
       case C.DW_CFA_val_offset_sf:

@@ -1,7 +1,7 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { GoFunc, PcValueStream, type GoSymbols } from '@elfkit/gosym';
+import { GoFunc, PcValueStream, type GoSymbols, type PcLnTable } from '@elfkit/gosym';
 import type { ElfContext } from './elf-context.js';
-import { sortIndexes } from './range-map.js';
+import { forEachKeyGroup, sortIndexes } from './range-map.js';
 
 /**
  * What a Go function's bytes are, as shotizam splits them: its machine
@@ -27,8 +27,8 @@ export interface GoTableRange {
  * Every Go function of a pclntab with where its bytes are: its text
  * `[entry, next entry)` and its pieces of the pclntab and of `go:func.*`,
  * as addresses. Pieces are kept in typed arrays in address order (the
- * docker CLI has 100,000 functions and about a million pieces); a table
- * several functions share appears once, for the first of them.
+ * docker CLI has 35,000 functions and a quarter of a million pieces); a
+ * table several functions share appears once, for the first of them.
  */
 export interface GoLayout {
   readonly symbols: GoSymbols;
@@ -50,33 +50,90 @@ export interface GoLayout {
 }
 
 const KIND = Object.fromEntries(GO_PART_KINDS.map((k, i) => [k, i])) as Record<GoPartKind, number>;
+const HEADER = KIND.header;
+const FUNCNAME = KIND.funcname;
+const FUNCDATA = KIND.funcdata;
+const PCSP = KIND.pcsp; // pcfile and pcln follow it
+const PCDATA = KIND.pcdata;
 
-/** Pieces as they are found: growable typed arrays. */
+/**
+ * Pieces as they are found: growable typed arrays (a quarter of a million
+ * pieces are four arrays, not a quarter of a million objects). `end` is 0
+ * for a reference whose end is found later (a packed pcvalue table, a
+ * funcdata blob).
+ */
 class Pieces {
-  func = new Int32Array(1024);
-  kind = new Uint8Array(1024);
-  start = new Float64Array(1024);
-  end = new Float64Array(1024);
+  func: Int32Array;
+  kind: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
   length = 0;
-  add(f: number, kind: GoPartKind, start: number, end: number): void {
-    if (!(end > start)) return;
-    if (this.length === this.func.length) {
-      const n = this.length * 2;
-      const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, b: T): T => {
-        b.set(a);
-        return b;
-      };
-      this.func = grow(this.func, new Int32Array(n));
-      this.kind = grow(this.kind, new Uint8Array(n));
-      this.start = grow(this.start, new Float64Array(n));
-      this.end = grow(this.end, new Float64Array(n));
-    }
+  constructor(capacity: number) {
+    this.func = new Int32Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.start = new Float64Array(capacity);
+    this.end = new Float64Array(capacity);
+  }
+  /** Appends `[start, end)`; empty and inverted ranges are dropped. */
+  add(f: number, kind: number, start: number, end: number): void {
+    if (end > start) this.push(f, kind, start, end);
+  }
+  push(f: number, kind: number, start: number, end: number): void {
+    if (this.length === this.func.length) this.grow();
     const i = this.length++;
     this.func[i] = f;
-    this.kind[i] = KIND[kind];
+    this.kind[i] = kind;
     this.start[i] = start;
     this.end[i] = end;
   }
+  private grow(): void {
+    const n = Math.max(1024, this.length * 2);
+    this.func = grown(this.func, n);
+    this.kind = grown(this.kind, n);
+    this.start = grown(this.start, n);
+    this.end = grown(this.end, n);
+  }
+}
+
+/** A copy of `a` with room for `n` elements. */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (length: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/** The fixed facts of a pclntab's `_func` records, computed once. */
+interface RecordLayout {
+  readonly t: PcLnTable;
+  readonly data: Uint8Array;
+  readonly view: DataView;
+  readonly le: boolean;
+  /** Address of the pclntab's first byte. */
+  readonly base: number;
+  readonly fixed: number;
+  readonly nameField: number;
+  readonly pcspField: number;
+  readonly npcdataField: number;
+  readonly slotSize: number;
+  /** Go 1.18+: funcdata are u32 offsets from `go:func.*` (at `gofunc`; NaN when unknown). */
+  readonly relative: boolean;
+  readonly gofunc: number;
+  /** From Go 1.16 the pcvalue tables are packed in pctab. */
+  readonly packed: boolean;
+  /** The pclntab's address modulo 8 (older funcdata arrays are aligned in memory). */
+  readonly align: number;
+}
+
+/** What the walk over the function table finds. */
+interface Found {
+  /** Each function's slot, record and name (and, before 1.16, its pcvalue tables), in function order. */
+  readonly own: Pieces;
+  /** Packed pcvalue tables: pctab offsets in `start`, ends found by {@link addPackedTables}. */
+  readonly tables: Pieces;
+  /** Funcdata blob addresses in `start`, ends found by {@link addFuncdata}. */
+  readonly funcdata: Pieces;
+  readonly damaged: Set<number>;
+  readonly errors: ParseError[];
 }
 
 /**
@@ -84,120 +141,42 @@ class Pieces {
  * `openGoSymbols`). `sized(address)` gives the size of a symbol starting at
  * an address, used to bound funcdata blobs; `funcdataEnd` is where
  * `go:func.*` ends when known.
+ *
+ * One pass over the function table reads each `_func` record's fields in
+ * place; every list is a typed array, and shared tables and blobs are
+ * resolved by sorting, not by maps keyed on offsets. Each stage is a
+ * function of its own, so that a one-shot run gets each loop compiled
+ * on its own instead of deoptimizing one large function stage by stage.
  */
 export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: number) => number | undefined, funcdataEnd?: number): GoLayout {
   const t = symbols.table;
   const h = t.header;
-  const base = ctx.address(symbols.location.address);
-  const n = t.funcCount;
-  const damaged = new Set<number>();
-  const entries = new Float64Array(n + 1);
-  const errors: ParseError[] = [];
-  const pieces = new Pieces();
-  const ends = new Map<number, number>();
-  const stream = new PcValueStream(t.data, h.quantum, t.section);
-  // The end of the pcvalue table at pctab offset `off` (tables are shared, so each is decoded once).
-  const tableEnd = (off: number, entry: number): number => {
-    let e = ends.get(off);
-    if (e === undefined) {
-      stream.reset(h.pctab + off, entry);
-      while (stream.next()) {
-        /* to the end */
-      }
-      e = stream.pos;
-      ends.set(off, e);
-    }
-    return e;
-  };
-  // From Go 1.16 the pcvalue tables are packed in pctab, before the
-  // function table: each runs to the next one, so their ends need no
-  // decoding. Older tables sit among the records and are decoded.
-  const packed = h.format !== '1.2';
-  const tables = { func: [] as number[], kind: [] as GoPartKind[], off: [] as number[] };
-  const funcdata = { address: [] as number[], func: [] as number[] };
-  const fixed = GoFunc.fixedSize(h);
+  const data = t.data;
   const relative = h.format === '1.18' || h.format === '1.20';
-  for (let i = 0; i <= n; i++) entries[i] = ctx.addressNumber(safe(() => t.entryOf(i), 0));
-  for (let i = 0; i < n; i++) {
-    let f: GoFunc;
-    try {
-      f = t.func(i);
-      const entry = f.entryPc;
-      // The functab slot and the _func record with its pcdata and funcdata arrays.
-      const slot = h.functab + 2 * i * h.functabFieldSize;
-      pieces.add(i, 'header', base + slot, base + slot + 2 * h.functabFieldSize);
-      const npcdata = f.npcdata;
-      const nfuncdata = f.nfuncdata;
-      let recordEnd = f.offset + fixed + 4 * npcdata;
-      if (nfuncdata > 0) {
-        if (relative) recordEnd += 4 * nfuncdata;
-        else {
-          if (h.ptrSize === 8 && ((Number(BigInt.asUintN(3, symbols.location.address)) + recordEnd) & 4) !== 0) recordEnd += 4;
-          recordEnd += h.ptrSize * nfuncdata;
-        }
-      }
-      pieces.add(i, 'header', base + f.offset, base + Math.min(recordEnd, t.data.length));
-      const nameAt = h.funcnametab[0] + f.nameOff;
-      const nul = t.data.indexOf(0, nameAt);
-      if (nul >= 0) pieces.add(i, 'funcname', base + nameAt, base + nul + 1);
-      const table = (kind: GoPartKind, off: number) => {
-        if (off === 0) return;
-        if (packed) {
-          tables.func.push(i);
-          tables.kind.push(kind);
-          tables.off.push(off);
-        } else pieces.add(i, kind, base + h.pctab + off, base + tableEnd(off, entry));
-      };
-      table('pcsp', f.pcsp);
-      table('pcfile', f.pcfile);
-      table('pcln', f.pcln);
-      for (let k = 0; k < npcdata; k++) table('pcdata', f.pcdata(k));
-      for (let k = 0; k < nfuncdata; k++) {
-        const a = f.funcdata(k);
-        if (a !== undefined) {
-          funcdata.address.push(ctx.address(a));
-          funcdata.func.push(i);
-        }
-      }
-    } catch (e) {
-      if (!isParseError(e)) throw e;
-      errors.push(e);
-      damaged.add(i);
-    }
-  }
-  if (tables.off.length > 0) {
-    const offs = Float64Array.from(tables.off);
-    const order = sortIndexes(offs, offs.length);
-    const nextStart = new Map<number, number>();
-    for (let k = offs.length - 1, next = h.functab - h.pctab; k >= 0; k--) {
-      const o = offs[order[k]!]!;
-      if (!nextStart.has(o)) nextStart.set(o, next);
-      next = o;
-    }
-    for (let k = 0; k < offs.length; k++) {
-      const o = tables.off[k]!;
-      pieces.add(tables.func[k]!, tables.kind[k]!, base + h.pctab + o, base + h.pctab + nextStart.get(o)!);
-    }
-  }
-  addFuncdata(pieces, funcdata, sized, funcdataEnd);
-  // In address order, and a table shared by several functions (the linker
-  // stores identical tables once) listed once, for its first function:
-  // what first-wins would give, without the cost of resolving overlaps.
-  const order = sortIndexes(pieces.start, pieces.length);
-  let count = 0;
-  const pieceFunc = new Int32Array(pieces.length);
-  const pieceKind = new Uint8Array(pieces.length);
-  const pieceStart = new Float64Array(pieces.length);
-  const pieceEnd = new Float64Array(pieces.length);
-  for (let j = 0; j < order.length; j++) {
-    const k = order[j]!;
-    if (count > 0 && pieceStart[count - 1] === pieces.start[k] && pieceEnd[count - 1] === pieces.end[k]) continue;
-    pieceFunc[count] = pieces.func[k]!;
-    pieceKind[count] = pieces.kind[k]!;
-    pieceStart[count] = pieces.start[k]!;
-    pieceEnd[count] = pieces.end[k]!;
-    count++;
-  }
+  const layout: RecordLayout = {
+    t,
+    data,
+    view: new DataView(data.buffer, data.byteOffset, data.byteLength),
+    le: h.order === 'little',
+    base: ctx.address(symbols.location.address),
+    fixed: GoFunc.fixedSize(h),
+    nameField: GoFunc.fieldOffset(h, 1),
+    pcspField: GoFunc.fieldOffset(h, 4),
+    npcdataField: GoFunc.fieldOffset(h, 7),
+    slotSize: 2 * h.functabFieldSize,
+    relative,
+    gofunc: relative && t.gofunc !== undefined ? ctx.address(t.gofunc) : NaN,
+    packed: h.format !== '1.2',
+    align: h.ptrSize === 8 ? Number(BigInt.asUintN(3, symbols.location.address)) : 0,
+  };
+  const n = t.funcCount;
+  const entries = readEntries(t, ctx);
+  const found = readRecords(layout, ctx);
+  const all = new Pieces(found.own.length + found.tables.length + found.funcdata.length);
+  append(all, found.own);
+  addPackedTables(all, found.tables, layout);
+  addFuncdata(all, found.funcdata, sized, funcdataEnd);
+  const { damaged } = found;
   return {
     symbols,
     funcCount: n,
@@ -212,23 +191,145 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
       return `[Go function #${i}]`;
     },
     entries,
-    pieceCount: count,
-    pieceFunc,
-    pieceKind,
-    pieceStart,
-    pieceEnd,
-    tables: tableRanges(symbols, base),
-    errors,
+    ...inAddressOrder(all),
+    tables: tableRanges(symbols, layout.base),
+    errors: found.errors,
   };
 }
 
-function safe<T>(f: () => T, fallback: T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (!isParseError(e)) throw e;
-    return fallback;
+/** Entry addresses of every function and the end of the last (a damaged slot reads as address 0). */
+function readEntries(t: PcLnTable, ctx: ElfContext): Float64Array {
+  const n = t.funcCount;
+  const entries = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) {
+    let e = 0;
+    try {
+      e = t.entryOf(i);
+    } catch (err) {
+      if (!isParseError(err)) throw err;
+    }
+    entries[i] = ctx.addressNumber(e);
   }
+  return entries;
+}
+
+/** Walks the function table: each function's own pieces, and references to its tables and blobs. */
+function readRecords(l: RecordLayout, ctx: ElfContext): Found {
+  const n = l.t.funcCount;
+  const found: Found = {
+    // A slot, a record and a name per function (and before 1.16 its tables, about five).
+    own: new Pieces(Math.max(16, n * (l.packed ? 3 : 8))),
+    // About six tables and four blobs per function.
+    tables: new Pieces(l.packed ? Math.max(16, n * 6) : 16),
+    funcdata: new Pieces(Math.max(16, n * 4)),
+    damaged: new Set(),
+    errors: [],
+  };
+  const ends = l.packed ? undefined : new TableEnds(l.t);
+  for (let i = 0; i < n; i++) {
+    try {
+      readRecord(l, i, found, ends, ctx);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      found.errors.push(e);
+      found.damaged.add(i);
+    }
+  }
+  return found;
+}
+
+/**
+ * Function `i`'s slot, record and name, and its tables and blobs. The
+ * fixed fields lie inside the record (`recordOffset` checks that); the
+ * pcdata and funcdata arrays are read with bounds checks, so a damaged
+ * count throws.
+ */
+function readRecord(l: RecordLayout, i: number, found: Found, ends: TableEnds | undefined, ctx: ElfContext): void {
+  const { t, data, view, le, base, fixed } = l;
+  const h = t.header;
+  const own = found.own;
+  const rec = t.recordOffset(i);
+  const slot = h.functab + i * l.slotSize;
+  own.add(i, HEADER, base + slot, base + slot + l.slotSize);
+  const npcdata = view.getUint32(rec + l.npcdataField, le);
+  const nfuncdata = data[rec + fixed - 1]!;
+  let recordEnd = rec + fixed + 4 * npcdata;
+  if (nfuncdata > 0) {
+    if (l.relative) recordEnd += 4 * nfuncdata;
+    else {
+      if (h.ptrSize === 8 && ((l.align + recordEnd) & 4) !== 0) recordEnd += 4;
+      recordEnd += h.ptrSize * nfuncdata;
+    }
+  }
+  own.add(i, HEADER, base + rec, base + Math.min(recordEnd, data.length));
+  const nameAt = h.funcnametab[0] + view.getUint32(rec + l.nameField, le);
+  const nul = data.indexOf(0, nameAt);
+  if (nul >= 0) own.add(i, FUNCNAME, base + nameAt, base + nul + 1);
+  // pcsp, pcfile and pcln, then the pcdata tables.
+  for (let k = -3; k < npcdata; k++) {
+    const off = k < 0 ? view.getUint32(rec + l.pcspField + 4 * (k + 3), le) : t.u32(rec + fixed + 4 * k);
+    if (off === 0) continue;
+    const kind = k < 0 ? PCSP + k + 3 : PCDATA;
+    if (ends) own.add(i, kind, base + h.pctab + off, base + ends.of(off, t.entryOf(i)));
+    else found.tables.push(i, kind, off, 0);
+  }
+  if (nfuncdata === 0) return;
+  if (l.relative) {
+    const at = rec + fixed + 4 * npcdata;
+    for (let k = 0; k < nfuncdata; k++) {
+      const off = t.u32(at + 4 * k);
+      if (off !== 0xffffffff && !Number.isNaN(l.gofunc)) found.funcdata.push(i, FUNCDATA, l.gofunc + off, 0);
+    }
+  } else {
+    const f = new GoFunc(t, i, rec);
+    for (let k = 0; k < nfuncdata; k++) {
+      const a = f.funcdata(k);
+      if (a !== undefined) found.funcdata.push(i, FUNCDATA, ctx.address(a), 0);
+    }
+  }
+}
+
+/** Before Go 1.16 pcvalue tables sit among the records: each table's end is found by decoding it (once: tables are shared). */
+class TableEnds {
+  private readonly ends = new Map<number, number>();
+  private readonly stream: PcValueStream;
+  constructor(private readonly t: PcLnTable) {
+    this.stream = new PcValueStream(t.data, t.header.quantum, t.section);
+  }
+  of(off: number, entry: number): number {
+    let e = this.ends.get(off);
+    if (e === undefined) {
+      this.stream.reset(this.t.header.pctab + off, entry);
+      while (this.stream.next()) {
+        /* to the end */
+      }
+      e = this.stream.pos;
+      this.ends.set(off, e);
+    }
+    return e;
+  }
+}
+
+function append(to: Pieces, from: Pieces): void {
+  for (let k = 0; k < from.length; k++) to.push(from.func[k]!, from.kind[k]!, from.start[k]!, from.end[k]!);
+}
+
+/** Packed tables run to the next distinct offset (the last to the function table); a shared one is listed for each function naming it. */
+function addPackedTables(pieces: Pieces, tables: Pieces, l: RecordLayout): void {
+  const m = tables.length;
+  if (m === 0) return;
+  const h = l.t.header;
+  const at = l.base + h.pctab;
+  const offs = tables.start;
+  forEachKeyGroup(offs, m, (order, from, to) => {
+    // order[from .. to) share one offset, in the order they were found (function order).
+    const o = offs[order[from]!]!;
+    const end = to < m ? offs[order[to]!]! : h.functab - h.pctab;
+    for (let q = from; q < to; q++) {
+      const x = order[q]!;
+      pieces.add(tables.func[x]!, tables.kind[x]!, at + o, at + end);
+    }
+  });
 }
 
 /**
@@ -238,24 +339,50 @@ function safe<T>(f: () => T, fallback: T): T {
  * out when nothing bounds it. A blob shared by several functions goes to
  * the first.
  */
-function addFuncdata(pieces: Pieces, refs: { address: number[]; func: number[] }, sized: (address: number) => number | undefined, regionEnd: number | undefined): void {
-  const n = refs.address.length;
+function addFuncdata(pieces: Pieces, refs: Pieces, sized: (address: number) => number | undefined, regionEnd: number | undefined): void {
+  const n = refs.length;
   if (n === 0) return;
-  const addr = Float64Array.from(refs.address);
-  const order = sortIndexes(addr, n);
-  const out: { func: number; start: number; end: number }[] = [];
-  for (let k = 0; k < n; k++) {
-    const a = addr[order[k]!]!;
-    if (k > 0 && addr[order[k - 1]!] === a) continue;
-    let j = k + 1;
-    while (j < n && addr[order[j]!] === a) j++;
-    let end = j < n ? addr[order[j]!] : regionEnd;
+  const addr = refs.start;
+  forEachKeyGroup(addr, n, (order, from, to) => {
+    const a = addr[order[from]!]!;
+    let end = to < n ? addr[order[to]!] : regionEnd;
     const size = sized(a);
     if (size !== undefined && (end === undefined || a + size < end)) end = a + size;
     if (regionEnd !== undefined && end !== undefined && a < regionEnd && end > regionEnd) end = regionEnd;
-    if (end !== undefined) out.push({ func: refs.func[order[k]!]!, start: a, end });
+    if (end !== undefined) pieces.add(refs.func[order[from]!]!, FUNCDATA, a, end);
+  });
+}
+
+/**
+ * The pieces in address order, a table shared by several functions (the
+ * linker stores identical tables once) listed once, for its first
+ * function: what first-wins would give, without the cost of resolving
+ * overlaps.
+ */
+function inAddressOrder(pieces: Pieces): Pick<GoLayout, 'pieceCount' | 'pieceFunc' | 'pieceKind' | 'pieceStart' | 'pieceEnd'> {
+  const order = sortIndexes(pieces.start, pieces.length);
+  let count = 0;
+  for (let j = 0; j < order.length; j++) {
+    const k = order[j]!;
+    const p = j > 0 ? order[j - 1]! : -1;
+    if (p >= 0 && pieces.start[p] === pieces.start[k] && pieces.end[p] === pieces.end[k]) continue;
+    count++;
   }
-  for (const p of out) pieces.add(p.func, 'funcdata', p.start, p.end);
+  const pieceFunc = new Int32Array(count);
+  const pieceKind = new Uint8Array(count);
+  const pieceStart = new Float64Array(count);
+  const pieceEnd = new Float64Array(count);
+  let c = 0;
+  for (let j = 0; j < order.length; j++) {
+    const k = order[j]!;
+    if (c > 0 && pieceStart[c - 1] === pieces.start[k] && pieceEnd[c - 1] === pieces.end[k]) continue;
+    pieceFunc[c] = pieces.func[k]!;
+    pieceKind[c] = pieces.kind[k]!;
+    pieceStart[c] = pieces.start[k]!;
+    pieceEnd[c] = pieces.end[k]!;
+    c++;
+  }
+  return { pieceCount: count, pieceFunc, pieceKind, pieceStart, pieceEnd };
 }
 
 /** The pclntab's shared tables, then the whole table as the fallback. */

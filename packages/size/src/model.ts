@@ -236,10 +236,18 @@ export class SizeModel {
     return this.sizes;
   }
 
+  /** Where the symbol called `name` (ASCII) ends, compared as bytes in the string table: nothing decoded. */
   private symbolEnd(name: string): number | undefined {
     const t = this.symbolTable()!;
+    const want = Uint8Array.from(name, (c) => c.charCodeAt(0));
+    const names = t.strtabBytes;
+    const n = want.length;
     for (let i = 1; i < t.count; i++) {
-      if (t.name(i) !== name) continue;
+      const off = t.nameOffset(i);
+      if (names[off + n] !== 0 || names[off] !== want[0]) continue;
+      let k = 1;
+      while (k < n && names[off + k] === want[k]) k++;
+      if (k < n) continue;
       const size = t.sizeNumber(i);
       return size > 0 ? this.ctx.address(t.value(i)) + size : undefined;
     }

@@ -7,7 +7,8 @@ import { withElf } from '../with-elf.js';
 import { TextOut } from '../io/text-out.js';
 import { FramesTextWriter } from '../dwarf/frames-text.js';
 import { FramesTableWriter } from '../dwarf/frames-table.js';
-import { relocateDebugSections } from '@elfkit/symbolize';
+// Only the relocation step: the symbolizer's index is not needed here, and not loading it saves start-up.
+import { relocateDebugSections } from '@elfkit/symbolize/relocate';
 import { registerName } from '../dwarf/names.js';
 
 interface FramesArgs {
@@ -86,19 +87,31 @@ function nextEntry(s: FrameSection, off: number): number | undefined {
   return first <= s.bytes.length - off - 4 ? off + 4 + first : undefined;
 }
 
-/** The rows of an entry's table, or the error that stopped them. */
-function rowsOf(s: FrameSection, e: Cie | Fde, machine: number, errors: ParseError[]): UnwindRow[] | undefined {
+/**
+ * The rows of an entry's table, or the error that stopped them. `own` is a
+ * cursor over the entry's instructions when the caller has one; a CIE's
+ * cursor is made once per CIE (its initial rules are kept after the first
+ * FDE).
+ */
+function rowsOf(s: FrameSection, e: Cie | Fde, machine: number, errors: ParseError[], own = s.instructions(e)): UnwindRow[] | undefined {
   try {
     if (e.kind === 'cie') {
-      const st = D.cieInitialState(e, s.instructions(e), { machine });
+      const st = D.cieInitialState(e, own, { machine });
       return [{ start: 0n, end: 0n, cfa: st.cfa, registers: st.registers, argsSize: st.argsSize }];
     }
-    return D.unwindTable(e, s.instructions(e.cie), s.instructions(e), { machine });
+    return D.unwindTable(e, cieCursor(s, e.cie), own, { machine });
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
     errors.push(err);
     return undefined;
   }
+}
+
+const cieCursors = new WeakMap<Cie, CfaInstructionCursor>();
+function cieCursor(s: FrameSection, cie: Cie): CfaInstructionCursor {
+  let c = cieCursors.get(cie);
+  if (!c) cieCursors.set(cie, (c = s.instructions(cie)));
+  return c;
 }
 
 const hasRules = (r: UnwindRow) => r.registers.size > 0 || r.cfa.kind === 'expression' || r.cfa.register >= 0;
@@ -127,7 +140,7 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
       }
       const cieEmpty = e.kind === 'fde' && e.cie.instructions.length === 0;
       if (e.instructions.length === 0 && (e.kind === 'cie' || cieEmpty)) rows = [];
-      else rows = rowsOf(s, e, machine, errors);
+      else rows = rowsOf(s, e, machine, errors, c);
       if (rows && rows.length && !hasRules(rows[rows.length - 1]!)) rows.pop();
       w.rows(rows ?? [], e.kind === 'fde', s, (e.kind === 'cie' ? e : e.cie).addressSize);
     });
@@ -150,7 +163,7 @@ function writeTable(elf: ElfFile, sections: LoadedSection[], errors: ParseError[
       if (e.kind === 'terminator') return w.terminator(e.offset);
       const cie = e.kind === 'cie' ? e : e.cie;
       const own = s.instructions(e);
-      const cursors: CfaInstructionCursor[] = e.kind === 'cie' ? [own] : [s.instructions(cie), own];
+      const cursors: CfaInstructionCursor[] = e.kind === 'cie' ? [own] : [cieCursor(s, cie), own];
       if (e.kind === 'cie') w.cie(e, s);
       else w.fde(e);
       let nops: boolean;
@@ -164,7 +177,7 @@ function writeTable(elf: ElfFile, sections: LoadedSection[], errors: ParseError[
         return;
       }
       if (nops) return;
-      const rows = rowsOf(s, e, machine, errors);
+      const rows = rowsOf(s, e, machine, errors, own);
       if (!rows) return;
       w.table(rows, columns, cie.returnAddressRegister, cie.version >= 4 ? cie.addressSize : addressSize, e.kind === 'cie');
     });

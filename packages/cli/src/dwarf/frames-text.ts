@@ -41,30 +41,50 @@ export class FramesTextWriter {
   /**
    * `: RBX=[CFA-16], RIP=[CFA-8]` for a row's register rules, formatted once
    * per map: the row machine shares a map between rows until a rule changes.
+   * The text is written straight into the output and the bytes copied out
+   * for the cache; the cache is a plain map emptied when it grows (a WeakMap
+   * of tens of thousands of keys costs more in garbage collection than the
+   * formatting it saves), and a map with expression rules, whose text has no
+   * small bound, is formatted each time.
    */
-  private readonly ruleText = new WeakMap<ReadonlyMap<number, RegisterRule>, Uint8Array>();
-  private registersText(m: ReadonlyMap<number, RegisterRule>, s: FrameSection, addressSize: number): Uint8Array {
-    let t = this.ruleText.get(m);
-    if (t) return t;
-    const saved = this.out;
-    const tmp = new TextOut(256, true);
-    this.out = tmp;
-    try {
-      tmp.ascii(': ');
-      const regs = [...m.keys()].sort((a, b) => a - b);
-      for (let i = 0; i < regs.length; i++) {
-        const r = regs[i]!;
-        if (i) tmp.ascii(', ');
-        this.reg(r);
-        tmp.byte(0x3d);
-        this.rule(m.get(r)!, s, addressSize);
-      }
-      t = tmp.take();
-    } finally {
-      this.out = saved;
+  private scratch = new Int32Array(64);
+  private ruleText = new Map<ReadonlyMap<number, RegisterRule>, Uint8Array>();
+  private registersText(m: ReadonlyMap<number, RegisterRule>, s: FrameSection, addressSize: number): void {
+    const o = this.out;
+    const t = this.ruleText.get(m);
+    if (t) {
+      o.raw(t);
+      return;
     }
-    this.ruleText.set(m, t);
-    return t;
+    // The registers in number order: an insertion sort of a few numbers into a scratch array (no comparator calls, no array per map).
+    let regs = this.scratch;
+    if (regs.length < m.size) regs = this.scratch = new Int32Array(m.size * 2);
+    let n = 0;
+    let bounded = true;
+    for (const [r, rule] of m) {
+      if (rule.kind === 'expression' || rule.kind === 'val-expression') bounded = false;
+      let i = n++;
+      while (i > 0 && regs[i - 1]! > r) {
+        regs[i] = regs[i - 1]!;
+        i--;
+      }
+      regs[i] = r;
+    }
+    // Room for every name and rule, so the buffer is not flushed while the text is copied out.
+    const bound = 8 + n * 48;
+    if (bounded) o.room(bound);
+    const start = o.position;
+    o.ascii(': ');
+    for (let i = 0; i < n; i++) {
+      const r = regs[i]!;
+      if (i) o.ascii(', ');
+      this.reg(r);
+      o.byte(0x3d);
+      this.rule(m.get(r)!, s, addressSize);
+    }
+    if (!bounded || o.position - start > bound) return;
+    if (this.ruleText.size >= 4096) this.ruleText.clear();
+    this.ruleText.set(m, o.reserve(0).slice(start, o.position));
   }
 
   /** The header and fields of a CIE, then its instructions (the rows follow with {@link rows}). */
@@ -154,7 +174,7 @@ export class FramesTextWriter {
       case D.DW_CFA_advance_loc4:
       case D.DW_CFA_MIPS_advance_loc8:
         o.byte(0x20);
-        if (ctx.codeAlign) o.dec(c.delta);
+        if (ctx.codeAlign) o.dec(c.advanceExact ? c.advance : c.delta);
         else o.dec(c.raw).ascii('*code_alignment_factor');
         return;
       case D.DW_CFA_set_loc:
@@ -244,7 +264,7 @@ export class FramesTextWriter {
       }
       o.ascii('CFA=');
       this.cfa(row.cfa, s, addressSize);
-      if (row.registers.size) o.raw(this.registersText(row.registers, s, addressSize));
+      if (row.registers.size) this.registersText(row.registers, s, addressSize);
       o.nl();
     }
     o.nl();

@@ -4,6 +4,7 @@ import type { Abbrev, MutableAttribute, Unit } from '@elfkit/dwarf';
 import type { DwarfInput } from '../dwarf-input.js';
 import type { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
+import { forEachKeyGroup } from '../range-map.js';
 
 const WANT_PC = 1;
 const WANT_RANGES = 2;
@@ -25,6 +26,39 @@ function interest(a: Abbrev): number {
     if (STRING_FORMS.has(a.forms[i]!)) m |= WANT_STRINGS;
   }
   return m;
+}
+
+/**
+ * The list offsets units point to in one section, with the unit that
+ * pointed first: growable typed arrays (Go's units point to a location
+ * list per parameter, hundreds of thousands of them), sorted once at the
+ * end rather than kept in a map.
+ */
+class ListStarts {
+  private offsets = new Float64Array(1024);
+  private ids = new Int32Array(1024);
+  private length = 0;
+
+  push(offset: number, id: number): void {
+    if (this.length === this.offsets.length) {
+      const o = new Float64Array(this.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+      const i = new Int32Array(this.length * 2);
+      i.set(this.ids);
+      this.ids = i;
+    }
+    this.offsets[this.length] = offset;
+    this.ids[this.length++] = id;
+  }
+
+  /** Each distinct offset in order with the first unit that named it, running to the next offset (the last to `size`). */
+  forEachList(size: number, visit: (id: number, start: number, end: number) => void): void {
+    const offs = this.offsets;
+    const n = this.length;
+    // The sort is stable: order[from] is the first unit to name the offset.
+    forEachKeyGroup(offs, n, (order, from, to) => visit(this.ids[order[from]!]!, offs[order[from]!]!, to < n ? offs[order[to]!]! : size));
+  }
 }
 
 /** Sizes of the lists' per-unit contribution headers (DWARF 5 §7.26–7.29), by offset size. */
@@ -109,12 +143,12 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   // Line programs and range and location lists lie back to back in their
   // sections: each runs to the next one any unit points to (or the section
   // end), so their bytes are charged without decompressing or walking them.
-  const listStarts = new Map<string, Map<number, number>>();
+  const listStarts = new Map<string, ListStarts>();
   const starts = (section: string, offset: number, id: number) => {
     if (!input.own) return;
     let m = listStarts.get(section);
-    if (!m) listStarts.set(section, (m = new Map()));
-    if (!m.has(offset)) m.set(offset, id);
+    if (!m) listStarts.set(section, (m = new ListStarts()));
+    m.push(offset, id);
   };
 
   const abbrevUsers = new Map<number, number>();
@@ -286,8 +320,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
 
   for (const [section, m] of listStarts) {
     const size = input.bytes(section)?.contentSize ?? 0;
-    const offsets = [...m.keys()].sort((x, y) => x - y);
-    for (let i = 0; i < offsets.length; i++) charge(m.get(offsets[i]!)!, section, offsets[i]!, i + 1 < offsets.length ? offsets[i + 1]! : size);
+    m.forEachList(size, (id, start, end) => charge(id, section, start, end));
   }
 
   // Abbreviation tables run to the next one (or the end of the section).

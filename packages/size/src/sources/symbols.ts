@@ -18,11 +18,25 @@ export function symbolTableOf(elf: ElfFile, debugElf?: ElfFile): SymbolTable | u
 /** A symbol with a size and an address, as the size sources use it. */
 export interface SizedSymbol {
   readonly index: number;
+  /** Its name (decoded when asked for: most walks need only addresses and sizes). */
   readonly name: string;
   /** Address (as {@link ElfContext} numbers it). */
   readonly address: number;
   readonly size: number;
   readonly type: number;
+}
+
+class TableSymbol implements SizedSymbol {
+  constructor(
+    private readonly table: SymbolTable,
+    readonly index: number,
+    readonly address: number,
+    readonly size: number,
+    readonly type: number,
+  ) {}
+  get name(): string {
+    return this.table.name(this.index);
+  }
 }
 
 /**
@@ -34,6 +48,8 @@ export interface SizedSymbol {
  */
 export function forEachSizedSymbol(table: SymbolTable, ctx: ElfContext, visit: (s: SizedSymbol) => void): void {
   const tls = ctx.tls;
+  // Values below 2^53 are read as two halves, without a bigint per symbol.
+  const plain = !ctx.isObject && ctx.bias === 0n;
   for (let i = 1; i < table.count; i++) {
     const info = table.info(i);
     const type = info & 0xf;
@@ -48,9 +64,10 @@ export function forEachSizedSymbol(table: SymbolTable, ctx: ElfContext, visit: (
       const off = table.value(i);
       if (off + BigInt(size) > BigInt(tls.filesz)) continue;
       address = ctx.address(tls.vaddr + off);
-    } else address = ctx.symbolAddress(table.value(i), shndx === C.SHN_XINDEX ? table.shndx(i) : shndx);
+    } else if (plain && table.valueHigh(i) <= 0x1fffff) address = table.valueHigh(i) * 0x1_0000_0000 + table.valueLow(i);
+    else address = ctx.symbolAddress(table.value(i), shndx === C.SHN_XINDEX ? table.shndx(i) : shndx);
     if (Number.isNaN(address)) continue;
-    visit({ index: i, name: table.name(i), address, size, type });
+    visit(new TableSymbol(table, i, address, size, type));
   }
 }
 
