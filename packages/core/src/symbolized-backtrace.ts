@@ -107,7 +107,10 @@ export class CoreSymbols {
     }
     const s = this.module(m);
     if (!s) return { frame: f, module: m, fileAddress, functions: [], miss: 'module-missing' };
-    const answer: CodeAnswer = await this.symbolizer.code(s, f.lookupPc);
+    // A signal trampoline is looked up at its pc, as gdb does: it was not called, and pc − 1 is before its symbol (glibc's __restore_rt).
+    // (Go's runtime.sigpanic is marked a signal frame too, but it is a called function: pc − 1 stays.)
+    const trampoline = f.signalFrame && f.adjusted && !m.goTable();
+    const answer: CodeAnswer = await this.symbolizer.code(s, trampoline ? f.pc : f.lookupPc);
     return answer.found ? { frame: f, module: m, fileAddress, functions: answer.frames } : { frame: f, module: m, fileAddress, functions: [], miss: answer.reason };
   }
 

@@ -27,6 +27,13 @@ export interface SymbolizerOptions {
    * `work.cold`, glibc's `__GI_abort` as `abort`. False keeps the DWARF name.
    */
   readonly symbolTableNames?: boolean;
+  /**
+   * Name addresses from the separate debug file's `.symtab` when the binary
+   * has none (a stripped library with its debug file), as gdb and eu-stack
+   * do; default false, as llvm-symbolizer, which reads symbols from the
+   * binary only.
+   */
+  readonly debugFileSymbols?: boolean;
   /** Demangle C++ and Rust names (default true). */
   readonly demangle?: boolean;
   /** Ask the host's `fetchByBuildId` for debug files not found locally (default: when the host has one). */
@@ -188,6 +195,7 @@ export class Symbolizer {
       debugFileDirectories: this.options.debugFileDirectories,
       dwp: this.options.dwp,
       fetch: this.options.fetch ?? this.host.fetchByBuildId !== undefined,
+      debugFileSymbols: this.options.debugFileSymbols ?? false,
       onError: this.options.onError ?? (() => {}),
     };
   }

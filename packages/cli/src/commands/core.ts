@@ -152,7 +152,7 @@ export const coreCommand = defineCommand({
     const source = openSource(a.file);
     // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
     const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
-    const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false });
+    const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
       const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
