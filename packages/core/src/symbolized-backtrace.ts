@@ -50,6 +50,7 @@ export interface SymbolizedBacktrace {
 export class CoreSymbols {
   private readonly modules = new Map<CoreModule, SymbolModule | null>();
   private readonly debugFrames = new Map<CoreModule, Promise<boolean>>();
+  private readonly answers = new Map<SymbolModule, Map<bigint, CodeAnswer>>();
 
   constructor(
     readonly process: CoreProcess,
@@ -110,7 +111,15 @@ export class CoreSymbols {
     // A signal trampoline is looked up at its pc, as gdb does: it was not called, and pc − 1 is before its symbol (glibc's __restore_rt).
     // (Go's runtime.sigpanic is marked a signal frame too, but it is a called function: pc − 1 stays.)
     const trampoline = f.signalFrame && f.adjusted && !m.goTable();
-    const answer: CodeAnswer = await this.symbolizer.code(s, trampoline ? f.pc : f.lookupPc);
+    const at = trampoline ? f.pc : f.lookupPc;
+    // Threads share most of their frames (the same wait in libc): each address is looked up once.
+    let answer = this.answers.get(s)?.get(at);
+    if (!answer) {
+      answer = await this.symbolizer.code(s, at);
+      let byPc = this.answers.get(s);
+      if (!byPc) this.answers.set(s, (byPc = new Map()));
+      byPc.set(at, answer);
+    }
     return answer.found ? { frame: f, module: m, fileAddress, functions: answer.frames } : { frame: f, module: m, fileAddress, functions: [], miss: answer.reason };
   }
 
