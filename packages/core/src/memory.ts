@@ -2,6 +2,10 @@ import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
 import { constants as E, type ElfFile, type MappedFile } from '@elfkit/elf';
 import type { Memory } from '@elfkit/unwind';
 
+const PAGE = 4096;
+/** At most 4 MiB of the core's pages are kept. */
+const MAX_PAGES = 1024;
+
 /** A PT_LOAD of the core: `[start, start + memSize)`, of which the first `fileSize` bytes are in the core at `offset`. */
 interface LoadSegment {
   readonly start: bigint;
@@ -92,8 +96,23 @@ export class CoreMemory implements Memory {
 
   private coreRead(offset: number, n: number): Uint8Array | undefined {
     if (offset + n > this.coreSize) return undefined;
+    // An unwinder reads a word at a time, near the last one (a stack): small reads come from 4 KiB pages read once.
+    const page = Math.floor(offset / PAGE);
+    if (n <= 256 && Math.floor((offset + n - 1) / PAGE) === page) {
+      let bytes = this.pages.get(page);
+      if (!bytes) {
+        if (this.pages.size >= MAX_PAGES) this.pages.clear();
+        const start = page * PAGE;
+        bytes = this.core.source.read(start, Math.min(PAGE, this.coreSize - start));
+        this.pages.set(page, bytes);
+      }
+      const at = offset - page * PAGE;
+      return bytes.subarray(at, at + n);
+    }
     return this.core.source.read(offset, n);
   }
+
+  private readonly pages = new Map<number, Uint8Array>();
 
   private segmentAt(address: bigint): LoadSegment | undefined {
     return covering(this.loads, address);

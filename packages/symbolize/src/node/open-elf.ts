@@ -5,7 +5,8 @@ import { openSource } from './file-source.js';
 /** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
 export const nodeDecompressors = {
   zlib: (data: Uint8Array, size: number) => {
-    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1) });
+    // One output chunk of the size the header gives: zlib's default 16 KiB chunks cost a concatenation of the whole section.
+    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size, 64) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
 };
