@@ -11,6 +11,8 @@ interface LoadSegment {
   readonly start: bigint;
   readonly end: bigint;
   readonly fileEnd: bigint;
+  /** Where the dumped bytes would end had the core not been cut short. */
+  readonly promisedEnd: bigint;
   readonly offset: number;
 }
 
@@ -42,7 +44,7 @@ export class CoreMemory implements Memory {
       .map((p) => {
         const inFile = Math.max(0, Math.min(p.filesz, this.coreSize - p.offset));
         missing += p.filesz - inFile;
-        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), offset: p.offset };
+        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), promisedEnd: p.vaddr + BigInt(p.filesz), offset: p.offset };
       })
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     this.missingBytes = missing;
@@ -64,6 +66,12 @@ export class CoreMemory implements Memory {
       at += BigInt(piece.length);
     }
     return out;
+  }
+
+  /** True when the core would hold `address` had it not been cut short (a truncated core lost it). */
+  cutOff(address: bigint): boolean {
+    const seg = this.segmentAt(address);
+    return !!seg && address >= seg.fileEnd && address < seg.promisedEnd;
   }
 
   /** True when `address` is inside some mapping of the process (dumped or not). */

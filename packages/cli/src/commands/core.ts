@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { ByteSource } from '@elfkit/binary';
 import { CoreProcess, CoreSymbols, type CoreModule, type CoreThread, type DebugInfoStatus, type SymbolizedBacktrace, type SymbolizedFrame } from '@elfkit/core';
 import { Symbolizer, type Frame as SourceFrame } from '@elfkit/symbolize';
-import { describeStop, type Frame } from '@elfkit/unwind';
+import { describeStop, type Frame, type StopReason } from '@elfkit/unwind';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
@@ -134,6 +134,17 @@ function frameJson(s: SymbolizedFrame) {
   };
 }
 
+/** True when the backtrace stopped at memory the core would hold had it not been cut short. */
+function lostToTruncation(p: CoreProcess, stop: StopReason): boolean {
+  const at = stop.kind === 'unreadable-memory' ? stop.address : stop.kind === 'unreadable-return-address' ? stop.address : undefined;
+  return at !== undefined && p.memory.cutOff(at);
+}
+
+/** Why a backtrace ends, saying so when a truncated core lost the memory it needed. */
+function stopText(p: CoreProcess, stop: StopReason): string {
+  return describeStop(stop) + (lostToTruncation(p, stop) ? ' (the core is truncated: that memory was cut off)' : '');
+}
+
 export const coreCommand = defineCommand({
   command: 'core <file>',
   describe: 'a core file: the process, its signal and modules, and every thread\'s backtrace with functions, files and lines (like eu-stack --core / gdb thread apply all bt)',
@@ -180,7 +191,7 @@ export const coreCommand = defineCommand({
                 signal: t.status.cursig,
                 registers: a.registers ? Object.fromEntries(t.status.registers?.entries() ?? []) : undefined,
                 frames: bt.frames.map(frameJson),
-                stop: { ...bt.stop, message: describeStop(bt.stop) },
+                stop: { ...bt.stop, message: stopText(p, bt.stop), truncatedCore: lostToTruncation(p, bt.stop) },
                 debugFrameFrom: bt.debugFrameModules.map((m) => m.name),
               };
             }),
@@ -213,7 +224,7 @@ export const coreCommand = defineCommand({
           n += lines.length;
         }
         if (bt.debugFrameModules.length) out.push(`  -- unwound with the .debug_frame of ${bt.debugFrameModules.map((m) => base(m.name)).join(', ')}'s separate debug file`);
-        out.push(`  -- ${describeStop(bt.stop)}`);
+        out.push(`  -- ${stopText(p, bt.stop)}`);
       }
       for (const e of p.problems) out.push(`warning: ${e.message}`);
       writeOut(out.join('\n') + '\n');
