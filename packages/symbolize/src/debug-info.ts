@@ -183,9 +183,7 @@ export function* dwarfSearch(
     loader = found.f.file.load;
   }
   const sup = yield* supplementarySearch(srcElf, source.path, dirs, opts.candidates);
-  // Whether it is a .dwo from the section headers: asking the loader would inflate a compressed .debug_info just to see it is there.
-  const dwo = !srcElf.debugSection('.debug_info') && !!srcElf.debugSection('.debug_info.dwo');
-  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf, dwo });
+  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf });
   return { dwarf, elf: srcElf, source, unrelocated, supPath: sup?.path };
 }
 
