@@ -2,7 +2,7 @@ import { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
 import { Demangler, isMangled } from './demangle.js';
 import { FileCache } from './files.js';
-import type { CodeAnswer, DataAnswer, Frame, FrameSource } from './frame.js';
+import type { CodeAnswer, DataAnswer, DataSymbol, Frame, FrameSource } from './frame.js';
 import { goFrames } from './go-source.js';
 import type { SymbolizeHost } from './host.js';
 import { Module, type ModuleOptions } from './module.js';
@@ -145,7 +145,10 @@ export class Symbolizer {
     const named = (frames ?? []) as { -readonly [K in keyof Frame]: Frame[K] }[];
     for (const f of named) f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
     const index = module.loadedSymbols!;
-    const sym = index.lookup(a);
+    // The symbol table names a frame only when nothing else does or llvm-symbolizer's naming is asked for; otherwise
+    // `answer.symbol` is looked up when read (a backtrace of DWARF frames never builds a 10,000-symbol index).
+    const needSymbol = named.length === 0 || (kind === 'linkage' && this.options.symbolTableNames !== false);
+    const sym = needSymbol ? index.lookup(a) : undefined;
     if (sym && named.length === 0) {
       // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
       const linkage = kind === 'linkage';
@@ -165,8 +168,19 @@ export class Symbolizer {
     const demangle = this.options.demangle !== false && this.demangler.loaded;
     // (symbol names: `answer.symbol` below; frames' names demangled in place)
     if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
-    const symbol = sym && { name: demangle ? this.demangler.demangleNow(sym.name) : sym.name, start: sym.address, size: sym.size };
-    return { found: true, address, frames: named, source, symbol };
+    const symbolOf = (x: typeof sym) => x && { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
+    if (needSymbol) return { found: true, address, frames: named, source, symbol: symbolOf(sym) };
+    const answer = { found: true as const, address, frames: named, source, symbol: undefined as DataSymbol | undefined };
+    Object.defineProperty(answer, 'symbol', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = symbolOf(index.lookup(a));
+        Object.defineProperty(answer, 'symbol', { value, enumerable: true });
+        return value;
+      },
+    });
+    return answer;
   }
 
   /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
