@@ -53,7 +53,7 @@ export class CoreSymbols {
   private readonly answers = new Map<SymbolModule, Map<bigint, CodeAnswer>>();
 
   constructor(
-    readonly process: CoreProcess,
+    readonly core: CoreProcess,
     readonly symbolizer: Symbolizer,
   ) {}
 
@@ -85,13 +85,13 @@ export class CoreSymbols {
    * `.debug_frame` is unwound again with it.
    */
   async backtrace(thread: CoreThread, options: UnwindOptions = {}): Promise<SymbolizedBacktrace> {
-    let bt = this.process.backtrace(thread, options);
+    let bt = this.core.backtrace(thread, options);
     const used: CoreModule[] = [];
     for (;;) {
       const m = this.stoppedIn(bt);
       if (!m || used.includes(m) || !(await this.useDebugFrame(m))) break;
       used.push(m);
-      bt = this.process.backtrace(thread, options);
+      bt = this.core.backtrace(thread, options);
     }
     const frames: SymbolizedFrame[] = [];
     for (const f of bt.frames) frames.push(await this.frame(f));
