@@ -2,8 +2,10 @@
 // (fixtures/src/core/threads.c), `elfkit core` against `eu-stack --core`
 // (elfutils from Debian, fetched into .cache like the tests do) and
 // `gdb -batch -ex 'thread apply all bt'`. Goals (issue 9): within 2x of
-// eu-stack and faster than gdb. eu-stack and gdb also name each frame's
-// function; elfkit prints module+offset until symbolization is wired in.
+// eu-stack and faster than gdb. elfkit prints what `eu-stack -i -s` and gdb
+// print — functions, inlined calls, files and lines (libc's from its debug
+// file when libc6-dbg is installed) — so both eu-stack runs are shown:
+// plain (symbol names only) and -i -s (the same information as elfkit).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,14 +38,16 @@ export default function coreBench() {
   const r = compare('every thread\'s backtrace', [
     { label: 'elfkit core', ...elfkit('core', core) },
     { label: 'eu-stack --core', cmd: euStack, args: ['--core', core, '-e', exe], env, why: 'elfutils could not be fetched' },
+    { label: 'eu-stack --core -i -s', cmd: euStack, args: ['--core', core, '-e', exe, '-i', '-s'], env, why: 'elfutils could not be fetched' },
     { label: "gdb -batch 'thread apply all bt'", cmd: which('gdb'), args: ['-q', '-batch', '-nx', '-ex', 'thread apply all bt', exe, core] },
   ], { interleave: true });
-  const [mine, eu, gdb] = r;
+  const [mine, eu, euLines, gdb] = r;
   const goal = (name, other, limit) => {
     if (!mine || !other || mine.skipped || other.skipped) return;
     const t = mine.ms / other.ms;
     process.stdout.write(`  goal ${name}: time ${t.toFixed(2)}x (<= ${limit}): ${t <= limit ? 'met' : 'NOT met'}\n`);
   };
   goal('backtraces vs eu-stack', eu, 2);
+  goal('backtraces vs eu-stack -i -s (the same information)', euLines, 2);
   goal('backtraces vs gdb', gdb, 1);
 }

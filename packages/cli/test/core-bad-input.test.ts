@@ -15,7 +15,12 @@ import { makeCore, program, programDir } from './core-programs.js';
 
 interface JsonCore {
   modules: { name: string; buildId: string | null; executable: boolean; file: { kind: string; path?: string; expected?: string; found?: string } }[];
-  threads: { tid: number; crashed: boolean; frames: { pc: string; module: string | null; method: string }[]; stop: { kind: string; message: string } }[];
+  threads: {
+    tid: number;
+    crashed: boolean;
+    frames: { pc: string; sp: string | null; module: string | null; method: string; functions: { function: string | null }[]; miss: string | null }[];
+    stop: { kind: string; message: string; truncatedCore: boolean };
+  }[];
   truncated: boolean;
 }
 
@@ -58,6 +63,12 @@ test('files moved away: modules reported missing, the rest unwound; --sysroot fi
     assert.match(text.stdout, /MISSING: no file at .*\/crash/);
     assert.match(text.stdout, /module file missing: .*\/crash/);
     for (const t of missing.threads) assert.ok(t.frames.length >= 1);
+    // Frames of the missing files say so instead of a name; libc's are still named.
+    const frames = missing.threads.flatMap((t) => t.frames);
+    const inExe = frames.filter((f) => f.module === exe.name);
+    assert.ok(inExe.length > 0 && inExe.every((f) => f.miss === 'module-missing' && f.functions.length === 0), 'frames in the missing executable: module-missing');
+    const inLibc = frames.filter((f) => f.module?.endsWith('libc.so.6'));
+    assert.ok(inLibc.length > 0 && inLibc.every((f) => f.functions.length > 0), 'frames in libc are named');
     const found = elfkitJson<JsonCore>(['core', s.core, '--sysroot', sysroot]);
     assert.equal(found.modules.find((m) => m.executable)!.file.kind, 'path');
     assert.equal(pcs(found), pcs(s.baseline), 'with --sysroot the backtraces are the same as before the move');
@@ -82,6 +93,11 @@ test('a library replaced by another build: detected by build id, reported, not u
     assert.is.not(m.file.found, m.buildId);
     const text = elfkit(['core', s.core]).stdout;
     assert.match(text, /MISMATCH: .*libcorelib\.so has build id [0-9a-f]+, the core [0-9a-f]+/);
+    // The other build's symbols are not used: its frames say why they have no name.
+    const inLib = j.threads.flatMap((t) => t.frames).filter((f) => f.module === m.name);
+    assert.ok(inLib.length > 0, 'a frame in the library');
+    for (const f of inLib) assert.equal([f.miss, f.functions.length], ['module-mismatch', 0]);
+    assert.match(text, /in \?\? \(libcorelib\.so\+0x[0-9a-f]+\)\s+\[module file is another build: /);
   } finally {
     copyFileSync(saved, lib);
   }
@@ -98,6 +114,12 @@ test('a truncated core: what it holds is printed, and that it is truncated', () 
     const j = JSON.parse(r.stdout) as JsonCore;
     assert.ok(j.truncated, `${frac}: truncated`);
     assert.is(j.threads.length, 4, `${frac}: the notes are at the start, every thread is there`);
+    // A backtrace that ends early ends at memory the cut took, and says so.
+    for (const t of j.threads) if (t.stop.kind !== 'end') assert.ok(t.stop.truncatedCore, `${frac}: thread ${t.tid} stops at lost memory: ${t.stop.message}`);
+    if (frac === 0.05) {
+      assert.ok(j.threads.some((t) => t.stop.truncatedCore), 'a thread lost its stack to the cut');
+      assert.match(elfkit(['core', cut]).stdout, /the core is truncated: that memory was cut off/);
+    }
   }
   const tiny = join(work, 'tiny');
   writeFileSync(tiny, bytes.subarray(0, 40));
@@ -128,6 +150,31 @@ test('damaged CFI in a library: a ParseError naming .eh_frame stops that thread;
   } finally {
     copyFileSync(saved, lib);
   }
+});
+
+test('a stack that loops (a saved frame pointer pointing at itself): the backtrace stops and says why, the other threads are whole', () => {
+  const prog = program('c-O0', 'core loop test');
+  if (!prog) return;
+  const c = makeCore(prog.exe, ['segv'], join(work, 'loop'));
+  if ('error' in c) return void skip('core loop test', c.error);
+  const regs = elfkitJson<{ threads: { crashed: boolean; registers: Record<string, string> }[] }>(['core', c.path, '--registers']);
+  const rbp = BigInt(regs.threads.find((t) => t.crashed)!.registers.rbp!);
+  // -O0 code keeps the caller's rbp at [rbp] and its CFA is rbp + 16: making [rbp] = rbp gives a caller whose frame is this one again.
+  const bytes = new Uint8Array(readFileSync(c.path));
+  const load = ElfFile.parse(bytes).segments.find((p) => p.type === 1 && rbp >= p.vaddr && rbp + 8n <= p.vaddr + BigInt(p.filesz))!;
+  assert.ok(load, 'the stack is in the core');
+  new DataView(bytes.buffer).setBigUint64(load.offset + Number(rbp - load.vaddr), rbp, true);
+  const looped = join(work, 'loop', 'looped.core');
+  writeFileSync(looped, bytes);
+  const j = elfkitJson<JsonCore>(['core', looped]);
+  const crashed = j.threads.find((t) => t.crashed)!;
+  assert.ok(['cfa-not-growing', 'loop'].includes(crashed.stop.kind), crashed.stop.message);
+  assert.ok(crashed.frames.length >= 2 && crashed.frames.length < 10, `${crashed.frames.length} frames`);
+  assert.equal(crashed.frames[0]!.functions.map((f) => f.function), ['store']);
+  for (const t of j.threads.filter((x) => !x.crashed)) assert.is(t.stop.kind, 'end');
+  const text = elfkit(['core', looped]);
+  assert.is(text.status, 0, text.stderr);
+  assert.match(text.stdout, /-- (the caller's stack pointer 0x[0-9a-f]+ is not above 0x[0-9a-f]+ \(corrupt stack\?\)|the frame at pc 0x[0-9a-f]+, sp 0x[0-9a-f]+ repeats)/);
 });
 
 test('cleanup', () => {

@@ -89,7 +89,11 @@ export function makeCore(exe: string, args: string[], dir: string, by: 'kernel' 
   return existsSync(path) ? { path, by: 'gdb' } : { error: `gdb made no core: ${r.stderr.trim().split('\n').pop()}` };
 }
 
-/** A gdb Python script that prints every thread's physical frames (`TID n`, then `pc name` lines), inline and tail-call frames left out. */
+/**
+ * A gdb Python script that prints every thread's frames (`TID n`, then one
+ * tab-separated line per frame: kind, pc, function, source file, line), the
+ * inline and tail-call frames included and marked.
+ */
 export const GDB_FRAMES_SCRIPT = `
 import gdb
 gdb.execute('set backtrace past-main on')
@@ -101,8 +105,10 @@ for th in sorted(gdb.selected_inferior().threads(), key=lambda t: t.ptid[1]):
     f = gdb.newest_frame()
     while f is not None:
         t = f.type()
-        kind = 'inline' if t == gdb.INLINE_FRAME else 'tailcall' if t == gdb.TAILCALL_FRAME else 'frame'
-        print('%s %x %s' % (kind, f.pc(), f.name()))
+        kind = 'inline' if t == gdb.INLINE_FRAME else 'tailcall' if t == gdb.TAILCALL_FRAME else 'sigtramp' if t == gdb.SIGTRAMP_FRAME else 'frame'
+        sal = f.find_sal()
+        fname = sal.symtab.filename if sal.symtab is not None else ''
+        print('%s\t%x\t%s\t%s\t%d' % (kind, f.pc(), f.name(), fname, sal.line or 0))
         try:
             f = f.older()
         except gdb.error as e:
@@ -110,32 +116,53 @@ for th in sorted(gdb.selected_inferior().threads(), key=lambda t: t.ptid[1]):
             break
 `;
 
-/** gdb's frames of every thread: `tid → [{kind, pc, name}]`. */
-export function gdbFrames(scriptPath: string, exe: string, core: string): Map<number, { kind: string; pc: bigint; name: string }[]> | undefined {
+/** One frame as gdb shows it. */
+export interface GdbFrame {
+  readonly kind: 'frame' | 'inline' | 'tailcall' | 'sigtramp';
+  readonly pc: bigint;
+  /** `None` when gdb has no name. */
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** gdb's frames of every thread: `tid → frames`, innermost first. */
+export function gdbFrames(scriptPath: string, exe: string, core: string, env?: NodeJS.ProcessEnv): Map<number, GdbFrame[]> | undefined {
   const gdb = which('gdb');
   if (!gdb) return undefined;
-  const r = run(gdb, ['-q', '-batch', '-nx', '-x', scriptPath, exe, core], { timeout: 120000 });
-  const out = new Map<number, { kind: string; pc: bigint; name: string }[]>();
-  let cur: { kind: string; pc: bigint; name: string }[] | undefined;
+  const r = run(gdb, ['-q', '-batch', '-nx', '-x', scriptPath, exe, core], { timeout: 120000, env });
+  const out = new Map<number, GdbFrame[]>();
+  let cur: GdbFrame[] | undefined;
   for (const line of r.stdout.split('\n')) {
     const t = /^TID (\d+)$/.exec(line);
     if (t) out.set(Number(t[1]), (cur = []));
-    const f = /^(frame|inline|tailcall) ([0-9a-f]+) (.*)$/.exec(line);
-    if (f && cur) cur.push({ kind: f[1]!, pc: BigInt('0x' + f[2]), name: f[3]! });
+    const f = /^(frame|inline|tailcall|sigtramp)\t([0-9a-f]+)\t(.*)\t(.*)\t(\d+)$/.exec(line);
+    if (f && cur) cur.push({ kind: f[1] as GdbFrame['kind'], pc: BigInt('0x' + f[2]), name: f[3]!, file: f[4]!, line: Number(f[5]) });
   }
   return out;
 }
 
-/** eu-stack's frames of every thread: `tid → [pc]`. */
-export function euStackFrames(bin: string, env: NodeJS.ProcessEnv, exe: string, core: string): Map<number, bigint[]> {
-  const r = run(bin, ['--core', core, '-e', exe, '-n', '0'], { env, timeout: 60000 });
-  const out = new Map<number, bigint[]>();
-  let cur: bigint[] | undefined;
+/** One frame as `eu-stack -i -s` shows it: inlined frames repeat the pc. */
+export interface EuFrame {
+  readonly pc: bigint;
+  /** Empty when eu-stack has no name. */
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** eu-stack's frames of every thread (`--core -i -s`): `tid → frames`. */
+export function euStackFrames(bin: string, env: NodeJS.ProcessEnv, exe: string, core: string): Map<number, EuFrame[]> {
+  const r = run(bin, ['--core', core, '-e', exe, '-n', '0', '-i', '-s'], { env, timeout: 60000 });
+  const out = new Map<number, EuFrame[]>();
+  let cur: { pc: bigint; name: string; file: string; line: number }[] | undefined;
   for (const line of r.stdout.split('\n')) {
     const t = /^TID (\d+):$/.exec(line);
     if (t) out.set(Number(t[1]), (cur = []));
-    const f = /^#\d+\s+0x([0-9a-f]+)/.exec(line);
-    if (f && cur) cur.push(BigInt('0x' + f[1]));
+    const f = /^#\d+\s+0x([0-9a-f]+)\s*(.*)$/.exec(line);
+    if (f && cur) cur.push({ pc: BigInt('0x' + f[1]), name: f[2]!.trim(), file: '', line: 0 });
+    const s = /^ {4}(.*?):(\d+)(?::\d+)?$/.exec(line);
+    if (s && cur?.length) Object.assign(cur[cur.length - 1]!, { file: s[1]!, line: Number(s[2]) });
   }
   return out;
 }

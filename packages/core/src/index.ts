@@ -20,3 +20,4 @@ export { CoreProcess, type CoreProcessOptions } from './process-image.js';
 export { CoreModule, type ModuleFileStatus, type ModuleUnwindTables } from './module.js';
 export { CoreMemory, memorySource } from './memory.js';
 export { type CoreHost, underSysroot } from './host.js';
+export { CoreSymbols, type DebugInfoStatus, type FrameMiss, type SymbolizedFrame, type SymbolizedBacktrace } from './symbolized-backtrace.js';

@@ -2,11 +2,17 @@ import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
 import { constants as E, type ElfFile, type MappedFile } from '@elfkit/elf';
 import type { Memory } from '@elfkit/unwind';
 
+const PAGE = 4096;
+/** At most 4 MiB of the core's pages are kept. */
+const MAX_PAGES = 1024;
+
 /** A PT_LOAD of the core: `[start, start + memSize)`, of which the first `fileSize` bytes are in the core at `offset`. */
 interface LoadSegment {
   readonly start: bigint;
   readonly end: bigint;
   readonly fileEnd: bigint;
+  /** Where the dumped bytes would end had the core not been cut short. */
+  readonly promisedEnd: bigint;
   readonly offset: number;
 }
 
@@ -38,7 +44,7 @@ export class CoreMemory implements Memory {
       .map((p) => {
         const inFile = Math.max(0, Math.min(p.filesz, this.coreSize - p.offset));
         missing += p.filesz - inFile;
-        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), offset: p.offset };
+        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), promisedEnd: p.vaddr + BigInt(p.filesz), offset: p.offset };
       })
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     this.missingBytes = missing;
@@ -60,6 +66,12 @@ export class CoreMemory implements Memory {
       at += BigInt(piece.length);
     }
     return out;
+  }
+
+  /** True when the core would hold `address` had it not been cut short (a truncated core lost it). */
+  cutOff(address: bigint): boolean {
+    const seg = this.segmentAt(address);
+    return !!seg && address >= seg.fileEnd && address < seg.promisedEnd;
   }
 
   /** True when `address` is inside some mapping of the process (dumped or not). */
@@ -92,8 +104,23 @@ export class CoreMemory implements Memory {
 
   private coreRead(offset: number, n: number): Uint8Array | undefined {
     if (offset + n > this.coreSize) return undefined;
+    // An unwinder reads a word at a time, near the last one (a stack): small reads come from 4 KiB pages read once.
+    const page = Math.floor(offset / PAGE);
+    if (n <= 256 && Math.floor((offset + n - 1) / PAGE) === page) {
+      let bytes = this.pages.get(page);
+      if (!bytes) {
+        if (this.pages.size >= MAX_PAGES) this.pages.clear();
+        const start = page * PAGE;
+        bytes = this.core.source.read(start, Math.min(PAGE, this.coreSize - start));
+        this.pages.set(page, bytes);
+      }
+      const at = offset - page * PAGE;
+      return bytes.subarray(at, at + n);
+    }
     return this.core.source.read(offset, n);
   }
+
+  private readonly pages = new Map<number, Uint8Array>();
 
   private segmentAt(address: bigint): LoadSegment | undefined {
     return covering(this.loads, address);

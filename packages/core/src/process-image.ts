@@ -16,6 +16,12 @@ export interface CoreProcessOptions {
   readonly exe?: string;
   /** Decoders for compressed sections of the module files. */
   readonly decompressors?: ElfFileOptions['decompressors'];
+  /**
+   * Where to look for a module by build id when its path has none or
+   * another build: `<dir>/.build-id/ab/cdef…` (Debian's debug packages link
+   * the binary there), after the host's own `findByBuildId`.
+   */
+  readonly debugFileDirectories?: readonly string[];
 }
 
 /**
@@ -216,15 +222,10 @@ export class CoreProcess implements ModuleResolver {
       elf = candidate;
       file = given ? { kind: 'given', path: this.options.exe! } : { kind: 'path', path: atPathName };
     } else {
-      const found = buildId ? this.options.host?.findByBuildId?.(buildId) : undefined;
+      const found = buildId ? this.findByBuildId(buildId) : undefined;
       if (found) {
-        try {
-          elf = ElfFile.parse(found.source, opts);
-          file = { kind: 'build-id', path: found.path };
-        } catch (e) {
-          if (!isParseError(e)) throw e;
-          this.problems.push(e);
-        }
+        elf = found.elf;
+        file = { kind: 'build-id', path: found.path };
       }
       file ??= candidate
         ? { kind: 'mismatch', path: given ? this.options.exe! : atPathName, expected: buildId!, found: candidateId }
@@ -237,6 +238,32 @@ export class CoreProcess implements ModuleResolver {
     const firstLoad = loads.find((p) => p.offset === 0) ?? loads[0];
     const link = firstLoad ? (firstLoad.vaddr - BigInt(firstLoad.offset)) & ~(pageSize - 1n) : 0n;
     return new CoreModule(path, start, end, base - link, buildId, isExe, file, elf);
+  }
+
+  /** The file with GNU build id `id`: the host's own store, else `.build-id/ab/cdef…` under the debug directories; checked to carry that id. */
+  private findByBuildId(id: string): { path: string; elf: ElfFile } | undefined {
+    const candidates: { path: string; source: ByteSource | undefined }[] = [];
+    const fromHost = this.options.host?.findByBuildId?.(id);
+    if (fromHost) candidates.push(fromHost);
+    if (id.length > 2) {
+      for (const dir of this.options.debugFileDirectories ?? []) {
+        const path = `${dir.replace(/\/+$/, '')}/.build-id/${id.slice(0, 2)}/${id.slice(2)}`;
+        candidates.push({ path, source: this.open(path) });
+      }
+    }
+    for (const c of candidates) {
+      if (!c.source) continue;
+      try {
+        const elf = ElfFile.parse(c.source, { decompressors: this.options.decompressors });
+        // A separate debug file carries the id too, but not the code (its .text is NOBITS).
+        const text = elf.section('.text');
+        if (safeBuildId(elf) === id && (!text || text.type !== C.SHT_NOBITS)) return { path: c.path, elf };
+      } catch (e) {
+        if (!isParseError(e)) throw e;
+        this.problems.push(e);
+      }
+    }
+    return undefined;
   }
 
   /** The vDSO: an ELF image the kernel maps at AT_SYSINFO_EHDR, dumped whole into the core. */

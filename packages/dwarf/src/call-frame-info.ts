@@ -102,12 +102,18 @@ export class CallFrameInfo {
 
   /** The rules at `pc` (its FDE, CIE and row), or undefined when no FDE covers it. */
   unwindInfo(pc: bigint): UnwindInfo | undefined {
+    // An unwinder asks for the same pcs again and again (every thread waiting in one function): answers are kept.
+    const known = this.rowCache.get(pc);
+    if (known !== undefined) return known ?? undefined;
     const hit = this.fdeFor(pc);
-    if (!hit) return undefined;
-    const { section, fde } = hit;
-    const row = unwindRowFor(fde, pc, section.instructions(fde.cie), section.instructions(fde), { machine: this.machine });
-    return row ? { section, fde, cie: fde.cie, row } : undefined;
+    const row = hit ? unwindRowFor(hit.fde, pc, hit.section.instructions(hit.fde.cie), hit.section.instructions(hit.fde), { machine: this.machine }) : undefined;
+    const info = hit && row ? { section: hit.section, fde: hit.fde, cie: hit.fde.cie, row } : undefined;
+    if (this.rowCache.size >= 4096) this.rowCache.clear();
+    this.rowCache.set(pc, info ?? null);
+    return info;
   }
+
+  private readonly rowCache = new Map<bigint, UnwindInfo | null>();
 
   /** Every row of `fde`'s unwind table. */
   rows(section: FrameSection, fde: Fde): Generator<UnwindRow, void, undefined> {

@@ -79,8 +79,13 @@ export class DwarfSource {
   /** The compile unit whose ranges hold `address`, or undefined. */
   unitAt(address: bigint): Unit | undefined {
     if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
-    this.index();
     const a = Number(address);
+    if (!this.units) {
+      // Until a lookup misses them, `.debug_aranges` answer alone: the full index reads every unit's root DIE (a libc's thousand units).
+      const fast = this.unitByAranges(a);
+      if (fast) return fast;
+    }
+    this.index();
     const lows = this.lows!;
     let lo = 0;
     let hi = lows.length;
@@ -323,6 +328,66 @@ export class DwarfSource {
       return u ? { unit: u, offset: r.offset } : undefined;
     }
     return undefined;
+  }
+
+  private aranges?: { lows: Float64Array; highs: Float64Array; maxHigh: Float64Array; offsets: Float64Array } | null;
+
+  /**
+   * The compile unit that `.debug_aranges` alone gives for `a`: when exactly
+   * one of its ranges holds `a` and the unit's header reads; else undefined
+   * (the full index decides).
+   */
+  private unitByAranges(a: number): Unit | undefined {
+    if (this.aranges === undefined) {
+      this.aranges = null;
+      const spans: { lo: number; hi: number; off: number }[] = [];
+      try {
+        for (const set of this.dwarf.aranges(this.onError)) {
+          for (const e of set.entries) {
+            const lo = num(e.address);
+            const hi = num(e.address + e.length);
+            if (typeof lo === 'bigint' || typeof hi === 'bigint' || !(lo < hi) || this.tombstones.isTombstoneStart(lo, set.addressSize)) continue;
+            spans.push({ lo, hi, off: set.debugInfoOffset });
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        this.onError(e);
+        return undefined;
+      }
+      spans.sort((x, y) => x.lo - y.lo);
+      const n = spans.length;
+      if (n) this.aranges = { lows: new Float64Array(n), highs: new Float64Array(n), maxHigh: new Float64Array(n), offsets: new Float64Array(n) };
+      let m = 0;
+      spans.forEach((sp, i) => {
+        this.aranges!.lows[i] = sp.lo;
+        this.aranges!.highs[i] = sp.hi;
+        this.aranges!.offsets[i] = sp.off;
+        m = Math.max(m, sp.hi);
+        this.aranges!.maxHigh[i] = m;
+      });
+    }
+    const t = this.aranges;
+    if (!t) return undefined;
+    let lo = 0;
+    let hi = t.lows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.lows[mid]! <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo - 1;
+    if (k < 0 || t.highs[k]! <= a) return undefined;
+    // Overlapping ranges (another range before it still open): let the full index decide.
+    if (k > 0 && t.maxHigh[k - 1]! > a) return undefined;
+    try {
+      const unit = this.dwarf.unitAt(t.offsets[k]!);
+      const type = unit.unitType;
+      return type === DW_UT_type || type === DW_UT_split_type ? undefined : unit;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      return undefined;
+    }
   }
 
   /** Builds the unit range index: each compile unit's low/high PC or DW_AT_ranges, and `.debug_aranges`. */

@@ -28,6 +28,8 @@ export interface ModuleSettings {
   readonly debugFileDirectories?: readonly string[];
   readonly dwp?: string;
   readonly fetch: boolean;
+  /** Use the separate debug file's `.symtab` when the binary has none. */
+  readonly debugFileSymbols?: boolean;
   readonly onError: (e: ParseError, module: Module) => void;
 }
 
@@ -255,6 +257,11 @@ export class Module {
     if (!elf) return SymbolIndex.of(undefined);
     let mini: ElfFile | undefined;
     const hasSymtab = elf.symbolTables('symtab').some((s) => s.size > 0);
+    if (!hasSymtab && this.settings.debugFileSymbols) {
+      await this.dwarf();
+      const other = this.foundDwarf?.elf;
+      if (other && other !== elf && other.symbolTables('symtab').some((s) => s.size > 0)) return SymbolIndex.of(other);
+    }
     if (!hasSymtab) {
       try {
         mini = await openMiniDebugInfo(elf, this.files.host);

@@ -2,7 +2,7 @@ import { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
 import { Demangler, isMangled } from './demangle.js';
 import { FileCache } from './files.js';
-import type { CodeAnswer, DataAnswer, Frame, FrameSource } from './frame.js';
+import type { CodeAnswer, DataAnswer, DataSymbol, Frame, FrameSource } from './frame.js';
 import { goFrames } from './go-source.js';
 import type { SymbolizeHost } from './host.js';
 import { Module, type ModuleOptions } from './module.js';
@@ -27,6 +27,13 @@ export interface SymbolizerOptions {
    * `work.cold`, glibc's `__GI_abort` as `abort`. False keeps the DWARF name.
    */
   readonly symbolTableNames?: boolean;
+  /**
+   * Name addresses from the separate debug file's `.symtab` when the binary
+   * has none (a stripped library with its debug file), as gdb and eu-stack
+   * do; default false, as llvm-symbolizer, which reads symbols from the
+   * binary only.
+   */
+  readonly debugFileSymbols?: boolean;
   /** Demangle C++ and Rust names (default true). */
   readonly demangle?: boolean;
   /** Ask the host's `fetchByBuildId` for debug files not found locally (default: when the host has one). */
@@ -138,7 +145,10 @@ export class Symbolizer {
     const named = (frames ?? []) as { -readonly [K in keyof Frame]: Frame[K] }[];
     for (const f of named) f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
     const index = module.loadedSymbols!;
-    const sym = index.lookup(a);
+    // The symbol table names a frame only when nothing else does or llvm-symbolizer's naming is asked for; otherwise
+    // `answer.symbol` is looked up when read (a backtrace of DWARF frames never builds a 10,000-symbol index).
+    const needSymbol = named.length === 0 || (kind === 'linkage' && this.options.symbolTableNames !== false);
+    const sym = needSymbol ? index.lookup(a) : undefined;
     if (sym && named.length === 0) {
       // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
       const linkage = kind === 'linkage';
@@ -158,8 +168,19 @@ export class Symbolizer {
     const demangle = this.options.demangle !== false && this.demangler.loaded;
     // (symbol names: `answer.symbol` below; frames' names demangled in place)
     if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
-    const symbol = sym && { name: demangle ? this.demangler.demangleNow(sym.name) : sym.name, start: sym.address, size: sym.size };
-    return { found: true, address, frames: named, source, symbol };
+    const symbolOf = (x: typeof sym) => x && { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
+    if (needSymbol) return { found: true, address, frames: named, source, symbol: symbolOf(sym) };
+    const answer = { found: true as const, address, frames: named, source, symbol: undefined as DataSymbol | undefined };
+    Object.defineProperty(answer, 'symbol', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = symbolOf(index.lookup(a));
+        Object.defineProperty(answer, 'symbol', { value, enumerable: true });
+        return value;
+      },
+    });
+    return answer;
   }
 
   /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
@@ -188,6 +209,7 @@ export class Symbolizer {
       debugFileDirectories: this.options.debugFileDirectories,
       dwp: this.options.dwp,
       fetch: this.options.fetch ?? this.host.fetchByBuildId !== undefined,
+      debugFileSymbols: this.options.debugFileSymbols ?? false,
       onError: this.options.onError ?? (() => {}),
     };
   }

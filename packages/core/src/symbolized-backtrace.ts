@@ -1,0 +1,162 @@
+import type { CodeAnswer, Frame as SourceFrame, MissReason, Module as SymbolModule, Symbolizer } from '@elfkit/symbolize';
+import type { Backtrace, Frame, StopReason, UnwindOptions } from '@elfkit/unwind';
+import type { CoreThread } from './core-file.js';
+import type { CoreModule } from './module.js';
+import type { CoreProcess } from './process-image.js';
+
+/** Where a module's debug information came from, or why there is none. */
+export type DebugInfoStatus =
+  /** DWARF: in the module's file (`self`), or in a separate debug file found by build id or `.gnu_debuglink`. */
+  | { readonly kind: 'dwarf'; readonly via: 'self' | 'build-id' | 'debuglink'; readonly path: string }
+  /** No DWARF, but the Go pclntab (functions, files, lines, inlined calls). */
+  | { readonly kind: 'go' }
+  /** No DWARF: only the symbol table (function names, no lines). */
+  | { readonly kind: 'symbols' }
+  /** Nothing: the module's file is missing or of another build, or it has no symbols at all. */
+  | { readonly kind: 'missing'; readonly reason: MissReason };
+
+/** Why a frame has no function: the symbolizer's reason, or the module's file problem. */
+export type FrameMiss = MissReason | 'module-missing' | 'module-mismatch';
+
+/** A frame of a backtrace with its source: inlined calls and the function, innermost first. */
+export interface SymbolizedFrame {
+  readonly frame: Frame;
+  readonly module?: CoreModule;
+  /** The module offset of the frame's pc (pc − bias: the address in the module's file). */
+  readonly fileAddress?: bigint;
+  /** The calls inlined at the frame's lookup pc, innermost first, then the function that holds the code; empty on a miss. */
+  readonly functions: readonly SourceFrame[];
+  /** Why {@link functions} is empty. */
+  readonly miss?: FrameMiss;
+}
+
+/** A thread's backtrace with every frame symbolized. */
+export interface SymbolizedBacktrace {
+  readonly frames: readonly SymbolizedFrame[];
+  readonly stop: StopReason;
+  /** Modules whose separate debug file's `.debug_frame` was used because their own tables did not cover a pc. */
+  readonly debugFrameModules: readonly CoreModule[];
+}
+
+/**
+ * Symbolizes a core's backtraces with `@elfkit/symbolize`: each module's
+ * file goes to the symbolizer as the core process opened it (with its load
+ * bias), and the symbolizer finds its debug information through its own
+ * host (separate debug files by build id and debug link, debuginfod). Where
+ * a module's `.eh_frame` does not cover a pc, the separate debug file's
+ * `.debug_frame` is tried and the thread unwound again. Nothing here
+ * touches a file system: both hosts are the caller's.
+ */
+export class CoreSymbols {
+  private readonly modules = new Map<CoreModule, SymbolModule | null>();
+  private readonly debugFrames = new Map<CoreModule, Promise<boolean>>();
+  private readonly answers = new Map<SymbolModule, Map<bigint, CodeAnswer>>();
+
+  constructor(
+    readonly core: CoreProcess,
+    readonly symbolizer: Symbolizer,
+  ) {}
+
+  /** The symbolizer's module for `m` (undefined when its file is missing or another build). */
+  module(m: CoreModule): SymbolModule | undefined {
+    let s = this.modules.get(m);
+    if (s === undefined) {
+      s = m.elf ? this.symbolizer.moduleFromElf(m.elf, m.path ?? m.name, { bias: m.bias }) : null;
+      this.modules.set(m, s);
+    }
+    return s ?? undefined;
+  }
+
+  /** Where `m`'s debug information comes from (locating it on the first call). */
+  async debugInfo(m: CoreModule): Promise<DebugInfoStatus> {
+    const s = this.module(m);
+    if (!s) return { kind: 'missing', reason: 'missing-file' };
+    if (s.broken) return { kind: 'missing', reason: s.broken.reason };
+    await s.load();
+    const origin = s.dwarfOrigin;
+    if (origin) return { kind: 'dwarf', via: origin.via, path: origin.path };
+    if (s.goSymbols()) return { kind: 'go' };
+    return (s.loadedSymbols?.size ?? 0) > 0 ? { kind: 'symbols' } : { kind: 'missing', reason: 'missing-symbols' };
+  }
+
+  /**
+   * Unwinds `thread` and symbolizes every frame. A backtrace that stops for
+   * want of unwind information in a module whose separate debug file has a
+   * `.debug_frame` is unwound again with it.
+   */
+  async backtrace(thread: CoreThread, options: UnwindOptions = {}): Promise<SymbolizedBacktrace> {
+    let bt = this.core.backtrace(thread, options);
+    const used: CoreModule[] = [];
+    for (;;) {
+      const m = this.stoppedIn(bt);
+      if (!m || used.includes(m) || !(await this.useDebugFrame(m))) break;
+      used.push(m);
+      bt = this.core.backtrace(thread, options);
+    }
+    const frames: SymbolizedFrame[] = [];
+    for (const f of bt.frames) frames.push(await this.frame(f));
+    return { frames, stop: bt.stop, debugFrameModules: used };
+  }
+
+  /** One frame's functions, looked up at its lookup pc (pc − 1 for a return address). */
+  async frame(f: Frame): Promise<SymbolizedFrame> {
+    const m = f.module as CoreModule | undefined;
+    if (!m) return { frame: f, functions: [], miss: 'unmapped' };
+    const fileAddress = f.pc - m.bias;
+    if (m.file.kind === 'missing' || m.file.kind === 'mismatch') {
+      if (!m.elf) return { frame: f, module: m, fileAddress, functions: [], miss: m.file.kind === 'missing' ? 'module-missing' : 'module-mismatch' };
+    }
+    const s = this.module(m);
+    if (!s) return { frame: f, module: m, fileAddress, functions: [], miss: 'module-missing' };
+    // A signal trampoline is looked up at its pc, as gdb does: it was not called, and pc − 1 is before its symbol (glibc's __restore_rt).
+    // (Go's runtime.sigpanic is marked a signal frame too, but it is a called function: pc − 1 stays.)
+    const trampoline = f.signalFrame && f.adjusted && !m.goTable();
+    const at = trampoline ? f.pc : f.lookupPc;
+    // Threads share most of their frames (the same wait in libc): each address is looked up once.
+    let answer = this.answers.get(s)?.get(at);
+    if (!answer) {
+      answer = await this.symbolizer.code(s, at);
+      let byPc = this.answers.get(s);
+      if (!byPc) this.answers.set(s, (byPc = new Map()));
+      byPc.set(at, answer);
+    }
+    return answer.found ? { frame: f, module: m, fileAddress, functions: answer.frames } : { frame: f, module: m, fileAddress, functions: [], miss: answer.reason };
+  }
+
+  /** The module whose missing CFI ended (or frame pointers had to bridge) the backtrace. */
+  private stoppedIn(bt: Backtrace): CoreModule | undefined {
+    if (bt.stop.kind === 'no-unwind-info' || bt.stop.kind === 'bad-cfi') {
+      const last = bt.frames[bt.frames.length - 1];
+      return last?.module as CoreModule | undefined;
+    }
+    // A frame found by frame pointers: its callee had no CFI; a .debug_frame may be exact where the chain guesses.
+    const i = bt.frames.findIndex((f) => f.method === 'frame-pointer');
+    return i > 0 ? (bt.frames[i - 1]!.module as CoreModule | undefined) : undefined;
+  }
+
+  /** Gives `m` its separate debug file's `.debug_frame` (once); false when there is none to add. */
+  private useDebugFrame(m: CoreModule): Promise<boolean> {
+    let p = this.debugFrames.get(m);
+    if (!p) {
+      p = (async () => {
+        const s = this.module(m);
+        if (!s || s.broken) return false;
+        await s.dwarf();
+        const own = m.elf;
+        const debugElf = s.debugElf;
+        if (!own || !debugElf || debugElf === own) return false;
+        const t = await s.unwindTables();
+        if (!t.debugFrame) return false;
+        m.useUnwindTables({
+          ehFrame: t.ehFrame && { address: t.ehFrame.address, data: t.ehFrame.data },
+          ehFrameHdr: t.ehFrameHdr && { address: t.ehFrameHdr.address, data: t.ehFrameHdr.data },
+          debugFrame: { address: t.debugFrame.address, data: t.debugFrame.data },
+          go: t.go && { table: t.go.table },
+        });
+        return true;
+      })();
+      this.debugFrames.set(m, p);
+    }
+    return p;
+  }
+}
