@@ -5,7 +5,8 @@
 import { ElfFile } from '@elfkit/elf';
 import { Dwarf, DW_TAG_compile_unit } from '@elfkit/dwarf';
 import { openGoSymbols } from '@elfkit/gosym';
-import { SizeModel, elfGoImage } from '@elfkit/size';
+import { SizeModel } from '@elfkit/size';
+import { goImage } from '@elfkit/symbolize';
 import { CoreProcess } from '@elfkit/core';
 import { ModuleList } from '@elfkit/unwind';
 import { TarReader, tarBytes } from '@elfkit/image';
@@ -21,7 +22,7 @@ export async function facts(c, go, core) {
   }
   const goElf = ElfFile.parse(go);
   const main = goElf.symbol('main.main');
-  const table = openGoSymbols(elfGoImage(goElf))?.table;
+  const table = openGoSymbols(goImage(goElf))?.table;
   const tree = new SizeModel(goElf).tree(['sections']);
   const process = CoreProcess.open(core);
   const tar = tarBytes([{ path: 'bin/c', data: c }]);

@@ -8,7 +8,7 @@ import { ElfFile } from '@elfkit/elf';
 import { Dwarf } from '@elfkit/dwarf';
 import { openGoSymbols, type GoImage } from '@elfkit/gosym';
 import { SizeModel, type SizeNode } from '@elfkit/size';
-import { elfGoImage } from '@elfkit/size/go-image';
+import { goImage } from '@elfkit/symbolize/go-image';
 import { unwind, type Backtrace } from '@elfkit/unwind';
 import { CoreProcess } from '@elfkit/core';
 import { ContainerImage, type ScanResult } from '@elfkit/image';
@@ -22,7 +22,7 @@ const value: bigint | undefined = elf.symbol('main')?.value;
 // @ts-expect-error sections are not a string
 const wrong: string = elf.sections;
 const dwarf: Dwarf = Dwarf.load(() => undefined, { order: elf.header.order });
-const image: GoImage = elfGoImage(elf);
+const image: GoImage = goImage(elf);
 const pc: bigint | undefined = openGoSymbols(image)?.table.lookup(0n)?.line !== undefined ? 1n : undefined;
 const tree: SizeNode = new SizeModel(elf).tree(['sections']);
 declare const bt: Backtrace;

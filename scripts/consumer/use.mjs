@@ -12,7 +12,9 @@ import { EM_X86_64, SHT_NOTE } from '@elfkit/elf/constants';
 import { Dwarf, DW_AT_name, DW_TAG_subprogram } from '@elfkit/dwarf';
 import { openGoSymbols, readBuildInfo } from '@elfkit/gosym';
 import { readRawBuildInfo } from '@elfkit/gosym/buildinfo';
-import { SizeModel, sizeRows, formatRows, elfGoImage } from '@elfkit/size';
+import { SizeModel, sizeRows, formatRows } from '@elfkit/size';
+import { goImage, Symbolizer } from '@elfkit/symbolize';
+import { nodeHost } from '@elfkit/symbolize/node';
 import { CoreProcess } from '@elfkit/core';
 import { describeStop } from '@elfkit/unwind';
 import { ContainerImage, scanImage, tarBytes } from '@elfkit/image';
@@ -58,10 +60,10 @@ out.elf = {
 };
 out.dwarf = { main: functions.includes('main'), functions: functions.length, rows };
 
-// gosym (through size's ELF adapter)
+// gosym (through symbolize's ELF adapter)
 const goBytes = bytesOf('go/go1.27-amd64.gz');
 const goElf = ElfFile.parse(goBytes);
-const image = elfGoImage(goElf);
+const image = goImage(goElf);
 const go = openGoSymbols(image);
 const mainMain = goElf.symbol('main.main');
 out.gosym = {
@@ -106,6 +108,17 @@ const img = await ContainerImage.open(await openImageInput(layout), { host: node
 await scanImage(img);
 const files = [...img.elfFiles()];
 out.image = { files: files.map((f) => f.path), buildId: files[0]?.facts?.buildId, same: (await img.readFile('/usr/bin/hello'))?.length === cBytes.length };
+
+// symbolize: DWARF frames through the Node host, and the WebAssembly demangler from the installed packages
+const symbolizer = new Symbolizer(nodeHost());
+const cModule = await symbolizer.module(join(fixtures, 'c/gcc-dwarf5'));
+const answer = await symbolizer.code(cModule, elf.symbol('main').value);
+out.symbolize = {
+  function: answer.found ? answer.frames.at(-1).function : answer.reason,
+  source: answer.found ? answer.source : undefined,
+  demangled: await symbolizer.demangle('_ZN3geo10accumulateIlZ4mainEUlllE_EET_RKSt6vectorIS2_SaIS2_EET0_S2_'),
+};
+symbolizer.close();
 
 // cli as a library
 out.cli = { commands: commands.length >= 20, status: await main(['sections', join(fixtures, 'c/gcc-dwarf5')]) };

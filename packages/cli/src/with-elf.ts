@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { openElf, type OpenedElf } from './open.js';
+import { openElf, type OpenedElf } from '@elfkit/symbolize/node';
 
 /**
  * Runs `fn` with the ELF file at `path` open, closing it afterwards. Problems

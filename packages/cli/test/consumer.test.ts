@@ -148,6 +148,8 @@ test('Node imports every package and uses it on real binaries', async () => {
   assert.equal(out.size, { fileSize: true, text: true });
   assert.equal(out.core, { threads: 1, frames: ['leaf', 'mid', '_start'], stop: true });
   assert.equal(out.image, { files: ['/usr/bin/hello'], buildId: out.elf.buildId, same: true });
+  assert.equal(out.symbolize, { function: 'main', source: 'dwarf', demangled: out.symbolize.demangled });
+  assert.match(out.symbolize.demangled, /^geo::accumulate<long, main::\{lambda\(long, long\)#1\}>\(std::vector<long, std::allocator<long> > const&/);
   assert.equal(out.cli, { commands: true, status: 0 });
 });
 
@@ -169,7 +171,7 @@ for (const resolution of ['node16', 'bundler']) {
   });
 }
 
-test('esbuild bundles elf, dwarf, gosym, size, unwind, core and the image core for the browser; the bundle runs without Node', async () => {
+test('esbuild bundles elf, dwarf, gosym, symbolize, size, unwind, core and the image core for the browser; the bundle runs without Node', async () => {
   await installs;
   const entry = join(project, 'browser-all.mjs');
   const installed = BROWSER.filter((n) => existsSync(join(project, 'node_modules', n)));
@@ -198,7 +200,7 @@ test('esbuild bundles elf, dwarf, gosym, size, unwind, core and the image core f
   assert.is(vm.runInContext('typeof process + typeof require + typeof Buffer', realm), 'undefinedundefinedundefined');
 });
 
-test('npm install -g of the CLI tarball puts a working elfkit on PATH (its bundle, the explorer site, iced-x86)', async () => {
+test('npm install -g of the CLI tarball puts a working elfkit on PATH (its bundle, the explorer site, iced-x86, the demangler)', async () => {
   await installs;
   const bin = join(globalPrefix, 'bin');
   assert.ok(existsSync(join(bin, 'elfkit')), 'elfkit in the prefix bin');
@@ -216,6 +218,10 @@ test('npm install -g of the CLI tarball puts a working elfkit on PATH (its bundl
   const uprobes = await exec('elfkit', ['uprobes', '--json', fixturePath('c/gcc-dwarf5'), 'main'], { cwd, env });
   assert.is(uprobes.code, 0, uprobes.out);
   assert.match(uprobes.out, /iced-x86/);
+  // The demangler's WebAssembly, found from the bundled CLI in the installed tree.
+  const sym = await exec('elfkit', ['symbolize', `--obj=${fixturePath('cpp/gxx-dwarf5')}`, '0x279f'], { cwd, env });
+  assert.is(sym.code, 0, sym.out);
+  assert.match(sym.out, /^geo::accumulate<long, main::\{lambda\(long, long\)#1\}>\(std::vector/m);
   const bad = await exec('elfkit', ['info', join(repoRoot, 'LICENSE')], { cwd, env });
   assert.is(bad.code, 1);
   assert.match(bad.out, /^elfkit: /);

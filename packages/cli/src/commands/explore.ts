@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { openElf } from '../open.js';
+import { openElf } from '@elfkit/symbolize/node';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { exploreServer, siteDir } from '../explore/server.js';

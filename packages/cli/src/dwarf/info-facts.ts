@@ -1,5 +1,6 @@
 import type { ElfFile } from '@elfkit/elf';
-import { hasDwarf, NodeDebugHost, openDwarf } from './open.js';
+import { hasDwarf, openDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /** `elfkit info` facts from the DWARF: the unit versions present. */
 export function dwarfInfoFacts(elf: ElfFile): { debug?: { versions: number[] } } {

@@ -3,7 +3,7 @@ import { crc32 as crc32Bytes, parseDebugLink } from '@elfkit/dwarf';
 import { ElfFile, constants as C, fileTypeName, machineName, machineShortName, type Decompressors } from '@elfkit/elf';
 import { findStamps, STAMP_TYPE, type StampRecord } from '@elfkit/elf/stamp';
 import { inspectGo, type BuildInfo, type GoModule } from '@elfkit/gosym';
-import { elfGoImage } from '@elfkit/size/go-image';
+import { goImage } from '@elfkit/symbolize/go-image';
 
 /** A Go module as `go version -m` lists it. */
 export interface GoModuleFacts {
@@ -126,7 +126,7 @@ export function readElfFacts(source: ByteSource, options: ElfFactsOptions = {}):
   const go = attempt(
     'go build info',
     () => {
-      const g = inspectGo(elfGoImage(elf), { pclntab: false });
+      const g = inspectGo(goImage(elf), { pclntab: false });
       for (const e of g.errors) problems.push(`go: ${e.message}`);
       return { facts: g.buildInfo ? goFacts(g.buildInfo) : null, buildId: g.buildId ?? null };
     },

@@ -62,9 +62,11 @@ function kindOf(machine: number, is64: boolean, type: number): RelocKind | undef
  * RELA keeps the offset in the addend. Returns a map from section index to
  * the relocated copy, and the number of relocations it could not compute.
  * Executables and shared objects are never relocated (their DWARF is final,
- * even when linked with `--emit-relocs`).
+ * even when linked with `--emit-relocs`). `placement` gives, for debug
+ * sections read joined with others of the same name, their offset in the
+ * join (see {@link debugSectionGroups}).
  */
-export function relocateDebugSections(elf: ElfFile): { data: Map<number, Uint8Array>; skipped: number } {
+export function relocateDebugSections(elf: ElfFile, placement: ReadonlyMap<number, number> = new Map()): { data: Map<number, Uint8Array>; skipped: number } {
   const data = new Map<number, Uint8Array>();
   let skipped = 0;
   if (elf.header.type !== C.ET_REL) return { data, skipped };
@@ -101,8 +103,10 @@ export function relocateDebugSections(elf: ElfFile): { data: Map<number, Uint8Ar
       }
       const old = read(view, off, kind.size, le);
       const sym = rel.symbolIndex ? symbols[rel.symbolIndex] : undefined;
-      // Sections of a .o sit at address 0, so a symbol's address is its value.
-      const S = sym ? sym.value : 0n;
+      // Sections of a .o sit at address 0, so a symbol's address is its
+      // value — plus, for a debug section read joined with others of its
+      // name (one per COMDAT group), where it starts in the join.
+      const S = sym ? sym.value + BigInt(placement.get(sym.shndx) ?? 0) : 0n;
       const A = t.kind === 'rela' ? (rel.addend ?? 0n) : old;
       const v = BigInt.asUintN(kind.size * 8, kind.compute(S, A, rel.offset, old));
       write(view, off, kind.size, le, v);
@@ -138,4 +142,36 @@ function write(v: DataView, off: number, size: number, le: boolean, value: bigin
     default:
       v.setBigUint64(off, value, le);
   }
+}
+
+/**
+ * For a relocatable object, the debug sections that share a name (one per
+ * COMDAT group: `-fdebug-types-section` type units, armcc objects), in
+ * section order, with the offset each starts at when they are read one
+ * after the other — as llvm-dwarfdump reads every one of them, not the
+ * first. Only names with more than one section are listed.
+ */
+export function debugSectionGroups(elf: ElfFile): { byName: Map<string, Section[]>; placement: Map<number, number> } {
+  const byName = new Map<string, Section[]>();
+  const placement = new Map<number, number>();
+  if (elf.header.type !== C.ET_REL) return { byName, placement };
+  for (const s of elf.sections) {
+    if (s.type === C.SHT_NOBITS || !/^\.(z?debug_)/.test(s.name)) continue;
+    const name = s.name.startsWith('.zdebug_') ? '.debug_' + s.name.slice(8) : s.name;
+    let list = byName.get(name);
+    if (!list) byName.set(name, (list = []));
+    list.push(s);
+  }
+  for (const [name, list] of byName) {
+    if (list.length < 2) {
+      byName.delete(name);
+      continue;
+    }
+    let at = 0;
+    for (const s of list) {
+      placement.set(s.index, at);
+      at += elf.sectionData(s).length;
+    }
+  }
+  return { byName, placement };
 }

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { ElfFile } from '@elfkit/elf';
-import { openSource } from './io/source.js';
+import { openSource } from './file-source.js';
 
 /** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
 export const nodeDecompressors = {
