@@ -4,6 +4,7 @@ import { openSource } from './file-source.js';
 
 /** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
 export const nodeDecompressors = {
+  /** `node:zlib`'s inflate into `size` bytes (zstd stays with the default, fzstd). */
   zlib: (data: Uint8Array, size: number) => {
     const out = inflateSync(data, { maxOutputLength: Math.max(size, 1) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -14,6 +15,7 @@ export const nodeDecompressors = {
 export interface OpenedElf {
   readonly path: string;
   readonly elf: ElfFile;
+  /** Closes the file; `elf` may not read from it afterwards. */
   close(): void;
 }
 
