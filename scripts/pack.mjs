@@ -27,10 +27,14 @@ export function tarballName(name, version) {
   return `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
 }
 
-/** pnpm as this process was started by it (`pnpm test`), else the pinned one through npx. */
+/**
+ * pnpm as this process was started by it (`pnpm test`), else the pinned one
+ * through npx. pnpm 12 from npm is a native executable (npm_execpath names
+ * it), older ones a script for node.
+ */
 function pnpm() {
   const exec = process.env.npm_execpath;
-  if (exec && /pnpm/.test(exec)) return [process.execPath, [exec]];
+  if (exec && /pnpm/.test(exec)) return /\.[cm]?js$/.test(exec) ? [process.execPath, [exec]] : [exec, []];
   return ['npx', ['-y', 'pnpm@12.4.2']];
 }
 
