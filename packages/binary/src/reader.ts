@@ -116,20 +116,24 @@ export class Reader {
     return this;
   }
 
+  /** Unsigned byte. */
   u8(): number {
     if (this.pos >= this.bytes.length) throw this.error('truncated', 'u8 needs 1 byte, 0 left');
     return this.bytes[this.pos++]!;
   }
+  /** Signed byte. */
   i8(): number {
     const v = this.u8();
     return v >= 0x80 ? v - 0x100 : v;
   }
+  /** Unsigned 16-bit value in the reader's byte order. */
   u16(): number {
     if (this.pos + 2 > this.bytes.length) this.need(2, 'u16');
     const v = this.view.getUint16(this.pos, this.littleEndian);
     this.pos += 2;
     return v;
   }
+  /** Signed 16-bit value in the reader's byte order. */
   i16(): number {
     if (this.pos + 2 > this.bytes.length) this.need(2, 'i16');
     const v = this.view.getInt16(this.pos, this.littleEndian);
@@ -144,24 +148,28 @@ export class Reader {
     this.pos += 3;
     return this.littleEndian ? b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) : (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
   }
+  /** Unsigned 32-bit value in the reader's byte order. */
   u32(): number {
     if (this.pos + 4 > this.bytes.length) this.need(4, 'u32');
     const v = this.view.getUint32(this.pos, this.littleEndian);
     this.pos += 4;
     return v;
   }
+  /** Signed 32-bit value in the reader's byte order. */
   i32(): number {
     if (this.pos + 4 > this.bytes.length) this.need(4, 'i32');
     const v = this.view.getInt32(this.pos, this.littleEndian);
     this.pos += 4;
     return v;
   }
+  /** Unsigned 64-bit value in the reader's byte order. */
   u64(): bigint {
     if (this.pos + 8 > this.bytes.length) this.need(8, 'u64');
     const v = this.view.getBigUint64(this.pos, this.littleEndian);
     this.pos += 8;
     return v;
   }
+  /** Signed 64-bit value in the reader's byte order. */
   i64(): bigint {
     if (this.pos + 8 > this.bytes.length) this.need(8, 'i64');
     const v = this.view.getBigInt64(this.pos, this.littleEndian);

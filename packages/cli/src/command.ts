@@ -2,9 +2,13 @@ import type { Argv } from 'yargs';
 
 /** A command: yargs registration plus its handler. */
 export interface Command<A = Record<string, unknown>> {
+  /** The yargs command string (`sections <file>`) and its aliases. */
   command: string | string[];
+  /** One line for `elfkit --help`. */
   describe: string;
+  /** Declares the options and positionals. */
   builder: (y: Argv) => Argv<A>;
+  /** Runs the command with the parsed arguments. */
   handler: (args: A) => void | Promise<void>;
   /** Subcommands of a group (`go info`, `section add`), loaded on demand. */
   subcommands?: readonly LazyCommand[];

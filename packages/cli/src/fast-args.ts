@@ -19,15 +19,23 @@ interface Spec {
   demandOption?: boolean;
 }
 
-interface CommandLike {
+/** What {@link fastParse} needs of a command (a `Command` has it). */
+export interface CommandLike {
+  /** The yargs command string and its aliases. */
   command: string | readonly string[];
+  /** Declares the options and positionals (replayed by the fast parser). */
   builder?: (y: never) => unknown;
+  /** Runs the command. */
   handler: (args: never) => unknown;
+  /** A group's subcommands. */
   subcommands?: readonly LazyLike[];
 }
 
-interface LazyLike {
+/** What {@link fastParse} needs of a lazy command (a `LazyCommand` has it). */
+export interface LazyLike {
+  /** The command word and its aliases. */
   readonly names: readonly string[];
+  /** Imports the command's module. */
   load(): Promise<CommandLike>;
 }
 
@@ -107,7 +115,9 @@ function words(c: CommandLike): { names: string[]; positionals: { name: string; 
 
 /** A parsed command line: the handler to call and its arguments, as yargs would build them. */
 export interface FastParse {
+  /** The command's handler. */
   handler: (args: Record<string, unknown>) => unknown;
+  /** The arguments, shaped as yargs would pass them. */
   args: Record<string, unknown>;
 }
 

@@ -6,4 +6,4 @@
  */
 export { main, commands, buildParser } from './main.js';
 export { loadAll, type Command, type LazyCommand } from './command.js';
-export { fastParse, type FastParse } from './fast-args.js';
+export { fastParse, type FastParse, type LazyLike, type CommandLike } from './fast-args.js';

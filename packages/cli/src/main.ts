@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { reportError, UsageError } from './errors.js';
 import { fastParse } from './fast-args.js';
 import { lazyCommand, loadAll, type LazyCommand } from './command.js';
+import { cliVersion } from './version.js';
 
 /**
  * Every top-level command by name; a run imports only the module of the
@@ -55,7 +56,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(cliVersion())
     .wrap(Math.min(120, process.stdout.columns || 100))
     .middleware((a) => {
       // yargs-parser reads a lone "-" positional as an empty string; "-" means standard input.

@@ -121,7 +121,7 @@ export class CoreFile {
     return this.auxv.find((a) => a.type === type)?.value;
   }
 
-  /** The process id: the first thread's, else NT_PRPSINFO's. */
+  /** The process id: NT_PRPSINFO's, else the first thread's. */
   get pid(): number | undefined {
     return this.process?.pid ?? this.threads[0]?.tid;
   }

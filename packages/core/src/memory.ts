@@ -51,6 +51,7 @@ export class CoreMemory implements Memory {
     this.mappings = [...mappings].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }
 
+  /** Exactly `size` bytes at `address` from the core or the mapped file, or undefined when any byte is in neither. */
   read(address: bigint, size: number): Uint8Array | undefined {
     if (size <= 0) return new Uint8Array(0);
     const end = address + BigInt(size);

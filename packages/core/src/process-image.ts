@@ -59,10 +59,12 @@ export class CoreProcess implements ModuleResolver {
     return new CoreProcess(CoreFile.parse(input, { decompressors: options.decompressors }), options);
   }
 
+  /** Every thread of the core, in note order (the kernel writes the one that took the signal first). */
   get threads(): readonly CoreThread[] {
     return this.core.threads;
   }
 
+  /** The process id (from NT_PRPSINFO, else the first thread's NT_PRSTATUS); undefined when neither is readable. */
   get pid(): number | undefined {
     return this.core.pid;
   }
@@ -77,6 +79,7 @@ export class CoreProcess implements ModuleResolver {
     return this.memory.missingBytes > 0;
   }
 
+  /** The module whose mapping holds `address`, or undefined. */
   moduleAt(address: bigint): CoreModule | undefined {
     for (const m of this.modules) if (address >= m.start && address < m.end) return m;
     return undefined;

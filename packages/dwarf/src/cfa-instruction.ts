@@ -6,12 +6,19 @@ import { readEncodedPointer, type PointerBases } from './eh-pointer.js';
 // predicate (constants.ts has only the standard ones). 0x2d means
 // DW_CFA_GNU_window_save on SPARC and DW_CFA_AARCH64_negate_ra_state on
 // AArch64: which one depends on the machine, not on the bytes.
+/** MIPS call frame instruction: advance the location by an 8-byte delta. */
 export const DW_CFA_MIPS_advance_loc8 = 0x1d;
+/** SPARC call frame instruction: the register window was saved (0x2d; AArch64 reads 0x2d as `DW_CFA_AARCH64_negate_ra_state`). */
 export const DW_CFA_GNU_window_save = 0x2d;
+/** AArch64 call frame instruction: toggle whether the return address is signed (pointer authentication; 0x2d, as SPARC's `DW_CFA_GNU_window_save`). */
 export const DW_CFA_AARCH64_negate_ra_state = 0x2d;
+/** GNU call frame instruction: the size of the arguments pushed at this location. */
 export const DW_CFA_GNU_args_size = 0x2e;
+/** GNU call frame instruction (obsolete): a register saved at a negative factored offset from the CFA. */
 export const DW_CFA_GNU_negative_offset_extended = 0x2f;
+/** First call frame instruction opcode reserved for vendors. */
 export const DW_CFA_lo_user = 0x1c;
+/** Last call frame instruction opcode reserved for vendors. */
 export const DW_CFA_hi_user = 0x3f;
 
 const EM_AARCH64 = 183;

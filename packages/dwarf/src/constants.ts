@@ -5,119 +5,233 @@
 // name functions returning the spelling llvm-dwarfdump prints.
 
 // DW_TAG_*
+/** Tag of a debugging information entry. */
 export const DW_TAG_null = 0x0;
+/** Tag of a debugging information entry. */
 export const DW_TAG_array_type = 0x1;
+/** Tag of a debugging information entry. */
 export const DW_TAG_class_type = 0x2;
+/** Tag of a debugging information entry. */
 export const DW_TAG_entry_point = 0x3;
+/** Tag of a debugging information entry. */
 export const DW_TAG_enumeration_type = 0x4;
+/** Tag of a debugging information entry. */
 export const DW_TAG_formal_parameter = 0x5;
+/** Tag of a debugging information entry. */
 export const DW_TAG_imported_declaration = 0x8;
+/** Tag of a debugging information entry. */
 export const DW_TAG_label = 0xa;
+/** Tag of a debugging information entry. */
 export const DW_TAG_lexical_block = 0xb;
+/** Tag of a debugging information entry. */
 export const DW_TAG_member = 0xd;
+/** Tag of a debugging information entry. */
 export const DW_TAG_pointer_type = 0xf;
+/** Tag of a debugging information entry. */
 export const DW_TAG_reference_type = 0x10;
+/** Tag of a debugging information entry. */
 export const DW_TAG_compile_unit = 0x11;
+/** Tag of a debugging information entry. */
 export const DW_TAG_string_type = 0x12;
+/** Tag of a debugging information entry. */
 export const DW_TAG_structure_type = 0x13;
+/** Tag of a debugging information entry. */
 export const DW_TAG_subroutine_type = 0x15;
+/** Tag of a debugging information entry. */
 export const DW_TAG_typedef = 0x16;
+/** Tag of a debugging information entry. */
 export const DW_TAG_union_type = 0x17;
+/** Tag of a debugging information entry. */
 export const DW_TAG_unspecified_parameters = 0x18;
+/** Tag of a debugging information entry. */
 export const DW_TAG_variant = 0x19;
+/** Tag of a debugging information entry. */
 export const DW_TAG_common_block = 0x1a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_common_inclusion = 0x1b;
+/** Tag of a debugging information entry. */
 export const DW_TAG_inheritance = 0x1c;
+/** Tag of a debugging information entry. */
 export const DW_TAG_inlined_subroutine = 0x1d;
+/** Tag of a debugging information entry. */
 export const DW_TAG_module = 0x1e;
+/** Tag of a debugging information entry. */
 export const DW_TAG_ptr_to_member_type = 0x1f;
+/** Tag of a debugging information entry. */
 export const DW_TAG_set_type = 0x20;
+/** Tag of a debugging information entry. */
 export const DW_TAG_subrange_type = 0x21;
+/** Tag of a debugging information entry. */
 export const DW_TAG_with_stmt = 0x22;
+/** Tag of a debugging information entry. */
 export const DW_TAG_access_declaration = 0x23;
+/** Tag of a debugging information entry. */
 export const DW_TAG_base_type = 0x24;
+/** Tag of a debugging information entry. */
 export const DW_TAG_catch_block = 0x25;
+/** Tag of a debugging information entry. */
 export const DW_TAG_const_type = 0x26;
+/** Tag of a debugging information entry. */
 export const DW_TAG_constant = 0x27;
+/** Tag of a debugging information entry. */
 export const DW_TAG_enumerator = 0x28;
+/** Tag of a debugging information entry. */
 export const DW_TAG_file_type = 0x29;
+/** Tag of a debugging information entry. */
 export const DW_TAG_friend = 0x2a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_namelist = 0x2b;
+/** Tag of a debugging information entry. */
 export const DW_TAG_namelist_item = 0x2c;
+/** Tag of a debugging information entry. */
 export const DW_TAG_packed_type = 0x2d;
+/** Tag of a debugging information entry. */
 export const DW_TAG_subprogram = 0x2e;
+/** Tag of a debugging information entry. */
 export const DW_TAG_template_type_parameter = 0x2f;
+/** Tag of a debugging information entry. */
 export const DW_TAG_template_value_parameter = 0x30;
+/** Tag of a debugging information entry. */
 export const DW_TAG_thrown_type = 0x31;
+/** Tag of a debugging information entry. */
 export const DW_TAG_try_block = 0x32;
+/** Tag of a debugging information entry. */
 export const DW_TAG_variant_part = 0x33;
+/** Tag of a debugging information entry. */
 export const DW_TAG_variable = 0x34;
+/** Tag of a debugging information entry. */
 export const DW_TAG_volatile_type = 0x35;
+/** Tag of a debugging information entry. */
 export const DW_TAG_dwarf_procedure = 0x36;
+/** Tag of a debugging information entry. */
 export const DW_TAG_restrict_type = 0x37;
+/** Tag of a debugging information entry. */
 export const DW_TAG_interface_type = 0x38;
+/** Tag of a debugging information entry. */
 export const DW_TAG_namespace = 0x39;
+/** Tag of a debugging information entry. */
 export const DW_TAG_imported_module = 0x3a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_unspecified_type = 0x3b;
+/** Tag of a debugging information entry. */
 export const DW_TAG_partial_unit = 0x3c;
+/** Tag of a debugging information entry. */
 export const DW_TAG_imported_unit = 0x3d;
+/** Tag of a debugging information entry. */
 export const DW_TAG_condition = 0x3f;
+/** Tag of a debugging information entry. */
 export const DW_TAG_shared_type = 0x40;
+/** Tag of a debugging information entry. */
 export const DW_TAG_type_unit = 0x41;
+/** Tag of a debugging information entry. */
 export const DW_TAG_rvalue_reference_type = 0x42;
+/** Tag of a debugging information entry. */
 export const DW_TAG_template_alias = 0x43;
+/** Tag of a debugging information entry. */
 export const DW_TAG_coarray_type = 0x44;
+/** Tag of a debugging information entry. */
 export const DW_TAG_generic_subrange = 0x45;
+/** Tag of a debugging information entry. */
 export const DW_TAG_dynamic_type = 0x46;
+/** Tag of a debugging information entry. */
 export const DW_TAG_atomic_type = 0x47;
+/** Tag of a debugging information entry. */
 export const DW_TAG_call_site = 0x48;
+/** Tag of a debugging information entry. */
 export const DW_TAG_call_site_parameter = 0x49;
+/** Tag of a debugging information entry. */
 export const DW_TAG_skeleton_unit = 0x4a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_immutable_type = 0x4b;
+/** Tag of a debugging information entry. */
 export const DW_TAG_MIPS_loop = 0x4081;
+/** Tag of a debugging information entry. */
 export const DW_TAG_format_label = 0x4101;
+/** Tag of a debugging information entry. */
 export const DW_TAG_function_template = 0x4102;
+/** Tag of a debugging information entry. */
 export const DW_TAG_class_template = 0x4103;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_BINCL = 0x4104;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_EINCL = 0x4105;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_template_template_param = 0x4106;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_template_parameter_pack = 0x4107;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_formal_parameter_pack = 0x4108;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_call_site = 0x4109;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GNU_call_site_parameter = 0x410a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_APPLE_property = 0x4200;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_function_template = 0x4201;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_class_template = 0x4202;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_struct_template = 0x4203;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_union_template = 0x4204;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_indirect_inheritance = 0x4205;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_codeflags = 0x4206;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_memop_info = 0x4207;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_omp_child_func = 0x4208;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_rtti_descriptor = 0x4209;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_dtor_info = 0x420a;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_dtor = 0x420b;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_f90_interface = 0x420c;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_fortran_vax_structure = 0x420d;
+/** Tag of a debugging information entry. */
 export const DW_TAG_SUN_hi = 0x42ff;
+/** Tag of a debugging information entry. */
 export const DW_TAG_ALTIUM_circ_type = 0x5101;
+/** Tag of a debugging information entry. */
 export const DW_TAG_ALTIUM_mwa_circ_type = 0x5102;
+/** Tag of a debugging information entry. */
 export const DW_TAG_ALTIUM_rev_carry_type = 0x5103;
+/** Tag of a debugging information entry. */
 export const DW_TAG_ALTIUM_rom = 0x5111;
+/** Tag of a debugging information entry. */
 export const DW_TAG_LLVM_annotation = 0x6000;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GHS_namespace = 0x8004;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GHS_using_namespace = 0x8005;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GHS_using_declaration = 0x8006;
+/** Tag of a debugging information entry. */
 export const DW_TAG_GHS_template_templ_param = 0x8007;
+/** Tag of a debugging information entry. */
 export const DW_TAG_UPC_shared_type = 0x8765;
+/** Tag of a debugging information entry. */
 export const DW_TAG_UPC_strict_type = 0x8766;
+/** Tag of a debugging information entry. */
 export const DW_TAG_UPC_relaxed = 0x8767;
+/** Tag of a debugging information entry. */
 export const DW_TAG_PGI_kanji_type = 0xa000;
+/** Tag of a debugging information entry. */
 export const DW_TAG_PGI_interface_block = 0xa020;
+/** Tag of a debugging information entry. */
 export const DW_TAG_BORLAND_property = 0xb000;
+/** Tag of a debugging information entry. */
 export const DW_TAG_BORLAND_Delphi_string = 0xb001;
+/** Tag of a debugging information entry. */
 export const DW_TAG_BORLAND_Delphi_dynamic_array = 0xb002;
+/** Tag of a debugging information entry. */
 export const DW_TAG_BORLAND_Delphi_set = 0xb003;
+/** Tag of a debugging information entry. */
 export const DW_TAG_BORLAND_Delphi_variant = 0xb004;
 const TAG_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_TAG_null'],
@@ -241,299 +355,593 @@ export function tagName(v: number): string | undefined {
 }
 
 // DW_AT_*
+/** Attribute name of a debugging information entry. */
 export const DW_AT_sibling = 0x1;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_location = 0x2;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_name = 0x3;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_ordering = 0x9;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_byte_size = 0xb;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_bit_offset = 0xc;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_bit_size = 0xd;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_stmt_list = 0x10;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_low_pc = 0x11;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_high_pc = 0x12;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_language = 0x13;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_discr = 0x15;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_discr_value = 0x16;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_visibility = 0x17;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_import = 0x18;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_string_length = 0x19;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_common_reference = 0x1a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_comp_dir = 0x1b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_const_value = 0x1c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_containing_type = 0x1d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_default_value = 0x1e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_inline = 0x20;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_is_optional = 0x21;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_lower_bound = 0x22;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_producer = 0x25;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_prototyped = 0x27;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_return_addr = 0x2a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_start_scope = 0x2c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_bit_stride = 0x2e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_upper_bound = 0x2f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_abstract_origin = 0x31;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_accessibility = 0x32;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_address_class = 0x33;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_artificial = 0x34;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_base_types = 0x35;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_calling_convention = 0x36;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_count = 0x37;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_data_member_location = 0x38;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_decl_column = 0x39;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_decl_file = 0x3a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_decl_line = 0x3b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_declaration = 0x3c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_discr_list = 0x3d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_encoding = 0x3e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_external = 0x3f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_frame_base = 0x40;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_friend = 0x41;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_identifier_case = 0x42;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_macro_info = 0x43;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_namelist_item = 0x44;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_priority = 0x45;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_segment = 0x46;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_specification = 0x47;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_static_link = 0x48;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_type = 0x49;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_use_location = 0x4a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_variable_parameter = 0x4b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_virtuality = 0x4c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_vtable_elem_location = 0x4d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_allocated = 0x4e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_associated = 0x4f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_data_location = 0x50;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_byte_stride = 0x51;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_entry_pc = 0x52;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_use_UTF8 = 0x53;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_extension = 0x54;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_ranges = 0x55;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_trampoline = 0x56;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_column = 0x57;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_file = 0x58;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_line = 0x59;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_description = 0x5a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_binary_scale = 0x5b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_decimal_scale = 0x5c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_small = 0x5d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_decimal_sign = 0x5e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_digit_count = 0x5f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_picture_string = 0x60;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_mutable = 0x61;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_threads_scaled = 0x62;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_explicit = 0x63;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_object_pointer = 0x64;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_endianity = 0x65;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_elemental = 0x66;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_pure = 0x67;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_recursive = 0x68;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_signature = 0x69;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_main_subprogram = 0x6a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_data_bit_offset = 0x6b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_const_expr = 0x6c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_enum_class = 0x6d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_linkage_name = 0x6e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_string_length_bit_size = 0x6f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_string_length_byte_size = 0x70;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_rank = 0x71;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_str_offsets_base = 0x72;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_addr_base = 0x73;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_rnglists_base = 0x74;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_dwo_id = 0x75;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_dwo_name = 0x76;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_reference = 0x77;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_rvalue_reference = 0x78;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_macros = 0x79;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_all_calls = 0x7a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_all_source_calls = 0x7b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_all_tail_calls = 0x7c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_return_pc = 0x7d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_value = 0x7e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_origin = 0x7f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_parameter = 0x80;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_pc = 0x81;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_tail_call = 0x82;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_target = 0x83;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_target_clobbered = 0x84;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_data_location = 0x85;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_call_data_value = 0x86;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_noreturn = 0x87;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_alignment = 0x88;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_export_symbols = 0x89;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_deleted = 0x8a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_defaulted = 0x8b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_loclists_base = 0x8c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_namespace_alias = 0x806;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_using_namespace = 0x807;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_using_declaration = 0x808;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_fde = 0x2001;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_loop_begin = 0x2002;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_tail_loop_begin = 0x2003;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_epilog_begin = 0x2004;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_loop_unroll_factor = 0x2005;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_software_pipeline_depth = 0x2006;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_linkage_name = 0x2007;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_stride = 0x2008;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_abstract_name = 0x2009;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_clone_origin = 0x200a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_has_inlines = 0x200b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_stride_byte = 0x200c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_stride_elem = 0x200d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_ptr_dopetype = 0x200e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_allocatable_dopetype = 0x200f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_assumed_shape_dopetype = 0x2010;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_MIPS_assumed_size = 0x2011;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_raw_data_ptr = 0x2012;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_pass_by_reference = 0x2013;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_opt_level = 0x2014;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_prof_version_id = 0x2015;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_opt_flags = 0x2016;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_cold_region_low_pc = 0x2017;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_cold_region_high_pc = 0x2018;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_all_variables_modifiable = 0x2019;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_linkage_name = 0x201a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_prof_flags = 0x201b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_unit_name = 0x201f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_unit_size = 0x2020;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_widened_byte_size = 0x2021;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_definition_points = 0x2022;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_default_location = 0x2023;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_HP_is_result_param = 0x2029;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_DW_AT_INTEL_other_endian = 0x2026;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_rsm = 0x2083;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_frsm = 0x2085;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_frames = 0x2086;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_rso = 0x2087;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_subcpu = 0x2092;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GHS_lbrace_line = 0x2093;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_sf_names = 0x2101;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_src_info = 0x2102;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_mac_info = 0x2103;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_src_coords = 0x2104;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_body_begin = 0x2105;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_body_end = 0x2106;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_vector = 0x2107;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_odr_signature = 0x210f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_template_name = 0x2110;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_call_site_value = 0x2111;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_call_site_data_value = 0x2112;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_call_site_target = 0x2113;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_call_site_target_clobbered = 0x2114;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_tail_call = 0x2115;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_all_tail_call_sites = 0x2116;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_all_call_sites = 0x2117;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_all_source_call_sites = 0x2118;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_macros = 0x2119;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_deleted = 0x211a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_dwo_name = 0x2130;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_dwo_id = 0x2131;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_ranges_base = 0x2132;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_addr_base = 0x2133;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_pubnames = 0x2134;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_pubtypes = 0x2135;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_discriminator = 0x2136;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_locviews = 0x2137;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_entry_view = 0x2138;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_template = 0x2201;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_alignment = 0x2202;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_vtable = 0x2203;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_count_guarantee = 0x2204;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_command_line = 0x2205;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_vbase = 0x2206;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_compile_options = 0x2207;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_language = 0x2208;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_browser_file = 0x2209;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_vtable_abi = 0x2210;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_func_offsets = 0x2211;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_cf_kind = 0x2212;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_vtable_index = 0x2213;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_omp_tpriv_addr = 0x2214;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_omp_child_func = 0x2215;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_func_offset = 0x2216;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_memop_type_ref = 0x2217;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_profile_id = 0x2218;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_memop_signature = 0x2219;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_obj_dir = 0x2220;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_obj_file = 0x2221;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_original_name = 0x2222;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_hwcprof_signature = 0x2223;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_amd64_parmdump = 0x2224;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_part_link_name = 0x2225;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_link_name = 0x2226;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_pass_with_const = 0x2227;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_return_with_const = 0x2228;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_import_by_name = 0x2229;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_90_pointer = 0x222a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_pass_by_ref = 0x222b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_f90_allocatable = 0x222c;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_f90_assumed_shape_array = 0x222d;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_c_vla = 0x222e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_return_value_ptr = 0x2230;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_dtor_start = 0x2231;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_dtor_length = 0x2232;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_dtor_state_initial = 0x2233;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_dtor_state_final = 0x2234;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_dtor_state_deltas = 0x2235;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_import_by_lname = 0x2236;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_f90_use_only = 0x2237;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_namelist_spec = 0x2238;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_is_omp_child_func = 0x2239;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_fortran_main_alias = 0x223a;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_SUN_fortran_based = 0x223b;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_ALTIUM_loclist = 0x2300;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_use_GNAT_descriptive_type = 0x2301;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNAT_descriptive_type = 0x2302;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_numerator = 0x2303;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_denominator = 0x2304;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GNU_bias = 0x2305;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GO_kind = 0x2900;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GO_key = 0x2901;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GO_elem = 0x2902;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GO_embedded_field = 0x2903;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_GO_runtime_type = 0x2904;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_UPC_threads_scaled = 0x3210;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_IBM_wsa_addr = 0x393e;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_IBM_home_location = 0x393f;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_IBM_alt_srcview = 0x3940;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_PGI_lbase = 0x3a00;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_PGI_soffset = 0x3a01;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_PGI_lstride = 0x3a02;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_property_read = 0x3b11;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_property_write = 0x3b12;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_property_implements = 0x3b13;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_property_index = 0x3b14;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_property_default = 0x3b15;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_unit = 0x3b20;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_class = 0x3b21;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_record = 0x3b22;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_metaclass = 0x3b23;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_constructor = 0x3b24;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_destructor = 0x3b25;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_anonymous_method = 0x3b26;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_interface = 0x3b27;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_ABI = 0x3b28;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_return = 0x3b29;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_Delphi_frameptr = 0x3b30;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_BORLAND_closure = 0x3b31;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_LLVM_include_path = 0x3e00;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_LLVM_config_macros = 0x3e01;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_LLVM_sysroot = 0x3e02;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_LLVM_tag_offset = 0x3e03;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_LLVM_apinotes = 0x3e07;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_optimized = 0x3fe1;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_flags = 0x3fe2;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_isa = 0x3fe3;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_block = 0x3fe4;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_major_runtime_vers = 0x3fe5;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_runtime_class = 0x3fe6;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_omit_frame_ptr = 0x3fe7;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_property_name = 0x3fe8;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_property_getter = 0x3fe9;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_property_setter = 0x3fea;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_property_attribute = 0x3feb;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_objc_complete_type = 0x3fec;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_property = 0x3fed;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_objc_direct = 0x3fee;
+/** Attribute name of a debugging information entry. */
 export const DW_AT_APPLE_sdk = 0x3fef;
 const AT_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_AT_sibling'],
@@ -837,53 +1245,101 @@ export function attrName(v: number): string | undefined {
 }
 
 // DW_FORM_*
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addr = 0x1;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_block2 = 0x3;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_block4 = 0x4;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_data2 = 0x5;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_data4 = 0x6;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_data8 = 0x7;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_string = 0x8;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_block = 0x9;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_block1 = 0xa;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_data1 = 0xb;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_flag = 0xc;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_sdata = 0xd;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strp = 0xe;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_udata = 0xf;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref_addr = 0x10;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref1 = 0x11;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref2 = 0x12;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref4 = 0x13;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref8 = 0x14;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref_udata = 0x15;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_indirect = 0x16;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_sec_offset = 0x17;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_exprloc = 0x18;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_flag_present = 0x19;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref_sig8 = 0x20;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strx = 0x1a;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addrx = 0x1b;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref_sup4 = 0x1c;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strp_sup = 0x1d;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_data16 = 0x1e;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_line_strp = 0x1f;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_implicit_const = 0x21;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_loclistx = 0x22;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_rnglistx = 0x23;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_ref_sup8 = 0x24;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strx1 = 0x25;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strx2 = 0x26;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strx3 = 0x27;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_strx4 = 0x28;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addrx1 = 0x29;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addrx2 = 0x2a;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addrx3 = 0x2b;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_addrx4 = 0x2c;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_GNU_addr_index = 0x1f01;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_GNU_str_index = 0x1f02;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_GNU_ref_alt = 0x1f20;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_GNU_strp_alt = 0x1f21;
+/** Attribute form (how an attribute value is encoded). */
 export const DW_FORM_LLVM_addrx_offset = 0x2001;
 const FORM_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_FORM_addr'],
@@ -941,193 +1397,381 @@ export function formName(v: number): string | undefined {
 }
 
 // DW_OP_*
+/** DWARF expression operation. */
 export const DW_OP_addr = 0x3;
+/** DWARF expression operation. */
 export const DW_OP_deref = 0x6;
+/** DWARF expression operation. */
 export const DW_OP_const1u = 0x8;
+/** DWARF expression operation. */
 export const DW_OP_const1s = 0x9;
+/** DWARF expression operation. */
 export const DW_OP_const2u = 0xa;
+/** DWARF expression operation. */
 export const DW_OP_const2s = 0xb;
+/** DWARF expression operation. */
 export const DW_OP_const4u = 0xc;
+/** DWARF expression operation. */
 export const DW_OP_const4s = 0xd;
+/** DWARF expression operation. */
 export const DW_OP_const8u = 0xe;
+/** DWARF expression operation. */
 export const DW_OP_const8s = 0xf;
+/** DWARF expression operation. */
 export const DW_OP_constu = 0x10;
+/** DWARF expression operation. */
 export const DW_OP_consts = 0x11;
+/** DWARF expression operation. */
 export const DW_OP_dup = 0x12;
+/** DWARF expression operation. */
 export const DW_OP_drop = 0x13;
+/** DWARF expression operation. */
 export const DW_OP_over = 0x14;
+/** DWARF expression operation. */
 export const DW_OP_pick = 0x15;
+/** DWARF expression operation. */
 export const DW_OP_swap = 0x16;
+/** DWARF expression operation. */
 export const DW_OP_rot = 0x17;
+/** DWARF expression operation. */
 export const DW_OP_xderef = 0x18;
+/** DWARF expression operation. */
 export const DW_OP_abs = 0x19;
+/** DWARF expression operation. */
 export const DW_OP_and = 0x1a;
+/** DWARF expression operation. */
 export const DW_OP_div = 0x1b;
+/** DWARF expression operation. */
 export const DW_OP_minus = 0x1c;
+/** DWARF expression operation. */
 export const DW_OP_mod = 0x1d;
+/** DWARF expression operation. */
 export const DW_OP_mul = 0x1e;
+/** DWARF expression operation. */
 export const DW_OP_neg = 0x1f;
+/** DWARF expression operation. */
 export const DW_OP_not = 0x20;
+/** DWARF expression operation. */
 export const DW_OP_or = 0x21;
+/** DWARF expression operation. */
 export const DW_OP_plus = 0x22;
+/** DWARF expression operation. */
 export const DW_OP_plus_uconst = 0x23;
+/** DWARF expression operation. */
 export const DW_OP_shl = 0x24;
+/** DWARF expression operation. */
 export const DW_OP_shr = 0x25;
+/** DWARF expression operation. */
 export const DW_OP_shra = 0x26;
+/** DWARF expression operation. */
 export const DW_OP_xor = 0x27;
+/** DWARF expression operation. */
 export const DW_OP_bra = 0x28;
+/** DWARF expression operation. */
 export const DW_OP_eq = 0x29;
+/** DWARF expression operation. */
 export const DW_OP_ge = 0x2a;
+/** DWARF expression operation. */
 export const DW_OP_gt = 0x2b;
+/** DWARF expression operation. */
 export const DW_OP_le = 0x2c;
+/** DWARF expression operation. */
 export const DW_OP_lt = 0x2d;
+/** DWARF expression operation. */
 export const DW_OP_ne = 0x2e;
+/** DWARF expression operation. */
 export const DW_OP_skip = 0x2f;
+/** DWARF expression operation. */
 export const DW_OP_lit0 = 0x30;
+/** DWARF expression operation. */
 export const DW_OP_lit1 = 0x31;
+/** DWARF expression operation. */
 export const DW_OP_lit2 = 0x32;
+/** DWARF expression operation. */
 export const DW_OP_lit3 = 0x33;
+/** DWARF expression operation. */
 export const DW_OP_lit4 = 0x34;
+/** DWARF expression operation. */
 export const DW_OP_lit5 = 0x35;
+/** DWARF expression operation. */
 export const DW_OP_lit6 = 0x36;
+/** DWARF expression operation. */
 export const DW_OP_lit7 = 0x37;
+/** DWARF expression operation. */
 export const DW_OP_lit8 = 0x38;
+/** DWARF expression operation. */
 export const DW_OP_lit9 = 0x39;
+/** DWARF expression operation. */
 export const DW_OP_lit10 = 0x3a;
+/** DWARF expression operation. */
 export const DW_OP_lit11 = 0x3b;
+/** DWARF expression operation. */
 export const DW_OP_lit12 = 0x3c;
+/** DWARF expression operation. */
 export const DW_OP_lit13 = 0x3d;
+/** DWARF expression operation. */
 export const DW_OP_lit14 = 0x3e;
+/** DWARF expression operation. */
 export const DW_OP_lit15 = 0x3f;
+/** DWARF expression operation. */
 export const DW_OP_lit16 = 0x40;
+/** DWARF expression operation. */
 export const DW_OP_lit17 = 0x41;
+/** DWARF expression operation. */
 export const DW_OP_lit18 = 0x42;
+/** DWARF expression operation. */
 export const DW_OP_lit19 = 0x43;
+/** DWARF expression operation. */
 export const DW_OP_lit20 = 0x44;
+/** DWARF expression operation. */
 export const DW_OP_lit21 = 0x45;
+/** DWARF expression operation. */
 export const DW_OP_lit22 = 0x46;
+/** DWARF expression operation. */
 export const DW_OP_lit23 = 0x47;
+/** DWARF expression operation. */
 export const DW_OP_lit24 = 0x48;
+/** DWARF expression operation. */
 export const DW_OP_lit25 = 0x49;
+/** DWARF expression operation. */
 export const DW_OP_lit26 = 0x4a;
+/** DWARF expression operation. */
 export const DW_OP_lit27 = 0x4b;
+/** DWARF expression operation. */
 export const DW_OP_lit28 = 0x4c;
+/** DWARF expression operation. */
 export const DW_OP_lit29 = 0x4d;
+/** DWARF expression operation. */
 export const DW_OP_lit30 = 0x4e;
+/** DWARF expression operation. */
 export const DW_OP_lit31 = 0x4f;
+/** DWARF expression operation. */
 export const DW_OP_reg0 = 0x50;
+/** DWARF expression operation. */
 export const DW_OP_reg1 = 0x51;
+/** DWARF expression operation. */
 export const DW_OP_reg2 = 0x52;
+/** DWARF expression operation. */
 export const DW_OP_reg3 = 0x53;
+/** DWARF expression operation. */
 export const DW_OP_reg4 = 0x54;
+/** DWARF expression operation. */
 export const DW_OP_reg5 = 0x55;
+/** DWARF expression operation. */
 export const DW_OP_reg6 = 0x56;
+/** DWARF expression operation. */
 export const DW_OP_reg7 = 0x57;
+/** DWARF expression operation. */
 export const DW_OP_reg8 = 0x58;
+/** DWARF expression operation. */
 export const DW_OP_reg9 = 0x59;
+/** DWARF expression operation. */
 export const DW_OP_reg10 = 0x5a;
+/** DWARF expression operation. */
 export const DW_OP_reg11 = 0x5b;
+/** DWARF expression operation. */
 export const DW_OP_reg12 = 0x5c;
+/** DWARF expression operation. */
 export const DW_OP_reg13 = 0x5d;
+/** DWARF expression operation. */
 export const DW_OP_reg14 = 0x5e;
+/** DWARF expression operation. */
 export const DW_OP_reg15 = 0x5f;
+/** DWARF expression operation. */
 export const DW_OP_reg16 = 0x60;
+/** DWARF expression operation. */
 export const DW_OP_reg17 = 0x61;
+/** DWARF expression operation. */
 export const DW_OP_reg18 = 0x62;
+/** DWARF expression operation. */
 export const DW_OP_reg19 = 0x63;
+/** DWARF expression operation. */
 export const DW_OP_reg20 = 0x64;
+/** DWARF expression operation. */
 export const DW_OP_reg21 = 0x65;
+/** DWARF expression operation. */
 export const DW_OP_reg22 = 0x66;
+/** DWARF expression operation. */
 export const DW_OP_reg23 = 0x67;
+/** DWARF expression operation. */
 export const DW_OP_reg24 = 0x68;
+/** DWARF expression operation. */
 export const DW_OP_reg25 = 0x69;
+/** DWARF expression operation. */
 export const DW_OP_reg26 = 0x6a;
+/** DWARF expression operation. */
 export const DW_OP_reg27 = 0x6b;
+/** DWARF expression operation. */
 export const DW_OP_reg28 = 0x6c;
+/** DWARF expression operation. */
 export const DW_OP_reg29 = 0x6d;
+/** DWARF expression operation. */
 export const DW_OP_reg30 = 0x6e;
+/** DWARF expression operation. */
 export const DW_OP_reg31 = 0x6f;
+/** DWARF expression operation. */
 export const DW_OP_breg0 = 0x70;
+/** DWARF expression operation. */
 export const DW_OP_breg1 = 0x71;
+/** DWARF expression operation. */
 export const DW_OP_breg2 = 0x72;
+/** DWARF expression operation. */
 export const DW_OP_breg3 = 0x73;
+/** DWARF expression operation. */
 export const DW_OP_breg4 = 0x74;
+/** DWARF expression operation. */
 export const DW_OP_breg5 = 0x75;
+/** DWARF expression operation. */
 export const DW_OP_breg6 = 0x76;
+/** DWARF expression operation. */
 export const DW_OP_breg7 = 0x77;
+/** DWARF expression operation. */
 export const DW_OP_breg8 = 0x78;
+/** DWARF expression operation. */
 export const DW_OP_breg9 = 0x79;
+/** DWARF expression operation. */
 export const DW_OP_breg10 = 0x7a;
+/** DWARF expression operation. */
 export const DW_OP_breg11 = 0x7b;
+/** DWARF expression operation. */
 export const DW_OP_breg12 = 0x7c;
+/** DWARF expression operation. */
 export const DW_OP_breg13 = 0x7d;
+/** DWARF expression operation. */
 export const DW_OP_breg14 = 0x7e;
+/** DWARF expression operation. */
 export const DW_OP_breg15 = 0x7f;
+/** DWARF expression operation. */
 export const DW_OP_breg16 = 0x80;
+/** DWARF expression operation. */
 export const DW_OP_breg17 = 0x81;
+/** DWARF expression operation. */
 export const DW_OP_breg18 = 0x82;
+/** DWARF expression operation. */
 export const DW_OP_breg19 = 0x83;
+/** DWARF expression operation. */
 export const DW_OP_breg20 = 0x84;
+/** DWARF expression operation. */
 export const DW_OP_breg21 = 0x85;
+/** DWARF expression operation. */
 export const DW_OP_breg22 = 0x86;
+/** DWARF expression operation. */
 export const DW_OP_breg23 = 0x87;
+/** DWARF expression operation. */
 export const DW_OP_breg24 = 0x88;
+/** DWARF expression operation. */
 export const DW_OP_breg25 = 0x89;
+/** DWARF expression operation. */
 export const DW_OP_breg26 = 0x8a;
+/** DWARF expression operation. */
 export const DW_OP_breg27 = 0x8b;
+/** DWARF expression operation. */
 export const DW_OP_breg28 = 0x8c;
+/** DWARF expression operation. */
 export const DW_OP_breg29 = 0x8d;
+/** DWARF expression operation. */
 export const DW_OP_breg30 = 0x8e;
+/** DWARF expression operation. */
 export const DW_OP_breg31 = 0x8f;
+/** DWARF expression operation. */
 export const DW_OP_regx = 0x90;
+/** DWARF expression operation. */
 export const DW_OP_fbreg = 0x91;
+/** DWARF expression operation. */
 export const DW_OP_bregx = 0x92;
+/** DWARF expression operation. */
 export const DW_OP_piece = 0x93;
+/** DWARF expression operation. */
 export const DW_OP_deref_size = 0x94;
+/** DWARF expression operation. */
 export const DW_OP_xderef_size = 0x95;
+/** DWARF expression operation. */
 export const DW_OP_nop = 0x96;
+/** DWARF expression operation. */
 export const DW_OP_push_object_address = 0x97;
+/** DWARF expression operation. */
 export const DW_OP_call2 = 0x98;
+/** DWARF expression operation. */
 export const DW_OP_call4 = 0x99;
+/** DWARF expression operation. */
 export const DW_OP_call_ref = 0x9a;
+/** DWARF expression operation. */
 export const DW_OP_form_tls_address = 0x9b;
+/** DWARF expression operation. */
 export const DW_OP_call_frame_cfa = 0x9c;
+/** DWARF expression operation. */
 export const DW_OP_bit_piece = 0x9d;
+/** DWARF expression operation. */
 export const DW_OP_implicit_value = 0x9e;
+/** DWARF expression operation. */
 export const DW_OP_stack_value = 0x9f;
+/** DWARF expression operation. */
 export const DW_OP_implicit_pointer = 0xa0;
+/** DWARF expression operation. */
 export const DW_OP_addrx = 0xa1;
+/** DWARF expression operation. */
 export const DW_OP_constx = 0xa2;
+/** DWARF expression operation. */
 export const DW_OP_entry_value = 0xa3;
+/** DWARF expression operation. */
 export const DW_OP_const_type = 0xa4;
+/** DWARF expression operation. */
 export const DW_OP_regval_type = 0xa5;
+/** DWARF expression operation. */
 export const DW_OP_deref_type = 0xa6;
+/** DWARF expression operation. */
 export const DW_OP_xderef_type = 0xa7;
+/** DWARF expression operation. */
 export const DW_OP_convert = 0xa8;
+/** DWARF expression operation. */
 export const DW_OP_reinterpret = 0xa9;
+/** DWARF expression operation. */
 export const DW_OP_GNU_push_tls_address = 0xe0;
+/** DWARF expression operation. */
 export const DW_OP_HP_is_value = 0xe1;
+/** DWARF expression operation. */
 export const DW_OP_HP_fltconst4 = 0xe2;
+/** DWARF expression operation. */
 export const DW_OP_HP_fltconst8 = 0xe3;
+/** DWARF expression operation. */
 export const DW_OP_HP_mod_range = 0xe4;
+/** DWARF expression operation. */
 export const DW_OP_HP_unmod_range = 0xe5;
+/** DWARF expression operation. */
 export const DW_OP_HP_tls = 0xe6;
+/** DWARF expression operation. */
 export const DW_OP_INTEL_bit_piece = 0xe8;
+/** DWARF expression operation. */
 export const DW_OP_WASM_location = 0xed;
+/** DWARF expression operation. */
 export const DW_OP_WASM_location_int = 0xee;
+/** DWARF expression operation. */
 export const DW_OP_APPLE_uninit = 0xf0;
+/** DWARF expression operation. */
 export const DW_OP_GNU_entry_value = 0xf3;
+/** DWARF expression operation. */
 export const DW_OP_PGI_omp_thread_num = 0xf8;
+/** DWARF expression operation. */
 export const DW_OP_GNU_addr_index = 0xfb;
+/** DWARF expression operation. */
 export const DW_OP_GNU_const_index = 0xfc;
+/** DWARF expression operation. */
 export const DW_OP_GNU_encoded_addr = 0xf1;
+/** DWARF expression operation. */
 export const DW_OP_GNU_implicit_pointer = 0xf2;
+/** DWARF expression operation. */
 export const DW_OP_GNU_const_type = 0xf4;
+/** DWARF expression operation. */
 export const DW_OP_GNU_regval_type = 0xf5;
+/** DWARF expression operation. */
 export const DW_OP_GNU_deref_type = 0xf6;
+/** DWARF expression operation. */
 export const DW_OP_GNU_convert = 0xf7;
+/** DWARF expression operation. */
 export const DW_OP_GNU_reinterpret = 0xf9;
+/** DWARF expression operation. */
 export const DW_OP_GNU_parameter_ref = 0xfa;
+/** DWARF expression operation. */
 export const DW_OP_GNU_variable_value = 0xfd;
 const OP_NAMES: ReadonlyMap<number, string> = new Map([
   [0x3, 'DW_OP_addr'],
@@ -1325,45 +1969,85 @@ export function opName(v: number): string | undefined {
 }
 
 // DW_LANG_*
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C89 = 0x1;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C = 0x2;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Ada83 = 0x3;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C_plus_plus = 0x4;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Cobol74 = 0x5;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Cobol85 = 0x6;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Fortran77 = 0x7;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Fortran90 = 0x8;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Pascal83 = 0x9;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Modula2 = 0xa;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Java = 0xb;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C99 = 0xc;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Ada95 = 0xd;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Fortran95 = 0xe;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_PLI = 0xf;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_ObjC = 0x10;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_ObjC_plus_plus = 0x11;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_UPC = 0x12;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_D = 0x13;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Python = 0x14;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_OpenCL = 0x15;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Go = 0x16;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Modula3 = 0x17;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Haskell = 0x18;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C_plus_plus_03 = 0x19;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C_plus_plus_11 = 0x1a;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_OCaml = 0x1b;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Rust = 0x1c;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C11 = 0x1d;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Swift = 0x1e;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Julia = 0x1f;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Dylan = 0x20;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_C_plus_plus_14 = 0x21;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Fortran03 = 0x22;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Fortran08 = 0x23;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_RenderScript = 0x24;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_BLISS = 0x25;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_Mips_Assembler = 0x8001;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_GOOGLE_RenderScript = 0x8e57;
+/** Source language (`DW_AT_language`). */
 export const DW_LANG_BORLAND_Delphi = 0xb000;
 const LANG_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_LANG_C89'],
@@ -1413,29 +2097,53 @@ export function langName(v: number): string | undefined {
 }
 
 // DW_ATE_*
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_address = 0x1;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_boolean = 0x2;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_complex_float = 0x3;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_float = 0x4;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_signed = 0x5;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_signed_char = 0x6;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_unsigned = 0x7;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_unsigned_char = 0x8;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_imaginary_float = 0x9;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_packed_decimal = 0xa;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_numeric_string = 0xb;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_edited = 0xc;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_signed_fixed = 0xd;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_unsigned_fixed = 0xe;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_decimal_float = 0xf;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_UTF = 0x10;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_UCS = 0x11;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_ASCII = 0x12;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_complex_float = 0x81;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_float128 = 0x82;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_complex_float128 = 0x83;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_floathpintel = 0x84;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_imaginary_float90 = 0x85;
+/** Base type encoding (`DW_AT_encoding`). */
 export const DW_ATE_HP_imaginary_float128 = 0x86;
 const ATE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_ATE_address'],
@@ -1469,11 +2177,17 @@ export function ateName(v: number): string | undefined {
 }
 
 // DW_UT_*
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_compile = 0x1;
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_type = 0x2;
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_partial = 0x3;
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_skeleton = 0x4;
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_split_compile = 0x5;
+/** Unit type (a DWARF 5 unit header). */
 export const DW_UT_split_type = 0x6;
 const UT_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_UT_compile'],
@@ -1489,18 +2203,31 @@ export function unitTypeName(v: number): string | undefined {
 }
 
 // DW_LNS_*
+/** Standard line number program opcode. */
 export const DW_LNS_extended_op = 0x0;
+/** Standard line number program opcode. */
 export const DW_LNS_copy = 0x1;
+/** Standard line number program opcode. */
 export const DW_LNS_advance_pc = 0x2;
+/** Standard line number program opcode. */
 export const DW_LNS_advance_line = 0x3;
+/** Standard line number program opcode. */
 export const DW_LNS_set_file = 0x4;
+/** Standard line number program opcode. */
 export const DW_LNS_set_column = 0x5;
+/** Standard line number program opcode. */
 export const DW_LNS_negate_stmt = 0x6;
+/** Standard line number program opcode. */
 export const DW_LNS_set_basic_block = 0x7;
+/** Standard line number program opcode. */
 export const DW_LNS_const_add_pc = 0x8;
+/** Standard line number program opcode. */
 export const DW_LNS_fixed_advance_pc = 0x9;
+/** Standard line number program opcode. */
 export const DW_LNS_set_prologue_end = 0xa;
+/** Standard line number program opcode. */
 export const DW_LNS_set_epilogue_begin = 0xb;
+/** Standard line number program opcode. */
 export const DW_LNS_set_isa = 0xc;
 const LNS_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_LNS_extended_op'],
@@ -1523,11 +2250,17 @@ export function lnsName(v: number): string | undefined {
 }
 
 // DW_LNE_*
+/** Extended line number program opcode. */
 export const DW_LNE_end_sequence = 0x1;
+/** Extended line number program opcode. */
 export const DW_LNE_set_address = 0x2;
+/** Extended line number program opcode. */
 export const DW_LNE_define_file = 0x3;
+/** Extended line number program opcode. */
 export const DW_LNE_set_discriminator = 0x4;
+/** Extended line number program opcode: the first value reserved for vendors. */
 export const DW_LNE_lo_user = 0x80;
+/** Extended line number program opcode: the last value reserved for vendors. */
 export const DW_LNE_hi_user = 0xff;
 const LNE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_LNE_end_sequence'],
@@ -1543,13 +2276,21 @@ export function lneName(v: number): string | undefined {
 }
 
 // DW_LNCT_*
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_path = 0x1;
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_directory_index = 0x2;
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_timestamp = 0x3;
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_size = 0x4;
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_MD5 = 0x5;
+/** Line table header content type (DWARF 5 directory and file entries). */
 export const DW_LNCT_LLVM_source = 0x2001;
+/** Line table header content type (DWARF 5 directory and file entries): the first value reserved for vendors. */
 export const DW_LNCT_lo_user = 0x2000;
+/** Line table header content type (DWARF 5 directory and file entries): the last value reserved for vendors. */
 export const DW_LNCT_hi_user = 0x3fff;
 const LNCT_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_LNCT_path'],
@@ -1567,13 +2308,21 @@ export function lnctName(v: number): string | undefined {
 }
 
 // DW_RLE_*
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_end_of_list = 0x0;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_base_addressx = 0x1;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_startx_endx = 0x2;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_startx_length = 0x3;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_offset_pair = 0x4;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_base_address = 0x5;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_start_end = 0x6;
+/** Range list entry kind (`.debug_rnglists`). */
 export const DW_RLE_start_length = 0x7;
 const RLE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_RLE_end_of_list'],
@@ -1591,15 +2340,25 @@ export function rleName(v: number): string | undefined {
 }
 
 // DW_LLE_*
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_end_of_list = 0x0;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_base_addressx = 0x1;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_startx_endx = 0x2;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_startx_length = 0x3;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_offset_pair = 0x4;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_default_location = 0x5;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_base_address = 0x6;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_start_end = 0x7;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_start_length = 0x8;
+/** Location list entry kind (`.debug_loclists`). */
 export const DW_LLE_GNU_view_pair = 0x9;
 const LLE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_LLE_end_of_list'],
@@ -1619,32 +2378,59 @@ export function lleName(v: number): string | undefined {
 }
 
 // DW_CC_*
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_normal = 0x1;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_program = 0x2;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_nocall = 0x3;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_pass_by_reference = 0x4;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_pass_by_value = 0x5;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_GNU_renesas_sh = 0x40;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_GNU_borland_fastcall_i386 = 0x41;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_safecall = 0xb0;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_stdcall = 0xb1;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_pascal = 0xb2;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_msfastcall = 0xb3;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_msreturn = 0xb4;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_thiscall = 0xb5;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_BORLAND_fastcall = 0xb6;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_vectorcall = 0xc0;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_Win64 = 0xc1;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_X86_64SysV = 0xc2;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_AAPCS = 0xc3;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_AAPCS_VFP = 0xc4;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_IntelOclBicc = 0xc5;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_SpirFunction = 0xc6;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_OpenCLKernel = 0xc7;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_Swift = 0xc8;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_PreserveMost = 0xc9;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_PreserveAll = 0xca;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_LLVM_X86RegCall = 0xcb;
+/** Calling convention (`DW_AT_calling_convention`). */
 export const DW_CC_GDB_IBM_OpenCL = 0xff;
 const CC_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_CC_normal'],
@@ -1681,9 +2467,13 @@ export function ccName(v: number): string | undefined {
 }
 
 // DW_INL_*
+/** Inline code (`DW_AT_inline`). */
 export const DW_INL_not_inlined = 0x0;
+/** Inline code (`DW_AT_inline`). */
 export const DW_INL_inlined = 0x1;
+/** Inline code (`DW_AT_inline`). */
 export const DW_INL_declared_not_inlined = 0x2;
+/** Inline code (`DW_AT_inline`). */
 export const DW_INL_declared_inlined = 0x3;
 const INL_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_INL_not_inlined'],
@@ -1697,8 +2487,11 @@ export function inlName(v: number): string | undefined {
 }
 
 // DW_ACCESS_*
+/** Accessibility (`DW_AT_accessibility`). */
 export const DW_ACCESS_public = 0x1;
+/** Accessibility (`DW_AT_accessibility`). */
 export const DW_ACCESS_protected = 0x2;
+/** Accessibility (`DW_AT_accessibility`). */
 export const DW_ACCESS_private = 0x3;
 const ACCESS_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_ACCESS_public'],
@@ -1711,8 +2504,11 @@ export function accessName(v: number): string | undefined {
 }
 
 // DW_VIS_*
+/** Visibility (`DW_AT_visibility`). */
 export const DW_VIS_local = 0x1;
+/** Visibility (`DW_AT_visibility`). */
 export const DW_VIS_exported = 0x2;
+/** Visibility (`DW_AT_visibility`). */
 export const DW_VIS_qualified = 0x3;
 const VIS_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_VIS_local'],
@@ -1725,8 +2521,11 @@ export function visName(v: number): string | undefined {
 }
 
 // DW_VIRTUALITY_*
+/** Virtuality (`DW_AT_virtuality`). */
 export const DW_VIRTUALITY_none = 0x0;
+/** Virtuality (`DW_AT_virtuality`). */
 export const DW_VIRTUALITY_virtual = 0x1;
+/** Virtuality (`DW_AT_virtuality`). */
 export const DW_VIRTUALITY_pure_virtual = 0x2;
 const VIRTUALITY_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_VIRTUALITY_none'],
@@ -1739,9 +2538,13 @@ export function virtualityName(v: number): string | undefined {
 }
 
 // DW_ID_*
+/** Identifier case (`DW_AT_identifier_case`). */
 export const DW_ID_case_sensitive = 0x0;
+/** Identifier case (`DW_AT_identifier_case`). */
 export const DW_ID_up_case = 0x1;
+/** Identifier case (`DW_AT_identifier_case`). */
 export const DW_ID_down_case = 0x2;
+/** Identifier case (`DW_AT_identifier_case`). */
 export const DW_ID_case_insensitive = 0x3;
 const ID_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_ID_case_sensitive'],
@@ -1755,8 +2558,11 @@ export function idCaseName(v: number): string | undefined {
 }
 
 // DW_END_*
+/** Endianity (`DW_AT_endianity`). */
 export const DW_END_default = 0x0;
+/** Endianity (`DW_AT_endianity`). */
 export const DW_END_big = 0x1;
+/** Endianity (`DW_AT_endianity`). */
 export const DW_END_little = 0x2;
 const END_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_END_default'],
@@ -1769,10 +2575,15 @@ export function endName(v: number): string | undefined {
 }
 
 // DW_DS_*
+/** Decimal sign (`DW_AT_decimal_sign`). */
 export const DW_DS_unsigned = 0x1;
+/** Decimal sign (`DW_AT_decimal_sign`). */
 export const DW_DS_leading_overpunch = 0x2;
+/** Decimal sign (`DW_AT_decimal_sign`). */
 export const DW_DS_trailing_overpunch = 0x3;
+/** Decimal sign (`DW_AT_decimal_sign`). */
 export const DW_DS_leading_separate = 0x4;
+/** Decimal sign (`DW_AT_decimal_sign`). */
 export const DW_DS_trailing_separate = 0x5;
 const DS_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_DS_unsigned'],
@@ -1787,7 +2598,9 @@ export function decimalSignName(v: number): string | undefined {
 }
 
 // DW_ORD_*
+/** Array ordering (`DW_AT_ordering`). */
 export const DW_ORD_row_major = 0x0;
+/** Array ordering (`DW_AT_ordering`). */
 export const DW_ORD_col_major = 0x1;
 const ORD_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_ORD_row_major'],
@@ -1799,7 +2612,9 @@ export function ordName(v: number): string | undefined {
 }
 
 // DW_DSC_*
+/** Discriminant descriptor (`DW_AT_discr_list`). */
 export const DW_DSC_label = 0x0;
+/** Discriminant descriptor (`DW_AT_discr_list`). */
 export const DW_DSC_range = 0x1;
 const DSC_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_DSC_label'],
@@ -1811,8 +2626,11 @@ export function dscName(v: number): string | undefined {
 }
 
 // DW_DEFAULTED_*
+/** Defaulted member (`DW_AT_defaulted`). */
 export const DW_DEFAULTED_no = 0x0;
+/** Defaulted member (`DW_AT_defaulted`). */
 export const DW_DEFAULTED_in_class = 0x1;
+/** Defaulted member (`DW_AT_defaulted`). */
 export const DW_DEFAULTED_out_of_class = 0x2;
 const DEFAULTED_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_DEFAULTED_no'],
@@ -1825,7 +2643,9 @@ export function defaultedName(v: number): string | undefined {
 }
 
 // DW_CHILDREN_*
+/** Whether an abbreviation's entries have children. */
 export const DW_CHILDREN_no = 0x0;
+/** Whether an abbreviation's entries have children. */
 export const DW_CHILDREN_yes = 0x1;
 const CHILDREN_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_CHILDREN_no'],
@@ -1837,6 +2657,7 @@ export function childrenName(v: number): string | undefined {
 }
 
 // DW_ADDR_*
+/** Address class (`DW_AT_address_class`). */
 export const DW_ADDR_none = 0x0;
 const ADDR_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_ADDR_none'],
@@ -1847,17 +2668,29 @@ export function addrClassName(v: number): string | undefined {
 }
 
 // DW_MACRO_*
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_define = 0x1;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_undef = 0x2;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_start_file = 0x3;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_end_file = 0x4;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_define_strp = 0x5;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_undef_strp = 0x6;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_import = 0x7;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_define_sup = 0x8;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_undef_sup = 0x9;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_import_sup = 0xa;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_define_strx = 0xb;
+/** Macro information entry type (`.debug_macro`). */
 export const DW_MACRO_undef_strx = 0xc;
 const MACRO_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_MACRO_define'],
@@ -1879,15 +2712,25 @@ export function macroName(v: number): string | undefined {
 }
 
 // DW_MACRO_GNU_*
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_define = 0x1;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_undef = 0x2;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_start_file = 0x3;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_end_file = 0x4;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_define_indirect = 0x5;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_undef_indirect = 0x6;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_transparent_include = 0x7;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_define_indirect_alt = 0x8;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_undef_indirect_alt = 0x9;
+/** GNU macro information entry type (`.debug_macro` version 4). */
 export const DW_MACRO_GNU_transparent_include_alt = 0xa;
 const MACRO_GNU_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_MACRO_GNU_define'],
@@ -1907,10 +2750,15 @@ export function macroGnuName(v: number): string | undefined {
 }
 
 // DW_IDX_*
+/** Name index attribute (`.debug_names`). */
 export const DW_IDX_compile_unit = 0x1;
+/** Name index attribute (`.debug_names`). */
 export const DW_IDX_type_unit = 0x2;
+/** Name index attribute (`.debug_names`). */
 export const DW_IDX_die_offset = 0x3;
+/** Name index attribute (`.debug_names`). */
 export const DW_IDX_parent = 0x4;
+/** Name index attribute (`.debug_names`). */
 export const DW_IDX_type_hash = 0x5;
 const IDX_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1, 'DW_IDX_compile_unit'],
@@ -1925,33 +2773,61 @@ export function idxName(v: number): string | undefined {
 }
 
 // DW_CFA_*
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_nop = 0x0;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_advance_loc = 0x40;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_offset = 0x80;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_restore = 0xc0;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_set_loc = 0x1;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_advance_loc1 = 0x2;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_advance_loc2 = 0x3;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_advance_loc4 = 0x4;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_offset_extended = 0x5;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_restore_extended = 0x6;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_undefined = 0x7;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_same_value = 0x8;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_register = 0x9;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_remember_state = 0xa;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_restore_state = 0xb;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa = 0xc;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa_register = 0xd;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa_offset = 0xe;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa_expression = 0xf;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_expression = 0x10;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_offset_extended_sf = 0x11;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa_sf = 0x12;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_def_cfa_offset_sf = 0x13;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_val_offset = 0x14;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_val_offset_sf = 0x15;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_val_expression = 0x16;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_LLVM_def_aspace_cfa = 0x30;
+/** Call frame instruction (`.debug_frame`, `.eh_frame`). */
 export const DW_CFA_LLVM_def_aspace_cfa_sf = 0x31;
 const CFA_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0, 'DW_CFA_nop'],

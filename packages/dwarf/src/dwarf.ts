@@ -236,7 +236,14 @@ export class Dwarf {
    * line tables never touches `.debug_info`. A program whose header is bad
    * is reported to `onError` and skipped when its length is sound.
    */
-  *linePrograms(onError?: ErrorSink): Generator<{ offset: number; unit: () => Unit | undefined; program: LineProgram }> {
+  *linePrograms(onError?: ErrorSink): Generator<{
+    /** Offset of the program's header in `.debug_line`. */
+    offset: number;
+    /** The unit whose DW_AT_stmt_list names this program (found on first call); undefined when none does. */
+    unit: () => Unit | undefined;
+    /** The line program. */
+    program: LineProgram;
+  }> {
     const bytes = this.sections.bytes('line');
     if (bytes.length === 0) return;
     const sink: ErrorSink = onError ?? ((e) => {

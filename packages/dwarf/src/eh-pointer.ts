@@ -3,22 +3,39 @@ import type { Reader } from '@elfkit/binary';
 // DW_EH_PE_*: how `.eh_frame` and `.eh_frame_hdr` encode a pointer (LSB
 // "DWARF Extensions": the low nibble is the value's format, bits 4–6 what it
 // is relative to, bit 7 an indirection, 0xff "no value").
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_absptr = 0x00;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_uleb128 = 0x01;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_udata2 = 0x02;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_udata4 = 0x03;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_udata8 = 0x04;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_signed = 0x08;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_sleb128 = 0x09;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_sdata2 = 0x0a;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_sdata4 = 0x0b;
+/** Pointer encoding, low nibble: the value's format (`.eh_frame`, `.eh_frame_hdr`, LSB DWARF extensions). */
 export const DW_EH_PE_sdata8 = 0x0c;
+/** Pointer encoding, bits 4–6: what the value is relative to (`.eh_frame`, `.eh_frame_hdr`). */
 export const DW_EH_PE_pcrel = 0x10;
+/** Pointer encoding, bits 4–6: what the value is relative to (`.eh_frame`, `.eh_frame_hdr`). */
 export const DW_EH_PE_textrel = 0x20;
+/** Pointer encoding, bits 4–6: what the value is relative to (`.eh_frame`, `.eh_frame_hdr`). */
 export const DW_EH_PE_datarel = 0x30;
+/** Pointer encoding, bits 4–6: what the value is relative to (`.eh_frame`, `.eh_frame_hdr`). */
 export const DW_EH_PE_funcrel = 0x40;
+/** Pointer encoding, bits 4–6: what the value is relative to (`.eh_frame`, `.eh_frame_hdr`). */
 export const DW_EH_PE_aligned = 0x50;
+/** Pointer encoding bit 7: the value is the address of the pointer, not the pointer. */
 export const DW_EH_PE_indirect = 0x80;
+/** Pointer encoding meaning "no value is present". */
 export const DW_EH_PE_omit = 0xff;
 
 /**

@@ -7,6 +7,7 @@ export class FunctionParam {
   readonly name?: string;
   /** The parameter's DIE (the abstract one for an inlined function's out-of-line copy). */
   readonly die: DieRef;
+  /** DW_AT_type: the DIE of the parameter's type; undefined when absent. */
   readonly typeRef?: DieRef;
   /**
    * DW_AT_variable_parameter: in Go's DWARF, a result (`~r0`, or a named
@@ -32,6 +33,7 @@ export class FunctionParam {
     this.locationDie = p.locationDie;
   }
 
+  /** The parameter's type, resolved; undefined without DW_AT_type. */
   get type(): DwarfType | undefined {
     return this.typeRef ? this.resolver.typeAt(this.typeRef) : undefined;
   }

@@ -1,7 +1,7 @@
 /**
  * A name the debug information does not have: a type, variable,
  * constant or function, or a member path inside a type. Not a
- * {@link ParseError}: the DWARF is sound, it just does not say this
+ * `ParseError`: the DWARF is sound, it just does not say this
  * (another Go release renamed the field, the binary was built without
  * the package…). The message names what was missing and where it looked.
  */

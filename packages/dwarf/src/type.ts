@@ -419,6 +419,7 @@ export class EnumType extends TypeBase {
     this.enumerators = enumerators;
     this.enumClass = info.enumClass ?? false;
   }
+  /** The underlying integer type, resolved; undefined when DW_AT_type is absent. */
   get underlying(): DwarfType | undefined {
     return this.underlyingRef ? this.resolver.typeAt(this.underlyingRef) : undefined;
   }

@@ -11,7 +11,9 @@ import type { ElfLayouts } from './layouts.js';
  * runs in browsers; Node callers may pass `node:zlib`'s native inflate.
  */
 export interface Decompressors {
+  /** Inflates a zlib stream (`ELFCOMPRESS_ZLIB`, `.zdebug_*`) into `size` bytes. */
   zlib(data: Uint8Array, size: number): Uint8Array;
+  /** Decompresses a zstd frame (`ELFCOMPRESS_ZSTD`) into `size` bytes. */
   zstd(data: Uint8Array, size: number): Uint8Array;
 }
 

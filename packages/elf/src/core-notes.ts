@@ -4,28 +4,51 @@ import { Reader, decodeUtf8, type ByteOrder } from '@elfkit/binary';
 import { CoreRegisters, registerLayout } from './core-registers.js';
 import type { Note } from './notes.js';
 
+/** Core note type (`n_type`, owner `CORE`): one thread's signal, ids, times and general registers (`prstatus`). */
 export const NT_PRSTATUS = 1;
+/** Core note type (`n_type`, owner `CORE`): one thread's floating-point registers. */
 export const NT_FPREGSET = 2;
+/** Core note type (`n_type`, owner `CORE`): the process's state and command line (`prpsinfo`). */
 export const NT_PRPSINFO = 3;
+/** Core note type (`n_type`, owner `CORE`): the kernel's task structure (Solaris; unused by Linux). */
 export const NT_TASKSTRUCT = 4;
+/** Core note type (`n_type`, owner `CORE`): the auxiliary vector. */
 export const NT_AUXV = 6;
+/** Core note type (`n_type`, owner `LINUX`): i386 extended floating-point registers (`user_fxsr_struct`). */
 export const NT_PRXFPREG = 0x46e62b7f;
+/** Core note type (`n_type`, owner `CORE`): the `siginfo_t` of the signal that killed the process. */
 export const NT_SIGINFO = 0x53494749;
+/** Core note type (`n_type`, owner `CORE`): the files mapped into the process. */
 export const NT_FILE = 0x46494c45;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_386_TLS = 0x200;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_386_IOPERM = 0x201;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_X86_XSTATE = 0x202;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_X86_SHSTK = 0x204;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_X86_XSAVE_LAYOUT = 0x205;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_VFP = 0x400;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_TLS = 0x401;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_HW_BREAK = 0x402;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_HW_WATCH = 0x403;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_SYSTEM_CALL = 0x404;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_SVE = 0x405;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_PAC_MASK = 0x406;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_TAGGED_ADDR_CTRL = 0x409;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_ARM_PAC_ENABLED_KEYS = 0x40a;
+/** Core note type (`n_type`, owner `LINUX`): a machine's extra register set. */
 export const NT_RISCV_CSR = 0x900;
 
 /** A `struct timeval` of a prstatus note. */
@@ -131,15 +154,25 @@ export type CoreNoteContent =
   | { readonly kind: 'unknown' };
 
 // Auxiliary vector types (<linux/auxvec.h>, <elf.h>).
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_NULL = 0;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_PHDR = 3;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_PHENT = 4;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_PHNUM = 5;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_PAGESZ = 6;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_BASE = 7;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_ENTRY = 9;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_HWCAP = 16;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_EXECFN = 31;
+/** Auxiliary vector entry type (`a_type` of `NT_AUXV`, `getauxval`). */
 export const AT_SYSINFO_EHDR = 33;
 
 const SIGILL = 4;

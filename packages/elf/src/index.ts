@@ -10,7 +10,7 @@
  * const elf = ElfFile.parse(bytes);
  * for (const s of elf.sections) console.log(s.name, s.size);
  * ```
- * @packageDocumentation
+ * @module @elfkit/elf
  */
 export { ElfFile, type ElfFileOptions } from './file.js';
 export { type ElfHeader, isElf } from './header.js';
@@ -30,6 +30,6 @@ export * as constants from './constants.js';
 export { ParseError, type ByteSource } from '@elfkit/binary';
 export { relocTypeName, relocTypeTable, relocTypeFromInfo, unrecognizedRelocType, formatRelocType, formatMipsExtraRelocType } from './reloc-types/index.js';
 export * from './rewrite/index.js';
-export { type StructCodec, type FieldTable, type FieldKind, type PlacedField, FIELD_TABLES, elfLayouts, structCodec } from './layouts.js';
+export { type StructCodec, type FieldTable, type FieldKind, type PlacedField, type ElfLayouts, type RawHeader, type RawSectionHeader, type RawProgramHeader, type RawSymbol, type RawRel, type RawDyn, type RawChdr, FIELD_TABLES, elfLayouts, structCodec } from './layouts.js';
 export * from './core-notes.js';
 export { CoreRegisters, registerLayout, type RegisterLayout } from './core-registers.js';

@@ -9,6 +9,8 @@ import { Parser, structLayout, type StructLayout, type ByteOrder } from '@elfkit
  * `ELFStructs`; each record's parser is compiled only when first used.
  * 64-bit fields decode to bigint; the reader normalizes them.
  */
+
+/** The file header (`Elf32_Ehdr`/`Elf64_Ehdr`) after `e_ident`, as decoded. */
 export interface RawHeader {
   e_type: number;
   e_machine: number;
@@ -24,6 +26,7 @@ export interface RawHeader {
   e_shnum: number;
   e_shstrndx: number;
 }
+/** A section header (`Elf32_Shdr`/`Elf64_Shdr`) as decoded. */
 export interface RawSectionHeader {
   sh_name: number;
   sh_type: number;
@@ -36,6 +39,7 @@ export interface RawSectionHeader {
   sh_addralign: number | bigint;
   sh_entsize: number | bigint;
 }
+/** A program header (`Elf32_Phdr`/`Elf64_Phdr`) as decoded. */
 export interface RawProgramHeader {
   p_type: number;
   p_flags: number;
@@ -46,6 +50,7 @@ export interface RawProgramHeader {
   p_memsz: number | bigint;
   p_align: number | bigint;
 }
+/** A symbol (`Elf32_Sym`/`Elf64_Sym`) as decoded. */
 export interface RawSymbol {
   st_name: number;
   st_value: number | bigint;
@@ -54,15 +59,18 @@ export interface RawSymbol {
   st_other: number;
   st_shndx: number;
 }
+/** A relocation (`Elf*_Rel`, or `Elf*_Rela` with `r_addend`) as decoded. */
 export interface RawRel {
   r_offset: number | bigint;
   r_info: number | bigint;
   r_addend?: number | bigint;
 }
+/** A dynamic entry (`Elf32_Dyn`/`Elf64_Dyn`) as decoded. */
 export interface RawDyn {
   d_tag: number | bigint;
   d_val: number | bigint;
 }
+/** A compression header (`Elf32_Chdr`/`Elf64_Chdr`) as decoded. */
 export interface RawChdr {
   ch_type: number;
   ch_size: number | bigint;

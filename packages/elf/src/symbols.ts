@@ -166,6 +166,7 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     };
   }
 
+  /** Every symbol in table order, index 0 (the null symbol) included. */
   *[Symbol.iterator](): Iterator<ElfSymbol> {
     for (let i = 0; i < this.count; i++) yield this.get(i);
   }

@@ -8,7 +8,7 @@
  * {@link readBuildInfo}; or parse a pclntab's bytes directly with
  * {@link PcLnTable.parse}.
  *
- * @packageDocumentation
+ * @module @elfkit/gosym
  */
 export { type GoImage, type ImageSection, type ImageSegment, type ImageSymbol, type MemoryImageParts, memoryImage, readSegments } from './image.js';
 export {

@@ -2,6 +2,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 
 /** An incremental hash: bytes in, lowercase hex out. */
 export interface Hasher {
+  /** Hashes `bytes` after everything given before. */
   update(bytes: Uint8Array): void;
   /** The hash of everything given, lowercase hex. */
   hex(): string;

@@ -16,6 +16,7 @@ export interface Spilled {
 
 /** Temporary storage being written. */
 export interface SpillWriter {
+  /** Appends `chunk`. */
   write(chunk: Uint8Array): Promise<void> | void;
   /** Ends writing; the bytes are then readable. */
   done(): Promise<Spilled>;
@@ -48,6 +49,7 @@ export interface ImageHost {
 export interface ResolvedHost {
   readonly hasher: HasherFactory;
   readonly decompressors: Decompressors;
+  /** Makes temporary storage for data over `memoryLimit`; without it everything stays in memory. */
   readonly spill?: () => Promise<SpillWriter>;
   readonly memoryLimit: number;
 }

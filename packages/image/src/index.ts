@@ -10,16 +10,16 @@
  * Runs in browsers and workers: file access and native codecs come through
  * an {@link ImageHost}; the Node one is `@elfkit/image/node`.
  *
- * @packageDocumentation
+ * @module @elfkit/image
  */
 export { ContainerImage, type OpenOptions, type TreeOptions, type ScanProgress, type LayerReport, type ImageElfFile } from './container-image.js';
 export { scanImage, type ScanOptions, type ScanResult, type ScanSummary } from './scan.js';
 export { ImageError, isImageError, warningText, type ImageErrorCode, type ImageWarning, type ImageLocation } from './errors.js';
-export { type ImageHost, type SpillWriter, type Spilled, resolveHost } from './host.js';
+export { type ImageHost, type ResolvedHost, type SpillWriter, type Spilled, resolveHost } from './host.js';
 export { type RandomAccess, bytesAccess, sliceAccess, readChunks } from './access.js';
 export { type Hasher, type HasherFactory, jsHasher, parseDigest, digestOf, type Digest } from './digest.js';
 export { type Compression, type Decompressors, type StreamDecoder, jsDecompressors, sniffCompression } from './compression.js';
-export { type LayerRef, type LayerStream, type ExpansionLimits, openLayerStream } from './layer-stream.js';
+export { type LayerRef, type LayerStream, type LayerEnvironment, type ExpansionLimits, openLayerStream } from './layer-stream.js';
 export {
   openImage,
   readBlob,
@@ -49,7 +49,7 @@ export { type TarEntryType } from './tar/header.js';
 export { type TarWriteEntry, tarChunks, tarBytes, entryHeader } from './tar/writer.js';
 export { FileTree, FsNode, type Lookup } from './tree/file-tree.js';
 export { Inode, type FileKind } from './tree/inode.js';
-export { applyLayer, type ApplyOptions, type LayerStats, DEFAULT_MAX_FILES } from './tree/apply-layer.js';
+export { applyLayer, type ApplyOptions, type FileVisitor, type LayerStats, DEFAULT_MAX_FILES } from './tree/apply-layer.js';
 export { readElfFacts, type ElfFacts, type GoFacts, type GoModuleFacts, type ElfFactsOptions } from './elf/facts.js';
 export { debugLocation, debugFileHost, type DebugLocation, type ElfState, IMAGE_DEBUG_DIRECTORIES } from './elf/debug-location.js';
 export { cycloneDx, golangPurl, stdlibPurl, type CycloneDxBom, type SbomOptions } from './sbom.js';

@@ -20,7 +20,9 @@ export { SizeModel, SizeError, DATA_SOURCES, type DataSource, type SizeOptions }
 export { type SizeNode, NO_LABEL } from './rollup.js';
 export { sizeRows, diffTrees, type SizeRow, type DiffNode, type RowOptions, type SortBy } from './rows.js';
 export { formatRows, formatDelimited, formatSize, formatPercent, printfFixed, type TextOptions, type Domain } from './format.js';
-export { type LabelMaps } from './map-builder.js';
+export { type LabelMaps, type MapBuilder, type Translator } from './map-builder.js';
+export { type ElfContext } from './elf-context.js';
+export { type RangeList } from './range-list.js';
 export { RangeMap } from './range-map.js';
 export { goLayout, GO_PART_KINDS, type GoLayout, type GoPartKind, type GoTableRange } from './go-layout.js';
 export { goPackageOf, goTypePackageOf } from './go-names.js';

@@ -5,7 +5,7 @@
  * to the DWARF and Go readers. No Node import: file access comes through a
  * host (the Node one is in `@elfkit/symbolize/node`).
  *
- * @packageDocumentation
+ * @module @elfkit/symbolize
  */
 export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
 export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';

@@ -16,6 +16,7 @@ export class Tombstones {
     this.zeroIsTombstone = loads.length > 0 && !loads.some((p) => p.vaddr === 0n && p.memsz > 0n && (p.flags & 1) !== 0);
   }
 
+  /** The tombstones of `elf`, from its PT_LOAD segments (none readable: 0 is an address). */
   static of(elf: ElfFile): Tombstones {
     let loads: { vaddr: bigint; memsz: bigint; flags: number }[] = [];
     try {

@@ -4,6 +4,7 @@
  * `size` bytes, or undefined when any of them is not readable.
  */
 export interface Memory {
+  /** Exactly `size` bytes at `address`, or undefined when any of them is not readable. */
   read(address: bigint, size: number): Uint8Array | undefined;
 }
 
@@ -41,6 +42,7 @@ export class BufferMemory implements Memory {
     readonly bytes: Uint8Array,
   ) {}
 
+  /** The `size` bytes at `address` when all lie inside the block, else undefined. */
   read(address: bigint, size: number): Uint8Array | undefined {
     const off = address - this.base;
     if (off < 0n || off + BigInt(size) > BigInt(this.bytes.length)) return undefined;

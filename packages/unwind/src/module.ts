@@ -23,6 +23,7 @@ export interface UnwindModule {
 
 /** Finds the module that covers an address (a core's mappings, `/proc/pid/maps`, a perf sample's mmap events). */
 export interface ModuleResolver {
+  /** The module whose `[start, end)` holds `address`, or undefined. */
   moduleAt(address: bigint): UnwindModule | undefined;
 }
 
@@ -34,6 +35,7 @@ export class ModuleList implements ModuleResolver {
     this.sorted = [...modules].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }
 
+  /** The module whose `[start, end)` holds `address`, or undefined. */
   moduleAt(address: bigint): UnwindModule | undefined {
     const s = this.sorted;
     let lo = 0;
@@ -50,6 +52,7 @@ export class ModuleList implements ModuleResolver {
     return undefined;
   }
 
+  /** The modules, by start address. */
   get modules(): readonly UnwindModule[] {
     return this.sorted;
   }

@@ -34,6 +34,7 @@ export class Registers {
     return this.values.get(n);
   }
 
+  /** True when DWARF register `n` is known. */
   has(n: number): boolean {
     return this.values.has(n);
   }
@@ -53,6 +54,7 @@ export class Registers {
     return this.values.entries();
   }
 
+  /** How many registers are known. */
   get size(): number {
     return this.values.size;
   }

@@ -101,7 +101,7 @@ function subtract(ranges: Range[], holes: Range[]): Range[] {
  * sections, segments and the headers keep their offsets; changed contents
  * stay in place when they fit (a segment's bytes never move); the rest, new
  * sections and the section header table go after the last byte in use.
- * Loadable sections get a new PT_LOAD and PT_NOTE ({@link placeLoadables}).
+ * Loadable sections get a new PT_LOAD and PT_NOTE (`placeLoadables`).
  */
 export function layoutPlan(plan: Plan): RewriteResult {
   const { image } = plan;

@@ -7,7 +7,10 @@ import { ContainerImage, type OpenOptions } from '../container-image.js';
 import { nodeImageHost, type NodeImageHost } from './host.js';
 
 /** A {@link RandomAccess} over a file; the descriptor stays open until `close`. */
-export async function fileAccess(path: string): Promise<RandomAccess & { close(): Promise<void> }> {
+export async function fileAccess(path: string): Promise<RandomAccess & {
+  /** Closes the file; reads fail afterwards. */
+  close(): Promise<void>;
+}> {
   const fh = await open(path, 'r');
   const st = await fh.stat();
   if (!st.isFile()) {
@@ -34,7 +37,10 @@ export async function fileAccess(path: string): Promise<RandomAccess & { close()
  * The files of an image layout directory. Paths that would leave the
  * directory (`..`, absolute) are not opened.
  */
-export function directoryFiles(root: string): ImageFiles & { close(): Promise<void> } {
+export function directoryFiles(root: string): ImageFiles & {
+  /** Closes every file opened so far. */
+  close(): Promise<void>;
+} {
   const base = resolve(root);
   const opened: { close(): Promise<void> }[] = [];
   const inside = (rel: string) => {
@@ -68,7 +74,10 @@ export function directoryFiles(root: string): ImageFiles & { close(): Promise<vo
 }
 
 /** An image to open from a path: a layout directory, or an archive file (`docker save`, `oci-archive`, gzip'd or not). */
-export async function openImageInput(path: string): Promise<ImageInput & { close(): Promise<void> }> {
+export async function openImageInput(path: string): Promise<ImageInput & {
+  /** Closes the archive or the directory's open files. */
+  close(): Promise<void>;
+}> {
   const st = await stat(path);
   if (st.isDirectory()) {
     const directory = directoryFiles(path);
@@ -82,6 +91,7 @@ export async function openImageInput(path: string): Promise<ImageInput & { close
 export interface OpenedImageFile {
   readonly image: ContainerImage;
   readonly host: NodeImageHost;
+  /** Closes the image and its files and removes the temporary directory. */
   close(): Promise<void>;
 }
 

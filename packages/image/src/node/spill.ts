@@ -19,6 +19,7 @@ export class TempStore {
 
   constructor(private readonly parent = tmpdir()) {}
 
+  /** A new temporary file to write (in a directory made on first use). */
   async create(): Promise<SpillWriter> {
     this.dir ??= mkdtempSync(join(this.parent, 'elfkit-image-'));
     const path = join(this.dir, `spill-${this.n++}`);

@@ -266,6 +266,7 @@ export class TarReader implements AsyncIterable<TarEntry> {
     }
   }
 
+  /** Every entry, in archive order (each {@link next} call in turn). */
   async *[Symbol.asyncIterator](): AsyncIterator<TarEntry> {
     for (let e = await this.next(); e; e = await this.next()) yield e;
   }

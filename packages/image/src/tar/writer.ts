@@ -16,7 +16,12 @@ export interface TarWriteEntry {
   readonly linkpath?: string;
   readonly data?: Uint8Array;
   /** For data streamed from elsewhere: its size and chunks (instead of `data`). */
-  readonly stream?: { readonly size: number; chunks(): AsyncIterable<Uint8Array> };
+  readonly stream?: {
+    /** The number of bytes `chunks` yields. */
+    readonly size: number;
+    /** The data, in order. */
+    chunks(): AsyncIterable<Uint8Array>;
+  };
   /** Override the size field (tests of bad archives). */
   readonly size?: number;
   /** Long names as PAX records (default) or GNU `L`/`K` headers, and base-256 numbers. */

@@ -11,7 +11,9 @@ export type FileVisitor<F> = (inode: Inode<F>, entry: TarEntry, data: () => Asyn
 
 /** How to apply a layer. */
 export interface ApplyOptions<F> {
+  /** Called with each regular file's data as it streams past. */
   readonly onFile?: FileVisitor<F>;
+  /** Receives each entry that was changed or skipped (a path clamped to the root, a symlink loop, an unknown entry type). */
   readonly warn: (w: ImageWarning) => void;
   /** Most names in the tree before the image is refused as a tar bomb (default 1,000,000). */
   readonly maxFiles?: number;

@@ -13,6 +13,7 @@ export interface CacheEntry {
  * file) or dropped.
  */
 export interface CacheWriter {
+  /** Appends `chunk` to the file being written. */
   write(chunk: Uint8Array): Awaitable<void>;
   /** Finishes writing and gives random access to what was written (to check its build id). */
   finish(): Awaitable<ByteSource>;

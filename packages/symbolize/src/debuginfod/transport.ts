@@ -7,7 +7,10 @@ export type FetchFunction = (url: string, init: { readonly headers: Record<strin
 /** The part of a WHATWG `Response` the client reads. */
 export interface FetchResponse {
   readonly status: number;
-  readonly headers: { get(name: string): string | null };
+  readonly headers: {
+    /** A response header's value, or null when absent. */
+    get(name: string): string | null;
+  };
   /** A WHATWG stream (fetch), or any async iterable of chunks (a Node response, read without a stream adapter). */
   readonly body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
 }

@@ -46,6 +46,7 @@ export class NodeDebugHost implements ElfDebugHost {
     return this.opened.get(path)?.elf?.elf;
   }
 
+  /** Closes every file the host opened. */
   close(): void {
     for (const e of this.opened.values()) e.elf?.close();
     this.opened.clear();

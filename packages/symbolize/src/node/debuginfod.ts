@@ -11,7 +11,11 @@ export interface NodeDebuginfodOptions {
   /** The environment to read (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Where progress and verbose lines go (default standard error). */
-  readonly stderr?: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr?: {
+    /** Writes a line (or a progress update). */
+    write(text: string): unknown;
+    readonly isTTY?: boolean;
+  };
   /** The fetch to use (default Node's). */
   readonly fetch?: FetchFunction;
 }

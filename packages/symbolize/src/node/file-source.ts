@@ -33,6 +33,7 @@ export class FileSource implements ByteSource {
     return done === length ? buf : buf.subarray(0, done);
   }
 
+  /** Closes the file descriptor; later reads fail. */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
@@ -40,7 +41,10 @@ export class FileSource implements ByteSource {
 }
 
 /** Opens `path` for random access; `-` reads all of standard input into memory first. */
-export function openSource(path: string): ByteSource & { close(): void } {
+export function openSource(path: string): ByteSource & {
+  /** Closes the file (nothing to close for standard input). */
+  close(): void;
+} {
   if (path === '-') {
     const bytes = new Uint8Array(readFileSync(0));
     const src = new BytesSource(bytes);

@@ -9,6 +9,7 @@ import { openSource } from './file-source.js';
  * buffers, then copied again into one.
  */
 export const nodeDecompressors = {
+  /** `node:zlib`'s inflate into `size` bytes (zstd stays with the default, fzstd). */
   zlib: (data: Uint8Array, size: number) => {
     const out = inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size, 64) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -19,6 +20,7 @@ export const nodeDecompressors = {
 export interface OpenedElf {
   readonly path: string;
   readonly elf: ElfFile;
+  /** Closes the file; `elf` may not read from it afterwards. */
   close(): void;
 }
 
