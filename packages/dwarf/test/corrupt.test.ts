@@ -135,7 +135,7 @@ for (const fx of FIXTURES) {
         const ms = Date.now() - t0;
         stats.dumps++;
         stats.errors += r.errors.length;
-        assert.ok(ms < 5000, `${fx} ${target} ${what}: took ${ms} ms`);
+        assert.ok(ms < 30000, `${fx} ${target} ${what}: took ${ms} ms`); // a hang guard, not a speed test
         // No more records than the bytes could hold (each DIE and row takes at least one byte).
         let total = 0;
         for (const n of r.dies.values()) total += n;

@@ -114,7 +114,7 @@ for (const name of SWEEP) {
       const t0 = performance.now();
       totals.parseErrors += exercise(original.slice(0, len));
       totals.inputs++;
-      assert.ok(performance.now() - t0 < 5000, `truncation at ${len} took too long`);
+      assert.ok(performance.now() - t0 < 30000, `truncation at ${len} took too long`);
     }
     // Byte flips inside headers and tables.
     const ranges = interestingRanges(original);
@@ -135,7 +135,7 @@ for (const name of SWEEP) {
       const t0 = performance.now();
       totals.parseErrors += exercise(bytes);
       totals.inputs++;
-      assert.ok(performance.now() - t0 < 5000, `flip at 0x${pos.toString(16)} took too long`);
+      assert.ok(performance.now() - t0 < 30000, `flip at 0x${pos.toString(16)} took too long`);
     }
     const mem = process.memoryUsage();
     assert.ok(mem.heapUsed + mem.arrayBuffers < 1 << 30, 'memory stays bounded');

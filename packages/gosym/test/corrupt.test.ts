@@ -68,7 +68,8 @@ function exercise(bytes: Uint8Array, what: string, opts: { textStart?: bigint; g
     });
   }
   const ms = performance.now() - start;
-  assert.ok(ms < 5000, `${what}: ${ms.toFixed(0)} ms`);
+  // A hang guard, not a speed test (speed is in pnpm bench): generous so a loaded machine does not fail it.
+  assert.ok(ms < 30000, `${what}: ${ms.toFixed(0)} ms`);
   return parsed;
 }
 
