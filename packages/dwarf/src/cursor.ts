@@ -219,6 +219,44 @@ export class DieCursor {
     return n;
   }
 
+  /**
+   * As {@link attrsInto}, for only the attributes `wanted` marks
+   * (`wanted[name] !== 0`; names past its end are not wanted): those are
+   * decoded into `out` in DIE order, the rest skipped undecoded (no string,
+   * block or bigint made for them). Returns how many were decoded.
+   */
+  attrsWanted(out: MutableAttribute[], wanted: Uint8Array): number {
+    const a = this.abbrev;
+    if (!a) return 0;
+    const r = this.r;
+    r.pos = this.attrStart;
+    const names = a.names;
+    const n = names.length;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      let form = a.forms[i]!;
+      if (!(name < wanted.length && wanted[name] !== 0)) {
+        this.skipValue(form);
+        continue;
+      }
+      let x = out[k];
+      if (!x) out[k] = x = { name: 0, form: 0, value: 0, indirect: false };
+      k++;
+      x.name = name;
+      x.indirect = false;
+      if (form === C.DW_FORM_indirect) {
+        form = this.readIndirectForm();
+        x.indirect = true;
+      }
+      x.form = form;
+      x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
+    }
+    this.attrEnd = r.pos;
+    if (this.nextPos < 0) this.nextPos = r.pos;
+    return k;
+  }
+
   /** The current DIE's attribute `name` (decoding only up to it), or undefined. */
   attr(name: number): Attribute | undefined {
     const a = this.abbrev;

@@ -131,8 +131,8 @@ export class DwarfSource {
     let callColumn = 0;
     let callDisc = 0;
     for (let i = 0; i < chain.length; i++) {
-      const node = fns!.nodes[chain[i]!]!;
-      const f = this.factsOf(dieUnit, node.offset);
+      const node = chain[i]!;
+      const f = this.factsOf(dieUnit, fns!.offset(node));
       let file: string | undefined;
       let line = 0;
       let column = 0;
@@ -145,10 +145,10 @@ export class DwarfSource {
         column = callColumn;
         discriminator = callDisc;
       }
-      callFile = node.callFile;
-      callLine = node.callLine;
-      callColumn = node.callColumn;
-      callDisc = node.discriminator;
+      callFile = fns!.callFile(node);
+      callLine = fns!.callLine(node);
+      callColumn = fns!.callColumn(node);
+      callDisc = fns!.discriminator(node);
       const outer = i === chain.length - 1;
       out.push({
         linkageName: f.linkageName,
@@ -159,7 +159,7 @@ export class DwarfSource {
         discriminator,
         startFile: f.declFile,
         startLine: f.declLine,
-        startAddress: node.lowPc,
+        startAddress: fns!.lowPc(node),
         inlined: !outer,
         compDir: lines?.compDir,
         language,
@@ -190,7 +190,8 @@ export class DwarfSource {
     return st.lines instanceof UnitLines ? st.lines : undefined;
   }
 
-  private functionsOf(unit: Unit): UnitFunctions | undefined {
+  /** The unit's functions (built once), or undefined when its DIEs are damaged. */
+  functionsOf(unit: Unit): UnitFunctions | undefined {
     const st = this.state(unit);
     if (st.functions === undefined) {
       let dieUnit = unit;
