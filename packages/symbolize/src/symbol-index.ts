@@ -35,6 +35,8 @@ export class SymbolIndex {
   };
   /** Lookups answered by a scan before the index is worth building. */
   private scans = 0;
+  /** Each indexed symbol's answer, made on its first lookup (a million lookups decode each name once). */
+  private answers: (IndexedSymbol | undefined)[] = [];
 
   private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
@@ -48,9 +50,10 @@ export class SymbolIndex {
   /**
    * Indexes `.symtab` of `elf` (`.dynsym` when there is no `.symtab`), and
    * the `.symtab` of `extra` (MiniDebugInfo's) beside it; empty when there
-   * is nothing readable. The first few lookups scan the tables (a command
+   * is nothing readable. The first lookup scans the tables (a command
    * that asks for one address does not pay for sorting 50,000 symbols); the
-   * sorted index is built after that.
+   * sorted index is built on the second (a scan costs about as much as
+   * building it, so more scans only delay the index).
    */
   static of(elf: ElfFile | undefined, extra?: ElfFile): SymbolIndex {
     const tables: { elf: ElfFile; table: SymbolTable }[] = [];
@@ -131,6 +134,7 @@ export class SymbolIndex {
       b.which[k] = e.t;
       b.locals[k] = e.local;
     });
+    this.answers = new Array<IndexedSymbol | undefined>(n).fill(undefined);
     return (this.built = b);
   }
 
@@ -138,7 +142,7 @@ export class SymbolIndex {
   lookup(address: bigint): IndexedSymbol | undefined {
     if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
     const a = Number(address);
-    if (!this.built && this.scans < 4) {
+    if (!this.built && this.scans < 1) {
       this.scans++;
       return this.scan(a);
     }
@@ -152,7 +156,9 @@ export class SymbolIndex {
     }
     const k = lo - 1;
     if (k < 0) return undefined;
-    return this.answer(addrs[k]!, sizes[k]!, refs[k]!, which[k]!, locals[k]!, a);
+    const size = sizes[k]!;
+    if (size !== 0 && addrs[k]! + size <= a) return undefined;
+    return (this.answers[k] ??= this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a));
   }
 
   /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */
