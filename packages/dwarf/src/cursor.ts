@@ -1,4 +1,4 @@
-import { Reader } from '@elfkit/binary';
+import { ParseError, Reader } from '@elfkit/binary';
 import type { Abbrev, AbbrevTable } from './abbrev.js';
 import type { Attribute, AttrValue, MutableAttribute } from './attribute.js';
 import * as C from './constants.js';
@@ -65,6 +65,23 @@ export class DieCursor {
     this.table = unit.abbrevs();
     this.nextPos = start;
     this.nextDepth = depth;
+  }
+
+  /**
+   * Repositions the cursor so that its next entry is the DIE at section
+   * offset `offset`, depth counted from it as 0 — what a new cursor from
+   * `Unit.entriesAt` would be, without making one (a symbolizer reading
+   * thousands of function DIEs keeps one cursor per unit). Throws
+   * ParseError when the offset is outside the unit's DIEs.
+   */
+  seek(offset: number): void {
+    if (offset < this.unit.firstEntry || offset >= this.end) throw new ParseError('out-of-range', `DIE offset 0x${offset.toString(16)} is outside the unit at 0x${this.unit.offset.toString(16)}`, this.unit.sectionName, offset);
+    this.offset = -1;
+    this.depth = 0;
+    this.abbrev = undefined;
+    this.attrEnd = -1;
+    this.nextPos = offset;
+    this.nextDepth = 0;
   }
 
   /** True when the current entry is a null entry (the end of a sibling list). */

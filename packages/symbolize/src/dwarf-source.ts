@@ -15,6 +15,7 @@ import {
   DW_UT_type,
   SplitResolver,
   type Attribute,
+  type DieCursor,
   type MutableAttribute,
   type Dwarf,
   type Unit,
@@ -25,6 +26,10 @@ import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The attributes a function's facts come from; the rest of its DIE is skipped undecoded. */
+const FACTS = new Uint8Array(DW_AT_MIPS_linkage_name + 1);
+for (const a of [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name, DW_AT_decl_file, DW_AT_decl_line, DW_AT_abstract_origin, DW_AT_specification]) FACTS[a] = 1;
 
 /** What the DWARF says of a function DIE, through its abstract origin and specification. */
 interface FunctionFacts {
@@ -226,18 +231,19 @@ export class DwarfSource {
     f = { declLine: 0 };
     let gotDeclFile = false;
     let gotDeclLine = false;
-    const seen = new Set<string>();
+    // DIEs visited, as offset * 2 + (1 when in another file): at most 64.
+    const seen: number[] = [];
     const work: { unit: Unit; offset: number }[] = [{ unit, offset }];
     const attrs = this.attrBuffer;
     try {
       for (let steps = 0; work.length && steps < 64; steps++) {
         const d = work.pop()!;
-        const key = `${d.unit.dwarf === unit.dwarf ? 0 : 1}:${d.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const c = d.unit.entriesAt(d.offset);
+        const key = d.offset * 2 + (d.unit.dwarf === unit.dwarf ? 0 : 1);
+        if (seen.includes(key)) continue;
+        seen.push(key);
+        const c = this.cursorAt(d.unit, d.offset);
         if (!c.next()) continue;
-        const n = c.attrsInto(attrs);
+        const n = c.attrsWanted(attrs, FACTS);
         let linkage: Attribute | undefined;
         let mips: Attribute | undefined;
         let name: Attribute | undefined;
@@ -298,6 +304,16 @@ export class DwarfSource {
     byOffset.set(offset, f);
     return f;
   }
+
+  /** `unit`'s cursor (one per unit, kept), moved to the DIE at `offset`. */
+  private cursorAt(unit: Unit, offset: number): DieCursor {
+    let c = this.cursors.get(unit);
+    if (!c) this.cursors.set(unit, (c = unit.entriesAt(offset)));
+    else c.seek(offset);
+    return c;
+  }
+
+  private readonly cursors = new Map<Unit, DieCursor>();
 
   /** The file `index` of the line table that `unit`'s declarations use (the skeleton's, for a split unit, as LLVM). */
   private declFilePath(unit: Unit, index: number): string | undefined {
