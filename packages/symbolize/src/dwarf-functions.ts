@@ -1,4 +1,4 @@
-import { attrNumber, DW_AT_call_column, DW_AT_call_file, DW_AT_call_line, DW_AT_GNU_discriminator, DW_AT_high_pc, DW_AT_low_pc, DW_AT_ranges, DW_TAG_inlined_subroutine, DW_TAG_subprogram, type MutableAttribute, type Unit } from '@elfkit/dwarf';
+import { attrNumber, DW_AT_call_column, DW_AT_call_file, DW_AT_call_line, DW_AT_GNU_discriminator, DW_AT_high_pc, DW_AT_low_pc, DW_AT_ranges, DW_TAG_inlined_subroutine, DW_TAG_subprogram, type ListCursor, type MutableAttribute, type Unit } from '@elfkit/dwarf';
 import type { Tombstones } from './tombstone.js';
 
 /** A subprogram or inlined subroutine with code, as the unit's walk found it. */
@@ -188,6 +188,7 @@ export class UnitFunctions {
     // the current DIE's parent, so deeper entries left over need no clearing.
     let nearest = new Int32Array(64).fill(-1);
     const attrs: MutableAttribute[] = [];
+    const rangeCursors: (ListCursor | undefined)[] = [undefined, undefined];
     const addressSize = unit.header.addressSize;
     const keep = (b: number | bigint, e: number | bigint) => {
       if (tombstones.isTombstoneStart(b, addressSize)) return;
@@ -241,7 +242,15 @@ export class UnitFunctions {
           const high = unit.highPc(highAttr, low);
           if (high !== undefined) keep(low <= BigInt(MAX_SAFE) ? Number(low) : low, high <= BigInt(MAX_SAFE) ? Number(high) : high);
         } else if (rangesAttr) {
-          const rc = unit.rangeListCursor(rangesAttr);
+          // One cursor per list section for the whole walk (a Go unit has thousands of ranged DIEs).
+          const loc = unit.rangeListLocation(rangesAttr);
+          let rc: ListCursor | undefined;
+          if (loc) {
+            const k = loc.rnglists ? 1 : 0;
+            const kept = rangeCursors[k];
+            if (kept && kept.bytes === loc.owner.sections.bytes(loc.rnglists ? 'rnglists' : 'ranges')) rc = kept.reset(loc.offset);
+            else rc = rangeCursors[k] = unit.rangeListCursor(rangesAttr);
+          }
           if (rc) while (rc.next()) if (rc.hasRange) keep(rc.begin >= 0 ? rc.begin : rc.beginAddress, rc.end >= 0 ? rc.end : rc.endAddress);
         }
         const inlined = tag === DW_TAG_inlined_subroutine;
