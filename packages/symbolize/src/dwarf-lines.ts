@@ -54,8 +54,12 @@ let scratch: Scratch | undefined;
  * row has 0 there (Go records neither).
  */
 class Rows {
-  /** Address minus the start of the row's sequence. */
-  readonly offset: Uint32Array;
+  /**
+   * Address minus the start of the row's sequence: 32 bits, unless a row
+   * lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
+   * may move backwards; lookups then see the same order as the addresses).
+   */
+  readonly offset: Uint32Array | Float64Array;
   readonly file: Column;
   readonly line: Uint32Array;
   readonly column: Column;
@@ -63,13 +67,24 @@ class Rows {
 
   constructor(s: Scratch, seqs: readonly { low: number; first: number; end: number }[]) {
     const n = s.length;
-    const offset = (this.offset = new Uint32Array(n));
     const addr = s.addr;
-    for (let k = 0; k < seqs.length; k++) {
-      const q = seqs[k]!;
-      const low = q.low;
-      for (let i = q.first; i < q.end; i++) offset[i] = addr[i]! - low;
+    let offset: Uint32Array | Float64Array = new Uint32Array(n);
+    fill: for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < seqs.length; k++) {
+        const q = seqs[k]!;
+        const low = q.low;
+        for (let i = q.first; i < q.end; i++) {
+          const d = addr[i]! - low;
+          if (pass === 0 && !(d >= 0 && d <= 0xffffffff)) {
+            offset = new Float64Array(n);
+            continue fill;
+          }
+          offset[i] = d;
+        }
+      }
+      break;
     }
+    this.offset = offset;
     this.file = narrow(s.file, n, false);
     this.line = s.line.slice(0, n);
     this.column = narrow(s.column, n);
@@ -159,8 +174,7 @@ export class UnitLines {
       const high = rows.addr[rows.length - 1]!;
       const tomb = tombstones.isTombstoneStart(firstBig ?? low, program.header.addressSize);
       if (tomb) discarded++;
-      // (a sequence of 4 GiB or more, which no offset column holds, is dropped with the unrepresentable ones)
-      if (tomb || big || !(low < high) || high - low > 0xffffffff || rows.length - first < 2) rows.length = first;
+      if (tomb || big || !(low < high) || rows.length - first < 2) rows.length = first;
       else seqs.push({ low, high, first, end: rows.length });
       first = rows.length;
       big = false;
