@@ -1,5 +1,5 @@
 import { Symbolizer, type Module } from '@elfkit/symbolize';
-import { nodeHost } from '@elfkit/symbolize/node';
+import { debuginfodConfigured, nodeDebuginfod, nodeHost } from '@elfkit/symbolize/node';
 import type { TextOut } from '../io/text-out.js';
 
 /**
@@ -12,9 +12,10 @@ export class SymbolizeSession {
   readonly symbolizer: Symbolizer;
   private readonly reported = new Set<Module>();
 
-  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean } = {}) {
+  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean; debuginfod?: boolean } = {}) {
     const reportedUnits = new Set<string>();
-    this.symbolizer = new Symbolizer(nodeHost(), {
+    const useDebuginfod = options.debuginfod ?? debuginfodConfigured();
+    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined }), {
       ...options,
       onError: (e, m) => {
         const key = `${m.path}\0${e.message}`;
