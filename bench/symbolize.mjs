@@ -47,9 +47,11 @@ export default async function symbolizeBench() {
       { label: 'elfkit symbolize --output-style=JSON', ...elfkit('symbolize', '--output-style=JSON', `--obj=${DOCKER}`), stdin },
       { label: 'llvm-symbolizer --output-style=JSON', cmd: llvm, args: ['--output-style=JSON', `--obj=${DOCKER}`], stdin, why: 'llvm-symbolizer not installed' },
     ],
-    { runs: 3 },
+    // In turns, so that load from other work on a shared machine falls on both alike.
+    { runs: 3, interleave: true },
   );
-  // GNU addr2line takes minutes on this input: a tenth of it, scaled in the ratio printed.
+  // GNU addr2line takes minutes on this input: a tenth of it (elfkit's share
+  // of fixed cost — inflating and indexing the DWARF — is larger there).
   const tenth = stdin.split('\n').filter((_, i) => i % 10 === 0).join('\n') + '\n';
   compare(
     'addr2line -f -i on 10,000 of those addresses',
@@ -66,6 +68,6 @@ export default async function symbolizeBench() {
       { label: 'elfkit symbolize', ...elfkit('symbolize', `--obj=${DOCKER}`), stdin: one },
       { label: 'llvm-symbolizer', cmd: llvm, args: [`--obj=${DOCKER}`], stdin: one, why: 'llvm-symbolizer not installed' },
     ],
-    { runs: 5 },
+    { runs: 5, interleave: true },
   );
 }

@@ -1,4 +1,4 @@
-import { Reader } from '@elfkit/binary';
+import { ParseError, Reader } from '@elfkit/binary';
 import type { Abbrev, AbbrevTable } from './abbrev.js';
 import type { Attribute, AttrValue, MutableAttribute } from './attribute.js';
 import * as C from './constants.js';
@@ -65,6 +65,23 @@ export class DieCursor {
     this.table = unit.abbrevs();
     this.nextPos = start;
     this.nextDepth = depth;
+  }
+
+  /**
+   * Repositions the cursor so that its next entry is the DIE at section
+   * offset `offset`, depth counted from it as 0 — what a new cursor from
+   * `Unit.entriesAt` would be, without making one (a symbolizer reading
+   * thousands of function DIEs keeps one cursor per unit). Throws
+   * ParseError when the offset is outside the unit's DIEs.
+   */
+  seek(offset: number): void {
+    if (offset < this.unit.firstEntry || offset >= this.end) throw new ParseError('out-of-range', `DIE offset 0x${offset.toString(16)} is outside the unit at 0x${this.unit.offset.toString(16)}`, this.unit.sectionName, offset);
+    this.offset = -1;
+    this.depth = 0;
+    this.abbrev = undefined;
+    this.attrEnd = -1;
+    this.nextPos = offset;
+    this.nextDepth = 0;
   }
 
   /** True when the current entry is a null entry (the end of a sibling list). */
@@ -217,6 +234,44 @@ export class DieCursor {
     this.attrEnd = r.pos;
     if (this.nextPos < 0) this.nextPos = r.pos;
     return n;
+  }
+
+  /**
+   * As {@link attrsInto}, for only the attributes `wanted` marks
+   * (`wanted[name] !== 0`; names past its end are not wanted): those are
+   * decoded into `out` in DIE order, the rest skipped undecoded (no string,
+   * block or bigint made for them). Returns how many were decoded.
+   */
+  attrsWanted(out: MutableAttribute[], wanted: Uint8Array): number {
+    const a = this.abbrev;
+    if (!a) return 0;
+    const r = this.r;
+    r.pos = this.attrStart;
+    const names = a.names;
+    const n = names.length;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      let form = a.forms[i]!;
+      if (!(name < wanted.length && wanted[name] !== 0)) {
+        this.skipValue(form);
+        continue;
+      }
+      let x = out[k];
+      if (!x) out[k] = x = { name: 0, form: 0, value: 0, indirect: false };
+      k++;
+      x.name = name;
+      x.indirect = false;
+      if (form === C.DW_FORM_indirect) {
+        form = this.readIndirectForm();
+        x.indirect = true;
+      }
+      x.form = form;
+      x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
+    }
+    this.attrEnd = r.pos;
+    if (this.nextPos < 0) this.nextPos = r.pos;
+    return k;
   }
 
   /** The current DIE's attribute `name` (decoding only up to it), or undefined. */

@@ -1,9 +1,30 @@
-import { ParseError, Reader, type ByteOrder } from '@elfkit/binary';
+import { decodeUtf8, ParseError, Reader, type ByteOrder } from '@elfkit/binary';
 import type { AttrValue } from './attribute.js';
 import * as C from './constants.js';
 import { readInitialLength, readOffset, validAddressSize, type Encoding } from './encoding.js';
 import { fixedFormSize, readFormValue } from './forms.js';
 import { joinPath } from './paths.js';
+
+/**
+ * A DWARF 2–4 file entry whose name is decoded when first read: a Go
+ * unit's table names hundreds of files, and a lookup needs a few.
+ */
+class StoredFileEntry implements FileEntry {
+  private name?: string;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+    readonly dirIndex: number,
+    readonly mtime: number,
+    readonly size: number,
+  ) {}
+
+  get path(): string {
+    return (this.name ??= decodeUtf8(this.bytes, this.start, this.end));
+  }
+}
 
 /** A DWARF 5 entry format: which content (DW_LNCT_*) is stored in which form. */
 export interface EntryFormat {
@@ -567,12 +588,14 @@ export function readLineHeader(bytes: Uint8Array, order: ByteOrder, sectionName:
       includeDirectories.push(s);
     }
     for (;;) {
-      const path = hr.cstr();
-      if (path === '') break;
+      const start = hr.pos;
+      hr.skipCstr();
+      const end = hr.pos - 1;
+      if (end === start) break;
       const dirIndex = hr.uleb();
       const mtime = hr.uleb();
       const size = hr.uleb();
-      fileNames.push({ path, dirIndex, mtime, size });
+      fileNames.push(new StoredFileEntry(hr.bytes, start, end, dirIndex, mtime, size));
     }
   } else {
     const enc: Encoding = { offsetSize: il.offsetSize, version, addressSize };

@@ -1,15 +1,21 @@
 import { ParseError, decodeUtf8 } from '@elfkit/binary';
 
+/** Names a table decodes one at a time before it decodes all of its text at once. */
+const SINGLE_GETS = 256;
+
 /**
  * A string table (`.strtab`, `.dynstr`, `.shstrtab`): NUL-terminated names
  * looked up by offset. Out-of-range offsets are reported, not guessed.
  *
  * An all-ASCII table (nearly every one) is decoded once into a JS string and
  * names are slices of it, which is far cheaper than decoding 46,000 names
- * one by one.
+ * one by one — once enough names are asked for: the first few hundred are
+ * decoded alone, so a lookup of one symbol does not decode 3 MB of names.
  */
 export class StringTable {
   private text: string | null | undefined;
+  /** Names decoded one by one so far (the whole table is decoded after {@link SINGLE_GETS}). */
+  private singles = 0;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -37,7 +43,7 @@ export class StringTable {
     if (offset >= b.length || offset < 0) {
       throw new ParseError('out-of-range', `string offset 0x${offset.toString(16)} is past the end of ${this.section} (0x${b.length.toString(16)} bytes)`, this.section, offset);
     }
-    const t = this.ascii();
+    const t = this.singles < SINGLE_GETS ? (this.singles++, this.text ?? null) : this.ascii();
     if (t !== null) {
       const end = t.indexOf('\0', offset);
       return t.slice(offset, end < 0 ? t.length : end);

@@ -2,24 +2,23 @@ import { isAbsolutePath as isAbsolute, joinPath, type LineProgram } from '@elfki
 import type { Tombstones } from './tombstone.js';
 
 /** An empty column: reads of it give undefined, taken as 0. */
-const NONE = new Uint32Array(0);
+const NONE = new Uint16Array(0);
 
-/** Growable typed arrays for the rows of one line program. */
-class Columns {
-  addr: Float64Array;
-  file: Uint32Array;
-  line: Uint32Array;
-  column: Uint32Array;
-  disc: Uint32Array;
+type Column = Uint16Array | Uint32Array;
+
+/**
+ * Growable typed arrays the rows of one line program are decoded into.
+ * One set serves every build (builds are synchronous): it grows to the
+ * largest program once, instead of a zeroed allocation, regrowths and a
+ * trimming copy per unit.
+ */
+class Scratch {
+  addr = new Float64Array(1 << 12);
+  file = new Uint32Array(1 << 12);
+  line = new Uint32Array(1 << 12);
+  column = new Uint32Array(1 << 12);
+  disc = new Uint32Array(1 << 12);
   length = 0;
-
-  constructor(capacity: number) {
-    this.addr = new Float64Array(capacity);
-    this.file = new Uint32Array(capacity);
-    this.line = new Uint32Array(capacity);
-    this.column = new Uint32Array(capacity);
-    this.disc = new Uint32Array(capacity);
-  }
 
   push(addr: number, file: number, line: number, column: number, disc: number): void {
     if (this.length === this.addr.length) this.grow();
@@ -29,25 +28,6 @@ class Columns {
     this.line[i] = line;
     this.column[i] = column;
     this.disc[i] = disc;
-  }
-
-  /**
-   * Drops the spare capacity, and the column and discriminator arrays when
-   * every row has 0 there (Go records neither): the rows are kept for the
-   * module's life.
-   */
-  trim(): void {
-    const n = this.length;
-    const zero = (a: Uint32Array) => {
-      for (let i = 0; i < n; i++) if (a[i] !== 0) return false;
-      return true;
-    };
-    const fit = <T extends Float64Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
-    this.addr = fit(this.addr);
-    this.file = fit(this.file);
-    this.line = fit(this.line);
-    this.column = zero(this.column) ? NONE : fit(this.column);
-    this.disc = zero(this.disc) ? NONE : fit(this.disc);
   }
 
   private grow(): void {
@@ -63,6 +43,64 @@ class Columns {
     this.column = g(this.column);
     this.disc = g(this.disc);
   }
+}
+
+let scratch: Scratch | undefined;
+
+/**
+ * The rows kept for the module's life, as narrow as their values allow: the
+ * address as an offset from its sequence's start (32 bits), file and column
+ * in 16 bits when they fit, and no column or discriminator array when every
+ * row has 0 there (Go records neither).
+ */
+class Rows {
+  /**
+   * Address minus the start of the row's sequence: 32 bits, unless a row
+   * lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
+   * may move backwards; lookups then see the same order as the addresses).
+   */
+  readonly offset: Uint32Array | Float64Array;
+  readonly file: Column;
+  readonly line: Uint32Array;
+  readonly column: Column;
+  readonly disc: Column;
+
+  constructor(s: Scratch, seqs: readonly { low: number; first: number; end: number }[]) {
+    const n = s.length;
+    const addr = s.addr;
+    let offset: Uint32Array | Float64Array = new Uint32Array(n);
+    fill: for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < seqs.length; k++) {
+        const q = seqs[k]!;
+        const low = q.low;
+        for (let i = q.first; i < q.end; i++) {
+          const d = addr[i]! - low;
+          if (pass === 0 && !(d >= 0 && d <= 0xffffffff)) {
+            offset = new Float64Array(n);
+            continue fill;
+          }
+          offset[i] = d;
+        }
+      }
+      break;
+    }
+    this.offset = offset;
+    this.file = narrow(s.file, n, false);
+    this.line = s.line.slice(0, n);
+    this.column = narrow(s.column, n);
+    this.disc = narrow(s.disc, n);
+  }
+}
+
+/** The first `n` values of `a` in 16 bits when they fit; NONE when all are 0 and `drop`. */
+function narrow(a: Uint32Array, n: number, drop = true): Column {
+  let max = 0;
+  for (let i = 0; i < n; i++) if (a[i]! > max) max = a[i]!;
+  if (max === 0 && drop) return NONE;
+  if (max > 0xffff) return a.slice(0, n);
+  const b = new Uint16Array(n);
+  b.set(a.subarray(0, n));
+  return b;
 }
 
 /** One row of a line table as a lookup returns it. */
@@ -86,14 +124,14 @@ export class UnitLines {
   readonly program: LineProgram;
   /** Sequences starting at a tombstone, dropped. */
   readonly discarded: number;
-  private readonly rows: Columns;
+  private readonly rows: Rows;
   private readonly seqLow: Float64Array;
   private readonly seqHigh: Float64Array;
   private readonly seqFirst: Uint32Array;
   /** One past the sequence's end row. */
   private readonly seqEnd: Uint32Array;
 
-  private constructor(program: LineProgram, rows: Columns, seqs: { low: number; high: number; first: number; end: number }[], discarded: number) {
+  private constructor(program: LineProgram, rows: Rows, seqs: { low: number; high: number; first: number; end: number }[], discarded: number) {
     this.program = program;
     this.rows = rows;
     this.discarded = discarded;
@@ -116,8 +154,8 @@ export class UnitLines {
    * damaged (the caller keeps the failure).
    */
   static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
-    // About one row per three bytes of opcodes: few regrowths, little zeroing.
-    const rows = new Columns(Math.max(16, Math.floor((program.header.end - program.header.programOffset) / 3)));
+    const rows = (scratch ??= new Scratch());
+    rows.length = 0;
     const seqs: { low: number; high: number; first: number; end: number }[] = [];
     const c = program.cursor();
     let first = 0;
@@ -142,8 +180,8 @@ export class UnitLines {
       big = false;
       firstBig = undefined;
     }
-    rows.trim();
-    const lines = new UnitLines(program, rows, seqs, discarded);
+    rows.length = first;
+    const lines = new UnitLines(program, new Rows(rows, seqs), seqs, discarded);
     lines.unitCompDir = compDir;
     return lines;
   }
@@ -159,13 +197,14 @@ export class UnitLines {
       else hi = mid;
     }
     if (lo >= highs.length || address < this.seqLow[lo]!) return -1;
-    const addr = this.rows.addr;
+    const offset = this.rows.offset;
+    const want = address - this.seqLow[lo]!;
     // upper_bound over (first, end - 1), minus one.
     let a = this.seqFirst[lo]! + 1;
     let b = this.seqEnd[lo]! - 1;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (addr[mid]! <= address) a = mid + 1;
+      if (offset[mid]! <= want) a = mid + 1;
       else b = mid;
     }
     return a - 1;

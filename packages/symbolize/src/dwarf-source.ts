@@ -15,6 +15,7 @@ import {
   DW_UT_type,
   SplitResolver,
   type Attribute,
+  type DieCursor,
   type MutableAttribute,
   type Dwarf,
   type Unit,
@@ -25,6 +26,10 @@ import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The attributes a function's facts come from; the rest of its DIE is skipped undecoded. */
+const FACTS = new Uint8Array(DW_AT_MIPS_linkage_name + 1);
+for (const a of [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name, DW_AT_decl_file, DW_AT_decl_line, DW_AT_abstract_origin, DW_AT_specification]) FACTS[a] = 1;
 
 /** What the DWARF says of a function DIE, through its abstract origin and specification. */
 interface FunctionFacts {
@@ -136,8 +141,8 @@ export class DwarfSource {
     let callColumn = 0;
     let callDisc = 0;
     for (let i = 0; i < chain.length; i++) {
-      const node = fns!.nodes[chain[i]!]!;
-      const f = this.factsOf(dieUnit, node.offset);
+      const node = chain[i]!;
+      const f = this.factsOf(dieUnit, fns!.offset(node));
       let file: string | undefined;
       let line = 0;
       let column = 0;
@@ -150,10 +155,10 @@ export class DwarfSource {
         column = callColumn;
         discriminator = callDisc;
       }
-      callFile = node.callFile;
-      callLine = node.callLine;
-      callColumn = node.callColumn;
-      callDisc = node.discriminator;
+      callFile = fns!.callFile(node);
+      callLine = fns!.callLine(node);
+      callColumn = fns!.callColumn(node);
+      callDisc = fns!.discriminator(node);
       const outer = i === chain.length - 1;
       out.push({
         linkageName: f.linkageName,
@@ -164,7 +169,7 @@ export class DwarfSource {
         discriminator,
         startFile: f.declFile,
         startLine: f.declLine,
-        startAddress: node.lowPc,
+        startAddress: fns!.lowPc(node),
         inlined: !outer,
         compDir: lines?.compDir,
         language,
@@ -195,7 +200,8 @@ export class DwarfSource {
     return st.lines instanceof UnitLines ? st.lines : undefined;
   }
 
-  private functionsOf(unit: Unit): UnitFunctions | undefined {
+  /** The unit's functions (built once), or undefined when its DIEs are damaged. */
+  functionsOf(unit: Unit): UnitFunctions | undefined {
     const st = this.state(unit);
     if (st.functions === undefined) {
       let dieUnit = unit;
@@ -230,18 +236,19 @@ export class DwarfSource {
     f = { declLine: 0 };
     let gotDeclFile = false;
     let gotDeclLine = false;
-    const seen = new Set<string>();
+    // DIEs visited, as offset * 2 + (1 when in another file): at most 64.
+    const seen: number[] = [];
     const work: { unit: Unit; offset: number }[] = [{ unit, offset }];
     const attrs = this.attrBuffer;
     try {
       for (let steps = 0; work.length && steps < 64; steps++) {
         const d = work.pop()!;
-        const key = `${d.unit.dwarf === unit.dwarf ? 0 : 1}:${d.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const c = d.unit.entriesAt(d.offset);
+        const key = d.offset * 2 + (d.unit.dwarf === unit.dwarf ? 0 : 1);
+        if (seen.includes(key)) continue;
+        seen.push(key);
+        const c = this.cursorAt(d.unit, d.offset);
         if (!c.next()) continue;
-        const n = c.attrsInto(attrs);
+        const n = c.attrsWanted(attrs, FACTS);
         let linkage: Attribute | undefined;
         let mips: Attribute | undefined;
         let name: Attribute | undefined;
@@ -302,6 +309,16 @@ export class DwarfSource {
     byOffset.set(offset, f);
     return f;
   }
+
+  /** `unit`'s cursor (one per unit, kept), moved to the DIE at `offset`. */
+  private cursorAt(unit: Unit, offset: number): DieCursor {
+    let c = this.cursors.get(unit);
+    if (!c) this.cursors.set(unit, (c = unit.entriesAt(offset)));
+    else c.seek(offset);
+    return c;
+  }
+
+  private readonly cursors = new Map<Unit, DieCursor>();
 
   /** The file `index` of the line table that `unit`'s declarations use (the skeleton's, for a split unit, as LLVM). */
   private declFilePath(unit: Unit, index: number): string | undefined {

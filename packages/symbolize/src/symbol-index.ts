@@ -10,6 +10,8 @@ export interface IndexedSymbol {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+// Plain constants for the loop over every symbol: reads through the `constants` namespace object are not folded away in hot code.
+const { STB_LOCAL, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, STT_FILE, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT } = C;
 
 /**
  * The function and object symbols of an ELF file sorted by address, with
@@ -35,6 +37,8 @@ export class SymbolIndex {
   };
   /** Lookups answered by a scan before the index is worth building. */
   private scans = 0;
+  /** Each indexed symbol's answer, made on its first lookup (a million lookups decode each name once). */
+  private answers: (IndexedSymbol | undefined)[] = [];
 
   private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
@@ -48,9 +52,10 @@ export class SymbolIndex {
   /**
    * Indexes `.symtab` of `elf` (`.dynsym` when there is no `.symtab`), and
    * the `.symtab` of `extra` (MiniDebugInfo's) beside it; empty when there
-   * is nothing readable. The first few lookups scan the tables (a command
+   * is nothing readable. The first lookup scans the tables (a command
    * that asks for one address does not pay for sorting 50,000 symbols); the
-   * sorted index is built after that.
+   * sorted index is built on the second (a scan costs about as much as
+   * building it, so more scans only delay the index).
    */
   static of(elf: ElfFile | undefined, extra?: ElfFile): SymbolIndex {
     const tables: { elf: ElfFile; table: SymbolTable }[] = [];
@@ -85,17 +90,17 @@ export class SymbolIndex {
           const info = table.info(i);
           const type = info & 0xf;
           const shndx = table.rawShndx(i);
-          const realSection = shndx !== C.SHN_UNDEF && (shndx === C.SHN_XINDEX || (shndx < C.SHN_LORESERVE && shndx < nsec));
+          const realSection = shndx !== SHN_UNDEF && (shndx === SHN_XINDEX || (shndx < SHN_LORESERVE && shndx < nsec));
           if (!realSection) {
-            if (type === C.STT_FILE && t === 0 && file) file(i, table.name(i));
+            if (type === STT_FILE && t === 0 && file) file(i, table.name(i));
             continue;
           }
-          if (type !== C.STT_NOTYPE && type !== C.STT_FUNC && type !== C.STT_OBJECT && type !== C.STT_GNU_IFUNC) continue;
-          if (type === C.STT_NOTYPE && isMappingSymbol(machine, table.name(i))) continue;
+          if (type !== STT_NOTYPE && type !== STT_FUNC && type !== STT_OBJECT && type !== STT_GNU_IFUNC) continue;
+          if (type === STT_NOTYPE && isMappingSymbol(machine, table.name(i))) continue;
           const hi = table.valueHigh(i);
           if (hi > 0x1fffff) continue; // beyond 2^53: not representable here
           const sz = table.sizeNumber(i);
-          visit(hi * 0x1_0000_0000 + table.valueLow(i), sz < 0 ? MAX_SAFE : sz, i, t, t === 0 && info >> 4 === C.STB_LOCAL);
+          visit(hi * 0x1_0000_0000 + table.valueLow(i), sz < 0 ? MAX_SAFE : sz, i, t, t === 0 && info >> 4 === STB_LOCAL);
         }
       } catch {
         // A damaged table: the symbols read so far still answer.
@@ -105,32 +110,46 @@ export class SymbolIndex {
 
   private index(): NonNullable<SymbolIndex['built']> {
     if (this.built) return this.built;
-    const entries: { a: number; s: number; i: number; t: number; local: number }[] = [];
+    // Columns, not an object per symbol, sorted through a permutation.
+    const cap = this.tables.reduce((sum, { table }) => sum + table.count, 0);
+    const A = new Float64Array(cap);
+    const S = new Float64Array(cap);
+    const I = new Int32Array(cap);
+    const T = new Uint8Array(cap);
+    const L = new Int32Array(cap);
+    let m = 0;
     const fileIdx: number[] = [];
     const fileNames: string[] = [];
     this.each(
-      (a, s, i, t, local) => entries.push({ a, s, i, t, local: local ? i : 0 }),
+      (a, s, i, t, local) => {
+        A[m] = a;
+        S[m] = s;
+        I[m] = i;
+        T[m] = t;
+        L[m] = local ? i : 0;
+        m++;
+      },
       (i, name) => {
         fileIdx.push(i);
         fileNames.push(name);
       },
     );
     // LLVM: stable sort by (address, size); of each address keep the last (largest).
-    entries.sort((x, y) => x.a - y.a || x.s - y.s || x.t - y.t || x.i - y.i);
-    const kept: typeof entries = [];
-    for (let k = 0; k < entries.length; k++) {
-      if (k + 1 < entries.length && entries[k + 1]!.a === entries[k]!.a) continue;
-      kept.push(entries[k]!);
-    }
-    const n = kept.length;
+    const order = new Uint32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((x, y) => A[x]! - A[y]! || S[x]! - S[y]! || T[x]! - T[y]! || I[x]! - I[y]!);
+    let n = 0;
+    for (let k = 0; k < m; k++) if (!(k + 1 < m && A[order[k + 1]!] === A[order[k]!])) order[n++] = order[k]!;
     const b = { addrs: new Float64Array(n), sizes: new Float64Array(n), refs: new Int32Array(n), which: new Uint8Array(n), locals: new Int32Array(n), fileIdx, fileNames };
-    kept.forEach((e, k) => {
-      b.addrs[k] = e.a;
-      b.sizes[k] = e.s;
-      b.refs[k] = e.i;
-      b.which[k] = e.t;
-      b.locals[k] = e.local;
-    });
+    for (let k = 0; k < n; k++) {
+      const e = order[k]!;
+      b.addrs[k] = A[e]!;
+      b.sizes[k] = S[e]!;
+      b.refs[k] = I[e]!;
+      b.which[k] = T[e]!;
+      b.locals[k] = L[e]!;
+    }
+    this.answers = new Array<IndexedSymbol | undefined>(n).fill(undefined);
     return (this.built = b);
   }
 
@@ -138,7 +157,7 @@ export class SymbolIndex {
   lookup(address: bigint): IndexedSymbol | undefined {
     if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
     const a = Number(address);
-    if (!this.built && this.scans < 4) {
+    if (!this.built && this.scans < 1) {
       this.scans++;
       return this.scan(a);
     }
@@ -152,7 +171,9 @@ export class SymbolIndex {
     }
     const k = lo - 1;
     if (k < 0) return undefined;
-    return this.answer(addrs[k]!, sizes[k]!, refs[k]!, which[k]!, locals[k]!, a);
+    const size = sizes[k]!;
+    if (size !== 0 && addrs[k]! + size <= a) return undefined;
+    return (this.answers[k] ??= this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a));
   }
 
   /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */

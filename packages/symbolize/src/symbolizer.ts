@@ -82,14 +82,21 @@ export class Symbolizer {
    * are misses with the reason.
    */
   module(path: string, options: ModuleOptions = {}): Promise<Module> {
-    const key = `${options.bias ?? 0n}:${path}`;
+    // A pipe asks for the same module line after line: no key string per line then.
+    const bias = options.bias ?? 0n;
+    const last = this.lastModule;
+    if (last && last.path === path && last.bias === bias && this.modules.get(last.key) === last.module) return last.module;
+    const key = `${bias}:${path}`;
     let m = this.modules.get(key);
     if (!m) {
       m = this.openModule(path, options);
       this.modules.set(key, m);
     }
+    this.lastModule = { path, bias, key, module: m };
     return m;
   }
+
+  private lastModule?: { readonly path: string; readonly bias: bigint; readonly key: string; readonly module: Promise<Module> };
 
   /** A module over an ELF file already parsed (a core file's mapped file, a browser upload). */
   moduleFromElf(elf: ElfFile, path: string, options: ModuleOptions = {}): Module {

@@ -150,23 +150,27 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
   return request(req, 'Error', { Message: message });
 }
 
-/** A JSON string into `out`: copied byte by byte when plain ASCII, else through JSON.stringify. */
+/**
+ * A JSON string into `out`: plain printable ASCII (nearly every path and
+ * name) is copied as it is checked, without a string or buffer made for
+ * it; anything else goes through JSON.stringify and UTF-8.
+ */
 function putJsonString(out: TextOut, s: string): void {
-  // File and function names repeat from address to address: each is encoded once.
-  let b = encoded.get(s);
-  if (!b) {
-    b = textEncoder.encode(NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
-    if (encoded.size > 200_000) encoded.clear();
-    encoded.set(s, b);
+  const n = s.length;
+  const buf = out.reserve(n + 2);
+  let p = out.position;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) {
+      out.utf8(JSON.stringify(s));
+      return;
+    }
+    buf[p++] = c;
   }
-  out.raw(b);
+  buf[p++] = 0x22;
+  out.commit(p);
 }
-
-const encoded = new Map<string, Uint8Array>();
-const textEncoder = new TextEncoder();
-
-/** Characters a JSON string cannot hold as they are, or that are not ASCII (encoded as UTF-8 then). */
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
 
 /**
  * llvm-symbolizer's compact JSON line for a code request, written into

