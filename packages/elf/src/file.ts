@@ -107,12 +107,12 @@ export class ElfFile {
   compression(s: Section): SectionCompression | undefined {
     if (s.type === C.SHT_NOBITS) return undefined;
     if (s.flags & C.SHF_COMPRESSED) {
-      const head = readRange(this.source, s.offset, Math.min(s.size, this.layouts.chdr.size), `section ${s.name} compression header`);
-      return readCompressionHeader(head, this.layouts, s.name);
+      const head = readRange(this.source, s.offset, Math.min(s.size, this.layouts.chdr.size), `section ${s.label} compression header`);
+      return readCompressionHeader(head, this.layouts, s.label);
     }
     if (s.name.startsWith('.zdebug')) {
-      const head = readRange(this.source, s.offset, Math.min(s.size, 12), `section ${s.name} compression header`);
-      return readZdebugHeader(head, s.name);
+      const head = readRange(this.source, s.offset, Math.min(s.size, 12), `section ${s.label} compression header`);
+      return readZdebugHeader(head, s.label);
     }
     return undefined;
   }
@@ -126,8 +126,8 @@ export class ElfFile {
     let d = this.dataCache.get(s.index);
     if (d) return d;
     const raw = this.rawSectionData(s);
-    const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.name) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.name) : undefined;
-    d = c ? decompressSection(raw, c, s.name, this.decompressors) : raw;
+    const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.label) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.label) : undefined;
+    d = c ? decompressSection(raw, c, s.label, this.decompressors) : raw;
     this.dataCache.set(s.index, d);
     return d;
   }
@@ -143,7 +143,7 @@ export class ElfFile {
   stringTable(s: Section): StringTable {
     let t = this.strtabCache.get(s.index);
     if (!t) {
-      t = new StringTable(this.sectionData(s), s.name);
+      t = new StringTable(this.sectionData(s), s.label);
       this.strtabCache.set(s.index, t);
     }
     return t;
@@ -203,7 +203,7 @@ export class ElfFile {
     const out: Note[] = [];
     const noteSections = this.sections.filter((s) => s.type === C.SHT_NOTE);
     if (this.sections.length > 0) {
-      for (const s of noteSections) out.push(...parseNotes(this.sectionData(s), this.header.order, s.addralign, { section: s.name, fileOffset: s.offset }));
+      for (const s of noteSections) out.push(...parseNotes(this.sectionData(s), this.header.order, s.addralign, { section: s.name, label: s.label, fileOffset: s.offset }));
       return out;
     }
     for (const p of this.segments) {
@@ -281,7 +281,7 @@ export class ElfFile {
     if (sec) {
       if (sec.type === C.SHT_NOBITS) return undefined;
       data = this.sectionData(sec);
-      label = sec.name;
+      label = sec.label;
     } else {
       const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
       if (!seg) return undefined;

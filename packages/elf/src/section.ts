@@ -10,6 +10,12 @@ export interface Section {
   readonly index: number;
   /** Name from the section name string table (`<corrupt>` when sh_name is out of range). */
   readonly name: string;
+  /**
+   * How errors name the section: its name, or `section N` when it has
+   * none (no name table, an empty or out-of-range name) — a ParseError
+   * always says where.
+   */
+  readonly label: string;
   /** sh_name: offset of the name in the section name string table. */
   readonly nameOffset: number;
   /** sh_type (SHT_*). */
@@ -100,6 +106,7 @@ export function readSections(source: ByteSource, header: ElfHeader, layouts: Elf
     sections[i] = {
       index: i,
       name,
+      label: name === '' || name === '<corrupt>' || name === '<no-strings>' ? `section ${i}` : name,
       nameOffset: r.sh_name,
       type: r.sh_type,
       flags: typeof r.sh_flags === 'number' ? r.sh_flags : Number(r.sh_flags),

@@ -63,7 +63,7 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     this.le = file.header.order === 'little';
     const recsize = this.is64 ? 24 : 16;
     this.entsize = section.entsize || recsize;
-    if (this.entsize < recsize) throw new ParseError('invalid', `symbol entry size ${this.entsize} is smaller than ${recsize}`, section.name, 0);
+    if (this.entsize < recsize) throw new ParseError('invalid', `symbol entry size ${this.entsize} is smaller than ${recsize}`, section.label, 0);
     this.data = section.type === C.SHT_NOBITS ? new Uint8Array(0) : file.sectionData(section);
     this.dv = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
     this.count = Math.floor(this.data.length / this.entsize);
@@ -71,7 +71,7 @@ export class SymbolTable implements Iterable<ElfSymbol> {
   }
 
   private check(i: number): number {
-    if (!(i >= 0 && i < this.count)) throw new ParseError('out-of-range', `symbol index ${i} is not below the count ${this.count}`, this.section.name, 0);
+    if (!(i >= 0 && i < this.count)) throw new ParseError('out-of-range', `symbol index ${i} is not below the count ${this.count}`, this.section.label, 0);
     return i * this.entsize;
   }
 
@@ -131,11 +131,11 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     if (raw !== C.SHN_XINDEX) return raw;
     if (!this.shndxTable) {
       const s = this.file.sections.find((x) => x.type === C.SHT_SYMTAB_SHNDX && x.link === this.section.index);
-      if (!s) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, this.section.name, i * this.entsize);
+      if (!s) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, this.section.label, i * this.entsize);
       const d = this.file.sectionData(s);
       this.shndxTable = new DataView(d.buffer, d.byteOffset, d.byteLength);
     }
-    if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.name, i * this.entsize);
+    if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.label, i * this.entsize);
     return this.shndxTable.getUint32(i * 4, this.le);
   }
   /** The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`). */
