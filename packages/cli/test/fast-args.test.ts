@@ -71,6 +71,9 @@ const CASES: string[][] = [
   ['stamp', 'verify', 'a.out', '--commit', 'abc'],
   ['verify', 'a.out', '--key', 'cosign.pub', '--bundle', 'b.json', '--attestation'],
   ['attest', 'a.out', '--key', 'cosign.key', '--type', 'urn:x'],
+  ['size', 'a.out', '-d', 'compileunits,symbols', '-n', '5'],
+  ['size', 'a.out', '--csv', '--debug-file', 'a.debug', '--domain', 'vm'],
+  ['size', 'a.out', '--diff', 'b.out', '-s', 'file', '--json'],
   // These the fast path must leave to yargs (which may reject them).
   ['lines', 'a.out', '--json', '--ndjson'],
   ['lines', 'a.out', '--source', 'bogus'],
@@ -82,6 +85,7 @@ const CASES: string[][] = [
   ['frobnicate'],
   ['section', 'dump', 'a.out'],
   ['symbols', '-DX', 'a.out'],
+  ['size', 'a.out', '--', 'b.out'],
 ];
 
 test('the fast argument path agrees with yargs wherever it answers', async () => {

@@ -1,61 +1,7 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
-import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
-import { imageSegment } from './segment.js';
-
 /**
- * Adapts an ELF file to the Go readers' {@link GoImage}: allocated sections
- * with file data, PT_LOAD and PT_NOTE segments, the static symbol table
- * (indexed once, on the first lookup) and reads at virtual addresses.
- * Section and segment bytes are read once and kept.
+ * Adapts an ELF file to the Go readers' GoImage: allocated sections with
+ * file data, PT_LOAD and PT_NOTE segments, the static symbol table (looked
+ * up by name bytes) and reads at virtual addresses. One adapter serves the
+ * CLI and @elfkit/size.
  */
-export function goImage(elf: ElfFile): GoImage {
-  const sectionCache = new Map<string, ImageSection | null>();
-  let symbols: Map<string, ImageSymbol> | undefined;
-  const segments: ImageSegment[] = [];
-  const loaded = new Map<ImageSegment, Uint8Array>();
-  for (const p of elf.segments) {
-    if (p.type !== C.PT_LOAD && p.type !== C.PT_NOTE) continue;
-    const seg: ImageSegment = imageSegment(p, () => {
-      let d = loaded.get(seg);
-      if (!d) loaded.set(seg, (d = elf.segmentData(p)));
-      return d;
-    });
-    segments.push(seg);
-  }
-  return {
-    order: elf.header.order,
-    pointerSize: elf.bits === 64 ? 8 : 4,
-    hasSections: elf.sections.length > 0,
-    segments,
-    section(name) {
-      let s = sectionCache.get(name);
-      if (s === undefined) {
-        const sec = elf.section(name);
-        if (!sec || sec.type === C.SHT_NOBITS) s = null;
-        else {
-          let data: Uint8Array | undefined;
-          s = { name, address: sec.addr, size: sec.size, data: () => (data ??= elf.sectionData(sec)) };
-        }
-        sectionCache.set(name, s);
-      }
-      return s ?? undefined;
-    },
-    symbol(name) {
-      if (!symbols) {
-        symbols = new Map();
-        for (const s of elf.symbols()) if (!symbols.has(s.name)) symbols.set(s.name, { address: s.value, size: s.size });
-      }
-      return symbols.get(name);
-    },
-    read(address, size) {
-      // A segment already read serves small reads (inline tree records,
-      // string headers) without a system call; others read just the range.
-      for (const [seg, d] of loaded) {
-        if (seg.kind !== 'load' || address < seg.address || address + BigInt(size) > seg.address + BigInt(seg.fileSize)) continue;
-        const rel = Number(address - seg.address);
-        return d.subarray(rel, rel + size);
-      }
-      return elf.readVirtual(address, size);
-    },
-  };
-}
+export { elfGoImage as goImage } from '@elfkit/size/go-image';

@@ -1,0 +1,43 @@
+import { constants as C, type ElfFile } from '@elfkit/elf';
+import { Dwarf } from '@elfkit/dwarf';
+import { SectionBytes } from './section-bytes.js';
+
+/**
+ * The DWARF the size sources read, and whether its sections are in the
+ * file being measured (then the bytes of each unit are charged to it) or
+ * in a separate debug file (then only addresses are).
+ */
+export class DwarfInput {
+  private readonly bytesCache = new Map<string, SectionBytes | null>();
+
+  constructor(
+    readonly dwarf: Dwarf,
+    /** The ELF file holding the DWARF sections. */
+    readonly elf: ElfFile,
+    /** True when `elf` is the file being measured. */
+    readonly own: boolean,
+  ) {}
+
+  /** The DWARF of `elf` itself (`.debug_*`, `.zdebug_*`, compressed or not); undefined when it has no `.debug_info`. */
+  static of(elf: ElfFile, own: boolean): DwarfInput | undefined {
+    const info = elf.debugSection('.debug_info');
+    if (!info || info.type === C.SHT_NOBITS) return undefined;
+    const dwarf = Dwarf.load((name) => {
+      const s = name.startsWith('.debug_') ? elf.debugSection(name) : elf.section(name);
+      return s && s.type !== C.SHT_NOBITS ? elf.sectionData(s) : undefined;
+    }, { order: elf.header.order });
+    return new DwarfInput(dwarf, elf, own);
+  }
+
+  /** Where the contents of DWARF section `name` are in the measured file; undefined when not there. */
+  bytes(name: string): SectionBytes | undefined {
+    if (!this.own) return undefined;
+    let b = this.bytesCache.get(name);
+    if (b === undefined) {
+      const s = this.elf.debugSection(name);
+      b = s && s.type !== C.SHT_NOBITS ? SectionBytes.of(this.elf, s) : null;
+      this.bytesCache.set(name, b);
+    }
+    return b ?? undefined;
+  }
+}

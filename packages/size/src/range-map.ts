@@ -1,0 +1,289 @@
+import { RangeList } from './range-list.js';
+
+/**
+ * Disjoint labelled ranges over one address space (file offsets or virtual
+ * addresses), sorted by start: bloaty's RangeMap. Labels are small integers
+ * into the owning map's label table. Immutable: {@link RangeMap.fill}
+ * returns a new map.
+ */
+export class RangeMap {
+  /** Where each range starts in the other address space (-1: nowhere); the base map's only. */
+  readonly others: Float64Array | undefined;
+
+  private constructor(
+    readonly starts: Float64Array,
+    readonly ends: Float64Array,
+    readonly labels: Int32Array,
+    others: Float64Array | undefined,
+    readonly length: number,
+  ) {
+    this.others = others;
+  }
+
+  /** A map with no ranges. */
+  static empty(): RangeMap {
+    return new RangeMap(new Float64Array(0), new Float64Array(0), new Int32Array(0), undefined, 0);
+  }
+
+  /** Index of the first range that ends after `x` (`length` when none does). */
+  firstEndingAfter(x: number): number {
+    let lo = 0;
+    let hi = this.length;
+    const ends = this.ends;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the range containing `x`, or -1. */
+  indexAt(x: number): number {
+    const i = this.firstEndingAfter(x);
+    return i < this.length && this.starts[i]! <= x ? i : -1;
+  }
+
+  /** The label of the range containing `x`, or -1. */
+  labelAt(x: number): number {
+    const i = this.indexAt(x);
+    return i < 0 ? -1 : this.labels[i]!;
+  }
+
+  /** Total length of the ranges. */
+  get covered(): number {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) n += this.ends[i]! - this.starts[i]!;
+    return n;
+  }
+
+  /**
+   * This map with the parts of `ranges` that it does not cover yet added:
+   * bloaty's "first label wins". `ranges` are in priority order (earlier
+   * wins where they overlap each other too).
+   */
+  fill(ranges: RangeList): RangeMap {
+    if (ranges.length === 0) return this;
+    const add = resolve(ranges);
+    const n = this.length;
+    const ms = this.starts;
+    const me = this.ends;
+    const as = add.starts;
+    const ae = add.ends;
+    const al = add.labels;
+    const ao = add.others;
+    const m = add.length;
+    // The parts of `add` in the gaps of this map …
+    const gaps = new RangeList(m + 8, this.others !== undefined || ao !== undefined);
+    let j = 0;
+    for (let k = 0; k < m; k++) {
+      let s = as[k]!;
+      const e = ae[k]!;
+      const o = ao ? ao[k]! : -1;
+      const s0 = s;
+      while (j < n && me[j]! <= s) j++;
+      while (s < e) {
+        if (j < n && ms[j]! <= s) {
+          s = me[j]!;
+          j++;
+          continue;
+        }
+        const gapEnd = j < n && ms[j]! < e ? ms[j]! : e;
+        gaps.push(s, gapEnd, al[k]!, o < 0 ? -1 : o + (s - s0));
+        s = gapEnd;
+      }
+      // The next range may start inside the map range that ended this one.
+      if (j > 0 && me[j - 1]! > e) j--;
+    }
+    if (gaps.length === 0) return this;
+    // … merged with the map's own ranges (both sorted, disjoint).
+    const g = gaps.length;
+    const total = n + g;
+    const starts = new Float64Array(total);
+    const ends = new Float64Array(total);
+    const labels = new Int32Array(total);
+    const others = gaps.others ? new Float64Array(total) : undefined;
+    const ml = this.labels;
+    const mo = this.others;
+    const gs = gaps.starts;
+    const ge = gaps.ends;
+    const gl = gaps.labels;
+    const go = gaps.others;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < total; i++) {
+      if (b >= g || (a < n && ms[a]! < gs[b]!)) {
+        starts[i] = ms[a]!;
+        ends[i] = me[a]!;
+        labels[i] = ml[a]!;
+        if (others) others[i] = mo ? mo[a]! : -1;
+        a++;
+      } else {
+        starts[i] = gs[b]!;
+        ends[i] = ge[b]!;
+        labels[i] = gl[b]!;
+        if (others) others[i] = go![b]!;
+        b++;
+      }
+    }
+    return new RangeMap(starts, ends, labels, others, total);
+  }
+
+  /**
+   * The pieces of `[start, end)` that this map translates to the other
+   * address space, through each range's `other`, as `(otherStart,
+   * otherEnd)` pairs passed to `emit`.
+   */
+  translate(start: number, end: number, emit: (start: number, end: number) => void): void {
+    const others = this.others;
+    if (!others) return;
+    for (let i = this.firstEndingAfter(start); i < this.length && this.starts[i]! < end; i++) {
+      const o = others[i]!;
+      if (o < 0) continue;
+      const s = Math.max(start, this.starts[i]!);
+      const e = Math.min(end, this.ends[i]!);
+      if (e > s) emit(o + (s - this.starts[i]!), o + (e - this.starts[i]!));
+    }
+  }
+}
+
+/**
+ * `ranges` (in priority order, possibly overlapping) as disjoint ranges
+ * sorted by start, each byte going to the earliest range that covers it.
+ */
+export function resolve(ranges: RangeList): RangeList {
+  const n = ranges.length;
+  const { starts, ends } = ranges;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (starts[i]! < starts[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  const order = sorted ? undefined : sortIndexes(starts, n);
+  let overlapping = false;
+  for (let k = 1; k < n; k++) {
+    const cur = order ? order[k]! : k;
+    const prev = order ? order[k - 1]! : k - 1;
+    if (starts[cur]! < ends[prev]!) {
+      overlapping = true;
+      break;
+    }
+  }
+  if (!overlapping) {
+    if (!order) return ranges;
+    const out = new RangeList(n, ranges.dual);
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      out.push(starts[i]!, ends[i]!, ranges.labels[i]!, ranges.others ? ranges.others[i]! : -1);
+    }
+    return out;
+  }
+  return sweep(ranges, order ?? identity(n));
+}
+
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/**
+ * Indexes 0..n-1 sorted by `key`, ties by index: a stable natural merge
+ * sort. Ranges arrive in long ascending runs (symbol tables, line tables,
+ * unit after unit), which it merges without a comparator call per step —
+ * several times faster than `Array.prototype.sort` here.
+ */
+export function sortIndexes(key: Float64Array, n: number): Uint32Array {
+  let a: Uint32Array = identity(n);
+  let b: Uint32Array = new Uint32Array(n);
+  // Run boundaries: starts of maximal non-descending runs.
+  const runs: number[] = [0];
+  for (let i = 1; i < n; i++) if (key[i]! < key[i - 1]!) runs.push(i);
+  runs.push(n);
+  let bounds = runs;
+  while (bounds.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r]!;
+      const mid = bounds[r + 1]!;
+      const hi = r + 2 < bounds.length ? bounds[r + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        // Stable: on equal keys the left run (lower indexes) goes first.
+        if (key[a[j]!]! < key[a[i]!]!) b[k++] = a[j++]!;
+        else b[k++] = a[i++]!;
+      }
+      while (i < mid) b[k++] = a[i++]!;
+      while (j < hi) b[k++] = a[j++]!;
+      next.push(hi);
+    }
+    if (next[next.length - 1] !== n) next.push(n);
+    bounds = next;
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/**
+ * The general case: a sweep over start and end points with a min-heap of
+ * the active ranges' priorities; between two points the earliest active
+ * range owns the bytes.
+ */
+function sweep(ranges: RangeList, byStart: Uint32Array): RangeList {
+  const n = ranges.length;
+  const { starts, ends, labels, others } = ranges;
+  const byEnd = sortIndexes(ends, n);
+  const heap = new Int32Array(n);
+  let size = 0;
+  const ended = new Uint8Array(n);
+  const push = (v: number) => {
+    let i = size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p]! <= v) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = v;
+  };
+  const pop = () => {
+    const last = heap[--size]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const c = l + 1 < size && heap[l + 1]! < heap[l]! ? l + 1 : l;
+      if (heap[c]! >= last) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+  };
+  const out = new RangeList(n + 8, ranges.dual);
+  let si = 0;
+  let ei = 0;
+  let pos = -Infinity;
+  while (ei < n) {
+    const next = si < n ? Math.min(starts[byStart[si]!]!, ends[byEnd[ei]!]!) : ends[byEnd[ei]!]!;
+    // The owner of [pos, next).
+    while (size > 0 && ended[heap[0]!]) pop();
+    if (size > 0 && next > pos) {
+      const w = heap[0]!;
+      const o = others ? others[w]! : -1;
+      out.push(pos, next, labels[w]!, o < 0 ? -1 : o + (pos - starts[w]!));
+    }
+    pos = next;
+    while (ei < n && ends[byEnd[ei]!] === pos) ended[byEnd[ei++]!] = 1;
+    while (si < n && starts[byStart[si]!] === pos) {
+      const i = byStart[si++]!;
+      if (!ended[i]) push(i);
+    }
+  }
+  return out;
+}
