@@ -1,5 +1,6 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
-import { readSegments, type GoImage, type ImageSection, type ImageSegment, type ImageSymbol } from '@elfkit/gosym';
+import type { ElfFile } from '@elfkit/elf';
+import { readSegments, type GoImage, type ImageSection, type ImageSegment } from '@elfkit/gosym';
+import { elfGoImage as goImageOf } from '@elfkit/size/go-image';
 import { FieldList } from './fields.js';
 import { fixtureElf } from './sources.js';
 import { defineTarget, type FuzzTarget, type Probe } from './target.js';
@@ -10,43 +11,10 @@ export interface ImageParts {
   readonly image: GoImage;
 }
 
-/** A {@link GoImage} over a whole ELF fixture (sections, PT_LOAD/PT_NOTE segments, .symtab). */
+/** Fixture `name` and the Go readers' view of it (the adapter the CLI and size use). */
 export function elfGoImage(name: string): ImageParts {
   const elf = fixtureElf(name);
-  const symbols = new Map<string, ImageSymbol>();
-  for (const s of elf.symbols()) if (!symbols.has(s.name)) symbols.set(s.name, { address: s.value, size: s.size });
-  const sections = new Map<string, ImageSection>();
-  for (const s of elf.sections) {
-    if (s.type === C.SHT_NOBITS || !(s.flags & C.SHF_ALLOC) || sections.has(s.name)) continue;
-    const data = elf.sectionData(s);
-    sections.set(s.name, { name: s.name, address: s.addr, size: data.length, data: () => data });
-  }
-  const segments: ImageSegment[] = elf.segments
-    .filter((p) => p.type === C.PT_LOAD || p.type === C.PT_NOTE)
-    .map((p) => {
-      const data = elf.segmentData(p);
-      return {
-        kind: p.type === C.PT_LOAD ? 'load' : 'note',
-        address: p.vaddr,
-        memorySize: p.memsz,
-        fileSize: data.length,
-        readable: (p.flags & C.PF_R) !== 0,
-        writable: (p.flags & C.PF_W) !== 0,
-        executable: (p.flags & C.PF_X) !== 0,
-        align: Number(p.align),
-        data: () => data,
-      };
-    });
-  const image: GoImage = {
-    order: elf.header.order,
-    pointerSize: elf.bits === 64 ? 8 : 4,
-    hasSections: sections.size > 0,
-    section: (n) => sections.get(n),
-    symbol: (n) => symbols.get(n),
-    segments,
-    read: (a, n) => readSegments(segments, a, n),
-  };
-  return { elf, image };
+  return { elf, image: goImageOf(elf) };
 }
 
 /**

@@ -33,10 +33,11 @@ export interface StoredFinding extends Omit<Finding, 'input' | 'minimized'> {
 
 /** Writes `f` (its minimized input, or the input) under the findings folder; returns the file. */
 export function saveFinding(f: Finding, dir = findingsDir): string {
-  const id = `${f.kind}-${signatureId(f.signature)}`;
+  const bytes = f.minimized ?? f.input;
+  // The signature groups failures; the input's hash keeps two inputs of one signature (every `heap` finding shares one) apart.
+  const id = `${f.kind}-${signatureId(f.signature)}-${signatureId(Buffer.from(bytes).toString('latin1')).slice(0, 6)}`;
   const d = join(dir, f.target);
   mkdirSync(d, { recursive: true });
-  const bytes = f.minimized ?? f.input;
   writeFileSync(join(d, `${id}.gz`), gzipSync(bytes));
   if (f.minimized) writeFileSync(join(d, `${id}.orig.gz`), gzipSync(f.input));
   const meta: StoredFinding = { target: f.target, kind: f.kind, signature: f.signature, message: f.message, stack: f.stack, seed: f.seed, file: `${id}.gz`, size: f.input.length, minimizedSize: bytes.length };
@@ -72,10 +73,13 @@ export function regressionInput(r: Regression): Uint8Array {
 /** Moves a stored finding into the kept regressions, `fix` saying where it was fixed and why it failed. */
 export function keepFinding(f: StoredFinding & { path: string }, fix: string): Regression {
   const all = regressions();
-  const file = `${f.target}/${f.file}`;
+  const bytes = readFileSync(f.path);
+  let file = `${f.target}/${f.file}`;
+  // Findings named before inputs had their hash in the name can collide with a kept one.
+  if (existsSync(join(regressionsDir, file)) && !readFileSync(join(regressionsDir, file)).equals(bytes)) file = file.replace(/\.gz$/, `-${signatureId(bytes.toString('latin1')).slice(0, 6)}.gz`);
   const r: Regression = { target: f.target, seed: f.seed, file, found: `${f.kind}: ${f.message.split('\n')[0]}`, fix };
   mkdirSync(join(regressionsDir, f.target), { recursive: true });
-  writeFileSync(join(regressionsDir, file), readFileSync(f.path));
+  writeFileSync(join(regressionsDir, file), bytes);
   for (const ext of ['.gz', '.orig.gz', '.json']) rmSync(f.path.replace(/\.gz$/, ext), { force: true });
   const rest = all.filter((x) => x.file !== file);
   writeFileSync(join(regressionsDir, 'index.json'), JSON.stringify({ regressions: [...rest, r].sort((a, b) => a.file.localeCompare(b.file)) }, null, 2) + '\n');

@@ -2,13 +2,14 @@ import type { FuzzTarget } from '../target.js';
 import { dwarfTargets } from './dwarf.js';
 import { elfTargets } from './elf.js';
 import { goTargets } from './go.js';
+import { sizeTargets } from './size.js';
 
 /**
  * Every fuzz target, by package. A new parser gets a target by adding it
  * to its package's list (see elfTarget, dwarfTarget, goTarget, or
  * defineTarget for an input that stands alone).
  */
-export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...goTargets];
+export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...goTargets, ...sizeTargets];
 
 /** The targets whose name is `pattern`, starts with `pattern-`, or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {
