@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { ElfFile } from '@elfkit/elf';
+import { Damage } from './damage.js';
 import { openSource } from './io/source.js';
 
 /** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
@@ -13,7 +14,10 @@ const nodeDecompressors = {
 /** An ELF file opened from a path (`-` for standard input), reading ranges on demand. */
 export interface OpenedElf {
   readonly path: string;
+  /** Opened leniently: a header table that cannot be read reads as empty, with the problem in `elf.warnings`. */
   readonly elf: ElfFile;
+  /** The damaged parts the command stepped over; reported when the file is closed. */
+  readonly damage: Damage;
   close(): void;
 }
 
@@ -21,8 +25,8 @@ export interface OpenedElf {
 export function openElf(path: string): OpenedElf {
   const source = openSource(path);
   try {
-    const elf = ElfFile.parse(source, { decompressors: nodeDecompressors });
-    return { path, elf, close: () => source.close() };
+    const elf = ElfFile.parse(source, { decompressors: nodeDecompressors, lenient: true });
+    return { path, elf, damage: new Damage(), close: () => source.close() };
   } catch (e) {
     source.close();
     throw e;

@@ -1,10 +1,12 @@
 import type { Argv } from 'yargs';
+import { Damage } from './damage.js';
 import { openElf, type OpenedElf } from './open.js';
 
 /**
- * Runs `fn` with the ELF file at `path` open, closing it afterwards. Problems
- * the reader worked around (a section name out of range) are printed after
- * the output, one line each, and make the exit status 1.
+ * Runs `fn` with the ELF file at `path` open, closing it afterwards. The
+ * damaged parts the reader and the command stepped over (a section header
+ * table past the end of the file, a section name out of range, a corrupt
+ * note) are printed after the output, once each, and make the exit status 1.
  */
 export function withElf<T>(path: string, fn: (f: OpenedElf) => T): T {
   const f = openElf(path);
@@ -26,8 +28,11 @@ export async function withElfAsync<T>(path: string, fn: (f: OpenedElf) => Promis
 }
 
 function closeElf(path: string, f: OpenedElf): void {
-  for (const w of f.elf.warnings) process.stderr.write(`elfkit: ${path}: ${w.message}\n`);
-  if (f.elf.warnings.length) process.exitCode = 1;
+  const all = new Damage();
+  // The reader's own warnings first: they come from the headers every other part is found through.
+  for (const w of f.elf.warnings) all.add(w);
+  for (const e of f.damage.errors) all.add(e);
+  all.report(path);
   f.close();
 }
 

@@ -30,13 +30,15 @@ export function parseNotes(
   order: ByteOrder,
   alignValue: number | bigint,
   where: { section?: string; segment?: number; fileOffset: number; label?: string },
+  into: Note[] = [],
 ): Note[] {
   const label = where.label ?? where.section ?? `PT_NOTE segment ${where.segment ?? '?'}`;
   const alignNum = typeof alignValue === 'bigint' ? (alignValue > 8n ? 16 : Number(alignValue)) : alignValue;
   const align = alignNum < 4 ? 4 : alignNum;
   if (align !== 4 && align !== 8) throw new ParseError('invalid', `note alignment ${alignValue} (expected 4 or 8)`, label, 0);
   const r = new Reader(bytes, { order, section: label });
-  const notes: Note[] = [];
+  // Notes go into `into` as they are read, so a caller keeps those before a damaged one.
+  const notes = into;
   const up = (n: number) => (n + align - 1) & ~(align - 1);
   while (r.remaining > 0) {
     const start = r.pos;

@@ -1,5 +1,6 @@
 import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
+import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
@@ -13,33 +14,34 @@ export interface DebugSummary {
   separate: { debuglink: string | null; buildIdPath: string | null };
 }
 
-/** Extra facts from the DWARF and Go readers (their modules load with the command). */
-export type InfoContributor = (elf: ElfFile, path: string) => Record<string, unknown>;
+/** Extra facts from the DWARF and Go readers (their modules load with the command); damage they step over goes to `onError`. */
+export type InfoContributor = (elf: ElfFile, path: string, onError: (e: unknown) => void) => Record<string, unknown>;
 
 async function contributors(): Promise<InfoContributor[]> {
   const [dwarf, go] = await Promise.all([import('../dwarf/info-facts.js'), import('../go/info.js')]);
   return [dwarf.dwarfInfoFacts, (elf) => go.goInfoFacts(elf)];
 }
 
-function debugSummary(elf: ElfFile): DebugSummary {
+function debugSummary(elf: ElfFile, damage: Damage): DebugSummary {
   const debug = elf.sections.filter((s) => /^\.(z?debug_|gnu_debugaltlink$)/.test(s.name));
   const compression = new Set<string>();
   for (const s of debug) {
     try {
       const c = elf.compression(s);
       if (c) compression.add(c.format);
-    } catch {
+    } catch (e) {
+      damage.add(e);
       compression.add('corrupt');
     }
   }
   const link = elf.section('.gnu_debuglink');
   let debuglink: string | null = null;
   if (link && link.type !== C.SHT_NOBITS) {
-    const d = elf.sectionData(link);
+    const d = damage.attempt(() => elf.sectionData(link), new Uint8Array(0));
     const nul = d.indexOf(0);
     debuglink = Buffer.from(d.subarray(0, nul < 0 ? d.length : nul)).toString('utf8');
   }
-  const id = elf.buildId();
+  const id = damage.attempt(() => elf.buildId(), undefined);
   return {
     present: debug.some((s) => /^\.z?debug_info$/.test(s.name)),
     sections: debug.map((s) => s.name),
@@ -49,27 +51,28 @@ function debugSummary(elf: ElfFile): DebugSummary {
   };
 }
 
-export function infoModel(elf: ElfFile, path: string, contributors: readonly InfoContributor[]) {
+export function infoModel(elf: ElfFile, path: string, contributors: readonly InfoContributor[], damage: Damage) {
   const h = elf.header;
+  // Each fact on its own: a damaged part leaves the others standing (and is reported).
   const model: Record<string, unknown> = {
     file: path,
     class: `ELF${h.bits}`,
     data: h.order === 'little' ? 'little endian' : 'big endian',
     osabi: osAbiName(h.osabi, h.machine),
-    type: fileTypeName(h.type, elf.isPie()),
+    type: fileTypeName(h.type, damage.attempt(() => elf.isPie(), false)),
     machine: machineName(h.machine),
     arch: machineShortName(h.machine),
     entry: h.entry,
-    interpreter: elf.interpreter() ?? null,
-    buildId: elf.buildId() ?? null,
+    interpreter: damage.attempt(() => elf.interpreter(), undefined) ?? null,
+    buildId: damage.attempt(() => elf.buildId(), undefined) ?? null,
     sections: elf.sections.length,
     segments: elf.segments.length,
     stripped: elf.symbolTables('symtab').length === 0,
-    debug: debugSummary(elf),
+    debug: debugSummary(elf, damage),
   };
   for (const c of contributors) {
     // A contributor's `debug` facts (DWARF versions) complete the summary rather than replace it.
-    const { debug, ...rest } = c(elf, path);
+    const { debug, ...rest } = damage.attempt(() => c(elf, path, damage.add), {} as Record<string, unknown>);
     if (debug && typeof debug === 'object') Object.assign(model.debug as DebugSummary, debug);
     Object.assign(model, rest);
   }
@@ -106,8 +109,8 @@ export const infoCommand = defineCommand({
   builder: (y) => fileAndJson(y, '$0 info ./app'),
   handler: async (a: { file: string; json: boolean }) => {
     const facts = await contributors();
-    withElf(a.file, ({ elf }) => {
-      const m = infoModel(elf, a.file, facts);
+    withElf(a.file, ({ elf, damage }) => {
+      const m = infoModel(elf, a.file, facts, damage);
       writeOut(a.json ? toJson(m) + '\n' : text(m));
     });
   },

@@ -1,5 +1,6 @@
 import { noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
+import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
@@ -24,8 +25,13 @@ export function noteContentText(c: NoteContent): string[] {
   }
 }
 
-function noteJson(elf: ElfFile, n: Note) {
-  const content = elf.decodeNote(n);
+/** A note's decoded descriptor; one that does not decode is reported and shown undecoded. */
+function decoded(elf: ElfFile, n: Note, damage: Damage): NoteContent {
+  return damage.attempt(() => elf.decodeNote(n), { kind: 'unknown' } as NoteContent);
+}
+
+function noteJson(elf: ElfFile, n: Note, damage: Damage) {
+  const content = decoded(elf, n, damage);
   return {
     section: n.section ?? null,
     segment: n.segment ?? null,
@@ -44,9 +50,10 @@ export const notesCommand = defineCommand({
   describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W)',
   builder: (y) => fileAndJson(y, '$0 notes ./app --json'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const notes = elf.notes();
-      if (a.json) return writeOut(toJson({ file: a.file, notes: notes.map((n) => noteJson(elf, n)) }) + '\n');
+    withElf(a.file, ({ elf, damage }) => {
+      // A damaged note section is reported; the notes before the damage and in the other sections print.
+      const notes = elf.notes(damage.add);
+      if (a.json) return writeOut(toJson({ file: a.file, notes: notes.map((n) => noteJson(elf, n, damage)) }) + '\n');
       if (notes.length === 0) return writeOut('No notes in this file.\n');
       const out: string[] = [];
       let group = '';
@@ -58,7 +65,7 @@ export const notesCommand = defineCommand({
           group = g;
         }
         out.push(`  ${n.owner.padEnd(20)} 0x${n.desc.length.toString(16).padStart(8, '0')} ${noteTypeName(n, elf.header.type)}`);
-        for (const line of noteContentText(elf.decodeNote(n))) out.push(`    ${line}`);
+        for (const line of noteContentText(decoded(elf, n, damage))) out.push(`    ${line}`);
       }
       writeOut(out.join('\n') + '\n');
     }),

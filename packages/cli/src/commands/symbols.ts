@@ -1,5 +1,6 @@
-import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
+import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section, type SymbolTable } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
+import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { HEX_DIGITS, TextOut } from '../io/text-out.js';
 import { writeOut } from '../io/output.js';
@@ -8,17 +9,18 @@ import { writeOut } from '../io/output.js';
  * Streams one table as JSON (the shape of docs/json-elf.md) row by row from
  * the table's accessors: a 46,000-symbol table never exists as objects.
  */
-function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
+function writeTableJson(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
+  const versioned = hasVersions(tab, damage);
   const shnum = elf.sections.length;
   const q = JSON.stringify;
   out.utf8(`{"section":${q(t.name)},"symbols":[`);
   for (let i = 0; i < tab.count; i++) {
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
-    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
-    const v = tab.version(i);
+    const shndx = raw === 0xffff ? damage.attempt(() => tab.shndx(i), raw) : raw;
+    const v = versioned ? tab.version(i) : undefined;
     const version = v ? `{"name":${q(v.name)},"index":${v.index},"hidden":${v.hidden},"needed":${v.needed},"file":${v.file === undefined ? 'null' : q(v.file)}}` : 'null';
     out.utf8(
       `${i ? ',' : ''}\n{"index":${i},"name":${q(tab.name(i))},"value":"0x${tab.value(i).toString(16)}","size":"0x${tab.size(i).toString(16)}",` +
@@ -34,9 +36,10 @@ function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
  * section through the table's accessors and names are copied from the
  * string table undecoded, so 46,000 rows allocate next to nothing.
  */
-function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
+function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
+  const versioned = hasVersions(tab, damage);
   const n = tab.count;
   const is64 = elf.bits === 64;
   const numW = Math.max(4, String(n - 1).length);
@@ -68,7 +71,7 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
   for (let i = 0; i < n; i++) {
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
-    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
+    const shndx = raw === 0xffff ? damage.attempt(() => tab.shndx(i), raw) : raw;
     const cols = fixedColumns(info, tab.other(i) & 3, raw, shndx);
     // Index and value straight into the output bytes.
     const buf = out.reserve(numW + 2 + 16 + 2);
@@ -104,7 +107,7 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
     if (off >= strtab.length) out.utf8('  <corrupt>');
     else if (type === 3 || dynamic) {
       // Section symbols take their section's name; dynamic ones may carry a version.
-      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: tab.version(i) }, sections);
+      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: versioned ? tab.version(i) : undefined }, sections);
       if (name) out.spaces(2).utf8(name);
     } else {
       let end = strtab.indexOf(0, off);
@@ -122,29 +125,35 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
   }
 }
 
+/** True when the table's versions read (a damaged `.gnu.version_r` is reported once and the names go without). */
+function hasVersions(tab: SymbolTable, damage: Damage): boolean {
+  return tab.count > 0 && damage.attempt(() => (tab.version(0), true), false);
+}
+
 export const symbolsCommand = defineCommand({
   command: 'symbols <file>',
   describe: 'list symbols of .symtab, or .dynsym with --dynamic (like readelf -s -W)',
   builder: (y) =>
     fileAndJson(y, '$0 symbols --dynamic /bin/ls').option('dynamic', { alias: 'D', type: 'boolean', default: false, describe: 'the dynamic symbol table (.dynsym)' }),
   handler: (a: { file: string; json: boolean; dynamic: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
+    withElf(a.file, ({ elf, damage }) => {
+      // A table that cannot be read (its string table link, its entry size) is reported; the others print.
+      const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab').filter((t) => damage.attempt(() => !!elf.symbolTable(t), false));
       if (a.json) {
         const out = new TextOut();
         out.utf8(`{"file":${JSON.stringify(a.file)},"tables":[`);
         tables.forEach((t, k) => {
           if (k) out.utf8(',');
-          writeTableJson(elf, t, out);
+          writeTableJson(elf, t, out, damage);
         });
         out.utf8(']}\n').flush();
         return;
       }
-      if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
+      if (tables.length === 0) return elf.sections.length > 0 || elf.header.shnum === 0 ? writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`) : undefined;
       const out = new TextOut();
       tables.forEach((t, k) => {
         if (k > 0) out.nl();
-        writeTableText(elf, t, out);
+        writeTableText(elf, t, out, damage);
       });
       out.flush();
     }),
