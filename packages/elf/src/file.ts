@@ -60,21 +60,37 @@ export class ElfFile {
 
   private constructor(source: ByteSource, options: ElfFileOptions) {
     this.source = source;
-    const { header, layouts } = readHeader(source);
+    this.lenient = options.lenient ?? false;
+    const { header, layouts, damage } = readHeader(source, this.lenient);
     this.header = header;
     this.layouts = layouts;
+    this.headerDamage = damage;
     this.decompressors = { ...defaultDecompressors, ...options.decompressors };
-    this.lenient = options.lenient ?? false;
   }
 
-  /** `read()`, or (lenient) an empty table with the ParseError kept in warnings. */
-  private table<T>(read: () => T[]): T[] {
+  private readonly headerDamage: { sections?: ParseError; segments?: ParseError };
+
+  /**
+   * In a lenient read, why a header table came back empty although the file
+   * header names one (undefined when it read, or the file has none).
+   */
+  readonly tableErrors: { sections?: ParseError; segments?: ParseError } = {};
+
+  /** `read()`, or (lenient) an empty table with the ParseError kept in warnings and {@link tableErrors}. */
+  private table<T>(kind: 'sections' | 'segments', read: () => T[]): T[] {
+    const early = this.headerDamage[kind];
+    if (early) {
+      this.tableErrors[kind] = early;
+      if (!this.warnings.includes(early)) this.warnings.push(early);
+      return [];
+    }
     if (!this.lenient) return read();
     try {
       return read();
     } catch (e) {
       if (!isParseError(e)) throw e;
       this.warnings.push(e);
+      this.tableErrors[kind] = e;
       return [];
     }
   }
@@ -92,7 +108,7 @@ export class ElfFile {
   /** Section headers (empty when the file has none). Index 0 is the null section. */
   get sections(): readonly Section[] {
     if (!this.sectionList) {
-      this.sectionList = this.table(() => {
+      this.sectionList = this.table('sections', () => {
         const { sections, warnings } = readSections(this.source, this.header, this.layouts);
         this.warnings.push(...warnings);
         return sections;
@@ -103,7 +119,7 @@ export class ElfFile {
 
   /** Program headers. */
   get segments(): readonly Segment[] {
-    this.segmentList ??= this.table(() => readSegments(this.source, this.header, this.layouts));
+    this.segmentList ??= this.table('segments', () => readSegments(this.source, this.header, this.layouts));
     return this.segmentList;
   }
 

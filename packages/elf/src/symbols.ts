@@ -1,4 +1,4 @@
-import { ParseError } from '@elfkit/binary';
+import { isParseError, ParseError } from '@elfkit/binary';
 import * as C from './constants.js';
 import type { ElfFile } from './file.js';
 import type { Section } from './section.js';
@@ -138,10 +138,22 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.label, i * this.entsize);
     return this.shndxTable.getUint32(i * 4, this.le);
   }
-  /** The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`). */
+  /**
+   * The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`).
+   * Damaged version sections leave the symbols without versions: the
+   * ParseError goes to the file's warnings, once.
+   */
   version(i: number): SymbolVersion | undefined {
     if (this.versions === undefined) {
-      this.versions = this.section.type === C.SHT_DYNSYM ? (readSymbolVersions(this.file, this.section, (k) => (k < this.count ? this.shndx(k) : undefined)) ?? null) : null;
+      this.versions = null;
+      if (this.section.type === C.SHT_DYNSYM) {
+        try {
+          this.versions = readSymbolVersions(this.file, this.section, (k) => (k < this.count ? this.shndx(k) : undefined)) ?? null;
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+          this.file.warnings.push(e);
+        }
+      }
     }
     return this.versions?.[i];
   }

@@ -43,7 +43,7 @@ export const sectionsCommand = defineCommand({
       const rows = elf.sections.map((s) => sectionJson(elf, s, damage.add));
       if (a.json) return writeOut(toJson({ file: a.file, sections: rows }) + '\n');
       // A table that could not be read is reported instead (the header names sections).
-      if (rows.length === 0) return elf.header.shnum === 0 ? writeOut('There are no sections in this file.\n') : undefined;
+      if (rows.length === 0) return elf.tableErrors.sections ? undefined : writeOut('There are no sections in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;
       writeOut(
         renderTable(

@@ -30,7 +30,7 @@ export const segmentsCommand = defineCommand({
         sections: mapping[i]!.map((j) => elf.sections[j]!.name),
       }));
       if (a.json) return writeOut(toJson({ file: a.file, entry: elf.header.entry, interpreter: interp ?? null, segments: segs }) + '\n');
-      if (segs.length === 0) return elf.header.phnum === 0 ? writeOut('There are no program headers in this file.\n') : undefined;
+      if (segs.length === 0) return elf.tableErrors.segments ? undefined : writeOut('There are no program headers in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;
       let out = `Entry point ${hx(elf.header.entry)}${interp ? `, interpreter ${interp}` : ''}\n\n`;
       out += renderTable(

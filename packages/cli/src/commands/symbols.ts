@@ -1,4 +1,4 @@
-import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section, type SymbolTable } from '@elfkit/elf';
+import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
@@ -12,7 +12,6 @@ import { writeOut } from '../io/output.js';
 function writeTableJson(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
-  const versioned = hasVersions(tab, damage);
   const shnum = elf.sections.length;
   const q = JSON.stringify;
   out.utf8(`{"section":${q(t.name)},"symbols":[`);
@@ -20,7 +19,7 @@ function writeTableJson(elf: ElfFile, t: Section, out: TextOut, damage: Damage):
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
     const shndx = raw === 0xffff ? damage.attempt(() => tab.shndx(i), raw) : raw;
-    const v = versioned ? tab.version(i) : undefined;
+    const v = tab.version(i);
     const version = v ? `{"name":${q(v.name)},"index":${v.index},"hidden":${v.hidden},"needed":${v.needed},"file":${v.file === undefined ? 'null' : q(v.file)}}` : 'null';
     out.utf8(
       `${i ? ',' : ''}\n{"index":${i},"name":${q(tab.name(i))},"value":"0x${tab.value(i).toString(16)}","size":"0x${tab.size(i).toString(16)}",` +
@@ -39,7 +38,6 @@ function writeTableJson(elf: ElfFile, t: Section, out: TextOut, damage: Damage):
 function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
-  const versioned = hasVersions(tab, damage);
   const n = tab.count;
   const is64 = elf.bits === 64;
   const numW = Math.max(4, String(n - 1).length);
@@ -107,7 +105,7 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage):
     if (off >= strtab.length) out.utf8('  <corrupt>');
     else if (type === 3 || dynamic) {
       // Section symbols take their section's name; dynamic ones may carry a version.
-      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: versioned ? tab.version(i) : undefined }, sections);
+      const name = symbolDisplayName({ type, name: tab.name(i), shndx, version: tab.version(i) }, sections);
       if (name) out.spaces(2).utf8(name);
     } else {
       let end = strtab.indexOf(0, off);
@@ -123,11 +121,6 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage):
     }
     out.nl();
   }
-}
-
-/** True when the table's versions read (a damaged `.gnu.version_r` is reported once and the names go without). */
-function hasVersions(tab: SymbolTable, damage: Damage): boolean {
-  return tab.count > 0 && damage.attempt(() => (tab.version(0), true), false);
 }
 
 export const symbolsCommand = defineCommand({
@@ -149,7 +142,7 @@ export const symbolsCommand = defineCommand({
         out.utf8(']}\n').flush();
         return;
       }
-      if (tables.length === 0) return elf.sections.length > 0 || elf.header.shnum === 0 ? writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`) : undefined;
+      if (tables.length === 0) return !elf.tableErrors.sections ? writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`) : undefined;
       const out = new TextOut();
       tables.forEach((t, k) => {
         if (k > 0) out.nl();
