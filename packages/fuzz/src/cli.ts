@@ -26,7 +26,7 @@ limit, memory in proportion to the input). Targets are names, prefixes
   --no-minimize   keep failing inputs as found
   --list          list the targets
   --replay [F.gz…] replay every kept regression input (regressions/index.json), or these findings
-  --keep NOTE     move the findings in ${relative(process.cwd(), findingsDir)} into the kept regressions, NOTE saying what was fixed
+  --keep NOTE     (with --keep-seed S: replayed from seed S) move the findings in ${relative(process.cwd(), findingsDir)} into the kept regressions, NOTE saying what was fixed
 `;
 
 const { values, positionals } = parseArgs({
@@ -42,6 +42,7 @@ const { values, positionals } = parseArgs({
     list: { type: 'boolean', default: false },
     replay: { type: 'boolean', default: false },
     keep: { type: 'string' },
+    'keep-seed': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   }
   if (values.keep !== undefined) {
     const found = storedFindings();
-    for (const f of found) process.stdout.write(`kept ${keepFinding(f, values.keep).file}\n`);
+    for (const f of found) process.stdout.write(`kept ${keepFinding(f, values.keep, values['keep-seed']).file}\n`);
     if (found.length === 0) process.stdout.write('no findings to keep\n');
     return 0;
   }

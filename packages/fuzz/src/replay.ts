@@ -3,7 +3,7 @@ import { runJob } from './run.js';
 import { regressionInput, regressions, type Regression } from './store.js';
 
 /** Replays kept regression inputs (all, or those of `targets`) under the fuzz checks; returns what still fails. */
-export async function replayRegressions(targets?: readonly string[], timeLimitMs = 2000): Promise<{ replayed: number; failures: { regression: Regression; finding: Finding }[] }> {
+export async function replayRegressions(targets?: readonly string[], timeLimitMs = 5000): Promise<{ replayed: number; failures: { regression: Regression; finding: Finding }[] }> {
   const all = regressions().filter((r) => !targets || targets.includes(r.target));
   const byTarget = new Map<string, Regression[]>();
   for (const r of all) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
