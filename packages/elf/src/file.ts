@@ -119,7 +119,7 @@ export class ElfFile {
 
   /** Program headers. */
   get segments(): readonly Segment[] {
-    this.segmentList ??= this.table('segments', () => readSegments(this.source, this.header, this.layouts));
+    this.segmentList ??= this.table('segments', () => readSegments(this.source, this.header, this.layouts, this.warnings));
     return this.segmentList;
   }
 
@@ -143,6 +143,11 @@ export class ElfFile {
   /** The section's bytes as stored in the file (compressed if it is); empty for SHT_NOBITS. */
   rawSectionData(s: Section): Uint8Array {
     if (s.type === C.SHT_NOBITS || s.type === C.SHT_NULL) return new Uint8Array(0);
+    if (!(s.offset + s.size <= this.source.size)) {
+      // The damage is in the section header: name it, not a place past the end of the file.
+      const what = `section ${s.index} (${s.label}) data (0x${s.size.toString(16)} bytes at 0x${s.offset.toString(16)}) extends past the end of the file (0x${this.source.size.toString(16)} bytes)`;
+      throw new ParseError('truncated', what, 'file', this.header.shoff + s.index * this.header.shentsize);
+    }
     return readRange(this.source, s.offset, s.size, `section ${s.index} (${s.name}) data`, 'file');
   }
 
@@ -194,6 +199,10 @@ export class ElfFile {
 
   /** The file bytes of segment `p` (p_filesz of them). */
   segmentData(p: Segment): Uint8Array {
+    if (!(p.offset + p.filesz <= this.source.size)) {
+      const what = `segment ${p.index} data (0x${p.filesz.toString(16)} bytes at 0x${p.offset.toString(16)}) extends past the end of the file (0x${this.source.size.toString(16)} bytes)`;
+      throw new ParseError('truncated', what, 'file', this.header.phoff + p.index * this.header.phentsize);
+    }
     return readRange(this.source, p.offset, p.filesz, `segment ${p.index} data`);
   }
 

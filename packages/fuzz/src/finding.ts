@@ -31,7 +31,8 @@ function throwingFrame(stack: string | undefined): string {
 /** The signature of an exception: type, message with numbers blanked, and the throwing frame. */
 export function exceptionSignature(e: unknown): string {
   const err = e instanceof Error ? e : new Error(String(e));
-  const msg = err.message.replace(/0x[0-9a-f]+/gi, 'N').replace(/\d+/g, 'N').slice(0, 160);
+  // Numbers and parenthesized details (section names, sizes) vary between inputs that fail the same way.
+  const msg = err.message.replace(/\([^()]*\)/g, '(…)').replace(/0x[0-9a-f]+/gi, 'N').replace(/\d+/g, 'N').slice(0, 160);
   return `exception ${err.name}: ${msg} @ ${throwingFrame(err.stack)}`;
 }
 

@@ -1,9 +1,9 @@
 import { ParseError, toByteSource, type ByteSource } from '@elfkit/binary';
-import * as C from '../constants.js';
 import { readHeader, type ElfHeader } from '../header.js';
 import type { ElfLayouts } from '../layouts.js';
 import { readSections, type Section } from '../section.js';
 import { readSegments, type Segment } from '../segment.js';
+import { hasFileData } from './layout.js';
 
 /**
  * What the writer needs of a parsed file: the header, both header tables
@@ -46,7 +46,8 @@ export function assertRewritable(image: ElfImage): void {
     }
   }
   for (const s of image.sections) {
-    if (s.type === C.SHT_NOBITS || s.type === C.SHT_NULL || s.size === 0) continue;
+    // Every section whose bytes the writer keeps (as the layout counts them: a NULL section with a size too).
+    if (s.index === 0 || !hasFileData(s)) continue;
     if (s.offset + s.size > source.size) {
       throw new ParseError('out-of-range', `section ${s.index} (${s.label}: 0x${s.size.toString(16)} bytes at 0x${s.offset.toString(16)}) extends past the end of the file`, 'file', h.shoff + s.index * h.shentsize);
     }

@@ -56,7 +56,7 @@ function placementAlign(s: OutSection): number {
   return k;
 }
 
-function hasFileData(s: { type: number; size: number }): boolean {
+export function hasFileData(s: { type: number; size: number }): boolean {
   return s.type !== C.SHT_NOBITS && s.size > 0;
 }
 
