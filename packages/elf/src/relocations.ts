@@ -1,7 +1,7 @@
 import { ParseError, Reader } from '@elfkit/binary';
 import * as C from './constants.js';
 import type { ElfFile } from './file.js';
-import { relocTypeFromInfo } from './reloc-types/index.js';
+import { relocTypeFromInfo } from './reloc-types/info.js';
 import type { Section } from './section.js';
 
 /** One relocation. */

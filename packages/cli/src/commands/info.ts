@@ -1,7 +1,7 @@
 import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import type { Damage } from '../damage.js';
-import { fileAndJson, withElf } from '../with-elf.js';
+import { fileAndJson, withElfAsync } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
 
@@ -17,9 +17,23 @@ export interface DebugSummary {
 /** Extra facts from the DWARF and Go readers (their modules load with the command); damage they step over goes to `onError`. */
 export type InfoContributor = (elf: ElfFile, path: string, onError: (e: unknown) => void) => Record<string, unknown>;
 
-async function contributors(): Promise<InfoContributor[]> {
-  const [dwarf, go] = await Promise.all([import('../dwarf/info-facts.js'), import('../go/info.js')]);
-  return [dwarf.dwarfInfoFacts, (elf) => go.goInfoFacts(elf)];
+/**
+ * The readers this file needs: the DWARF reader when it has debug sections
+ * or a link to a separate debug file, the Go reader unless its sections
+ * say it is not Go (a file without section headers may be either). A C
+ * binary without DWARF loads neither.
+ */
+async function contributors(elf: ElfFile): Promise<InfoContributor[]> {
+  const names = elf.sections.map((s) => s.name);
+  const dwarf = names.some((n) => /^\.(z?debug_|gnu_debuglink$)/.test(n)) || elf.sections.length === 0;
+  const go = elf.sections.length === 0 || names.some((n) => n === '.gopclntab' || n === '.go.buildinfo' || n === '.note.go.buildid' || n === '.data.rel.ro.gopclntab') || elf.symbols().some((s) => s.name === 'runtime.text');
+  const out: InfoContributor[] = [];
+  if (dwarf) out.push((await import('../dwarf/info-facts.js')).dwarfInfoFacts);
+  if (go) {
+    const g = await import('../go/info.js');
+    out.push((e) => g.goInfoFacts(e));
+  } else out.push(() => ({ go: null }));
+  return out;
 }
 
 function debugSummary(elf: ElfFile, damage: Damage): DebugSummary {
@@ -107,11 +121,10 @@ export const infoCommand = defineCommand({
   command: 'info <file>',
   describe: 'summarize a binary: class, machine, type, entry, interpreter, build id, DWARF, Go',
   builder: (y) => fileAndJson(y, '$0 info ./app'),
-  handler: async (a: { file: string; json: boolean }) => {
-    const facts = await contributors();
-    withElf(a.file, ({ elf, damage }) => {
+  handler: (a: { file: string; json: boolean }) =>
+    withElfAsync(a.file, async ({ elf, damage }) => {
+      const facts = await contributors(elf);
       const m = infoModel(elf, a.file, facts, damage);
       writeOut(a.json ? toJson(m) + '\n' : text(m));
-    });
-  },
+    }),
 });
