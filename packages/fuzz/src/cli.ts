@@ -23,6 +23,7 @@ limit, memory in proportion to the input). Targets are names, prefixes
   --jobs J        targets fuzzed at once (default 1)
   --limit MS      per-input time limit (default 2000); 10x that is a hang
   --no-coverage   plain mutation, no coverage feedback
+  --no-guide      measure coverage without letting it grow the corpus (what feedback adds)
   --no-minimize   keep failing inputs as found
   --list          list the targets
   --replay [F.gz…] replay every kept regression input (regressions/index.json), or these findings
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
     jobs: { type: 'string', default: '1' },
     limit: { type: 'string', default: '2000' },
     'no-coverage': { type: 'boolean', default: false },
+    'no-guide': { type: 'boolean', default: false },
     'no-minimize': { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
     replay: { type: 'boolean', default: false },
@@ -111,6 +113,7 @@ async function main(): Promise<number> {
     jobs: num(values.jobs, 'jobs'),
     timeLimitMs: num(values.limit, 'limit'),
     coverage: !values['no-coverage'],
+    guide: !values['no-guide'],
     minimize: !values['no-minimize'],
     onFinding: (f) => {
       const file = saveFinding(f);

@@ -18,6 +18,8 @@ export interface EngineOptions {
   readonly timeLimitMs: number;
   /** Use coverage feedback (default true). */
   readonly coverage?: boolean;
+  /** With coverage on, let it grow the corpus (default true); false only measures what plain mutation reaches. */
+  readonly guide?: boolean;
   /** Minimize each new finding (default true). */
   readonly minimize?: boolean;
   /** Called with the input about to run (the watchdog keeps it) and after it ran. */
@@ -152,7 +154,12 @@ export class Engine {
       if (outcome) this.report(outcome, bytes, parent.seed);
       else children.push({ bytes, seed: parent.seed });
     }
-    if (!this.coverage || !this.coverage.hasNew(this.coverage.take())) return;
+    if (!this.coverage) return;
+    if (this.options.guide === false) {
+      this.coverage.commit(this.coverage.take());
+      return;
+    }
+    if (!this.coverage.hasNew(this.coverage.take())) return;
     // Something in the batch ran new code: find which inputs, one by one.
     for (const c of children) {
       this.execute(c.bytes, c.seed);

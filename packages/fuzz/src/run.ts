@@ -19,6 +19,8 @@ export interface FuzzOptions {
   /** Targets fuzzed at once (default 1). */
   readonly jobs?: number;
   readonly coverage?: boolean;
+  /** Coverage measured but not used to grow the corpus (to see what the feedback adds). */
+  readonly guide?: boolean;
   readonly minimize?: boolean;
   /** Worker heap limit in MB (default 2048): beyond it an input is out of memory. */
   readonly heapMb?: number;
@@ -102,7 +104,7 @@ export async function fuzz(names: readonly string[], options: FuzzOptions): Prom
       const deadline = options.seconds === undefined ? Number.MAX_SAFE_INTEGER : Date.now() + options.seconds * 1000;
       const timeLimitMs = options.timeLimitMs ?? 2000;
       results[i] = await runJob(
-        { target: names[i]!, targetsModule: options.targetsModule, seed: options.seed, maxInputs: options.inputs ?? Number.MAX_SAFE_INTEGER, deadline, timeLimitMs, coverage: options.coverage ?? true, minimize: options.minimize ?? true },
+        { target: names[i]!, targetsModule: options.targetsModule, seed: options.seed, maxInputs: options.inputs ?? Number.MAX_SAFE_INTEGER, deadline, timeLimitMs, coverage: options.coverage ?? true, guide: options.guide, minimize: options.minimize ?? true },
         options,
       );
       options.onDone?.(results[i]!.stats);

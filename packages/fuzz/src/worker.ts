@@ -14,6 +14,7 @@ export interface WorkerJob {
   readonly deadline: number;
   readonly timeLimitMs: number;
   readonly coverage: boolean;
+  readonly guide?: boolean;
   readonly minimize: boolean;
   readonly watch: SharedArrayBuffer;
   /** The module whose `targets` export holds the target (default: the registry). */
@@ -37,6 +38,7 @@ const engine = new Engine(target, {
   deadline: job.deadline,
   timeLimitMs: job.timeLimitMs,
   coverage: job.coverage && !job.replay,
+  guide: job.guide,
   minimize: job.minimize,
   beforeRun: (input, seed) => watch.start(input, seed),
   afterRun: () => watch.stop(),

@@ -115,7 +115,12 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage):
         let q = out.position;
         nb[q++] = 0x20;
         nb[q++] = 0x20;
-        for (let k = off; k < end; k++) nb[q++] = strtab[k]!;
+        // Go and C++ names run long: set() beats a byte loop past a few dozen bytes.
+        if (end - off < 32) for (let k = off; k < end; k++) nb[q++] = strtab[k]!;
+        else {
+          nb.set(strtab.subarray(off, end), q);
+          q += end - off;
+        }
         out.commit(q);
       }
     }
