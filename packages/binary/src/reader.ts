@@ -366,7 +366,8 @@ export class Reader {
 
   /** A copy of this reader at the same position. */
   clone(): Reader {
-    const r = new Reader(this.bytes, { order: this.order, addressSize: this.addressSize, section: this.section, base: this.base });
+    // Same bytes, so the same DataView serves both (a view per reader is the cost of many short-lived readers).
+    const r = new Reader(this.bytes, { order: this.order, addressSize: this.addressSize, section: this.section, base: this.base, view: this.dataView });
     r.pos = this.pos;
     return r;
   }

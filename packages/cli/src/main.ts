@@ -24,6 +24,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['sign'], async () => (await import('./commands/sign.js')).signCommand),
   lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
   lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
+  lazyCommand(['core'], async () => (await import('./commands/core.js')).coreCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
 ];
 

@@ -4,7 +4,7 @@ import { Damage } from './damage.js';
 import { openSource } from './io/source.js';
 
 /** Native zlib is several times faster than the pure-JS default for DWARF-sized sections. */
-const nodeDecompressors = {
+export const nodeDecompressors = {
   zlib: (data: Uint8Array, size: number) => {
     const out = inflateSync(data, { maxOutputLength: Math.max(size, 1) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

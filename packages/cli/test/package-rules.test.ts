@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
   });
 }
 
-for (const pkg of ['binary', 'elf', 'dwarf', 'gosym', 'size']) {
+for (const pkg of ['binary', 'elf', 'dwarf', 'gosym', 'size', 'unwind', 'core']) {
   test(`@elfkit/${pkg} uses no Node module or global`, () => {
     for (const file of sources(join(repoRoot, 'packages', pkg, 'src'))) {
       const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');

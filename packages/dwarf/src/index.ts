@@ -67,3 +67,44 @@ export {
   type DebugFileCandidate,
 } from './debug-files.js';
 export { joinPath, dirname, basename, isAbsolutePath } from './paths.js';
+export {
+  DW_EH_PE_absptr,
+  DW_EH_PE_uleb128,
+  DW_EH_PE_udata2,
+  DW_EH_PE_udata4,
+  DW_EH_PE_udata8,
+  DW_EH_PE_signed,
+  DW_EH_PE_sleb128,
+  DW_EH_PE_sdata2,
+  DW_EH_PE_sdata4,
+  DW_EH_PE_sdata8,
+  DW_EH_PE_pcrel,
+  DW_EH_PE_textrel,
+  DW_EH_PE_datarel,
+  DW_EH_PE_funcrel,
+  DW_EH_PE_aligned,
+  DW_EH_PE_indirect,
+  DW_EH_PE_omit,
+  readEncodedPointer,
+  encodedPointerSize,
+  pointerEncodingName,
+  type PointerBases,
+} from './eh-pointer.js';
+export {
+  CfaInstructionCursor,
+  cfaInstructionName,
+  decodeCfaInstructions,
+  DW_CFA_MIPS_advance_loc8,
+  DW_CFA_GNU_window_save,
+  DW_CFA_AARCH64_negate_ra_state,
+  DW_CFA_GNU_args_size,
+  DW_CFA_GNU_negative_offset_extended,
+  type CfaContext,
+  type CfaInstruction,
+} from './cfa-instruction.js';
+export { type Cie, type Fde, type FrameTerminator, type FrameEntry, type FrameSectionKind } from './frame-entry.js';
+export { FrameSection, type FrameSectionOptions } from './frame-section.js';
+export { unwindRows, unwindTable, unwindRowFor, cieInitialState, AARCH64_RA_SIGN_STATE, type CieRules, type UnwindRow, type CfaRule, type RegisterRule, type UnwindTableOptions } from './unwind-table.js';
+export { EhFrameHdr } from './eh-frame-hdr.js';
+export { CallFrameInfo, type CallFrameSources, type CallFrameOptions, type UnwindInfo } from './call-frame-info.js';
+export { evaluateExpression, EvaluationError, type EvaluationContext, type EvaluationResult, type EvaluationFailure } from './evaluate.js';

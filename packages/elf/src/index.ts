@@ -30,3 +30,5 @@ export { ParseError, type ByteSource } from '@elfkit/binary';
 export { relocTypeName, relocTypeTable, relocTypeFromInfo, unrecognizedRelocType, formatRelocType, formatMipsExtraRelocType } from './reloc-types/index.js';
 export * from './rewrite/index.js';
 export { type StructCodec, type FieldTable, type FieldKind, type PlacedField, FIELD_TABLES, elfLayouts, structCodec } from './layouts.js';
+export * from './core-notes.js';
+export { CoreRegisters, registerLayout, type RegisterLayout } from './core-registers.js';

@@ -1,4 +1,5 @@
-import { noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { constants as E, decodeCoreNote, noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { coreNoteTypeName, coreNotesText } from '../format/core-notes-text.js';
 import { defineCommand } from '../command.js';
 import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
@@ -31,6 +32,11 @@ function decoded(elf: ElfFile, n: Note, damage: Damage): NoteContent {
 }
 
 function noteJson(elf: ElfFile, n: Note, damage: Damage) {
+  if (elf.header.type === E.ET_CORE) {
+    const c = damage.attempt(() => decodeCoreNote(n, elf.header.order, elf.bits, elf.header.machine), { kind: 'unknown' } as ReturnType<typeof decodeCoreNote>);
+    const decoded = c.kind === 'unknown' ? null : c.kind === 'prstatus' ? { ...c, registerBytes: undefined, registers: c.registers ? Object.fromEntries(c.registers.entries()) : null } : c;
+    return { section: n.section ?? null, segment: n.segment ?? null, offset: n.fileOffset, owner: n.owner, type: n.type, typeName: coreNoteTypeName(n.type), size: n.desc.length, desc: n.desc, decoded };
+  }
   const content = decoded(elf, n, damage);
   return {
     section: n.section ?? null,
@@ -47,13 +53,15 @@ function noteJson(elf: ElfFile, n: Note, damage: Damage) {
 
 export const notesCommand = defineCommand({
   command: 'notes <file>',
-  describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W)',
+  describe: 'list ELF notes: build ids, ABI tag, GNU properties, Go build id, package metadata (like readelf -n -W); a core file\'s process and thread notes (like eu-readelf -n)',
   builder: (y) => fileAndJson(y, '$0 notes ./app --json'),
   handler: (a: { file: string; json: boolean }) =>
     withElf(a.file, ({ elf, damage }) => {
       // A damaged note section is reported; the notes before the damage and in the other sections print.
       const notes = elf.notes(damage.add);
       if (a.json) return writeOut(toJson({ file: a.file, notes: notes.map((n) => noteJson(elf, n, damage)) }) + '\n');
+      // A core's notes are process state: printed as eu-readelf -n does (readelf 2.40 cannot decode them).
+      if (elf.header.type === E.ET_CORE) return writeOut(coreNotesText(elf, damage));
       if (notes.length === 0) return writeOut('No notes in this file.\n');
       const out: string[] = [];
       let group = '';

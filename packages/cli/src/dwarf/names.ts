@@ -1,5 +1,6 @@
 import * as D from '@elfkit/dwarf';
 import { constants as E } from '@elfkit/elf';
+import { LLVM_REGISTER_NAMES } from './frame-registers.js';
 
 /**
  * Names by code, looked up once each: a dense array for the standard range
@@ -66,53 +67,13 @@ export function attrValueName(at: number, v: number): string | undefined {
   }
 }
 
-const X86_64 = ['RAX', 'RDX', 'RCX', 'RBX', 'RSI', 'RDI', 'RBP', 'RSP', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'RIP'];
-const I386 = ['EAX', 'ECX', 'EDX', 'EBX', 'ESP', 'EBP', 'ESI', 'EDI', 'EIP'];
-
 /**
  * The register name llvm-dwarfdump prints after `DW_OP_reg*`/`DW_OP_breg*`
- * for the targets of the fixtures (x86-64, i386, AArch64, ARM, PowerPC,
- * RISC-V, s390x, MIPS; LLVM's register names); undefined
- * elsewhere, where it prints the number alone.
+ * and in call frame instructions (LLVM's register names, generated from
+ * llvm-dwarfdump itself by scripts/gen-frame-registers.mjs for x86-64,
+ * i386, AArch64, ARM, PowerPC, RISC-V, s390x, MIPS and SPARC); undefined
+ * where it prints `reg<N>`.
  */
 export function registerName(machine: number, reg: number): string | undefined {
-  switch (machine) {
-    case E.EM_X86_64:
-      if (reg < X86_64.length) return X86_64[reg];
-      if (reg >= 17 && reg <= 32) return `XMM${reg - 17}`;
-      if (reg >= 33 && reg <= 40) return `ST${reg - 33}`;
-      if (reg >= 41 && reg <= 48) return `MM${reg - 41}`;
-      return undefined;
-    case E.EM_386:
-      return reg < I386.length ? I386[reg] : undefined;
-    case E.EM_AARCH64:
-      if (reg <= 30) return `W${reg}`;
-      if (reg === 31) return 'WSP';
-      if (reg >= 64 && reg <= 95) return `B${reg - 64}`;
-      return undefined;
-    case E.EM_ARM:
-      if (reg <= 15) return ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10', 'R11', 'R12', 'SP', 'LR', 'PC'][reg];
-      return undefined;
-    case E.EM_PPC64:
-    case E.EM_PPC:
-      if (reg <= 31) return `${machine === E.EM_PPC64 ? 'X' : 'R'}${reg}`;
-      if (reg <= 63) return `F${reg - 32}`;
-      return undefined;
-    case E.EM_RISCV:
-      return reg <= 31 ? `X${reg}` : undefined;
-    case E.EM_S390:
-      if (reg <= 15) return `R${reg}D`;
-      if (reg <= 31) return `F${S390_FPR[reg - 16]}D`;
-      return undefined;
-    case E.EM_MIPS:
-    case E.EM_MIPS_RS3_LE:
-      if (reg <= 31) return MIPS[reg] + '_64';
-      if (reg <= 63) return `D${reg - 32}_64`;
-      return undefined;
-    default:
-      return undefined;
-  }
+  return LLVM_REGISTER_NAMES[machine === E.EM_MIPS_RS3_LE ? E.EM_MIPS : machine]?.[reg] ?? undefined;
 }
-
-const S390_FPR = [0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15];
-const MIPS = ['ZERO', 'AT', 'V0', 'V1', 'A0', 'A1', 'A2', 'A3', 'T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'T8', 'T9', 'K0', 'K1', 'GP', 'SP', 'FP', 'RA'];

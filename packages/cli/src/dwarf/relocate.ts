@@ -40,7 +40,7 @@ function kindOf(machine: number, is64: boolean, type: number): RelocKind | undef
         52: sub6, 53: set6, 54: abs(1), 55: abs(2), 56: abs(4), 57: pcrel(4),
       } as Record<number, RelocKind>)[type];
     case C.EM_S390:
-      return ({ 4: abs(4), 22: abs(8) } as Record<number, RelocKind>)[type];
+      return ({ 4: abs(4), 5: pcrel(4), 22: abs(8), 23: pcrel(8) } as Record<number, RelocKind>)[type];
     case C.EM_PPC64:
       return ({ 1: abs(4), 38: abs(8), 26: pcrel(4), 44: pcrel(8) } as Record<number, RelocKind>)[type];
     case C.EM_PPC:
@@ -79,7 +79,7 @@ export function relocateDebugSections(elf: ElfFile): { data: Map<number, Uint8Ar
   for (const t of tables) {
     if (t.kind === 'relr') continue;
     const target: Section | undefined = elf.sections[t.section.info];
-    if (!target || !/^\.(z?debug_|gnu_debugaltlink)/.test(target.name)) continue;
+    if (!target || !/^\.(z?debug_|gnu_debugaltlink|eh_frame$)/.test(target.name)) continue;
     let bytes = data.get(target.index);
     if (!bytes) {
       bytes = new Uint8Array(elf.sectionData(target));

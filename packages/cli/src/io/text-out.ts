@@ -67,8 +67,14 @@ export class TextOut {
   private buf: Uint8Array;
   private pos = 0;
 
-  /** `size`: bytes buffered between writes. */
-  constructor(size = 1 << 16) {
+  /**
+   * `size`: bytes buffered between writes. `growable`: never write to
+   * standard output, grow instead (text built to be {@link take}n).
+   */
+  constructor(
+    size = 1 << 16,
+    private readonly growable = false,
+  ) {
     this.buf = new Uint8Array(size);
   }
 
@@ -93,6 +99,12 @@ export class TextOut {
   /** Makes room for `n` more bytes. */
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
+    if (this.growable) {
+      const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+      b.set(this.buf.subarray(0, this.pos));
+      this.buf = b;
+      return;
+    }
     this.flush();
     if (n > this.buf.length) this.buf = new Uint8Array(n);
   }
@@ -246,6 +258,13 @@ export class TextOut {
   signed(v: number | bigint): this {
     if (v < 0) return this.byte(0x2d).dec(-v);
     return this.byte(0x2b).dec(v);
+  }
+
+  /** A copy of what is buffered, which is then dropped (for text built once and written many times). */
+  take(): Uint8Array {
+    const b = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    return b;
   }
 
   /** Sends what is buffered to standard output. */

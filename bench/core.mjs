@@ -1,0 +1,49 @@
+// Core files: every thread's backtrace of a 64-thread program's core
+// (fixtures/src/core/threads.c), `elfkit core` against `eu-stack --core`
+// (elfutils from Debian, fetched into .cache like the tests do) and
+// `gdb -batch -ex 'thread apply all bt'`. Goals (issue 9): within 2x of
+// eu-stack and faster than gdb. eu-stack and gdb also name each frame's
+// function; elfkit prints module+offset until symbolization is wired in.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { compare, elfkit, repoRoot, which } from './lib.mjs';
+
+export default function coreBench() {
+  const gcc = which('gcc');
+  if (!gcc) return process.stdout.write('\ncore: gcc not found; skipped\n');
+  const dir = join(repoRoot, '.cache', 'bench', 'core');
+  mkdirSync(dir, { recursive: true });
+  const exe = join(dir, 'threads');
+  const src = join(repoRoot, 'fixtures', 'src', 'core', 'threads.c');
+  if (spawnSync(gcc, ['-O2', '-g', '-pthread', '-o', exe, src]).status !== 0) return process.stdout.write('\ncore: cannot build threads.c; skipped\n');
+  let core = join(dir, 'core');
+  for (const f of readdirSync(dir)) if (/^core(\.\d+)?$/.test(f)) spawnSync('rm', ['-f', join(dir, f)]);
+  spawnSync('bash', ['-c', 'ulimit -c unlimited && exec "$0"', exe], { cwd: dir, stdio: 'ignore' });
+  const made = readdirSync(dir).find((f) => /^core(\.\d+)?$/.test(f));
+  if (made) core = join(dir, made);
+  else if (which('gdb')) {
+    core = join(dir, 'gdb.core');
+    spawnSync('gdb', ['-q', '-batch', '-nx', '-ex', 'run', '-ex', `generate-core-file ${core}`, exe], { stdio: 'ignore' });
+  }
+  if (!existsSync(core)) return process.stdout.write('\ncore: no core could be made; skipped\n');
+  // elfutils as the tests fetch it (scripts/fetch-deb.sh bookworm elfutils libelf1 libdw1 libasm1).
+  const fetched = spawnSync('bash', [join(repoRoot, 'scripts', 'fetch-deb.sh'), 'bookworm', 'elfutils', 'libelf1', 'libdw1', 'libasm1'], { encoding: 'utf8' });
+  const root = fetched.status === 0 ? fetched.stdout.trim().split('\n').pop() : undefined;
+  const euStack = root && existsSync(join(root, 'usr', 'bin', 'eu-stack')) ? join(root, 'usr', 'bin', 'eu-stack') : undefined;
+  const env = root ? { LD_LIBRARY_PATH: join(root, 'usr', 'lib', 'x86_64-linux-gnu') } : {};
+  process.stdout.write(`\nCore of a 64-thread program (${core})\n`);
+  const r = compare('every thread\'s backtrace', [
+    { label: 'elfkit core', ...elfkit('core', core) },
+    { label: 'eu-stack --core', cmd: euStack, args: ['--core', core, '-e', exe], env, why: 'elfutils could not be fetched' },
+    { label: "gdb -batch 'thread apply all bt'", cmd: which('gdb'), args: ['-q', '-batch', '-nx', '-ex', 'thread apply all bt', exe, core] },
+  ], { interleave: true });
+  const [mine, eu, gdb] = r;
+  const goal = (name, other, limit) => {
+    if (!mine || !other || mine.skipped || other.skipped) return;
+    const t = mine.ms / other.ms;
+    process.stdout.write(`  goal ${name}: time ${t.toFixed(2)}x (<= ${limit}): ${t <= limit ? 'met' : 'NOT met'}\n`);
+  };
+  goal('backtraces vs eu-stack', eu, 2);
+  goal('backtraces vs gdb', gdb, 1);
+}

@@ -1,0 +1,303 @@
+import { ParseError } from '@elfkit/binary';
+import * as D from '@elfkit/dwarf';
+import { FrameSection, type CfaInstructionCursor, type Cie, type Fde, type FrameEntry, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
+import { constants as E, type ElfFile } from '@elfkit/elf';
+import { defineCommand } from '../command.js';
+import { withElf } from '../with-elf.js';
+import { TextOut } from '../io/text-out.js';
+import { FramesTextWriter } from '../dwarf/frames-text.js';
+import { FramesTableWriter } from '../dwarf/frames-table.js';
+import { relocateDebugSections } from '../dwarf/relocate.js';
+import { registerName } from '../dwarf/names.js';
+
+interface FramesArgs {
+  file: string;
+  'eh-frame'?: boolean;
+  'debug-frame'?: boolean;
+  table?: boolean;
+  json?: boolean;
+}
+
+/** A call frame section of the file, ready to read. */
+interface LoadedSection {
+  section: FrameSection;
+  /** Index in the section header table (readelf dumps in that order). */
+  index: number;
+  /** SHT_NOBITS (a separate debug file's copy): no contents. */
+  nobits?: boolean;
+}
+
+/**
+ * `.eh_frame` and `.debug_frame` (or `.zdebug_frame`) of an ELF file:
+ * decompressed, and in a relocatable object relocated (readelf and
+ * llvm-dwarfdump both apply an object's relocations first).
+ */
+export function frameSections(elf: ElfFile, which: { eh: boolean; debug: boolean }): LoadedSection[] {
+  const out: LoadedSection[] = [];
+  const relocated = elf.header.type === E.ET_REL ? relocateDebugSections(elf).data : undefined;
+  const addressSize = elf.bits / 8;
+  const opts = { order: elf.header.order, addressSize };
+  if (which.debug) {
+    const s = elf.debugSection('.debug_frame');
+    if (s) out.push({ index: s.index, nobits: s.type === E.SHT_NOBITS, section: new FrameSection('debug_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, name: '.debug_frame' }) });
+  }
+  if (which.eh) {
+    const s = elf.section('.eh_frame');
+    if (s) out.push({ index: s.index, nobits: s.type === E.SHT_NOBITS, section: new FrameSection('eh_frame', relocated?.get(s.index) ?? elf.sectionData(s), { ...opts, address: s.addr }) });
+  }
+  return out;
+}
+
+/**
+ * Walks a section's entries, handing each to `visit`; an entry that cannot
+ * be read is reported and skipped by its length field when that is sound,
+ * so one bad entry does not hide the rest.
+ */
+function walk(s: FrameSection, errors: ParseError[], visit: (e: FrameEntry) => void): void {
+  let off = 0;
+  while (off < s.bytes.length) {
+    let e: FrameEntry;
+    try {
+      e = s.entryAt(off);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      errors.push(err);
+      const next = nextEntry(s, off);
+      if (next === undefined) return;
+      off = next;
+      continue;
+    }
+    visit(e);
+    off = e.end;
+  }
+}
+
+/** The offset after the entry at `off` by its length field alone, or undefined when that runs off the section. */
+function nextEntry(s: FrameSection, off: number): number | undefined {
+  if (off + 4 > s.bytes.length) return undefined;
+  const v = new DataView(s.bytes.buffer, s.bytes.byteOffset + off);
+  const le = s.order === 'little';
+  const first = v.getUint32(0, le);
+  if (first >= 0xfffffff0) {
+    if (first !== 0xffffffff || off + 12 > s.bytes.length) return undefined;
+    const n = v.getBigUint64(4, le);
+    return n <= BigInt(s.bytes.length - off - 12) ? off + 12 + Number(n) : undefined;
+  }
+  return first <= s.bytes.length - off - 4 ? off + 4 + first : undefined;
+}
+
+/** The rows of an entry's table, or the error that stopped them. */
+function rowsOf(s: FrameSection, e: Cie | Fde, machine: number, errors: ParseError[]): UnwindRow[] | undefined {
+  try {
+    if (e.kind === 'cie') {
+      const st = D.cieInitialState(e, s.instructions(e), { machine });
+      return [{ start: 0n, end: 0n, cfa: st.cfa, registers: st.registers, argsSize: st.argsSize }];
+    }
+    return D.unwindTable(e, s.instructions(e.cie), s.instructions(e), { machine });
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    errors.push(err);
+    return undefined;
+  }
+}
+
+const hasRules = (r: UnwindRow) => r.registers.size > 0 || r.cfa.kind === 'expression' || r.cfa.register >= 0;
+
+/** As llvm-dwarfdump: entries, instructions, rows. */
+function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[], out: TextOut): void {
+  const machine = elf.header.machine;
+  const w = new FramesTextWriter(out, machine);
+  sections.filter((x) => !x.nobits).forEach(({ section: s }, i) => {
+    // llvm-dwarfdump puts a blank line before each section's title.
+    if (i > 0) out.nl();
+    out.ascii(s.kind === 'eh_frame' ? '.eh_frame contents:\n\n' : '.debug_frame contents:\n\n');
+    walk(s, errors, (e) => {
+      if (e.kind === 'terminator') return w.terminator(e.offset);
+      if (e.kind === 'cie') w.cie(s, e);
+      else w.fde(s, e);
+      const c = s.instructions(e);
+      let rows: UnwindRow[] | undefined;
+      try {
+        w.instructions(c, s);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        errors.push(err);
+        out.nl();
+        return;
+      }
+      const cieEmpty = e.kind === 'fde' && e.cie.instructions.length === 0;
+      if (e.instructions.length === 0 && (e.kind === 'cie' || cieEmpty)) rows = [];
+      else rows = rowsOf(s, e, machine, errors);
+      if (rows && rows.length && !hasRules(rows[rows.length - 1]!)) rows.pop();
+      w.rows(rows ?? [], e.kind === 'fde', s, (e.kind === 'cie' ? e : e.cie).addressSize);
+    });
+  });
+}
+
+/** As readelf --debug-dump=frames-interp: entry lines and decoded tables. */
+function writeTable(elf: ElfFile, sections: LoadedSection[], errors: ParseError[], out: TextOut): void {
+  const machine = elf.header.machine;
+  const addressSize = elf.bits / 8;
+  const w = new FramesTableWriter(out, machine, addressSize);
+  for (const { section: s, nobits } of [...sections].sort((a, b) => a.index - b.index)) {
+    if (nobits) {
+      // A separate debug file keeps the section header without contents; readelf says so.
+      out.ascii(`section '${s.name}' has the NOBITS type - its contents are unreliable.\n`);
+      continue;
+    }
+    w.begin(s.name);
+    walk(s, errors, (e) => {
+      if (e.kind === 'terminator') return w.terminator(e.offset);
+      const cie = e.kind === 'cie' ? e : e.cie;
+      const own = s.instructions(e);
+      const cursors: CfaInstructionCursor[] = e.kind === 'cie' ? [own] : [s.instructions(cie), own];
+      if (e.kind === 'cie') w.cie(e, s);
+      else w.fde(e);
+      let nops: boolean;
+      let columns: number[];
+      try {
+        nops = FramesTableWriter.allNops(own);
+        columns = w.columns(cursors);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        errors.push(err);
+        return;
+      }
+      if (nops) return;
+      const rows = rowsOf(s, e, machine, errors);
+      if (!rows) return;
+      w.table(rows, columns, cie.returnAddressRegister, cie.version >= 4 ? cie.addressSize : addressSize, e.kind === 'cie');
+    });
+    w.end();
+  }
+}
+
+// ---- JSON --------------------------------------------------------------------
+
+function ruleJson(r: RegisterRule): Record<string, unknown> {
+  switch (r.kind) {
+    case 'offset':
+    case 'val-offset':
+      return { rule: r.kind, offset: r.offset };
+    case 'register':
+      return { rule: r.kind, register: r.register };
+    case 'expression':
+    case 'val-expression':
+      return { rule: r.kind, expression: r.expression };
+    case 'constant':
+      return { rule: r.kind, value: r.value };
+    default:
+      return { rule: r.kind };
+  }
+}
+
+function cfaJson(c: CfaRule): Record<string, unknown> | null {
+  if (c.kind === 'expression') return { rule: 'expression', expression: c.expression };
+  if (c.register < 0) return null;
+  return { rule: 'register', register: c.register, offset: c.offset, ...(c.addressSpace !== undefined ? { addressSpace: c.addressSpace } : {}) };
+}
+
+function rowJson(r: UnwindRow, withRange: boolean) {
+  const regs: Record<string, unknown> = {};
+  for (const k of [...r.registers.keys()].sort((a, b) => a - b)) regs[k] = ruleJson(r.registers.get(k)!);
+  return { ...(withRange ? { start: r.start, end: r.end } : {}), cfa: cfaJson(r.cfa), registers: regs, ...(r.argsSize ? { argsSize: r.argsSize } : {}) };
+}
+
+function instructionsJson(c: CfaInstructionCursor, machine: number) {
+  return D.decodeCfaInstructions(c).map(({ at, op, ...rest }) => ({ offset: at, op: D.cfaInstructionName(op, machine) ?? op, ...rest }));
+}
+
+function entryJson(s: FrameSection, e: FrameEntry, machine: number, errors: ParseError[]): Record<string, unknown> {
+  if (e.kind === 'terminator') return { kind: 'terminator', offset: e.offset };
+  let instructions: unknown = null;
+  try {
+    instructions = instructionsJson(s.instructions(e), machine);
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    errors.push(err);
+  }
+  const rows = instructions ? rowsOf(s, e, machine, errors) : undefined;
+  const common = { offset: e.offset, length: e.length, format: e.offsetSize === 8 ? 'DWARF64' : 'DWARF32' };
+  if (e.kind === 'cie') {
+    return {
+      kind: 'cie',
+      ...common,
+      version: e.version,
+      augmentation: e.augmentation,
+      addressSize: e.addressSize,
+      segmentSize: e.segmentSize,
+      codeAlign: e.codeAlign,
+      dataAlign: e.dataAlign,
+      returnAddressRegister: e.returnAddressRegister,
+      augmentationData: e.augmentationData ?? null,
+      fdeEncoding: e.fdeEncoding,
+      lsdaEncoding: e.lsdaEncoding,
+      personalityEncoding: e.personalityEncoding ?? null,
+      personality: e.personality ?? null,
+      signalFrame: e.signalFrame,
+      bKey: e.bKey,
+      instructions,
+      initialRules: rows ? rowJson(rows[0]!, false) : null,
+    };
+  }
+  return {
+    kind: 'fde',
+    ...common,
+    cie: e.cieOffset,
+    start: e.initialLocation,
+    end: BigInt.asUintN(64, e.initialLocation + e.addressRange),
+    segmentSelector: e.segmentSelector ?? null,
+    augmentationData: e.augmentationData ?? null,
+    lsda: e.lsda ?? null,
+    instructions,
+    rows: rows ? rows.map((r) => rowJson(r, true)) : null,
+  };
+}
+
+function writeJson(file: string, elf: ElfFile, sections: LoadedSection[], errors: ParseError[]): string {
+  const machine = elf.header.machine;
+  const used = new Set<number>();
+  const secs = sections.filter((x) => !x.nobits).map(({ section: s }) => {
+    const entries: Record<string, unknown>[] = [];
+    walk(s, errors, (e) => entries.push(entryJson(s, e, machine, errors)));
+    return { name: s.name, kind: s.kind, address: s.address, size: s.bytes.length, entries };
+  });
+  for (let r = 0; r < 256; r++) if (registerName(machine, r)) used.add(r);
+  const registers: Record<string, string> = {};
+  for (const r of used) registers[r] = registerName(machine, r)!;
+  return JSON.stringify(
+    { file, machine, sections: secs, registerNames: registers, errors: errors.map((e) => ({ code: e.code, section: e.section, offset: e.offset, message: e.reason })) },
+    (_k, v: unknown) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v),
+    2,
+  );
+}
+
+export const framesCommand = defineCommand({
+  command: 'frames <file>',
+  describe: 'call frame information: .eh_frame and .debug_frame entries and instructions (llvm-dwarfdump --eh-frame), --table for the decoded rows (readelf -wF)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'ELF file' })
+      .option('eh-frame', { type: 'boolean', describe: 'only .eh_frame' })
+      .option('debug-frame', { type: 'boolean', describe: 'only .debug_frame' })
+      .option('table', { type: 'boolean', default: false, describe: 'the decoded unwind table of each entry, as readelf --debug-dump=frames-interp' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON: entries, instructions and rows (docs/json-dwarf.md)' })
+      .example('$0 dwarf frames --table /lib/x86_64-linux-gnu/libc.so.6', ''),
+  handler: (a: FramesArgs) =>
+    withElf(a.file, ({ elf }) => {
+      const both = !a['eh-frame'] && !a['debug-frame'];
+      const sections = frameSections(elf, { eh: both || !!a['eh-frame'], debug: both || !!a['debug-frame'] });
+      const errors: ParseError[] = [];
+      if (a.json) {
+        process.stdout.write(writeJson(a.file, elf, sections, errors) + '\n');
+      } else {
+        const out = new TextOut(1 << 20);
+        if (a.table) writeTable(elf, sections, errors, out);
+        else writeText(elf, sections, errors, out);
+        out.flush();
+      }
+      for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${a.file}: ${e.message}\n`);
+      if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);
+      if (errors.length) process.exitCode = 1;
+    }),
+});
