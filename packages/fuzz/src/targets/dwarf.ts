@@ -311,8 +311,9 @@ function expressionSeeds() {
 
 export const dwarfExpression = defineTarget({
   name: 'dwarf-expr',
-  describe: 'DWARF expressions (DW_OP_* with every operand kind, GNU and typed ops) on their own',
+  describe: 'DWARF expressions (DW_OP_* with every operand kind, GNU and typed ops) on their own, decoded and evaluated',
   resizable: true,
+  typedErrors: (e) => e instanceof D.EvaluationError,
   seeds: expressionSeeds,
   run: (input, seed, p) => {
     const ops = p.attempt(() => D.decodeExpression(input, seed.context.enc, seed.order));
@@ -320,6 +321,9 @@ export const dwarfExpression = defineTarget({
       const c = new D.OperationCursor(input, seed.context.enc, seed.order);
       while (c.next()) void c.operands.length;
     });
+    // Evaluated on a machine where every register and word has a value (what an unwinder or debugger does).
+    const machine: D.EvaluationContext = { addressSize: seed.context.enc.addressSize, order: seed.order, register: (n) => 0x1000n + BigInt(n), memory: (a, size) => (a & 0xffn) * BigInt(size), frameBase: 0x7ff0n, cfa: 0x7ff8n };
+    p.attempt(() => D.evaluateExpression(input, machine, [], 1000));
     return ops?.length;
   },
 });

@@ -1,4 +1,6 @@
 import type { FuzzTarget } from '../target.js';
+import { cfiTargets } from './cfi.js';
+import { coreTargets } from './core.js';
 import { dwarfTargets } from './dwarf.js';
 import { elfTargets } from './elf.js';
 import { goTargets } from './go.js';
@@ -9,7 +11,7 @@ import { sizeTargets } from './size.js';
  * to its package's list (see elfTarget, dwarfTarget, goTarget, or
  * defineTarget for an input that stands alone).
  */
-export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...goTargets, ...sizeTargets];
+export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...goTargets, ...coreTargets, ...sizeTargets];
 
 /** The targets whose name is `pattern`, starts with `pattern-`, or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {
