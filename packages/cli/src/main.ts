@@ -25,6 +25,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
   lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
   lazyCommand(['core'], async () => (await import('./commands/core.js')).coreCommand),
+  lazyCommand(['uprobes'], async () => (await import('./commands/uprobes.js')).uprobesCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
 ];
 

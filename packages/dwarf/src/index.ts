@@ -108,3 +108,36 @@ export { unwindRows, unwindTable, unwindRowFor, cieInitialState, AARCH64_RA_SIGN
 export { EhFrameHdr } from './eh-frame-hdr.js';
 export { CallFrameInfo, type CallFrameSources, type CallFrameOptions, type UnwindInfo } from './call-frame-info.js';
 export { evaluateExpression, EvaluationError, type EvaluationContext, type EvaluationResult, type EvaluationFailure } from './evaluate.js';
+export { DwarfTypes } from './dwarf-types.js';
+export {
+  TypeBase,
+  BaseType,
+  UnspecifiedType,
+  OtherType,
+  PointerType,
+  PtrToMemberType,
+  TypedefType,
+  QualifiedType,
+  Member,
+  StructType,
+  ArrayType,
+  EnumType,
+  FunctionType,
+  isQualifier,
+  type DwarfType,
+  type TypeKind,
+  type DieRef,
+  type TypeResolver,
+  type TypeInfo,
+  type ArrayDimension,
+  type Enumerator,
+} from './type.js';
+export { TypeReader } from './type-reader.js';
+export { type MemberAt } from './member-path.js';
+export { typeName, declaration, isGoType } from './type-name.js';
+export { TypeLookupError } from './type-lookup-error.js';
+export { DwarfVariable, type StaticLocation } from './variable.js';
+export { DwarfConstant } from './constant.js';
+export { DwarfFunction, FunctionParam } from './function.js';
+export { type ConstValue, constInteger, constValue } from './const-value.js';
+export { NameIndex, type NameEntry, type NameKind } from './name-index.js';

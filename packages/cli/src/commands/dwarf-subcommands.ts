@@ -155,7 +155,8 @@ export const unitsCommand = defineCommand({
     }),
 });
 
-function errorJson(e: ParseError) {
+/** A ParseError as the JSON documents list it. */
+export function errorJson(e: ParseError) {
   return { code: e.code, section: e.section, offset: e.offset, message: e.reason };
 }
 

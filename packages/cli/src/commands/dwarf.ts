@@ -6,7 +6,7 @@ const sub = (name: string, pick: (m: typeof import('./dwarf-subcommands.js')) =>
 /** `elfkit dwarf …`: the DWARF dumps (one module holds them all). */
 export const dwarfCommand = defineGroup({
   command: 'dwarf <command>',
-  describe: 'read DWARF: units, info (DIEs), abbrev, aranges, ranges, locations, strings, frames',
+  describe: 'read DWARF: units, info (DIEs), abbrev, aranges, ranges, locations, strings, frames, types',
   subcommands: [
     sub('units', (m) => m.unitsCommand),
     sub('info', (m) => m.infoCommand),
@@ -16,6 +16,7 @@ export const dwarfCommand = defineGroup({
     sub('locations', (m) => m.locationsCommand),
     sub('strings', (m) => m.stringsCommand),
     lazyCommand(['frames'], async () => (await import('./dwarf-frames.js')).framesCommand),
+    lazyCommand(['types'], async () => (await import('./dwarf-types.js')).typesCommand),
   ],
   examples: ['$0 dwarf info --name main ./app'],
 });
