@@ -5,13 +5,14 @@ import { dwarfTargets } from './dwarf.js';
 import { elfTargets } from './elf.js';
 import { goTargets } from './go.js';
 import { sizeTargets } from './size.js';
+import { typeTargets } from './types.js';
 
 /**
  * Every fuzz target, by package. A new parser gets a target by adding it
  * to its package's list (see elfTarget, dwarfTarget, goTarget, or
  * defineTarget for an input that stands alone).
  */
-export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...goTargets, ...coreTargets, ...sizeTargets];
+export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets];
 
 /** The targets whose name is `pattern`, starts with `pattern-`, or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {
