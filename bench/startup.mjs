@@ -7,12 +7,13 @@
 // temporary folder; SAMPLES overrides the few whose example cannot run as
 // written. Goal (issue 14): every command within 1.5x of `node -e 0`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commands } from '../packages/cli/dist/main.js';
 import { fixturePath } from '../fixtures/dist/index.js';
-import { elfkitBin, measure } from './lib.mjs';
+import { elfkitBin, measure, repoRoot } from './lib.mjs';
 
 const GOAL = 1.5;
 const RUNS = Number(process.env.ELFKIT_BENCH_RUNS ?? 7);
@@ -29,6 +30,9 @@ const SAMPLES = {
   'stamp show': ['stamp', 'show', '{stamped}'],
   'stamp verify': ['stamp', 'verify', '{stamped}', '--commit', '{commit}'],
   'go frames': ['go', 'frames', '{go}', '0x401000'],
+  'dwarf types': ['dwarf', 'types', '{file}'],
+  core: ['core', '{core}', '--exe', '{coreExe}'],
+  uprobes: ['uprobes', '{go}'],
   sign: ['sign', '{file}', '--key', '{tmp}/missing.key'],
   verify: ['verify', '{stamped}', '--key', '{tmp}/missing.pub', '--bundle', '{tmp}/missing.json'],
   attest: ['attest', '{stamped}', '--key', '{tmp}/missing.key'],
@@ -72,7 +76,7 @@ async function leaves(list, prefix = []) {
 /** The argv of `cmd` on the small files, or undefined when no example can run here. */
 function invocation({ words, examples }, files) {
   const key = words.join(' ');
-  const fill = (a) => a.replace('{file}', files.file).replace('{go}', files.go).replace('{stamped}', files.stamped).replace('{commit}', files.commit).replace('{tmp}', files.tmp);
+  const fill = (a) => a.replace(/\{(\w+)\}/g, (_, k) => files[k]);
   if (SAMPLES[key]) return SAMPLES[key].map(fill);
   const input = words[0] === 'go' ? files.go : files.file;
   for (const example of examples) {
@@ -111,7 +115,12 @@ export default async function startupBench() {
     spawnSync(process.execPath, [elfkitBin, 'stamp', file, '-o', stamped], { stdio: 'ignore' });
     const shown = spawnSync(process.execPath, [elfkitBin, 'stamp', 'show', '--json', stamped], { encoding: 'utf8' });
     const commit = (shown.status === 0 && JSON.parse(shown.stdout).stamps[0]?.stamp?.git?.commit) || '0'.repeat(40);
-    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data };
+    // A core file and its executable (fixtures/core, gzipped).
+    const core = join(tmp, 'core');
+    const coreExe = join(tmp, 'crash');
+    writeFileSync(core, gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', 'aarch64-qemu.core.gz'))));
+    writeFileSync(coreExe, gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', 'aarch64-qemu-crash.gz'))));
+    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe };
     const list = await leaves(commands);
     const runs = list.map((l) => ({ key: l.words.join(' '), argv: invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
     const base = [];
