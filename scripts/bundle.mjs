@@ -11,7 +11,7 @@
 // used). packages/cli/dist/elfkit.mjs re-exports the entry so the bin path
 // stays stable.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,3 +64,8 @@ await Promise.all(
   ),
 );
 writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport './bundle/elfkit.mjs';\n", { mode: 0o755 });
+// The browser explorer's static page, which `elfkit explore` serves from dist/site/.
+const { buildSite } = await import('../packages/explorer/build.mjs');
+const site = await buildSite();
+rmSync(join(dist, 'site'), { recursive: true, force: true });
+cpSync(site, join(dist, 'site'), { recursive: true });

@@ -6,7 +6,7 @@
 //   node bench/go/walk.mjs <binary>
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ElfFile } from '../../packages/elf/dist/index.js';
-import { goImage } from '../../packages/cli/dist/go/image.js';
+import { goImage } from '../../packages/symbolize/dist/index.js';
 import { openGoSymbols } from '../../packages/gosym/dist/index.js';
 
 const fd = openSync(process.argv[2], 'r');

@@ -20,14 +20,28 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['lines'], async () => (await import('./commands/lines.js')).linesCommand),
   lazyCommand(['dwarf'], async () => (await import('./commands/dwarf.js')).dwarfCommand),
   lazyCommand(['go'], async () => (await import('./commands/go.js')).goCommand),
+  lazyCommand(['explore'], async () => (await import('./commands/explore.js')).exploreCommand),
   lazyCommand(['stamp'], async () => (await import('./commands/stamp.js')).stampCommand),
   lazyCommand(['sign'], async () => (await import('./commands/sign.js')).signCommand),
   lazyCommand(['verify'], async () => (await import('./commands/verify.js')).verifyCommand),
   lazyCommand(['attest'], async () => (await import('./commands/attest.js')).attestCommand),
+  lazyCommand(['symbolize'], async () => (await import('./commands/symbolize.js')).symbolizeCommand),
+  lazyCommand(['addr2line'], async () => (await import('./commands/addr2line.js')).addr2lineCommand),
   lazyCommand(['core'], async () => (await import('./commands/core.js')).coreCommand),
   lazyCommand(['uprobes'], async () => (await import('./commands/uprobes.js')).uprobesCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
+  lazyCommand(['image'], async () => (await import('./commands/image.js')).imageCommand),
 ];
+
+/**
+ * Drop-ins for other tools take those tools' command lines verbatim
+ * (llvm-symbolizer's `-demangle=false`, addr2line's `-fiCe file`), which
+ * yargs would read differently: main() hands them their raw arguments.
+ */
+const RAW_COMMANDS: Record<string, () => Promise<(argv: readonly string[]) => Promise<number>>> = {
+  symbolize: async () => (await import('./symbolize/run.js')).runSymbolize,
+  addr2line: async () => (await import('./symbolize/addr2line.js')).runAddr2line,
+};
 
 /** The yargs parser for every command (loaded, with every command, only when the fast path declines). */
 export async function buildParser(argv: string[], onFile: (file: string) => void): Promise<Argv> {
@@ -48,6 +62,7 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
       // Rewriting commands name the ELF file `elf` where `--file` names their input.
       if (typeof a.elf === 'string') onFile(a.elf);
       else if (typeof a.file === 'string') onFile(a.file);
+      else if (typeof a.image === 'string') onFile(a.image);
     })
     .fail((msg, err) => {
       if (err) throw err;
@@ -64,10 +79,13 @@ export async function buildParser(argv: string[], onFile: (file: string) => void
 export async function main(argv: string[]): Promise<number> {
   let file: string | undefined;
   try {
+    const raw = argv[0] !== undefined ? RAW_COMMANDS[argv[0]] : undefined;
+    if (raw) return await (await raw())(argv.slice(1));
     const fast = await fastParse(argv, commands);
     if (fast) {
       if (typeof fast.args.elf === 'string') file = fast.args.elf;
       else if (typeof fast.args.file === 'string') file = fast.args.file;
+      else if (typeof fast.args.image === 'string') file = fast.args.image;
       await fast.handler(fast.args);
     } else {
       await (await buildParser(argv, (f) => (file = f))).parseAsync();

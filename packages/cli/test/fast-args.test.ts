@@ -51,6 +51,8 @@ const CASES: string[][] = [
   ['section', 'dump', 'a.out', '.text', '--output=out.bin', '--raw'],
   ['section', 'dump', 'a.out', '#3'],
   ['lines', 'a.out', '--ndjson', '--cu', 'main.c'],
+  ['image', 'scan', 'app.tar', '--json'],
+  ['image', 'scan', 'lay:v1', '--platform', 'linux/arm64/v8', '--sbom', 'cyclonedx', '-o', 'bom.json'],
   ['lines', 'a.out', '--source', 'go'],
   ['lines', 'a.out', '--source=dwarf', '--json'],
   ['section', 'add', 'a.out', '.x', '--file', 'p.bin', '-o', 'b.out'],

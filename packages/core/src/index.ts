@@ -20,4 +20,3 @@ export { CoreProcess, type CoreProcessOptions } from './process-image.js';
 export { CoreModule, type ModuleFileStatus, type ModuleUnwindTables } from './module.js';
 export { CoreMemory, memorySource } from './memory.js';
 export { type CoreHost, underSysroot } from './host.js';
-export { elfGoImage } from './go-image.js';

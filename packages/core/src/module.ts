@@ -3,7 +3,7 @@ import { CallFrameInfo } from '@elfkit/dwarf';
 import { constants as C, type ElfFile } from '@elfkit/elf';
 import { openGoSymbols, type PcLnTable } from '@elfkit/gosym';
 import type { UnwindModule } from '@elfkit/unwind';
-import { elfGoImage } from './go-image.js';
+import { goImage } from '@elfkit/symbolize/go-image';
 
 /** Where a module's file came from, or why there is none. */
 export type ModuleFileStatus =
@@ -92,7 +92,7 @@ export class CoreModule implements UnwindModule {
     const e = this.elf;
     if (e.sections.length > 0 && !e.section('.gopclntab') && !e.section('.data.rel.ro.gopclntab') && !e.section('.go.buildinfo')) return undefined;
     try {
-      this.go = openGoSymbols(elfGoImage(this.elf))?.table ?? null;
+      this.go = openGoSymbols(goImage(this.elf))?.table ?? null;
     } catch (e) {
       if (!isParseError(e)) throw e;
     }

@@ -25,9 +25,14 @@ export class SplitResolver {
   private readonly files = new Map<string, Dwarf | null>();
   private readonly results = new Map<Unit, SplitLookup | null>();
 
+  /**
+   * `dwp` names the package to use instead of `<binary>.dwp` (as
+   * llvm-symbolizer's `--dwp`).
+   */
   constructor(
     private readonly host: DebugFileHost,
     private readonly binaryPath: string | undefined,
+    private readonly dwp?: string,
   ) {}
 
   /** True when `unit` is a skeleton that names a split unit. */
@@ -62,8 +67,9 @@ export class SplitResolver {
         if (u) return this.link(u, skeleton, p, 'dwo');
       }
     }
-    if (this.binaryPath) {
-      for (const p of dwpCandidates(this.binaryPath)) {
+    const packages = this.dwp ? [this.dwp] : this.binaryPath ? dwpCandidates(this.binaryPath) : [];
+    {
+      for (const p of packages) {
         const d = this.openFile(p);
         const u = d && this.unitIn(d, id);
         if (u) return this.link(u, skeleton, p, 'dwp');

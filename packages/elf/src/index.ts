@@ -24,6 +24,7 @@ export type { Relocation, RelocationTable } from './relocations.js';
 export { type Decompressors, type SectionCompression, defaultDecompressors } from './compression.js';
 export { StringTable } from './strtab.js';
 export { sectionInSegment, sectionToSegmentMapping } from './mapping.js';
+export { summarizeElf, type ElfSummary, type DebugSummary } from './summary.js';
 export * from './names.js';
 export * as constants from './constants.js';
 export { ParseError, type ByteSource } from '@elfkit/binary';

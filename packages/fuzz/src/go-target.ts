@@ -1,6 +1,6 @@
 import type { ElfFile } from '@elfkit/elf';
 import { readSegments, type GoImage, type ImageSection, type ImageSegment } from '@elfkit/gosym';
-import { elfGoImage as goImageOf } from '@elfkit/size/go-image';
+import { goImage as goImageOf } from '@elfkit/symbolize/go-image';
 import { FieldList } from './fields.js';
 import { fixtureElf } from './sources.js';
 import { defineTarget, type FuzzTarget, type Probe } from './target.js';

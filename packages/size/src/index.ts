@@ -24,4 +24,3 @@ export { type LabelMaps } from './map-builder.js';
 export { RangeMap } from './range-map.js';
 export { goLayout, GO_PART_KINDS, type GoLayout, type GoPartKind, type GoTableRange } from './go-layout.js';
 export { goPackageOf, goTypePackageOf } from './go-names.js';
-export { elfGoImage, imageSegment } from './go-image.js';

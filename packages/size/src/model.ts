@@ -5,7 +5,7 @@ import { openGoSymbols, type GoSymbols } from '@elfkit/gosym';
 import { buildBase } from './base-map.js';
 import { DwarfInput } from './dwarf-input.js';
 import { ElfContext } from './elf-context.js';
-import { elfGoImage } from './go-image.js';
+import { goImage } from '@elfkit/symbolize/go-image';
 import { goLayout, type GoLayout } from './go-layout.js';
 import { goGeneratedLabel, goPackageOf } from './go-names.js';
 import { MapBuilder, type LabelMaps, type Translator } from './map-builder.js';
@@ -200,7 +200,7 @@ export class SizeModel {
       if (this.options.go !== undefined) this.goSymbols = this.options.go;
       else {
         try {
-          this.goSymbols = openGoSymbols(elfGoImage(this.elf, this.options.debugFile)) ?? null;
+          this.goSymbols = openGoSymbols(goImage(this.elf, this.options.debugFile)) ?? null;
         } catch (e) {
           if (!isParseError(e)) throw e;
           this.errors.push(e);

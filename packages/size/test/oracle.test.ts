@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { constants as C, ElfFile } from '@elfkit/elf';
 import { openGoSymbols } from '@elfkit/gosym';
 import { fixtureBytes, fixturePath, fixtures, run, skip, which } from '@elfkit/fixtures';
-import { SizeModel, diffTrees, elfGoImage, type SizeNode } from '../dist/index.js';
+import { goImage } from '@elfkit/symbolize';
+import { SizeModel, diffTrees, type SizeNode } from '../dist/index.js';
 
 const readelf = which('readelf');
 const files = fixtures().filter((f) => f.kind !== 'dwo' && f.name !== 'many-sections/many.o');
@@ -146,7 +147,7 @@ test('-d compileunits: every .debug_aranges range belongs to its unit (readelf -
 test('Go: each function has its pclntab extent as text, and each package the sum over its functions', () => {
   for (const f of files.filter((x) => x.lang === 'go')) {
     const elf = ElfFile.parse(fixtureBytes(f));
-    const go = openGoSymbols(elfGoImage(elf))!;
+    const go = openGoSymbols(goImage(elf))!;
     const t = go.table;
     const byName = new Map<string, number>();
     const byPackage = new Map<string, number>();

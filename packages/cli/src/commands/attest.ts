@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readElfImage } from '@elfkit/elf/rewrite';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { FileSource } from '../io/source.js';
+import { FileSource } from '@elfkit/symbolize/node';
 import { writeOut } from '../io/output.js';
 import { cosignReason, runOffline } from '../sign/cosign.js';
 import { findStamps } from '../stamp/find.js';

@@ -6,9 +6,9 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { FileSource, openSource } from '../io/source.js';
+import { FileSource, openSource } from '@elfkit/symbolize/node';
 import { signalCodeName, signalName } from '../core/signals.js';
-import { nodeDecompressors } from '../open.js';
+import { nodeDecompressors } from '@elfkit/symbolize/node';
 
 interface CoreArgs {
   file: string;

@@ -7,7 +7,7 @@ import { withElf } from '../with-elf.js';
 import { TextOut } from '../io/text-out.js';
 import { FramesTextWriter } from '../dwarf/frames-text.js';
 import { FramesTableWriter } from '../dwarf/frames-table.js';
-import { relocateDebugSections } from '../dwarf/relocate.js';
+import { relocateDebugSections } from '@elfkit/symbolize';
 import { registerName } from '../dwarf/names.js';
 
 interface FramesArgs {

@@ -12,7 +12,8 @@ import { writeDie, baseTypeWriter, TypeNames, unitHeaderText, type InfoTextOptio
 import { writeExpression } from '../dwarf/expr-text.js';
 import { escapeString, TextOut } from '../io/text-out.js';
 import { attrText, formText, tagText, unitTypeText } from '../dwarf/names.js';
-import { errorSink as sink, NodeDebugHost, openDwarf, type OpenedDwarf } from '../dwarf/open.js';
+import { errorSink as sink, openDwarf, type OpenedDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 import { listReferences } from '../dwarf/list-refs.js';
 
 /** Arguments every `elfkit dwarf` subcommand takes. */

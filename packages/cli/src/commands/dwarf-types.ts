@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { OutputBuffer } from '../io/output.js';
 import { layoutJson, layoutText } from '../dwarf/layout-text.js';
-import { NodeDebugHost } from '../dwarf/open.js';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 import { noTypesError, openTypes } from '../dwarf/open-types.js';
 import { reportErrors } from '../go/errors.js';
 import { debugDirOption, debugDirs, errorJson } from './dwarf-subcommands.js';

@@ -5,7 +5,7 @@ import { withElf } from '../with-elf.js';
 import { CliError, describeError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { goBuildinfoText } from '../go/buildinfo-text.js';
-import { goImage } from '../go/image.js';
+import { goImage } from '@elfkit/symbolize';
 import { writeOut } from '../io/output.js';
 
 export const goBuildinfoCommand = defineCommand({

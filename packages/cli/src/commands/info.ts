@@ -1,18 +1,9 @@
-import { fileTypeName, machineName, machineShortName, osAbiName, constants as C, type ElfFile } from '@elfkit/elf';
+import { summarizeElf, type DebugSummary, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import type { Damage } from '../damage.js';
 import { fileAndJson, withElfAsync } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-
-/** Facts about a binary's debug information, as `elfkit info` reports them. */
-export interface DebugSummary {
-  present: boolean;
-  sections: string[];
-  compression: string[];
-  versions: number[];
-  separate: { debuglink: string | null; buildIdPath: string | null };
-}
 
 /** Extra facts from the DWARF and Go readers (their modules load with the command); damage they step over goes to `onError`. */
 export type InfoContributor = (elf: ElfFile, path: string, onError: (e: unknown) => void) => Record<string, unknown>;
@@ -23,10 +14,10 @@ export type InfoContributor = (elf: ElfFile, path: string, onError: (e: unknown)
  * say it is not Go (a file without section headers may be either). A C
  * binary without DWARF loads neither.
  */
-async function contributors(elf: ElfFile): Promise<InfoContributor[]> {
+async function contributors(elf: ElfFile, damage: Damage): Promise<InfoContributor[]> {
   const names = elf.sections.map((s) => s.name);
   const dwarf = names.some((n) => /^\.(z?debug_|gnu_debuglink$)/.test(n)) || elf.sections.length === 0;
-  const go = elf.sections.length === 0 || names.some((n) => n === '.gopclntab' || n === '.go.buildinfo' || n === '.note.go.buildid' || n === '.data.rel.ro.gopclntab') || elf.symbols().some((s) => s.name === 'runtime.text');
+  const go = elf.sections.length === 0 || names.some((n) => n === '.gopclntab' || n === '.go.buildinfo' || n === '.note.go.buildid' || n === '.data.rel.ro.gopclntab') || damage.attempt(() => elf.symbols().some((s) => s.name === 'runtime.text'), false);
   const out: InfoContributor[] = [];
   if (dwarf) out.push((await import('../dwarf/info-facts.js')).dwarfInfoFacts);
   if (go) {
@@ -36,54 +27,9 @@ async function contributors(elf: ElfFile): Promise<InfoContributor[]> {
   return out;
 }
 
-function debugSummary(elf: ElfFile, damage: Damage): DebugSummary {
-  const debug = elf.sections.filter((s) => /^\.(z?debug_|gnu_debugaltlink$)/.test(s.name));
-  const compression = new Set<string>();
-  for (const s of debug) {
-    try {
-      const c = elf.compression(s);
-      if (c) compression.add(c.format);
-    } catch (e) {
-      damage.add(e);
-      compression.add('corrupt');
-    }
-  }
-  const link = elf.section('.gnu_debuglink');
-  let debuglink: string | null = null;
-  if (link && link.type !== C.SHT_NOBITS) {
-    const d = damage.attempt(() => elf.sectionData(link), new Uint8Array(0));
-    const nul = d.indexOf(0);
-    debuglink = Buffer.from(d.subarray(0, nul < 0 ? d.length : nul)).toString('utf8');
-  }
-  const id = damage.attempt(() => elf.buildId(), undefined);
-  return {
-    present: debug.some((s) => /^\.z?debug_info$/.test(s.name)),
-    sections: debug.map((s) => s.name),
-    compression: [...compression],
-    versions: [],
-    separate: { debuglink, buildIdPath: id && id.length > 2 ? `.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug` : null },
-  };
-}
-
 export function infoModel(elf: ElfFile, path: string, contributors: readonly InfoContributor[], damage: Damage) {
-  const h = elf.header;
   // Each fact on its own: a damaged part leaves the others standing (and is reported).
-  const model: Record<string, unknown> = {
-    file: path,
-    class: `ELF${h.bits}`,
-    data: h.order === 'little' ? 'little endian' : 'big endian',
-    osabi: osAbiName(h.osabi, h.machine),
-    type: fileTypeName(h.type, damage.attempt(() => elf.isPie(), false)),
-    machine: machineName(h.machine),
-    arch: machineShortName(h.machine),
-    entry: h.entry,
-    interpreter: damage.attempt(() => elf.interpreter(), undefined) ?? null,
-    buildId: damage.attempt(() => elf.buildId(), undefined) ?? null,
-    sections: elf.sections.length,
-    segments: elf.segments.length,
-    stripped: elf.symbolTables('symtab').length === 0,
-    debug: debugSummary(elf, damage),
-  };
+  const model: Record<string, unknown> = { file: path, ...summarizeElf(elf, damage.add) };
   for (const c of contributors) {
     // A contributor's `debug` facts (DWARF versions) complete the summary rather than replace it.
     const { debug, ...rest } = damage.attempt(() => c(elf, path, damage.add), {} as Record<string, unknown>);
@@ -123,7 +69,7 @@ export const infoCommand = defineCommand({
   builder: (y) => fileAndJson(y, '$0 info ./app'),
   handler: (a: { file: string; json: boolean }) =>
     withElfAsync(a.file, async ({ elf, damage }) => {
-      const facts = await contributors(elf);
+      const facts = await contributors(elf, damage);
       const m = infoModel(elf, a.file, facts, damage);
       writeOut(a.json ? toJson(m) + '\n' : text(m));
     }),

@@ -5,7 +5,7 @@ import { defineCommand } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { openElf, type OpenedElf } from '../open.js';
+import { openElf, type OpenedElf } from '@elfkit/symbolize/node';
 
 interface SizeArgs {
   file: string;

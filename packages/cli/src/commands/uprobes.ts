@@ -5,7 +5,7 @@ import { withElfAsync } from '../with-elf.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
-import { NodeDebugHost } from '../dwarf/open.js';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 import { openTypes } from '../dwarf/open-types.js';
 import { goSymbolsOf, imageOf } from '../go/symbols.js';
 import { reportErrors } from '../go/errors.js';

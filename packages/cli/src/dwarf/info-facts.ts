@@ -1,5 +1,6 @@
 import type { ElfFile } from '@elfkit/elf';
-import { hasDwarf, NodeDebugHost, openDwarf } from './open.js';
+import { hasDwarf, openDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /** `elfkit info` facts from the DWARF: the unit versions present (a damaged unit or section goes to `onError`). */
 export function dwarfInfoFacts(elf: ElfFile, _path: string, onError: (e: unknown) => void): { debug?: { versions: number[] } } {

@@ -3,7 +3,8 @@ import * as D from '@elfkit/dwarf';
 import type { Unit } from '@elfkit/dwarf';
 import type { ElfFile } from '@elfkit/elf';
 import { LineRowCursorBase, type LineQuery, type LineRowCursor, type LineSource } from '../format/line-rows.js';
-import { errorSink as sink, hasDwarf, NodeDebugHost, openDwarf, type OpenedDwarf } from './open.js';
+import { errorSink as sink, hasDwarf, openDwarf, Tombstones, type OpenedDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /**
  * The rows of every line program in section order (as llvm-dwarfdump
@@ -15,6 +16,9 @@ class DwarfRowCursor extends LineRowCursorBase {
   private lc: D.LineCursor | undefined;
   private program: D.LineProgram | undefined;
   private lastFile = -1;
+  /** Whether the next row starts a sequence; sequences starting at a tombstone are marked. */
+  private sequenceStart = true;
+  private readonly tombstones: Tombstones;
 
   constructor(
     private readonly od: OpenedDwarf,
@@ -23,6 +27,7 @@ class DwarfRowCursor extends LineRowCursorBase {
   ) {
     super();
     this.programs = od.dwarf.linePrograms(sink(errors));
+    this.tombstones = Tombstones.of(od.elf);
   }
 
   /**
@@ -70,6 +75,8 @@ class DwarfRowCursor extends LineRowCursorBase {
           this.prologueEnd = lc.prologueEnd;
           this.epilogueBegin = lc.epilogueBegin;
           this.discriminator = lc.discriminator;
+          if (this.sequenceStart) this.tombstone = this.tombstones.isTombstoneStart(lc.bigAddress ?? lc.address, this.program!.header.addressSize);
+          this.sequenceStart = lc.endSequence;
           return true;
         }
         this.lc = undefined;
@@ -92,6 +99,7 @@ class DwarfRowCursor extends LineRowCursorBase {
       this.program = program;
       this.lc = program.cursor();
       this.lastFile = -1;
+      this.sequenceStart = true;
     }
   }
 }
@@ -132,6 +140,7 @@ export const dwarfLineSource: LineSource = {
           prologueEnd: c.prologueEnd,
           epilogueBegin: c.epilogueBegin,
           discriminator: c.discriminator,
+          tombstone: c.tombstone,
         };
       }
     } finally {

@@ -2,7 +2,8 @@ import { DwarfTypes } from '@elfkit/dwarf';
 import type { ElfFile } from '@elfkit/elf';
 import { CliError } from '../errors.js';
 import { hasPclntab } from '../go/symbols.js';
-import { NodeDebugHost, openDwarf, type OpenedDwarf } from './open.js';
+import { openDwarf, type OpenedDwarf } from '@elfkit/symbolize';
+import { NodeDebugHost } from '@elfkit/symbolize/node';
 
 /** The types of a binary's DWARF, with where the DWARF came from. */
 export interface OpenedTypes {

@@ -22,6 +22,8 @@ export interface LineRow {
   prologueEnd: boolean;
   epilogueBegin: boolean;
   discriminator: number;
+  /** True for the rows of a sequence that starts at a tombstone address (code the linker discarded). */
+  tombstone?: boolean;
 }
 
 /** Options every line source understands. */
@@ -70,6 +72,8 @@ export interface LineRowCursor {
   readonly prologueEnd: boolean;
   readonly epilogueBegin: boolean;
   readonly discriminator: number;
+  /** True for the rows of a sequence that starts at a tombstone address. */
+  readonly tombstone?: boolean;
 }
 
 /** The fields of a {@link LineRowCursor}, for sources to extend with their `next()`. */
@@ -85,6 +89,7 @@ export abstract class LineRowCursorBase implements LineRowCursor {
   prologueEnd = false;
   epilogueBegin = false;
   discriminator = 0;
+  tombstone = false;
   abstract next(): boolean;
 }
 
@@ -115,6 +120,7 @@ class IterableCursor extends LineRowCursorBase {
     this.prologueEnd = r.prologueEnd;
     this.epilogueBegin = r.epilogueBegin;
     this.discriminator = r.discriminator;
+    this.tombstone = r.tombstone ?? false;
     return true;
   }
 }
@@ -178,6 +184,10 @@ export function writeLineRows(rows: Iterable<LineRow> | LineRowCursor, mode: 'te
   const head = bytes(text ? '0x' : '{"address":"0x');
   const columnKey = bytes(text ? ':' : ',"column":');
   const discText = bytes(' discriminator ');
+  // A discarded sequence's rows end with the word `tombstone` (JSON: "tombstone":true).
+  const tombFirst = bytes('  tombstone');
+  const tombNext = bytes(' tombstone');
+  const tombJson = bytes(',"tombstone":true');
   const tail = bytes(mode === 'ndjson' ? '}\n' : json ? '}' : '\n');
   const addressDigits = text ? width : 1;
   const paths = new Map<string, Uint8Array>();
@@ -245,11 +255,13 @@ export function writeLineRows(rows: Iterable<LineRow> | LineRowCursor, mode: 'te
         pos = put(buf, pos, discText);
         pos = putDec(buf, pos, c.discriminator);
       }
+      if (c.tombstone) pos = put(buf, pos, m === 0 && !c.discriminator ? tombFirst : tombNext);
     } else {
       pos = put(buf, pos, columnKey);
       pos = putDec(buf, pos, c.column);
       pos = put(buf, pos, flags[m]!);
       pos = putDec(buf, pos, c.discriminator);
+      if (c.tombstone) pos = put(buf, pos, tombJson);
     }
     pos = put(buf, pos, tail);
   }

@@ -2,8 +2,8 @@ import { formatVersionM, parseModInfo, readRawBuildInfo } from '@elfkit/gosym/bu
 import { isInputError } from './errors.js';
 import { CliError, describeError } from '../errors.js';
 import { writeOut } from '../io/output.js';
-import { openElf } from '../open.js';
-import { goImage } from './image.js';
+import { openElf } from '@elfkit/symbolize/node';
+import { goImage } from '@elfkit/symbolize';
 
 /**
  * `elfkit go buildinfo <files…>` in text: for each file what `go version -m`

@@ -1,7 +1,7 @@
 import type { ElfFile } from '@elfkit/elf';
 import { findPclntab, openGoSymbols, type GoImage, type GoSymbols } from '@elfkit/gosym';
 import { CliError } from '../errors.js';
-import { goImage } from './image.js';
+import { goImage } from '@elfkit/symbolize';
 
 const images = new WeakMap<ElfFile, GoImage>();
 const opened = new WeakMap<ElfFile, GoSymbols | null>();

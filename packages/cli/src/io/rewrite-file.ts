@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { readElfImage, type ElfImage, type RewriteResult } from '@elfkit/elf/rewrite';
 import { CliError } from '../errors.js';
 import { startCopy, type RewriteTarget, type StartedCopy } from './rewrite-target.js';
-import { FileSource } from './source.js';
+import { FileSource } from '@elfkit/symbolize/node';
 import { mark } from './timing.js';
 
 const ZERO = new Uint8Array(1 << 20);

@@ -4,7 +4,7 @@ import { parseNotes } from '@elfkit/elf/notes';
 import type { ElfImage } from '@elfkit/elf/rewrite';
 import { parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
 import type { GoImage } from '@elfkit/gosym';
-import { imageSegment } from '../go/segment.js';
+import { imageSegment } from '@elfkit/symbolize/image-segment';
 
 /** What the binary says about itself. */
 export interface BinaryFacts {

@@ -1,9 +1,10 @@
 import type { BinaryFacts } from './binary.js';
 import type { CiFacts } from './ci.js';
 import type { GitFacts } from './git.js';
+import { STAMP_TYPE, isStamp as isStampRecord } from '@elfkit/elf/stamp';
 
-/** The `type` that marks an elfkit stamp (also the FDO package-metadata `type` field). */
-export const STAMP_TYPE = 'elfkit-stamp';
+export { STAMP_TYPE };
+
 /** Version of the stamp document's schema (docs/json-stamp.md). */
 export const STAMP_SCHEMA_VERSION = 1;
 
@@ -50,5 +51,5 @@ export function parseSetPairs(pairs: readonly string[]): Record<string, string> 
 
 /** True when `v` is an elfkit stamp document (any schema version). */
 export function isStamp(v: unknown): v is StampDocument {
-  return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === STAMP_TYPE && typeof (v as { schemaVersion?: unknown }).schemaVersion === 'number';
+  return isStampRecord(v);
 }

@@ -1,85 +1,13 @@
-import { readRange } from '@elfkit/binary';
-import * as C from '@elfkit/elf/constants';
-import { parseNotes } from '@elfkit/elf/notes';
 import type { ElfImage } from '@elfkit/elf/rewrite';
-import { isStamp, type StampDocument } from './document.js';
+import { findStamps as findStampRecords, type FoundStamp as FoundRecord } from '@elfkit/elf/stamp';
+import type { StampDocument } from './document.js';
 
-/** Where a stamp was found. */
-export interface StampPlacement {
-  /** `note`: an FDO note in an SHT_NOTE section; `section`: raw JSON in a section; `segment`: a note found only through PT_NOTE. */
-  kind: 'note' | 'section' | 'segment';
-  /** Section name; null for `segment`. */
-  section: string | null;
-  /** Whether the stamp is part of the memory image (SHF_ALLOC, inside PT_LOAD). */
-  loadable: boolean;
-  /** File offset of the JSON text. */
-  offset: number;
-  /** The section holds nothing but the stamp (so replacing it loses nothing). */
-  alone: boolean;
-}
+export type { StampPlacement } from '@elfkit/elf/stamp';
 
-/** A stamp read from a file. */
-export interface FoundStamp {
-  placement: StampPlacement;
-  stamp: StampDocument;
-  /** The JSON exactly as stored. */
-  text: string;
-}
+/** A stamp read from a file, typed as the CLI writes it. */
+export type FoundStamp = FoundRecord<StampDocument & { readonly [key: string]: unknown }>;
 
-const RAW_LIMIT = 1 << 20;
-
-function json(bytes: Uint8Array): { text: string; value: unknown } | undefined {
-  let end = bytes.indexOf(0);
-  if (end < 0) end = bytes.length;
-  const text = new TextDecoder().decode(bytes.subarray(0, end));
-  try {
-    return { text, value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Every elfkit stamp in `image`, from any placement: FDO package-metadata
- * notes (`type: elfkit-stamp`) in note sections, raw JSON sections, and —
- * for files without section headers — notes reached through PT_NOTE.
- */
+/** Every elfkit stamp in `image` (see `@elfkit/elf/stamp`). */
 export function findStamps(image: ElfImage): FoundStamp[] {
-  const out: FoundStamp[] = [];
-  const { source, header } = image;
-  for (const s of image.sections) {
-    if (s.index === 0 || s.type === C.SHT_NOBITS || s.size === 0 || s.size > RAW_LIMIT || s.offset + s.size > source.size) continue;
-    const loadable = (s.flags & C.SHF_ALLOC) !== 0;
-    if (s.type === C.SHT_NOTE) {
-      let notes;
-      try {
-        notes = parseNotes(readRange(source, s.offset, s.size, s.name), header.order, s.addralign, { section: s.name, fileOffset: s.offset });
-      } catch {
-        continue;
-      }
-      for (const n of notes) {
-        if (n.owner !== 'FDO' || n.type !== C.NT_FDO_PACKAGING_METADATA) continue;
-        const j = json(n.desc);
-        if (j && isStamp(j.value)) out.push({ placement: { kind: 'note', section: s.name, loadable, offset: n.fileOffset, alone: notes.length === 1 }, stamp: j.value, text: j.text });
-      }
-    } else if (!loadable && source.read(s.offset, 1)[0] === 0x7b) {
-      const j = json(readRange(source, s.offset, s.size, s.name));
-      if (j && isStamp(j.value)) out.push({ placement: { kind: 'section', section: s.name, loadable: false, offset: s.offset, alone: true }, stamp: j.value, text: j.text });
-    }
-  }
-  if (image.sections.length === 0) {
-    for (const p of image.segments) {
-      if (p.type !== C.PT_NOTE || p.filesz === 0 || p.filesz > RAW_LIMIT) continue;
-      try {
-        for (const n of parseNotes(readRange(source, p.offset, p.filesz, `PT_NOTE ${p.index}`), header.order, p.align, { segment: p.index, fileOffset: p.offset })) {
-          if (n.owner !== 'FDO' || n.type !== C.NT_FDO_PACKAGING_METADATA) continue;
-          const j = json(n.desc);
-          if (j && isStamp(j.value)) out.push({ placement: { kind: 'segment', section: null, loadable: true, offset: n.fileOffset, alone: false }, stamp: j.value, text: j.text });
-        }
-      } catch {
-        // Not notes after all.
-      }
-    }
-  }
-  return out;
+  return findStampRecords(image);
 }

@@ -1,7 +1,7 @@
 import { readElfImage } from '@elfkit/elf/rewrite';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
-import { FileSource } from '../io/source.js';
+import { FileSource } from '@elfkit/symbolize/node';
 import { writeOut } from '../io/output.js';
 import { findStamps, type FoundStamp } from './find.js';
 

@@ -13,3 +13,4 @@ export { type RewriteResult, type Write, type PlacedSection, layoutPlan } from '
 export { planRewrite, applyRewrite, rewriteElf } from './write.js';
 export { encodeNote } from './note.js';
 export { encodeUtf8 } from "./utf8.js";
+export { onlyKeepDebugPlan, onlyKeepDebug, applyPieces, type Piece, type PiecePlan } from './keep-debug.js';

@@ -1,0 +1,161 @@
+import { constants as C } from '@elfkit/elf';
+import { writeOut } from '../io/output.js';
+import { UsageError } from '../errors.js';
+import { GnuNames, type GnuFrame } from './gnu-names.js';
+import { eachInputLine, SymbolizeSession } from './session.js';
+
+export const ADDR2LINE_USAGE = `usage: elfkit addr2line [options] [addresses...]
+
+A drop-in for GNU addr2line: hexadecimal addresses (0x optional) as
+arguments or lines on standard input, answered as soon as each is read.
+
+  -e, --exe=FILE        the binary (default a.out)
+  -f, --functions       print function names
+  -i, --inlines         print the callers of inlined functions too
+  -C, --demangle        demangle C++ and Rust names
+  -a, --addresses       print the address first
+  -p, --pretty-print    "function at file:line" on one line
+  -s, --basenames       file names without their directories
+  -j, --section=NAME    addresses are offsets into section NAME
+`;
+
+interface Addr2lineOptions {
+  exe: string;
+  functions: boolean;
+  inlines: boolean;
+  demangle: boolean;
+  addresses: boolean;
+  pretty: boolean;
+  basenames: boolean;
+  section?: string;
+  help: boolean;
+  inputs: string[];
+}
+
+const SHORT_FLAGS: Record<string, keyof Addr2lineOptions> = { f: 'functions', i: 'inlines', C: 'demangle', a: 'addresses', p: 'pretty', s: 'basenames', h: 'help' };
+const LONG_FLAGS: Record<string, keyof Addr2lineOptions> = {
+  functions: 'functions',
+  inlines: 'inlines',
+  demangle: 'demangle',
+  addresses: 'addresses',
+  'pretty-print': 'pretty',
+  basenames: 'basenames',
+  help: 'help',
+};
+
+/** GNU getopt_long over addr2line's options (grouped letters, `-efile`, `--exe=file`, `-b`/`-r`/`-R` accepted and ignored). */
+export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
+  const o: Addr2lineOptions = { exe: 'a.out', functions: false, inlines: false, demangle: false, addresses: false, pretty: false, basenames: false, help: false, inputs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      o.inputs.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [name, value] = a.slice(2).split(/=(.*)/s) as [string, string | undefined];
+      if (name === 'exe' || name === 'section' || name === 'target') {
+        const v = value ?? argv[++i];
+        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
+        if (name === 'exe') o.exe = v;
+        else if (name === 'section') o.section = v;
+      } else if (name === 'demangle') o.demangle = true;
+      else if (LONG_FLAGS[name]) (o as unknown as Record<string, boolean>)[LONG_FLAGS[name]!] = true;
+      else if (name !== 'no-recurse-limit' && name !== 'recurse-limit') throw new UsageError(`unknown option ${a}`);
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k]!;
+        if (ch === 'e' || ch === 'j' || ch === 'b') {
+          const v = k + 1 < a.length ? a.slice(k + 1) : argv[++i];
+          if (v === undefined) throw new UsageError(`option -${ch} needs a value`);
+          if (ch === 'e') o.exe = v;
+          else if (ch === 'j') o.section = v;
+          break;
+        }
+        if (ch === 'r' || ch === 'R') continue;
+        const key = SHORT_FLAGS[ch];
+        if (!key) throw new UsageError(`unknown option -${ch}`);
+        (o as unknown as Record<string, boolean>)[key] = true;
+      }
+      continue;
+    }
+    o.inputs.push(a);
+  }
+  return o;
+}
+
+/** GNU's bfd_scan_vma in base 16: an optional 0x, then hex digits up to the first other character. */
+function scanVma(text: string): bigint {
+  const m = /^\s*(?:0[xX])?([0-9a-fA-F]*)/.exec(text)!;
+  return m[1] ? BigInt.asUintN(64, BigInt('0x' + m[1])) : 0n;
+}
+
+/** Runs `elfkit addr2line` with its arguments; returns the exit status. */
+export async function runAddr2line(argv: readonly string[]): Promise<number> {
+  const o = parseAddr2lineArgs(argv);
+  if (o.help) {
+    writeOut(ADDR2LINE_USAGE);
+    return 0;
+  }
+  const session = new SymbolizeSession({ functionNames: 'linkage', symbolTableNames: false, demangle: false });
+  try {
+    const m = await session.module(o.exe);
+    if (m.broken) {
+      process.stderr.write(`elfkit: '${o.exe}': ${m.broken.reason === 'missing-file' ? 'No such file' : 'file format not recognized'}\n`);
+      return 1;
+    }
+    const elf = m.elf!;
+    const wide = elf.bits === 64 ? 16 : 8;
+    const mask = elf.bits === 64 ? 0xffff_ffff_ffff_ffffn : 0xffff_ffffn;
+    const alloc = elf.sections.filter((s) => (Number(s.flags) & C.SHF_ALLOC) !== 0 && s.size > 0);
+    let section = undefined as (typeof alloc)[number] | undefined;
+    if (o.section !== undefined) {
+      section = elf.sections.find((s) => s.name === o.section);
+      if (!section) {
+        process.stderr.write(`elfkit: ${o.exe}: cannot find section ${o.section}\n`);
+        return 1;
+      }
+    }
+    const names = new GnuNames(m, await m.dwarf());
+    const answer = async (text: string): Promise<string> => {
+      let pc = scanVma(text) & mask;
+      let out = o.addresses ? `0x${pc.toString(16).padStart(wide, '0')}${o.pretty ? ': ' : '\n'}` : '';
+      let candidates: typeof alloc;
+      if (section) {
+        candidates = pc < BigInt(section.size) ? [section] : [];
+        pc += section.addr;
+      } else candidates = alloc.filter((s) => pc >= s.addr && pc < s.addr + BigInt(s.size));
+      let frames: GnuFrame[] | undefined;
+      if (candidates.length) {
+        const a = await session.symbolizer.code(m, pc);
+        // As bfd, each section that holds the address is asked in turn until one answers.
+        for (const s of candidates) if ((frames = names.frames(a, s, pc))) break;
+      }
+      if (!frames) return out + (o.functions ? (o.pretty ? '?? ' : '??\n') : '') + '??:0\n';
+      const shown = o.inlines ? frames : frames.slice(0, 1);
+      for (let i = 0; i < shown.length; i++) {
+        const f = shown[i]!;
+        if (i > 0 && o.pretty) out += ' (inlined by) ';
+        if (o.functions) {
+          let name = f.name ?? '??';
+          if (o.demangle && f.name !== undefined) name = await session.symbolizer.demangle(name, true);
+          out += name + (o.pretty ? ' at ' : '\n');
+        }
+        let file = f.file;
+        if (file !== undefined && o.basenames) file = file.slice(file.lastIndexOf('/') + 1);
+        out += `${file ?? '??'}:${f.line ? `${f.line}${f.discriminator ? ` (discriminator ${f.discriminator})` : ''}` : '?'}\n`;
+      }
+      return out;
+    };
+    if (o.inputs.length) {
+      let out = '';
+      for (const x of o.inputs) out += await answer(x);
+      writeOut(out);
+    } else await eachInputLine(answer, writeOut);
+    return 0;
+  } finally {
+    session.close();
+  }
+}

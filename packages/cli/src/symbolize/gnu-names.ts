@@ -1,0 +1,133 @@
+import { constants as C, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
+import type { CodeAnswer, DwarfSource, Frame, Module } from '@elfkit/symbolize';
+import { BfdFunctionFinder, bfdSymbols } from './bfd-function.js';
+import { GnuVariables } from './gnu-variables.js';
+
+/** One name and file:line pair of GNU addr2line's answer. */
+export interface GnuFrame {
+  readonly name?: string;
+  readonly file?: string;
+  readonly line: number;
+  readonly discriminator: number;
+}
+
+/**
+ * Languages whose `DW_AT_name` is the symbol name (bfd's `mangle_style`
+ * returns 0 for them): C, Cobol, Fortran 77, Pascal, PL/I, UPC, MIPS and HP
+ * assembler. For the others bfd names a function without
+ * `DW_AT_linkage_name` from the symbol table.
+ */
+const UNMANGLED_LANGUAGES = new Set([0x1, 0x2, 0x5, 0x6, 0x7, 0x9, 0xc, 0xf, 0x12, 0x1d, 0x8001, 0x8004, 0x8006, 0x8007, 0x8765]);
+
+/**
+ * GNU addr2line's answers (binutils 2.40) over the frames elfkit finds.
+ * Sections are tried in header order while one holds the address and has
+ * no answer (so an address in both `.tbss` and `.init_array` is answered
+ * from the second). In a section that is not code, a symbol exactly at the
+ * address is answered with the declaration of the variable it names. The
+ * innermost function is named by its linkage name, or by `DW_AT_name` in
+ * C; otherwise, and where DWARF has no function, by bfd's choice of symbol
+ * (from the separate debug file when the DWARF is there), whose `STT_FILE`
+ * stands in for a missing file. A function so named once keeps the
+ * symbol's name when the symbol starts at its low address, and its DWARF
+ * name otherwise (bfd caches it in the function). Callers of an inlined
+ * call carry their DWARF names and, as GNU prints them, the innermost
+ * row's discriminator. Go pclntab frames (where no DWARF covers) are
+ * kept: GNU has no answer there.
+ */
+export class GnuNames {
+  private readonly elf: ElfFile;
+  private readonly ownSymbols: readonly ElfSymbol[];
+  /** Symbols and sections of the file bfd names functions from (the debug file when the DWARF came from one). */
+  private readonly nameFile: ElfFile;
+  private readonly finder: BfdFunctionFinder;
+  private readonly variables?: GnuVariables;
+  /** Function (by its identity in frames) → the name bfd settled on after its first symbol search. */
+  private readonly settled = new Map<string, string | undefined>();
+
+  /** `module` must have looked for its DWARF already (`await module.dwarf()`). */
+  constructor(module: Module, dwarf: DwarfSource | undefined) {
+    this.elf = module.elf!;
+    this.ownSymbols = bfdSymbols(this.elf);
+    const debug = module.debugElf;
+    this.nameFile = debug && debug !== this.elf ? debug : this.elf;
+    this.finder = new BfdFunctionFinder(this.nameFile === this.elf ? this.ownSymbols : bfdSymbols(this.nameFile));
+    this.variables = dwarf && new GnuVariables(dwarf);
+  }
+
+  /** The frames GNU addr2line prints for `address` in `section` given elfkit's `answer`; undefined when this section has none. */
+  frames(answer: CodeAnswer, section: Section, address: bigint): GnuFrame[] | undefined {
+    if ((Number(section.flags) & C.SHF_EXECINSTR) === 0) {
+      const sym = this.symbolAt(section, address);
+      if (sym) {
+        const decl = sym.type === C.STT_FUNC || sym.type === C.STT_GNU_IFUNC ? undefined : this.variables?.lookup(address, sym.name);
+        const fn = this.function(section, address);
+        if (decl) return [{ name: fn?.symbol.name, file: decl.file, line: decl.line, discriminator: 0 }];
+        return fn && [{ name: fn.symbol.name, file: fn.file, line: 0, discriminator: 0 }];
+      }
+    }
+    const source = answer.found ? answer.source : 'symtab';
+    const found = answer.found && source !== 'symtab' ? answer.frames : [];
+    if (found.length === 0) {
+      const fn = this.function(section, address);
+      return fn && [{ name: fn.symbol.name, file: fn.file, line: 0, discriminator: 0 }];
+    }
+    const inner = found[0]!;
+    const discriminator = inner.discriminator;
+    let name: string | undefined;
+    let file = inner.file;
+    if (source === 'go') name = inner.linkageName ?? inner.shortName;
+    else if (!isFunction(inner)) {
+      const fn = this.function(section, address);
+      name = fn?.symbol.name;
+      file ??= fn?.file;
+    } else {
+      const key = identity(inner);
+      if (this.settled.has(key)) name = this.settled.get(key);
+      else if (inner.linkageName !== undefined || (inner.shortName !== undefined && UNMANGLED_LANGUAGES.has(inner.language ?? -1))) name = inner.linkageName ?? inner.shortName;
+      else {
+        const fn = this.function(section, address);
+        name = fn ? fn.symbol.name : inner.shortName;
+        file ??= fn?.file;
+        this.settled.set(key, fn && fn.symbol.value === inner.startAddress ? fn.symbol.name : inner.shortName);
+      }
+    }
+    const out: GnuFrame[] = [{ name, file, line: inner.line, discriminator }];
+    for (let i = 1; i < found.length; i++) {
+      const f = found[i]!;
+      const key = identity(f);
+      out.push({ name: this.settled.has(key) ? this.settled.get(key) : (f.linkageName ?? f.shortName), file: f.file, line: f.line, discriminator });
+    }
+    return out;
+  }
+
+  /** bfd's symbol search in the name file's section that matches `section` (same index and name). */
+  private function(section: Section, address: bigint) {
+    let s = section;
+    if (this.nameFile !== this.elf) {
+      const d = this.nameFile.sections[section.index];
+      if (!d || d.name !== section.name) return undefined;
+      s = d;
+    }
+    return this.finder.find(s, address);
+  }
+
+  /** The symbol exactly at a data address (bfd: the first global one, else the last other one), not a section symbol. */
+  private symbolAt(section: Section, address: bigint): ElfSymbol | undefined {
+    let found: ElfSymbol | undefined;
+    for (const s of this.ownSymbols) {
+      if (s.shndx !== section.index || s.value !== address || s.type === C.STT_SECTION) continue;
+      found = s;
+      if (s.bind === C.STB_GLOBAL || s.bind === C.STB_GNU_UNIQUE) break;
+    }
+    return found;
+  }
+}
+
+function isFunction(f: Frame): boolean {
+  return f.linkageName !== undefined || f.shortName !== undefined || f.startAddress !== undefined;
+}
+
+function identity(f: Frame): string {
+  return `${f.startAddress ?? ''}\0${f.linkageName ?? ''}\0${f.shortName ?? ''}\0${f.startFile ?? ''}\0${f.startLine}`;
+}

@@ -1,0 +1,117 @@
+import { writeOut } from '../io/output.js';
+import { UsageError } from '../errors.js';
+import { parseInputLine } from './input.js';
+import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
+import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, putCodeJson, type Json, type Request } from './printers.js';
+import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
+import { TextOut } from '../io/text-out.js';
+import { filterLine } from './filter.js';
+
+export const SYMBOLIZE_USAGE = `usage: elfkit symbolize [options] [addresses...]
+
+A drop-in for llvm-symbolizer: addresses as arguments or lines on standard
+input, each line "[CODE|DATA] [MODULE] ADDRESS" ("quoted" modules may hold
+spaces), answered as soon as it is read.
+
+  --obj, --exe, -e FILE        the module for every address (then lines are "[CODE|DATA] ADDRESS")
+  --inlines, -i / --no-inlines inlined calls as frames of their own (default on)
+  --functions[=linkage|short|none], -f   how to name functions (default linkage)
+  --demangle, -C / --no-demangle         demangle C++ and Rust names (default on)
+  --output-style=LLVM|GNU|JSON
+  --pretty-print, -p           "function at file:line:column", inlined frames as "(inlined by)"
+  --print-address, --addresses, -a       print the address first
+  --basenames, -s / --relativenames      shorten paths
+  --adjust-vma=OFFSET          subtract OFFSET from every address
+  --debug-file-directory=DIR   where .build-id/ and debug-link files are (repeatable; default /usr/lib/debug)
+  --dwp=FILE                   the .dwp package to use
+  --verbose                    every field on a line of its own
+  --filter                     symbolize "#N 0x… (module+0x…)" and "module+0x…" frames in a log on standard input
+
+Like llvm-symbolizer, the outermost frame is named from the symbol table
+(so a .cold part shows as "work.cold"); see docs/symbolize.md.
+`;
+
+/** Runs `elfkit symbolize` with its arguments (after the command word); returns the exit status. */
+export async function runSymbolize(argv: readonly string[]): Promise<number> {
+  const o = parseSymbolizeArgs(argv);
+  if (o.help) {
+    writeOut(SYMBOLIZE_USAGE);
+    return 0;
+  }
+  if (o.filter && o.inputs.length) throw new UsageError('--filter reads a log on standard input; it takes no addresses');
+  const session = new SymbolizeSession({
+    debugFileDirectories: o.debugFileDirectory.length ? o.debugFileDirectory : undefined,
+    dwp: o.dwp,
+    functionNames: o.functions,
+    demangle: o.demangle,
+  });
+  try {
+    if (o.filter) {
+      await eachInputLine((line) => filterLine(line, session, o), writeOut);
+      return 0;
+    }
+    if (o.inputs.length) {
+      const list: Json[] = [];
+      let out = '';
+      for (const input of o.inputs) {
+        const r = await answerLine(input, session, o);
+        if (o.style === 'JSON') list.push(r.json!);
+        else out += r.text;
+      }
+      writeOut(o.style === 'JSON' ? jsonText(list, o.pretty ? 2 : 0) + '\n' : out);
+      return 0;
+    }
+    const out = new TextOut(1 << 20);
+    await eachInputLineTo(out, async (line) => {
+      if (o.style === 'JSON' && !o.pretty && (await answerCodeJson(line, session, o, out))) return;
+      const r = await answerLine(line, session, o);
+      out.utf8(o.style === 'JSON' ? jsonText(r.json!, o.pretty ? 2 : 0) + '\n' : r.text!);
+    });
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * The common case of a JSON pipe — a CODE line for a readable module —
+ * written straight into `out`; false for anything else (answered by
+ * {@link answerLine}).
+ */
+async function answerCodeJson(line: string, session: SymbolizeSession, o: SymbolizeOptions, out: TextOut): Promise<boolean> {
+  const cmd = parseInputLine(line, o.obj);
+  if (cmd.address === undefined || cmd.kind === 'DATA') return false;
+  const m = await session.module(cmd.module);
+  if (m.broken) return false;
+  const answer = await session.symbolizer.code(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
+  putCodeJson(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  return true;
+}
+
+/** One input line answered as text (LLVM/GNU) or a JSON object. */
+async function answerLine(line: string, session: SymbolizeSession, o: SymbolizeOptions): Promise<{ text?: string; json?: Json }> {
+  const cmd = parseInputLine(line, o.obj);
+  if (cmd.address === undefined) {
+    if (o.style === 'JSON') return { json: jsonError({ module: cmd.module }, `unable to parse arguments: ${line}`) };
+    return { text: line + '\n' };
+  }
+  const req: Request = { module: cmd.module, address: cmd.address };
+  const m = await session.module(cmd.module);
+  const err = session.firstError(m);
+  if (err) {
+    if (o.style === 'JSON') return { json: jsonError(req, err) };
+    process.stderr.write(`elfkit: error reading file: ${cmd.module}: ${err}\n`);
+  }
+  // A module that could not be read answers every later request empty (LLVM: no frames at all).
+  if (m.broken && cmd.kind !== 'DATA' && o.style === 'JSON') return { json: { ...jsonCode(req, []) } };
+  const address = cmd.address - o.adjustVma;
+  const s = session.symbolizer;
+  if (cmd.kind === 'DATA') {
+    const a = await s.data(m, BigInt.asUintN(64, address));
+    return o.style === 'JSON' ? { json: jsonData(req, a) } : { text: plainData(req, a, o) };
+  }
+  // FRAME (local variables) is not supported: answered as a miss, as llvm-symbolizer does without DWARF locals.
+  const answer = await s.code(m, BigInt.asUintN(64, address));
+  const frames = framesToPrint(answer, o);
+  return o.style === 'JSON' ? { json: jsonCode(req, frames) } : { text: plainCode(req, frames, o) };
+}

@@ -1,0 +1,79 @@
+import { Symbolizer, type Module } from '@elfkit/symbolize';
+import { nodeHost } from '@elfkit/symbolize/node';
+import type { TextOut } from '../io/text-out.js';
+
+/**
+ * A symbolizer over the local file system for one command run, with the
+ * module cache and the "report an unreadable module once" rule of
+ * llvm-symbolizer: the first request to a missing or invalid file gets the
+ * error, later ones an empty answer.
+ */
+export class SymbolizeSession {
+  readonly symbolizer: Symbolizer;
+  private readonly reported = new Set<Module>();
+
+  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean } = {}) {
+    const reportedUnits = new Set<string>();
+    this.symbolizer = new Symbolizer(nodeHost(), {
+      ...options,
+      onError: (e, m) => {
+        const key = `${m.path}\0${e.message}`;
+        if (reportedUnits.has(key) || options.quiet) return;
+        reportedUnits.add(key);
+        process.stderr.write(`elfkit: ${m.path}: ${e.message}\n`);
+      },
+    });
+  }
+
+  module(path: string): Promise<Module> {
+    return this.symbolizer.module(path);
+  }
+
+  /** The message for a module that cannot be read, the first time it is asked for; undefined otherwise. */
+  firstError(m: Module): string | undefined {
+    if (!m.broken || this.reported.has(m)) return undefined;
+    this.reported.add(m);
+    return m.broken.reason === 'missing-file' ? 'No such file or directory' : 'The file was not recognized as a valid object file';
+  }
+
+  close(): void {
+    this.symbolizer.close();
+  }
+}
+
+/**
+ * Calls `answer` for each line of standard input and writes its output. The
+ * lines of one read are answered together and written at once: a program
+ * that sends one address and waits gets its answer at once, a pipe of a
+ * million addresses is not slowed by a write per line.
+ */
+export async function eachInputLine(answer: (line: string) => Promise<string>, write: (s: string) => void): Promise<void> {
+  process.stdin.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of process.stdin as AsyncIterable<string>) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    let out = '';
+    for (const p of parts) out += await answer(p);
+    if (out) write(out);
+  }
+  if (rest) write(await answer(rest));
+}
+
+/**
+ * As {@link eachInputLine}, for answers written straight into `out` (a
+ * buffer of bytes: no string per answer), which is flushed after the lines
+ * of each read.
+ */
+export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void>): Promise<void> {
+  process.stdin.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of process.stdin as AsyncIterable<string>) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) await answer(p);
+    out.flush();
+  }
+  if (rest) await answer(rest);
+  out.flush();
+}

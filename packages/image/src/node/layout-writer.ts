@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LayoutWriter } from '../write/layout-writer.js';
+
+async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void): Promise<number> {
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const fh = await open(tmp, 'wx', 0o644);
+  let size = 0;
+  try {
+    const list = chunks instanceof Uint8Array ? [chunks] : chunks;
+    for await (const c of list) {
+      onChunk?.(c);
+      let done = 0;
+      while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
+      size += c.length;
+    }
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, path);
+    return size;
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Writes into an OCI layout directory: each blob to a temporary file in
+ * `blobs/<alg>/`, fsync'd and renamed to its digest; index.json likewise.
+ * Nothing is written outside `root`.
+ */
+export function directoryLayoutWriter(root: string): LayoutWriter {
+  const blobDir = (alg: string) => {
+    if (!/^[a-z0-9]+$/.test(alg)) throw new Error(`bad digest algorithm ${alg}`);
+    const d = join(root, 'blobs', alg);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
+  return {
+    async writeBlob(digest, bytes) {
+      const [alg, hex] = digest.split(':');
+      if (!alg || !hex || !/^[0-9a-f]+$/.test(hex)) throw new Error(`bad digest ${digest}`);
+      const path = join(blobDir(alg), hex);
+      if (existsSync(path)) return;
+      await writeAtomically(path, bytes);
+    },
+    async writeBlobStream(chunks) {
+      const dir = blobDir('sha256');
+      const h = createHash('sha256');
+      const staging = join(dir, `.staging-${randomBytes(6).toString('hex')}`);
+      const size = await writeAtomically(staging, chunks, (c) => h.update(c));
+      const hex = h.digest('hex');
+      await rename(staging, join(dir, hex));
+      return { digest: `sha256:${hex}`, size };
+    },
+    async writeIndex(bytes) {
+      await writeAtomically(join(root, 'index.json'), bytes);
+    },
+  };
+}

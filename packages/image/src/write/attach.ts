@@ -1,0 +1,94 @@
+import { DEBUG_ARTIFACT_TYPE, DebugAnnotation, SIGSTORE_BUNDLE_TYPE } from '../annotations.js';
+import { gzipStream } from '../compression.js';
+import type { ContainerImage } from '../container-image.js';
+import { debugTreeBytes, planDebugTree, type DebugTreePlan } from '../debug-split.js';
+import { digestOf, type HasherFactory } from '../digest.js';
+import { ImageError } from '../errors.js';
+import { Annotation, EMPTY_JSON_DIGEST, MediaType } from '../layout/media-types.js';
+import { tarChunks, type TarWriteEntry } from '../tar/writer.js';
+import { jsonBytes, putJsonBlob, readJsonFile, type JsonDescriptor, type LayoutWriter } from './layout-writer.js';
+
+const EMPTY_CONFIG: JsonDescriptor = { mediaType: MediaType.ociEmpty, digest: EMPTY_JSON_DIGEST, size: 2 };
+const TITLE = 'org.opencontainers.image.title';
+
+/** Adds a descriptor to index.json's manifests. */
+export async function addToIndex(image: ContainerImage, writer: LayoutWriter, d: JsonDescriptor): Promise<void> {
+  const top = await readJsonFile(image.files, 'index.json');
+  const list = Array.isArray(top.manifests) ? top.manifests : [];
+  await writer.writeIndex(jsonBytes({ ...top, manifests: [...list, d] }));
+}
+
+function requireLayout(image: ContainerImage): { digest: string; mediaType: string; size: number } {
+  const info = image.info;
+  if (info.container !== 'directory' || !info.digest || !info.descriptor) {
+    throw new ImageError('unsupported', 'artifacts are attached to an image in an OCI layout directory (copy it with skopeo to oci:DIR first)');
+  }
+  return { digest: info.digest, mediaType: info.descriptor.mediaType, size: info.descriptor.size };
+}
+
+/** What attach-debug stored. */
+export interface AttachedDebug {
+  readonly artifact: JsonDescriptor;
+  readonly layer: JsonDescriptor;
+  readonly plan: DebugTreePlan;
+}
+
+/**
+ * Stores the image's debug information (the `.build-id` tree of
+ * {@link planDebugTree}) as an OCI 1.1 artifact in the same layout: a
+ * `tar+gzip` layer, the empty config, `artifactType`
+ * `application/vnd.elfkit.debuginfo.v1+tar` and `subject` the image
+ * manifest; index.json lists it. The image manifest is not changed, so its
+ * digest (and any signature on it) stays valid.
+ */
+export async function attachDebugArtifact(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, options: { created?: string } = {}): Promise<AttachedDebug> {
+  const subject = requireLayout(image);
+  const plan = planDebugTree(image.elfFiles());
+  if (plan.files.length === 0) throw new ImageError('no-match', 'the image has no debug information to attach (no DWARF, no separate debug files)');
+  const dirs = new Set<string>(['.build-id/']);
+  for (const f of plan.files) dirs.add(f.path.slice(0, f.path.lastIndexOf('/') + 1));
+  async function* entries(): AsyncGenerator<TarWriteEntry> {
+    for (const d of [...dirs].sort()) yield { path: d, type: 'directory', mode: 0o755 };
+    for (const f of plan.files) yield { path: f.path, data: await debugTreeBytes(image, f), mode: 0o644 };
+  }
+  const stored = await writer.writeBlobStream(gzipStream(tarChunks(entries())));
+  const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
+  await writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}));
+  const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: DEBUG_ARTIFACT_TYPE,
+    config: EMPTY_CONFIG,
+    layers: [layer],
+    subject,
+    annotations: { [Annotation.created]: created, [DebugAnnotation.buildIds]: plan.files.map((f) => f.buildId).join(',') },
+  };
+  const artifact = await putJsonBlob(writer, MediaType.ociManifest, manifest, hasher, { artifactType: DEBUG_ARTIFACT_TYPE });
+  await addToIndex(image, writer, artifact);
+  return { artifact, layer, plan };
+}
+
+/**
+ * Stores a Sigstore bundle that signs `subject` (a manifest's bytes) as a
+ * referrer in the layout, the way cosign's bundle format does for
+ * registries (sigstore/cosign `specs/BUNDLE_SPEC.md`): the bundle as the
+ * one layer, the empty config, `subject` the signed manifest.
+ */
+export async function attachSignatureBundle(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, subject: JsonDescriptor, bundle: Uint8Array, options: { created?: string } = {}): Promise<JsonDescriptor> {
+  const digest = digestOf(bundle, hasher);
+  await writer.writeBlob(digest, bundle);
+  await writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}));
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: SIGSTORE_BUNDLE_TYPE,
+    config: EMPTY_CONFIG,
+    layers: [{ mediaType: SIGSTORE_BUNDLE_TYPE, digest, size: bundle.length, annotations: { [TITLE]: `${subject.digest.replace(':', '-')}.sigstore.json` } }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations: { 'dev.sigstore.bundle.content': 'message-signature', [Annotation.created]: options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+  };
+  const d = await putJsonBlob(writer, MediaType.ociManifest, manifest, hasher, { artifactType: SIGSTORE_BUNDLE_TYPE });
+  await addToIndex(image, writer, d);
+  return d;
+}

@@ -1,0 +1,228 @@
+import { isAbsolutePath as isAbsolute, joinPath, type LineProgram } from '@elfkit/dwarf';
+import type { Tombstones } from './tombstone.js';
+
+/** An empty column: reads of it give undefined, taken as 0. */
+const NONE = new Uint32Array(0);
+
+/** Growable typed arrays for the rows of one line program. */
+class Columns {
+  addr: Float64Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  column: Uint32Array;
+  disc: Uint32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.addr = new Float64Array(capacity);
+    this.file = new Uint32Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.column = new Uint32Array(capacity);
+    this.disc = new Uint32Array(capacity);
+  }
+
+  push(addr: number, file: number, line: number, column: number, disc: number): void {
+    if (this.length === this.addr.length) this.grow();
+    const i = this.length++;
+    this.addr[i] = addr;
+    this.file[i] = file;
+    this.line[i] = line;
+    this.column[i] = column;
+    this.disc[i] = disc;
+  }
+
+  /**
+   * Drops the spare capacity, and the column and discriminator arrays when
+   * every row has 0 there (Go records neither): the rows are kept for the
+   * module's life.
+   */
+  trim(): void {
+    const n = this.length;
+    const zero = (a: Uint32Array) => {
+      for (let i = 0; i < n; i++) if (a[i] !== 0) return false;
+      return true;
+    };
+    const fit = <T extends Float64Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    this.addr = fit(this.addr);
+    this.file = fit(this.file);
+    this.line = fit(this.line);
+    this.column = zero(this.column) ? NONE : fit(this.column);
+    this.disc = zero(this.disc) ? NONE : fit(this.disc);
+  }
+
+  private grow(): void {
+    const n = this.addr.length * 2;
+    const g = <T extends Float64Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.addr = g(this.addr);
+    this.file = g(this.file);
+    this.line = g(this.line);
+    this.column = g(this.column);
+    this.disc = g(this.disc);
+  }
+}
+
+/** One row of a line table as a lookup returns it. */
+export interface LineLocation {
+  readonly file: string | undefined;
+  readonly line: number;
+  readonly column: number;
+  readonly discriminator: number;
+}
+
+/**
+ * The rows of one unit's line program, decoded once into typed arrays and
+ * grouped in sequences, for address lookups as LLVM's
+ * `LineTable::lookupAddress` makes them: the sequence is the first one (by
+ * end address) that ends above the address, the row the last one at or
+ * below it (never the end-of-sequence row). Sequences that start at a
+ * tombstone (code the linker discarded) are dropped, as are sequences
+ * with an address at or beyond 2^53, which this index cannot hold.
+ */
+export class UnitLines {
+  readonly program: LineProgram;
+  /** Sequences starting at a tombstone, dropped. */
+  readonly discarded: number;
+  private readonly rows: Columns;
+  private readonly seqLow: Float64Array;
+  private readonly seqHigh: Float64Array;
+  private readonly seqFirst: Uint32Array;
+  /** One past the sequence's end row. */
+  private readonly seqEnd: Uint32Array;
+
+  private constructor(program: LineProgram, rows: Columns, seqs: { low: number; high: number; first: number; end: number }[], discarded: number) {
+    this.program = program;
+    this.rows = rows;
+    this.discarded = discarded;
+    seqs.sort((a, b) => a.high - b.high);
+    const n = seqs.length;
+    this.seqLow = new Float64Array(n);
+    this.seqHigh = new Float64Array(n);
+    this.seqFirst = new Uint32Array(n);
+    this.seqEnd = new Uint32Array(n);
+    seqs.forEach((s, i) => {
+      this.seqLow[i] = s.low;
+      this.seqHigh[i] = s.high;
+      this.seqFirst[i] = s.first;
+      this.seqEnd[i] = s.end;
+    });
+  }
+
+  /**
+   * Runs `program` once. Throws the program's ParseError when its opcodes are
+   * damaged (the caller keeps the failure).
+   */
+  static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
+    // About one row per three bytes of opcodes: few regrowths, little zeroing.
+    const rows = new Columns(Math.max(16, Math.floor((program.header.end - program.header.programOffset) / 3)));
+    const seqs: { low: number; high: number; first: number; end: number }[] = [];
+    const c = program.cursor();
+    let first = 0;
+    let big = false;
+    let firstBig: bigint | undefined;
+    let discarded = 0;
+    while (c.next()) {
+      const a = c.address;
+      if (a < 0) {
+        big = true;
+        if (rows.length === first) firstBig = c.bigAddress;
+      }
+      rows.push(a < 0 ? 0 : a, c.file, c.line, c.column, c.discriminator);
+      if (!c.endSequence) continue;
+      const low = rows.addr[first]!;
+      const high = rows.addr[rows.length - 1]!;
+      const tomb = tombstones.isTombstoneStart(firstBig ?? low, program.header.addressSize);
+      if (tomb) discarded++;
+      if (tomb || big || !(low < high) || rows.length - first < 2) rows.length = first;
+      else seqs.push({ low, high, first, end: rows.length });
+      first = rows.length;
+      big = false;
+      firstBig = undefined;
+    }
+    rows.trim();
+    const lines = new UnitLines(program, rows, seqs, discarded);
+    lines.unitCompDir = compDir;
+    return lines;
+  }
+
+  /** Index of the row for `address`, or -1. */
+  rowAt(address: number): number {
+    const highs = this.seqHigh;
+    let lo = 0;
+    let hi = highs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (highs[mid]! <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= highs.length || address < this.seqLow[lo]!) return -1;
+    const addr = this.rows.addr;
+    // upper_bound over (first, end - 1), minus one.
+    let a = this.seqFirst[lo]! + 1;
+    let b = this.seqEnd[lo]! - 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (addr[mid]! <= address) a = mid + 1;
+      else b = mid;
+    }
+    return a - 1;
+  }
+
+  /** The location of row `i`. */
+  location(i: number): LineLocation {
+    const r = this.rows;
+    return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i] ?? 0, discriminator: r.disc[i] ?? 0 };
+  }
+
+  /**
+   * The full path of file `index` as llvm-symbolizer spells it (LLVM's
+   * `Prologue::getFileNameByIndex` with an absolute path kind): the unit's
+   * DW_AT_comp_dir, unless the include directory is absolute or (DWARF 5)
+   * the file uses directory 0; then the include directory and the name,
+   * joined without normalization. Undefined when there is no such file.
+   */
+  filePath(index: number): string | undefined {
+    const cache = (this.paths ??= []);
+    if (index >= 0 && index < 1 << 16) {
+      const hit = cache[index];
+      if (hit !== undefined) return hit ?? undefined;
+      const p = this.resolveFile(index);
+      cache[index] = p ?? null;
+      return p;
+    }
+    return this.resolveFile(index);
+  }
+
+  private paths?: (string | null | undefined)[];
+
+  private resolveFile(index: number): string | undefined {
+    try {
+      const p = this.program;
+      const e = p.file(index);
+      if (!e) return undefined;
+      if (isAbsolute(e.path)) return e.path;
+      const v5 = p.header.version >= 5;
+      const dir = p.directory(e.dirIndex) ?? '';
+      const comp = (!v5 || e.dirIndex !== 0) && !isAbsolute(dir) ? (this.unitCompDir ?? '') : '';
+      return joinPath(comp, dir, e.path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The unit's DW_AT_comp_dir, which relative paths are joined to. */
+  unitCompDir: string | undefined;
+
+  /** The compilation directory the program's paths are joined to. */
+  get compDir(): string | undefined {
+    return this.unitCompDir;
+  }
+
+  /** Every sequence as `[low, high)` pairs (for coverage checks and tests). */
+  *sequences(): Generator<{ low: number; high: number }> {
+    for (let i = 0; i < this.seqLow.length; i++) yield { low: this.seqLow[i]!, high: this.seqHigh[i]! };
+  }
+}

@@ -1,0 +1,403 @@
+import { ParseError } from '@elfkit/binary';
+import {
+  attrNumber,
+  DW_AT_abstract_origin,
+  DW_AT_decl_file,
+  DW_AT_decl_line,
+  DW_AT_high_pc,
+  DW_AT_linkage_name,
+  DW_AT_low_pc,
+  DW_AT_MIPS_linkage_name,
+  DW_AT_name,
+  DW_AT_ranges,
+  DW_AT_specification,
+  DW_UT_split_type,
+  DW_UT_type,
+  SplitResolver,
+  type Attribute,
+  type MutableAttribute,
+  type Dwarf,
+  type Unit,
+} from '@elfkit/dwarf';
+import { UnitLines } from './dwarf-lines.js';
+import { UnitFunctions } from './dwarf-functions.js';
+import type { Frame } from './frame.js';
+import type { Tombstones } from './tombstone.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** What the DWARF says of a function DIE, through its abstract origin and specification. */
+interface FunctionFacts {
+  linkageName?: string;
+  shortName?: string;
+  declFile?: string;
+  declLine: number;
+}
+
+/** A unit's lazily built state; a failure is kept, so a damaged unit is decoded (and reported) once. */
+interface UnitState {
+  functions?: UnitFunctions | ParseError;
+  /** The unit the functions came from (the split unit of a skeleton when found). */
+  dieUnit?: Unit;
+  lines?: UnitLines | ParseError | null;
+}
+
+/** How the DWARF of a module finds split units (the module preloads their files through its host). */
+export interface SplitUnits {
+  /** The split unit of `skeleton`, from files already opened; undefined when none has it. */
+  splitUnit(skeleton: Unit): Unit | undefined;
+}
+
+/**
+ * Frames from DWARF (gimli's addr2line `Context`, LLVM's
+ * `DWARFContext::getInliningInfoForAddress`): the unit covering an
+ * address is found from the units' own ranges and `.debug_aranges`; each
+ * unit's functions and line rows are decoded on its first lookup and kept.
+ */
+export class DwarfSource {
+  readonly dwarf: Dwarf;
+  private readonly tombstones: Tombstones;
+  private readonly onError: (e: ParseError) => void;
+  private readonly split: SplitUnits | undefined;
+  private units?: Unit[];
+  private lows?: Float64Array;
+  private highs?: Float64Array;
+  private owners?: Int32Array;
+  private maxHigh?: Float64Array;
+  private readonly states = new Map<Unit, UnitState>();
+  private readonly facts = new Map<Dwarf, Map<number, FunctionFacts>>();
+  /** Attribute objects reused by every DIE read for names (see DieCursor.attrsInto). */
+  private readonly attrBuffer: MutableAttribute[] = [];
+
+  constructor(dwarf: Dwarf, options: { tombstones: Tombstones; onError?: (e: ParseError) => void; split?: SplitUnits }) {
+    this.dwarf = dwarf;
+    this.tombstones = options.tombstones;
+    this.onError = options.onError ?? (() => {});
+    this.split = options.split;
+  }
+
+  /** The compile unit whose ranges hold `address`, or undefined. */
+  unitAt(address: bigint): Unit | undefined {
+    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    this.index();
+    const a = Number(address);
+    const lows = this.lows!;
+    let lo = 0;
+    let hi = lows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lows[mid]! <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
+    for (let k = lo - 1; k >= 0 && this.maxHigh![k]! > a; k--) {
+      if (this.highs![k]! > a && (best < 0 || this.owners![k]! < best)) best = this.owners![k]!;
+    }
+    return best < 0 ? undefined : this.units![best];
+  }
+
+  /** True when `unit` is a skeleton whose split unit has not been looked for yet. */
+  needsSplit(unit: Unit): boolean {
+    return this.split !== undefined && !this.states.get(unit)?.functions && SplitResolver.isSkeleton(unit);
+  }
+
+  /**
+   * The frames at `address`, innermost first, as LLVM builds them (before
+   * any symbol-table naming): empty when a unit covers the address but has
+   * no function or line for it (as llvm-symbolizer, which then prints ??);
+   * undefined when no unit covers it, or the unit's functions and lines are
+   * both damaged — another source may answer then.
+   */
+  frames(address: bigint): Frame[] | undefined {
+    const unit = this.unitAt(address);
+    if (!unit) return undefined;
+    const a = Number(address);
+    const fns = this.functionsOf(unit);
+    const lines = this.linesOf(unit);
+    const row = lines ? lines.rowAt(a) : -1;
+    if (!fns && !lines) return undefined;
+    const chain = fns ? fns.chain(a) : [];
+    if (chain.length === 0) {
+      if (row < 0) return [];
+      const loc = lines!.location(row);
+      return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
+    }
+    const st = this.states.get(unit)!;
+    const dieUnit = st.dieUnit!;
+    const language = rootLanguage(dieUnit);
+    const out: Frame[] = [];
+    let callFile = 0;
+    let callLine = 0;
+    let callColumn = 0;
+    let callDisc = 0;
+    for (let i = 0; i < chain.length; i++) {
+      const node = fns!.nodes[chain[i]!]!;
+      const f = this.factsOf(dieUnit, node.offset);
+      let file: string | undefined;
+      let line = 0;
+      let column = 0;
+      let discriminator = 0;
+      if (i === 0) {
+        if (row >= 0) ({ file, line, column, discriminator } = lines!.location(row));
+      } else {
+        file = lines?.filePath(callFile);
+        line = callLine;
+        column = callColumn;
+        discriminator = callDisc;
+      }
+      callFile = node.callFile;
+      callLine = node.callLine;
+      callColumn = node.callColumn;
+      callDisc = node.discriminator;
+      const outer = i === chain.length - 1;
+      out.push({
+        linkageName: f.linkageName,
+        shortName: f.shortName,
+        file,
+        line,
+        column,
+        discriminator,
+        startFile: f.declFile,
+        startLine: f.declLine,
+        startAddress: node.lowPc,
+        inlined: !outer,
+        compDir: lines?.compDir,
+        language,
+      });
+    }
+    return out;
+  }
+
+  /** The unit's line rows (built once), or undefined when it has none or they are damaged. */
+  linesOf(unit: Unit): UnitLines | undefined {
+    const st = this.state(unit);
+    if (st.lines === undefined) {
+      try {
+        const p = unit.lineProgram();
+        let compDir: string | undefined;
+        try {
+          compDir = unit.root().compDir;
+        } catch {
+          compDir = undefined;
+        }
+        st.lines = p ? UnitLines.build(p, this.tombstones, compDir) : null;
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        st.lines = e;
+        this.onError(e);
+      }
+    }
+    return st.lines instanceof UnitLines ? st.lines : undefined;
+  }
+
+  private functionsOf(unit: Unit): UnitFunctions | undefined {
+    const st = this.state(unit);
+    if (st.functions === undefined) {
+      let dieUnit = unit;
+      if (SplitResolver.isSkeleton(unit)) {
+        const s = this.split?.splitUnit(unit);
+        if (s) dieUnit = s;
+      }
+      st.dieUnit = dieUnit;
+      try {
+        st.functions = UnitFunctions.build(dieUnit, this.tombstones);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        st.functions = e;
+        this.onError(e);
+      }
+    }
+    return st.functions instanceof UnitFunctions ? st.functions : undefined;
+  }
+
+  private state(unit: Unit): UnitState {
+    let st = this.states.get(unit);
+    if (!st) this.states.set(unit, (st = {}));
+    return st;
+  }
+
+  /** Name, declaration file and line of the function DIE at `offset` of `unit`'s file, following DW_AT_abstract_origin and DW_AT_specification (LLVM's findRecursively). */
+  private factsOf(unit: Unit, offset: number): FunctionFacts {
+    let byOffset = this.facts.get(unit.dwarf);
+    if (!byOffset) this.facts.set(unit.dwarf, (byOffset = new Map()));
+    let f = byOffset.get(offset);
+    if (f) return f;
+    f = { declLine: 0 };
+    let gotDeclFile = false;
+    let gotDeclLine = false;
+    const seen = new Set<string>();
+    const work: { unit: Unit; offset: number }[] = [{ unit, offset }];
+    const attrs = this.attrBuffer;
+    try {
+      for (let steps = 0; work.length && steps < 64; steps++) {
+        const d = work.pop()!;
+        const key = `${d.unit.dwarf === unit.dwarf ? 0 : 1}:${d.offset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const c = d.unit.entriesAt(d.offset);
+        if (!c.next()) continue;
+        const n = c.attrsInto(attrs);
+        let linkage: Attribute | undefined;
+        let mips: Attribute | undefined;
+        let name: Attribute | undefined;
+        let declFile: Attribute | undefined;
+        let declLine: Attribute | undefined;
+        let ao: Attribute | undefined;
+        let sp: Attribute | undefined;
+        for (let i = 0; i < n; i++) {
+          const a = attrs[i]!;
+          switch (a.name) {
+            case DW_AT_linkage_name:
+              linkage = a;
+              break;
+            case DW_AT_MIPS_linkage_name:
+              mips = a;
+              break;
+            case DW_AT_name:
+              name = a;
+              break;
+            case DW_AT_decl_file:
+              declFile = a;
+              break;
+            case DW_AT_decl_line:
+              declLine = a;
+              break;
+            case DW_AT_abstract_origin:
+              ao = a;
+              break;
+            case DW_AT_specification:
+              sp = a;
+              break;
+          }
+        }
+        if (f.linkageName === undefined) {
+          const l = mips ?? linkage;
+          if (l) f.linkageName = d.unit.attrString(l);
+        }
+        if (f.shortName === undefined && name) f.shortName = d.unit.attrString(name);
+        if (!gotDeclFile && declFile) {
+          gotDeclFile = true;
+          const idx = attrNumber(declFile.value);
+          if (idx !== undefined) f.declFile = this.declFilePath(d.unit, idx);
+        }
+        if (!gotDeclLine && declLine) {
+          gotDeclLine = true;
+          f.declLine = attrNumber(declLine.value) ?? 0;
+        }
+        // Pushed in this order and popped last-in first-out, as LLVM's findRecursively.
+        const ta = ao && this.refTarget(d.unit, ao);
+        const ts = sp && this.refTarget(d.unit, sp);
+        if (ta) work.push(ta);
+        if (ts) work.push(ts);
+      }
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      // A broken reference leaves the facts found so far.
+    }
+    byOffset.set(offset, f);
+    return f;
+  }
+
+  /** The file `index` of the line table that `unit`'s declarations use (the skeleton's, for a split unit, as LLVM). */
+  private declFilePath(unit: Unit, index: number): string | undefined {
+    const owner = unit.skeleton ?? unit;
+    const lines = this.linesOf(owner);
+    if (lines) return lines.filePath(index);
+    try {
+      return owner.lineProgram()?.filePath(index);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private refTarget(unit: Unit, a: Attribute): { unit: Unit; offset: number } | undefined {
+    const r = unit.attrRef(a);
+    if (!r || r.offset === undefined) return undefined;
+    if (r.target === 'info') {
+      if (r.offset >= unit.offset && r.offset < unit.end && !unit.header.inTypes) return { unit, offset: r.offset };
+      const u = unit.dwarf.unitContaining(r.offset);
+      return u ? { unit: u, offset: r.offset } : undefined;
+    }
+    if (r.target === 'sup' && unit.dwarf.sup) {
+      const u = unit.dwarf.sup.unitContaining(r.offset);
+      return u ? { unit: u, offset: r.offset } : undefined;
+    }
+    return undefined;
+  }
+
+  /** Builds the unit range index: each compile unit's low/high PC or DW_AT_ranges, and `.debug_aranges`. */
+  private index(): void {
+    if (this.units) return;
+    const units: Unit[] = [];
+    const spans: { lo: number; hi: number; u: number }[] = [];
+    const byOffset = new Map<number, number>();
+    const add = (u: number, b: number | bigint, e: number | bigint, size: number) => {
+      if (this.tombstones.isTombstoneStart(b, size)) return;
+      if (typeof b === 'bigint' || typeof e === 'bigint' || !(b < e) || e > MAX_SAFE) return;
+      spans.push({ lo: b, hi: e, u });
+    };
+    for (const unit of this.dwarf.units(this.onError)) {
+      const t = unit.unitType;
+      if (t === DW_UT_type || t === DW_UT_split_type || unit.header.inTypes) continue;
+      const ui = units.length;
+      units.push(unit);
+      byOffset.set(unit.offset, ui);
+      const size = unit.header.addressSize;
+      try {
+        const attrs = unit.rootAttributes();
+        const low = attrs.find((a) => a.name === DW_AT_low_pc);
+        const high = attrs.find((a) => a.name === DW_AT_high_pc);
+        const ranges = attrs.find((a) => a.name === DW_AT_ranges);
+        const lowPc = low ? unit.attrAddress(low) : undefined;
+        if (lowPc !== undefined && high) {
+          const h = unit.highPc(high, lowPc);
+          if (h !== undefined) add(ui, num(lowPc), num(h), size);
+        } else if (ranges) {
+          const rc = unit.rangeListCursor(ranges);
+          if (rc) while (rc.next()) if (rc.hasRange) add(ui, rc.begin >= 0 ? rc.begin : rc.beginAddress, rc.end >= 0 ? rc.end : rc.endAddress, size);
+        }
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        this.onError(e);
+      }
+    }
+    // .debug_aranges is often incomplete, but it can also cover what a unit's DIE does not say.
+    try {
+      for (const set of this.dwarf.aranges(this.onError)) {
+        const ui = byOffset.get(set.debugInfoOffset);
+        if (ui === undefined) continue;
+        for (const e of set.entries) add(ui, num(e.address), num(e.address + e.length), set.addressSize);
+      }
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      this.onError(e);
+    }
+    spans.sort((x, y) => x.lo - y.lo || x.u - y.u);
+    const n = spans.length;
+    this.lows = new Float64Array(n);
+    this.highs = new Float64Array(n);
+    this.owners = new Int32Array(n);
+    this.maxHigh = new Float64Array(n);
+    let m = 0;
+    spans.forEach((s, i) => {
+      this.lows![i] = s.lo;
+      this.highs![i] = s.hi;
+      this.owners![i] = s.u;
+      m = Math.max(m, s.hi);
+      this.maxHigh![i] = m;
+    });
+    this.units = units;
+  }
+}
+
+function rootLanguage(unit: Unit): number | undefined {
+  try {
+    return unit.root().language;
+  } catch {
+    return undefined;
+  }
+}
+
+function num(v: bigint): number | bigint {
+  return v <= BigInt(MAX_SAFE) ? Number(v) : v;
+}

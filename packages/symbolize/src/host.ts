@@ -1,0 +1,50 @@
+import type { ByteSource } from '@elfkit/binary';
+import type { Decompressors } from '@elfkit/elf';
+
+/** A value, or a promise of it: hosts may answer at once (files) or later (fetch). */
+export type Awaitable<T> = T | PromiseLike<T>;
+
+/** A file a host fetched by build id (a debuginfod client's answer). */
+export interface FetchedFile {
+  /** Where it is now (a cache path, or a URL), used as its name. */
+  readonly path: string;
+  readonly source: ByteSource;
+}
+
+/**
+ * Everything `@elfkit/symbolize` asks of the outside world. It decides
+ * where to look (gdb's and LLVM's search orders); the host opens what it is
+ * asked for. The Node host (`@elfkit/symbolize/node`) reads files; a browser
+ * host may fetch URLs or serve files a user dropped; a debugger may serve
+ * its own file system.
+ */
+export interface SymbolizeHost {
+  /**
+   * Random access to the file at `path`, or undefined when there is none
+   * (or it cannot be read). A browser host fetches the whole file and
+   * returns its bytes; reads from the source are synchronous.
+   */
+  open(path: string): Awaitable<ByteSource | undefined>;
+  /**
+   * Optional: the debug file (or executable) with `buildId`, from somewhere
+   * other than the local search paths — a debuginfod server. Asked after
+   * every local place failed.
+   */
+  fetchByBuildId?(buildId: string, kind: 'debuginfo' | 'executable'): Awaitable<FetchedFile | undefined>;
+  /**
+   * Optional: the places to look for a debug file, given the default list
+   * (in search order) — to add a debugger's own directories or drop places
+   * it cannot reach.
+   */
+  candidates?(request: { readonly binary: string; readonly kind: 'separate' | 'dwo' | 'dwp' | 'supplementary' }, defaults: readonly string[]): readonly string[];
+  /** Faster decoders for compressed sections (the Node host passes node:zlib). */
+  readonly decompressors?: Partial<Decompressors>;
+  /** Optional: a faster CRC-32 (zlib's) for `.gnu_debuglink` checks. */
+  crc32?(bytes: Uint8Array): number;
+  /** Optional: an xz decoder for MiniDebugInfo (default: the `xz-decompress` WebAssembly decoder). */
+  xz?(data: Uint8Array): Promise<Uint8Array>;
+  /** Optional: the bytes of the demangler's WebAssembly module (default: fetched beside the package). */
+  demanglerWasm?(): Promise<Uint8Array>;
+  /** Optional: called when a source is no longer needed. */
+  close?(source: ByteSource): void;
+}

@@ -1,0 +1,39 @@
+/**
+ * Symbolization over a binary's own debug information and what a host
+ * finds for it: separate debug files by build id and `.gnu_debuglink`,
+ * split DWARF, supplementary files; and the adapters that feed an ELF file
+ * to the DWARF and Go readers. No Node import: file access comes through a
+ * host (the Node one is in `@elfkit/symbolize/node`).
+ *
+ * @packageDocumentation
+ */
+export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
+export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';
+export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol } from './frame.js';
+export type { SymbolizeHost, FetchedFile, Awaitable } from './host.js';
+export { DwarfSource, type SplitUnits } from './dwarf-source.js';
+export { UnitLines, type LineLocation } from './dwarf-lines.js';
+export { UnitFunctions, type FunctionNode } from './dwarf-functions.js';
+export { SymbolIndex, type IndexedSymbol } from './symbol-index.js';
+export { Tombstones } from './tombstone.js';
+export { goFrames } from './go-source.js';
+export { Demangler, isMangled } from './demangle.js';
+export { openMiniDebugInfo, xzDecode } from './minidebuginfo.js';
+export {
+  elfLoader,
+  hasDwarf,
+  openDwarf,
+  dwarfSearch,
+  runSearch,
+  errorSink,
+  type ElfDebugHost,
+  type DwarfOrigin,
+  type OpenedDwarf,
+  type DwarfOpenOptions,
+  type DebugFileRequest,
+  type FoundDebugFile,
+  type FoundDwarf,
+} from './debug-info.js';
+export { relocateDebugSections, debugSectionGroups } from './relocate.js';
+export { goImage } from './go-image.js';
+export { imageSegment } from './image-segment.js';

@@ -1,0 +1,268 @@
+import { ParseError } from '@elfkit/binary';
+import { constants as C, type ElfFile } from '@elfkit/elf';
+import { dwoCandidates, dwpCandidates, SplitResolver } from '@elfkit/dwarf';
+import { openGoSymbols, type GoSymbols } from '@elfkit/gosym';
+import { dwarfSearch, type FoundDebugFile, type FoundDwarf } from './debug-info.js';
+import { DwarfSource } from './dwarf-source.js';
+import type { FileCache, OpenedFile } from './files.js';
+import type { MissReason } from './frame.js';
+import { goImage } from './go-image.js';
+import { openMiniDebugInfo } from './minidebuginfo.js';
+import { SymbolIndex } from './symbol-index.js';
+import { Tombstones } from './tombstone.js';
+
+/** Options for a module. */
+export interface ModuleOptions {
+  /**
+   * Load bias: where the module is mapped minus its link-time addresses
+   * (0 for an executable at its linked address; a core file's or
+   * `/proc/PID/maps`' start minus the first segment's vaddr for a PIE or
+   * shared library). Addresses given to the symbolizer are runtime
+   * addresses; this is subtracted from them.
+   */
+  readonly bias?: bigint;
+}
+
+/** Search settings a module inherits from its symbolizer. */
+export interface ModuleSettings {
+  readonly debugFileDirectories?: readonly string[];
+  readonly dwp?: string;
+  readonly fetch: boolean;
+  readonly onError: (e: ParseError, module: Module) => void;
+}
+
+/** Bytes of a section with where it is loaded, for unwinders. */
+export interface LoadedSection {
+  readonly name: string;
+  /** Link-time address (add the module's bias for the runtime one). */
+  readonly address: bigint;
+  readonly data: Uint8Array;
+}
+
+/** The call-frame tables of a module, for an unwinder. */
+export interface UnwindTables {
+  readonly ehFrame?: LoadedSection;
+  readonly ehFrameHdr?: LoadedSection;
+  /** From the binary, else from its separate debug file. */
+  readonly debugFrame?: LoadedSection;
+  /** The Go pclntab (its SP deltas unwind Go frames). */
+  readonly go?: GoSymbols;
+}
+
+/**
+ * A binary and the debug information found for it: its own DWARF or a
+ * separate debug file (build id, `.gnu_debuglink`, the host's fetcher),
+ * split units (`.dwo`, `.dwp`), a supplementary file, the Go pclntab, the
+ * symbol table (or MiniDebugInfo's). Each is located and decoded on first
+ * use and kept — a failure too, so it is never searched for twice.
+ */
+export class Module {
+  /** The path the module was opened from (its name in answers). */
+  readonly path: string;
+  readonly bias: bigint;
+  /** Why the module cannot answer at all (its file is missing or not ELF). */
+  readonly broken?: { readonly reason: MissReason; readonly error?: Error };
+  private readonly opened?: OpenedFile;
+  private readonly files: FileCache;
+  private readonly settings: ModuleSettings;
+  private dwarfState?: Promise<DwarfSource | null>;
+  private dwarfReady?: DwarfSource | null;
+  private goState?: GoSymbols | null;
+  private symbolState?: Promise<SymbolIndex>;
+  private symbolReady?: SymbolIndex;
+  private split?: SplitResolver;
+  private readonly tombstones: Tombstones;
+  private foundDwarf?: FoundDwarf;
+
+  /** @internal Modules come from {@link Symbolizer.module}. */
+  constructor(path: string, opened: OpenedFile | undefined, files: FileCache, settings: ModuleSettings, options: ModuleOptions, broken?: Module['broken']) {
+    this.path = path;
+    this.opened = opened;
+    this.files = files;
+    this.settings = settings;
+    this.bias = options.bias ?? 0n;
+    this.broken = broken;
+    this.tombstones = opened ? Tombstones.of(opened.elf) : new Tombstones([]);
+  }
+
+  /** The module's ELF file (undefined for a broken module). */
+  get elf(): ElfFile | undefined {
+    return this.opened?.elf;
+  }
+
+  /** GNU build id, lowercase hex. */
+  get buildId(): string | undefined {
+    return this.opened?.file.buildId;
+  }
+
+  /** Where the DWARF was found (`self`, `build-id`, `debuglink`) and the file, once {@link dwarf} ran. */
+  get dwarfOrigin(): FoundDwarf['source'] | undefined {
+    return this.foundDwarf?.source;
+  }
+
+  /** The ELF file the DWARF came from — the module's own, or its separate debug file — once {@link dwarf} found it. */
+  get debugElf(): ElfFile | undefined {
+    return this.foundDwarf?.elf;
+  }
+
+  /** True once {@link load} finished: lookups need no host from here on (but for split files). */
+  get ready(): boolean {
+    return this.dwarfReady !== undefined && this.symbolReady !== undefined;
+  }
+
+  /** Locates the DWARF and indexes the symbols (each once). */
+  async load(): Promise<void> {
+    await this.dwarf();
+    await this.symbols();
+  }
+
+  /** The DWARF once {@link load} ran. */
+  get loadedDwarf(): DwarfSource | undefined {
+    return this.dwarfReady ?? undefined;
+  }
+
+  /** The symbol index once {@link load} ran. */
+  get loadedSymbols(): SymbolIndex | undefined {
+    return this.symbolReady;
+  }
+
+  /** True when the unit covering `address` is a skeleton whose split files were not opened yet. */
+  needsPrepare(address: bigint): boolean {
+    const d = this.dwarfReady;
+    if (!d) return false;
+    const unit = d.unitAt(address);
+    return unit !== undefined && d.needsSplit(unit) && !this.prepared.has(unit);
+  }
+
+  private readonly prepared = new Set<unknown>();
+
+  /** The module's DWARF, located on the first call (undefined when there is none anywhere). */
+  async dwarf(): Promise<DwarfSource | undefined> {
+    if (this.dwarfReady !== undefined) return this.dwarfReady ?? undefined;
+    this.dwarfState ??= this.locateDwarf();
+    this.dwarfReady = await this.dwarfState;
+    return this.dwarfReady ?? undefined;
+  }
+
+  /** The Go pclntab of the module itself (undefined when it has none, or a damaged one). */
+  goSymbols(): GoSymbols | undefined {
+    if (this.goState === undefined) {
+      this.goState = null;
+      const elf = this.elf;
+      if (elf) {
+        try {
+          this.goState = openGoSymbols(goImage(elf)) ?? null;
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+          this.settings.onError(e, this);
+        }
+      }
+    }
+    return this.goState ?? undefined;
+  }
+
+  /** The symbol index: `.symtab`, else `.dynsym`, with MiniDebugInfo's symbols when the module has them. */
+  async symbols(): Promise<SymbolIndex> {
+    if (this.symbolReady) return this.symbolReady;
+    this.symbolState ??= this.indexSymbols();
+    return (this.symbolReady = await this.symbolState);
+  }
+
+  /** The call-frame tables an unwinder needs (`.eh_frame`, `.eh_frame_hdr`, `.debug_frame`, the pclntab). */
+  async unwindTables(): Promise<UnwindTables> {
+    const elf = this.elf;
+    if (!elf) return {};
+    const own = (name: string, from: ElfFile = elf): LoadedSection | undefined => {
+      try {
+        const s = from.section(name) ?? (name.startsWith('.debug_') ? from.debugSection(name) : undefined);
+        return s && s.type !== C.SHT_NOBITS ? { name, address: s.addr, data: from.sectionData(s) } : undefined;
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        this.settings.onError(e, this);
+        return undefined;
+      }
+    };
+    let debugFrame = own('.debug_frame');
+    if (!debugFrame) {
+      await this.dwarf();
+      const other = this.foundDwarf?.elf;
+      if (other && other !== elf) debugFrame = own('.debug_frame', other);
+    }
+    return { ehFrame: own('.eh_frame'), ehFrameHdr: own('.eh_frame_hdr'), debugFrame, go: this.goSymbols() };
+  }
+
+  /**
+   * Opens the `.dwo`/`.dwp` files that may hold the split unit of the unit
+   * covering `address` (file address), so the synchronous lookup finds them.
+   */
+  async prepare(address: bigint): Promise<void> {
+    const d = this.dwarfReady;
+    if (!d) return;
+    const unit = d.unitAt(address);
+    if (!unit || !d.needsSplit(unit) || this.prepared.has(unit)) return;
+    this.prepared.add(unit);
+    let root;
+    try {
+      root = unit.root();
+    } catch {
+      return;
+    }
+    const paths: string[] = [];
+    if (root.dwoName) paths.push(...dwoCandidates(root.dwoName, root.compDir, this.path));
+    paths.push(...(this.settings.dwp ? [this.settings.dwp] : dwpCandidates(this.path)));
+    const wanted = this.files.host.candidates ? this.files.host.candidates({ binary: this.path, kind: 'dwo' }, paths) : paths;
+    for (const p of wanted) if (!this.files.tried(p)) await this.files.open(p);
+  }
+
+  private async locateDwarf(): Promise<DwarfSource | null> {
+    const o = this.opened;
+    if (!o) return null;
+    const search = dwarfSearch(o.elf, this.path, {
+      debugFileDirectory: this.settings.debugFileDirectories ? [...this.settings.debugFileDirectories] : undefined,
+      fetch: this.settings.fetch,
+      candidates: this.files.host.candidates && ((kind, defaults) => this.files.host.candidates!({ binary: this.path, kind }, defaults)),
+    });
+    let step;
+    try {
+      step = search.next();
+      while (!step.done) {
+        const r = step.value;
+        let answer: FoundDebugFile | undefined;
+        if (r.kind === 'open') answer = await this.files.open(r.path);
+        else answer = await this.files.fetch(r.buildId);
+        step = search.next(answer);
+      }
+    } catch (e) {
+      // DWARF that cannot be opened at all (a .debug_info that does not inflate): reported, and the pclntab and symbols answer.
+      if (!(e instanceof ParseError)) throw e;
+      this.settings.onError(e, this);
+      return null;
+    }
+    const found = step.value;
+    if (!found) return null;
+    this.foundDwarf = found;
+    this.split = new SplitResolver(this.files.syncHost(), this.path, this.settings.dwp);
+    const split = this.split;
+    return new DwarfSource(found.dwarf, {
+      tombstones: this.tombstones,
+      onError: (e) => this.settings.onError(e, this),
+      split: { splitUnit: (u) => split.splitUnit(u)?.unit },
+    });
+  }
+
+  private async indexSymbols(): Promise<SymbolIndex> {
+    const elf = this.elf;
+    if (!elf) return SymbolIndex.of(undefined);
+    let mini: ElfFile | undefined;
+    const hasSymtab = elf.symbolTables('symtab').some((s) => s.size > 0);
+    if (!hasSymtab) {
+      try {
+        mini = await openMiniDebugInfo(elf, this.files.host);
+      } catch (e) {
+        if (e instanceof ParseError) this.settings.onError(e, this);
+        mini = undefined;
+      }
+    }
+    return SymbolIndex.of(elf, mini);
+  }
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import type { ByteSource } from '@elfkit/binary';
+import type { SymbolizeHost } from '../host.js';
+import { FileSource } from './file-source.js';
+import { nodeDecompressors } from './open-elf.js';
+
+/**
+ * The {@link SymbolizeHost} over the local file system: files are read with
+ * `pread` as ranges are needed, sections inflated by node:zlib, CRC-32 by
+ * zlib, the demangler's WebAssembly read from node_modules.
+ */
+export function nodeHost(): SymbolizeHost {
+  return {
+    open(path: string): ByteSource | undefined {
+      try {
+        if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+        return new FileSource(path);
+      } catch {
+        return undefined;
+      }
+    },
+    decompressors: nodeDecompressors,
+    crc32: typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) >>> 0 : undefined,
+    async demanglerWasm() {
+      return new Uint8Array(readFileSync(demanglerWasmPath()));
+    },
+    close(source) {
+      if (source instanceof FileSource) source.close();
+    },
+  };
+}
+
+/**
+ * The demangler's WebAssembly file: beside this module's package, or —
+ * when this module is bundled into another program (the elfkit CLI) —
+ * beside `@elfkit/symbolize` as that program resolves it.
+ */
+function demanglerWasmPath(): string {
+  const wasm = 'gecko-profiler-demangle/index_bg.wasm';
+  const here = createRequire(import.meta.url);
+  try {
+    return here.resolve(wasm);
+  } catch {
+    return createRequire(here.resolve('@elfkit/symbolize')).resolve(wasm);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The Node host of `@elfkit/symbolize`: files opened with node:fs for
+ * random access, ELF sections inflated with node:zlib.
+ * @packageDocumentation
+ */
+export { FileSource, openSource } from './file-source.js';
+export { openElf, nodeDecompressors, type OpenedElf, type OpenElfOptions } from './open-elf.js';
+export { NodeDebugHost } from './debug-host.js';
+export { nodeHost } from './host.js';

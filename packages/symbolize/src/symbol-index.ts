@@ -1,0 +1,197 @@
+import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+
+/** A symbol the index answers with. */
+export interface IndexedSymbol {
+  readonly name: string;
+  readonly address: bigint;
+  readonly size: bigint;
+  /** For a local symbol: the name of the `STT_FILE` symbol before it (the source file it came from). */
+  readonly file?: string;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The function and object symbols of an ELF file sorted by address, with
+ * LLVM's rules (SymbolizableObjectFile), so a symbol-table answer is what
+ * llvm-symbolizer gives: `.symtab`, else `.dynsym`; `STT_FUNC`,
+ * `STT_OBJECT`, `STT_GNU_IFUNC` and `STT_NOTYPE` symbols of a real section
+ * (not ABS, not undefined), no section, file or ARM/AArch64/RISC-V mapping
+ * symbols; of several symbols at one address the largest one; an address
+ * belongs to the nearest symbol at or below it unless that symbol has a size
+ * and the address is past its end.
+ */
+export class SymbolIndex {
+  private readonly tables: { elf: ElfFile; table: SymbolTable }[];
+  private built?: {
+    addrs: Float64Array;
+    sizes: Float64Array;
+    refs: Int32Array;
+    which: Uint8Array;
+    locals: Int32Array;
+    /** Symbol indexes of STT_FILE symbols, ascending, and their names. */
+    fileIdx: number[];
+    fileNames: string[];
+  };
+  /** Lookups answered by a scan before the index is worth building. */
+  private scans = 0;
+
+  private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
+    this.tables = tables;
+  }
+
+  /** Number of symbols indexed. */
+  get size(): number {
+    return this.index().addrs.length;
+  }
+
+  /**
+   * Indexes `.symtab` of `elf` (`.dynsym` when there is no `.symtab`), and
+   * the `.symtab` of `extra` (MiniDebugInfo's) beside it; empty when there
+   * is nothing readable. The first few lookups scan the tables (a command
+   * that asks for one address does not pay for sorting 50,000 symbols); the
+   * sorted index is built after that.
+   */
+  static of(elf: ElfFile | undefined, extra?: ElfFile): SymbolIndex {
+    const tables: { elf: ElfFile; table: SymbolTable }[] = [];
+    const pick = (e: ElfFile, dynamic: boolean) => {
+      try {
+        const s = e.symbolTables('symtab')[0];
+        let t = s ? e.symbolTable(s) : undefined;
+        if (dynamic && (!t || t.count <= 1)) {
+          const d = e.symbolTables('dynsym')[0];
+          if (d) t = e.symbolTable(d);
+        }
+        if (t) tables.push({ elf: e, table: t });
+      } catch {
+        // an unreadable table contributes nothing
+      }
+    };
+    if (elf) pick(elf, true);
+    if (extra) pick(extra, false);
+    return new SymbolIndex(tables);
+  }
+
+  /**
+   * Calls `visit` for every symbol LLVM would index (in table order), and
+   * `file` for every STT_FILE symbol of the first table.
+   */
+  private each(visit: (a: number, size: number, i: number, t: number, local: boolean) => void, file?: (i: number, name: string) => void): void {
+    this.tables.forEach(({ elf, table }, t) => {
+      const machine = elf.header.machine;
+      const nsec = elf.sections.length;
+      try {
+        for (let i = 1; i < table.count; i++) {
+          const info = table.info(i);
+          const type = info & 0xf;
+          const shndx = table.rawShndx(i);
+          const realSection = shndx !== C.SHN_UNDEF && (shndx === C.SHN_XINDEX || (shndx < C.SHN_LORESERVE && shndx < nsec));
+          if (!realSection) {
+            if (type === C.STT_FILE && t === 0 && file) file(i, table.name(i));
+            continue;
+          }
+          if (type !== C.STT_NOTYPE && type !== C.STT_FUNC && type !== C.STT_OBJECT && type !== C.STT_GNU_IFUNC) continue;
+          if (type === C.STT_NOTYPE && isMappingSymbol(machine, table.name(i))) continue;
+          const hi = table.valueHigh(i);
+          if (hi > 0x1fffff) continue; // beyond 2^53: not representable here
+          const sz = table.sizeNumber(i);
+          visit(hi * 0x1_0000_0000 + table.valueLow(i), sz < 0 ? MAX_SAFE : sz, i, t, t === 0 && info >> 4 === C.STB_LOCAL);
+        }
+      } catch {
+        // A damaged table: the symbols read so far still answer.
+      }
+    });
+  }
+
+  private index(): NonNullable<SymbolIndex['built']> {
+    if (this.built) return this.built;
+    const entries: { a: number; s: number; i: number; t: number; local: number }[] = [];
+    const fileIdx: number[] = [];
+    const fileNames: string[] = [];
+    this.each(
+      (a, s, i, t, local) => entries.push({ a, s, i, t, local: local ? i : 0 }),
+      (i, name) => {
+        fileIdx.push(i);
+        fileNames.push(name);
+      },
+    );
+    // LLVM: stable sort by (address, size); of each address keep the last (largest).
+    entries.sort((x, y) => x.a - y.a || x.s - y.s || x.t - y.t || x.i - y.i);
+    const kept: typeof entries = [];
+    for (let k = 0; k < entries.length; k++) {
+      if (k + 1 < entries.length && entries[k + 1]!.a === entries[k]!.a) continue;
+      kept.push(entries[k]!);
+    }
+    const n = kept.length;
+    const b = { addrs: new Float64Array(n), sizes: new Float64Array(n), refs: new Int32Array(n), which: new Uint8Array(n), locals: new Int32Array(n), fileIdx, fileNames };
+    kept.forEach((e, k) => {
+      b.addrs[k] = e.a;
+      b.sizes[k] = e.s;
+      b.refs[k] = e.i;
+      b.which[k] = e.t;
+      b.locals[k] = e.local;
+    });
+    return (this.built = b);
+  }
+
+  /** The symbol for `address` (LLVM's getNameFromSymbolTable), or undefined. */
+  lookup(address: bigint): IndexedSymbol | undefined {
+    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    const a = Number(address);
+    if (!this.built && this.scans < 4) {
+      this.scans++;
+      return this.scan(a);
+    }
+    const { addrs, sizes, refs, which, locals } = this.index();
+    let lo = 0;
+    let hi = addrs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (addrs[mid]! <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo - 1;
+    if (k < 0) return undefined;
+    return this.answer(addrs[k]!, sizes[k]!, refs[k]!, which[k]!, locals[k]!, a);
+  }
+
+  /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */
+  private scan(a: number): IndexedSymbol | undefined {
+    let best: [number, number, number, number, boolean] | undefined;
+    const files: [number, string][] = [];
+    this.each(
+      (addr, size, i, t, local) => {
+        if (addr > a) return;
+        if (!best || addr > best[0] || (addr === best[0] && (size > best[1] || (size === best[1] && (t > best[3] || (t === best[3] && i > best[2])))))) best = [addr, size, i, t, local];
+      },
+      (i, name) => files.push([i, name]),
+    );
+    if (!best) return undefined;
+    return this.answer(best[0], best[1], best[2], best[3], best[4] ? best[2] : 0, a, files);
+  }
+
+  private answer(addr: number, size: number, idx: number, t: number, local: number, a: number, files?: [number, string][]): IndexedSymbol | undefined {
+    if (size !== 0 && addr + size <= a) return undefined;
+    const name = this.tables[t]!.table.name(idx);
+    let file: string | undefined;
+    if (local) {
+      const fi = files ? files.map((f) => f[0]) : this.built!.fileIdx;
+      const fn = files ? files.map((f) => f[1]) : this.built!.fileNames;
+      let flo = 0;
+      let fhi = fi.length;
+      while (flo < fhi) {
+        const mid = (flo + fhi) >>> 1;
+        if (fi[mid]! <= local) flo = mid + 1;
+        else fhi = mid;
+      }
+      if (flo > 0) file = fn[flo - 1];
+    }
+    return { name, address: BigInt(addr), size: BigInt(size), file };
+  }
+}
+
+/** ARM, AArch64 and RISC-V mapping symbols (`$a`, `$d`, `$t`, `$x`, with a `.suffix`), which LLVM leaves out. */
+function isMappingSymbol(machine: number, name: string): boolean {
+  if (machine !== C.EM_ARM && machine !== C.EM_AARCH64 && machine !== C.EM_RISCV) return false;
+  return /^\$[adtx](\.|$)/.test(name);
+}

@@ -1,0 +1,212 @@
+import { ParseError } from '@elfkit/binary';
+import type { ElfFile } from '@elfkit/elf';
+import { Demangler, isMangled } from './demangle.js';
+import { FileCache } from './files.js';
+import type { CodeAnswer, DataAnswer, Frame, FrameSource } from './frame.js';
+import { goFrames } from './go-source.js';
+import type { SymbolizeHost } from './host.js';
+import { Module, type ModuleOptions } from './module.js';
+
+/** How a {@link Symbolizer} names and finds things. */
+export interface SymbolizerOptions {
+  /**
+   * Directories searched for `.build-id/xx/….debug` and debug-link files
+   * (default `/usr/lib/debug`, as gdb and llvm-symbolizer).
+   */
+  readonly debugFileDirectories?: readonly string[];
+  /** A `.dwp` package to use for every module instead of `<binary>.dwp` (llvm-symbolizer's `--dwp`). */
+  readonly dwp?: string;
+  /**
+   * `linkage` (default): the mangled linkage name where there is one; `short`:
+   * `DW_AT_name`; `none`: no names.
+   */
+  readonly functionNames?: 'linkage' | 'short' | 'none';
+  /**
+   * With `linkage` names, name the outermost frame from the symbol table
+   * (default true), as llvm-symbolizer does: a `.cold` part then shows as
+   * `work.cold`, glibc's `__GI_abort` as `abort`. False keeps the DWARF name.
+   */
+  readonly symbolTableNames?: boolean;
+  /** Demangle C++ and Rust names (default true). */
+  readonly demangle?: boolean;
+  /** Ask the host's `fetchByBuildId` for debug files not found locally (default: when the host has one). */
+  readonly fetch?: boolean;
+  /**
+   * Called once for each damaged piece of debug information (a unit, a line
+   * program, a pclntab); the rest keeps answering. Default: ignored.
+   */
+  readonly onError?: (error: ParseError, module: Module) => void;
+}
+
+/**
+ * Turns addresses into frames — function, file, line, column, inlined calls
+ * — from the best source that covers each address: DWARF, then the Go
+ * pclntab, then the symbol table (blazesym's `Symbolizer`, gimli's
+ * addr2line). Modules are opened once through the host and keep their
+ * lazily built indexes, so a million lookups stay fast.
+ *
+ * @example
+ * ```ts
+ * import { Symbolizer } from '@elfkit/symbolize';
+ * import { nodeHost } from '@elfkit/symbolize/node';
+ * const s = new Symbolizer(nodeHost());
+ * const m = await s.module('/usr/bin/app');
+ * const answer = await s.code(m, 0x401136n);
+ * if (answer.found) for (const f of answer.frames) console.log(f.function, `${f.file}:${f.line}`);
+ * ```
+ */
+export class Symbolizer {
+  readonly host: SymbolizeHost;
+  readonly options: SymbolizerOptions;
+  private readonly files: FileCache;
+  private readonly modules = new Map<string, Promise<Module>>();
+  private readonly demangler: Demangler;
+
+  constructor(host: SymbolizeHost, options: SymbolizerOptions = {}) {
+    this.host = host;
+    this.options = options;
+    this.files = new FileCache(host);
+    this.demangler = new Demangler(host);
+  }
+
+  /**
+   * The module for the binary at `path` (opened once per path and bias). A
+   * file that cannot be opened or is not ELF gives a module whose answers
+   * are misses with the reason.
+   */
+  module(path: string, options: ModuleOptions = {}): Promise<Module> {
+    const key = `${options.bias ?? 0n}:${path}`;
+    let m = this.modules.get(key);
+    if (!m) {
+      m = this.openModule(path, options);
+      this.modules.set(key, m);
+    }
+    return m;
+  }
+
+  /** A module over an ELF file already parsed (a core file's mapped file, a browser upload). */
+  moduleFromElf(elf: ElfFile, path: string, options: ModuleOptions = {}): Module {
+    const opened = this.files.tried(path) ? this.files.peek(path) : undefined;
+    const m = new Module(path, opened ?? this.files.adopt(path, elf), this.files, this.settings(), options);
+    this.modules.set(`${options.bias ?? 0n}:${path}`, Promise.resolve(m));
+    return m;
+  }
+
+  /**
+   * The frames at `address` (a runtime address: the module's bias is
+   * subtracted), innermost first, or a miss with its reason. Only the first
+   * lookup in a module (and one that needs a `.dwo` or the demangler) waits
+   * for the host; the rest is synchronous.
+   */
+  async code(module: Module, address: bigint): Promise<CodeAnswer> {
+    if (module.broken) return { found: false, address, reason: module.broken.reason, error: module.broken.error };
+    if (!module.ready) await module.load();
+    const a = address - module.bias;
+    if (module.needsPrepare(a)) await module.prepare(a);
+    const answer = this.codeNow(module, a, address);
+    if (answer.found && this.options.demangle !== false && !this.demangler.attempted && answer.frames.some((f) => f.function !== undefined && isMangled(f.function))) {
+      await this.demangler.load();
+      return this.codeNow(module, a, address);
+    }
+    return answer;
+  }
+
+  /** {@link code} once the module's DWARF, symbols and split files are loaded. */
+  private codeNow(module: Module, a: bigint, address: bigint): CodeAnswer {
+    let frames: Frame[] | undefined;
+    let source: FrameSource = 'symtab';
+    const kind = this.options.functionNames ?? 'linkage';
+    const dwarf = module.loadedDwarf;
+    if (dwarf) {
+      // A unit that covers the address answers for it, even with nothing (llvm-symbolizer's ??).
+      frames = dwarf.frames(a);
+      if (frames) source = 'dwarf';
+    }
+    if (!frames) {
+      const go = module.goSymbols();
+      if (go) {
+        try {
+          frames = goFrames(go.table, a);
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+          frames = undefined;
+        }
+        if (frames) source = 'go';
+      }
+    }
+    // Frames are fresh objects from the sources: named in place.
+    const named = (frames ?? []) as { -readonly [K in keyof Frame]: Frame[K] }[];
+    for (const f of named) f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
+    const index = module.loadedSymbols!;
+    const sym = index.lookup(a);
+    if (sym && named.length === 0) {
+      // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
+      const linkage = kind === 'linkage';
+      source = 'symtab';
+      named.push({ function: linkage ? sym.name : undefined, linkageName: sym.name, file: linkage ? sym.file : undefined, line: 0, column: 0, discriminator: 0, startLine: 0, startAddress: linkage ? sym.address : undefined, inlined: false });
+    } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
+      // llvm-symbolizer names the outermost frame from the symbol table.
+      const last = named[named.length - 1]!;
+      last.function = sym.name;
+      last.startAddress = sym.address;
+      last.file ??= sym.file;
+    }
+    if (named.length === 0) {
+      const reason = dwarf || module.goSymbols() || index.size > 0 ? 'unknown-address' : 'missing-symbols';
+      return { found: false, address, reason };
+    }
+    const demangle = this.options.demangle !== false && this.demangler.loaded;
+    // (symbol names: `answer.symbol` below; frames' names demangled in place)
+    if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
+    const symbol = sym && { name: demangle ? this.demangler.demangleNow(sym.name) : sym.name, start: sym.address, size: sym.size };
+    return { found: true, address, frames: named, source, symbol };
+  }
+
+  /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
+  async data(module: Module, address: bigint): Promise<DataAnswer> {
+    if (module.broken) return { found: false, address, reason: module.broken.reason, error: module.broken.error };
+    const index = await module.symbols();
+    const sym = index.lookup(address - module.bias);
+    if (!sym) return { found: false, address, reason: index.size > 0 ? 'unknown-address' : 'missing-symbols' };
+    const name = this.options.demangle !== false ? await this.demangler.demangle(sym.name) : sym.name;
+    return { found: true, address, symbol: { name, start: sym.address, size: sym.size } };
+  }
+
+  /** Demangles `name` with the symbolizer's demangler (`gnu`: c++filt's spelling of clone suffixes). */
+  demangle(name: string, gnu = false): Promise<string> {
+    return this.demangler.demangle(name, gnu);
+  }
+
+  /** Releases every file the symbolizer opened. */
+  close(): void {
+    this.files.close();
+    this.modules.clear();
+  }
+
+  private settings() {
+    return {
+      debugFileDirectories: this.options.debugFileDirectories,
+      dwp: this.options.dwp,
+      fetch: this.options.fetch ?? this.host.fetchByBuildId !== undefined,
+      onError: this.options.onError ?? (() => {}),
+    };
+  }
+
+  private async openModule(path: string, options: ModuleOptions): Promise<Module> {
+    let source;
+    try {
+      source = await this.host.open(path);
+    } catch (e) {
+      return new Module(path, undefined, this.files, this.settings(), options, { reason: 'missing-file', error: e as Error });
+    }
+    if (!source) return new Module(path, undefined, this.files, this.settings(), options, { reason: 'missing-file' });
+    try {
+      const { ElfFile } = await import('@elfkit/elf');
+      const elf = ElfFile.parse(source, { decompressors: this.host.decompressors });
+      void elf.sections; // headers must be readable for anything to work
+      return new Module(path, this.files.adopt(path, elf), this.files, this.settings(), options);
+    } catch (e) {
+      return new Module(path, undefined, this.files, this.settings(), options, { reason: 'invalid-file', error: e as Error });
+    }
+  }
+}
