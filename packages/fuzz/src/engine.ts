@@ -105,18 +105,18 @@ export class Engine {
   }
 
   /** Runs until `maxInputs` or the deadline; returns the counters. */
-  run(): EngineStats {
+  async run(): Promise<EngineStats> {
     try {
       this.coverage?.take();
       for (const seed of this.seeds) {
-        const outcome = this.execute(seed.bytes, seed);
-        if (outcome) this.report(outcome, seed.bytes, seed);
+        const outcome = await this.execute(seed.bytes, seed);
+        if (outcome) await this.report(outcome, seed.bytes, seed);
         if (this.coverage) this.coverage.commit(this.coverage.take());
         this.corpus.push({ bytes: seed.bytes, seed, picks: 0 });
       }
       let lastProgress = Date.now();
       while (this.stats.inputs < this.options.maxInputs && Date.now() < this.options.deadline) {
-        this.batch(Math.min(BATCH, this.options.maxInputs - this.stats.inputs));
+        await this.batch(Math.min(BATCH, this.options.maxInputs - this.stats.inputs));
         if (this.options.onProgress && Date.now() - lastProgress > 2000) {
           lastProgress = Date.now();
           this.options.onProgress(this.snapshot());
@@ -143,15 +143,15 @@ export class Engine {
     return e;
   }
 
-  private batch(size: number): void {
+  private async batch(size: number): Promise<void> {
     const children: { bytes: Uint8Array; seed: Seed }[] = [];
     for (let i = 0; i < size; i++) {
       const parent = this.pick();
       const donors = [this.corpus[this.rnd.below(this.corpus.length)]!.bytes];
       const bytes = this.mutator.mutate({ bytes: parent.bytes, fields: parent.seed.fields, regions: parent.seed.regions ?? [], order: parent.seed.order }, donors);
       this.stats.inputs++;
-      const outcome = this.execute(bytes, parent.seed);
-      if (outcome) this.report(outcome, bytes, parent.seed);
+      const outcome = await this.execute(bytes, parent.seed);
+      if (outcome) await this.report(outcome, bytes, parent.seed);
       else children.push({ bytes, seed: parent.seed });
     }
     if (!this.coverage) return;
@@ -162,7 +162,7 @@ export class Engine {
     if (!this.coverage.hasNew(this.coverage.take())) return;
     // Something in the batch ran new code: find which inputs, one by one.
     for (const c of children) {
-      this.execute(c.bytes, c.seed);
+      await this.execute(c.bytes, c.seed);
       const features = this.coverage.take();
       if (this.coverage.commit(features) === 0) continue;
       const entry = { bytes: c.bytes, seed: c.seed, picks: 0 };
@@ -171,8 +171,8 @@ export class Engine {
     }
   }
 
-  /** Runs one input under the checks; the outcome says what went wrong, if anything. */
-  execute(input: Uint8Array, seed: Seed, recheck = true): Outcome {
+  /** Runs one input under the checks (awaiting a target that reads asynchronously); the outcome says what went wrong, if anything. */
+  async execute(input: Uint8Array, seed: Seed, recheck = true): Promise<Outcome> {
     this.stats.executions++;
     const probe = new Probe(this.target.typedErrors);
     this.options.beforeRun?.(input, seed.name);
@@ -183,6 +183,8 @@ export class Engine {
     let threw = false;
     try {
       kept = this.target.run(input, seed, probe);
+      // Only a target that reads asynchronously (the symbolizer, image layers) pays for an await.
+      if (kept instanceof Promise) kept = await kept;
     } catch (e) {
       try {
         probe.check(e);
@@ -209,7 +211,7 @@ export class Engine {
       if (!recheck) return { kind: ms > this.options.timeLimitMs ? 'slow' : 'heap', signature: '', message: '' };
       // Confirm on a second run (after a full collection) before calling it a finding: the machine is shared.
       collect();
-      const again = this.execute(input, seed, false);
+      const again = await this.execute(input, seed, false);
       if (!again) {
         this.stats.flaky++;
         return undefined;
@@ -220,11 +222,11 @@ export class Engine {
     return undefined;
   }
 
-  private report(o: NonNullable<Outcome>, input: Uint8Array, seed: Seed): void {
+  private async report(o: NonNullable<Outcome>, input: Uint8Array, seed: Seed): Promise<void> {
     if (this.found.has(o.signature)) return;
     this.found.add(o.signature);
     this.stats.findings++;
-    const minimized = this.options.minimize === false ? undefined : this.minimize(input, seed, o.signature);
+    const minimized = this.options.minimize === false ? undefined : await this.minimize(input, seed, o.signature);
     this.options.onFinding?.({ target: this.target.name, kind: o.kind, signature: o.signature, message: o.message, stack: o.stack, seed: seed.name, input, minimized });
   }
 
@@ -233,10 +235,10 @@ export class Engine {
    * stand alone, chunks removed (ddmin); for whole files, mutated bytes set
    * back to the seed's and the tail cut, so what is left is the damage.
    */
-  minimize(input: Uint8Array, seed: Seed, signature: string, budget = 4000): Uint8Array {
-    const fails = (b: Uint8Array) => {
+  async minimize(input: Uint8Array, seed: Seed, signature: string, budget = 4000): Promise<Uint8Array> {
+    const fails = async (b: Uint8Array) => {
       if (budget-- <= 0) return false;
-      const o = this.execute(b, seed, false);
+      const o = await this.execute(b, seed, false);
       return !!o && (o.signature === signature || (o.kind !== 'exception' && signature.startsWith(o.kind)));
     };
     let best = input;
@@ -246,7 +248,7 @@ export class Engine {
           const cand = new Uint8Array(best.length - Math.min(chunk, best.length - at));
           cand.set(best.subarray(0, at));
           cand.set(best.subarray(at + chunk), at);
-          if (fails(cand)) best = cand;
+          if (await fails(cand)) best = cand;
           else at += chunk;
         }
       }
@@ -261,14 +263,14 @@ export class Engine {
         const cand = best.slice();
         const part = diffs.slice(k, k + group);
         for (const i of part) if (i < base.length) cand[i] = base[i]!;
-        if (fails(cand)) {
+        if (await fails(cand)) {
           best = cand;
           diffs = diffs.filter((i) => !part.includes(i));
         } else k += group;
       }
     }
     for (let cut = best.length >> 1; cut >= 1 && budget > 0; cut >>= 1) {
-      while (best.length > cut && fails(best.subarray(0, best.length - cut))) best = best.slice(0, best.length - cut);
+      while (best.length > cut && (await fails(best.subarray(0, best.length - cut)))) best = best.slice(0, best.length - cut);
     }
     return best;
   }

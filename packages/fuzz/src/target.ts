@@ -34,7 +34,10 @@ export interface FuzzTarget<C = unknown> {
   readonly heapPerByte?: number;
   /** The seeds, built from the fixtures (called once per run). */
   seeds(): Seed<C>[];
-  /** Reads the input; the value returned is held while memory is measured. */
+  /**
+   * Reads the input; the value returned (or, for a reader that is
+   * asynchronous, awaited) is held while memory is measured.
+   */
   run(input: Uint8Array, seed: Seed<C>, probe: Probe): unknown;
 }
 

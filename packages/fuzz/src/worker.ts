@@ -50,10 +50,10 @@ if (job.replay) {
   for (const r of job.replay) {
     const seed = seeds.get(r.seed);
     if (!seed) throw new Error(`${job.target}: no seed named ${r.seed} (for ${r.label})`);
-    const o = engine.execute(r.input, seed);
+    const o = await engine.execute(r.input, seed);
     if (o) port.postMessage({ type: 'finding', label: r.label, finding: { target: target.name, kind: o.kind, signature: o.signature, message: o.message, stack: o.stack, seed: r.seed, input: r.input } } satisfies WorkerMessage);
   }
   port.postMessage({ type: 'done', stats: engine.stats } satisfies WorkerMessage);
 } else {
-  port.postMessage({ type: 'done', stats: engine.run() } satisfies WorkerMessage);
+  port.postMessage({ type: 'done', stats: await engine.run() } satisfies WorkerMessage);
 }

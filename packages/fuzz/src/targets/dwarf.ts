@@ -107,19 +107,114 @@ function resolveAttrs(u: Unit, c: D.DieCursor, p: Probe, lists = true): void {
   }
 }
 
+type Structure = (bytes: Uint8Array, section: string, f: FieldList, dwarf: Dwarf) => void;
+
+/** Unit headers and every DIE's abbreviation code. */
+const unitStructure: Structure = (bytes, _s, f, dwarf) => {
+  headers(bytes, dwarf.order, f, 16, [
+    [0, 2],
+    [2, 4],
+    [3, 1],
+  ]);
+  dieFields(dwarf, f, bytes);
+};
+
+/** Every LEB128 of the abbreviation declarations. */
+const abbrevStructure: Structure = (bytes, _s, f) => {
+  // Every LEB128 of the declarations: code, tag, then (name, form) pairs to (0, 0).
+  let at = 0;
+  const leb = () => {
+    const start = at;
+    f.leb(bytes, at);
+    let v = 0;
+    let shift = 0;
+    while (at < bytes.length) {
+      const b = bytes[at++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) break;
+    }
+    return at > start ? v : -1;
+  };
+  for (let n = 0; at < bytes.length && n < 4000; n++) {
+    if (leb() <= 0) continue;
+    leb();
+    f.uint(at++, 1);
+    for (;;) {
+      const name = leb();
+      const form = leb();
+      if (form === D.DW_FORM_implicit_const) leb();
+      if ((name === 0 && form === 0) || name < 0 || form < 0) break;
+    }
+  }
+};
+
+/** Unit headers and DIE codes of .debug_info; the offset or address tables of .debug_str_offsets and .debug_addr. */
+const formsStructure: Structure = (bytes, section, f, dwarf) => {
+  if (section.startsWith('.debug_info')) {
+    headers(bytes, dwarf.order, f, 16, [[0, 2]]);
+    dieFields(dwarf, f, bytes);
+  } else {
+    headers(bytes, dwarf.order, f, 4, [[0, 2]]);
+    // The table itself: offsets (str_offsets) or addresses (addr).
+    f.uints(8, section.startsWith('.debug_addr') ? 8 : 4, CAP);
+  }
+};
+
+/** Line program headers. */
+const lineStructure: Structure = (bytes, _s, f, dwarf) =>
+  headers(bytes, dwarf.order, f, 40, [
+    [0, 2],
+    [2, 4],
+    [4, 1],
+  ]);
+
+/** List headers and entry kinds (v5), or address pairs (v2–4). */
+const listsStructure: Structure = (bytes, section, f, dwarf) => {
+  if (section.includes('lists')) {
+    headers(bytes, dwarf.order, f, 8, [
+      [0, 2],
+      [2, 1],
+      [3, 1],
+      [4, 4],
+    ]);
+    for (let at = 0; at < Math.min(bytes.length, 2048); at++) if (bytes[at]! < 0x10) f.uint(at, 1);
+  } else {
+    f.uints(0, 8, Math.min(CAP, bytes.length >> 3));
+  }
+};
+
+/** Address range set headers. */
+const arangesStructure: Structure = (bytes, _s, f, dwarf) =>
+  headers(bytes, dwarf.order, f, 8, [
+    [0, 2],
+    [2, 4],
+    [6, 1],
+    [7, 1],
+  ]);
+
+/**
+ * The fields mutations aim at in a DWARF section, by its name (the
+ * structure the section's own target uses), for targets that damage one
+ * section of a whole file.
+ */
+export function dwarfSectionFields(section: string): Structure | undefined {
+  const name = section.replace(/\.dwo$/, '');
+  if (name === '.debug_info' || name === '.debug_types') return unitStructure;
+  if (name === '.debug_abbrev') return abbrevStructure;
+  if (name === '.debug_str_offsets' || name === '.debug_addr') return formsStructure;
+  if (name === '.debug_line') return lineStructure;
+  if (/^\.debug_(rnglists|loclists|ranges|loc)$/.test(name)) return listsStructure;
+  if (name === '.debug_aranges') return arangesStructure;
+  return undefined;
+}
+
 export const dwarfUnits = dwarfTarget({
   name: 'dwarf-units',
   describe: 'unit headers (v2–5, 32/64-bit, every unit type, .debug_types) and the DIE tree: codes, raw attribute values, siblings',
   sections: ['.debug_info', '.debug_types', '.debug_info.dwo'],
   fixtures: [...PROGRAMS, 'c/gcc-split-main.dwo', 'c/gcc-split4.dwp'],
-  structure: (bytes, _s, f, dwarf) => {
-    headers(bytes, dwarf.order, f, 16, [
-      [0, 2],
-      [2, 4],
-      [3, 1],
-    ]);
-    dieFields(dwarf, f, bytes);
-  },
+  structure: unitStructure,
   read: (dwarf, p) => readUnits(dwarf, p),
 });
 
@@ -128,34 +223,7 @@ export const dwarfAbbrev = dwarfTarget({
   describe: '.debug_abbrev declarations (tags, children flags, attribute and form codes, implicit_const) and the DIEs that use them',
   sections: ['.debug_abbrev', '.debug_abbrev.dwo'],
   fixtures: [...PROGRAMS, 'c/gcc-split-main.dwo'],
-  structure: (bytes, _s, f) => {
-    // Every LEB128 of the declarations: code, tag, then (name, form) pairs to (0, 0).
-    let at = 0;
-    const leb = () => {
-      const start = at;
-      f.leb(bytes, at);
-      let v = 0;
-      let shift = 0;
-      while (at < bytes.length) {
-        const b = bytes[at++]!;
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-        if (!(b & 0x80)) break;
-      }
-      return at > start ? v : -1;
-    };
-    for (let n = 0; at < bytes.length && n < 4000; n++) {
-      if (leb() <= 0) continue;
-      leb();
-      f.uint(at++, 1);
-      for (;;) {
-        const name = leb();
-        const form = leb();
-        if (form === D.DW_FORM_implicit_const) leb();
-        if ((name === 0 && form === 0) || name < 0 || form < 0) break;
-      }
-    }
-  },
+  structure: abbrevStructure,
   read: (dwarf, p) => readUnits(dwarf, p),
 });
 
@@ -164,16 +232,7 @@ export const dwarfForms = dwarfTarget({
   describe: 'attribute values resolved through .debug_str_offsets, .debug_addr, .debug_str and .debug_line_str (strx/addrx forms and their bases)',
   sections: ['.debug_info', '.debug_str_offsets', '.debug_addr', '.debug_str_offsets.dwo', '.debug_info.dwo'],
   fixtures: ['c/clang-O2', 'c/gcc-dwarf5', 'c/clang-dwarf4', 'c/gcc-dwarf64', 'c/gcc-split', 'c/gcc-split-main.dwo'],
-  structure: (bytes, section, f, dwarf) => {
-    if (section.startsWith('.debug_info')) {
-      headers(bytes, dwarf.order, f, 16, [[0, 2]]);
-      dieFields(dwarf, f, bytes);
-    } else {
-      headers(bytes, dwarf.order, f, 4, [[0, 2]]);
-      // The table itself: offsets (str_offsets) or addresses (addr).
-      f.uints(8, section.startsWith('.debug_addr') ? 8 : 4, CAP);
-    }
-  },
+  structure: formsStructure,
   read: (dwarf, p) => readUnits(dwarf, p, (u, c) => resolveAttrs(u, c, p, false)),
 });
 
@@ -182,12 +241,7 @@ export const dwarfLine = dwarfTarget({
   describe: 'line programs: v2–5 headers, entry formats, directory and file tables, every standard/extended opcode, paths',
   sections: ['.debug_line', '.debug_line.dwo'],
   fixtures: [...PROGRAMS, 'c/gcc-split-main.dwo'],
-  structure: (bytes, _s, f, dwarf) =>
-    headers(bytes, dwarf.order, f, 40, [
-      [0, 2],
-      [2, 4],
-      [4, 1],
-    ]),
+  structure: lineStructure,
   read: (dwarf, p) => {
     let rows = 0;
     p.attempt(() => {
@@ -220,19 +274,7 @@ export const dwarfLists = dwarfTarget({
   describe: 'range and location lists: .debug_rnglists/.debug_loclists (v5, with offset tables and rnglistx/loclistx), .debug_ranges/.debug_loc (v2–4), their expressions',
   sections: ['.debug_rnglists', '.debug_loclists', '.debug_ranges', '.debug_loc', '.debug_loclists.dwo', '.debug_rnglists.dwo'],
   fixtures: ['c/clang-O2', 'c/gcc-O2', 'c/gcc-dwarf4', 'c/clang-dwarf4', 'obj/s390x.o', 'c/gcc-static', 'c/gcc-split', 'c/gcc-split-main.dwo'],
-  structure: (bytes, section, f, dwarf) => {
-    if (section.includes('lists')) {
-      headers(bytes, dwarf.order, f, 8, [
-        [0, 2],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-      ]);
-      for (let at = 0; at < Math.min(bytes.length, 2048); at++) if (bytes[at]! < 0x10) f.uint(at, 1);
-    } else {
-      f.uints(0, 8, Math.min(CAP, bytes.length >> 3));
-    }
-  },
+  structure: listsStructure,
   read: (dwarf, p) => readUnits(dwarf, p, (u, c) => resolveAttrs(u, c, p)),
 });
 
@@ -241,13 +283,7 @@ export const dwarfAranges = dwarfTarget({
   describe: '.debug_aranges sets and their address/length tuples',
   sections: ['.debug_aranges'],
   fixtures: ['c/gcc-dwarf5', 'c/gcc-m32', 'obj/s390x.o', 'c/gcc-static', 'cpp/gxx-dwarf5'],
-  structure: (bytes, _s, f, dwarf) =>
-    headers(bytes, dwarf.order, f, 8, [
-      [0, 2],
-      [2, 4],
-      [6, 1],
-      [7, 1],
-    ]),
+  structure: arangesStructure,
   read: (dwarf, p) => {
     let n = 0;
     p.attempt(() => {
