@@ -84,7 +84,8 @@ export class UnitFunctions {
     const addressSize = unit.header.addressSize;
     while (c.nextEntry()) {
       if (!c.abbrev) continue;
-      const depth = c.depth;
+      // Surplus null entries take a damaged unit's depth below its root: those DIEs count as top level.
+      const depth = Math.max(0, c.depth);
       const parent = depth > 0 ? (nearest[depth - 1] ?? -1) : -1;
       const tag = c.tag;
       let here = parent;
