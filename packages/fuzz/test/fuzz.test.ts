@@ -12,7 +12,7 @@ const INPUTS = Number(process.env.ELFKIT_FUZZ_INPUTS ?? 300);
 
 test('every parser that reads outside input has a target', () => {
   const names = targets.map((t) => t.name);
-  for (const n of ['elf-header', 'elf-symbols', 'elf-notes', 'elf-dynamic', 'elf-relocations', 'elf-versions', 'elf-compression', 'dwarf-units', 'dwarf-abbrev', 'dwarf-forms', 'dwarf-line', 'dwarf-lists', 'dwarf-expr', 'dwarf-dwp', 'go-pclntab', 'go-buildinfo', 'go-modinfo', 'dwarf-cfi', 'dwarf-types', 'core', 'core-notes', 'size', 'symbolize', 'symbolize-minidebuginfo']) {
+  for (const n of ['elf-header', 'elf-symbols', 'elf-notes', 'elf-dynamic', 'elf-relocations', 'elf-versions', 'elf-compression', 'dwarf-units', 'dwarf-abbrev', 'dwarf-forms', 'dwarf-line', 'dwarf-lists', 'dwarf-expr', 'dwarf-dwp', 'go-pclntab', 'go-buildinfo', 'go-modinfo', 'dwarf-cfi', 'dwarf-types', 'core', 'core-notes', 'size', 'symbolize', 'symbolize-minidebuginfo', 'image-layer', 'image-archive']) {
     assert.ok(names.includes(n), `target ${n}`);
   }
   assert.is(new Set(names).size, names.length, 'names are unique');

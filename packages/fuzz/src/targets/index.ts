@@ -4,6 +4,7 @@ import { coreTargets } from './core.js';
 import { dwarfTargets } from './dwarf.js';
 import { elfTargets } from './elf.js';
 import { goTargets } from './go.js';
+import { imageTargets } from './image.js';
 import { sizeTargets } from './size.js';
 import { symbolizeTargets } from './symbolize.js';
 import { typeTargets } from './types.js';
@@ -13,7 +14,7 @@ import { typeTargets } from './types.js';
  * to its package's list (see elfTarget, dwarfTarget, goTarget, or
  * defineTarget for an input that stands alone).
  */
-export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets, ...symbolizeTargets];
+export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets, ...symbolizeTargets, ...imageTargets];
 
 /** The targets whose name is `pattern`, starts with `pattern-`, or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {
