@@ -210,5 +210,79 @@ test('a relocation table with a bad entry size: the other table prints', () => {
   );
 });
 
+test('size with the section header table past the end: the segments still measure, reported once', () => {
+  const orig = fixturePath('c/gcc-dwarf5');
+  const bad = damaged('c/gcc-dwarf5', (b, dv) => dv.setBigUint64(0x28, BigInt(b.length + 100), true));
+  const r = json(['size', '-d', 'segments', bad]);
+  reportedOnce(r.run, /section header table \(39 entries .*extends past the end of the file/, 'size');
+  const loads = (doc: any) => doc.total.children.filter((c: any) => c.label.startsWith('LOAD')).map((c: any) => [c.label, c.vmSize]);
+  const good = loads(intact(['size', '-d', 'segments', orig]));
+  assert.ok(good.length >= 4);
+  assert.equal(loads(r.doc), good, 'every PT_LOAD with its VM size');
+});
+
+test('addr2line with an unreadable .symtab: the DWARF still answers every function, reported once, exit status 1 (GNU refuses the file)', () => {
+  const orig = fixturePath('c/gcc-O2');
+  const bad = damaged('c/gcc-O2', (_b, dv, elf) => {
+    const s = elf.section('.symtab')!;
+    dv.setBigUint64(elf.header.shoff + s.index * elf.header.shentsize + 0x38, 7n, true);
+  });
+  const funcs = ElfFile.parse(fixtureBytes('c/gcc-O2'))
+    .symbols()
+    .filter((s) => s.type === C.STT_FUNC && s.size > 0n && s.name !== '_start')
+    .map((s) => '0x' + s.value.toString(16));
+  assert.ok(funcs.length >= 5);
+  const good = elfkit(['addr2line', '-f', '-e', orig, ...funcs]);
+  const r = elfkit(['addr2line', '-f', '-e', bad, ...funcs]);
+  reportedOnce(r, /symbol entry size 7 is smaller than 24 \(at \.symtab\+0x0\)$/, 'addr2line');
+  assert.is(r.stdout, good.stdout, 'the same names and lines, from the DWARF');
+  assert.not.match(r.stdout, /\?\?/);
+});
+
+test('uprobes with an unreadable .symtab on a Go binary: every pclntab function still listed, reported once', () => {
+  const bad = damaged('go/go1.27-amd64', (_b, dv, elf) => {
+    const s = elf.section('.symtab')!;
+    dv.setBigUint64(elf.header.shoff + s.index * elf.header.shentsize + 0x38, 7n, true);
+  });
+  const r = json(['uprobes', bad]);
+  assert.is(r.run.status, 1);
+  assert.match(r.run.stderr, /symbol entry size 7 is smaller than 24 \(at \.symtab\+0x0\)/);
+  const good = intact(['uprobes', fixturePath('go/go1.27-amd64')]);
+  const pcln = (doc: any) => doc.functions.filter((f: any) => f.source === 'pclntab').length;
+  assert.ok(pcln(good) > 1000);
+  assert.is(pcln(r.doc), pcln(good), 'every pclntab function');
+});
+
+test('image scan with a layer cut short: the files of the good layer and of the damaged one up to the damage print, reported once, exit status 1', async () => {
+  const { tarBytes } = await import('@elfkit/image');
+  const { createHash } = await import('node:crypto');
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  const first = tarBytes([{ path: 'usr/bin/hello', data: fixtureBytes('c/gcc-dwarf5'), mode: 0o755 }]);
+  const whole = tarBytes([
+    { path: 'usr/bin/before', data: fixtureBytes('c/gcc-O2'), mode: 0o755 },
+    { path: 'usr/bin/cut', data: fixtureBytes('c/clang-O2'), mode: 0o755 },
+  ]);
+  const second = whole.subarray(0, 512 + fixtureBytes('c/gcc-O2').length + 2048);
+  const layers = [first, second];
+  const config = enc({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${sha(l)}`) } });
+  const path = join(dir, 'cut-layer.tar');
+  writeFileSync(
+    path,
+    tarBytes([
+      ...layers.map((l, i) => ({ path: `l${i}/layer.tar`, data: l })),
+      { path: 'config.json', data: config },
+      { path: 'manifest.json', data: enc([{ Config: 'config.json', RepoTags: ['x/y:1'], Layers: layers.map((_, i) => `l${i}/layer.tar`) }]) },
+    ]),
+  );
+  const r = elfkit(['image', 'scan', '--json', path]);
+  reportedOnce(r, /warning: layer 1 not read to its end .*archive ends inside the entry's data.*entry "usr\/bin\/cut"/, 'image scan');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(
+    doc.files.filter((f: any) => f.facts).map((f: any) => f.path),
+    ['/usr/bin/before', '/usr/bin/hello'],
+  );
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
