@@ -178,6 +178,7 @@ export class Engine {
     this.options.beforeRun?.(input, seed.name);
     const h0 = heapNow();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     let kept: unknown;
     let error: unknown;
     let threw = false;
@@ -193,7 +194,12 @@ export class Engine {
         threw = true;
       }
     }
-    const ms = performance.now() - t0;
+    // The time an input took is the smaller of the wall time and the process's CPU time: on a
+    // loaded machine the wall time counts other programs' turns (a 60 ms input took 1 s of wall
+    // time on a machine with ten busy suites), and with two workers the CPU time counts the
+    // other's. A hang spends both.
+    const cpu = process.cpuUsage(c0);
+    const ms = Math.min(performance.now() - t0, (cpu.user + cpu.system) / 1000);
     const grown = heapNow() - h0;
     this.options.afterRun?.();
     void kept;
