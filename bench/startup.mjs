@@ -36,6 +36,9 @@ const SAMPLES = {
   sign: ['sign', '{file}', '--key', '{tmp}/missing.key'],
   verify: ['verify', '{stamped}', '--key', '{tmp}/missing.pub', '--bundle', '{tmp}/missing.json'],
   attest: ['attest', '{stamped}', '--key', '{tmp}/missing.key'],
+  symbolize: ['symbolize', '--obj={file}', '0x11ae'],
+  addr2line: ['addr2line', '-f', '-e', '{file}', '0x11ae'],
+  'image scan': ['image', 'scan', '{image}'],
 };
 
 /** Records a builder's examples (any other builder call is ignored). */
@@ -120,7 +123,14 @@ export default async function startupBench() {
     const coreExe = join(tmp, 'crash');
     writeFileSync(core, gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', 'aarch64-qemu.core.gz'))));
     writeFileSync(coreExe, gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', 'aarch64-qemu-crash.gz'))));
-    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe };
+    // A docker save tarball of one layer holding the small file.
+    const { tarBytes } = await import('../packages/image/dist/index.js');
+    const { createHash } = await import('node:crypto');
+    const layer = tarBytes([{ path: 'usr/bin/app', data: readFileSync(file), mode: 0o755 }]);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(layer).digest('hex')}`] } }));
+    const image = join(tmp, 'app.tar');
+    writeFileSync(image, tarBytes([{ path: 'l/layer.tar', data: layer }, { path: 'config.json', data: config }, { path: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['app:1'], Layers: ['l/layer.tar'] }])) }]));
+    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe, image };
     const list = await leaves(commands);
     const runs = list.map((l) => ({ key: l.words.join(' '), argv: invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
     const base = [];
