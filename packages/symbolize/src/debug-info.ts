@@ -42,6 +42,11 @@ export interface OpenedDwarf {
 export interface DwarfOpenOptions {
   /** Directories searched for `.build-id/…` and debug-link files (default /usr/lib/debug). */
   debugFileDirectory?: string[];
+  /**
+   * Where a debug file fetched earlier by build id is, if it was (a
+   * debuginfod cache): tried after every local place, before a fetch.
+   */
+  fetched?: (buildId: string) => string | undefined;
 }
 
 /**
@@ -172,6 +177,11 @@ export function* dwarfSearch(
       if (!safe(() => hasDwarf(f.elf))) continue;
       found = { f, via: c.via };
       break;
+    }
+    const cached = !found && buildId ? opts.fetched?.(buildId.toLowerCase()) : undefined;
+    if (cached) {
+      const f = yield { kind: 'open', path: cached };
+      if (f && (!f.file.buildId || f.file.buildId.toLowerCase() === buildId!.toLowerCase()) && safe(() => hasDwarf(f.elf))) found = { f, via: 'build-id' };
     }
     if (!found && opts.fetch && buildId) {
       const f = yield { kind: 'fetch', buildId };

@@ -37,3 +37,4 @@ export {
 export { relocateDebugSections, debugSectionGroups } from './relocate.js';
 export { goImage } from './go-image.js';
 export { imageSegment } from './image-segment.js';
+export * from './debuginfod/index.js';

@@ -17,11 +17,19 @@ interface CoreArgs {
   registers?: boolean;
   json?: boolean;
   'max-frames'?: number;
+  debuginfod?: boolean;
 }
 
-/** Opens the files a core names, each once, and closes them all at the end. */
+/** Opens the files a core names, each once, and closes them all at the end; files fetched by build id (debuginfod) stand in for missing ones. */
 class NodeCoreHost {
   private readonly files = new Map<string, FileSource | null>();
+  /** Cached paths of executables and libraries fetched by build id. */
+  readonly fetched = new Map<string, string>();
+  findByBuildId(buildId: string): { path: string; source: ByteSource } | undefined {
+    const path = this.fetched.get(buildId.toLowerCase());
+    const source = path ? this.open(path) : undefined;
+    return path && source ? { path, source } : undefined;
+  }
   open(path: string): ByteSource | undefined {
     let f = this.files.get(path);
     if (f === undefined) {
@@ -113,13 +121,22 @@ export const coreCommand = defineCommand({
       .option('registers', { type: 'boolean', default: false, describe: 'print each thread\'s registers' })
       .option('max-frames', { type: 'number', default: 1024, describe: 'stop a backtrace after this many frames' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (docs/json.md)' })
+      .option('debuginfod', { type: 'boolean', describe: 'fetch mapped files that are missing or another build from DEBUGINFOD_URLS, by build id (default: on when it is set)' })
       .example('$0 core ./core --exe ./app', ''),
-  handler: (a: CoreArgs) => {
+  handler: async (a: CoreArgs) => {
     const host = new NodeCoreHost();
     const source = openSource(a.file);
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
-      const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
+      const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
+      let p = open();
+      // Files the machine does not have (or has in another build) come from debuginfod by build id; then the core is read again with them.
+      const wanted = p.modules.filter((m) => m.buildId && (m.file.kind === 'missing' || m.file.kind === 'mismatch')).map((m) => m.buildId!);
+      if (wanted.length) {
+        const { fetchExecutables } = await import('../debuginfod/fetch-debuginfo.js');
+        for (const [id, path] of await fetchExecutables(wanted, a.debuginfod)) host.fetched.set(id, path);
+        if (host.fetched.size) p = open();
+      }
       const sig = p.core.signal;
       const crashed = p.threads.find((t) => t.status.cursig !== 0) ?? p.threads[0];
       const traces = new Map<CoreThread, Backtrace>();

@@ -3,7 +3,8 @@ import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { SplitResolver, type Dwarf, type Unit } from '@elfkit/dwarf';
 import { defineCommand } from '../command.js';
-import { withElf } from '../with-elf.js';
+import { withElfAsync } from '../with-elf.js';
+import { debuginfodOption, fetchDebuginfo } from '../debuginfod/fetch-debuginfo.js';
 import { CliError } from '../errors.js';
 import { toJson, hx } from '../format/json.js';
 import { OutputBuffer, writeOut } from '../io/output.js';
@@ -21,6 +22,7 @@ interface DwarfArgs {
   file: string;
   json?: boolean;
   'debug-file-directory'?: string | string[];
+  debuginfod?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export function debugDirs(v: string | string[] | undefined): string[] | undefine
 
 function common(y: Argv, example: string) {
   return debugDirOption(
-    y
+    debuginfodOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'ELF file (a binary, a .debug, .dwo or .dwp file)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (docs/json-dwarf.md)' })
       .example(example, ''),
@@ -56,11 +58,13 @@ function common(y: Argv, example: string) {
  * (each a ParseError naming section and offset) and exits 1 when there
  * were any, after everything readable was printed.
  */
-function withDwarf(a: DwarfArgs, fn: (od: OpenedDwarf, errors: ParseError[]) => void): void {
-  withElf(a.file, ({ elf, damage }) => {
+async function withDwarf(a: DwarfArgs, fn: (od: OpenedDwarf, errors: ParseError[]) => void): Promise<void> {
+  await withElfAsync(a.file, async ({ elf, damage }) => {
+    const dirs = debugDirs(a['debug-file-directory']);
+    const fetched = await fetchDebuginfo(elf, a.file, dirs, a.debuginfod);
     const host = new NodeDebugHost();
     try {
-      const od = openDwarf(elf, a.file, host, { debugFileDirectory: debugDirs(a['debug-file-directory']) });
+      const od = openDwarf(elf, a.file, host, { debugFileDirectory: dirs, fetched });
       if (!od) throw new CliError('no DWARF (no .debug_info or .debug_line, and no separate debug file found)');
       const errors: ParseError[] = [];
       try {

@@ -1,7 +1,8 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { TypeLookupError, type DwarfType } from '@elfkit/dwarf';
 import { defineCommand } from '../command.js';
-import { withElf } from '../with-elf.js';
+import { withElfAsync } from '../with-elf.js';
+import { debuginfodOption, fetchDebuginfo } from '../debuginfod/fetch-debuginfo.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { OutputBuffer } from '../io/output.js';
@@ -16,6 +17,7 @@ interface TypesArgs {
   name?: string | string[];
   json?: boolean;
   'debug-file-directory'?: string | string[];
+  debuginfod?: boolean;
 }
 
 const isLayout = (t: DwarfType | undefined) => t !== undefined && (t.kind === 'struct' || t.kind === 'class' || t.kind === 'union') && !t.declaration;
@@ -43,7 +45,7 @@ export const typesCommand = defineCommand({
   describe: 'type layouts as pahole prints them: members with offset and size, bit fields, holes (--name for one type)',
   builder: (y) =>
     debugDirOption(
-      y
+      debuginfodOption(y)
         .positional('file', { type: 'string', demandOption: true, describe: 'ELF file with DWARF (or with a separate debug file)' })
         .option('name', {
           type: 'string',
@@ -55,10 +57,12 @@ export const typesCommand = defineCommand({
         .example('$0 dwarf types --name sched ./app', ''),
     ),
   handler: (a: TypesArgs) =>
-    withElf(a.file, ({ elf }) => {
+    withElfAsync(a.file, async ({ elf }) => {
+      const dirs = debugDirs(a['debug-file-directory']);
+      const fetched = await fetchDebuginfo(elf, a.file, dirs, a.debuginfod);
       const host = new NodeDebugHost();
       try {
-        const o = openTypes(elf, a.file, host, debugDirs(a['debug-file-directory']));
+        const o = openTypes(elf, a.file, host, dirs, fetched);
         if (!o) throw noTypesError(elf);
         const { types } = o;
         const errors: ParseError[] = [];

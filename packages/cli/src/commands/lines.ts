@@ -2,7 +2,8 @@ import type { ParseError } from '@elfkit/binary';
 import { defineCommand } from '../command.js';
 import { withElfAsync } from '../with-elf.js';
 import { CliError } from '../errors.js';
-import { writeLineRows, type LineSource } from '../format/line-rows.js';
+import { writeLineRows, type LineQuery, type LineSource } from '../format/line-rows.js';
+import { debuginfodOption, fetchDebuginfo } from '../debuginfod/fetch-debuginfo.js';
 
 /**
  * The line sources in the order `auto` tries them, DWARF then the Go
@@ -18,7 +19,7 @@ export const linesCommand = defineCommand({
   command: 'lines <file>',
   describe: 'the PC-to-line map: one row per line-table row (DWARF, or the Go pclntab)',
   builder: (y) =>
-    y
+    debuginfodOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'ELF file (- for standard input)' })
       .option('json', { type: 'boolean', describe: 'a JSON array of rows (docs/json.md)' })
       .option('ndjson', { type: 'boolean', describe: 'one JSON row per line, streamed as decoded' })
@@ -28,9 +29,10 @@ export const linesCommand = defineCommand({
       .conflicts('json', 'ndjson')
       .example('$0 lines ./app | head', '')
       .example('$0 lines --ndjson --cu main.c ./app', ''),
-  handler: async (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[] }) => {
-    const query = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
+  handler: async (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[]; debuginfod?: boolean }) => {
+    const query: LineQuery = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
     await withElfAsync(a.file, async ({ elf, damage }) => {
+      if (a.source !== 'go') query.fetched = await fetchDebuginfo(elf, a.file, query.debugFileDirectory, a.debuginfod);
       let src: LineSource | undefined;
       for (const s of SOURCES) {
         if (a.source !== 'auto' && s.name !== a.source) continue;

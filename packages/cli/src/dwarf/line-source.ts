@@ -107,7 +107,7 @@ class DwarfRowCursor extends LineRowCursorBase {
 /** Opens the DWARF for the line source; the host stays open until `done`. */
 function lineDwarf(elf: ElfFile, query: LineQuery): { od: OpenedDwarf | undefined; done: () => void } {
   const host = new NodeDebugHost();
-  const od = openDwarf(elf, query.path, host, { debugFileDirectory: query.debugFileDirectory });
+  const od = openDwarf(elf, query.path, host, { debugFileDirectory: query.debugFileDirectory, fetched: query.fetched });
   return { od, done: () => host.close() };
 }
 
@@ -118,7 +118,7 @@ export const dwarfLineSource: LineSource = {
     if (hasDwarf(elf)) return true;
     const host = new NodeDebugHost();
     try {
-      return openDwarf(elf, path, host, { debugFileDirectory: query?.debugFileDirectory }) !== undefined;
+      return openDwarf(elf, path, host, { debugFileDirectory: query?.debugFileDirectory, fetched: query?.fetched }) !== undefined;
     } finally {
       host.close();
     }

@@ -16,8 +16,8 @@ export interface OpenedTypes {
  * or undefined when there is none. `host` stays open for the lazy reads:
  * close it when done.
  */
-export function openTypes(elf: ElfFile, path: string, host: NodeDebugHost, debugFileDirectory?: string[]): OpenedTypes | undefined {
-  const opened = openDwarf(elf, path, host, { debugFileDirectory });
+export function openTypes(elf: ElfFile, path: string, host: NodeDebugHost, debugFileDirectory?: string[], fetched?: (buildId: string) => string | undefined): OpenedTypes | undefined {
+  const opened = openDwarf(elf, path, host, { debugFileDirectory, fetched });
   if (!opened || !opened.dwarf.hasInfo) return undefined;
   return { types: DwarfTypes.of(opened.dwarf), opened };
 }

@@ -34,6 +34,8 @@ export interface LineQuery {
   path: string;
   /** Directories searched for separate debug files (`--debug-file-directory`). */
   debugFileDirectory?: string[];
+  /** Debug files fetched by build id (debuginfod), by build id. */
+  fetched?: (buildId: string) => string | undefined;
 }
 
 /**

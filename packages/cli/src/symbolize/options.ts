@@ -16,6 +16,8 @@ export interface SymbolizeOptions {
   adjustVma: bigint;
   debugFileDirectory: string[];
   dwp?: string;
+  /** Fetch missing debug files from DEBUGINFOD_URLS (default: when it names a server, as llvm-symbolizer). */
+  debuginfod?: boolean;
   verbose: boolean;
   filter: boolean;
   help: boolean;
@@ -39,6 +41,8 @@ const FLAGS: Record<string, (o: SymbolizeOptions, v: string | undefined) => void
   s: (o) => (o.basenames = true),
   relativenames: (o) => (o.relativenames = true),
   verbose: (o) => (o.verbose = true),
+  debuginfod: (o, v) => (o.debuginfod = bool(v, 'debuginfod')),
+  'no-debuginfod': (o) => (o.debuginfod = false),
   filter: (o) => (o.filter = true),
   help: (o) => (o.help = true),
   h: (o) => (o.help = true),

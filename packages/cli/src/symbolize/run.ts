@@ -24,6 +24,7 @@ spaces), answered as soon as it is read.
   --adjust-vma=OFFSET          subtract OFFSET from every address
   --debug-file-directory=DIR   where .build-id/ and debug-link files are (repeatable; default /usr/lib/debug)
   --dwp=FILE                   the .dwp package to use
+  --debuginfod / --no-debuginfod         fetch missing debug files from DEBUGINFOD_URLS (default on when it is set)
   --verbose                    every field on a line of its own
   --filter                     symbolize "#N 0x… (module+0x…)" and "module+0x…" frames in a log on standard input
 
@@ -44,6 +45,7 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
     dwp: o.dwp,
     functionNames: o.functions,
     demangle: o.demangle,
+    debuginfod: o.debuginfod,
   });
   try {
     if (o.filter) {

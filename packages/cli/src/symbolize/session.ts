@@ -1,6 +1,6 @@
 import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
-import { nodeHost } from '@elfkit/symbolize/node';
+import { debuginfodConfigured, nodeDebuginfod, nodeHost } from '@elfkit/symbolize/node';
 import type { TextOut } from '../io/text-out.js';
 
 /**
@@ -15,9 +15,10 @@ export class SymbolizeSession {
   private readonly reportedUnits = new Set<string>();
   private readonly quiet: boolean;
 
-  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean } = {}) {
+  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean; debuginfod?: boolean } = {}) {
     this.quiet = options.quiet ?? false;
-    this.symbolizer = new Symbolizer(nodeHost(), { ...options, onError: (e, m) => this.report(m, e) });
+    const useDebuginfod = options.debuginfod ?? debuginfodConfigured();
+    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined }), { ...options, onError: (e, m) => this.report(m, e) });
   }
 
   /** Reports a damaged part of `m` on stderr, once per message (a ParseError; anything else is rethrown). */

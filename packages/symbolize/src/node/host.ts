@@ -2,17 +2,31 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { ByteSource } from '@elfkit/binary';
-import type { SymbolizeHost } from '../host.js';
+import type { DebuginfodClient } from '../debuginfod/client.js';
+import type { FetchedFile, SymbolizeHost } from '../host.js';
 import { FileSource } from './file-source.js';
 import { nodeDecompressors } from './open-elf.js';
 
 /**
  * The {@link SymbolizeHost} over the local file system: files are read with
  * `pread` as ranges are needed, sections inflated by node:zlib, CRC-32 by
- * zlib, the demangler's WebAssembly read from node_modules.
+ * zlib, the demangler's WebAssembly read from node_modules. With a
+ * debuginfod client, debug files not found locally are fetched by build id
+ * into its cache (`nodeDebuginfod()`).
  */
-export function nodeHost(): SymbolizeHost {
+export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): SymbolizeHost {
+  const client = options.debuginfod;
   return {
+    fetchByBuildId: client?.enabled
+      ? async (buildId: string, kind: 'debuginfo' | 'executable'): Promise<FetchedFile | undefined> => {
+          try {
+            const f = await client.find(buildId.toLowerCase(), { kind });
+            return { path: f.path, source: new FileSource(f.path) };
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined,
     open(path: string): ByteSource | undefined {
       try {
         if (!existsSync(path) || !statSync(path).isFile()) return undefined;
