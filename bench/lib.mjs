@@ -20,16 +20,20 @@ export function which(cmd) {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-/** One run of `cmd args` with stdout to /dev/null: { ms, kb, status }. */
+/**
+ * One run of `cmd args` with stdout to /dev/null: { ms, kb, cpu, status }.
+ * `cpu` is user + system time in ms: on a machine others share, it moves
+ * far less with their load than the wall time does.
+ */
 export function measure(cmd, args, { stdin, env } = {}) {
   const t0 = process.hrtime.bigint();
   const r = TIME
-    ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'], input: stdin, env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    ? spawnSync(TIME, ['-f', '%M %U %S', cmd, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'], input: stdin, env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
     : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const lines = String(r.stderr ?? '').trim().split('\n');
-  const kb = TIME ? Number(lines[lines.length - 1]) : NaN;
-  return { ms, kb, status: r.status, stderr: lines.slice(0, -1).join('\n') };
+  const [kb, user, sys] = TIME ? lines[lines.length - 1].split(' ').map(Number) : [NaN, NaN, NaN];
+  return { ms, kb, cpu: (user + sys) * 1000, status: r.status, stderr: lines.slice(0, TIME ? -1 : undefined).join('\n') };
 }
 
 const median = (xs) => {
@@ -49,13 +53,14 @@ export function compare(title, entries, { runs = 5, interleave = false, settle =
   // settle: `sync` (untimed) before every run, so a tool that fsyncs does
   // not pay for the dirty pages the previous tool left behind.
   const live = entries.filter((e) => e.cmd);
-  const samples = new Map(live.map((e) => [e, { ms: [], kb: [], status: 0, stderr: '' }]));
+  const samples = new Map(live.map((e) => [e, { ms: [], kb: [], cpu: [], status: 0, stderr: '' }]));
   const once = (e) => {
     if (settle) spawnSync('sync');
     const m = measure(e.cmd, e.args, e);
     const s = samples.get(e);
     s.ms.push(m.ms);
     s.kb.push(m.kb);
+    s.cpu.push(m.cpu);
     if (m.status !== 0) {
       s.status = m.status;
       s.stderr = m.stderr;
@@ -70,7 +75,7 @@ export function compare(title, entries, { runs = 5, interleave = false, settle =
   const results = entries.map((e) => {
     if (!e.cmd) return { ...e, skipped: e.why ?? 'not available' };
     const s = samples.get(e);
-    return { ...e, ms: median(s.ms), kb: Math.max(...s.kb), status: s.status, stderr: s.stderr };
+    return { ...e, ms: median(s.ms), kb: Math.max(...s.kb), cpu: median(s.cpu), status: s.status, stderr: s.stderr };
   });
   const base = results[0];
   process.stdout.write(`\n${title}\n`);
@@ -79,9 +84,9 @@ export function compare(title, entries, { runs = 5, interleave = false, settle =
       process.stdout.write(`  ${r.label.padEnd(40)} skipped: ${r.skipped}\n`);
       continue;
     }
-    const ratio = r === base || base.skipped ? '' : `   elfkit/this: time ${(base.ms / r.ms).toFixed(2)}x, memory ${(base.kb / r.kb).toFixed(2)}x`;
+    const ratio = r === base || base.skipped ? '' : `   elfkit/this: time ${(base.ms / r.ms).toFixed(2)}x, cpu ${(base.cpu / r.cpu).toFixed(2)}x, memory ${(base.kb / r.kb).toFixed(2)}x`;
     const fail = r.status ? `  (exit ${r.status}: ${r.stderr.split('\n')[0]})` : '';
-    process.stdout.write(`  ${r.label.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${(r.kb / 1024).toFixed(1).padStart(8)} MiB${ratio}${fail}\n`);
+    process.stdout.write(`  ${r.label.padEnd(40)} ${r.ms.toFixed(1).padStart(9)} ms ${r.cpu.toFixed(0).padStart(6)} ms cpu ${(r.kb / 1024).toFixed(1).padStart(8)} MiB${ratio}${fail}\n`);
   }
   return results;
 }

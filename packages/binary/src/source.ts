@@ -38,11 +38,13 @@ export function toByteSource(input: Uint8Array | ByteSource): ByteSource {
  */
 export function readRange(source: ByteSource, offset: number, length: number, what: string, section = 'file'): Uint8Array {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > source.size) {
+    const hex = (v: number) => (Number.isSafeInteger(v) ? `0x${v.toString(16)}` : String(v));
     throw new ParseError(
       'truncated',
-      `${what} (0x${length.toString(16)} bytes at 0x${offset.toString(16)}) extends past the end of the data (0x${source.size.toString(16)} bytes)`,
+      `${what} (${hex(length)} bytes at ${hex(offset)}) extends past the end of the data (0x${source.size.toString(16)} bytes)`,
       section,
-      offset,
+      // An offset that is no position at all (negative, past 2^53) is placed at the end of the data, where reading stopped.
+      Number.isSafeInteger(offset) && offset >= 0 ? offset : source.size,
     );
   }
   return source.read(offset, length);

@@ -16,6 +16,15 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * True for a {@link UsageError} or {@link CliError} by name: each command is
+ * bundled on its own, with its own copy of these classes, so `instanceof`
+ * across the entry and a command does not hold.
+ */
+function isNamed(e: unknown, name: 'UsageError' | 'CliError'): boolean {
+  return e instanceof Error && e.name === name;
+}
+
 /** The one line printed for an error about `file`, as `elfkit: <file>: <what is wrong> (at <section>+0x<offset>)`. */
 export function describeError(file: string | undefined, e: unknown): string {
   const prefix = file ? `elfkit: ${file}: ` : 'elfkit: ';
@@ -30,15 +39,15 @@ export function describeError(file: string | undefined, e: unknown): string {
     };
     return prefix + (what[err.code] ?? err.message);
   }
-  if (err instanceof CliError || err instanceof UsageError) return prefix + err.message;
+  if (isNamed(err, 'CliError') || isNamed(err, 'UsageError')) return prefix + err.message;
   if (err && err.code === 'EISDIR') return prefix + err.message;
   return prefix + (err?.message ?? String(e));
 }
 
 /** Prints the one line for `e` on stderr and returns the exit status: 2 for a usage error, 1 for anything else. */
 export function reportError(file: string | undefined, e: unknown): number {
-  if (e instanceof UsageError) {
-    process.stderr.write(`elfkit: ${e.message}\n(run elfkit --help for usage)\n`);
+  if (isNamed(e, 'UsageError')) {
+    process.stderr.write(`elfkit: ${(e as Error).message}\n(run elfkit --help for usage)\n`);
     return 2;
   }
   process.stderr.write(describeError(file, e) + '\n');

@@ -68,11 +68,14 @@ export class Abbrev {
  */
 export class AbbrevTable {
   readonly offset: number;
+  /** Section offset just past the table's terminating 0 code (where the next table may start). */
+  end: number;
   private readonly dense: (Abbrev | undefined)[] = [];
   private sparse?: Map<number, Abbrev>;
 
   constructor(offset: number) {
     this.offset = offset;
+    this.end = offset;
   }
 
   /** The declaration for `code`, or undefined. */
@@ -134,5 +137,6 @@ export function parseAbbrevTable(bytes: Uint8Array, order: ByteOrder, offset: nu
       throw r.error('invalid', `duplicate abbreviation code ${code}`, at);
     }
   }
+  table.end = r.pos;
   return table;
 }

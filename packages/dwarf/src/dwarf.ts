@@ -1,4 +1,4 @@
-import { ParseError, Reader, type ByteOrder } from '@elfkit/binary';
+import { isParseError, ParseError, Reader, type ByteOrder } from '@elfkit/binary';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
 import { arangeSets, type ArangeSet } from './aranges.js';
 import * as C from './constants.js';
@@ -56,7 +56,16 @@ export class Dwarf {
 
   /** A reader of the DWARF sections `loader` supplies. */
   static load(loader: SectionLoader, options: DwarfOptions): Dwarf {
-    const dwo = options.dwo ?? (loader('.debug_info') === undefined && loader('.debug_info.dwo') !== undefined);
+    // A section the loader fails on exists (it is damaged): that failure belongs to whoever reads it.
+    const exists = (name: string) => {
+      try {
+        return loader(name) !== undefined;
+      } catch (e) {
+        if (!isParseError(e)) throw e;
+        return true;
+      }
+    };
+    const dwo = options.dwo ?? (!exists('.debug_info') && exists('.debug_info.dwo'));
     return new Dwarf(new DwarfSections(loader, options.order, dwo), options.sup);
   }
 
@@ -100,7 +109,15 @@ export class Dwarf {
    */
   *units(onError?: ErrorSink, types = false): Generator<Unit> {
     const id = types ? 'types' : 'info';
-    const bytes = this.sections.bytes(id);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.sections.bytes(id);
+    } catch (e) {
+      // The section itself cannot be read (a corrupt compression header).
+      if (!isParseError(e) || !onError) throw e;
+      onError(e);
+      return;
+    }
     let offset = 0;
     while (offset < bytes.length) {
       let unit: Unit;
@@ -244,11 +261,18 @@ export class Dwarf {
     /** The line program. */
     program: LineProgram;
   }> {
-    const bytes = this.sections.bytes('line');
-    if (bytes.length === 0) return;
     const sink: ErrorSink = onError ?? ((e) => {
       throw e;
     });
+    let bytes: Uint8Array;
+    try {
+      bytes = this.sections.bytes('line');
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      sink(e);
+      return;
+    }
+    if (bytes.length === 0) return;
     let byOffset: Map<number, Unit> | undefined;
     const unitAtLine = (offset: number): Unit | undefined => {
       if (!byOffset) {

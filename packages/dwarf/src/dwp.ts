@@ -57,6 +57,8 @@ export function parseDwpIndex(bytes: Uint8Array, order: ByteOrder, sectionName: 
   const need = slotCount * 12 + sectionCount * 4 + unitCount * sectionCount * 8;
   if (need > r.remaining) throw r.error('too-large', `unit index with ${slotCount} slots, ${unitCount} units and ${sectionCount} sections does not fit (${r.remaining} bytes left)`, 0);
   if (slotCount > 0 && (slotCount & (slotCount - 1)) !== 0) throw r.error('invalid', `unit index slot count ${slotCount} is not a power of two`, 12);
+  // Units take no bytes without section columns, so the size check above cannot bound their count.
+  if (sectionCount === 0 && unitCount > 0) throw r.error('invalid', `unit index with ${unitCount} units has no section columns`, 4);
   const sigs: bigint[] = [];
   for (let i = 0; i < slotCount; i++) sigs.push(r.u64());
   const idx: number[] = [];
@@ -64,18 +66,11 @@ export function parseDwpIndex(bytes: Uint8Array, order: ByteOrder, sectionName: 
   const columns: number[] = [];
   for (let i = 0; i < sectionCount; i++) columns.push(r.u32());
   const names = version === 2 ? V2 : V5;
-  const offsets: number[][] = [];
-  for (let u = 0; u < unitCount; u++) {
-    const row: number[] = [];
-    for (let c = 0; c < sectionCount; c++) row.push(r.u32());
-    offsets.push(row);
-  }
-  const sizes: number[][] = [];
-  for (let u = 0; u < unitCount; u++) {
-    const row: number[] = [];
-    for (let c = 0; c < sectionCount; c++) row.push(r.u32());
-    sizes.push(row);
-  }
+  // unitCount × sectionCount words each, row by row.
+  const offsets = new Uint32Array(unitCount * sectionCount);
+  for (let k = 0; k < offsets.length; k++) offsets[k] = r.u32();
+  const sizes = new Uint32Array(unitCount * sectionCount);
+  for (let k = 0; k < sizes.length; k++) sizes[k] = r.u32();
   const rows: DwpIndexRow[] = [];
   const bySig = new Map<bigint, DwpIndexRow>();
   for (let s = 0; s < slotCount; s++) {
@@ -85,7 +80,7 @@ export function parseDwpIndex(bytes: Uint8Array, order: ByteOrder, sectionName: 
     const contributions: Contributions = {};
     for (let c = 0; c < sectionCount; c++) {
       const id = names[columns[c]!];
-      if (id) contributions[id] = { offset: offsets[i - 1]![c]!, size: sizes[i - 1]![c]! };
+      if (id) contributions[id] = { offset: offsets[(i - 1) * sectionCount + c]!, size: sizes[(i - 1) * sectionCount + c]! };
     }
     const row = { signature: sigs[s]!, contributions };
     rows.push(row);

@@ -1,4 +1,4 @@
-import { Reader, type ByteOrder } from '@elfkit/binary';
+import { isParseError, Reader, type ByteOrder, type ParseError } from '@elfkit/binary';
 
 /**
  * Supplies the bytes of a debug section by its standard ELF name
@@ -69,7 +69,7 @@ export class DwarfSections {
   /** True for a `.dwo`/`.dwp` file (section names end in `.dwo`). */
   readonly dwo: boolean;
   private readonly loader: SectionLoader;
-  private readonly cache = new Map<SectionId, Uint8Array | null>();
+  private readonly cache = new Map<SectionId, Uint8Array | ParseError | null>();
 
   constructor(loader: SectionLoader, order: ByteOrder, dwo = false) {
     this.loader = loader;
@@ -78,19 +78,34 @@ export class DwarfSections {
     this.dwo = dwo;
   }
 
-  /** The section's bytes, or undefined when the file has none. */
+  /**
+   * The section's bytes, or undefined when the file has none. A section the
+   * loader cannot supply (a corrupt compression header) throws its
+   * ParseError here, every time, without asking the loader again: readers
+   * that need it fail, the others go on.
+   */
   get(id: SectionId): Uint8Array | undefined {
     let b = this.cache.get(id);
     if (b === undefined) {
-      b = this.loader(sectionName(id, this.dwo)) ?? null;
+      try {
+        b = this.loader(sectionName(id, this.dwo)) ?? null;
+      } catch (e) {
+        if (!isParseError(e)) throw e;
+        b = e;
+      }
       this.cache.set(id, b);
     }
+    if (b instanceof Error) throw b;
     return b ?? undefined;
   }
 
-  /** True when the section exists (even if empty). */
+  /** True when the section exists (even if empty, or damaged). */
   has(id: SectionId): boolean {
-    return this.get(id) !== undefined;
+    try {
+      return this.get(id) !== undefined;
+    } catch {
+      return true;
+    }
   }
 
   /** The section's bytes, empty when absent. */

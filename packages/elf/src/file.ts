@@ -1,4 +1,4 @@
-import { ParseError, readRange, toByteSource, decodeUtf8, type ByteSource } from '@elfkit/binary';
+import { ParseError, isParseError, readRange, toByteSource, decodeUtf8, type ByteSource } from '@elfkit/binary';
 import * as C from './constants.js';
 import { decompressSection, defaultDecompressors, readCompressionHeader, readZdebugHeader, type Decompressors, type SectionCompression } from './compression.js';
 import { STRING_TAGS, type DynamicEntry } from './dynamic.js';
@@ -16,7 +16,18 @@ import { SymbolTable, type ElfSymbol } from './symbols.js';
 export interface ElfFileOptions {
   /** Decoders for compressed sections; defaults to pure-JS fflate and fzstd. */
   decompressors?: Partial<Decompressors>;
+  /**
+   * Read a damaged file as far as it goes, as readelf does: a section or
+   * program header table that cannot be read reads as empty (the program
+   * headers of a file whose section headers are garbage still list), and
+   * its ParseError goes to {@link ElfFile.warnings}. Without it, those
+   * reads throw.
+   */
+  lenient?: boolean;
 }
+
+/** Called with each damaged part a reader steps over instead of stopping. */
+export type ErrorSink = (e: ParseError) => void;
 
 /**
  * An ELF file (ELF32 or ELF64, either byte order) read lazily from bytes or
@@ -38,6 +49,7 @@ export class ElfFile {
   /** Non-fatal problems found so far. */
   readonly warnings: ParseError[] = [];
   private readonly decompressors: Decompressors;
+  private readonly lenient: boolean;
   private sectionList?: Section[];
   private segmentList?: Segment[];
   private readonly dataCache = new Map<number, Uint8Array>();
@@ -48,10 +60,39 @@ export class ElfFile {
 
   private constructor(source: ByteSource, options: ElfFileOptions) {
     this.source = source;
-    const { header, layouts } = readHeader(source);
+    this.lenient = options.lenient ?? false;
+    const { header, layouts, damage } = readHeader(source, this.lenient);
     this.header = header;
     this.layouts = layouts;
+    this.headerDamage = damage;
     this.decompressors = { ...defaultDecompressors, ...options.decompressors };
+  }
+
+  private readonly headerDamage: { sections?: ParseError; segments?: ParseError };
+
+  /**
+   * In a lenient read, why a header table came back empty although the file
+   * header names one (undefined when it read, or the file has none).
+   */
+  readonly tableErrors: { sections?: ParseError; segments?: ParseError } = {};
+
+  /** `read()`, or (lenient) an empty table with the ParseError kept in warnings and {@link tableErrors}. */
+  private table<T>(kind: 'sections' | 'segments', read: () => T[]): T[] {
+    const early = this.headerDamage[kind];
+    if (early) {
+      this.tableErrors[kind] = early;
+      if (!this.warnings.includes(early)) this.warnings.push(early);
+      return [];
+    }
+    if (!this.lenient) return read();
+    try {
+      return read();
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      this.warnings.push(e);
+      this.tableErrors[kind] = e;
+      return [];
+    }
   }
 
   /** Reads the file header of `input` (bytes or a random-access source). Throws ParseError if it is not ELF. */
@@ -67,16 +108,18 @@ export class ElfFile {
   /** Section headers (empty when the file has none). Index 0 is the null section. */
   get sections(): readonly Section[] {
     if (!this.sectionList) {
-      const { sections, warnings } = readSections(this.source, this.header, this.layouts);
-      this.sectionList = sections;
-      this.warnings.push(...warnings);
+      this.sectionList = this.table('sections', () => {
+        const { sections, warnings } = readSections(this.source, this.header, this.layouts);
+        this.warnings.push(...warnings);
+        return sections;
+      });
     }
     return this.sectionList;
   }
 
   /** Program headers. */
   get segments(): readonly Segment[] {
-    this.segmentList ??= readSegments(this.source, this.header, this.layouts);
+    this.segmentList ??= this.table('segments', () => readSegments(this.source, this.header, this.layouts, this.warnings));
     return this.segmentList;
   }
 
@@ -100,6 +143,11 @@ export class ElfFile {
   /** The section's bytes as stored in the file (compressed if it is); empty for SHT_NOBITS. */
   rawSectionData(s: Section): Uint8Array {
     if (s.type === C.SHT_NOBITS || s.type === C.SHT_NULL) return new Uint8Array(0);
+    if (!(s.offset + s.size <= this.source.size)) {
+      // The damage is in the section header: name it, not a place past the end of the file.
+      const what = `section ${s.index} (${s.label}) data (0x${s.size.toString(16)} bytes at 0x${s.offset.toString(16)}) extends past the end of the file (0x${this.source.size.toString(16)} bytes)`;
+      throw new ParseError('truncated', what, 'file', this.header.shoff + s.index * this.header.shentsize);
+    }
     return readRange(this.source, s.offset, s.size, `section ${s.index} (${s.name}) data`, 'file');
   }
 
@@ -107,12 +155,12 @@ export class ElfFile {
   compression(s: Section): SectionCompression | undefined {
     if (s.type === C.SHT_NOBITS) return undefined;
     if (s.flags & C.SHF_COMPRESSED) {
-      const head = readRange(this.source, s.offset, Math.min(s.size, this.layouts.chdr.size), `section ${s.name} compression header`);
-      return readCompressionHeader(head, this.layouts, s.name);
+      const head = readRange(this.source, s.offset, Math.min(s.size, this.layouts.chdr.size), `section ${s.label} compression header`);
+      return readCompressionHeader(head, this.layouts, s.label);
     }
     if (s.name.startsWith('.zdebug')) {
-      const head = readRange(this.source, s.offset, Math.min(s.size, 12), `section ${s.name} compression header`);
-      return readZdebugHeader(head, s.name);
+      const head = readRange(this.source, s.offset, Math.min(s.size, 12), `section ${s.label} compression header`);
+      return readZdebugHeader(head, s.label);
     }
     return undefined;
   }
@@ -126,8 +174,8 @@ export class ElfFile {
     let d = this.dataCache.get(s.index);
     if (d) return d;
     const raw = this.rawSectionData(s);
-    const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.name) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.name) : undefined;
-    d = c ? decompressSection(raw, c, s.name, this.decompressors) : raw;
+    const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.label) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.label) : undefined;
+    d = c ? decompressSection(raw, c, s.label, this.decompressors) : raw;
     this.dataCache.set(s.index, d);
     return d;
   }
@@ -143,7 +191,7 @@ export class ElfFile {
   stringTable(s: Section): StringTable {
     let t = this.strtabCache.get(s.index);
     if (!t) {
-      t = new StringTable(this.sectionData(s), s.name);
+      t = new StringTable(this.sectionData(s), s.label);
       this.strtabCache.set(s.index, t);
     }
     return t;
@@ -151,6 +199,10 @@ export class ElfFile {
 
   /** The file bytes of segment `p` (p_filesz of them). */
   segmentData(p: Segment): Uint8Array {
+    if (!(p.offset + p.filesz <= this.source.size)) {
+      const what = `segment ${p.index} data (0x${p.filesz.toString(16)} bytes at 0x${p.offset.toString(16)}) extends past the end of the file (0x${this.source.size.toString(16)} bytes)`;
+      throw new ParseError('truncated', what, 'file', this.header.phoff + p.index * this.header.phentsize);
+    }
     return readRange(this.source, p.offset, p.filesz, `segment ${p.index} data`);
   }
 
@@ -197,28 +249,26 @@ export class ElfFile {
 
   /**
    * Every note: from SHT_NOTE sections when the file has section headers,
-   * else from PT_NOTE segments (as readelf -n).
+   * else from PT_NOTE segments (as readelf -n). With `onError`, a damaged
+   * note section or segment is reported there and the others are still
+   * read (the notes before the damage in it too); without, it throws.
    */
-  notes(): Note[] {
+  notes(onError?: ErrorSink): Note[] {
+    if (this.sections.length === 0) return this.segmentNotes(onError);
     const out: Note[] = [];
-    const noteSections = this.sections.filter((s) => s.type === C.SHT_NOTE);
-    if (this.sections.length > 0) {
-      for (const s of noteSections) out.push(...parseNotes(this.sectionData(s), this.header.order, s.addralign, { section: s.name, fileOffset: s.offset }));
-      return out;
-    }
-    for (const p of this.segments) {
-      if (p.type !== C.PT_NOTE || p.filesz === 0) continue;
-      out.push(...parseNotes(this.segmentData(p), this.header.order, p.align, { segment: p.index, fileOffset: p.offset }));
+    for (const s of this.sections) {
+      if (s.type !== C.SHT_NOTE) continue;
+      collect(out, onError, (into) => parseNotes(this.sectionData(s), this.header.order, s.addralign, { section: s.name, label: s.label, fileOffset: s.offset }, into));
     }
     return out;
   }
 
-  /** Notes found through PT_NOTE segments only (what the loader and `dl_iterate_phdr` see). */
-  segmentNotes(): Note[] {
+  /** Notes found through PT_NOTE segments only (what the loader and `dl_iterate_phdr` see); `onError` as in {@link notes}. */
+  segmentNotes(onError?: ErrorSink): Note[] {
     const out: Note[] = [];
     for (const p of this.segments) {
       if (p.type !== C.PT_NOTE || p.filesz === 0) continue;
-      out.push(...parseNotes(this.segmentData(p), this.header.order, p.align, { segment: p.index, fileOffset: p.offset }));
+      collect(out, onError, (into) => parseNotes(this.segmentData(p), this.header.order, p.align, { segment: p.index, fileOffset: p.offset }, into));
     }
     return out;
   }
@@ -253,7 +303,9 @@ export class ElfFile {
   private notesSafe(): Note[] {
     // Build ids live in small, early notes; reading them through segments too
     // keeps them reachable in files whose section headers were removed.
-    return this.sections.length > 0 ? this.notes() : this.segmentNotes();
+    // A damaged note elsewhere does not hide the build id (the notes listing reports it).
+    const skip = () => {};
+    return this.sections.length > 0 ? this.notes(skip) : this.segmentNotes(skip);
   }
 
   /** PT_INTERP's path, or undefined. */
@@ -269,9 +321,10 @@ export class ElfFile {
    * The dynamic section's entries, up to and including the first DT_NULL
    * (readelf's count); undefined when the file has none. Read from PT_DYNAMIC
    * (what the loader uses), or from the SHT_DYNAMIC section when there are
-   * no program headers.
+   * no program headers. With `onError`, a string table that cannot be read
+   * is reported there and the entries come without their strings.
    */
-  dynamic(): DynamicEntry[] | undefined {
+  dynamic(onError?: ErrorSink): DynamicEntry[] | undefined {
     // As readelf: with section headers the .dynamic section locates the
     // entries (a NOBITS one, as in a separate debug file, means there are
     // none); without them, the PT_DYNAMIC segment does.
@@ -281,7 +334,7 @@ export class ElfFile {
     if (sec) {
       if (sec.type === C.SHT_NOBITS) return undefined;
       data = this.sectionData(sec);
-      label = sec.name;
+      label = sec.label;
     } else {
       const seg = this.segments.find((p) => p.type === C.PT_DYNAMIC);
       if (!seg) return undefined;
@@ -297,7 +350,8 @@ export class ElfFile {
       entries.push({ tag, value: BigInt(r.d_val) });
       if (tag === 0n) break;
     }
-    const strtab = this.dynamicStringTable(sec, entries);
+    let strtab: StringTable | undefined;
+    collect([], onError, () => void (strtab = this.dynamicStringTable(sec, entries)));
     return entries.map((e) => (STRING_TAGS.has(e.tag) ? { ...e, string: strtab ? strtab.tryGet(Number(e.value)) : undefined } : e));
   }
 
@@ -313,9 +367,14 @@ export class ElfFile {
     return link && link.type === C.SHT_STRTAB ? this.stringTable(link) : undefined;
   }
 
-  /** Every SHT_REL, SHT_RELA and SHT_RELR section with its entries. */
-  relocationTables(): RelocationTable[] {
-    return this.sections.filter((s) => s.type === C.SHT_REL || s.type === C.SHT_RELA || s.type === C.SHT_RELR).map((s) => readRelocationTable(this, s));
+  /** Every SHT_REL, SHT_RELA and SHT_RELR section with its entries; with `onError`, a damaged table is reported there and the others still read. */
+  relocationTables(onError?: ErrorSink): RelocationTable[] {
+    const out: RelocationTable[] = [];
+    for (const s of this.sections) {
+      if (s.type !== C.SHT_REL && s.type !== C.SHT_RELA && s.type !== C.SHT_RELR) continue;
+      collect(out, onError, (into) => void into.push(readRelocationTable(this, s)));
+    }
+    return out;
   }
 
   /**
@@ -350,3 +409,14 @@ export class ElfFile {
   }
 }
 
+
+/** Runs `read` (which appends to its argument); a ParseError goes to `onError` when there is one, keeping what was appended before it. */
+function collect<T>(out: T[], onError: ErrorSink | undefined, read: (into: T[]) => void): void {
+  if (!onError) return read(out);
+  try {
+    read(out);
+  } catch (e) {
+    if (!isParseError(e)) throw e;
+    onError(e);
+  }
+}

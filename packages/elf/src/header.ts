@@ -47,6 +47,12 @@ export interface ElfHeader {
 export interface HeaderResult {
   header: ElfHeader;
   layouts: ElfLayouts;
+  /**
+   * Read leniently: why a header table cannot be found (an e_phoff or
+   * e_shoff beyond 2^53, an unreadable section 0 under extended
+   * numbering). That table then reads as absent.
+   */
+  damage: { sections?: ParseError; segments?: ParseError };
 }
 
 const MAGIC = [0x7f, 0x45, 0x4c, 0x46];
@@ -63,8 +69,14 @@ function offsetField(v: number | bigint, what: string, at: number): number {
   return n;
 }
 
-/** Reads and checks the file header, resolving extended numbering (which needs section header 0). */
-export function readHeader(source: ByteSource): HeaderResult {
+/**
+ * Reads and checks the file header, resolving extended numbering (which
+ * needs section header 0). With `lenient`, a header table that cannot be
+ * located is dropped (count 0) and its ParseError returned in `damage`
+ * instead of thrown; the identification and the rest of the header must
+ * still read.
+ */
+export function readHeader(source: ByteSource, lenient = false): HeaderResult {
   if (source.size < 16) {
     if (source.size >= 4 && isElf(source.read(0, 4))) throw new ParseError('truncated', 'ELF identification truncated', 'file', 0);
     throw new ParseError('bad-magic', source.size < 4 ? 'not an ELF file (too short)' : 'not an ELF file (bad magic)', 'file', 0);
@@ -81,25 +93,52 @@ export function readHeader(source: ByteSource): HeaderResult {
   const size = layouts.header.size;
   const raw = layouts.header.read(readRange(source, 0, Math.min(size, source.size), 'ELF file header'), 0);
   const hdrAt = (field: number) => field;
-  const phoff = offsetField(raw.e_phoff, 'e_phoff', is64 ? 0x20 : 0x1c);
-  const shoff = offsetField(raw.e_shoff, 'e_shoff', is64 ? 0x28 : 0x20);
+  const damage: HeaderResult['damage'] = {};
+  // A lenient read drops the table the failing field locates; a strict one throws.
+  const tolerate = <T>(table: 'sections' | 'segments', fn: () => T, absent: T): T => {
+    if (!lenient) return fn();
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      damage[table] ??= e;
+      return absent;
+    }
+  };
+  let phoff = tolerate('segments', () => offsetField(raw.e_phoff, 'e_phoff', is64 ? 0x20 : 0x1c), 0);
+  let shoff = tolerate('sections', () => offsetField(raw.e_shoff, 'e_shoff', is64 ? 0x28 : 0x20), 0);
   let phnum = raw.e_phnum;
   let shnum = raw.e_shnum;
   let shstrndx = raw.e_shstrndx;
 
   // Extended numbering keeps the real counts in section header 0.
   if (shoff !== 0 && (shnum === 0 || shstrndx === C.SHN_XINDEX || phnum === C.PN_XNUM)) {
-    const shentsize = raw.e_shentsize;
-    if (shentsize < layouts.sectionHeader.size) {
-      throw new ParseError('invalid', `e_shentsize ${shentsize} is smaller than a section header (${layouts.sectionHeader.size})`, 'file', hdrAt(is64 ? 0x3a : 0x2e));
+    const s0 = tolerate(
+      'sections',
+      () => {
+        const shentsize = raw.e_shentsize;
+        if (shentsize < layouts.sectionHeader.size) {
+          throw new ParseError('invalid', `e_shentsize ${shentsize} is smaller than a section header (${layouts.sectionHeader.size})`, 'file', hdrAt(is64 ? 0x3a : 0x2e));
+        }
+        const s0 = layouts.sectionHeader.read(readRange(source, shoff, layouts.sectionHeader.size, 'section header 0'), 0, 'file', shoff);
+        return { shnum: shnum === 0 ? offsetField(s0.sh_size, 'section count (section 0 sh_size)', shoff) : shnum, link: s0.sh_link, info: s0.sh_info };
+      },
+      undefined,
+    );
+    if (s0) {
+      shnum = s0.shnum;
+      if (shstrndx === C.SHN_XINDEX) shstrndx = s0.link;
+      if (phnum === C.PN_XNUM) phnum = s0.info;
+    } else {
+      // Without section 0 the counts it holds are unknown: no sections, and no program headers if their count is there.
+      shoff = 0;
+      if (phnum === C.PN_XNUM) {
+        damage.segments ??= damage.sections;
+        phoff = 0;
+      }
     }
-    const s0 = layouts.sectionHeader.read(readRange(source, shoff, layouts.sectionHeader.size, 'section header 0'), 0, 'file', shoff);
-    if (shnum === 0) {
-      shnum = offsetField(s0.sh_size, 'section count (section 0 sh_size)', shoff);
-    }
-    if (shstrndx === C.SHN_XINDEX) shstrndx = s0.sh_link;
-    if (phnum === C.PN_XNUM) phnum = s0.sh_info;
   }
+  if (damage.segments) phnum = 0;
   const header: ElfHeader = {
     bits: is64 ? 64 : 32,
     order,
@@ -121,5 +160,5 @@ export function readHeader(source: ByteSource): HeaderResult {
     shstrndx: shoff === 0 ? 0 : shstrndx,
     raw: { phnum: raw.e_phnum, shnum: raw.e_shnum, shstrndx: raw.e_shstrndx },
   };
-  return { header, layouts };
+  return { header, layouts, damage };
 }

@@ -12,7 +12,7 @@
  * ```
  * @module @elfkit/elf
  */
-export { ElfFile, type ElfFileOptions } from './file.js';
+export { ElfFile, type ElfFileOptions, type ErrorSink } from './file.js';
 export { type ElfHeader, isElf } from './header.js';
 export type { Section } from './section.js';
 export type { Segment } from './segment.js';

@@ -29,14 +29,16 @@ export function parseNotes(
   bytes: Uint8Array,
   order: ByteOrder,
   alignValue: number | bigint,
-  where: { section?: string; segment?: number; fileOffset: number },
+  where: { section?: string; segment?: number; fileOffset: number; label?: string },
+  into: Note[] = [],
 ): Note[] {
-  const label = where.section ?? `PT_NOTE segment ${where.segment ?? '?'}`;
+  const label = where.label ?? where.section ?? `PT_NOTE segment ${where.segment ?? '?'}`;
   const alignNum = typeof alignValue === 'bigint' ? (alignValue > 8n ? 16 : Number(alignValue)) : alignValue;
   const align = alignNum < 4 ? 4 : alignNum;
   if (align !== 4 && align !== 8) throw new ParseError('invalid', `note alignment ${alignValue} (expected 4 or 8)`, label, 0);
   const r = new Reader(bytes, { order, section: label });
-  const notes: Note[] = [];
+  // Notes go into `into` as they are read, so a caller keeps those before a damaged one.
+  const notes = into;
   const up = (n: number) => (n + align - 1) & ~(align - 1);
   while (r.remaining > 0) {
     const start = r.pos;
@@ -131,7 +133,7 @@ export function decodeNote(note: Note, order: ByteOrder, bits: 32 | 64, machine:
         return { kind: 'gnu-build-id', buildId: hexBytes(d) };
       case C.NT_GNU_ABI_TAG: {
         if (d.length < 16) break;
-        const r = new Reader(d, { order, section: note.section ?? 'note' });
+        const r = new Reader(d, { order, section: note.section || 'note' });
         const os = r.u32();
         const a = r.u32();
         const b = r.u32();
@@ -141,7 +143,7 @@ export function decodeNote(note: Note, order: ByteOrder, bits: 32 | 64, machine:
       case C.NT_GNU_GOLD_VERSION:
         return { kind: 'gnu-gold-version', version: decodeUtf8(d, 0, d.indexOf(0) < 0 ? d.length : d.indexOf(0)) };
       case C.NT_GNU_PROPERTY_TYPE_0:
-        return { kind: 'gnu-properties', properties: decodeGnuProperties(d, order, bits, machine, note.section ?? 'note') };
+        return { kind: 'gnu-properties', properties: decodeGnuProperties(d, order, bits, machine, note.section || 'note') };
     }
   } else if (note.owner === 'Go' && note.type === C.NT_GO_BUILD_ID) {
     let end = d.length;

@@ -1,7 +1,7 @@
 import { ParseError, Reader } from '@elfkit/binary';
 import * as C from './constants.js';
 import type { ElfFile } from './file.js';
-import { relocTypeFromInfo } from './reloc-types/index.js';
+import { relocTypeFromInfo } from './reloc-types/info.js';
 import type { Section } from './section.js';
 
 /** One relocation. */
@@ -50,9 +50,9 @@ export function readRelocationTable(file: ElfFile, section: Section): Relocation
   }
   const layout = kind === 'rela' ? file.layouts.rela : file.layouts.rel;
   const entsize = section.entsize || layout.size;
-  if (entsize < layout.size) throw new ParseError('invalid', `relocation entry size ${entsize} is smaller than ${layout.size}`, section.name, 0);
+  if (entsize < layout.size) throw new ParseError('invalid', `relocation entry size ${entsize} is smaller than ${layout.size}`, section.label, 0);
   const count = Math.floor(data.length / entsize);
-  const raws = entsize === layout.size ? layout.readArray(data, 0, count, section.name) : Array.from({ length: count }, (_, i) => layout.read(data, i * entsize, section.name));
+  const raws = entsize === layout.size ? layout.readArray(data, 0, count, section.label) : Array.from({ length: count }, (_, i) => layout.read(data, i * entsize, section.label));
   const mips64 = is64 && (machine === C.EM_MIPS || machine === C.EM_MIPS_RS3_LE);
   const mipsLe = mips64 && file.header.order === 'little';
   const out: Relocation[] = new Array(count);
@@ -111,7 +111,7 @@ function decodeRelr(file: ElfFile, section: Section, data: Uint8Array): Relocati
   const is64 = file.header.bits === 64;
   const word = is64 ? 8 : 4;
   const wordBits = BigInt(word * 8);
-  const r = new Reader(data, { order: file.header.order, section: section.name });
+  const r = new Reader(data, { order: file.header.order, section: section.label });
   const type = RELATIVE[file.header.machine] ?? 0;
   const out: Relocation[] = [];
   let base = 0n;

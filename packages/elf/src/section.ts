@@ -10,6 +10,12 @@ export interface Section {
   readonly index: number;
   /** Name from the section name string table (`<corrupt>` when sh_name is out of range). */
   readonly name: string;
+  /**
+   * How errors name the section: its name, or `section N` when it has
+   * none (no name table, an empty or out-of-range name) — a ParseError
+   * always says where.
+   */
+  readonly label: string;
   /** sh_name: offset of the name in the section name string table. */
   readonly nameOffset: number;
   /** sh_type (SHT_*). */
@@ -30,13 +36,6 @@ export interface Section {
   readonly addralign: number;
   /** sh_entsize. */
   readonly entsize: number;
-}
-
-function num(v: number | bigint, what: string, at: number): number {
-  if (typeof v === 'number') return v;
-  const n = toSafeNumber(v);
-  if (n === undefined) throw new ParseError('out-of-range', `${what} 0x${v.toString(16)} is too large`, 'file', at);
-  return n;
 }
 
 /**
@@ -73,10 +72,10 @@ export function readSections(source: ByteSource, header: ElfHeader, layouts: Elf
       warnings.push(new ParseError('out-of-range', `section name table index ${strndx} is not below the section count ${header.shnum}`, 'file', header.bits === 64 ? 0x3e : 0x32));
     } else if (s.sh_type !== C.SHT_NOBITS) {
       const at = header.shoff + strndx * entsize;
-      const off = num(s.sh_offset, 'sh_offset', at);
-      const size = num(s.sh_size, 'sh_size', at);
+      const off = typeof s.sh_offset === 'number' ? s.sh_offset : (toSafeNumber(s.sh_offset) ?? Infinity);
+      const size = typeof s.sh_size === 'number' ? s.sh_size : (toSafeNumber(s.sh_size) ?? Infinity);
       if (off + size > source.size) {
-        warnings.push(new ParseError('truncated', `section name table extends past the end of the file`, 'file', off));
+        warnings.push(new ParseError('truncated', `section name table (section ${strndx}) extends past the end of the file`, 'file', at));
       } else {
         names = new StringTable(source.read(off, size), 'section name table');
       }
@@ -84,6 +83,8 @@ export function readSections(source: ByteSource, header: ElfHeader, layouts: Elf
   }
 
   const sections: Section[] = new Array(raws.length);
+  let badNames = 0;
+  let firstBadName = 0;
   for (let i = 0; i < raws.length; i++) {
     const r = raws[i]!;
     const at = header.shoff + i * entsize;
@@ -92,25 +93,39 @@ export function readSections(source: ByteSource, header: ElfHeader, layouts: Elf
       if (r.sh_name < names.bytes.length) name = names.get(r.sh_name);
       else {
         name = '<corrupt>';
-        warnings.push(new ParseError('out-of-range', `section ${i} name offset 0x${r.sh_name.toString(16)} is past the end of the section name table`, 'file', at));
+        if (badNames++ === 0) firstBadName = i;
       }
     } else if (r.sh_name !== 0) {
       name = '<no-strings>';
     }
+    // A 64-bit field beyond 2^53 is damage (no file is that large): reported, and kept as the nearest number so the section still lists.
+    const field = (v: number | bigint, what: string): number => {
+      if (typeof v === 'number') return v;
+      const n = toSafeNumber(v);
+      if (n !== undefined) return n;
+      warnings.push(new ParseError('out-of-range', `section ${i} ${what} 0x${v.toString(16)} is too large`, 'file', at));
+      return Number(v);
+    };
     sections[i] = {
       index: i,
       name,
+      label: name === '' || name === '<corrupt>' || name === '<no-strings>' ? `section ${i}` : name,
       nameOffset: r.sh_name,
       type: r.sh_type,
       flags: typeof r.sh_flags === 'number' ? r.sh_flags : Number(r.sh_flags),
       addr: BigInt(r.sh_addr),
-      offset: num(r.sh_offset, 'sh_offset', at),
-      size: num(r.sh_size, 'sh_size', at),
+      offset: field(r.sh_offset, 'sh_offset'),
+      size: field(r.sh_size, 'sh_size'),
       link: r.sh_link,
       info: r.sh_info,
-      addralign: num(r.sh_addralign, 'sh_addralign', at),
-      entsize: num(r.sh_entsize, 'sh_entsize', at),
+      addralign: field(r.sh_addralign, 'sh_addralign'),
+      entsize: field(r.sh_entsize, 'sh_entsize'),
     };
+  }
+  if (badNames > 0) {
+    // One report for the name table, not one per section.
+    const what = badNames === 1 ? `section ${firstBadName} name offset is` : `${badNames} section names (from section ${firstBadName}) are`;
+    warnings.push(new ParseError('out-of-range', `${what} past the end of the section name table`, 'file', header.shoff + firstBadName * entsize));
   }
   return { sections, warnings };
 }

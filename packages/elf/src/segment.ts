@@ -24,8 +24,12 @@ export interface Segment {
   readonly align: bigint;
 }
 
-/** Reads the program header table; it must lie inside the file. */
-export function readSegments(source: ByteSource, header: ElfHeader, layouts: ElfLayouts): Segment[] {
+/**
+ * Reads the program header table; it must lie inside the file. A 64-bit
+ * field past 2^53 in one entry is damage, added to `warnings`, and kept
+ * as the nearest number so that entry still lists.
+ */
+export function readSegments(source: ByteSource, header: ElfHeader, layouts: ElfLayouts, warnings: ParseError[] = []): Segment[] {
   if (header.phnum === 0 || header.phoff === 0) return [];
   const entsize = header.phentsize;
   const recsize = layouts.programHeader.size;
@@ -48,8 +52,9 @@ export function readSegments(source: ByteSource, header: ElfHeader, layouts: Elf
     const n = (v: number | bigint, what: string) => {
       if (typeof v === 'number') return v;
       const x = toSafeNumber(v);
-      if (x === undefined) throw new ParseError('out-of-range', `segment ${i} ${what} 0x${v.toString(16)} is too large`, 'file', at);
-      return x;
+      if (x !== undefined) return x;
+      warnings.push(new ParseError('out-of-range', `segment ${i} ${what} 0x${v.toString(16)} is too large`, 'file', at));
+      return Number(v);
     };
     segments[i] = {
       index: i,

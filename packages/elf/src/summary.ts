@@ -39,25 +39,29 @@ export interface ElfSummary {
   debug: DebugSummary;
 }
 
-function debugSummary(elf: ElfFile): DebugSummary {
+/** `fn()`, or — when there is an error sink — `fallback` after handing the error to it. */
+type Attempt = <T>(fn: () => T, fallback: T) => T;
+
+function debugSummary(elf: ElfFile, attempt: Attempt, onError?: (e: unknown) => void): DebugSummary {
   const debug = elf.sections.filter((s) => /^\.(z?debug_|gnu_debugaltlink$)/.test(s.name));
   const compression = new Set<string>();
   for (const s of debug) {
     try {
       const c = elf.compression(s);
       if (c) compression.add(c.format);
-    } catch {
+    } catch (e) {
+      onError?.(e);
       compression.add('corrupt');
     }
   }
   const link = elf.section('.gnu_debuglink');
   let debuglink: string | null = null;
   if (link && link.type !== C.SHT_NOBITS) {
-    const d = elf.sectionData(link);
+    const d = attempt(() => elf.sectionData(link), new Uint8Array(0));
     const nul = d.indexOf(0);
     debuglink = decodeUtf8(d, 0, nul < 0 ? d.length : nul);
   }
-  const id = elf.buildId();
+  const id = attempt(() => elf.buildId(), undefined);
   return {
     present: debug.some((s) => /^\.z?debug_info$/.test(s.name)),
     sections: debug.map((s) => s.name),
@@ -72,22 +76,35 @@ function debugSummary(elf: ElfFile): DebugSummary {
  * table counts and where its debug information is. Reads the headers,
  * the notes, the dynamic section and the debug sections' compression
  * headers, nothing larger.
+ *
+ * With `onError`, each fact stands on its own: a damaged part (a corrupt
+ * note, an unreadable dynamic section) is handed to `onError` and that
+ * fact reads as absent, so the others are still reported.
  */
-export function summarizeElf(elf: ElfFile): ElfSummary {
+export function summarizeElf(elf: ElfFile, onError?: (e: unknown) => void): ElfSummary {
   const h = elf.header;
+  const attempt: Attempt = (fn, fallback) => {
+    if (!onError) return fn();
+    try {
+      return fn();
+    } catch (e) {
+      onError(e);
+      return fallback;
+    }
+  };
   return {
     class: `ELF${h.bits}`,
     data: h.order === 'little' ? 'little endian' : 'big endian',
     osabi: osAbiName(h.osabi, h.machine),
-    type: fileTypeName(h.type, elf.isPie()),
+    type: fileTypeName(h.type, attempt(() => elf.isPie(), false)),
     machine: machineName(h.machine),
     arch: machineShortName(h.machine),
     entry: h.entry,
-    interpreter: elf.interpreter() ?? null,
-    buildId: elf.buildId() ?? null,
+    interpreter: attempt(() => elf.interpreter(), undefined) ?? null,
+    buildId: attempt(() => elf.buildId(), undefined) ?? null,
     sections: elf.sections.length,
     segments: elf.segments.length,
-    stripped: elf.symbolTables('symtab').length === 0,
-    debug: debugSummary(elf),
+    stripped: attempt(() => elf.symbolTables('symtab').length === 0, true),
+    debug: debugSummary(elf, attempt, onError),
   };
 }

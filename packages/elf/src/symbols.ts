@@ -1,4 +1,4 @@
-import { ParseError } from '@elfkit/binary';
+import { isParseError, ParseError } from '@elfkit/binary';
 import * as C from './constants.js';
 import type { ElfFile } from './file.js';
 import type { Section } from './section.js';
@@ -63,7 +63,7 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     this.le = file.header.order === 'little';
     const recsize = this.is64 ? 24 : 16;
     this.entsize = section.entsize || recsize;
-    if (this.entsize < recsize) throw new ParseError('invalid', `symbol entry size ${this.entsize} is smaller than ${recsize}`, section.name, 0);
+    if (this.entsize < recsize) throw new ParseError('invalid', `symbol entry size ${this.entsize} is smaller than ${recsize}`, section.label, 0);
     this.data = section.type === C.SHT_NOBITS ? new Uint8Array(0) : file.sectionData(section);
     this.dv = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
     this.count = Math.floor(this.data.length / this.entsize);
@@ -71,7 +71,7 @@ export class SymbolTable implements Iterable<ElfSymbol> {
   }
 
   private check(i: number): number {
-    if (!(i >= 0 && i < this.count)) throw new ParseError('out-of-range', `symbol index ${i} is not below the count ${this.count}`, this.section.name, 0);
+    if (!(i >= 0 && i < this.count)) throw new ParseError('out-of-range', `symbol index ${i} is not below the count ${this.count}`, this.section.label, 0);
     return i * this.entsize;
   }
 
@@ -131,17 +131,29 @@ export class SymbolTable implements Iterable<ElfSymbol> {
     if (raw !== C.SHN_XINDEX) return raw;
     if (!this.shndxTable) {
       const s = this.file.sections.find((x) => x.type === C.SHT_SYMTAB_SHNDX && x.link === this.section.index);
-      if (!s) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, this.section.name, i * this.entsize);
+      if (!s) throw new ParseError('invalid', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, this.section.label, i * this.entsize);
       const d = this.file.sectionData(s);
       this.shndxTable = new DataView(d.buffer, d.byteOffset, d.byteLength);
     }
-    if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.name, i * this.entsize);
+    if ((i + 1) * 4 > this.shndxTable.byteLength) throw new ParseError('truncated', `no extended section index for symbol ${i}`, this.section.label, i * this.entsize);
     return this.shndxTable.getUint32(i * 4, this.le);
   }
-  /** The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`). */
+  /**
+   * The GNU version of symbol `i` (dynamic symbol tables with `.gnu.version`).
+   * Damaged version sections leave the symbols without versions: the
+   * ParseError goes to the file's warnings, once.
+   */
   version(i: number): SymbolVersion | undefined {
     if (this.versions === undefined) {
-      this.versions = this.section.type === C.SHT_DYNSYM ? (readSymbolVersions(this.file, this.section, (k) => (k < this.count ? this.shndx(k) : undefined)) ?? null) : null;
+      this.versions = null;
+      if (this.section.type === C.SHT_DYNSYM) {
+        try {
+          this.versions = readSymbolVersions(this.file, this.section, (k) => (k < this.count ? this.shndx(k) : undefined)) ?? null;
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+          this.file.warnings.push(e);
+        }
+      }
     }
     return this.versions?.[i];
   }

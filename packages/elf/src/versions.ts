@@ -37,7 +37,7 @@ export function readSymbolVersions(file: ElfFile, dynsym: Section, shndxOf: (ind
     if (s.type === C.SHT_GNU_verdef && s.link !== 0) readVerdef(file, s, defs);
     else if (s.type === C.SHT_GNU_verneed && s.link !== 0) readVerneed(file, s, needs);
   }
-  const r = new Reader(file.sectionData(versym), { order: file.header.order, section: versym.name });
+  const r = new Reader(file.sectionData(versym), { order: file.header.order, section: versym.label });
   const count = Math.floor(r.length / 2);
   const out: (SymbolVersion | undefined)[] = new Array(count);
   for (let i = 0; i < count; i++) {
@@ -63,7 +63,7 @@ export function readSymbolVersions(file: ElfFile, dynsym: Section, shndxOf: (ind
 
 function readVerdef(file: ElfFile, s: Section, out: Map<number, VersionName>): void {
   const strtab = file.stringTable(file.linkedSection(s));
-  const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.name });
+  const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.label });
   let off = 0;
   // sh_info is the entry count; the size bounds it too, so a cycle cannot spin.
   for (let n = 0; n < Math.min(s.info || Infinity, r.length / 20); n++) {
@@ -81,13 +81,13 @@ function readVerdef(file: ElfFile, s: Section, out: Map<number, VersionName>): v
     }
     if (next === 0) break;
     off += next;
-    if (off >= r.length) throw new ParseError('out-of-range', `version definition chain leaves the section`, s.name, off);
+    if (off >= r.length) throw new ParseError('out-of-range', `version definition chain leaves the section`, s.label, off);
   }
 }
 
 function readVerneed(file: ElfFile, s: Section, out: Map<number, VersionName>): void {
   const strtab = file.stringTable(file.linkedSection(s));
-  const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.name });
+  const r = new Reader(file.sectionData(s), { order: file.header.order, section: s.label });
   let off = 0;
   for (let n = 0; n < Math.min(s.info || Infinity, r.length / 16); n++) {
     r.seek(off);
@@ -110,6 +110,6 @@ function readVerneed(file: ElfFile, s: Section, out: Map<number, VersionName>): 
     }
     if (next === 0) break;
     off += next;
-    if (off >= r.length) throw new ParseError('out-of-range', `version needs chain leaves the section`, s.name, off);
+    if (off >= r.length) throw new ParseError('out-of-range', `version needs chain leaves the section`, s.label, off);
   }
 }

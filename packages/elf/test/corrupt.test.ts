@@ -100,7 +100,68 @@ const SWEEP = [
   'c/gcc-static',
 ];
 
-const totals = { inputs: 0, parseErrors: 0 };
+const totals = { inputs: 0, parseErrors: 0, recordsChecked: 0 };
+
+/** What the intact file reads as, part by part, to check a damaged copy against. */
+interface Reading {
+  segments: string;
+  sections: string;
+  /** Per section index: its notes, relocations or symbols (as JSON), for the parts that read. */
+  parts: Map<number, string>;
+}
+
+const j = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString(16) : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x));
+
+/** Reads `bytes` leniently, the way the CLI does: every part on its own, damage to one leaving the others. */
+function read(bytes: Uint8Array): Reading {
+  const f = ElfFile.parse(bytes, { lenient: true });
+  const skip = () => {};
+  const parts = new Map<number, string>();
+  for (const s of f.sections) {
+    try {
+      if (s.type === C.SHT_NOTE) parts.set(s.index, j(f.notes(skip).filter((n) => n.section === s.name)));
+      else if (s.type === C.SHT_SYMTAB || s.type === C.SHT_DYNSYM) parts.set(s.index, j(f.symbolsOf(s).map((x) => [x.name, x.value, x.size, x.type, x.bind, x.shndx])));
+      else if (s.type === C.SHT_RELA || s.type === C.SHT_REL || s.type === C.SHT_RELR) parts.set(s.index, j(f.relocationTables(skip).find((t) => t.section.index === s.index)?.relocations));
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+    }
+  }
+  return { segments: j(f.segments), sections: j(f.sections.map((s) => ({ ...s, name: '', label: '' }))), parts };
+}
+
+/**
+ * Damage at `pos` must leave every record that does not depend on that byte
+ * as the intact file reads it: the program headers unless the file header
+ * or their table was hit, the section headers unless the file header or
+ * their table was, and each note, symbol and relocation table unless the
+ * byte is in it, its linked string table, or a header it is found through.
+ */
+function checkRecords(name: string, original: Uint8Array, intact: Reading, bytes: Uint8Array, pos: number): void {
+  const elf = ElfFile.parse(original);
+  const h = elf.header;
+  const inRange = (a: number, len: number) => pos >= a && pos < a + len;
+  const hitHeader = pos < h.ehsize;
+  if (hitHeader) return;
+  const got = read(bytes);
+  const what = `${name}: byte 0x${pos.toString(16)}`;
+  if (!inRange(h.phoff, h.phnum * h.phentsize)) {
+    assert.is(got.segments, intact.segments, `${what}: program headers`);
+    totals.recordsChecked++;
+  }
+  if (inRange(h.shoff, h.shnum * h.shentsize)) return;
+  assert.is(got.sections, intact.sections, `${what}: section headers`);
+  totals.recordsChecked++;
+  for (const [index, want] of intact.parts) {
+    const s = elf.sections[index]!;
+    const link = elf.sections[s.link];
+    const shndx = elf.sections.find((x) => x.type === C.SHT_SYMTAB_SHNDX && x.link === s.index);
+    const depends = [s, link, shndx, elf.sections[h.shstrndx]].filter((x) => x && x.type !== C.SHT_NOBITS);
+    if (depends.some((x) => inRange(x!.offset, x!.size))) continue;
+    // Relocations name their symbol table, whose own string table they do not need.
+    assert.is(got.parts.get(index), want, `${what}: ${s.name} still reads as in the intact file`);
+    totals.recordsChecked++;
+  }
+}
 
 for (const name of SWEEP) {
   test(`corrupt sweep: ${name}`, () => {
@@ -117,6 +178,7 @@ for (const name of SWEEP) {
       assert.ok(performance.now() - t0 < 30000, `truncation at ${len} took too long`);
     }
     // Byte flips inside headers and tables.
+    const intact = read(original);
     const ranges = interestingRanges(original);
     const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
     for (let i = 0; i < 220; i++) {
@@ -136,6 +198,7 @@ for (const name of SWEEP) {
       totals.parseErrors += exercise(bytes);
       totals.inputs++;
       assert.ok(performance.now() - t0 < 30000, `flip at 0x${pos.toString(16)} took too long`);
+      if (bytes[pos] !== original[pos]) checkRecords(name, original, intact, bytes, pos);
     }
     const mem = process.memoryUsage();
     assert.ok(mem.heapUsed + mem.arrayBuffers < 1 << 30, 'memory stays bounded');
@@ -173,7 +236,7 @@ test('not ELF, empty and tiny inputs', () => {
 });
 
 test('sweep summary', () => {
-  process.stdout.write(`\ncorrupt sweep: ${totals.inputs} corrupted inputs, ${totals.parseErrors} ParseErrors, no other exceptions\n`);
+  process.stdout.write(`\ncorrupt sweep: ${totals.inputs} corrupted inputs, ${totals.parseErrors} ParseErrors, no other exceptions; ${totals.recordsChecked} undamaged parts read as in the intact file\n`);
   assert.ok(totals.inputs >= SWEEP.length * 250);
 });
 

@@ -33,6 +33,15 @@ export interface TreeOptions {
   readonly onProgress?: (p: ScanProgress) => void;
   /** ELF options: decoders for compressed sections, a fast CRC-32. */
   readonly crc32?: (source: ByteSource) => number;
+  /**
+   * Keep going past a layer that cannot be read to its end (cut short,
+   * corrupt, failing its digest): the entries read before the damage stay
+   * in the tree, the following layers are applied, and the failure is a
+   * warning with code `layer-damaged` — to show what an image holds, as
+   * readelf prints what a damaged file holds. Default false: the
+   * ImageError is thrown (a runtime would refuse such an image).
+   */
+  readonly keepGoing?: boolean;
 }
 
 /** How far a scan is. */
@@ -195,7 +204,9 @@ export class ContainerImage {
         await stream.finish();
       } catch (e) {
         await stream.close().catch(() => {});
-        throw e;
+        if (!options.keepGoing || !isImageError(e)) throw e;
+        this.warnings.push({ code: 'layer-damaged', message: `layer ${layer.index} not read to its end (the entries before the damage are kept): ${e.reason}`, blob: e.blob ?? layer.name, entry: e.entry, offset: e.offset });
+        continue;
       }
       storedDone += stream.storedBytes;
       progress();

@@ -197,8 +197,9 @@ export class UnitFunctions {
     };
     while (c.nextEntry()) {
       if (!c.abbrev) continue;
-      const depth = c.depth;
-      const parent = depth > 0 ? nearest[depth - 1]! : -1;
+      // Surplus null entries take a damaged unit's depth below its root: those DIEs count as top level.
+      const depth = Math.max(0, c.depth);
+      const parent = depth > 0 ? (nearest[depth - 1] ?? -1) : -1;
       const tag = c.tag;
       let here = parent;
       if (tag === DW_TAG_subprogram || tag === DW_TAG_inlined_subroutine) {

@@ -1,3 +1,4 @@
+import { isParseError } from '@elfkit/binary';
 import { constants as C, type ElfFile } from '@elfkit/elf';
 import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
 import { imageSegment } from './image-segment.js';
@@ -70,7 +71,15 @@ export function goImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
 function findSymbol(elf: ElfFile, name: string): ImageSymbol | undefined {
   const sec = elf.symbolTables('symtab')[0];
   if (!sec || sec.type === C.SHT_NOBITS) return undefined;
-  const t = elf.symbolTable(sec);
+  let t;
+  try {
+    t = elf.symbolTable(sec);
+  } catch (e) {
+    // An unreadable table is as none: the Go reader finds its tables by section and moduledata, as in a
+    // stripped binary (the damage is reported by whoever lists the symbols).
+    if (isParseError(e)) return undefined;
+    throw e;
+  }
   const want = new TextEncoder().encode(name);
   const str = t.strtabBytes;
   outer: for (let i = 1; i < t.count; i++) {

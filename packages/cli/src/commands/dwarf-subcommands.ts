@@ -43,7 +43,7 @@ function common(y: Argv, example: string) {
  * were any, after everything readable was printed.
  */
 async function withDwarf(a: DwarfArgs, fn: (od: OpenedDwarf, errors: ParseError[]) => void): Promise<void> {
-  await withElfAsync(a.file, async ({ elf }) => {
+  await withElfAsync(a.file, async ({ elf, damage }) => {
     const dirs = debugDirs(a['debug-file-directory']);
     const fetched = await fetchDebuginfo(elf, a.file, dirs, a.debuginfod);
     const host = new NodeDebugHost();
@@ -51,19 +51,16 @@ async function withDwarf(a: DwarfArgs, fn: (od: OpenedDwarf, errors: ParseError[
       const od = openDwarf(elf, a.file, host, { debugFileDirectory: dirs, fetched });
       if (!od) throw new CliError('no DWARF (no .debug_info or .debug_line, and no separate debug file found)');
       const errors: ParseError[] = [];
-      fn(od, errors);
-      reportErrors(a.file, errors);
+      try {
+        fn(od, errors);
+      } finally {
+        // Reported with the file's other damage, once each, after the output.
+        for (const e of errors) damage.add(e);
+      }
     } finally {
       host.close();
     }
   });
-}
-
-function reportErrors(file: string, errors: ParseError[]): void {
-  if (!errors.length) return;
-  for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${file}: ${e.message}\n`);
-  if (errors.length > 20) process.stderr.write(`elfkit: ${file}: … and ${errors.length - 20} more errors\n`);
-  process.exitCode = 1;
 }
 
 /** Pushes ParseErrors into `errors`; rethrows anything else (a bug). */
@@ -293,17 +290,10 @@ export const abbrevCommand = defineCommand({
       const tables: { offset: number; abbrevs: unknown[] }[] = [];
       const out = new OutputBuffer();
       if (!a.json) out.write('.debug_abbrev contents:\n');
-      for (const u of allUnits(od.dwarf, errors)) {
-        const off = u.header.abbrevOffset + u.sectionBase('abbrev');
+      for (const t of abbrevTables(od.dwarf, errors)) {
+        const off = t.offset;
         if (seen.has(off)) continue;
         seen.add(off);
-        let t: D.AbbrevTable;
-        try {
-          t = u.abbrevs();
-        } catch (e) {
-          sink(errors)(e);
-          continue;
-        }
         const list = [...t.all()];
         if (a.json) {
           tables.push({
@@ -328,6 +318,41 @@ export const abbrevCommand = defineCommand({
       else out.flush();
     }),
 });
+
+/**
+ * The abbreviation tables the units use, in unit order; when no unit can
+ * be read (a damaged `.debug_info`), every table in section order, as
+ * llvm-dwarfdump --debug-abbrev walks them.
+ */
+function* abbrevTables(dwarf: D.Dwarf, errors: ParseError[]): Generator<D.AbbrevTable> {
+  let units = 0;
+  for (const u of allUnits(dwarf, errors)) {
+    units++;
+    try {
+      yield u.abbrevs();
+    } catch (e) {
+      sink(errors)(e);
+    }
+  }
+  if (units > 0 || errors.length === 0) return;
+  let bytes: Uint8Array;
+  try {
+    bytes = dwarf.sections.bytes('abbrev');
+  } catch (e) {
+    return sink(errors)(e);
+  }
+  for (let at = 0; at < bytes.length; ) {
+    let t: D.AbbrevTable;
+    try {
+      t = dwarf.abbrevTable(at);
+    } catch (e) {
+      return sink(errors)(e);
+    }
+    yield t;
+    if (t.end <= at) return;
+    at = t.end;
+  }
+}
 
 // ---- dwarf aranges ---------------------------------------------------------
 

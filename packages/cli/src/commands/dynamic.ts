@@ -10,8 +10,8 @@ export const dynamicCommand = defineCommand({
   describe: 'list the dynamic section: NEEDED, SONAME, RPATH/RUNPATH, FLAGS, … (like readelf -d -W)',
   builder: (y) => fileAndJson(y, '$0 dynamic /bin/ls'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const entries = elf.dynamic();
+    withElf(a.file, ({ elf, damage }) => {
+      const entries = damage.attempt(() => elf.dynamic(damage.add), undefined);
       const { machine } = elf.header;
       const rows = (entries ?? []).map((e) => ({
         tag: e.tag,

@@ -8,6 +8,14 @@ import { scanProgress } from '../image/progress.js';
 import { fileText, imageText, summaryText, warningLines } from '../image/scan-text.js';
 import { writeOut } from '../io/output.js';
 
+/**
+ * Warnings that mean part of the image could not be read (exit status 1).
+ * The others are facts about what it holds: a sparse file, a link out of
+ * the root, a file that starts like ELF and is not (test data often is),
+ * which the image itself carries intact.
+ */
+const DAMAGE = new Set(['layer-damaged']);
+
 export const imageScanCommand = defineCommand({
   command: 'scan <image>',
   describe: 'every ELF file in the image\'s final file system: type, machine, interpreter, NEEDED, build id, debug info location, Go modules, stamp; then a summary',
@@ -28,12 +36,18 @@ export const imageScanCommand = defineCommand({
     let result;
     const progress = await scanProgress('scanning');
     try {
-      result = await scanImage(opened.image, { crc32: nodeCrc32, onProgress: (p) => progress.update(p) });
+      result = await scanImage(opened.image, { crc32: nodeCrc32, keepGoing: true, onProgress: (p) => progress.update(p) });
     } finally {
       progress.stop();
       await opened.close();
     }
-    process.stderr.write(warningLines(a.image, result));
+    // Warnings after the report; a damaged layer makes the exit status 1, as a damaged part does for every command.
+    const warnings = warningLines(a.image, result);
+    const damaged = result.warnings.some((w) => DAMAGE.has(w.code));
+    const finish = () => {
+      process.stderr.write(warnings);
+      if (damaged) process.exitCode = 1;
+    };
     let text: string;
     if (a.sbom) text = toJson(cycloneDx(result, { toolVersion: process.env.npm_package_version })) + '\n';
     else if (a.json) text = toJson(result) + '\n';
@@ -43,10 +57,8 @@ export const imageScanCommand = defineCommand({
     } else {
       text = imageText(result) + '\n' + result.files.map(fileText).join('\n') + (result.files.length ? '\n' : '') + summaryText(result);
     }
-    if (a.output) {
-      writeFileSync(a.output, text);
-      return;
-    }
-    writeOut(text);
+    if (a.output) writeFileSync(a.output, text);
+    else writeOut(text);
+    finish();
   },
 });

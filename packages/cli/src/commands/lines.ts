@@ -31,7 +31,7 @@ export const linesCommand = defineCommand({
       .example('$0 lines --ndjson --cu main.c ./app', ''),
   handler: async (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string; source: string; 'debug-file-directory'?: string | string[]; debuginfod?: boolean }) => {
     const query: LineQuery = { cu: a.cu, path: a.file, debugFileDirectory: [a['debug-file-directory'] ?? []].flat().flatMap((d) => d.split(':')).filter(Boolean) };
-    await withElfAsync(a.file, async ({ elf }) => {
+    await withElfAsync(a.file, async ({ elf, damage }) => {
       if (a.source !== 'go') query.fetched = await fetchDebuginfo(elf, a.file, query.debugFileDirectory, a.debuginfod);
       let src: LineSource | undefined;
       for (const s of SOURCES) {
@@ -45,12 +45,9 @@ export const linesCommand = defineCommand({
       if (!src) throw new CliError(a.source === 'auto' ? 'no line table (no DWARF .debug_line, no Go pclntab)' : `no ${a.source} line source in this build`);
       if (a.source !== 'auto' && !src.available(elf, a.file, query)) throw new CliError(`no ${a.source} line table in this file`);
       const errors: ParseError[] = [];
+      // Damage (a bad program, an unreadable .debug_info) stops only what needs it; the rows around it print.
       writeLineRows(src.cursor ? src.cursor(elf, query, errors) : src.rows(elf, query, errors), a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8);
-      if (errors.length) {
-        for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${a.file}: ${e.message}\n`);
-        if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);
-        process.exitCode = 1;
-      }
+      for (const e of errors) damage.add(e);
     });
   },
 });

@@ -1,6 +1,7 @@
 import { sectionTypeName, symbolDisplayName, type ElfFile, type RelocationTable } from '@elfkit/elf';
 import { relocTypeName, unrecognizedRelocType } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
+import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
@@ -9,9 +10,10 @@ function typeName(machine: number, t: number): string {
   return relocTypeName(machine, t) ?? unrecognizedRelocType(t).trimEnd();
 }
 
-function tableJson(elf: ElfFile, t: RelocationTable) {
+function tableJson(elf: ElfFile, t: RelocationTable, damage: Damage) {
   const { machine } = elf.header;
-  const syms = t.symbolTable ? elf.symbolsOf(t.symbolTable) : undefined;
+  // Relocations whose symbol table cannot be read still print, without symbols.
+  const syms = t.symbolTable ? damage.attempt(() => elf.symbolsOf(t.symbolTable!), undefined) : undefined;
   return {
     section: t.section.name,
     kind: t.kind,
@@ -38,8 +40,8 @@ export const relocsCommand = defineCommand({
   describe: 'list relocations of REL, RELA and RELR sections (like readelf -r -W)',
   builder: (y) => fileAndJson(y, '$0 relocs ./app.o'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const tables = elf.relocationTables().map((t) => tableJson(elf, t));
+    withElf(a.file, ({ elf, damage }) => {
+      const tables = elf.relocationTables(damage.add).map((t) => tableJson(elf, t, damage));
       if (a.json) return writeOut(toJson({ file: a.file, tables }) + '\n');
       if (tables.length === 0) return writeOut('There are no relocations in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;

@@ -5,14 +5,15 @@ import { hx, toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { writeOut } from '../io/output.js';
 
-/** JSON shape of one section (docs/json.md). */
-export function sectionJson(elf: ElfFile, s: Section) {
+/** JSON shape of one section (docs/json.md); a corrupt compression header shows as `corrupt` and goes to `onError`. */
+export function sectionJson(elf: ElfFile, s: Section, onError?: (e: unknown) => void) {
   const { machine, osabi } = elf.header;
   let compression: { format: string; size: number; align: number } | null = null;
   try {
     const c = elf.compression(s);
     if (c) compression = { format: c.format, size: c.size, align: c.addralign };
-  } catch {
+  } catch (e) {
+    onError?.(e);
     compression = { format: 'corrupt', size: 0, align: 0 };
   }
   return {
@@ -38,10 +39,11 @@ export const sectionsCommand = defineCommand({
   describe: 'list section headers (like readelf -S -W)',
   builder: (y) => fileAndJson(y, '$0 sections ./app --json'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const rows = elf.sections.map((s) => sectionJson(elf, s));
+    withElf(a.file, ({ elf, damage }) => {
+      const rows = elf.sections.map((s) => sectionJson(elf, s, damage.add));
       if (a.json) return writeOut(toJson({ file: a.file, sections: rows }) + '\n');
-      if (rows.length === 0) return writeOut('There are no sections in this file.\n');
+      // A table that could not be read is reported instead (the header names sections).
+      if (rows.length === 0) return elf.tableErrors.sections ? undefined : writeOut('There are no sections in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;
       writeOut(
         renderTable(

@@ -10,10 +10,11 @@ export const segmentsCommand = defineCommand({
   describe: 'list program headers and the section-to-segment mapping (like readelf -l -W)',
   builder: (y) => fileAndJson(y, '$0 segments ./app'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
+    withElf(a.file, ({ elf, damage }) => {
       const { machine } = elf.header;
+      // With the section headers unreadable (reported), the program headers still list, without the mapping.
       const mapping = elf.sections.length > 0 ? elf.sectionToSegmentMapping() : elf.segments.map(() => []);
-      const interp = elf.interpreter();
+      const interp = damage.attempt(() => elf.interpreter(), undefined);
       const segs = elf.segments.map((p, i) => ({
         index: p.index,
         type: segmentTypeName(p.type, machine),
@@ -29,7 +30,7 @@ export const segmentsCommand = defineCommand({
         sections: mapping[i]!.map((j) => elf.sections[j]!.name),
       }));
       if (a.json) return writeOut(toJson({ file: a.file, entry: elf.header.entry, interpreter: interp ?? null, segments: segs }) + '\n');
-      if (segs.length === 0) return writeOut('There are no program headers in this file.\n');
+      if (segs.length === 0) return elf.tableErrors.segments ? undefined : writeOut('There are no program headers in this file.\n');
       const w = elf.bits === 64 ? 16 : 8;
       let out = `Entry point ${hx(elf.header.entry)}${interp ? `, interpreter ${interp}` : ''}\n\n`;
       out += renderTable(

@@ -96,8 +96,9 @@ export const sizeCommand = defineCommand({
     if ([a.json, a.csv, a.tsv].filter(Boolean).length > 1) throw new UsageError('--json, --csv and --tsv exclude each other');
     const opened: OpenedElf[] = [];
     try {
+      // Opened leniently: with a section header table that cannot be read, the segments still measure (reported, exit status 1).
       const open = (p: string) => {
-        const o = openElf(p);
+        const o = openElf(p, { lenient: true });
         opened.push(o);
         return o;
       };
@@ -120,6 +121,7 @@ export const sizeCommand = defineCommand({
     } finally {
       for (const o of opened) {
         for (const w of o.elf.warnings) process.stderr.write(`elfkit: ${o.path}: ${w.message}\n`);
+        if (o.elf.warnings.length) process.exitCode = 1;
         o.close();
       }
     }

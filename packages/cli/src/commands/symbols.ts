@@ -1,5 +1,6 @@
 import { symbolDisplayName, symbolBindName, symbolSectionIndexName, symbolTypeName, symbolVisibilityName, type ElfFile, type Section } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
+import type { Damage } from '../damage.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { HEX_DIGITS, TextOut } from '../io/text-out.js';
 import { writeOut } from '../io/output.js';
@@ -8,7 +9,7 @@ import { writeOut } from '../io/output.js';
  * Streams one table as JSON (the shape of docs/json-elf.md) row by row from
  * the table's accessors: a 46,000-symbol table never exists as objects.
  */
-function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
+function writeTableJson(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
   const shnum = elf.sections.length;
@@ -17,7 +18,7 @@ function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
   for (let i = 0; i < tab.count; i++) {
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
-    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
+    const shndx = raw === 0xffff ? damage.attempt(() => tab.shndx(i), raw) : raw;
     const v = tab.version(i);
     const version = v ? `{"name":${q(v.name)},"index":${v.index},"hidden":${v.hidden},"needed":${v.needed},"file":${v.file === undefined ? 'null' : q(v.file)}}` : 'null';
     out.utf8(
@@ -34,7 +35,7 @@ function writeTableJson(elf: ElfFile, t: Section, out: TextOut): void {
  * section through the table's accessors and names are copied from the
  * string table undecoded, so 46,000 rows allocate next to nothing.
  */
-function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
+function writeTableText(elf: ElfFile, t: Section, out: TextOut, damage: Damage): void {
   const { machine, osabi } = elf.header;
   const tab = elf.symbolTable(t);
   const n = tab.count;
@@ -68,7 +69,7 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
   for (let i = 0; i < n; i++) {
     const info = tab.info(i);
     const raw = tab.rawShndx(i);
-    const shndx = raw === 0xffff ? tab.shndx(i) : raw;
+    const shndx = raw === 0xffff ? damage.attempt(() => tab.shndx(i), raw) : raw;
     const cols = fixedColumns(info, tab.other(i) & 3, raw, shndx);
     // Index and value straight into the output bytes.
     const buf = out.reserve(numW + 2 + 16 + 2);
@@ -114,7 +115,12 @@ function writeTableText(elf: ElfFile, t: Section, out: TextOut): void {
         let q = out.position;
         nb[q++] = 0x20;
         nb[q++] = 0x20;
-        for (let k = off; k < end; k++) nb[q++] = strtab[k]!;
+        // Go and C++ names run long: set() beats a byte loop past a few dozen bytes.
+        if (end - off < 32) for (let k = off; k < end; k++) nb[q++] = strtab[k]!;
+        else {
+          nb.set(strtab.subarray(off, end), q);
+          q += end - off;
+        }
         out.commit(q);
       }
     }
@@ -128,23 +134,24 @@ export const symbolsCommand = defineCommand({
   builder: (y) =>
     fileAndJson(y, '$0 symbols --dynamic /bin/ls').option('dynamic', { alias: 'D', type: 'boolean', default: false, describe: 'the dynamic symbol table (.dynsym)' }),
   handler: (a: { file: string; json: boolean; dynamic: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab');
+    withElf(a.file, ({ elf, damage }) => {
+      // A table that cannot be read (its string table link, its entry size) is reported; the others print.
+      const tables = elf.symbolTables(a.dynamic ? 'dynsym' : 'symtab').filter((t) => damage.attempt(() => !!elf.symbolTable(t), false));
       if (a.json) {
         const out = new TextOut();
         out.utf8(`{"file":${JSON.stringify(a.file)},"tables":[`);
         tables.forEach((t, k) => {
           if (k) out.utf8(',');
-          writeTableJson(elf, t, out);
+          writeTableJson(elf, t, out, damage);
         });
         out.utf8(']}\n').flush();
         return;
       }
-      if (tables.length === 0) return writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`);
+      if (tables.length === 0) return !elf.tableErrors.sections ? writeOut(`No ${a.dynamic ? 'dynamic ' : ''}symbol table in this file.\n`) : undefined;
       const out = new TextOut();
       tables.forEach((t, k) => {
         if (k > 0) out.nl();
-        writeTableText(elf, t, out);
+        writeTableText(elf, t, out, damage);
       });
       out.flush();
     }),

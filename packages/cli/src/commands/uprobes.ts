@@ -81,6 +81,7 @@ export const uprobesCommand = defineCommand({
         });
         const path = resolve(a.file);
         if (report.functionSource === 'none') {
+          reportErrors(a.file, errors);
           const goish = elf.section('.go.buildinfo') !== undefined || safeGoBuildId(elf) !== undefined;
           throw new CliError(goish ? 'no functions: a Go binary whose pclntab cannot be read (damaged), and no function symbols' : 'no functions: no Go pclntab and no function symbols (.symtab or .dynsym) in executable segments');
         }

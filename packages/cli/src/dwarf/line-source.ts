@@ -21,7 +21,7 @@ class DwarfRowCursor extends LineRowCursorBase {
   private readonly tombstones: Tombstones;
 
   constructor(
-    od: OpenedDwarf,
+    private readonly od: OpenedDwarf,
     private readonly cu: string | undefined,
     private readonly errors: ParseError[],
   ) {
@@ -29,6 +29,26 @@ class DwarfRowCursor extends LineRowCursorBase {
     this.programs = od.dwarf.linePrograms(sink(errors));
     this.tombstones = Tombstones.of(od.elf);
   }
+
+  /**
+   * The line programs read without the units when they can (DWARF 5 keeps
+   * its paths in the line table), so a damaged `.debug_info` may never
+   * have been touched: report it, and the other sections a line table
+   * leans on, as llvm-dwarfdump --debug-line does.
+   */
+  private reportDamagedSections(): void {
+    if (this.probed) return;
+    this.probed = true;
+    for (const id of ['info', 'abbrev', 'str', 'lineStr', 'strOffsets'] as const) {
+      try {
+        this.od.dwarf.sections.get(id);
+      } catch (e) {
+        sink(this.errors)(e);
+      }
+    }
+  }
+
+  private probed = false;
 
   next(): boolean {
     for (;;) {
@@ -62,7 +82,10 @@ class DwarfRowCursor extends LineRowCursorBase {
         this.lc = undefined;
       }
       const n = this.programs.next();
-      if (n.done) return false;
+      if (n.done) {
+        this.reportDamagedSections();
+        return false;
+      }
       const { program, unit } = n.value;
       if (this.cu !== undefined) {
         let name: string | undefined;

@@ -1,5 +1,6 @@
 import { Reader } from '@elfkit/binary';
 import { auxvTypeName, constants as E, parseNotes, readFileNote, readSigInfo, type ElfFile, type Note } from '@elfkit/elf';
+import type { Damage } from '../damage.js';
 import { machineCoreLayout, type CoreItem, type ItemType, type MachineCoreLayout, type RegisterLocation } from './core-note-layouts.js';
 
 // `eu-readelf -n` on a core file (elfutils 0.188 src/readelf.c: handle_notes,
@@ -410,32 +411,36 @@ function writeCoreNote(note: Note, elf: ElfFile, layout: MachineCoreLayout | und
 }
 
 /** What `eu-readelf -n` prints for a core file: note sections when it has section headers (gdb's cores do), else PT_NOTE segments. */
-export function coreNotesText(elf: ElfFile): string {
+export function coreNotesText(elf: ElfFile, damage?: Damage): string {
   const layout = machineCoreLayout(elf.header.machine, elf.bits);
   let out = '';
   const hexOffset = (v: number) => (v === 0 ? '0' : `0x${v.toString(16)}`);
-  const writeNotes = (notes: Note[]) => {
+  // With `damage`, a note that does not decode, or a note area damaged part way, is reported and the rest still printed.
+  const attempt = <T>(fn: () => T, fallback: T): T => (damage ? damage.attempt(fn, fallback) : fn());
+  const writeNotes = (read: (into: Note[]) => void) => {
+    const notes: Note[] = [];
+    attempt(() => read(notes), undefined);
     out += '  Owner          Data size  Type\n';
     for (const n of notes) {
       out += `  ${n.owner.slice(0, 13).padEnd(13)}  ${String(n.desc.length).padStart(9)}  ${coreNoteTypeName(n.type)}\n`;
-      if (n.owner === 'CORE' && n.type === 6) out += writeAuxv(n, elf, layout?.hwcap);
-      else if (n.owner === 'CORE' && n.type === 0x53494749) out += writeSiginfo(n, elf);
-      else if (n.owner === 'CORE' && n.type === 0x46494c45) out += writeFileNote(n, elf);
-      else out += writeCoreNote(n, elf, layout);
+      if (n.owner === 'CORE' && n.type === 6) out += attempt(() => writeAuxv(n, elf, layout?.hwcap), '');
+      else if (n.owner === 'CORE' && n.type === 0x53494749) out += attempt(() => writeSiginfo(n, elf), '');
+      else if (n.owner === 'CORE' && n.type === 0x46494c45) out += attempt(() => writeFileNote(n, elf), '');
+      else out += attempt(() => writeCoreNote(n, elf, layout), '');
     }
   };
   if (elf.sections.length > 0) {
     for (const s of elf.sections) {
       if (s.type !== E.SHT_NOTE) continue;
       out += `\nNote section [${String(s.index).padStart(2)}] '${s.name}' of ${s.size} bytes at offset ${hexOffset(s.offset)}:\n`;
-      writeNotes(parseNotes(elf.sectionData(s), elf.header.order, s.addralign, { section: s.name, fileOffset: s.offset }));
+      writeNotes((into) => parseNotes(elf.sectionData(s), elf.header.order, s.addralign, { section: s.name, label: s.label, fileOffset: s.offset }, into));
     }
     return out;
   }
   for (const p of elf.segments) {
     if (p.type !== E.PT_NOTE) continue;
     out += `\nNote segment of ${p.filesz} bytes at offset ${hexOffset(p.offset)}:\n`;
-    writeNotes(parseNotes(elf.segmentData(p), elf.header.order, p.align === 8n ? 8 : 4, { segment: p.index, fileOffset: p.offset }));
+    writeNotes((into) => parseNotes(elf.segmentData(p), elf.header.order, p.align === 8n ? 8 : 4, { segment: p.index, fileOffset: p.offset }, into));
   }
   return out;
 }

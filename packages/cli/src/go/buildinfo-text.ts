@@ -22,6 +22,9 @@ export function goBuildinfoText(files: readonly string[]): number {
         const raw = readRawBuildInfo(goImage(f.elf));
         if (!raw) throw new CliError('not a Go executable (no Go build info)');
         text += formatVersionM(file, parseModInfo(raw.modinfo, raw.goVersion));
+        // Found despite damaged headers (read through the segments): said, and the status is 1.
+        for (const w of f.elf.warnings) process.stderr.write(describeError(file, w) + '\n');
+        if (f.elf.warnings.length) status = 1;
       } finally {
         f.close();
       }

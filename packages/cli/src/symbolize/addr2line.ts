@@ -118,7 +118,12 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
         return 1;
       }
     }
-    const names = new GnuNames(m, await m.dwarf());
+    // A damaged symbol table is reported; the DWARF answers, and the exit status is 1 (GNU addr2line refuses such a file).
+    let symbolsDamaged = false;
+    const names = new GnuNames(m, await m.dwarf(), (e) => {
+      symbolsDamaged = true;
+      session.report(m, e);
+    });
     const answer = async (text: string): Promise<string> => {
       let pc = scanVma(text) & mask;
       let out = o.addresses ? `0x${pc.toString(16).padStart(wide, '0')}${o.pretty ? ': ' : '\n'}` : '';
@@ -154,7 +159,7 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       for (const x of o.inputs) out += await answer(x);
       writeOut(out);
     } else await eachInputLine(answer, writeOut);
-    return 0;
+    return symbolsDamaged ? 1 : 0;
   } finally {
     session.close();
   }

@@ -8,10 +8,23 @@ export interface BfdFunction {
 
 const MASK = 0xffff_ffff_ffff_ffffn;
 
-/** A symbol table as bfd reads it for addr2line: `.symtab`, else `.dynsym`, without the null symbol. */
-export function bfdSymbols(elf: ElfFile): readonly ElfSymbol[] {
-  const own = elf.symbols(false).filter((s) => s.index !== 0);
-  return own.length > 0 ? own : elf.symbols(true).filter((s) => s.index !== 0);
+/**
+ * A symbol table as bfd reads it for addr2line: `.symtab`, else `.dynsym`,
+ * without the null symbol. A table that cannot be read is given to
+ * `onError` and counts as empty (bfd refuses the whole file; the DWARF and
+ * the other table still answer here).
+ */
+export function bfdSymbols(elf: ElfFile, onError: (e: unknown) => void): readonly ElfSymbol[] {
+  const table = (dynamic: boolean) => {
+    try {
+      return elf.symbols(dynamic).filter((s) => s.index !== 0);
+    } catch (e) {
+      onError(e);
+      return [];
+    }
+  };
+  const own = table(false);
+  return own.length > 0 ? own : table(true);
 }
 
 /**

@@ -45,13 +45,13 @@ export class GnuNames {
   /** Function (by its identity in frames) → the name bfd settled on after its first symbol search. */
   private readonly settled = new Map<string, string | undefined>();
 
-  /** `module` must have looked for its DWARF already (`await module.dwarf()`). */
-  constructor(module: Module, dwarf: DwarfSource | undefined) {
+  /** `module` must have looked for its DWARF already (`await module.dwarf()`); a symbol table that cannot be read goes to `onError`. */
+  constructor(module: Module, dwarf: DwarfSource | undefined, onError: (e: unknown) => void) {
     this.elf = module.elf!;
-    this.ownSymbols = bfdSymbols(this.elf);
+    this.ownSymbols = bfdSymbols(this.elf, onError);
     const debug = module.debugElf;
     this.nameFile = debug && debug !== this.elf ? debug : this.elf;
-    this.finder = new BfdFunctionFinder(this.nameFile === this.elf ? this.ownSymbols : bfdSymbols(this.nameFile));
+    this.finder = new BfdFunctionFinder(this.nameFile === this.elf ? this.ownSymbols : bfdSymbols(this.nameFile, onError));
     this.variables = dwarf && new GnuVariables(dwarf);
   }
 

@@ -1,3 +1,4 @@
+import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
 import { debuginfodConfigured, nodeDebuginfod, nodeHost } from '@elfkit/symbolize/node';
 import type { TextOut } from '../io/text-out.js';
@@ -11,19 +12,22 @@ import type { TextOut } from '../io/text-out.js';
 export class SymbolizeSession {
   readonly symbolizer: Symbolizer;
   private readonly reported = new Set<Module>();
+  private readonly reportedUnits = new Set<string>();
+  private readonly quiet: boolean;
 
   constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean; debuginfod?: boolean } = {}) {
-    const reportedUnits = new Set<string>();
+    this.quiet = options.quiet ?? false;
     const useDebuginfod = options.debuginfod ?? debuginfodConfigured();
-    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined }), {
-      ...options,
-      onError: (e, m) => {
-        const key = `${m.path}\0${e.message}`;
-        if (reportedUnits.has(key) || options.quiet) return;
-        reportedUnits.add(key);
-        process.stderr.write(`elfkit: ${m.path}: ${e.message}\n`);
-      },
-    });
+    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined }), { ...options, onError: (e, m) => this.report(m, e) });
+  }
+
+  /** Reports a damaged part of `m` on stderr, once per message (a ParseError; anything else is rethrown). */
+  report(m: Module, e: unknown): void {
+    if (!isParseError(e)) throw e;
+    const key = `${m.path}\0${e.message}`;
+    if (this.reportedUnits.has(key) || this.quiet) return;
+    this.reportedUnits.add(key);
+    process.stderr.write(`elfkit: ${m.path}: ${e.message}\n`);
   }
 
   module(path: string): Promise<Module> {
@@ -34,7 +38,9 @@ export class SymbolizeSession {
   firstError(m: Module): string | undefined {
     if (!m.broken || this.reported.has(m)) return undefined;
     this.reported.add(m);
-    return m.broken.reason === 'missing-file' ? 'No such file or directory' : 'The file was not recognized as a valid object file';
+    if (m.broken.reason === 'missing-file') return 'No such file or directory';
+    // What is wrong and where (as LLVM names a header table past the end), else LLVM's words for a file that is not ELF.
+    return isParseError(m.broken.error) ? m.broken.error.message : 'The file was not recognized as a valid object file';
   }
 
   close(): void {

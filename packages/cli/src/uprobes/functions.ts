@@ -1,4 +1,4 @@
-import type { ParseError } from '@elfkit/binary';
+import { isParseError, type ParseError } from '@elfkit/binary';
 import { constants as C, type ElfFile } from '@elfkit/elf';
 import type { GoSymbols } from '@elfkit/gosym';
 import type { CodeMap } from './code-map.js';
@@ -32,8 +32,18 @@ export function listFunctions(elf: ElfFile, code: CodeMap, go: GoSymbols | undef
     }
     if (code.segmentAt(f.entry)) out.push(f);
   };
-  const symtab = elf.symbols(false);
-  const table = (symtab.length ? symtab : elf.symbols(true)).filter((s) => (s.type === C.STT_FUNC || s.type === C.STT_GNU_IFUNC) && s.shndx !== C.SHN_UNDEF && s.value !== 0n && s.name);
+  // A symbol table that cannot be read is reported and counts as empty: the other table and the pclntab still list functions.
+  const symbols = (dynamic: boolean) => {
+    try {
+      return elf.symbols(dynamic);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      errors.push(e);
+      return [];
+    }
+  };
+  const symtab = symbols(false);
+  const table = (symtab.length ? symtab : symbols(true)).filter((s) => (s.type === C.STT_FUNC || s.type === C.STT_GNU_IFUNC) && s.shndx !== C.SHN_UNDEF && s.value !== 0n && s.name);
   const source = symtab.length ? 'symtab' : 'dynsym';
   const goEntries = new Set<bigint>();
   if (go) {

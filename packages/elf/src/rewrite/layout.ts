@@ -42,7 +42,21 @@ export interface RewriteResult {
 
 const alignUp = (v: number, a: number) => (a > 1 ? Math.ceil(v / a) * a : v);
 
-function hasFileData(s: { type: number; size: number }): boolean {
+/**
+ * The alignment a section is placed with when it moves: its sh_addralign,
+ * but no more than its input offset had (the same in any well-formed file),
+ * so a damaged sh_addralign of 2^28 cannot make a 12 KB file 256 MB.
+ */
+function placementAlign(s: OutSection): number {
+  const a = Math.max(1, s.addralign);
+  const from = s.origin?.offset ?? 0;
+  if (from === 0) return a;
+  let k = 1;
+  while (k < a && from % (k * 2) === 0) k *= 2;
+  return k;
+}
+
+export function hasFileData(s: { type: number; size: number }): boolean {
   return s.type !== C.SHT_NOBITS && s.size > 0;
 }
 
@@ -263,7 +277,7 @@ export function layoutPlan(plan: Plan): RewriteResult {
   const tableMoved = phoff !== header.phoff;
 
   for (const s of toPlace) {
-    const at = alignUp(end, Math.max(1, s.addralign));
+    const at = alignUp(end, placementAlign(s));
     offsets.set(s, at);
     end = at + s.data!.length;
   }

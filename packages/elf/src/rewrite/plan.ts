@@ -4,7 +4,7 @@ import * as C from '../constants.js';
 import { parseNotes } from '../notes.js';
 import type { Section } from '../section.js';
 import { RewriteError, type SectionEdit } from './edits.js';
-import type { ElfImage } from './image.js';
+import { assertRewritable, type ElfImage } from './image.js';
 
 /**
  * A section of the output, before layout. Links to other sections are kept
@@ -68,6 +68,7 @@ function isSectionIndexInfo(type: number, flags: number): boolean {
 export function planEdits(image: ElfImage, edits: readonly SectionEdit[]): Plan {
   const input = image.sections;
   if (input.length === 0) throw new RewriteError('unsupported', 'the file has no section header table');
+  assertRewritable(image);
   const strndx = image.header.shstrndx;
   const inShstrtab = input[strndx];
   if (!inShstrtab || inShstrtab.type !== C.SHT_STRTAB) throw new RewriteError('unsupported', `section name table index ${strndx} is not a string table`);

@@ -276,6 +276,8 @@ async function chooseFromIndex(files: ImageFiles, bytes: Uint8Array, format: Ima
   };
   await walk(top.manifests, [], [], {}, 0, 'index.json');
   if (images.length === 0 && fallback) return undefined;
+  // Descriptors of other media types only (artifacts, or a damaged mediaType): nothing to choose from.
+  if (images.length === 0) throw new ImageError('not-an-image', 'index.json names no image manifest (no descriptor with an image manifest or index media type)', { blob: 'index.json' });
   const chosen = await choose(
     images,
     w,

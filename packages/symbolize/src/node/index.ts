@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { FileSource, openSource } from './file-source.js';
-export { openElf, nodeDecompressors, type OpenedElf } from './open-elf.js';
+export { openElf, nodeDecompressors, type OpenedElf, type OpenElfOptions } from './open-elf.js';
 export { NodeDebugHost } from './debug-host.js';
 export { nodeHost } from './host.js';
 export { FsCacheStore, defaultCachePath } from './debuginfod-store.js';

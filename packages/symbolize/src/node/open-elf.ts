@@ -27,11 +27,21 @@ export interface OpenedElf {
   close(): void;
 }
 
+/** How {@link openElf} reads the file. */
+export interface OpenElfOptions {
+  /**
+   * Read a section or program header table that cannot be read as empty
+   * (the problem in `elf.tableErrors` and `elf.warnings`) instead of
+   * refusing the file — for tools that print what they can of a damaged file.
+   */
+  lenient?: boolean;
+}
+
 /** Opens `path` as ELF; throws ParseError for non-ELF input, a system error for a missing file. */
-export function openElf(path: string): OpenedElf {
+export function openElf(path: string, options: OpenElfOptions = {}): OpenedElf {
   const source = openSource(path);
   try {
-    const elf = ElfFile.parse(source, { decompressors: nodeDecompressors });
+    const elf = ElfFile.parse(source, { decompressors: nodeDecompressors, lenient: options.lenient ?? false });
     return { path, elf, close: () => source.close() };
   } catch (e) {
     source.close();
