@@ -25,6 +25,7 @@ export class GoCode {
 
   constructor(private readonly modules: ModuleResolver) {}
 
+  /** The Go function holding `pc` (from its module's pclntab), or undefined outside Go code. */
   funcAt(pc: bigint): FuncAt | undefined {
     const module = this.modules.moduleAt(pc);
     if (!module) return undefined;

@@ -13,10 +13,12 @@ export class Target {
     readonly order: 'little' | 'big',
   ) {}
 
+  /** An unsigned integer of `size` bytes in the target's byte order; undefined where memory is unreadable. */
   readUint(address: bigint, size: number): bigint | undefined {
     return readUnsigned(this.memory, address, size, this.order);
   }
 
+  /** A pointer-sized unsigned integer; undefined where memory is unreadable. */
   readPtr(address: bigint): bigint | undefined {
     return this.readUint(address, this.ptrSize);
   }
@@ -27,16 +29,19 @@ export class Target {
     return v === undefined ? undefined : BigInt.asIntN(size * 8, v);
   }
 
+  /** {@link Target.readUint}, or a GoRuntimeError naming `what` and the address where memory is unreadable. */
   needUint(address: bigint, size: number, what: string): bigint {
     const v = this.readUint(address, size);
     if (v === undefined) throw unreadable(what, address);
     return v;
   }
 
+  /** {@link Target.readPtr}, or a GoRuntimeError naming `what` and the address. */
   needPtr(address: bigint, what: string): bigint {
     return this.needUint(address, this.ptrSize, what);
   }
 
+  /** `size` bytes at `address`, or a GoRuntimeError naming `what` and the address. */
   needBytes(address: bigint, size: number, what: string): Uint8Array {
     const b = this.memory.read(address, size);
     if (!b) throw unreadable(what, address);

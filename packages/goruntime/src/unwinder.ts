@@ -58,7 +58,9 @@ export interface Walk {
 
 /** The runtime structures a stack walk consults to switch stacks. */
 export interface RuntimeState {
+  /** The g at `address`, read with the binary's layout (undefined when unreadable). */
   g(address: bigint): GRecord | undefined;
+  /** The m at `address`, read with the binary's layout (undefined when unreadable). */
   m(address: bigint): MRecord | undefined;
 }
 

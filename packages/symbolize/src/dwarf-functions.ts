@@ -12,8 +12,11 @@ export interface FunctionNode {
   readonly rangeStart: number;
   readonly rangeEnd: number;
   readonly callFile: number;
+  /** DW_AT_call_line of an inlined call (0 when absent). */
   readonly callLine: number;
+  /** DW_AT_call_column of an inlined call (0 when absent). */
   readonly callColumn: number;
+  /** DW_AT_GNU_discriminator (0 when absent). */
   readonly discriminator: number;
   /** DW_AT_low_pc when the DIE has one (LLVM's StartAddress). */
   readonly lowPc: bigint | undefined;
@@ -158,16 +161,19 @@ export class UnitFunctions {
   offset(i: number): number {
     return this.offsets[i]!;
   }
-  /** DW_AT_call_file, DW_AT_call_line, DW_AT_call_column and the discriminator of node `i` (0 when absent). */
+  /** DW_AT_call_file of node `i` (0 when absent). */
   callFile(i: number): number {
     return this.callFiles[i]!;
   }
+  /** DW_AT_call_line of node `i` (0 when absent). */
   callLine(i: number): number {
     return this.callLines[i]!;
   }
+  /** DW_AT_call_column of node `i` (0 when absent). */
   callColumn(i: number): number {
     return this.callColumns[i]!;
   }
+  /** The discriminator of node `i` (0 when absent). */
   discriminator(i: number): number {
     return this.discs[i]!;
   }
