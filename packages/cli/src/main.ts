@@ -31,6 +31,7 @@ export const commands: readonly LazyCommand[] = [
   lazyCommand(['uprobes'], async () => (await import('./commands/uprobes.js')).uprobesCommand),
   lazyCommand(['size'], async () => (await import('./commands/size.js')).sizeCommand),
   lazyCommand(['image'], async () => (await import('./commands/image.js')).imageCommand),
+  lazyCommand(['debuginfod'], async () => (await import('./commands/debuginfod.js')).debuginfodCommand),
 ];
 
 /**
