@@ -166,7 +166,7 @@ export class DebuginfodServer {
   private reply(res: ServerResponse, status: number, message: string, type = 'error'): void {
     this.metrics.inc('http_responses_total', { result: String(status) });
     this.metrics.inc('http_responses_transfer_bytes_sum', { code: String(status), type }, message.length + 1);
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(message) + 1, 'cache-control': 'no-store' });
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) + 1, 'Cache-Control': 'no-store' });
     res.end(message + '\n');
   }
 
@@ -184,7 +184,7 @@ export class DebuginfodServer {
       if (r.kind === 'metrics') {
         const body = this.metrics.text();
         this.metrics.inc('http_responses_total', { result: '200' });
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
         return void res.end(req.method === 'HEAD' ? undefined : body);
       }
       let blob = await this.lookup(r);
@@ -217,15 +217,16 @@ export class DebuginfodServer {
   }
 
   private async send(req: IncomingMessage, res: ServerResponse, blob: Blob, type: string): Promise<void> {
+    // Spelled as elfutils spells them: LLVM 14's client finds Content-Length case-sensitively.
     const headers: Record<string, string | number> = {
-      'content-type': 'application/octet-stream',
-      'content-length': blob.size,
-      'cache-control': 'public',
-      'last-modified': new Date(blob.mtimeMs).toUTCString(),
-      'x-debuginfod-size': blob.size,
-      'x-debuginfod-file': encodeHeader(blob.file),
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': blob.size,
+      'Cache-Control': 'public',
+      'Last-Modified': new Date(blob.mtimeMs).toUTCString(),
+      'X-DEBUGINFOD-SIZE': blob.size,
+      'X-DEBUGINFOD-FILE': encodeHeader(blob.file),
     };
-    if (blob.archive) headers['x-debuginfod-archive'] = encodeHeader(blob.archive);
+    if (blob.archive) headers['X-DEBUGINFOD-ARCHIVE'] = encodeHeader(blob.archive);
     res.writeHead(200, headers);
     this.metrics.inc('http_responses_total', { result: '200' });
     if (req.method === 'HEAD' || blob.size === 0) return void res.end();
