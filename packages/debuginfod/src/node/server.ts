@@ -26,6 +26,10 @@ export interface ServerOptions {
   readonly forwardedTtlLimit?: number;
   /** Largest archive or image member read into memory to be indexed. */
   readonly memberLimit?: number;
+  /** Time a client has to send its request headers (ms, default 20 s); slower ones get 408. */
+  readonly headersTimeoutMs?: number;
+  /** A connection idle this long — a client that stops reading — is dropped (ms, default 120 s). */
+  readonly idleTimeoutMs?: number;
   /** A line of log (scans, refused upstream answers). */
   readonly log?: (line: string) => void;
 }
@@ -60,7 +64,8 @@ export class DebuginfodServer {
 
   /** Listens, then starts the first scan (see {@link ready}). */
   static async start(options: ServerOptions): Promise<DebuginfodServer> {
-    const server = createServer({ maxHeaderSize: 16 << 10, requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 });
+    const headersTimeout = options.headersTimeoutMs ?? 20_000;
+    const server = createServer({ maxHeaderSize: 16 << 10, requestTimeout: Math.max(60_000, headersTimeout), headersTimeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(30_000, Math.max(100, headersTimeout / 4)) });
     const self = new DebuginfodServer(server, options);
     server.on('request', (req, res) => self.handle(req, res));
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -70,7 +75,7 @@ export class DebuginfodServer {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
     // A client that stops reading for this long is dropped (its file stream closed).
-    server.setTimeout(120_000, (socket) => socket.destroy());
+    server.setTimeout(options.idleTimeoutMs ?? 120_000, (socket) => socket.destroy());
     server.maxConnections = 4096;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
