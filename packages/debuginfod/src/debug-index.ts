@@ -12,6 +12,8 @@ export interface IndexedFile {
   readonly record: ElfRecord;
   /** Where its sources are looked for (its own container first). */
   readonly findSource?: SourceFinder;
+  /** Reads the source names when the record does not have them (once; the index keeps the answer). */
+  readonly loadSources?: () => Promise<ReadonlyMap<string, string | undefined>>;
 }
 
 /** What a build id has. */
@@ -87,10 +89,25 @@ export class DebugIndex {
     const e = this.byId.get(buildId);
     if (!e) return undefined;
     for (const f of [e.debuginfo, e.executable]) {
-      if (!f || !f.findSource || !f.record.sources.has(path)) continue;
-      const b = await f.findSource(path, f.record.sources.get(path));
+      if (!f || !f.findSource || !f.record.debuginfo) continue;
+      const names = await this.sourcesOf(f);
+      if (!names.has(path)) continue;
+      const b = await f.findSource(path, names.get(path));
       if (b) return b;
     }
     return undefined;
+  }
+
+  private readonly loaded = new Map<IndexedFile, Promise<ReadonlyMap<string, string | undefined>>>();
+
+  /** A debug file's source names: from its record, or read on first use (scans of files on disk skip the DWARF). */
+  sourcesOf(f: IndexedFile): Promise<ReadonlyMap<string, string | undefined>> {
+    if (f.record.sources) return Promise.resolve(f.record.sources);
+    let p = this.loaded.get(f);
+    if (!p) {
+      p = f.loadSources ? f.loadSources().catch(() => new Map()) : Promise.resolve(new Map());
+      this.loaded.set(f, p);
+    }
+    return p;
   }
 }

@@ -19,8 +19,12 @@ export interface ElfRecord {
   /** It has DWARF (`.debug_*`/`.zdebug_*` with bytes): served as `/debuginfo`. */
   readonly debuginfo: boolean;
   readonly sections: readonly SectionSpan[];
-  /** For debug files: source names (canonical absolute path → path under the comp_dir). */
-  readonly sources: ReadonlyMap<string, string | undefined>;
+  /**
+   * For debug files: source names (canonical absolute path → path under
+   * the comp_dir); undefined when not read at scan time (see
+   * {@link IndexedFile.loadSources}).
+   */
+  readonly sources?: ReadonlyMap<string, string | undefined>;
 }
 
 const ELF_MAGIC = 0x7f454c46;
@@ -36,9 +40,10 @@ export function hasElfMagic(head: Uint8Array): boolean {
  * unstripped one), a debug file when it has DWARF sections with bytes (a
  * `--only-keep-debug` file, an unstripped binary — which is both). Files
  * without a GNU build id, core files and damaged files give undefined:
- * they cannot be asked for.
+ * they cannot be asked for. With `sources: false` the DWARF is not read
+ * (a scan of files on disk lists sources when first asked).
  */
-export function readElfRecord(source: ByteSource, options: { decompressors?: Partial<Decompressors> } = {}): ElfRecord | undefined {
+export function readElfRecord(source: ByteSource, options: { decompressors?: Partial<Decompressors>; sources?: boolean } = {}): ElfRecord | undefined {
   let elf: ElfFile;
   try {
     elf = ElfFile.parse(source, { decompressors: options.decompressors });
@@ -65,6 +70,6 @@ export function readElfRecord(source: ByteSource, options: { decompressors?: Par
   let executable = elf.sections.some((s) => (s.flags & C.SHF_ALLOC) !== 0 && (s.flags & C.SHF_EXECINSTR) !== 0 && withBytes(s));
   // No section headers (a file stripped with sstrip): its loadable segments decide.
   if (sections.length === 0) executable = elf.segments.some((p) => p.type === C.PT_LOAD && p.filesz > 0);
-  const sources = debuginfo ? sourceNames(elf) : new Map<string, string | undefined>();
+  const sources = !debuginfo ? new Map<string, string | undefined>() : options.sources === false ? undefined : sourceNames(elf);
   return { buildId, executable, debuginfo, sections, sources };
 }

@@ -1,14 +1,25 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FileSource, nodeDecompressors as elfDecompressors } from '@elfkit/symbolize/node';
 import { DebugIndex, type SourceFinder } from '../debug-index.js';
+import { ElfFile } from '@elfkit/elf';
 import { hasElfMagic, readElfRecord } from '../elf-record.js';
+import { sourceNames } from '../source-names.js';
 import { canonicalPath } from '../source-path.js';
 import { DEFAULT_MEMBER_LIMIT } from './capture.js';
+import { ScannedFile } from './scanned-file.js';
 import { fileBlob } from './file-blob.js';
-import { indexImage } from './image-archive.js';
 import { directorySourceFinder } from './source-finders.js';
-import { indexTarArchive } from './tar-archive.js';
+
+/** The source names of the debug file at `path`. */
+function sourcesOfFile(path: string): ReadonlyMap<string, string | undefined> {
+  const src = new FileSource(path);
+  try {
+    return sourceNames(ElfFile.parse(src, { decompressors: elfDecompressors }));
+  } finally {
+    src.close();
+  }
+}
 
 /** Options for {@link scanRoots}. */
 export interface ScanOptions {
@@ -31,27 +42,6 @@ const ARCHIVE_NAME = /\.(tar|tgz|tar\.gz|tar\.zst|tar\.zstd|oci|ociarchive)$/i;
 
 function isLayoutDir(dir: string): boolean {
   return existsSync(join(dir, 'oci-layout')) && existsSync(join(dir, 'index.json'));
-}
-
-/** The first bytes of a file, and its size and mtime; undefined when it cannot be read. */
-function head(path: string): { bytes: Uint8Array; size: number; mtimeMs: number } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const bytes = new Uint8Array(Math.min(512, st.size));
-    const n = readSync(fd, bytes, 0, bytes.length, 0);
-    return { bytes: bytes.subarray(0, n), size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function isTarHeader(b: Uint8Array): boolean {
@@ -79,6 +69,8 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
   const dirSources: SourceFinder = dirRoots.length ? directorySourceFinder(dirRoots) : async () => undefined;
 
   const image = async (path: string, mtimeMs: number) => {
+    // The image and tar readers load only when a scan meets an archive.
+    const { indexImage } = await import('./image-archive.js');
     const r = await indexImage(path, mtimeMs, index, dirSources, memberLimit);
     images.push(r.opened);
     problems.push(...r.problems);
@@ -94,6 +86,7 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
       // not an image
     }
     try {
+      const { indexTarArchive } = await import('./tar-archive.js');
       const r = await indexTarArchive(path, h.mtimeMs, index, dirSources, memberLimit);
       problems.push(...r.problems);
       index.counts.archives++;
@@ -103,24 +96,28 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
     }
   };
   const file = async (path: string, named: boolean) => {
-    const h = head(path);
-    if (!h) return;
-    index.counts.files++;
-    if (hasElfMagic(h.bytes)) {
-      let src: FileSource;
-      try {
-        src = new FileSource(path);
-      } catch {
+    let src: ScannedFile;
+    try {
+      src = new ScannedFile(path);
+    } catch {
+      return;
+    }
+    let h: { bytes: Uint8Array; size: number; mtimeMs: number };
+    try {
+      if (!src.regular) return;
+      index.counts.files++;
+      h = { bytes: src.read(0, Math.min(512, src.size)), size: src.size, mtimeMs: src.mtimeMs };
+      if (hasElfMagic(h.bytes)) {
+        // The DWARF's source names are read when a source is first asked for: most files are never asked.
+        const record = readElfRecord(src, { decompressors: elfDecompressors, sources: false });
+        if (record) index.add({ blob: fileBlob(path, h.size, h.mtimeMs), record, findSource: dirSources, loadSources: async () => sourcesOfFile(path) });
+        options.onScanned?.('file', h.size);
         return;
       }
-      try {
-        const record = readElfRecord(src, { decompressors: elfDecompressors });
-        if (record) index.add({ blob: fileBlob(path, h.size, h.mtimeMs), record, findSource: dirSources });
-      } finally {
-        src.close();
-      }
-      options.onScanned?.('file', h.size);
+    } catch {
       return;
+    } finally {
+      src.close();
     }
     if (isTarHeader(h.bytes) || (isCompressed(h.bytes) && (named || ARCHIVE_NAME.test(path)))) await archive(path, h);
   };
