@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Blob } from '../blob.js';
 
 async function* nothing(): AsyncGenerator<Uint8Array> {}
@@ -10,7 +11,25 @@ async function* nothing(): AsyncGenerator<Uint8Array> {}
  */
 export function fileRange(path: string, start: number, end: number): AsyncIterable<Uint8Array> {
   if (end <= start) return nothing();
+  if (end - start <= 256 << 10) return preadOnce(path, start, end - start);
   return createReadStream(path, { start, end: end - 1, highWaterMark: 256 << 10 });
+}
+
+/** A small range in one read (the stream machinery costs more than the read). */
+async function* preadOnce(path: string, start: number, length: number): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, done, length - done, start + done);
+      if (bytesRead === 0) throw new Error(`${path} ends before byte ${start + length}`);
+      done += bytesRead;
+    }
+    yield buf;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A file on disk as a {@link Blob}. */

@@ -235,26 +235,34 @@ export class DebuginfodServer {
     res.writeHead(200, headers);
     this.metrics.inc('http_responses_total', { result: '200' });
     if (req.method === 'HEAD' || blob.size === 0) return void res.end();
-    let sent = 0;
-    const source = Readable.from(
-      (async function* () {
-        for await (const c of blob.chunks(0, blob.size)) {
-          sent += c.length;
-          yield c;
-        }
-      })(),
-      { objectMode: false, highWaterMark: 1 },
-    );
+    const chunks = blob.chunks(0, blob.size);
     try {
-      await pipeline(source, res);
-      this.metrics.inc('http_responses_transfer_bytes_sum', { code: '200', type }, sent);
+      if (blob.size <= SMALL) {
+        // A small file in one write: no stream machinery per request (the bytes are no more than one stream chunk).
+        const parts: Uint8Array[] = [];
+        let n = 0;
+        for await (const c of chunks) {
+          parts.push(c);
+          n += c.length;
+          if (n > blob.size) throw new Error(`${blob.file} grew while it was read`);
+        }
+        if (n !== blob.size) throw new Error(`${blob.file} shrank while it was read`);
+        res.end(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+      } else {
+        await pipeline(chunks instanceof Readable ? chunks : Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), res);
+      }
+      this.metrics.inc('http_responses_transfer_bytes_sum', { code: '200', type }, blob.size);
     } catch {
       // The client went away (or the file became unreadable): its stream is closed, nothing else to do.
+      if (chunks instanceof Readable) chunks.destroy();
       this.metrics.inc('http_responses_total', { result: 'aborted' });
       res.destroy();
     }
   }
 }
+
+/** Files up to this size are read in one piece and sent in one write. */
+const SMALL = 256 << 10;
 
 /** Header values are Latin-1: other characters are percent-escaped. */
 function encodeHeader(s: string): string {
