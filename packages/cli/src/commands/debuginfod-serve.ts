@@ -29,7 +29,14 @@ export const debuginfodServeCommand = defineCommand({
     if (!(a.rescan >= 0)) throw new CliError(`bad rescan interval: ${a.rescan}`);
     const urls = (a.upstream ?? (process.env.DEBUGINFOD_URLS ?? '').split(/\s+/)).flatMap((u) => u.split(/\s+/)).filter(Boolean);
     const log = (line: string) => process.stderr.write(`elfkit debuginfod: ${line}\n`);
-    let server: DebuginfodServer;
+    // At once: until a listener is installed, Node answers SIGUSR1 by opening its inspector.
+    let server: DebuginfodServer | undefined;
+    let pending = false;
+    process.on('SIGUSR1', () => {
+      log('SIGUSR1: rescanning');
+      if (server) void server.rescan();
+      else pending = true;
+    });
     try {
       server = await DebuginfodServer.start({
         paths: a.paths,
@@ -45,12 +52,10 @@ export const debuginfodServeCommand = defineCommand({
     const { address, port } = server.address;
     const host = address.includes(':') ? `[${address}]` : address;
     log(`listening on http://${host}:${port}${urls.length ? ` (upstream: ${urls.join(' ')})` : ''}`);
-    process.on('SIGUSR1', () => {
-      log('SIGUSR1: rescanning');
-      void server.rescan();
-    });
+    if (pending) void server.rescan();
+    const running = server;
     await new Promise<void>((resolve) => {
-      const stop = () => void server.close().then(resolve);
+      const stop = () => void running.close().then(resolve);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -222,6 +222,17 @@ export class DebuginfodServer {
   }
 
   private async send(req: IncomingMessage, res: ServerResponse, blob: Blob, type: string): Promise<void> {
+    // The first bytes are read before the status is sent: a file removed since the scan is a 404, not a broken 200.
+    let it: AsyncIterator<Uint8Array> | undefined;
+    let first: IteratorResult<Uint8Array> = { done: true, value: undefined };
+    if (req.method !== 'HEAD' && blob.size > 0) {
+      it = blob.chunks(0, blob.size)[Symbol.asyncIterator]();
+      try {
+        first = await it.next();
+      } catch (e) {
+        return this.reply(res, 404, `not found: ${blob.file} is no longer readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
     // Spelled as elfutils spells them: LLVM 14's client finds Content-Length case-sensitively.
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/octet-stream',
@@ -232,37 +243,41 @@ export class DebuginfodServer {
       'X-DEBUGINFOD-FILE': encodeHeader(blob.file),
     };
     if (blob.archive) headers['X-DEBUGINFOD-ARCHIVE'] = encodeHeader(blob.archive);
-    res.writeHead(200, headers);
-    this.metrics.inc('http_responses_total', { result: '200' });
-    if (req.method === 'HEAD' || blob.size === 0) return void res.end();
-    const chunks = blob.chunks(0, blob.size);
+    if (!it) {
+      res.writeHead(200, headers);
+      this.metrics.inc('http_responses_total', { result: '200' });
+      return void res.end();
+    }
+    const iterator = it;
     try {
-      if (blob.size <= SMALL) {
-        // A small file in one write: no stream machinery per request (the bytes are no more than one stream chunk).
-        const parts: Uint8Array[] = [];
-        let n = 0;
-        for await (const c of chunks) {
-          parts.push(c);
-          n += c.length;
-          if (n > blob.size) throw new Error(`${blob.file} grew while it was read`);
-        }
-        if (n !== blob.size) throw new Error(`${blob.file} shrank while it was read`);
-        res.end(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+      const second = first.done ? first : await iterator.next();
+      if (second.done) {
+        // The whole file came in one read (small files do): one write.
+        const body = first.done ? new Uint8Array(0) : first.value;
+        if (body.length !== blob.size) throw new Error(`${blob.file}: ${body.length} bytes read, ${blob.size} expected`);
+        res.writeHead(200, headers);
+        this.metrics.inc('http_responses_total', { result: '200' });
+        res.end(body);
       } else {
-        await pipeline(chunks instanceof Readable ? chunks : Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), res);
+        res.writeHead(200, headers);
+        this.metrics.inc('http_responses_total', { result: '200' });
+        const rest = (async function* () {
+          yield first.value!;
+          yield second.value;
+          for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+        })();
+        await pipeline(Readable.from(rest, { objectMode: false, highWaterMark: 1 }), res);
       }
       this.metrics.inc('http_responses_transfer_bytes_sum', { code: '200', type }, blob.size);
-    } catch {
+    } catch (e) {
       // The client went away (or the file became unreadable): its stream is closed, nothing else to do.
-      if (chunks instanceof Readable) chunks.destroy();
+      await iterator.return?.().catch(() => {});
+      if (!res.headersSent) return this.reply(res, 404, `not found: ${blob.file} is no longer readable (${(e as Error).message})`);
       this.metrics.inc('http_responses_total', { result: 'aborted' });
       res.destroy();
     }
   }
 }
-
-/** Files up to this size are read in one piece and sent in one write. */
-const SMALL = 256 << 10;
 
 /** Header values are Latin-1: other characters are percent-escaped. */
 function encodeHeader(s: string): string {
