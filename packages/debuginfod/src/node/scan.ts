@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FileSource, nodeDecompressors as elfDecompressors } from '@elfkit/symbolize/node';
-import { DebugIndex, type SourceFinder } from '../debug-index.js';
+import { DebugIndex, type IndexedFile, type SourceFinder } from '../debug-index.js';
 import { ElfFile } from '@elfkit/elf';
 import { hasElfMagic, readElfRecord } from '../elf-record.js';
 import { sourceNames } from '../source-names.js';
@@ -21,10 +21,19 @@ function sourcesOfFile(path: string): ReadonlyMap<string, string | undefined> {
   }
 }
 
+/** An ELF file on disk as a scan left it. */
+export interface KnownFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly file: IndexedFile;
+}
+
 /** Options for {@link scanRoots}. */
 export interface ScanOptions {
   /** Largest archive or image member read into memory to be indexed (default 512 MiB). */
   readonly memberLimit?: number;
+  /** The previous scan's files: one whose size and mtime have not changed is not read again. */
+  readonly previous?: ScanResult;
   /** Called for each file the scan reads, by source kind (metrics). */
   readonly onScanned?: (source: 'file' | 'archive' | 'image', bytes: number) => void;
 }
@@ -32,6 +41,8 @@ export interface ScanOptions {
 /** A finished scan: the index and what must stay open while it serves. */
 export interface ScanResult {
   readonly index: DebugIndex;
+  /** The ELF files on disk it indexed, by path (for the next scan). */
+  readonly files: ReadonlyMap<string, KnownFile>;
   /** Files and members that could not be indexed, one line each. */
   readonly problems: readonly string[];
   /** Closes the images the index serves from. */
@@ -95,7 +106,18 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
       problems.push(`${path}: ${(e as Error).message}`);
     }
   };
+  const files = new Map<string, KnownFile>();
   const file = async (path: string, named: boolean) => {
+    const known = options.previous?.files.get(path);
+    if (known) {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st && st.size === known.size && st.mtimeMs === known.mtimeMs) {
+        index.counts.files++;
+        index.add(known.file);
+        files.set(path, known);
+        return;
+      }
+    }
     let src: ScannedFile;
     try {
       src = new ScannedFile(path);
@@ -104,13 +126,16 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
     }
     let h: { bytes: Uint8Array; size: number; mtimeMs: number };
     try {
-      if (!src.regular) return;
       index.counts.files++;
       h = { bytes: src.read(0, Math.min(512, src.size)), size: src.size, mtimeMs: src.mtimeMs };
       if (hasElfMagic(h.bytes)) {
         // The DWARF's source names are read when a source is first asked for: most files are never asked.
         const record = readElfRecord(src, { decompressors: elfDecompressors, sources: false });
-        if (record) index.add({ blob: fileBlob(path, h.size, h.mtimeMs), record, findSource: dirSources, loadSources: async () => sourcesOfFile(path) });
+        if (record) {
+          const f: IndexedFile = { blob: fileBlob(path, h.size, h.mtimeMs), record, findSource: dirSources, loadSources: async () => sourcesOfFile(path) };
+          index.add(f);
+          files.set(path, { size: h.size, mtimeMs: h.mtimeMs, file: f });
+        }
         options.onScanned?.('file', h.size);
         return;
       }
@@ -152,6 +177,7 @@ export async function scanRoots(paths: readonly string[], options: ScanOptions =
   }
   return {
     index,
+    files,
     problems,
     close: async () => {
       await Promise.all(images.splice(0).map((i) => i.close().catch(() => {})));

@@ -124,6 +124,7 @@ export class DebuginfodServer {
       try {
         const result = await scanRoots(this.options.paths, {
           memberLimit: this.options.memberLimit,
+          previous: this.current,
           onScanned: (source, bytes) => {
             this.metrics.inc('scanned_files_total', { source });
             this.metrics.inc('scanned_bytes_total', { source }, bytes);
