@@ -6,9 +6,15 @@
  * `0x…` strings so the page never does bigint arithmetic it does not need.
  */
 
+/** A file picked or dropped together with the binary: its separate debug file, `.dwo` or `.dwp`. */
+export interface DebugFileInput {
+  name: string;
+  blob: Blob;
+}
+
 /** Where the worker reads the binary from. */
 export type FileInput =
-  | { kind: 'blob'; name: string; blob: Blob }
+  | { kind: 'blob'; name: string; blob: Blob; debugFiles?: DebugFileInput[] }
   | { kind: 'url'; name: string; url: string; size?: number };
 
 /** A column of a table view. */
@@ -170,6 +176,39 @@ export interface Treemap {
   errors: string[];
 }
 
+/** One frame at an address, innermost first (a call inlined into the next frame, or the function holding the code). */
+export interface AddressFrame {
+  /** Undefined when nothing names the function (shown as `??`). */
+  function?: string;
+  /** Undefined when nothing says where the code came from. */
+  file?: string;
+  /** 0 when unknown. */
+  line: number;
+  /** 0 when unknown. */
+  column: number;
+  inlined: boolean;
+}
+
+/** The address box's answer for one address. */
+export interface AddressAnswer {
+  /** What was typed. */
+  query: string;
+  /** The address as `0x…`; undefined when the text is not an address. */
+  address?: string;
+  found: boolean;
+  /** Where the frames came from. */
+  source?: 'dwarf' | 'go' | 'symtab';
+  /** The allocated section holding the address, as `.text+0x126`. */
+  where?: string;
+  /** The symbol-table symbol holding the address, as `main+0x18` (demangled). */
+  symbol?: string;
+  /** Why there are no frames, in words. */
+  reason?: string;
+  /** Something the answer lacks, such as names left mangled because the demangler could not be loaded. */
+  note?: string;
+  frames: AddressFrame[];
+}
+
 export interface Progress {
   phase: string;
   done: number;
@@ -187,6 +226,8 @@ export interface WorkerApi {
   lineTable: { params: { unit: number }; result: TableInfo };
   sizeChoices: { params: Record<string, never>; result: SizeChoice[] };
   treemap: { params: { id: string; domain: 'file' | 'vm'; maxRows: number }; result: Treemap };
+  /** Addresses (hex, separated by spaces or commas) to frames with inlined calls: the address box. */
+  symbolize: { params: { text: string }; result: AddressAnswer[] };
 }
 
 export type Method = keyof WorkerApi;

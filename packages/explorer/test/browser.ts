@@ -72,6 +72,11 @@ export function cliJson<T = any>(args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
+/** The CLI's answer parsed as JSON, for commands that choose JSON their own way (`symbolize --output-style=JSON`). */
+export function cliJsonRaw<T = any>(args: string[]): T {
+  return JSON.parse(cliText(args)) as T;
+}
+
 /** The CLI's text answer. */
 export function cliText(args: string[]): string {
   const r = spawnSync(process.execPath, [ELFKIT, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { cacheDir, fixturePath, fixtures, repoRoot, skip, which } from '@elfkit/fixtures';
 import type { Browser, Page } from 'playwright-core';
-import { cliJson, cliText, detailsReady, explore, facts, findChromium, firstView, launch, openFile, screenshot, search, tableRows, view, watchErrors, type Explore } from './browser.js';
+import { cliJson, cliJsonRaw, cliText, detailsReady, explore, facts, findChromium, firstView, launch, openFile, screenshot, search, tableRows, view, watchErrors, type Explore } from './browser.js';
 
 const chrome = findChromium();
 const DOCKER = '/usr/local/bin/docker';
@@ -70,6 +70,57 @@ async function checkSymbols(page: Page, file: string, name: string): Promise<voi
   const row = found.rows.find((r) => r[7] === name);
   assert.ok(row, `${name} listed`);
   assert.equal([row![0], row![1], row![2]], [String(exact.index), exact.value, String(BigInt(exact.size))]);
+}
+
+/** One answer of the address box, as the page shows it. */
+interface BoxAnswer {
+  address: string;
+  found: boolean;
+  frames: { function: string; file: string; line: number; column: number; inlined: boolean }[];
+}
+
+/**
+ * The address box: each address's frames (function, file, line, column,
+ * inlined or not) equal `elfkit symbolize --output-style=JSON` for the
+ * same file; `extra` names text that is not an address, answered with a reason.
+ */
+async function checkAddressBox(page: Page, file: string, addresses: string[], extra: string[] = []): Promise<BoxAnswer[]> {
+  await page.fill('#address', [...addresses, ...extra].join(' '));
+  await page.press('#address', 'Enter');
+  await page.waitForSelector('#address-answer[data-state=done]', { timeout: 60000 });
+  const shown = await page.$$eval('#address-answer .addr-answer', (els) =>
+    els.map((e) => ({
+      address: e.getAttribute('data-address')!,
+      found: e.getAttribute('data-found') === 'true',
+      reason: e.querySelector('.addr-miss')?.textContent ?? '',
+      frames: [...e.querySelectorAll('li.frame')].map((li) => ({
+        function: li.getAttribute('data-function')!,
+        file: li.getAttribute('data-file')!,
+        line: Number(li.getAttribute('data-line')),
+        column: Number(li.getAttribute('data-column')),
+        inlined: li.getAttribute('data-inlined') === 'true',
+      })),
+    })),
+  );
+  assert.is(shown.length, addresses.length + extra.length, 'one answer per word');
+  const cli = cliJsonRaw(['symbolize', '-e', file, '--output-style=JSON', ...addresses]) as { Address: string; Symbol: { FunctionName: string; FileName: string; Line: number; Column: number }[] }[];
+  for (const [i, want] of cli.entries()) {
+    const got = shown[i]!;
+    assert.is(got.address, want.Address, 'address');
+    const frames = want.Symbol.filter((s) => s.FunctionName !== '' || s.FileName !== '');
+    assert.is(got.found, frames.length > 0, `found at ${want.Address}`);
+    assert.equal(
+      got.frames.map((f) => [f.function, f.file, f.line, f.column, f.inlined]),
+      frames.map((s, j) => [s.FunctionName, s.FileName, s.Line, s.Column, j < frames.length - 1]),
+      `frames at ${want.Address}`,
+    );
+  }
+  for (const [i, word] of extra.entries()) {
+    const got = shown[addresses.length + i]!;
+    assert.not.ok(got.found, `${word} has no frames`);
+    assert.ok(got.reason.length > 10, `${word}: a reason is given (${got.reason})`);
+  }
+  return shown;
 }
 
 /** The treemap's total equals `elfkit size`'s for the same breakdown, file and VM. */
@@ -140,6 +191,10 @@ if ('reason' in chrome) {
     assert.is(dyn.total, cliDyn.length, 'dynamic entries');
     assert.equal(dyn.rows.map((r) => r[2]), cliDyn.slice(0, dyn.rows.length).map((d) => d.text), 'dynamic values');
     await screenshot(page, 'c-dynamic');
+    const mainAt = (cliJson(['symbols', C]).tables[0].symbols as { name: string; value: string }[]).find((x) => x.name === 'main')!.value;
+    await checkAddressBox(page, C, [mainAt, '0x0'], ['not-an-address']);
+    await screenshot(page, 'c-address-box');
+    await page.keyboard.press('Escape');
 
     // DWARF: the unit list, the DIE tree of main.c expanded, and its line table.
     await view(page, 'dwarf');
@@ -199,6 +254,38 @@ if ('reason' in chrome) {
     await page.waitForSelector(`.tm-crumbs strong:has-text("${top}")`);
     await screenshot(page, 'go-size-treemap-zoomed');
     await page.click('.tm-crumbs a');
+    assert.equal(errors, [], 'no errors on the page');
+  });
+
+  test('address box: a stripped binary dropped with its .debug file, inlined calls, and C++ names demangled', async () => {
+    const stripped = fixturePath('c/gcc-stripped');
+    await page.setInputFiles('#file-input', [stripped, stripped + '.debug']);
+    await firstView(page, 'gcc-stripped');
+    await detailsReady(page);
+    const shown = await checkAddressBox(page, stripped, ['0x1291', '0x130d', '0x1149']);
+    assert.ok(shown[0]!.frames.length > 1 && shown[0]!.frames[0]!.inlined, 'an inlined call at 0x1291');
+    await screenshot(page, 'address-box-inlined');
+    await page.keyboard.press('Escape');
+    // Alone, the debug-stripped file keeps its symbol table: the box names main, with no file or line, and says where the name came from.
+    await openFile(page, stripped);
+    await page.fill('#address', '0x1291');
+    await page.press('#address', 'Enter');
+    await page.waitForSelector('#address-answer[data-state=done]');
+    const alone = await page.$eval('#address-answer .addr-answer', (e) => [e.getAttribute('data-source'), e.querySelector('li.frame')?.getAttribute('data-function'), e.querySelector('li.frame')?.getAttribute('data-file')]);
+    assert.equal(alone, ['symtab', 'main', ''], 'the symbol table alone');
+    await screenshot(page, 'address-box-symtab-only');
+    await page.keyboard.press('Escape');
+    const cxx = fixturePath('cpp/gxx-dwarf5');
+    await openFile(page, cxx);
+    const cxxShown = await checkAddressBox(page, cxx, ['0x3a20']);
+    assert.ok(cxxShown[0]!.frames[0]!.function.startsWith('std::'), 'demangled in the page');
+    await screenshot(page, 'address-box-cxx');
+    await page.keyboard.press('Escape');
+    const mainMain = (cliJson(['go', 'funcs', goFixture]).funcs as { name: string; entry: string }[]).find((x) => x.name === 'main.main')!.entry;
+    await openFile(page, goFixture);
+    await checkAddressBox(page, goFixture, [mainMain, '0x' + (BigInt(mainMain) + 0x20n).toString(16)]);
+    await screenshot(page, 'address-box-go');
+    await page.keyboard.press('Escape');
     assert.equal(errors, [], 'no errors on the page');
   });
 

@@ -7,6 +7,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 /** Where the explorer's static files are: `dist/site/` beside the CLI's own output (copied there by scripts/bundle.mjs). */

@@ -5,6 +5,7 @@
  * `elfkit explore` serves it) is read with HTTP range requests.
  */
 import type { Details, FileInput, Overview, Progress, TableInfo } from '../protocol.js';
+import { AddressView } from './address-view.js';
 import { dwarfView } from './dwarf-view.js';
 import { h, replace } from './dom.js';
 import { treemapView } from './treemap-view.js';
@@ -25,6 +26,8 @@ const bar = $<HTMLProgressElement>('#progress');
 const picker = $<HTMLInputElement>('#file-input');
 
 const client = new WorkerClient(new URL('worker.js', import.meta.url).href, showProgress);
+const address = new AddressView(client);
+picker.closest('label')!.after(address.form);
 let overview: Overview | undefined;
 let details: Details | undefined;
 let views: ViewDef[] = [];
@@ -116,6 +119,7 @@ async function open(input: FileInput): Promise<void> {
   client.restart();
   for (const k of ['firstView', 'parseMs', 'bytesRead', 'details', 'detailsBytesRead']) delete document.body.dataset[k];
   document.body.dataset.file = input.name;
+  address.reset();
   replace(main, pending(`Opening ${input.name}…`));
   overview = undefined;
   details = undefined;
@@ -136,6 +140,8 @@ async function open(input: FileInput): Promise<void> {
   }
   views = viewList();
   show(location.hash.slice(1) || 'overview');
+  const entry = overview.facts.find((f) => f[0] === 'Entry')?.[1];
+  address.reset(entry && entry !== '0x0' ? entry : '0x401126');
   const first = performance.now() - t0;
   document.body.dataset.firstView = String(Math.round(first));
   document.body.dataset.parseMs = String(Math.round(overview.parseMs));
@@ -157,9 +163,21 @@ async function open(input: FileInput): Promise<void> {
   show(active);
 }
 
+/**
+ * Several files at once: the binary is the first that is not a debug file
+ * (`.debug`, `.dwo`, `.dwp`) — or the first, when all are — and the rest
+ * go with it to the symbolizer.
+ */
+function openFiles(list: FileList | null | undefined): void {
+  const files = [...(list ?? [])];
+  if (files.length === 0) return;
+  const binary = files.find((f) => !/\.(debug|dwo|dwp)$/i.test(f.name)) ?? files[0]!;
+  const debugFiles = files.filter((f) => f !== binary).map((f) => ({ name: f.name, blob: f as Blob }));
+  void open({ kind: 'blob', name: binary.name, blob: binary, debugFiles });
+}
+
 picker.addEventListener('change', () => {
-  const f = picker.files?.[0];
-  if (f) void open({ kind: 'blob', name: f.name, blob: f });
+  openFiles(picker.files);
   picker.value = '';
 });
 document.addEventListener('dragover', (ev) => {
@@ -172,8 +190,7 @@ document.addEventListener('dragleave', (ev) => {
 document.addEventListener('drop', (ev) => {
   ev.preventDefault();
   document.body.classList.remove('dragging');
-  const f = ev.dataTransfer?.files[0];
-  if (f) void open({ kind: 'blob', name: f.name, blob: f });
+  openFiles(ev.dataTransfer?.files);
 });
 window.addEventListener('hashchange', () => overview && show(location.hash.slice(1)));
 

@@ -2,7 +2,8 @@ import { isParseError } from '@elfkit/binary';
 import { constants as C, ElfFile, fileTypeName, machineName, machineShortName, summarizeElf, type ElfSummary } from '@elfkit/elf';
 import type { Dwarf } from '@elfkit/dwarf';
 import type { GoSymbols } from '@elfkit/gosym';
-import type { DieAttribute, DieChildren, Details, Fact, FileInput, Overview, Progress, SizeChoice, TableInfo, TableQuery, TableWindow, Treemap } from '../protocol.js';
+import type { AddressAnswer, DebugFileInput, DieAttribute, DieChildren, Details, Fact, FileInput, Overview, Progress, SizeChoice, TableInfo, TableQuery, TableWindow, Treemap } from '../protocol.js';
+import { AddressBox } from './address-box.js';
 import { SizeViews } from './size-views.js';
 import { BlockSource, blobReader, urlReader } from './byte-source.js';
 import { dynamicTable, noteTable, sectionTable, segmentTable, symbolTable } from './elf-tables.js';
@@ -29,6 +30,9 @@ export class Session {
   /** The Go symbols once the details are read (null: not Go), for the size model. */
   private goSymbols?: GoSymbols | null;
   private size?: SizeViews;
+  /** Files opened with the binary, for the symbolizer (separate debug file, .dwo, .dwp). */
+  private debugFiles: DebugFileInput[] = [];
+  private addressBox?: AddressBox;
   private readonly tables = new TableRegistry();
   private lastProgress = 0;
 
@@ -52,7 +56,9 @@ export class Session {
     this.dwarf = undefined;
     this.goSymbols = undefined;
     this.size = undefined;
+    this.addressBox = undefined;
     this.name = input.name;
+    this.debugFiles = input.kind === 'blob' ? (input.debugFiles ?? []) : [];
     this.sink({ phase: 'reading the headers', done: 0, total: 1 });
     if (input.kind === 'blob') this.source = new BlockSource(input.blob.size, blobReader(input.blob));
     else {
@@ -82,6 +88,7 @@ export class Session {
     const summary = attempt('header facts', () => summarizeElf(elf));
     this.summary = summary;
     const facts = summaryFacts(input.name, size, elf, summary);
+    if (this.debugFiles.length) facts.push(['Debug files', this.debugFiles.map((f) => f.name).join(', ')]);
     const tables: TableInfo[] = [];
     const add = (what: string, f: () => TableSource) => {
       const t = attempt(what, f);
@@ -180,6 +187,12 @@ export class Session {
     const t = this.sizeViews().treemap(p.id, p.domain, p.maxRows);
     this.progress('done', 1, 1);
     return t;
+  }
+
+  /** The address box: frames with inlined calls for each address in `text`. */
+  symbolize(p: { text: string }): Promise<AddressAnswer[]> {
+    this.addressBox ??= new AddressBox(this.file, this.name, this.debugFiles);
+    return this.addressBox.lookup(p.text);
   }
 
   /** Bytes read from the file so far (tests check large files are not read whole). */
