@@ -76,7 +76,7 @@ async function scanned(url) {
   try {
     const r = await fetch(url + '/metrics');
     const m = await r.text();
-    return /thread_work_pending\{role="scan"\} 0/.test(m) && (!/role="traverse"/.test(m) || /thread_work_total\{role="traverse"\} [1-9]/.test(m)) && !/thread_busy\{role="(scan|traverse)"\} [1-9]/.test(m);
+    return !/thread_work_pending\{role="scan"\} [1-9]/.test(m) && /thread_work_(pending\{role="scan"\} 0|total\{role="traverse"\})/.test(m) && (!/role="traverse"/.test(m) || /thread_work_total\{role="traverse"\} [1-9]/.test(m)) && !/thread_busy\{role="(scan|traverse)"\} [1-9]/.test(m);
   } catch {
     return false;
   }

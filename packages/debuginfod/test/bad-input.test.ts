@@ -69,6 +69,9 @@ test('malformed, uppercase and unknown build ids; unknown paths and methods', as
     [`/`, 404],
   ];
   for (const [path, status] of cases) assert.is((await raw(port, path)).status, status, path);
+  const size = bytes(fixturePath('c/gcc-dwarf5')).length;
+  assert.is((await raw(port, `/buildid/${dwarf5}/executable`, { 'X-DEBUGINFOD-MAXSIZE': String(size - 1) })).status, 406, 'over DEBUGINFOD_MAXSIZE: 406, as elfutils');
+  assert.is((await raw(port, `/buildid/${dwarf5}/executable`, { 'X-DEBUGINFOD-MAXSIZE': String(size) })).status, 200);
   const post = await fetch(`${url}/buildid/${dwarf5}/debuginfo`, { method: 'POST' });
   assert.is(post.status, 405);
   const head = await fetch(`${url}/buildid/${dwarf5}/debuginfo`, { method: 'HEAD' });

@@ -187,6 +187,34 @@ test('debuginfod-find: from an OCI image layout with a gzip layer (compared with
   await checkContainer('oci', layout, links);
 });
 
+test('federation both ways with elfutils: elfkit forwards misses to elfutils\' server, elfutils forwards to elfkit', async () => {
+  if (typeof find !== 'string' || typeof daemon !== 'string') return skip('federation oracle', typeof find !== 'string' ? find.reason : (daemon as { reason: string }).reason);
+  const s = stripped();
+  const dir = join(work, 'fed');
+  mkdirSync(join(dir, 'srv'), { recursive: true });
+  mkdirSync(join(dir, 'empty'));
+  copyFileSync(s.debug, join(dir, 'srv', 'app.debug'));
+  copyFileSync(s.exe, join(dir, 'srv', 'app'));
+  const started: Running[] = [];
+  const up = async (r: Promise<Running>) => (started.push(await r), started[started.length - 1]!);
+  try {
+    const upstreamTheirs = await up(startElfutils(daemon, [join(dir, 'srv')], work));
+    const cache = join(dir, 'elfkit-cache');
+    const front = await up(startElfkit([join(dir, 'empty')], ['--upstream', upstreamTheirs.url, '--cache', cache]));
+    const upstreamOurs = await up(startElfkit([join(dir, 'srv')]));
+    const frontTheirs = await up(startElfutils(daemon, [join(dir, 'empty')], work, { DEBUGINFOD_URLS: upstreamOurs.url, DEBUGINFOD_CACHE_PATH: join(dir, 'elfutils-cache') }));
+    for (const [type, file] of [['debuginfo', s.debug], ['executable', s.exe]] as const) {
+      assert.equal(sha256(fetchWith(front, [type, s.id]) ?? new Uint8Array()), sha256(bytes(file)), `elfkit -> elfutils: ${type}`);
+      assert.equal(sha256(bytes(join(cache, s.id, type))), sha256(bytes(file)), `cached by elfkit as ${s.id}/${type}, the elfutils client layout`);
+      assert.equal(sha256(fetchWith(frontTheirs, [type, s.id]) ?? new Uint8Array()), sha256(bytes(file)), `elfutils -> elfkit: ${type}`);
+    }
+    const sect = fetchWith(front, ['section', s.id, '.debug_line']);
+    assert.equal(sha256(sect ?? new Uint8Array()), sha256(fetchWith(upstreamTheirs, ['section', s.id, '.debug_line']) ?? new Uint8Array(1)), 'section through elfkit');
+  } finally {
+    for (const r of started) await r.stop();
+  }
+});
+
 test('gdb (set debuginfod enabled on): symbols and lines for a stripped binary whose debug file only the server has', async () => {
   const gdb = debTool('gdb', 'gdb');
   if (typeof gdb !== 'string') return skip('gdb oracle', gdb.reason);

@@ -70,6 +70,9 @@ async function metrics(url: string): Promise<string | undefined> {
 export async function startServer(cmd: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<Running> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBUGINFOD_URLS: '', ...env } });
   live.add(child);
+  // A server a failed test leaves behind must not keep the test process alive: the exit hook kills it.
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const url = `http://127.0.0.1:${port}`;
@@ -87,7 +90,7 @@ export async function startServer(cmd: string, args: string[], port: number, env
     if (child.exitCode !== null) throw new Error(`${cmd} exited (${child.exitCode}): ${err}`);
     const m = await metrics(url);
     // elfutils reports the traversal and the scan queue; both at 0 with the traversal done means indexed.
-    if (m && /thread_work_pending\{role="scan"\} 0/.test(m) && (!/role="traverse"/.test(m) || /thread_work_total\{role="traverse"\} [1-9]/.test(m)) && !/thread_busy\{role="(scan|traverse)"\} [1-9]/.test(m)) break;
+    if (m && !/thread_work_pending\{role="scan"\} [1-9]/.test(m) && /thread_work_(pending\{role="scan"\} 0|total\{role="traverse"\})/.test(m) && (!/role="traverse"/.test(m) || /thread_work_total\{role="traverse"\} [1-9]/.test(m)) && !/thread_busy\{role="(scan|traverse)"\} [1-9]/.test(m)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`${cmd} not ready after 60 s: ${err}`);
@@ -104,10 +107,10 @@ export async function startElfkit(paths: string[], extra: string[] = [], env: No
 }
 
 /** elfutils' `debuginfod -F -Z .tar=cat -Z .tar.gz=zcat` on a temporary database. */
-export async function startElfutils(bin: string, paths: string[], work: string): Promise<Running> {
+export async function startElfutils(bin: string, paths: string[], work: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
   const port = await freePort();
   const db = join(work, `db-${port}.sqlite`);
-  return startServer(bin, ['-F', '-Z', '.tar=cat', '-Z', '.tar.gz=zcat', '-d', db, '-p', String(port), '-t', '0', '-g', '0', ...paths], port);
+  return startServer(bin, ['-F', '-Z', '.tar=cat', '-Z', '.tar.gz=zcat', '-d', db, '-p', String(port), '-t', '0', '-g', '0', ...paths], port, env);
 }
 
 export function tempDir(prefix = 'elfkit-debuginfod-'): string {

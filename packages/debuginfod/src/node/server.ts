@@ -206,6 +206,9 @@ export class DebuginfodServer {
         }
       }
       if (!blob) return this.reply(res, 404, `not found: ${r.type} of build id ${r.buildId}`);
+      // DEBUGINFOD_MAXSIZE, as the client sends it; elfutils answers 406 in these words.
+      const max = Number(req.headers['x-debuginfod-maxsize'] ?? 0);
+      if (max > 0 && blob.size > max) return this.reply(res, 406, `File too large, max size=${max}`);
       await this.send(req, res, blob, r.type);
     } catch (e) {
       this.metrics.inc('error_count', { role: 'http' });
