@@ -6,7 +6,7 @@
  * right status, nothing outside the served roots is ever sent, nothing
  * partial or wrong is left in the cache.
  */
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -217,8 +217,7 @@ test('federation: a good upstream\'s answers are served, cached as elfutils lays
   const srcDir = join(work, 'up');
   mkdirSync(srcDir);
   copyFileSync(fixturePath('c/gcc-stripped.debug'), join(srcDir, 'app.debug'));
-  writeFileSync(join(srcDir, 'main.c'), readFileSync(fixturePath('c/gcc-stripped.debug')).subarray(0, 0));
-  const upstream = await serve([srcDir, join(tree, 'elfkit')]);
+  const upstream = await serve([srcDir, tree]);
   const cache = join(work, 'cache-good');
   const { url, server } = await serve([], { upstream: { urls: ['http://127.0.0.1:1', upstream.url], cacheDir: cache, timeoutMs: 2000 } });
   const debug = bytes(fixturePath('c/gcc-stripped.debug'));
@@ -228,6 +227,10 @@ test('federation: a good upstream\'s answers are served, cached as elfutils lays
   assert.is(sect.status, 200);
   assert.is(readFileSync(join(cache, strippedId, 'debuginfo')).length, debug.length, 'cached as ID/debuginfo');
   assert.ok(readFileSync(join(cache, strippedId, 'section-.debug_line')).length > 0, 'cached as ID/section-NAME');
+  const src = await fetch(`${url}/buildid/${strippedId}/source${SOURCE_DIR}/main.c`);
+  assert.is(src.status, 200, 'source through the upstream');
+  assert.equal(new Uint8Array(await src.arrayBuffer()), new Uint8Array(readFileSync(join(tree, 'elfkit/fixtures/src/c/main.c'))));
+  assert.ok(readFileSync(join(cache, strippedId, `source${SOURCE_DIR.replace(/\//g, '##')}##main.c`)).length > 0, 'cached as ID/source##a##b.c, as libdebuginfod names it');
   // Concurrent misses for one file share one upstream fetch; a loop is cut by X-Forwarded-Ttl.
   const loop = await fetch(`${url}/buildid/${'cd'.repeat(20)}/debuginfo`, { headers: { 'x-forwarded-ttl': '8' } });
   assert.is(loop.status, 404);

@@ -28,7 +28,8 @@ type Wanted = Extract<DebuginfodRequest, { kind: 'buildid' }>;
 export class UpstreamRefused extends Error {}
 
 function cacheName(r: Wanted): string {
-  if (r.type === 'source') return 'source' + r.path.replace(/\//g, '#');
+  // As libdebuginfod 0.188 names it (checked with debuginfod-find): every `/` becomes `##`.
+  if (r.type === 'source') return 'source' + r.path.replace(/\//g, '##');
   if (r.type === 'section') return 'section-' + r.section;
   return r.type;
 }
