@@ -17,7 +17,7 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === '--filter') filter = args[++i];
   else wanted.push(args[i]);
 }
-const order = ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size', 'unwind', 'core', 'goruntime', 'image', 'cli', 'explorer', 'fuzz'];
+const order = ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size', 'unwind', 'core', 'goruntime', 'image', 'debuginfod', 'cli', 'explorer', 'fuzz'];
 const packages = order.filter((p) => wanted.length === 0 || wanted.includes(p));
 
 function run(pkg) {

@@ -37,7 +37,7 @@ interface PackScript {
 const { packAll, publishablePackages } = (await import(pathToFileURL(join(repoRoot, 'scripts', 'pack.mjs')).href)) as PackScript;
 
 /** Packages whose default entry must bundle for a browser (`./node` entries are Node's). */
-const BROWSER = ['@elfkit/binary', '@elfkit/elf', '@elfkit/dwarf', '@elfkit/gosym', '@elfkit/size', '@elfkit/unwind', '@elfkit/core', '@elfkit/goruntime', '@elfkit/image', '@elfkit/symbolize'];
+const BROWSER = ['@elfkit/binary', '@elfkit/elf', '@elfkit/dwarf', '@elfkit/gosym', '@elfkit/size', '@elfkit/unwind', '@elfkit/core', '@elfkit/goruntime', '@elfkit/image', '@elfkit/symbolize', '@elfkit/debuginfod'];
 /** Licences a dependency of a published package may carry (all permissive, compatible with MIT). */
 const LICENSES = new Set(['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'Apache-2.0 OR MIT', 'MIT OR Apache-2.0']);
 const NPM_CACHE = join(cacheDir, 'npm');

@@ -1,0 +1,10 @@
+/**
+ * The Node side of `@elfkit/debuginfod`: the scanner over directories, tar
+ * archives and images, the node:http server, federation with its cache.
+ *
+ * @packageDocumentation
+ */
+export { DebuginfodServer, type ServerOptions } from './server.js';
+export { scanRoots, type ScanOptions, type ScanResult } from './scan.js';
+export { Upstreams, UpstreamRefused, type UpstreamOptions } from './upstream.js';
+export { fileBlob, fileRange } from './file-blob.js';
