@@ -47,14 +47,17 @@ export class DebugIndex {
     this.counts.elf++;
   }
 
+  /** How many build ids the index holds. */
   get size(): number {
     return this.byId.size;
   }
 
+  /** Every build id the index holds. */
   buildIds(): IterableIterator<string> {
     return this.byId.keys();
   }
 
+  /** The executable and debug file known for `buildId` (lowercase hex). */
   entry(buildId: string): BuildIdEntry | undefined {
     return this.byId.get(buildId);
   }

@@ -5,7 +5,7 @@
  * parsed and checked, and Prometheus metrics. Browser-safe; the scanner and
  * the HTTP server are in `@elfkit/debuginfod/node`.
  *
- * @packageDocumentation
+ * @module @elfkit/debuginfod
  */
 export { isBuildId, MAX_BUILD_ID_DIGITS } from './build-id.js';
 export { type Blob, subBlob } from './blob.js';

@@ -19,6 +19,7 @@ function key(name: string, labels: Labels): string {
 export class Metrics {
   private readonly series = new Map<string, { name: string; kind: 'counter' | 'gauge'; value: number }>();
 
+  /** Adds `by` to a counter. */
   inc(name: string, labels: Labels = {}, by = 1): void {
     const k = key(name, labels);
     const s = this.series.get(k);
@@ -26,6 +27,7 @@ export class Metrics {
     else this.series.set(k, { name, kind: 'counter', value: by });
   }
 
+  /** Sets a gauge. */
   set(name: string, labels: Labels, value: number): void {
     const k = key(name, labels);
     const s = this.series.get(k);
@@ -33,6 +35,7 @@ export class Metrics {
     else this.series.set(k, { name, kind: 'gauge', value });
   }
 
+  /** A series' value (0 when never set). */
   get(name: string, labels: Labels = {}): number {
     return this.series.get(key(name, labels))?.value ?? 0;
   }

@@ -10,9 +10,12 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** Where the explorer's static files are: `dist/site/` beside the CLI's own output (copied there by scripts/bundle.mjs). */
+/** Where the explorer's static files are: `dist/site/` in the CLI's own output (copied there by scripts/bundle.mjs). */
 export function siteDir(): string {
-  return new URL('../site/', import.meta.url).pathname.replace(/\/$/, '');
+  // This module runs from dist/explore/ (tsc) or dist/bundle/commands/ (the
+  // per-command bundle): the site is dist/site/ from either.
+  const candidates = ['../site/', '../../site/'].map((rel) => new URL(rel, import.meta.url).pathname.replace(/\/$/, ''));
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
 }
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against `size`; null when unsatisfiable, undefined when absent. */

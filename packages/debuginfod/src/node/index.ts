@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { DebuginfodServer, type ServerOptions } from './server.js';
-export { scanRoots, type ScanOptions, type ScanResult } from './scan.js';
-export { Upstreams, UpstreamRefused, type UpstreamOptions } from './upstream.js';
+export { scanRoots, type ScanOptions, type ScanResult, type KnownFile } from './scan.js';
+export { Upstreams, UpstreamRefused, type UpstreamOptions, type Wanted } from './upstream.js';
 export { fileBlob, fileRange } from './file-blob.js';

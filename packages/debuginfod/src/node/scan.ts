@@ -23,8 +23,11 @@ function sourcesOfFile(path: string): ReadonlyMap<string, string | undefined> {
 
 /** An ELF file on disk as a scan left it. */
 export interface KnownFile {
+  /** Its size when scanned. */
   readonly size: number;
+  /** Its modification time when scanned: a file with the same size and time is not read again. */
   readonly mtimeMs: number;
+  /** What the index holds for it. */
   readonly file: IndexedFile;
 }
 

@@ -22,7 +22,8 @@ export interface UpstreamOptions {
   readonly missMs?: number;
 }
 
-type Wanted = Extract<DebuginfodRequest, { kind: 'buildid' }>;
+/** A request for a file by build id: what is forwarded upstream and cached. */
+export type Wanted = Extract<DebuginfodRequest, { kind: 'buildid' }>;
 
 /** Why an upstream's answer was refused (for the log and metrics). */
 export class UpstreamRefused extends Error {}
@@ -66,6 +67,7 @@ export class Upstreams {
     this.missMs = options.missMs ?? 60_000;
   }
 
+  /** Whether any upstream server is configured. */
   get enabled(): boolean {
     return this.urls.length > 0;
   }
