@@ -5,6 +5,12 @@
 // is meant to catch.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { BytesSource } from '@elfkit/binary';
+import { CoreProcess } from '@elfkit/core';
+import { repoRoot } from '@elfkit/fixtures';
 import { Engine, Random, fuzz, regressions, replayRegressions, targets, type FuzzTarget } from '../dist/index.js';
 
 const SEED = 20240614;
@@ -39,6 +45,23 @@ test('every kept regression input replays without a finding', async () => {
   for (const f of failures) assert.unreachable(`${f.regression.file} (${f.regression.found}) fails again: ${f.finding.kind}: ${f.finding.message}`);
   assert.is(replayed, regressions().length);
 });
+
+test('the core target starts from cut cores that read as the whole ones: threads, registers, backtraces, problems', () => {
+  const core = targets.find((t) => t.name === 'core')!;
+  for (const seed of core.seeds()) {
+    const whole = new Uint8Array(gunzipSync(readFileSync(join(repoRoot, 'fixtures', seed.name + '.gz'))));
+    assert.ok(seed.bytes.length < whole.length / 100, `${seed.name}: ${seed.bytes.length} bytes of ${whole.length}`);
+    assert.equal(processView(seed.bytes, seed.context as Uint8Array), processView(whole, seed.context as Uint8Array), seed.name);
+  }
+});
+
+/** What the core target reads of a core, as text. */
+function processView(bytes: Uint8Array, exe: Uint8Array): string {
+  const proc = CoreProcess.open(bytes, { host: { open: (p) => (p === '/exe' ? new BytesSource(exe) : undefined) }, exe: '/exe' });
+  const view = proc.threads.map((t) => ({ regs: [...(t.status.registers?.entries() ?? [])], frames: proc.backtrace(t).frames.map((f) => [f.pc, f.sp, f.method]) }));
+  assert.ok(view.length > 0 && view.every((t) => t.frames.length >= 3), 'every thread unwinds');
+  return JSON.stringify({ view, problems: proc.problems.map(String), stack: [...(proc.memory.read(BigInt(view[0]!.regs.find(([n]) => /^(sp|esp|rsp)$/.test(n))?.[1] ?? 0n), 256) ?? [])] }, (_, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+}
 
 /** The inputs an engine makes for `target` (coverage off: the sequence then depends on the seed alone). */
 async function inputsOf(target: FuzzTarget<any>, seed: number, n: number): Promise<string[]> {

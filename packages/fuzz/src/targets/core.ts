@@ -14,10 +14,50 @@ import { defineTarget } from '../target.js';
 const ARCHES = ['aarch64', 'arm', 'i386'];
 const coreFixture = (name: string) => new Uint8Array(gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', name))));
 
+/** Bytes kept at the top of a large memory segment (the stack): its live frames and the zeros just below them. */
+const KEEP = 16 << 10;
+
+/**
+ * The core with each memory segment larger than {@link KEEP} cut to its
+ * last KEEP bytes (p_vaddr moved up by the cut), the segments laid out
+ * again in file order. A qemu core holds the guest's whole 8 MB stack, all
+ * zeros but its last 2.3 KB: copying, watching and parsing 8.4 MB per input
+ * ran about 50 inputs a second, and every byte a mutation could reach that
+ * matters is kept (notes, program headers, the live stack, the code pages).
+ */
+export function smallCore(bytes: Uint8Array): Uint8Array {
+  const elf = ElfFile.parse(bytes);
+  const segs = [...elf.segments].sort((a, b) => a.offset - b.offset);
+  const loads = segs.filter((p) => p.type === C.PT_LOAD && p.filesz > 0);
+  if (!loads.some((p) => p.filesz > KEEP)) return bytes;
+  // Everything before the first segment's data (header, program headers, notes) stays where it is.
+  const head = Math.min(...loads.map((p) => p.offset));
+  const parts: { from: number; size: number; to: number }[] = [];
+  let end = head;
+  const moved = new Map<number, { offset: number; vaddr: bigint; filesz: number; memsz: bigint }>();
+  for (const p of loads) {
+    const cut = p.filesz > KEEP ? p.filesz - KEEP : 0;
+    const to = Math.ceil(end / 4096) * 4096;
+    parts.push({ from: p.offset + cut, size: p.filesz - cut, to });
+    moved.set(p.index, { offset: to, vaddr: p.vaddr + BigInt(cut), filesz: p.filesz - cut, memsz: p.memsz - BigInt(cut) });
+    end = to + p.filesz - cut;
+  }
+  const out = new Uint8Array(end);
+  out.set(bytes.subarray(0, head));
+  for (const x of parts) out.set(bytes.subarray(x.from, x.from + x.size), x.to);
+  const h = elf.header;
+  for (const p of elf.segments) {
+    const m = moved.get(p.index);
+    // The notes stay put; a segment with no file bytes keeps its offset, inside the shorter file.
+    elf.layouts.programHeader.write(out, h.phoff + p.index * h.phentsize, m ? { p_offset: m.offset, p_vaddr: m.vaddr, p_filesz: m.filesz, p_memsz: m.memsz } : { p_offset: Math.min(p.offset, end) });
+  }
+  return out;
+}
+
 /** The qemu cores of fixtures/core with their executables, served by a host as `/exe`. */
 function coreSeeds() {
   return ARCHES.map((arch) => {
-    const bytes = coreFixture(`${arch}-qemu.core.gz`);
+    const bytes = smallCore(coreFixture(`${arch}-qemu.core.gz`));
     const exe = coreFixture(`${arch}-qemu-crash.gz`);
     const elf = ElfFile.parse(bytes);
     const fields: { offset: number; size: number; kind: 'uint' }[] = [];
