@@ -130,6 +130,12 @@ async function main(): Promise<number> {
   });
   const all = results.reduce((n, r) => n + r.stats.inputs, 0);
   const found = results.reduce((n, r) => n + r.findings.length, 0);
+  // The table a release run is read from: one line per target in target order (the lines above came as targets finished, between findings).
+  process.stdout.write(`\nper target (seed ${seed}):\n${'target'.padEnd(24)} ${'inputs'.padStart(9)} ${'seconds'.padStart(8)} ${'per s'.padStart(6)} ${'findings'.padStart(8)}\n`);
+  for (const r of results) {
+    const s = r.stats;
+    process.stdout.write(`${s.target.padEnd(24)} ${String(s.inputs).padStart(9)} ${s.seconds.toFixed(0).padStart(8)} ${String(s.seconds > 0 ? Math.round(s.inputs / s.seconds) : 0).padStart(6)} ${String(r.findings.length).padStart(8)}${r.findings.length ? `  (${r.findings.map((f) => f.kind).join(', ')})` : ''}\n`);
+  }
   process.stdout.write(`${all} inputs over ${results.length} targets, ${found} findings\n`);
   mkdirSync(join(findingsDir, '..'), { recursive: true });
   appendFileSync(join(findingsDir, '..', 'runs.jsonl'), JSON.stringify({ date: new Date().toISOString(), seed, seconds, inputs, results: totals }) + '\n');
