@@ -68,6 +68,11 @@ function collect(): void {
   gc();
 }
 
+/** True when `e` has a captured stack trace (frames, not only its message). */
+function hasFrames(e: Error): boolean {
+  return /\n\s+at /.test(e.stack ?? '');
+}
+
 function heapNow(): number {
   const h = getHeapStatistics();
   return h.used_heap_size + h.external_memory;
@@ -182,6 +187,10 @@ export class Engine {
     let kept: unknown;
     let error: unknown;
     let threw = false;
+    // Errors are made without stack traces: a damaged table makes ParseErrors by the dozen per input, and
+    // capturing their stacks took 40% of a pclntab run. A finding is run again with stacks to be named.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       kept = this.target.run(input, seed, probe);
       // Only a target that reads asynchronously (the symbolizer, image layers) pays for an await.
@@ -193,6 +202,8 @@ export class Engine {
         error = bad;
         threw = true;
       }
+    } finally {
+      Error.stackTraceLimit = stackLimit;
     }
     // The time an input took is the smaller of the wall time and the process's CPU time: on a
     // loaded machine the wall time counts other programs' turns (a 60 ms input took 1 s of wall
@@ -209,6 +220,7 @@ export class Engine {
     if (grown > 8 << 20) collect();
     if (probe.parseErrors > 0) this.stats.rejected++;
     if (threw) {
+      if (error instanceof Error && !hasFrames(error)) error = (await this.failureWithStack(input, seed)) ?? error;
       const err = error instanceof Error ? error : new Error(String(error));
       return { kind: 'exception', signature: exceptionSignature(err), message: `${err.name}: ${err.message}`, stack: err.stack };
     }
@@ -224,6 +236,23 @@ export class Engine {
       }
       if (ms > this.options.timeLimitMs) return { kind: 'slow', signature: `slow ${this.target.name}`, message: `took ${ms.toFixed(0)} ms (limit ${this.options.timeLimitMs} ms) on ${input.length} bytes` };
       return { kind: 'heap', signature: `heap ${this.target.name}`, message: `kept ${(grown / 2 ** 20).toFixed(1)} MB for ${input.length} input bytes (limit ${(allowed / 2 ** 20).toFixed(1)} MB)` };
+    }
+    return undefined;
+  }
+
+  /** What running `input` again throws past the checks, with stack traces on (undefined if it no longer throws). */
+  private async failureWithStack(input: Uint8Array, seed: Seed): Promise<unknown> {
+    this.stats.executions++;
+    const probe = new Probe(this.target.typedErrors);
+    try {
+      const kept = this.target.run(input, seed, probe);
+      if (kept instanceof Promise) await kept;
+    } catch (e) {
+      try {
+        probe.check(e);
+      } catch (bad) {
+        return bad;
+      }
     }
     return undefined;
   }

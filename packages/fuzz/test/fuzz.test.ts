@@ -82,12 +82,18 @@ test('the same seed gives the same inputs; another seed other inputs', async () 
 test('the checks catch a crash, a memory blow-up and a hang; crashes and blow-ups minimized', async () => {
   const found: string[] = [];
   const targetsModule = new URL('./selftest-targets.js', import.meta.url).href;
-  const onFinding = (f: { kind: string; input: Uint8Array; minimized?: Uint8Array }) => found.push(`${f.kind} ${(f.minimized ?? f.input).length}`);
+  const stacks: string[] = [];
+  const onFinding = (f: { kind: string; input: Uint8Array; minimized?: Uint8Array; stack?: string }) => {
+    found.push(`${f.kind} ${(f.minimized ?? f.input).length}`);
+    if (f.kind === 'exception') stacks.push(f.stack ?? '');
+  };
   await fuzz(['selftest'], { targets: [], seed: 1, inputs: 400, timeLimitMs: 1500, targetsModule, onFinding });
   const results = await fuzz(['selftest-hang'], { targets: [], seed: 1, inputs: 400, timeLimitMs: 200, hangMs: 1000, targetsModule, onFinding });
   assert.ok(found.includes('exception 4'), found.join(', '));
   assert.ok(found.includes('heap 4'), found.join(', '));
   assert.ok(found.some((f) => f.startsWith('hang ')), found.join(', '));
+  // Inputs run without stack traces (cheaper ParseErrors); a crash is run again to say where it threw.
+  assert.ok(stacks.length > 0 && stacks.every((s) => /TypeError: boom\n\s+at .*selftest-targets/.test(s)), stacks.join('\n---\n'));
   assert.is(results[0]!.findings.find((f) => f.kind === 'hang')!.input[3], 0x7f, 'the hanging input is kept');
 });
 
