@@ -16,13 +16,15 @@ import { typeTargets } from './types.js';
  */
 export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets, ...symbolizeTargets, ...imageTargets];
 
-/** The targets whose name is `pattern`, starts with `pattern-`, or matches it as a glob (`dwarf-*`). */
+/** The target named `pattern`; else the targets whose name starts with `pattern-` or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {
   if (patterns.length === 0) return [...targets];
   const out = new Set<FuzzTarget<any>>();
   for (const p of patterns) {
     const re = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const hits = targets.filter((t) => re.test(t.name) || t.name.startsWith(p + '-'));
+    // A target's own name selects only it (`symbolize`, not also `symbolize-minidebuginfo`); a prefix selects its family.
+    const exact = targets.filter((t) => t.name === p);
+    const hits = exact.length ? exact : targets.filter((t) => re.test(t.name) || t.name.startsWith(p + '-'));
     if (hits.length === 0) throw new Error(`no fuzz target matches ${p} (pnpm fuzz --list shows them)`);
     for (const t of hits) out.add(t);
   }
