@@ -105,6 +105,7 @@ async function main(): Promise<number> {
   const seed = num(values.seed, 'seed')!;
   process.stdout.write(`fuzzing ${names.length} target${names.length === 1 ? '' : 's'}, seed ${seed}${seconds !== undefined ? `, ${seconds} s each` : ''}${inputs !== undefined ? `, up to ${inputs} inputs each` : ''}\n`);
   const totals: EngineStats[] = [];
+  const logged = new Map<string, number>();
   const results = await fuzz(names, {
     targets: names,
     seed,
@@ -122,6 +123,11 @@ async function main(): Promise<number> {
     },
     onProgress: (s) => {
       if (process.stdout.isTTY) process.stdout.write(`  … ${line(s)}\r`);
+      else if (Date.now() - (logged.get(s.target) ?? 0) > 60_000) {
+        // A run written to a log (a release run, detached) says how far each target is once a minute.
+        logged.set(s.target, Date.now());
+        process.stdout.write(`  … ${line(s)}\n`);
+      }
     },
     onDone: (s) => {
       totals.push(s);
