@@ -8,7 +8,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const elfkitBin = join(repoRoot, 'packages', 'cli', 'dist', 'elfkit.mjs');
+/** The CLI as `npm install -g` runs it: the bin packages/cli/package.json names. */
+export const elfkitBin = join(repoRoot, 'packages', 'cli', JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).bin.elfkit);
 
 /** Full path of a command on PATH, or undefined. */
 export function which(cmd) {

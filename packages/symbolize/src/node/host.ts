@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { ByteSource } from '@elfkit/binary';
+import { crc32 } from '@elfkit/dwarf';
 import type { DebuginfodClient } from '../debuginfod/client.js';
 import type { FetchedFile, SymbolizeHost } from '../host.js';
 import { FileSource } from './file-source.js';
 import { nodeDecompressors } from './open-elf.js';
+import { zlibCrc32 } from './zlib.js';
 
 /**
  * The {@link SymbolizeHost} over the local file system: files are read with
@@ -36,7 +37,7 @@ export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): Symbo
       }
     },
     decompressors: nodeDecompressors,
-    crc32: typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) >>> 0 : undefined,
+    crc32: (b) => zlibCrc32(b, crc32),
     async demanglerWasm() {
       return new Uint8Array(readFileSync(demanglerWasmPath()));
     },
