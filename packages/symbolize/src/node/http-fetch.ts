@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { FetchFunction, FetchResponse } from '../debuginfod/transport.js';
 
 /** Redirects followed before giving up (curl's default is unlimited; elfutils allows them). */
@@ -27,7 +26,8 @@ export const nodeHttpFetch: FetchFunction = async (url, init) => {
 };
 
 function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
+  // node:http and node:https (TLS, crypto) load with the first request, not with every command that could fetch.
+  const request = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : undefined;
   if (!request) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { 'Accept-Encoding': 'identity', ...headers }, agent: false, signal }, resolve);
