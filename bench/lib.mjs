@@ -8,8 +8,11 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The CLI as `npm install -g` runs it: the bin packages/cli/package.json names. */
-export const elfkitBin = join(repoRoot, 'packages', 'cli', JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).bin.elfkit);
+/**
+ * The CLI as `npm install -g` runs it: the bin packages/cli/package.json
+ * names (ELFKIT_BENCH_BIN measures another build, such as main's, the same way).
+ */
+export const elfkitBin = process.env.ELFKIT_BENCH_BIN || join(repoRoot, 'packages', 'cli', JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).bin.elfkit);
 
 /** Full path of a command on PATH, or undefined. */
 export function which(cmd) {
@@ -76,9 +79,19 @@ export function measureUntilReady(cmd, args, ready, { env, timeoutS = DEFAULT_TI
     const check = () => {
       if (signalled || !ready.test(out + err)) return;
       signalled = true;
-      // The process to stop is the command, below GNU time (and timeout, which passes TERM on).
+      // The process to stop is the command itself, below GNU time and timeout (whose passing TERM on to its
+      // whole process group would give the command a second TERM, which a server's handler may not expect).
       let pid = child.pid;
-      if (TIME) pid = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || pid;
+      for (;;) {
+        let below;
+        try {
+          below = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+        } catch {
+          below = 0;
+        }
+        if (!below) break;
+        pid = below;
+      }
       process.kill(pid, 'SIGTERM');
     };
     child.stdout.on('data', (d) => ((out += d), check()));
