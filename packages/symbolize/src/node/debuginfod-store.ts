@@ -96,8 +96,8 @@ export class FsCacheStore implements CacheStore {
     let tmp = '';
     let fd = -1;
     for (let i = 0; fd < 0; i++) {
-      // node:crypto loads with the first download, not with every command that could fetch.
-      tmp = `${final}.${process.getBuiltinModule('node:crypto').randomBytes(6).toString('base64url').slice(0, 6)}`;
+      // Web Crypto's global, not node:crypto: importing that loads it at every command's start-up.
+      tmp = `${final}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('base64url').slice(0, 6)}`;
       try {
         fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o600);
       } catch (e) {

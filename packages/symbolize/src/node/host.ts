@@ -6,7 +6,7 @@ import type { DebuginfodClient } from '../debuginfod/client.js';
 import type { FetchedFile, SymbolizeHost } from '../host.js';
 import { FileSource } from './file-source.js';
 import { nodeDecompressors } from './open-elf.js';
-import { zlibCrc32 } from './zlib.js';
+import { nodeZlib, zlibCrc32 } from './zlib.js';
 
 /**
  * The {@link SymbolizeHost} over the local file system: files are read with
@@ -37,6 +37,14 @@ export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): Symbo
       }
     },
     decompressors: nodeDecompressors,
+    decompressAsync(data, size, format) {
+      if (format !== 'zlib') return Promise.resolve(undefined);
+      // The output buffer sized as nodeDecompressors' (one chunk of the declared size).
+      const chunkSize = Math.max(64, Math.min(size + 1, data.length * 1032 + 64));
+      return new Promise((resolve) =>
+        nodeZlib().inflate(data, { maxOutputLength: Math.max(size, 1), chunkSize }, (e, out) => resolve(e ? undefined : new Uint8Array(out.buffer, out.byteOffset, out.byteLength))),
+      );
+    },
     crc32: (b) => zlibCrc32(b, crc32),
     async demanglerWasm() {
       return new Uint8Array(readFileSync(demanglerWasmPath()));

@@ -25,10 +25,10 @@ export const nodeHttpFetch: FetchFunction = async (url, init) => {
   }
 };
 
-function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  // node:http and node:https (TLS, crypto) load with the first request, not with every command that could fetch.
-  const request = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : undefined;
-  if (!request) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
+// node:http and node:https are loaded on the first request: every command that can fetch (elfkit core) would otherwise load them, and net, tls and crypto with them, at start-up.
+async function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : url.protocol === 'http:' ? (await import('node:http')).request : undefined;
+  if (!request) throw new Error(`unsupported URL scheme ${url.protocol}`);
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { 'Accept-Encoding': 'identity', ...headers }, agent: false, signal }, resolve);
     req.on('error', reject);
