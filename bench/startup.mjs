@@ -6,23 +6,29 @@
 // small fixture (a Go one for `go` commands) and outputs sent to a
 // temporary folder; SAMPLES overrides the few whose example cannot run as
 // written. Goal (issue 14): every command within 1.5x of `node -e 0`.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commands } from '../packages/cli/dist/main.js';
 import { fixturePath } from '../fixtures/dist/index.js';
-import { elfkitBin, measure, repoRoot } from './lib.mjs';
+import { elfkitBin, measure, measureUntilReady, repoRoot } from './lib.mjs';
 
 const GOAL = 1.5;
 const RUNS = Number(process.env.ELFKIT_BENCH_RUNS ?? 7);
 
 /**
  * Invocations for commands whose example cannot run as written ({file},
- * {go}, {stamped}, {commit}, {tmp} are filled in). sign, verify and attest
- * run cosign with a key: here they answer the missing key, which measures
- * their start-up without cosign's.
+ * {go}, {stamped}, {commit}, {tmp}, … are filled in; see `files` below). An
+ * entry is argv, or { argv, prepare, ready, env, needs }: `prepare` runs
+ * untimed before every run (a rewrite gets a fresh input), `ready` marks a
+ * server — it is measured until its output matches, then stopped with
+ * SIGTERM (see measureUntilReady) — and `needs` names a file that may be
+ * missing here, with why. sign, verify and attest run cosign with a key:
+ * here they answer the missing key, which measures their start-up without
+ * cosign's.
  */
 const SAMPLES = {
   'section rename': ['section', 'rename', '{file}', '.comment', '.note.comment', '-o', '{tmp}/out'],
@@ -30,16 +36,82 @@ const SAMPLES = {
   'stamp show': ['stamp', 'show', '{stamped}'],
   'stamp verify': ['stamp', 'verify', '{stamped}', '--commit', '{commit}'],
   'go frames': ['go', 'frames', '{go}', '0x401000'],
+  // The goroutine tests' Go program and its core (packages/cli/test/go-crash.ts builds them into .cache/goroutines/).
+  'go goroutines': { argv: ['go', 'goroutines', '{goCore}', '--exe', '{goCoreExe}'], needs: 'goCore' },
+  'go threads': { argv: ['go', 'threads', '{goCore}', '--exe', '{goCoreExe}'], needs: 'goCore' },
   'dwarf types': ['dwarf', 'types', '{file}'],
   core: ['core', '{core}', '--exe', '{coreExe}'],
   uprobes: ['uprobes', '{go}'],
-  sign: ['sign', '{file}', '--key', '{tmp}/missing.key'],
-  verify: ['verify', '{stamped}', '--key', '{tmp}/missing.pub', '--bundle', '{tmp}/missing.json'],
-  attest: ['attest', '{stamped}', '--key', '{tmp}/missing.key'],
+  sign: { argv: ['sign', '{file}', '--key', '{tmp}/missing.key'], expect: 1 },
+  verify: { argv: ['verify', '{stamped}', '--key', '{tmp}/missing.pub', '--bundle', '{tmp}/missing.json'], expect: 1 },
+  attest: { argv: ['attest', '{stamped}', '--key', '{tmp}/missing.key'], expect: 1 },
   symbolize: ['symbolize', '--obj={file}', '0x11ae'],
   addr2line: ['addr2line', '-f', '-e', '{file}', '0x11ae'],
   'image scan': ['image', 'scan', '{image}'],
+  'image debug-split': { argv: ['image', 'debug-split', '{image}', '-o', '{tmp}/debug'], prepare: (f) => rmSync(join(f.tmp, 'debug'), { recursive: true, force: true }) },
+  // annotate and attach-debug write into the layout: each run gets a fresh copy.
+  'image annotate': { argv: ['image', 'annotate', '{tmp}/layout', '--debug-ref', 'http://127.0.0.1:1/'], prepare: freshLayout },
+  'image attach-debug': { argv: ['image', 'attach-debug', '{tmp}/layout'], prepare: freshLayout },
+  // The server that listens on any free port with the small file; once it prints its URL it answers.
+  explore: { argv: ['explore', '{file}'], ready: /http:\/\/127\.0\.0\.1:\d+\// },
+  'debuginfod serve': { argv: ['debuginfod', 'serve', '{file}', '--port', '0', '--rescan', '0'], ready: /listening on http/, env: { DEBUGINFOD_URLS: '' } },
+  // A first lookup (empty client cache) from a server the bench runs with the small file.
+  'debuginfod find': {
+    argv: ['debuginfod', 'find', '{file}', 'debuginfo'],
+    needs: 'debuginfodUrl',
+    env: (f) => ({ DEBUGINFOD_URLS: f.debuginfodUrl, DEBUGINFOD_CACHE_PATH: join(f.tmp, 'dcache') }),
+    prepare: (f) => rmSync(join(f.tmp, 'dcache'), { recursive: true, force: true }),
+  },
 };
+
+/** A fresh copy of the OCI layout for a command that writes into it. */
+function freshLayout(f) {
+  rmSync(join(f.tmp, 'layout'), { recursive: true, force: true });
+  cpSync(f.layout, join(f.tmp, 'layout'), { recursive: true });
+}
+
+/** An OCI image layout in `dir` with one gzip layer holding `files` (path → bytes). */
+function writeOciLayout(dir, tarBytes, files) {
+  const tar = tarBytes(Object.entries(files).map(([path, data]) => ({ path, data, mode: 0o755 })));
+  const sha = (b) => createHash('sha256').update(b).digest('hex');
+  const blob = (b) => {
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+    writeFileSync(join(dir, 'blobs', 'sha256', sha(b)), b);
+    return { digest: `sha256:${sha(b)}`, size: b.length };
+  };
+  const layer = blob(gzipSync(tar));
+  const config = blob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${sha(tar)}`] } })));
+  const manifest = blob(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }] })));
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] }));
+}
+
+/** A core of the goroutine tests' Go program with its executable, when a test run has made one. */
+function goCoreFiles() {
+  const dir = join(repoRoot, '.cache', 'goroutines');
+  if (!existsSync(dir)) return {};
+  for (const d of readdirSync(dir).filter((n) => /-amd64-[0-9a-f]+$/.test(n)).sort().reverse()) {
+    const core = join(dir, d, 'core');
+    if (existsSync(core) && existsSync(join(dir, d, 'prog'))) return { goCore: core, goCoreExe: join(dir, d, 'prog') };
+  }
+  return {};
+}
+
+/** Starts `elfkit debuginfod serve` on `path` on a free port; resolves to { url, stop }. */
+function startDebuginfod(path) {
+  const child = spawn(process.execPath, [elfkitBin, 'debuginfod', 'serve', path, '--port', '0', '--rescan', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBUGINFOD_URLS: '' } });
+  const stop = () => child.exitCode === null && child.kill('SIGTERM');
+  return new Promise((resolve) => {
+    let err = '';
+    const timer = setTimeout(() => (stop(), resolve({ stop })), 20000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) (clearTimeout(timer), resolve({ url: m[1], stop }));
+    });
+    child.on('exit', () => (clearTimeout(timer), resolve({ stop })));
+  });
+}
 
 /** Records a builder's examples (any other builder call is ignored). */
 function examplesOf(builder) {
@@ -80,7 +152,12 @@ async function leaves(list, prefix = []) {
 function invocation({ words, examples }, files) {
   const key = words.join(' ');
   const fill = (a) => a.replace(/\{(\w+)\}/g, (_, k) => files[k]);
-  if (SAMPLES[key]) return SAMPLES[key].map(fill);
+  const sample = SAMPLES[key];
+  if (sample) {
+    const spec = Array.isArray(sample) ? { argv: sample } : sample;
+    if (spec.needs && !files[spec.needs]) return { why: spec.needs === 'goCore' ? 'no Go core here (the goroutine tests make one in .cache/goroutines/)' : `no ${spec.needs}` };
+    return { argv: spec.argv.map(fill), expect: spec.expect ?? 0, prepare: spec.prepare, ready: spec.ready, env: typeof spec.env === 'function' ? spec.env(files) : spec.env };
+  }
   const input = words[0] === 'go' ? files.go : files.file;
   for (const example of examples) {
     const ex = example.split(' | ')[0]; // what is piped to is not elfkit's time
@@ -99,17 +176,26 @@ function invocation({ words, examples }, files) {
         first = false;
       } else out.push(a);
     }
-    return out;
+    return { argv: out, expect: 0 };
   }
-  return undefined;
+  return { why: 'no runnable example (add one to SAMPLES in bench/startup.mjs)' };
 }
 
-const time = (cmd, args) => measure(cmd, args);
+/** Start-up is measured in milliseconds: a command still running after this long has hung. */
+const TIMEOUT_S = 30;
+
+/** One timed run of `r` (its `prepare` untimed first). */
+async function timeRun(r, files) {
+  r.prepare?.(files);
+  const args = [elfkitBin, ...r.argv];
+  return r.ready ? measureUntilReady(process.execPath, args, r.ready, { env: r.env, timeoutS: TIMEOUT_S }) : measure(process.execPath, args, { env: r.env, timeoutS: TIMEOUT_S });
+}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function startupBench() {
   const tmp = mkdtempSync(join(tmpdir(), 'elfkit-startup-'));
+  let server;
   try {
     const data = join(tmp, 'data.bin');
     writeFileSync(data, 'elfkit start-up bench\n');
@@ -125,50 +211,56 @@ export default async function startupBench() {
     writeFileSync(coreExe, gunzipSync(readFileSync(join(repoRoot, 'fixtures', 'core', 'aarch64-qemu-crash.gz'))));
     // A docker save tarball of one layer holding the small file.
     const { tarBytes } = await import('../packages/image/dist/index.js');
-    const { createHash } = await import('node:crypto');
     const layer = tarBytes([{ path: 'usr/bin/app', data: readFileSync(file), mode: 0o755 }]);
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(layer).digest('hex')}`] } }));
     const image = join(tmp, 'app.tar');
     writeFileSync(image, tarBytes([{ path: 'l/layer.tar', data: layer }, { path: 'config.json', data: config }, { path: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['app:1'], Layers: ['l/layer.tar'] }])) }]));
-    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe, image };
+    // An OCI layout of the same image, and a debuginfod server with the small file for `debuginfod find`.
+    const layout = join(tmp, 'layout.src');
+    writeOciLayout(layout, tarBytes, { 'usr/bin/app': readFileSync(file) });
+    server = await startDebuginfod(file);
+    const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe, image, layout, debuginfodUrl: server.url, ...goCoreFiles() };
     const list = await leaves(commands);
-    const runs = list.map((l) => ({ key: l.words.join(' '), argv: invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
+    const runs = list.map((l) => ({ key: l.words.join(' '), ...invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
     const base = [];
     const baseCpu = [];
     // Interleaved: node -e 0, then every command, RUNS times, so load on a shared machine falls on all alike.
-    time(process.execPath, ['-e', '0']);
-    for (const r of runs) if (r.argv) time(process.execPath, [elfkitBin, ...r.argv]);
+    measure(process.execPath, ['-e', '0']);
+    for (const r of runs) if (r.argv) await timeRun(r, files);
     for (let i = 0; i < RUNS; i++) {
-      const b = time(process.execPath, ['-e', '0']);
+      const b = measure(process.execPath, ['-e', '0']);
       base.push(b.ms);
       baseCpu.push(b.cpu);
       for (const r of runs) {
-        if (!r.argv) continue;
-        const m = time(process.execPath, [elfkitBin, ...r.argv]);
+        if (!r.argv || r.timedOut) continue; // one hang is enough to report
+        const m = await timeRun(r, files);
         r.ms.push(m.ms);
         r.cpu.push(m.cpu);
-        if (m.status !== 0) [r.status, r.stderr] = [m.status, m.stderr.split('\n')[0]];
+        if (m.status !== r.expect) [r.status, r.stderr, r.timedOut] = [m.status, m.stderr.split('\n')[0], m.timedOut];
       }
     }
     const node = median(base);
     const nodeCpu = median(baseCpu);
-    process.stdout.write(`\nStart-up on a small file (${files.file}; go commands: ${files.go}), median of ${RUNS}, goal <= ${GOAL}x node -e 0 (wall; cpu = user + system, steadier on a shared machine)\n`);
+    process.stdout.write(`\nStart-up on a small file (${files.file}; go commands: ${files.go}), median of ${RUNS}, goal <= ${GOAL}x node -e 0 (wall; cpu = user + system, steadier on a shared machine; servers: until they print their URL, then SIGTERM)\n`);
     process.stdout.write(`  ${'node -e 0'.padEnd(24)} ${node.toFixed(1).padStart(7)} ms  ${nodeCpu.toFixed(0).padStart(4)} ms cpu\n`);
     let over = 0;
+    let failed = 0;
     for (const r of runs) {
       if (!r.argv) {
-        process.stdout.write(`  ${r.key.padEnd(24)} not measured: no runnable example (add one to SAMPLES in bench/startup.mjs)\n`);
+        process.stdout.write(`  ${r.key.padEnd(24)} not measured: ${r.why}\n`);
         continue;
       }
       const ms = median(r.ms);
       const cpu = median(r.cpu);
       const ratio = ms / node;
       if (ratio > GOAL) over++;
-      const note = r.status ? `  (exit ${r.status}: ${r.stderr})` : '';
+      if (r.status) failed++;
+      const note = r.status ? `  (${r.timedOut ? '' : `exit ${r.status}: `}${r.stderr})` : r.expect ? `  (exit ${r.expect} as meant: no key, so no cosign)` : '';
       process.stdout.write(`  ${r.key.padEnd(24)} ${ms.toFixed(1).padStart(7)} ms  ${cpu.toFixed(0).padStart(4)} ms cpu  ${ratio.toFixed(2)}x  cpu ${(cpu / nodeCpu).toFixed(2)}x${ratio > GOAL ? '  over goal' : ''}${note}\n`);
     }
-    process.stdout.write(`  ${runs.length} commands, ${over} over ${GOAL}x\n`);
+    process.stdout.write(`  ${runs.length} commands, ${over} over ${GOAL}x, ${failed} failed\n`);
   } finally {
+    server?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

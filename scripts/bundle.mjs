@@ -1,19 +1,26 @@
 #!/usr/bin/env node
-// Bundles the CLI with esbuild into packages/cli/dist/bundle/: the entry
-// elfkit.mjs (argument parsing; yargs in a chunk loaded only when the fast
-// argument path declines), and each command on its own in commands/ —
-// bundled by itself, so it holds exactly the code that command reaches.
-// Node then resolves and compiles two or three files instead of ~150, and
-// `elfkit sections` compiles the ELF reader's header and section code, not
-// the relocation name tables, the rewriter and the decompressors that one
-// bundle with shared chunks would put in every command's way (esbuild
-// assigns shared modules to chunks by what imports them, not by what is
-// used). packages/cli/dist/elfkit.mjs re-exports the entry so the bin path
-// stays stable.
+// Bundles the CLI with esbuild into packages/cli/dist/bundle/, as CommonJS
+// files that src/bundle-loader.ts runs through vm.Script with V8's code
+// cache (Node 20 keeps no compiled code between runs; a command's few
+// hundred kilobytes would be parsed and compiled on every run):
+// - elfkit.cjs: the loader and the start (src/bundle-bin.ts), which the
+//   bin packages/cli/dist/elfkit.cjs requires (and dist/elfkit.mjs);
+// - main.cjs: argument parsing (main.ts with the fast argument path);
+// - yargs.cjs: yargs, loaded only when the fast argument path declines;
+// - symbolize-run.cjs, symbolize-addr2line.cjs: the drop-in symbolizers;
+// - commands/<name>.cjs: each command module by itself, so it holds exactly
+//   the code that command reaches — `elfkit sections` compiles the ELF
+//   reader's header and section code, not the relocation name tables, the
+//   rewriter and the decompressors; a group's subcommands (`go info`) are
+//   bundles of their own, which the group's bundle loads.
+// Every `import()` of another bundle's module becomes a call of the loader,
+// `__elfkitLoadBundle('<bundle>')`; other `import()`s are bundled in place
+// (esbuild runs such a module when it is first imported).
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'packages/cli/dist');
@@ -22,48 +29,99 @@ rmSync(out, { recursive: true, force: true });
 
 const common = {
   bundle: true,
-  splitting: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  // CommonJS dependencies inside an ES module bundle need a require().
-  banner: { js: "import { createRequire as __elfkitRequire } from 'node:module';\nconst require = __elfkitRequire(import.meta.url);" },
+  // Without comments and blank space, and in ASCII (esbuild's default charset): less to read, and the loader
+  // makes a one-byte string of it without decoding UTF-8. Names stay, for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
+  // The bundle's own URL, as an ES module's import.meta.url would be (the site, package.json and iced-x86 are found from it).
+  define: { 'import.meta.url': '__elfkitUrl' },
+  banner: { js: "var __elfkitUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
-// The command modules main.js loads on demand (`import('./commands/x.js')`).
-const commands = [...readFileSync(join(dist, 'main.js'), 'utf8').matchAll(/import\('\.\/commands\/([\w-]+)\.js'\)/g)].map((m) => m[1]);
+// Modules whose loading costs more than most commands use them: fflate
+// builds its Huffman tables and loads worker_threads when imported, fzstd
+// builds its tables — for the compressed sections and layers that most
+// runs never meet. (node:zlib, which loads some twenty stream modules,
+// is loaded on first use by @elfkit/symbolize's Node host itself.) Each
+// import of them gets a stand-in whose functions load the real module on
+// their first call (classes too: `new` on a stand-in constructs the real
+// class). An export that is not a function has no stand-in and fails the
+// build, so nothing is silently undefined.
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: /^(fflate|fzstd)$/ }, async (a) => {
+      if (a.pluginData?.real) return undefined; // the stand-in's own require
+      const real = (await b.resolve(a.path, { resolveDir: a.resolveDir, kind: 'require-call', pluginData: { real: true } })).path;
+      return { path: a.path, namespace: 'lazy', pluginData: { real, resolveDir: a.resolveDir } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (a) => {
+      const { real, resolveDir } = a.pluginData;
+      const mod = await import(pathToFileURL(real).href);
+      const names = Object.keys(mod).filter((k) => k !== 'default' && typeof mod[k] === 'function');
+      const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(a.path)}));`];
+      for (const n of names) lines.push(`export function ${n}(...a) { const f = load().${n}; return new.target ? Reflect.construct(f, a) : f.apply(this, a); }`);
+      return { contents: lines.join('\n'), loader: 'js', resolveDir, pluginData: { real: true } };
+    });
+    // The stand-in's require of the real module resolves as usual.
+    b.onResolve({ filter: /^(fflate|fzstd)$/, namespace: 'lazy' }, (a) => b.resolve(a.path, { resolveDir: a.resolveDir, kind: 'require-call', pluginData: { real: true } }));
+  },
+};
 
+const importsOf = (file, re) => [...readFileSync(file, 'utf8').matchAll(re)].map((m) => m[1]);
+// The command modules loaded on demand: those main.js imports (`import('./commands/x.js')`) and those a group imports in turn (`import('./go-info.js')`).
+const commands = new Set(importsOf(join(dist, 'main.js'), /import\('\.\/commands\/([\w-]+)\.js'\)/g));
+for (const name of commands) for (const sub of importsOf(join(dist, 'commands', `${name}.js`), /import\('\.\/([\w-]+)\.js'\)/g)) commands.add(sub);
+// main.js's other bundles: module (relative to dist/) → bundle name.
+const mainBundles = { yargs: 'yargs', './symbolize/run.js': 'symbolize-run', './symbolize/addr2line.js': 'symbolize-addr2line' };
+
+/** Replaces the `import()`s that `bundleOf` names a bundle for with the loader's `__elfkitLoadBundle(bundle)`. */
+const toLoader = (filter, bundleOf) => ({
+  name: 'bundles-apart',
+  setup(b) {
+    b.onLoad({ filter }, (a) => {
+      const text = readFileSync(a.path, 'utf8').replace(/import\('([^']+)'\)/g, (m, spec) => {
+        const bundle = bundleOf(spec);
+        return bundle ? `__elfkitLoadBundle(${JSON.stringify(bundle)})` : m;
+      });
+      return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
+    });
+  },
+});
+const commandOf = (prefix) => (spec) => {
+  const m = spec.startsWith(prefix) && /^([\w-]+)\.js$/.exec(spec.slice(prefix.length));
+  return m && commands.has(m[1]) ? `commands/${m[1]}` : undefined;
+};
+
+const builds = [
+  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, commandOf('./'))] })),
+  { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
+  { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
+  { bundle: 'symbolize-run', entryPoints: [join(dist, 'symbolize', 'run.js')] },
+  { bundle: 'symbolize-addr2line', entryPoints: [join(dist, 'symbolize', 'addr2line.js')] },
+];
+await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, lazyModules], outfile: join(out, `${bundle}.cjs`) })));
+
+// The code cache is named by the bundle's content: a cache of another build is never offered to V8 (which checks only the source's length).
+const hashes = Object.fromEntries(builds.map(({ bundle }) => [bundle, createHash('sha256').update(readFileSync(join(out, `${bundle}.cjs`))).digest('hex').slice(0, 16)]));
 await build({
   ...common,
-  entryPoints: { elfkit: join(dist, 'bin.js') },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  // Left as imports of ./commands/<name>.js, which the builds below write.
-  plugins: [
-    {
-      name: 'commands-apart',
-      setup(b) {
-        b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (a) => (a.importer.endsWith('main.js') ? { path: a.path, external: true } : undefined));
-      },
-    },
-  ],
+  entryPoints: [join(dist, 'bundle-bin.js')],
+  outfile: join(out, 'elfkit.cjs'),
+  define: { ...common.define, __ELFKIT_BUNDLE_HASHES__: JSON.stringify(hashes) },
 });
-
-await Promise.all(
-  commands.map((name) =>
-    build({
-      ...common,
-      entryPoints: { [name]: join(dist, 'commands', `${name}.js`) },
-      outdir: join(out, 'commands'),
-      // A group's subcommands (`go info`) are chunks of the group's build.
-      chunkNames: `${name}/[name]-[hash]`,
-    }),
-  ),
-);
-writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport './bundle/elfkit.mjs';\n", { mode: 0o755 });
+// The bin (package.json names dist/elfkit.cjs): CommonJS, since an ES module entry costs Node its ES module
+// loader and, through that, fs/promises, readline and streams — a tenth of `elfkit sections`' time. dist/elfkit.mjs
+// stays, for scripts and tests that run that path.
+writeFileSync(join(dist, 'elfkit.cjs'), "#!/usr/bin/env node\nrequire('./bundle/elfkit.cjs');\n", { mode: 0o755 });
+writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport { createRequire } from 'node:module';\n\ncreateRequire(import.meta.url)('./bundle/elfkit.cjs');\n", { mode: 0o755 });
 // The browser explorer's static page, which `elfkit explore` serves from dist/site/.
 const { buildSite } = await import('../packages/explorer/build.mjs');
 const site = await buildSite();

@@ -51,13 +51,15 @@ export const debuginfodServeCommand = defineCommand({
     }
     const { address, port } = server.address;
     const host = address.includes(':') ? `[${address}]` : address;
-    log(`listening on http://${host}:${port}${urls.length ? ` (upstream: ${urls.join(' ')})` : ''}`);
-    if (pending) void server.rescan();
     const running = server;
-    await new Promise<void>((resolve) => {
+    // Ready for Ctrl-C or SIGTERM before the URL is out: whoever reads it may stop the server at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => void running.close().then(resolve);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    log(`listening on http://${host}:${port}${urls.length ? ` (upstream: ${urls.join(' ')})` : ''}`);
+    if (pending) void server.rescan();
+    await stopped;
   },
 });

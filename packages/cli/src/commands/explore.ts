@@ -25,11 +25,13 @@ export const exploreCommand = defineCommand({
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : a.port;
-    process.stdout.write(`elfkit explorer: http://127.0.0.1:${port}/?file=${filePath}\n(serving ${a.file}; press Ctrl-C to stop)\n`);
-    await new Promise<void>((resolve) => {
+    // Ready for Ctrl-C or SIGTERM before the URL is out: whoever reads it may stop the server at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    process.stdout.write(`elfkit explorer: http://127.0.0.1:${port}/?file=${filePath}\n(serving ${a.file}; press Ctrl-C to stop)\n`);
+    await stopped;
   },
 });

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { ElfFile } from '@elfkit/elf';
 import { crc32, type DebugFile } from '@elfkit/dwarf';
 import { elfLoader, type ElfDebugHost } from '../debug-info.js';
 import { openElf, type OpenedElf } from './open-elf.js';
+import { zlibCrc32 } from './zlib.js';
 
 /**
  * Opens debug files with node:fs and the ELF reader, each once. Files stay
@@ -55,7 +55,7 @@ export class NodeDebugHost implements ElfDebugHost {
 
 function fileCrc32(path: string): number {
   const bytes = readFileSync(path);
-  return typeof zlibCrc32 === 'function' ? zlibCrc32(bytes) >>> 0 : crc32(bytes);
+  return zlibCrc32(bytes, crc32);
 }
 
 function safe<T>(f: () => T): T | undefined {

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { inflate, crc32 as zlibCrc32 } from 'node:zlib';
 import type { ByteSource } from '@elfkit/binary';
+import { crc32 } from '@elfkit/dwarf';
 import type { DebuginfodClient } from '../debuginfod/client.js';
 import type { FetchedFile, SymbolizeHost } from '../host.js';
 import { FileSource } from './file-source.js';
 import { nodeDecompressors } from './open-elf.js';
+import { nodeZlib, zlibCrc32 } from './zlib.js';
 
 /**
  * The {@link SymbolizeHost} over the local file system: files are read with
@@ -41,10 +42,10 @@ export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): Symbo
       // The output buffer sized as nodeDecompressors' (one chunk of the declared size).
       const chunkSize = Math.max(64, Math.min(size + 1, data.length * 1032 + 64));
       return new Promise((resolve) =>
-        inflate(data, { maxOutputLength: Math.max(size, 1), chunkSize }, (e, out) => resolve(e ? undefined : new Uint8Array(out.buffer, out.byteOffset, out.byteLength))),
+        nodeZlib().inflate(data, { maxOutputLength: Math.max(size, 1), chunkSize }, (e, out) => resolve(e ? undefined : new Uint8Array(out.buffer, out.byteOffset, out.byteLength))),
       );
     },
-    crc32: typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) >>> 0 : undefined,
+    crc32: (b) => zlibCrc32(b, crc32),
     async demanglerWasm() {
       return new Uint8Array(readFileSync(demanglerWasmPath()));
     },

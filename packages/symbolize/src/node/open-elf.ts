@@ -1,6 +1,6 @@
-import { inflateSync } from 'node:zlib';
 import { ElfFile } from '@elfkit/elf';
 import { openSource } from './file-source.js';
+import { nodeZlib } from './zlib.js';
 
 /**
  * Native zlib is several times faster than the pure-JS default for
@@ -14,7 +14,7 @@ export const nodeDecompressors = {
   /** `node:zlib`'s inflate into `size` bytes (zstd stays with the default, fzstd). */
   zlib: (data: Uint8Array, size: number) => {
     const chunkSize = Math.max(64, Math.min(size + 1, data.length * 1032 + 64));
-    const out = inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize });
+    const out = nodeZlib().inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
 };

@@ -1,0 +1,12 @@
+/**
+ * The bundled CLI's entry (dist/bundle/elfkit.cjs, which the `elfkit` bin
+ * requires): runs main from its bundle with V8's code cache (see
+ * bundle-loader.ts). bin.ts is the same for tsc's unbundled output.
+ */
+import { loadBundle } from './bundle-loader.js';
+
+void loadBundle('main')
+  .then((m) => (m.main as (argv: string[]) => Promise<number>)(process.argv.slice(2)))
+  .then((status) => {
+    process.exitCode = status;
+  });

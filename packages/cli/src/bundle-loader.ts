@@ -1,0 +1,104 @@
+/**
+ * Loads the CLI's bundles (scripts/bundle.mjs writes them as CommonJS into
+ * dist/bundle/: main.cjs, yargs.cjs, one per command module in commands/)
+ * through `vm.Script` with V8's
+ * code cache, as v8-compile-cache does: Node 20 caches no compiled module
+ * code, so every run would otherwise parse and compile the few hundred
+ * kilobytes a command reaches. (CommonJS, not ES modules: vm has no cached
+ * ES module outside --experimental-vm-modules, and an ES module's
+ * `import … from 'node:fs'` loads fs/promises, streams and readline too.) The cache is made once, after a run (so it
+ * holds the functions that run used), and kept in the user's cache folder
+ * (`$ELFKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/elfkit`, else
+ * `~/.cache/elfkit`), one file per bundle, named by the bundle's
+ * content hash, the Node version and the architecture: V8 itself checks
+ * only the source's length, so a cache is never tried on another build.
+ * An unwritable or missing folder only means no cache; `ELFKIT_COMPILE_CACHE=0`
+ * turns it off. Only the bundled CLI (bundle-bin.ts) uses this module;
+ * `dist/main.js` (tsc's output) imports the commands as usual.
+ */
+import { isAscii } from 'node:buffer';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script, constants as vmConstants } from 'node:vm';
+
+/** Content hashes of the bundles by name (`main`, `commands/info`), filled in by scripts/bundle.mjs. */
+declare const __ELFKIT_BUNDLE_HASHES__: Record<string, string> | undefined;
+
+const hashes: Record<string, string> = typeof __ELFKIT_BUNDLE_HASHES__ === 'object' ? __ELFKIT_BUNDLE_HASHES__ : {};
+const loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+/** The folder of this Node's code caches, or undefined when caching is off. */
+function cacheDir(): string | undefined {
+  const env = process.env;
+  if (env.ELFKIT_COMPILE_CACHE === '0') return undefined;
+  let base = env.ELFKIT_CACHE_DIR;
+  if (!base) {
+    const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+    const home = xdg ?? (homedir() ? join(homedir(), '.cache') : undefined);
+    if (!home) return undefined;
+    base = join(home, 'elfkit');
+  }
+  return join(base, 'v8', `${process.version}-${process.arch}`);
+}
+
+/** Code caches to write when the process exits: by then they hold every function the run compiled. */
+const unsaved: { script: Script; dir: string; file: string; name: string }[] = [];
+
+/** Writes each unsaved code cache, replacing older builds' caches of its bundle. */
+function saveAll(): void {
+  for (const { script, dir, file, name } of unsaved) {
+    try {
+      const data = script.createCachedData();
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      for (const old of readdirSync(dir)) if (old.startsWith(`${name}.`) && join(dir, old) !== file) rmSync(join(dir, old), { force: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, data, { mode: 0o600 });
+      renameSync(tmp, file);
+    } catch {
+      // No cache this time: the next run compiles again.
+    }
+  }
+}
+
+/** Runs bundle `bundle` (`main`, `commands/go-funcs`) and returns its exports. */
+function run(bundle: string): Record<string, unknown> {
+  const file = join(dirname(fileURLToPath(import.meta.url)), `${bundle}.cjs`);
+  const name = bundle.replace(/\//g, '-');
+  const bytes = readFileSync(file);
+  // The bundles are ASCII (esbuild's charset): a one-byte string, without decoding UTF-8.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const dir = cacheDir();
+  const hash = hashes[bundle];
+  const cacheFile = dir && hash ? join(dir, `${name}.${hash}.bin`) : undefined;
+  let cachedData: Buffer | undefined;
+  if (cacheFile) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // not made yet
+    }
+  }
+  // Node's CommonJS wrapper, plus this loader for the bundles this one imports (main: the commands; a group: its subcommands).
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __elfkitLoadBundle) {${source}\n})`;
+  const script = new Script(wrapped, { filename: file, cachedData, importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  if (cacheFile && dir && (!cachedData || script.cachedDataRejected)) {
+    if (unsaved.length === 0) process.once('exit', saveAll);
+    unsaved.push({ script, dir, file: cacheFile, name });
+  }
+  const module = { exports: {} as Record<string, unknown> };
+  (script.runInThisContext() as (...a: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file), loadBundle);
+  return module.exports;
+}
+
+/** The exports of bundle `bundle` (`main`, `yargs`, `commands/info`), loaded once. */
+export function loadBundle(bundle: string): Promise<Record<string, unknown>> {
+  let m = loaded.get(bundle);
+  if (!m) {
+    m = Promise.resolve().then(() => run(bundle));
+    loaded.set(bundle, m);
+  }
+  return m;
+}
