@@ -24,6 +24,10 @@ import { UnitLines } from './dwarf-lines.js';
 import { UnitFunctions } from './dwarf-functions.js';
 import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
+import { RecentCache } from './recent-cache.js';
+
+/** 1,024 recent answers (see RecentCache). */
+const CACHE_BITS = 10;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -70,7 +74,8 @@ export class DwarfSource {
   private owners?: Int32Array;
   private maxHigh?: Float64Array;
   private readonly states = new Map<Unit, UnitState>();
-  private readonly facts = new Map<Dwarf, Map<number, FunctionFacts>>();
+  /** Recently read function facts, per file, by DIE offset. */
+  private readonly facts = new Map<Dwarf, RecentCache<FunctionFacts>>();
   /** Attribute objects reused by every DIE read for names (see DieCursor.attrsInto). */
   private readonly attrBuffer: MutableAttribute[] = [];
 
@@ -230,7 +235,7 @@ export class DwarfSource {
   /** Name, declaration file and line of the function DIE at `offset` of `unit`'s file, following DW_AT_abstract_origin and DW_AT_specification (LLVM's findRecursively). */
   private factsOf(unit: Unit, offset: number): FunctionFacts {
     let byOffset = this.facts.get(unit.dwarf);
-    if (!byOffset) this.facts.set(unit.dwarf, (byOffset = new Map()));
+    if (!byOffset) this.facts.set(unit.dwarf, (byOffset = new RecentCache(CACHE_BITS)));
     let f = byOffset.get(offset);
     if (f) return f;
     f = { declLine: 0 };

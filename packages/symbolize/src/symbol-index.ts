@@ -1,4 +1,8 @@
 import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+import { RecentCache } from './recent-cache.js';
+
+/** 1,024 recent answers (see RecentCache). */
+const CACHE_BITS = 10;
 
 /** A symbol the index answers with. */
 export interface IndexedSymbol {
@@ -37,8 +41,8 @@ export class SymbolIndex {
   };
   /** Lookups answered by a scan before the index is worth building. */
   private scans = 0;
-  /** Each indexed symbol's answer, made on its first lookup (a million lookups decode each name once). */
-  private answers: (IndexedSymbol | undefined)[] = [];
+  /** Recent answers by index position (a profiler's hot symbols are decoded once; a pass over every function keeps no object per symbol). */
+  private answers = new RecentCache<IndexedSymbol | undefined>(CACHE_BITS);
 
   private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
@@ -149,7 +153,6 @@ export class SymbolIndex {
       b.which[k] = T[e]!;
       b.locals[k] = L[e]!;
     }
-    this.answers = new Array<IndexedSymbol | undefined>(n).fill(undefined);
     return (this.built = b);
   }
 
@@ -173,7 +176,11 @@ export class SymbolIndex {
     if (k < 0) return undefined;
     const size = sizes[k]!;
     if (size !== 0 && addrs[k]! + size <= a) return undefined;
-    return (this.answers[k] ??= this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a));
+    const kept = this.answers.get(k);
+    if (kept) return kept;
+    const answer = this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a);
+    if (answer) this.answers.set(k, answer);
+    return answer;
   }
 
   /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */
