@@ -9,8 +9,8 @@ type Column = Uint16Array | Uint32Array;
 /**
  * Growable typed arrays the rows of one line program are decoded into.
  * One set serves every build (builds are synchronous): it grows to the
- * largest program once, instead of a zeroed allocation, regrowths and a
- * trimming copy per unit.
+ * largest program once (up to 65,536 rows; a larger one gets its own),
+ * instead of a zeroed allocation, regrowths and a trimming copy per unit.
  */
 class Scratch {
   addr = new Float64Array(1 << 12);
@@ -55,38 +55,42 @@ let scratch: Scratch | undefined;
  */
 class Rows {
   /**
-   * Address minus the start of the row's sequence: 32 bits, unless a row
-   * lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
+   * Address minus the start of the row's sequence: 16 or 32 bits, unless a
+   * row lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
    * may move backwards; lookups then see the same order as the addresses).
    */
-  readonly offset: Uint32Array | Float64Array;
+  readonly offset: Uint16Array | Uint32Array | Float64Array;
   readonly file: Column;
-  readonly line: Uint32Array;
+  readonly line: Column;
   readonly column: Column;
   readonly disc: Column;
 
   constructor(s: Scratch, seqs: readonly { low: number; first: number; end: number }[]) {
     const n = s.length;
     const addr = s.addr;
-    let offset: Uint32Array | Float64Array = new Uint32Array(n);
-    fill: for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < seqs.length; k++) {
-        const q = seqs[k]!;
-        const low = q.low;
-        for (let i = q.first; i < q.end; i++) {
-          const d = addr[i]! - low;
-          if (pass === 0 && !(d >= 0 && d <= 0xffffffff)) {
-            offset = new Float64Array(n);
-            continue fill;
-          }
-          offset[i] = d;
+    let max = 0;
+    let exact = true;
+    for (let k = 0; k < seqs.length && exact; k++) {
+      const q = seqs[k]!;
+      const low = q.low;
+      for (let i = q.first; i < q.end; i++) {
+        const d = addr[i]! - low;
+        if (!(d >= 0 && d <= 0xffffffff)) {
+          exact = false;
+          break;
         }
+        if (d > max) max = d;
       }
-      break;
+    }
+    const offset = !exact ? new Float64Array(n) : max > 0xffff ? new Uint32Array(n) : new Uint16Array(n);
+    for (let k = 0; k < seqs.length; k++) {
+      const q = seqs[k]!;
+      const low = q.low;
+      for (let i = q.first; i < q.end; i++) offset[i] = addr[i]! - low;
     }
     this.offset = offset;
     this.file = narrow(s.file, n, false);
-    this.line = s.line.slice(0, n);
+    this.line = narrow(s.line, n, false);
     this.column = narrow(s.column, n);
     this.disc = narrow(s.disc, n);
   }
@@ -182,6 +186,8 @@ export class UnitLines {
     }
     rows.length = first;
     const lines = new UnitLines(program, new Rows(rows, seqs), seqs, discarded);
+    // A scratch grown for one very large program is not kept for the life of the process.
+    if (rows.addr.length > 1 << 16) scratch = undefined;
     lines.unitCompDir = compDir;
     return lines;
   }
