@@ -23,6 +23,7 @@ export interface FunctionNode {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
 /** The attributes the walk decodes; all others are skipped undecoded (names, frame bases, types). */
 const WANTED = new Uint8Array(DW_AT_GNU_discriminator + 1);
@@ -262,7 +263,7 @@ export class UnitFunctions {
         // (the attribute objects stay valid until the next DIE's are decoded)
         if (low !== undefined && highAttr) {
           const high = unit.highPc(highAttr, low);
-          if (high !== undefined) keep(low <= BigInt(MAX_SAFE) ? Number(low) : low, high <= BigInt(MAX_SAFE) ? Number(high) : high);
+          if (high !== undefined) keep(low <= MAX_SAFE_BIG ? Number(low) : low, high <= MAX_SAFE_BIG ? Number(high) : high);
         } else if (rangesAttr) {
           // One cursor per list section for the whole walk (a Go unit has thousands of ranged DIEs).
           const loc = unit.rangeListLocation(rangesAttr);
@@ -287,7 +288,7 @@ export class UnitFunctions {
           cols.disc.push(disc);
           cols.inlined.push(inlined ? 1 : 0);
           if (low === undefined) cols.low.push(NaN);
-          else if (low <= BigInt(MAX_SAFE)) cols.low.push(Number(low));
+          else if (low <= MAX_SAFE_BIG) cols.low.push(Number(low));
           else {
             cols.low.push(-1);
             cols.bigLow.set(here, low);

@@ -30,6 +30,7 @@ import { RecentCache } from './recent-cache.js';
 const CACHE_BITS = 10;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
 /** The attributes a function's facts come from; the rest of its DIE is skipped undecoded. */
 const FACTS = new Uint8Array(DW_AT_MIPS_linkage_name + 1);
@@ -88,7 +89,19 @@ export class DwarfSource {
 
   /** The compile unit whose ranges hold `address`, or undefined. */
   unitAt(address: bigint): Unit | undefined {
-    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    // The symbolizer asks twice for each address (split files, then frames).
+    if (address === this.lastAddress) return this.lastUnit;
+    const unit = this.findUnit(address);
+    this.lastAddress = address;
+    this.lastUnit = unit;
+    return unit;
+  }
+
+  private lastAddress?: bigint;
+  private lastUnit?: Unit;
+
+  private findUnit(address: bigint): Unit | undefined {
+    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
     const a = Number(address);
     if (!this.units) {
       // Until a lookup misses them, `.debug_aranges` answer alone: the full index reads every unit's root DIE (a libc's thousand units).
@@ -486,5 +499,5 @@ function rootLanguage(unit: Unit): number | undefined {
 }
 
 function num(v: bigint): number | bigint {
-  return v <= BigInt(MAX_SAFE) ? Number(v) : v;
+  return v <= MAX_SAFE_BIG ? Number(v) : v;
 }

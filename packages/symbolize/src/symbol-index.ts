@@ -14,6 +14,7 @@ export interface IndexedSymbol {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 // Plain constants for the loop over every symbol: reads through the `constants` namespace object are not folded away in hot code.
 const { STB_LOCAL, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, STT_FILE, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT } = C;
 
@@ -158,7 +159,7 @@ export class SymbolIndex {
 
   /** The symbol for `address` (LLVM's getNameFromSymbolTable), or undefined. */
   lookup(address: bigint): IndexedSymbol | undefined {
-    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
     const a = Number(address);
     if (!this.built && this.scans < 1) {
       this.scans++;
