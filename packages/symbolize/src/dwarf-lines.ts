@@ -13,12 +13,20 @@ type Column = Uint16Array | Uint32Array;
  * instead of a zeroed allocation, regrowths and a trimming copy per unit.
  */
 class Scratch {
-  addr = new Float64Array(1 << 12);
-  file = new Uint32Array(1 << 12);
-  line = new Uint32Array(1 << 12);
-  column = new Uint32Array(1 << 12);
-  disc = new Uint32Array(1 << 12);
+  addr: Float64Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  column: Uint32Array;
+  disc: Uint32Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.addr = new Float64Array(capacity);
+    this.file = new Uint32Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.column = new Uint32Array(capacity);
+    this.disc = new Uint32Array(capacity);
+  }
 
   push(addr: number, file: number, line: number, column: number, disc: number): void {
     if (this.length === this.addr.length) this.grow();
@@ -28,6 +36,11 @@ class Scratch {
     this.line[i] = line;
     this.column[i] = column;
     this.disc[i] = disc;
+  }
+
+  /** This scratch, or a larger one when `capacity` rows would not fit (for one large program). */
+  resize(capacity: number): Scratch {
+    return capacity <= this.addr.length ? this : new Scratch(capacity);
   }
 
   private grow(): void {
@@ -158,7 +171,10 @@ export class UnitLines {
    * damaged (the caller keeps the failure).
    */
   static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
-    const rows = (scratch ??= new Scratch());
+    // Sized for the program: a row takes at least one byte of opcodes, usually three to five.
+    const bytes = program.header.end - program.header.programOffset;
+    let rows = (scratch ??= new Scratch(Math.max(1 << 12, Math.min(1 << 16, bytes >> 2))));
+    if (rows.addr.length < bytes >> 2) rows = scratch = rows.resize(bytes >> 2);
     rows.length = 0;
     const seqs: { low: number; high: number; first: number; end: number }[] = [];
     const c = program.cursor();
