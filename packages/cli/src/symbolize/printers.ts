@@ -149,6 +149,18 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
   return request(req, 'Error', { Message: message });
 }
 
+/** Source paths as JSON strings: a binary has far fewer paths than answers, each quoted once (up to 65,536 of them). */
+const quotedPaths = new Map<string, string>();
+
+function quotePath(p: string): string {
+  let q = quotedPaths.get(p);
+  if (q === undefined) {
+    q = JSON.stringify(p);
+    if (quotedPaths.size < 1 << 16) quotedPaths.set(p, q);
+  }
+  return q;
+}
+
 /**
  * llvm-symbolizer's compact JSON line for a code request (the same text as
  * `jsonText(jsonCode(req, frames), 0)` and a newline), built as one string
@@ -168,13 +180,13 @@ export function codeJsonLine(req: Request, frames: readonly LineInfo[]): string 
       ',"Discriminator":' +
       f.discriminator +
       ',"FileName":' +
-      JSON.stringify(f.file ?? '') +
+      quotePath(f.file ?? '') +
       ',"FunctionName":' +
       JSON.stringify(f.function ?? '') +
       ',"Line":' +
       f.line +
       (f.startAddress !== undefined ? ',"StartAddress":"0x' + f.startAddress.toString(16) + '","StartFileName":' : ',"StartAddress":"","StartFileName":') +
-      JSON.stringify(f.startFile ?? '') +
+      quotePath(f.startFile ?? '') +
       ',"StartLine":' +
       f.startLine +
       '}';
