@@ -23,10 +23,24 @@ export interface FunctionNode {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
 /** The attributes the walk decodes; all others are skipped undecoded (names, frame bases, types). */
 const WANTED = new Uint8Array(DW_AT_GNU_discriminator + 1);
 for (const a of [DW_AT_low_pc, DW_AT_high_pc, DW_AT_ranges, DW_AT_call_file, DW_AT_call_line, DW_AT_call_column, DW_AT_GNU_discriminator]) WANTED[a] = 1;
+
+type Column = Uint16Array | Uint32Array;
+
+/** An empty column: reads of it give undefined, taken as 0. */
+const NONE = new Uint16Array(0);
+
+/** `values` in 16 bits when they fit, 32 otherwise; NONE when all are 0. */
+function narrowColumn(values: readonly number[]): Column {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  if (max === 0) return NONE;
+  return max > 0xffff ? Uint32Array.from(values) : Uint16Array.from(values);
+}
 
 /** Growable columns of numbers, one value per node, turned into typed arrays when the walk ends. */
 class NodeColumns {
@@ -58,14 +72,16 @@ export class UnitFunctions {
   readonly count: number;
   /** Every node's `[begin, end)` pairs, one after the other. */
   readonly ranges: Float64Array;
-  private readonly offsets: Float64Array;
+  /** DIE offsets: 32 bits unless the section is larger than 4 GiB. */
+  private readonly offsets: Uint32Array | Float64Array;
   private readonly parents: Int32Array;
   /** Node i's pairs are `[rangeEnds[i-1] (0 for the first), rangeEnds[i])`. */
   private readonly rangeEnds: Uint32Array;
-  private readonly callFiles: Uint32Array;
-  private readonly callLines: Uint32Array;
-  private readonly callColumns: Uint32Array;
-  private readonly discs: Uint32Array;
+  /** Narrowed as line rows are: 16 bits when every value fits, empty when all are 0 (Go records no columns or discriminators). */
+  private readonly callFiles: Column;
+  private readonly callLines: Column;
+  private readonly callColumns: Column;
+  private readonly discs: Column;
   private readonly lows: Float64Array;
   private readonly inlinedFlags: Uint8Array;
   private readonly bigLow: Map<number, bigint>;
@@ -82,13 +98,13 @@ export class UnitFunctions {
     const n = c.offset.length;
     this.count = n;
     this.ranges = Float64Array.from(ranges);
-    this.offsets = Float64Array.from(c.offset);
+    this.offsets = c.offset.every((o) => o <= 0xffffffff) ? Uint32Array.from(c.offset) : Float64Array.from(c.offset);
     this.parents = Int32Array.from(c.parent);
     this.rangeEnds = Uint32Array.from(c.rangeEnd);
-    this.callFiles = Uint32Array.from(c.callFile);
-    this.callLines = Uint32Array.from(c.callLine);
-    this.callColumns = Uint32Array.from(c.callColumn);
-    this.discs = Uint32Array.from(c.disc);
+    this.callFiles = narrowColumn(c.callFile);
+    this.callLines = narrowColumn(c.callLine);
+    this.callColumns = narrowColumn(c.callColumn);
+    this.discs = narrowColumn(c.disc);
     this.lows = Float64Array.from(c.low);
     this.inlinedFlags = Uint8Array.from(c.inlined);
     this.bigLow = c.bigLow;
@@ -149,10 +165,10 @@ export class UnitFunctions {
       parent: this.parents[i]!,
       rangeStart: this.rangeStartOf(i),
       rangeEnd: this.rangeEnds[i]!,
-      callFile: this.callFiles[i]!,
-      callLine: this.callLines[i]!,
-      callColumn: this.callColumns[i]!,
-      discriminator: this.discs[i]!,
+      callFile: this.callFile(i),
+      callLine: this.callLine(i),
+      callColumn: this.callColumn(i),
+      discriminator: this.discriminator(i),
       lowPc: this.lowPc(i),
     };
   }
@@ -163,19 +179,19 @@ export class UnitFunctions {
   }
   /** DW_AT_call_file of node `i` (0 when absent). */
   callFile(i: number): number {
-    return this.callFiles[i]!;
+    return this.callFiles[i] ?? 0;
   }
   /** DW_AT_call_line of node `i` (0 when absent). */
   callLine(i: number): number {
-    return this.callLines[i]!;
+    return this.callLines[i] ?? 0;
   }
   /** DW_AT_call_column of node `i` (0 when absent). */
   callColumn(i: number): number {
-    return this.callColumns[i]!;
+    return this.callColumns[i] ?? 0;
   }
   /** The discriminator of node `i` (0 when absent). */
   discriminator(i: number): number {
-    return this.discs[i]!;
+    return this.discs[i] ?? 0;
   }
   /** DW_AT_low_pc of node `i` when its DIE has one. */
   lowPc(i: number): bigint | undefined {
@@ -247,7 +263,7 @@ export class UnitFunctions {
         // (the attribute objects stay valid until the next DIE's are decoded)
         if (low !== undefined && highAttr) {
           const high = unit.highPc(highAttr, low);
-          if (high !== undefined) keep(low <= BigInt(MAX_SAFE) ? Number(low) : low, high <= BigInt(MAX_SAFE) ? Number(high) : high);
+          if (high !== undefined) keep(low <= MAX_SAFE_BIG ? Number(low) : low, high <= MAX_SAFE_BIG ? Number(high) : high);
         } else if (rangesAttr) {
           // One cursor per list section for the whole walk (a Go unit has thousands of ranged DIEs).
           const loc = unit.rangeListLocation(rangesAttr);
@@ -272,7 +288,7 @@ export class UnitFunctions {
           cols.disc.push(disc);
           cols.inlined.push(inlined ? 1 : 0);
           if (low === undefined) cols.low.push(NaN);
-          else if (low <= BigInt(MAX_SAFE)) cols.low.push(Number(low));
+          else if (low <= MAX_SAFE_BIG) cols.low.push(Number(low));
           else {
             cols.low.push(-1);
             cols.bigLow.set(here, low);

@@ -9,16 +9,24 @@ type Column = Uint16Array | Uint32Array;
 /**
  * Growable typed arrays the rows of one line program are decoded into.
  * One set serves every build (builds are synchronous): it grows to the
- * largest program once, instead of a zeroed allocation, regrowths and a
- * trimming copy per unit.
+ * largest program once (up to 65,536 rows; a larger one gets its own),
+ * instead of a zeroed allocation, regrowths and a trimming copy per unit.
  */
 class Scratch {
-  addr = new Float64Array(1 << 12);
-  file = new Uint32Array(1 << 12);
-  line = new Uint32Array(1 << 12);
-  column = new Uint32Array(1 << 12);
-  disc = new Uint32Array(1 << 12);
+  addr: Float64Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  column: Uint32Array;
+  disc: Uint32Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.addr = new Float64Array(capacity);
+    this.file = new Uint32Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.column = new Uint32Array(capacity);
+    this.disc = new Uint32Array(capacity);
+  }
 
   push(addr: number, file: number, line: number, column: number, disc: number): void {
     if (this.length === this.addr.length) this.grow();
@@ -28,6 +36,11 @@ class Scratch {
     this.line[i] = line;
     this.column[i] = column;
     this.disc[i] = disc;
+  }
+
+  /** This scratch, or a larger one when `capacity` rows would not fit (for one large program). */
+  resize(capacity: number): Scratch {
+    return capacity <= this.addr.length ? this : new Scratch(capacity);
   }
 
   private grow(): void {
@@ -55,38 +68,42 @@ let scratch: Scratch | undefined;
  */
 class Rows {
   /**
-   * Address minus the start of the row's sequence: 32 bits, unless a row
-   * lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
+   * Address minus the start of the row's sequence: 16 or 32 bits, unless a
+   * row lies below its sequence's start or 4 GiB past it (DW_LNE_set_address
    * may move backwards; lookups then see the same order as the addresses).
    */
-  readonly offset: Uint32Array | Float64Array;
+  readonly offset: Uint16Array | Uint32Array | Float64Array;
   readonly file: Column;
-  readonly line: Uint32Array;
+  readonly line: Column;
   readonly column: Column;
   readonly disc: Column;
 
   constructor(s: Scratch, seqs: readonly { low: number; first: number; end: number }[]) {
     const n = s.length;
     const addr = s.addr;
-    let offset: Uint32Array | Float64Array = new Uint32Array(n);
-    fill: for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < seqs.length; k++) {
-        const q = seqs[k]!;
-        const low = q.low;
-        for (let i = q.first; i < q.end; i++) {
-          const d = addr[i]! - low;
-          if (pass === 0 && !(d >= 0 && d <= 0xffffffff)) {
-            offset = new Float64Array(n);
-            continue fill;
-          }
-          offset[i] = d;
+    let max = 0;
+    let exact = true;
+    for (let k = 0; k < seqs.length && exact; k++) {
+      const q = seqs[k]!;
+      const low = q.low;
+      for (let i = q.first; i < q.end; i++) {
+        const d = addr[i]! - low;
+        if (!(d >= 0 && d <= 0xffffffff)) {
+          exact = false;
+          break;
         }
+        if (d > max) max = d;
       }
-      break;
+    }
+    const offset = !exact ? new Float64Array(n) : max > 0xffff ? new Uint32Array(n) : new Uint16Array(n);
+    for (let k = 0; k < seqs.length; k++) {
+      const q = seqs[k]!;
+      const low = q.low;
+      for (let i = q.first; i < q.end; i++) offset[i] = addr[i]! - low;
     }
     this.offset = offset;
     this.file = narrow(s.file, n, false);
-    this.line = s.line.slice(0, n);
+    this.line = narrow(s.line, n, false);
     this.column = narrow(s.column, n);
     this.disc = narrow(s.disc, n);
   }
@@ -154,7 +171,10 @@ export class UnitLines {
    * damaged (the caller keeps the failure).
    */
   static build(program: LineProgram, tombstones: Tombstones, compDir?: string): UnitLines {
-    const rows = (scratch ??= new Scratch());
+    // Sized for the program: a row takes at least one byte of opcodes, usually three to five.
+    const bytes = program.header.end - program.header.programOffset;
+    let rows = (scratch ??= new Scratch(Math.max(1 << 12, Math.min(1 << 16, bytes >> 2))));
+    if (rows.addr.length < bytes >> 2) rows = scratch = rows.resize(bytes >> 2);
     rows.length = 0;
     const seqs: { low: number; high: number; first: number; end: number }[] = [];
     const c = program.cursor();
@@ -182,6 +202,8 @@ export class UnitLines {
     }
     rows.length = first;
     const lines = new UnitLines(program, new Rows(rows, seqs), seqs, discarded);
+    // A scratch grown for one very large program is not kept for the life of the process.
+    if (rows.addr.length > 1 << 16) scratch = undefined;
     lines.unitCompDir = compDir;
     return lines;
   }

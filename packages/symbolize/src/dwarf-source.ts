@@ -24,8 +24,13 @@ import { UnitLines } from './dwarf-lines.js';
 import { UnitFunctions } from './dwarf-functions.js';
 import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
+import { RecentCache } from './recent-cache.js';
+
+/** 1,024 recent answers (see RecentCache). */
+const CACHE_BITS = 10;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
 /** The attributes a function's facts come from; the rest of its DIE is skipped undecoded. */
 const FACTS = new Uint8Array(DW_AT_MIPS_linkage_name + 1);
@@ -70,7 +75,8 @@ export class DwarfSource {
   private owners?: Int32Array;
   private maxHigh?: Float64Array;
   private readonly states = new Map<Unit, UnitState>();
-  private readonly facts = new Map<Dwarf, Map<number, FunctionFacts>>();
+  /** Recently read function facts, per file, by DIE offset. */
+  private readonly facts = new Map<Dwarf, RecentCache<FunctionFacts>>();
   /** Attribute objects reused by every DIE read for names (see DieCursor.attrsInto). */
   private readonly attrBuffer: MutableAttribute[] = [];
 
@@ -83,7 +89,19 @@ export class DwarfSource {
 
   /** The compile unit whose ranges hold `address`, or undefined. */
   unitAt(address: bigint): Unit | undefined {
-    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    // The symbolizer asks twice for each address (split files, then frames).
+    if (address === this.lastAddress) return this.lastUnit;
+    const unit = this.findUnit(address);
+    this.lastAddress = address;
+    this.lastUnit = unit;
+    return unit;
+  }
+
+  private lastAddress?: bigint;
+  private lastUnit?: Unit;
+
+  private findUnit(address: bigint): Unit | undefined {
+    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
     const a = Number(address);
     if (!this.units) {
       // Until a lookup misses them, `.debug_aranges` answer alone: the full index reads every unit's root DIE (a libc's thousand units).
@@ -230,7 +248,7 @@ export class DwarfSource {
   /** Name, declaration file and line of the function DIE at `offset` of `unit`'s file, following DW_AT_abstract_origin and DW_AT_specification (LLVM's findRecursively). */
   private factsOf(unit: Unit, offset: number): FunctionFacts {
     let byOffset = this.facts.get(unit.dwarf);
-    if (!byOffset) this.facts.set(unit.dwarf, (byOffset = new Map()));
+    if (!byOffset) this.facts.set(unit.dwarf, (byOffset = new RecentCache(CACHE_BITS)));
     let f = byOffset.get(offset);
     if (f) return f;
     f = { declLine: 0 };
@@ -481,5 +499,5 @@ function rootLanguage(unit: Unit): number | undefined {
 }
 
 function num(v: bigint): number | bigint {
-  return v <= BigInt(MAX_SAFE) ? Number(v) : v;
+  return v <= MAX_SAFE_BIG ? Number(v) : v;
 }

@@ -1,4 +1,8 @@
 import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+import { RecentCache } from './recent-cache.js';
+
+/** 1,024 recent answers (see RecentCache). */
+const CACHE_BITS = 10;
 
 /** A symbol the index answers with. */
 export interface IndexedSymbol {
@@ -10,6 +14,7 @@ export interface IndexedSymbol {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 // Plain constants for the loop over every symbol: reads through the `constants` namespace object are not folded away in hot code.
 const { STB_LOCAL, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, STT_FILE, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT } = C;
 
@@ -37,8 +42,8 @@ export class SymbolIndex {
   };
   /** Lookups answered by a scan before the index is worth building. */
   private scans = 0;
-  /** Each indexed symbol's answer, made on its first lookup (a million lookups decode each name once). */
-  private answers: (IndexedSymbol | undefined)[] = [];
+  /** Recent answers by index position (a profiler's hot symbols are decoded once; a pass over every function keeps no object per symbol). */
+  private answers = new RecentCache<IndexedSymbol | undefined>(CACHE_BITS);
 
   private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
@@ -149,13 +154,12 @@ export class SymbolIndex {
       b.which[k] = T[e]!;
       b.locals[k] = L[e]!;
     }
-    this.answers = new Array<IndexedSymbol | undefined>(n).fill(undefined);
     return (this.built = b);
   }
 
   /** The symbol for `address` (LLVM's getNameFromSymbolTable), or undefined. */
   lookup(address: bigint): IndexedSymbol | undefined {
-    if (address < 0n || address > BigInt(MAX_SAFE)) return undefined;
+    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
     const a = Number(address);
     if (!this.built && this.scans < 1) {
       this.scans++;
@@ -173,7 +177,11 @@ export class SymbolIndex {
     if (k < 0) return undefined;
     const size = sizes[k]!;
     if (size !== 0 && addrs[k]! + size <= a) return undefined;
-    return (this.answers[k] ??= this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a));
+    const kept = this.answers.get(k);
+    if (kept) return kept;
+    const answer = this.answer(addrs[k]!, size, refs[k]!, which[k]!, locals[k]!, a);
+    if (answer) this.answers.set(k, answer);
+    return answer;
   }
 
   /** A lookup without the index: the best symbol at or below `a` by LLVM's order (address, size, table order). */

@@ -125,6 +125,21 @@ export class Symbolizer {
     return answer;
   }
 
+  /**
+   * {@link code} without waiting: the answer when it needs nothing from the
+   * host (the module is loaded, no split file is to be opened, no demangler
+   * to be loaded first); otherwise undefined, and {@link code} answers. A
+   * pipe of a million addresses pays for no promise per address then.
+   */
+  codeSync(module: Module, address: bigint): CodeAnswer | undefined {
+    if (module.broken || !module.ready) return undefined;
+    const a = address - module.bias;
+    if (module.needsPrepare(a)) return undefined;
+    const answer = this.codeNow(module, a, address);
+    if (answer.found && this.options.demangle !== false && !this.demangler.attempted && answer.frames.some((f) => f.function !== undefined && isMangled(f.function))) return undefined;
+    return answer;
+  }
+
   /** {@link code} once the module's DWARF, symbols and split files are loaded. */
   private codeNow(module: Module, a: bigint, address: bigint): CodeAnswer {
     let frames: Frame[] | undefined;

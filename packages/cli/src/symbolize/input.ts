@@ -9,6 +9,9 @@ export interface InputCommand {
 
 const DELIMS = ' \n\r';
 
+/** `0x` and 1–16 hex digits, nothing else. */
+const PLAIN_HEX = /^0[xX][0-9a-fA-F]{1,16}$/;
+
 /**
  * Parses an input line as LLVM 14's `parseCommand`: an optional command
  * word, the module (unless `--obj` names it; `"quoted"` or `'quoted'`
@@ -17,6 +20,8 @@ const DELIMS = ' \n\r';
  * cannot be parsed.
  */
 export function parseInputLine(line: string, obj: string | undefined, addr2line = false): InputCommand {
+  // A pipe's usual line with --obj: just "0x…" (up to 64 bits), taken as it is.
+  if (obj !== undefined && PLAIN_HEX.test(line)) return { kind: 'CODE', module: obj, address: BigInt(line) };
   let s = line;
   let kind: InputCommand['kind'] = 'CODE';
   for (const k of ['CODE', 'DATA', 'FRAME'] as const) {

@@ -1,6 +1,5 @@
 import type { CodeAnswer, DataAnswer, Frame } from '@elfkit/symbolize';
 import type { SymbolizeOptions } from './options.js';
-import type { TextOut } from '../io/text-out.js';
 
 /** LLVM's DILineInfo as the printers see it: undefined name or file is LLVM's `<invalid>`. */
 export interface LineInfo {
@@ -150,51 +149,47 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
   return request(req, 'Error', { Message: message });
 }
 
-/**
- * A JSON string into `out`: plain printable ASCII (nearly every path and
- * name) is copied as it is checked, without a string or buffer made for
- * it; anything else goes through JSON.stringify and UTF-8.
- */
-function putJsonString(out: TextOut, s: string): void {
-  const n = s.length;
-  const buf = out.reserve(n + 2);
-  let p = out.position;
-  buf[p++] = 0x22;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) {
-      out.utf8(JSON.stringify(s));
-      return;
-    }
-    buf[p++] = c;
+/** Source paths as JSON strings: a binary has far fewer paths than answers, each quoted once (up to 65,536 of them). */
+const quotedPaths = new Map<string, string>();
+
+function quotePath(p: string): string {
+  let q = quotedPaths.get(p);
+  if (q === undefined) {
+    q = JSON.stringify(p);
+    if (quotedPaths.size < 1 << 16) quotedPaths.set(p, q);
   }
-  buf[p++] = 0x22;
-  out.commit(p);
+  return q;
 }
 
 /**
- * llvm-symbolizer's compact JSON line for a code request, written into
- * `out` (the same text as `jsonText(jsonCode(req, frames), 0)`, without an
- * object or string per field: a pipe of a million addresses allocates little).
+ * llvm-symbolizer's compact JSON line for a code request (the same text as
+ * `jsonText(jsonCode(req, frames), 0)` and a newline), built as one string
+ * without an object per field: a pipe of a million addresses allocates
+ * little, and its lines go to standard output as one UTF-8 encoding per
+ * batch. JSON.stringify quotes the strings (natively, and for plain ASCII
+ * as it is).
  */
-export function putCodeJson(out: TextOut, req: Request, frames: readonly LineInfo[]): void {
-  out.ascii('{');
-  if (req.address !== undefined) out.ascii('"Address":"0x').ascii(req.address.toString(16)).ascii('",');
-  out.ascii('"ModuleName":');
-  putJsonString(out, req.module);
-  out.ascii(',"Symbol":[');
+export function codeJsonLine(req: Request, frames: readonly LineInfo[]): string {
+  let s = req.address !== undefined ? '{"Address":"0x' + req.address.toString(16) + '","ModuleName":' : '{"ModuleName":';
+  s += JSON.stringify(req.module) + ',"Symbol":[';
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
-    if (i) out.byte(0x2c);
-    out.ascii('{"Column":').dec(f.column).ascii(',"Discriminator":').dec(f.discriminator).ascii(',"FileName":');
-    putJsonString(out, f.file ?? '');
-    out.ascii(',"FunctionName":');
-    putJsonString(out, f.function ?? '');
-    out.ascii(',"Line":').dec(f.line).ascii(',"StartAddress":"');
-    if (f.startAddress !== undefined) out.ascii('0x').ascii(f.startAddress.toString(16));
-    out.ascii('","StartFileName":');
-    putJsonString(out, f.startFile ?? '');
-    out.ascii(',"StartLine":').dec(f.startLine).ascii('}');
+    s +=
+      (i ? ',{"Column":' : '{"Column":') +
+      f.column +
+      ',"Discriminator":' +
+      f.discriminator +
+      ',"FileName":' +
+      quotePath(f.file ?? '') +
+      ',"FunctionName":' +
+      JSON.stringify(f.function ?? '') +
+      ',"Line":' +
+      f.line +
+      (f.startAddress !== undefined ? ',"StartAddress":"0x' + f.startAddress.toString(16) + '","StartFileName":' : ',"StartAddress":"","StartFileName":') +
+      quotePath(f.startFile ?? '') +
+      ',"StartLine":' +
+      f.startLine +
+      '}';
   }
-  out.ascii(']}\n');
+  return s + ']}\n';
 }

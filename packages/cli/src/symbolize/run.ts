@@ -2,7 +2,7 @@ import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { parseInputLine } from './input.js';
 import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
-import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, putCodeJson, type Json, type Request } from './printers.js';
+import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonLine, type Json, type Request } from './printers.js';
 import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
 import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
@@ -64,11 +64,34 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const out = new TextOut(1 << 20);
-    await eachInputLineTo(out, async (line) => {
-      if (o.style === 'JSON' && !o.pretty && (await answerCodeJson(line, session, o, out))) return;
+    // Compact JSON lines answered without waiting are gathered in one string, encoded once per batch.
+    const fastJson = o.style === 'JSON' && !o.pretty;
+    let pending = '';
+    const drain = () => {
+      if (pending) out.utf8(pending);
+      pending = '';
+    };
+    await eachInputLineTo(
+      out,
+      (line) => {
+        if (fastJson) {
+          const s = codeJsonNow(line, session, o);
+          if (s !== undefined) {
+            pending += s;
+            if (pending.length > 1 << 16) drain();
+            return;
+          }
+        }
+        drain();
+        return answerAsync(line);
+      },
+      drain,
+    );
+    async function answerAsync(line: string): Promise<void> {
+      if (fastJson && (await answerCodeJson(line, session, o, out))) return;
       const r = await answerLine(line, session, o);
       out.utf8(o.style === 'JSON' ? jsonText(r.json!, o.pretty ? 2 : 0) + '\n' : r.text!);
-    });
+    }
     return 0;
   } finally {
     session.close();
@@ -76,8 +99,22 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * The common case of a JSON pipe — a CODE line for a readable module —
- * written straight into `out`; false for anything else (answered by
+ * The common case of a JSON pipe — a CODE line for a module already open —
+ * answered at once as its JSON line; undefined when the answer must wait
+ * for the host (then {@link answerCodeJson} or {@link answerLine} answers).
+ */
+function codeJsonNow(line: string, session: SymbolizeSession, o: SymbolizeOptions): string | undefined {
+  const cmd = parseInputLine(line, o.obj);
+  if (cmd.address === undefined || cmd.kind === 'DATA') return undefined;
+  const m = session.moduleNow(cmd.module);
+  if (!m || m.broken) return undefined;
+  const answer = session.symbolizer.codeSync(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
+  return answer && codeJsonLine({ module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+}
+
+/**
+ * A CODE line for a readable module as a compact JSON line into `out`,
+ * after waiting for what it needs; false for anything else (answered by
  * {@link answerLine}).
  */
 async function answerCodeJson(line: string, session: SymbolizeSession, o: SymbolizeOptions, out: TextOut): Promise<boolean> {
@@ -86,7 +123,7 @@ async function answerCodeJson(line: string, session: SymbolizeSession, o: Symbol
   const m = await session.module(cmd.module);
   if (m.broken) return false;
   const answer = await session.symbolizer.code(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
-  putCodeJson(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  out.utf8(codeJsonLine({ module: cmd.module, address: cmd.address }, framesToPrint(answer, o)));
   return true;
 }
 

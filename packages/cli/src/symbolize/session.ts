@@ -31,8 +31,19 @@ export class SymbolizeSession {
   }
 
   module(path: string): Promise<Module> {
-    return this.symbolizer.module(path);
+    return this.symbolizer.module(path).then((m) => {
+      this.last = m;
+      return m;
+    });
   }
+
+  /** The module at `path` when the last one asked for is that one and it has been opened; else undefined (ask {@link module}). */
+  moduleNow(path: string): Module | undefined {
+    const m = this.last;
+    return m !== undefined && m.path === path && m.bias === 0n ? m : undefined;
+  }
+
+  private last?: Module;
 
   /** The message for a module that cannot be read, the first time it is asked for; undefined otherwise. */
   firstError(m: Module): string | undefined {
@@ -72,15 +83,21 @@ export async function eachInputLine(answer: (line: string) => Promise<string>, w
  * buffer of bytes: no string per answer), which is flushed after the lines
  * of each read.
  */
-export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void>): Promise<void> {
+export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void> | void, beforeFlush?: () => void): Promise<void> {
   process.stdin.setEncoding('utf8');
   let rest = '';
   for await (const chunk of process.stdin as AsyncIterable<string>) {
     const parts = (rest + chunk).split('\n');
     rest = parts.pop()!;
-    for (const p of parts) await answer(p);
+    // Answered without a promise where the answer needs none.
+    for (const p of parts) {
+      const r = answer(p);
+      if (r) await r;
+    }
+    beforeFlush?.();
     out.flush();
   }
   if (rest) await answer(rest);
+  beforeFlush?.();
   out.flush();
 }
