@@ -145,6 +145,22 @@ export class RangeMap {
       if (e > s) emit(o + (s - this.starts[i]!), o + (e - this.starts[i]!));
     }
   }
+
+  /**
+   * {@link translate} into `out` under `label`: no callback, so the
+   * hundreds of thousands of ranges a source adds make no closure each.
+   */
+  translateInto(start: number, end: number, out: RangeList, label: number): void {
+    const others = this.others;
+    if (!others) return;
+    for (let i = this.firstEndingAfter(start); i < this.length && this.starts[i]! < end; i++) {
+      const o = others[i]!;
+      if (o < 0) continue;
+      const s = Math.max(start, this.starts[i]!);
+      const e = Math.min(end, this.ends[i]!);
+      if (e > s) out.push(o + (s - this.starts[i]!), o + (e - this.starts[i]!), label);
+    }
+  }
 }
 
 /**
