@@ -25,7 +25,7 @@ export default function framesBench() {
     const [mine, theirs] = text;
     if (mine && theirs && !mine.skipped && !theirs.skipped) {
       const t = mine.ms / theirs.ms;
-      process.stdout.write(`  goal frames dump vs llvm-dwarfdump: time ${t.toFixed(2)}x (<= 1): ${t <= 1 ? 'met' : 'NOT met'}\n`);
+      process.stdout.write(`  goal frames dump vs llvm-dwarfdump: time ${t.toFixed(2)}x (<= 1): ${t <= 1 ? 'met' : 'NOT met'} (cpu ${(mine.cpu / theirs.cpu).toFixed(2)}x)\n`);
     }
   }
 }

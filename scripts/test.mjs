@@ -25,7 +25,7 @@ function run(pkg) {
   if (!existsSync(dir) || readdirSync(dir).length === 0) return Promise.resolve({ passed: 0, failed: 0, skipped: 0, code: 0, none: true });
   return new Promise((resolve) => {
     const uvu = join(root, 'node_modules', 'uvu', 'bin.js');
-    const child = spawn(process.execPath, ['--enable-source-maps', uvu, dir, `(^|/)[^/]*${filter === '.' ? '' : filter}[^/]*\\.test\\.js$`, ...(process.stdout.isTTY ? [] : ['--no-color'])], {
+    const child = spawn(process.execPath, ['--enable-source-maps', uvu, dir, `(^|/)[^/]*${filter === '.' ? '' : `(?:${filter})`}[^/]*\\.test\\.js$`, ...(process.stdout.isTTY ? [] : ['--no-color'])], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       // Off a terminal, --no-color (uvu otherwise sets FORCE_COLOR=1 for itself and every child).

@@ -51,6 +51,8 @@ export class CoreSymbols {
   private readonly modules = new Map<CoreModule, SymbolModule | null>();
   private readonly debugFrames = new Map<CoreModule, Promise<boolean>>();
   private readonly answers = new Map<SymbolModule, Map<bigint, CodeAnswer>>();
+  /** How many modules were given their debug file's `.debug_frame` so far. */
+  private tablesAdded = 0;
 
   constructor(
     readonly core: CoreProcess,
@@ -85,7 +87,56 @@ export class CoreSymbols {
    * `.debug_frame` is unwound again with it.
    */
   async backtrace(thread: CoreThread, options: UnwindOptions = {}): Promise<SymbolizedBacktrace> {
-    let bt = this.core.backtrace(thread, options);
+    return this.symbolize(thread, this.core.backtrace(thread, options), options);
+  }
+
+  /**
+   * Every thread's {@link backtrace}, unwound while the debug information
+   * they need is decompressed off the main thread where the symbolizer's
+   * host can (node:zlib's thread pool): the modules holding a thread's pc —
+   * libc, where threads wait — start before the stacks are walked, the
+   * other modules with frames after; then the frames are symbolized.
+   */
+  async backtraces(threads: readonly CoreThread[], options: UnwindOptions = {}): Promise<SymbolizedBacktrace[]> {
+    const started = new Set<CoreModule>();
+    const pending: Promise<void>[] = [];
+    const preload = async (modules: Iterable<CoreModule>) => {
+      const fresh = [...modules].filter((m) => !started.has(m));
+      for (const m of fresh) started.add(m);
+      const loads = await Promise.all(fresh.map((m) => this.preload(m)));
+      for (const l of loads) if (l) pending.push(l);
+    };
+    const atPc = new Set<CoreModule>();
+    for (const t of threads) {
+      const pc = this.core.registers(t)?.pc;
+      const m = pc !== undefined ? this.core.moduleAt(pc) : undefined;
+      if (m) atPc.add(m);
+    }
+    await preload(atPc);
+    const raw = threads.map((t) => this.core.backtrace(t, options));
+    const tables = this.tablesAdded;
+    const withFrames = new Set<CoreModule>();
+    for (const bt of raw) for (const f of bt.frames) if (f.module) withFrames.add(f.module as CoreModule);
+    await preload(withFrames);
+    await Promise.all(pending);
+    const out: SymbolizedBacktrace[] = [];
+    for (let i = 0; i < threads.length; i++) {
+      const t = threads[i]!;
+      // Once a thread gave a module its debug file's .debug_frame, the rest are unwound with it, as backtrace() one by one would.
+      out.push(await this.symbolize(t, this.tablesAdded === tables ? raw[i]! : this.core.backtrace(t, options), options));
+    }
+    return out;
+  }
+
+  /** Starts decompressing `m`'s DWARF (see `Module.preloadDwarf`); the promise of its end, or undefined. */
+  private async preload(m: CoreModule): Promise<Promise<void> | undefined> {
+    const s = this.module(m);
+    if (!s || s.broken) return undefined;
+    return (await s.preloadDwarf()).done;
+  }
+
+  /** Symbolizes `bt`, unwinding `thread` again with a separate debug file's `.debug_frame` where its own CFI ran out. */
+  private async symbolize(thread: CoreThread, bt: Backtrace, options: UnwindOptions): Promise<SymbolizedBacktrace> {
     const used: CoreModule[] = [];
     for (;;) {
       const m = this.stoppedIn(bt);
@@ -147,6 +198,7 @@ export class CoreSymbols {
         if (!own || !debugElf || debugElf === own) return false;
         const t = await s.unwindTables();
         if (!t.debugFrame) return false;
+        this.tablesAdded++;
         m.useUnwindTables({
           ehFrame: t.ehFrame && { address: t.ehFrame.address, data: t.ehFrame.data },
           ehFrameHdr: t.ehFrameHdr && { address: t.ehFrameHdr.address, data: t.ehFrameHdr.data },

@@ -24,18 +24,34 @@ export interface ArangeSet {
   readonly entries: readonly ArangeEntry[];
 }
 
+/** A set's header fields and where its tuples start and end. */
+interface SetHeader {
+  readonly offset: number;
+  readonly length: number;
+  readonly offsetSize: 4 | 8;
+  readonly version: number;
+  readonly debugInfoOffset: number;
+  readonly addressSize: number;
+  readonly segmentSelectorSize: number;
+  /** Offset of the first tuple (aligned to the tuple size from the set's start). */
+  readonly tuples: number;
+  /** Offset just past the set. */
+  readonly end: number;
+}
+
 /**
- * The sets of `.debug_aranges`, one at a time. A set whose header is bad
- * but whose length is readable is reported through `onError` and skipped;
- * a bad length ends the walk (there is no way to find the next set).
+ * Walks the sets of `.debug_aranges`: `body` gets each set whose header
+ * reads. A set whose header is bad but whose length is readable is reported
+ * through `onError` and skipped; a bad length ends the walk (there is no
+ * way to find the next set).
  */
-export function* arangeSets(bytes: Uint8Array, order: ByteOrder, sectionName = '.debug_aranges', onError?: (e: Error) => void): Generator<ArangeSet> {
-  const r = new Reader(bytes, { order, section: sectionName });
+function* setHeaders(r: Reader, bytes: Uint8Array, sectionName: string, onError?: (e: Error) => void): Generator<SetHeader> {
   while (r.pos < bytes.length) {
     const offset = r.pos;
     const il = readInitialLength(r, 'address range set');
     const end = r.pos + il.length;
     if (end > bytes.length) throw r.error('truncated', `address range set length 0x${il.length.toString(16)} runs past the end of ${sectionName}`, offset);
+    let header: SetHeader | undefined;
     try {
       const version = r.u16();
       if (version !== 2 && version !== 3) throw r.error('unsupported', `address range set version ${version}`, r.pos - 2);
@@ -47,22 +63,106 @@ export function* arangeSets(bytes: Uint8Array, order: ByteOrder, sectionName = '
       // Tuples start at a multiple of their size from the start of the set.
       const tuple = addressSize * 2 + segmentSelectorSize;
       const pad = (tuple - ((r.pos - offset) % tuple)) % tuple;
-      const body = new Reader(bytes.subarray(0, end), { order, section: sectionName, addressSize });
-      body.pos = r.pos + pad;
-      const entries: ArangeEntry[] = [];
-      while (body.pos + tuple <= end) {
-        const at = body.pos;
-        const segment = segmentSelectorSize ? body.uintBig(segmentSelectorSize) : undefined;
-        const address = body.address();
-        const length = body.uintBig(addressSize);
-        if (address === 0n && length === 0n && !segment) break;
-        entries.push(segment !== undefined ? { offset: at, address, length, segment } : { offset: at, address, length });
-      }
-      yield { offset, length: il.length, offsetSize: il.offsetSize, version, debugInfoOffset, addressSize, segmentSelectorSize, entries };
+      header = { offset, length: il.length, offsetSize: il.offsetSize, version, debugInfoOffset, addressSize, segmentSelectorSize, tuples: r.pos + pad, end };
     } catch (e) {
       if (!onError) throw e;
       onError(e as Error);
     }
+    if (header) yield header;
     r.pos = end;
   }
+}
+
+/**
+ * The sets of `.debug_aranges`, one at a time. A set whose header is bad
+ * but whose length is readable is reported through `onError` and skipped;
+ * a bad length ends the walk (there is no way to find the next set).
+ */
+export function* arangeSets(bytes: Uint8Array, order: ByteOrder, sectionName = '.debug_aranges', onError?: (e: Error) => void): Generator<ArangeSet> {
+  const r = new Reader(bytes, { order, section: sectionName });
+  for (const h of setHeaders(r, bytes, sectionName, onError)) {
+    const { offset, end, addressSize, segmentSelectorSize } = h;
+    const tuple = addressSize * 2 + segmentSelectorSize;
+    const body = new Reader(bytes.subarray(0, end), { order, section: sectionName, addressSize });
+    body.pos = h.tuples;
+    const entries: ArangeEntry[] = [];
+    while (body.pos + tuple <= end) {
+      const at = body.pos;
+      const segment = segmentSelectorSize ? body.uintBig(segmentSelectorSize) : undefined;
+      const address = body.address();
+      const length = body.uintBig(addressSize);
+      if (address === 0n && length === 0n && !segment) break;
+      entries.push(segment !== undefined ? { offset: at, address, length, segment } : { offset: at, address, length });
+    }
+    yield { offset, length: h.length, offsetSize: h.offsetSize, version: h.version, debugInfoOffset: h.debugInfoOffset, addressSize, segmentSelectorSize, entries };
+  }
+}
+
+/**
+ * Every range of `.debug_aranges` as plain numbers, in section order: what
+ * an address-to-unit index needs, without an object or a bigint per range
+ * (libc's section holds thousands). Empty ranges and ranges whose end
+ * passes 2^53 are left out; segment selectors are ignored. Errors as
+ * {@link arangeSets}.
+ */
+export interface ArangeSpans {
+  readonly count: number;
+  /** Start address of each range. */
+  readonly lows: Float64Array;
+  /** End address (exclusive) of each range. */
+  readonly highs: Float64Array;
+  /** Offset in `.debug_info` of the unit each range belongs to. */
+  readonly unitOffsets: Float64Array;
+  /** Address size of the set each range is in. */
+  readonly addressSizes: Uint8Array;
+}
+
+/** The ranges of `.debug_aranges` as {@link ArangeSpans}. */
+export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '.debug_aranges', onError?: (e: Error) => void): ArangeSpans {
+  const r = new Reader(bytes, { order, section: sectionName });
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = order === 'little';
+  // At most one range per smallest tuple (two 1-byte addresses).
+  const cap = bytes.length >>> 1;
+  let lows = new Float64Array(Math.min(cap, 1024));
+  let highs = new Float64Array(lows.length);
+  let units = new Float64Array(lows.length);
+  let sizes = new Uint8Array(lows.length);
+  let n = 0;
+  const word = (at: number, size: number): number => {
+    if (size === 8) {
+      const a = v.getUint32(at, le);
+      const b = v.getUint32(at + 4, le);
+      return le ? b * 0x1_0000_0000 + a : a * 0x1_0000_0000 + b;
+    }
+    if (size === 4) return v.getUint32(at, le);
+    if (size === 2) return v.getUint16(at, le);
+    return v.getUint8(at);
+  };
+  for (const h of setHeaders(r, bytes, sectionName, onError)) {
+    const { addressSize, segmentSelectorSize, end } = h;
+    const tuple = addressSize * 2 + segmentSelectorSize;
+    for (let at = h.tuples; at + tuple <= end; at += tuple) {
+      const segment = segmentSelectorSize ? word(at, segmentSelectorSize) : 0;
+      const lo = word(at + segmentSelectorSize, addressSize);
+      const len = word(at + segmentSelectorSize + addressSize, addressSize);
+      if (lo === 0 && len === 0 && segment === 0) break;
+      // Above 2^53 the words are inexact: such ranges are left out (as the bigint ones an index cannot hold).
+      if (len === 0 || lo > Number.MAX_SAFE_INTEGER || lo + len > Number.MAX_SAFE_INTEGER) continue;
+      if (n === lows.length) {
+        const grow = <T extends Float64Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+        const m = Math.min(cap, n * 2);
+        lows = grow(lows, new Float64Array(m));
+        highs = grow(highs, new Float64Array(m));
+        units = grow(units, new Float64Array(m));
+        sizes = grow(sizes, new Uint8Array(m));
+      }
+      lows[n] = lo;
+      highs[n] = lo + len;
+      units[n] = h.debugInfoOffset;
+      sizes[n] = addressSize;
+      n++;
+    }
+  }
+  return { count: n, lows, highs, unitOffsets: units, addressSizes: sizes };
 }

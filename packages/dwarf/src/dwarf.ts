@@ -1,6 +1,6 @@
 import { isParseError, ParseError, Reader, type ByteOrder } from '@elfkit/binary';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
-import { arangeSets, type ArangeSet } from './aranges.js';
+import { arangeSets, arangeSpans, type ArangeSet, type ArangeSpans } from './aranges.js';
 import * as C from './constants.js';
 import { parseDwpIndex, type Contributions, type DwpIndex } from './dwp.js';
 import { readInitialLength } from './encoding.js';
@@ -320,6 +320,11 @@ export class Dwarf {
   /** The sets of `.debug_aranges`. */
   aranges(onError?: ErrorSink): Generator<ArangeSet> {
     return arangeSets(this.sections.bytes('aranges'), this.order, this.sections.name('aranges'), onError as (e: Error) => void);
+  }
+
+  /** Every range of `.debug_aranges` as numbers (for an address index: no object per range). */
+  arangeSpans(onError?: ErrorSink): ArangeSpans {
+    return arangeSpans(this.sections.bytes('aranges'), this.order, this.sections.name('aranges'), onError as (e: Error) => void);
   }
 
   /** The `.debug_cu_index` of a `.dwp`, or undefined. */

@@ -44,7 +44,7 @@ export {
   type LocationListEntry,
   type ListsHeader,
 } from './lists.js';
-export { arangeSets, type ArangeSet, type ArangeEntry } from './aranges.js';
+export { arangeSets, arangeSpans, type ArangeSet, type ArangeEntry, type ArangeSpans } from './aranges.js';
 export { LineProgram, LineCursor, readLineHeader, type LineProgramHeader, type LineRow, type FileEntry, type EntryFormat, type LineProgramContext, type LineStringResolver } from './line.js';
 export { StringSection } from './strings.js';
 export { parseDwpIndex, type DwpIndex, type DwpIndexRow, type Contribution, type Contributions } from './dwp.js';

@@ -8,6 +8,7 @@ import { isParseError } from '@elfkit/binary';
 import * as D from '../dist/index.js';
 import {
   arangeSets,
+  arangeSpans,
   crc32,
   decodeExpression,
   dwoCandidates,
@@ -141,6 +142,31 @@ test('.debug_aranges: tuples aligned to twice the address size, a bad set skippe
     [0x60, [[0x2000n, 4n]]],
   ]);
   assert.is(errors.length, 1);
+});
+
+test('.debug_aranges as numbers: the same ranges as the sets give, empty and past-2^53 ones left out, either byte order', () => {
+  for (const order of ['little', 'big'] as const) {
+    const a = new Asm(order)
+      .initialLength('e1').u16(2).u32(0x30).u8(8).u8(0).u32(0).u64(0x1000).u64(0x20).u64(0x5000).u64(0).u64(0x20_0000_0000_0000n).u64(0x10).u64(0x7fff_0000_0000n).u64(0x100).u64(0).u64(0).label('e1')
+      .initialLength('e2').u16(7).u32(0).u8(8).u8(0).label('e2')
+      .initialLength('e3').u16(2).u32(0x60).u8(4).u8(0).u32(0).u32(0x2000).u32(4).u32(0).u32(0).label('e3')
+      .build();
+    const errors: unknown[] = [];
+    const spans = arangeSpans(a, order, '.debug_aranges', (e) => errors.push(e));
+    const got = Array.from({ length: spans.count }, (_, i) => [spans.lows[i], spans.highs[i], spans.unitOffsets[i], spans.addressSizes[i]]);
+    assert.equal(got, [
+      [0x1000, 0x1020, 0x30, 8],
+      [0x7fff_0000_0000, 0x7fff_0000_0100, 0x30, 8],
+      [0x2000, 0x2004, 0x60, 4],
+    ]);
+    assert.is(errors.length, 1);
+    // The same ranges as arangeSets, but for the empty and unrepresentable ones.
+    const fromSets = [...arangeSets(a, order, '.debug_aranges', () => {})].flatMap((set) =>
+      set.entries.filter((e) => e.length > 0n && e.address + e.length <= BigInt(Number.MAX_SAFE_INTEGER)).map((e) => [Number(e.address), Number(e.address + e.length), set.debugInfoOffset, set.addressSize]),
+    );
+    assert.equal(got, fromSets);
+  }
+  assert.throws(() => arangeSpans(new Asm().u32(0x100).build(), 'little'), (x: unknown) => isParseError(x));
 });
 
 test('.debug_cu_index: version 2 and 5 layouts, lookup by signature, empty index', () => {

@@ -43,8 +43,9 @@ export interface SectionCompression {
  * header claiming more is corrupt, and refusing it keeps a 100-byte input
  * from allocating gigabytes.
  */
-const MAX_RATIO = 1100;
-const SLACK = 1 << 20;
+export const MAX_RATIO = 1100;
+/** Bytes a small stream may claim beyond {@link MAX_RATIO}. */
+export const SLACK = 1 << 20;
 
 /** Reads the compression header of an SHF_COMPRESSED section payload. */
 export function readCompressionHeader(raw: Uint8Array, layouts: ElfLayouts, section: string): SectionCompression {

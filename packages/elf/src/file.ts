@@ -1,6 +1,6 @@
 import { ParseError, isParseError, readRange, toByteSource, decodeUtf8, type ByteSource } from '@elfkit/binary';
 import * as C from './constants.js';
-import { decompressSection, defaultDecompressors, readCompressionHeader, readZdebugHeader, type Decompressors, type SectionCompression } from './compression.js';
+import { decompressSection, defaultDecompressors, MAX_RATIO, readCompressionHeader, readZdebugHeader, SLACK, type Decompressors, type SectionCompression } from './compression.js';
 import { STRING_TAGS, type DynamicEntry } from './dynamic.js';
 import { readHeader, type ElfHeader } from './header.js';
 import type { ElfLayouts } from './layouts.js';
@@ -178,6 +178,32 @@ export class ElfFile {
     d = c ? decompressSection(raw, c, s.label, this.decompressors) : raw;
     this.dataCache.set(s.index, d);
     return d;
+  }
+
+  /**
+   * Decompresses `s` with an asynchronous decoder (a thread pool, a worker)
+   * and keeps the bytes for {@link sectionData}, so a caller can inflate
+   * the large sections it will need while it does other work. `decode` gets
+   * the compressed stream, the declared size and the stream's format
+   * (`zlib` for `.zdebug_*` too); it resolves to undefined for a format it
+   * cannot decode. A section that is not compressed or already loaded is
+   * left alone. Never rejects: whatever goes wrong (a corrupt stream, a size
+   * that does not match) is left for {@link sectionData} to find and report.
+   */
+  async preloadSection(s: Section, decode: (data: Uint8Array, size: number, format: 'zlib' | 'zstd') => Promise<Uint8Array | undefined>): Promise<void> {
+    if (this.dataCache.has(s.index)) return;
+    try {
+      const c = this.compression(s);
+      if (!c || c.format === 'unknown') return;
+      const raw = this.rawSectionData(s);
+      const payload = raw.subarray(c.headerSize);
+      if (c.size > payload.length * MAX_RATIO + SLACK) return;
+      const d = await decode(payload, c.size, c.format === 'zstd' ? 'zstd' : 'zlib');
+      // A sectionData call while this ran has cached its own copy, which its readers hold: keep that one.
+      if (d && d.length === c.size && !this.dataCache.has(s.index)) this.dataCache.set(s.index, d);
+    } catch {
+      // sectionData decodes it again and reports the problem where it is read.
+    }
   }
 
   /** The section `s.sh_link` names; throws ParseError when it is not a section. */

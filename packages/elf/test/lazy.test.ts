@@ -45,4 +45,39 @@ test('virtual address reads go through PT_LOAD and zero-fill the bss tail', () =
   assert.is(elf.readVirtual(0n, 4), undefined);
 });
 
+
+
+test('preloadSection: an asynchronous decoder fills what sectionData returns; a failing one leaves sectionData to decode (and report) itself', async () => {
+  for (const name of ['c/gcc-zlib', 'c/gcc-zdebug', 'c/gcc-zstd']) {
+    const plain = ElfFile.parse(fixtureBytes(name));
+    const info = plain.debugSection('.debug_info')!;
+    const expected = plain.sectionData(info);
+    // The decoder's bytes are the ones sectionData hands out (a marked copy tells them apart).
+    const elf = ElfFile.parse(fixtureBytes(name));
+    const s = elf.debugSection('.debug_info')!;
+    const formats: string[] = [];
+    let marked: Uint8Array | undefined;
+    await elf.preloadSection(s, async (data, size, format) => {
+      formats.push(format);
+      assert.is(size, expected.length);
+      marked = plain.sectionData(info).slice();
+      return marked;
+    });
+    assert.equal(formats, [name.endsWith('zstd') ? 'zstd' : 'zlib'], name);
+    assert.is(elf.sectionData(s), marked, name);
+    // A decoder that fails, or gives the wrong size, changes nothing.
+    for (const decode of [async () => undefined, async () => new Uint8Array(3), async () => Promise.reject(new Error('no'))]) {
+      const e = ElfFile.parse(fixtureBytes(name));
+      const t = e.debugSection('.debug_info')!;
+      await e.preloadSection(t, decode);
+      assert.equal(e.sectionData(t), expected, name);
+    }
+  }
+  // An uncompressed section is not the decoder's business.
+  const elf = ElfFile.parse(fixtureBytes('c/gcc-static'));
+  let called = false;
+  await elf.preloadSection(elf.section('.text')!, async () => ((called = true), new Uint8Array(0)));
+  assert.is(called, false);
+});
+
 test.run();

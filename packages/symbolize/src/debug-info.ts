@@ -100,13 +100,15 @@ function safe<T>(f: () => T): T | undefined {
   }
 }
 
+/** True when `elf` has the debug section `name` (`.zdebug_*` too) with contents. */
+function hasSection(elf: ElfFile, name: string): boolean {
+  const s = elf.debugSection(name);
+  return s !== undefined && s.type !== C.SHT_NOBITS;
+}
+
 /** True when `elf` has DWARF of its own (`.debug_info` or `.debug_line`, possibly `.zdebug_*` or `.dwo`). */
 export function hasDwarf(elf: ElfFile): boolean {
-  const has = (n: string) => {
-    const s = elf.debugSection(n);
-    return s !== undefined && s.type !== C.SHT_NOBITS;
-  };
-  return has('.debug_info') || has('.debug_line') || has('.debug_info.dwo');
+  return hasSection(elf, '.debug_info') || hasSection(elf, '.debug_line') || hasSection(elf, '.debug_info.dwo');
 }
 
 /** A debug file the search opened: its DWARF view and its ELF file. */
@@ -193,7 +195,9 @@ export function* dwarfSearch(
     loader = found.f.file.load;
   }
   const sup = yield* supplementarySearch(srcElf, source.path, dirs, opts.candidates);
-  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf });
+  // Split or not, from the section headers: Dwarf.load would otherwise load (inflate) .debug_info to learn it exists.
+  const dwo = !hasSection(srcElf, '.debug_info') && hasSection(srcElf, '.debug_info.dwo');
+  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf, dwo });
   return { dwarf, elf: srcElf, source, unrelocated, supPath: sup?.path };
 }
 

@@ -357,32 +357,32 @@ export class DwarfSource {
   private unitByAranges(a: number): Unit | undefined {
     if (this.aranges === undefined) {
       this.aranges = null;
-      const spans: { lo: number; hi: number; off: number }[] = [];
+      let spans;
       try {
-        for (const set of this.dwarf.aranges(this.onError)) {
-          for (const e of set.entries) {
-            const lo = num(e.address);
-            const hi = num(e.address + e.length);
-            if (typeof lo === 'bigint' || typeof hi === 'bigint' || !(lo < hi) || this.tombstones.isTombstoneStart(lo, set.addressSize)) continue;
-            spans.push({ lo, hi, off: set.debugInfoOffset });
-          }
-        }
+        spans = this.dwarf.arangeSpans(this.onError);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.onError(e);
         return undefined;
       }
-      spans.sort((x, y) => x.lo - y.lo);
-      const n = spans.length;
-      if (n) this.aranges = { lows: new Float64Array(n), highs: new Float64Array(n), maxHigh: new Float64Array(n), offsets: new Float64Array(n) };
-      let m = 0;
-      spans.forEach((sp, i) => {
-        this.aranges!.lows[i] = sp.lo;
-        this.aranges!.highs[i] = sp.hi;
-        this.aranges!.offsets[i] = sp.off;
-        m = Math.max(m, sp.hi);
-        this.aranges!.maxHigh[i] = m;
-      });
+      // Sorted by start (a stable order: ties keep section order); tombstones left out.
+      const order: number[] = [];
+      for (let i = 0; i < spans.count; i++) if (!this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!)) order.push(i);
+      const starts = spans.lows;
+      order.sort((x, y) => starts[x]! - starts[y]! || x - y);
+      const n = order.length;
+      if (n) {
+        const t = (this.aranges = { lows: new Float64Array(n), highs: new Float64Array(n), maxHigh: new Float64Array(n), offsets: new Float64Array(n) });
+        let m = 0;
+        for (let i = 0; i < n; i++) {
+          const j = order[i]!;
+          t.lows[i] = starts[j]!;
+          t.highs[i] = spans.highs[j]!;
+          t.offsets[i] = spans.unitOffsets[j]!;
+          m = Math.max(m, t.highs[i]!);
+          t.maxHigh[i] = m;
+        }
+      }
     }
     const t = this.aranges;
     if (!t) return undefined;
@@ -445,10 +445,10 @@ export class DwarfSource {
     }
     // .debug_aranges is often incomplete, but it can also cover what a unit's DIE does not say.
     try {
-      for (const set of this.dwarf.aranges(this.onError)) {
-        const ui = byOffset.get(set.debugInfoOffset);
-        if (ui === undefined) continue;
-        for (const e of set.entries) add(ui, num(e.address), num(e.address + e.length), set.addressSize);
+      const spans = this.dwarf.arangeSpans(this.onError);
+      for (let i = 0; i < spans.count; i++) {
+        const ui = byOffset.get(spans.unitOffsets[i]!);
+        if (ui !== undefined) add(ui, spans.lows[i]!, spans.highs[i]!, spans.addressSizes[i]!);
       }
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;

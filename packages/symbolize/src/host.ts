@@ -39,6 +39,13 @@ export interface SymbolizeHost {
   candidates?(request: { readonly binary: string; readonly kind: 'separate' | 'dwo' | 'dwp' | 'supplementary' }, defaults: readonly string[]): readonly string[];
   /** Faster decoders for compressed sections (the Node host passes node:zlib). */
   readonly decompressors?: Partial<Decompressors>;
+  /**
+   * Optional: decompresses off the calling thread (the Node host: node:zlib
+   * on its thread pool), so a module's `preloadDwarf` can inflate a debug
+   * file's sections while the caller works; undefined for a format it does
+   * not decode. Gets the compressed stream and the declared size.
+   */
+  decompressAsync?(data: Uint8Array, size: number, format: 'zlib' | 'zstd'): Promise<Uint8Array | undefined>;
   /** Optional: a faster CRC-32 (zlib's) for `.gnu_debuglink` checks. */
   crc32?(bytes: Uint8Array): number;
   /** Optional: an xz decoder for MiniDebugInfo (default: the `xz-decompress` WebAssembly decoder). */

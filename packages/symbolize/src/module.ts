@@ -11,6 +11,9 @@ import { openMiniDebugInfo } from './minidebuginfo.js';
 import { SymbolIndex } from './symbol-index.js';
 import { Tombstones } from './tombstone.js';
 
+/** The DWARF sections {@link Module.preloadDwarf} inflates ahead: those a symbolization reads. */
+const PRELOADED_SECTIONS = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_str', '.debug_line_str', '.debug_rnglists', '.debug_ranges', '.debug_aranges', '.debug_addr', '.debug_str_offsets'];
+
 /** Options for a module. */
 export interface ModuleOptions {
   /**
@@ -137,6 +140,33 @@ export class Module {
   }
 
   private readonly prepared = new Set<unknown>();
+
+  /**
+   * Locates the DWARF, then starts decompressing the sections a lookup
+   * reads (units, abbreviations, line tables, strings, range lists,
+   * aranges) with the host's `decompressAsync`: resolves
+   * once they are started, to `done`, which resolves when they are in.
+   * A core's symbolizer inflates libc's debug file this way while it
+   * unwinds the threads. Without that host decoder nothing is started;
+   * lookups inflate what they read, as always.
+   */
+  async preloadDwarf(): Promise<{ readonly done: Promise<void> }> {
+    const decode = this.files.host.decompressAsync?.bind(this.files.host);
+    await this.dwarf();
+    const elf = this.foundDwarf?.elf;
+    if (!decode || !elf) return { done: Promise.resolve() };
+    const started: Promise<void>[] = [];
+    for (const name of PRELOADED_SECTIONS) {
+      let s;
+      try {
+        s = elf.debugSection(name);
+      } catch {
+        s = undefined;
+      }
+      if (s) started.push(elf.preloadSection(s, decode));
+    }
+    return { done: Promise.all(started).then(() => undefined) };
+  }
 
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */
   async dwarf(): Promise<DwarfSource | undefined> {

@@ -161,7 +161,8 @@ export const coreCommand = defineCommand({
       const sig = p.core.signal;
       const crashed = p.threads.find((t) => t.status.cursig !== 0) ?? p.threads[0];
       const traces = new Map<CoreThread, SymbolizedBacktrace>();
-      for (const t of p.threads) traces.set(t, await symbols.backtrace(t, { maxFrames: a['max-frames'] }));
+      const all = await symbols.backtraces(p.threads, { maxFrames: a['max-frames'] });
+      p.threads.forEach((t, i) => traces.set(t, all[i]!));
       const debug = new Map<CoreModule, DebugInfoStatus>();
       for (const m of p.modules) debug.set(m, await symbols.debugInfo(m));
       if (a.json) {

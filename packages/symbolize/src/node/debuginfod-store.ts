@@ -1,5 +1,4 @@
 import { closeSync, constants, fchmodSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync, lstatSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ByteSource } from '@elfkit/binary';
@@ -97,7 +96,8 @@ export class FsCacheStore implements CacheStore {
     let tmp = '';
     let fd = -1;
     for (let i = 0; fd < 0; i++) {
-      tmp = `${final}.${randomBytes(6).toString('base64url').slice(0, 6)}`;
+      // Web Crypto's global, not node:crypto: importing that loads it at every command's start-up.
+      tmp = `${final}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('base64url').slice(0, 6)}`;
       try {
         fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o600);
       } catch (e) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { crc32 as zlibCrc32 } from 'node:zlib';
+import { inflate, crc32 as zlibCrc32 } from 'node:zlib';
 import type { ByteSource } from '@elfkit/binary';
 import type { DebuginfodClient } from '../debuginfod/client.js';
 import type { FetchedFile, SymbolizeHost } from '../host.js';
@@ -36,6 +36,14 @@ export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): Symbo
       }
     },
     decompressors: nodeDecompressors,
+    decompressAsync(data, size, format) {
+      if (format !== 'zlib') return Promise.resolve(undefined);
+      // The output buffer sized as nodeDecompressors' (one chunk of the declared size).
+      const chunkSize = Math.max(64, Math.min(size + 1, data.length * 1032 + 64));
+      return new Promise((resolve) =>
+        inflate(data, { maxOutputLength: Math.max(size, 1), chunkSize }, (e, out) => resolve(e ? undefined : new Uint8Array(out.buffer, out.byteOffset, out.byteLength))),
+      );
+    },
     crc32: typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) >>> 0 : undefined,
     async demanglerWasm() {
       return new Uint8Array(readFileSync(demanglerWasmPath()));

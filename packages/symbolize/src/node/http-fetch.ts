@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { FetchFunction, FetchResponse } from '../debuginfod/transport.js';
 
 /** Redirects followed before giving up (curl's default is unlimited; elfutils allows them). */
@@ -26,9 +25,10 @@ export const nodeHttpFetch: FetchFunction = async (url, init) => {
   }
 };
 
-function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
-  if (!request) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
+// node:http and node:https are loaded on the first request: every command that can fetch (elfkit core) would otherwise load them, and net, tls and crypto with them, at start-up.
+async function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : url.protocol === 'http:' ? (await import('node:http')).request : undefined;
+  if (!request) throw new Error(`unsupported URL scheme ${url.protocol}`);
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { 'Accept-Encoding': 'identity', ...headers }, agent: false, signal }, resolve);
     req.on('error', reject);
