@@ -25,7 +25,9 @@ export class DwarfInput {
     const dwarf = Dwarf.load((name) => {
       const s = name.startsWith('.debug_') ? elf.debugSection(name) : elf.section(name);
       return s && s.type !== C.SHT_NOBITS ? elf.sectionData(s) : undefined;
-    }, { order: elf.header.order });
+      // Not split DWARF (it has a .debug_info): said outright, so that loading reads no section — .debug_info is
+      // decompressed when the units are walked, after the Go layout's scratch arrays are gone.
+    }, { order: elf.header.order, dwo: false });
     return new DwarfInput(dwarf, elf, own);
   }
 

@@ -1,5 +1,7 @@
 import { constants as C, type ElfFile, type Section, type Segment } from '@elfkit/elf';
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Addresses as the size maps hold them: numbers. Object files have no
  * addresses, so a section's contents get a made-up range of their own
@@ -28,13 +30,13 @@ export class ElfContext {
       if (p.vaddr + p.memsz > max) max = p.vaddr + p.memsz;
       if (min === undefined || p.vaddr < min) min = p.vaddr;
     }
-    this.bias = max > BigInt(Number.MAX_SAFE_INTEGER) && min !== undefined ? min : 0n;
+    this.bias = max > MAX_SAFE && min !== undefined ? min : 0n;
   }
 
   /** An address as a number (NaN when it cannot be one). */
   address(a: bigint): number {
-    const v = a - this.bias;
-    return v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : NaN;
+    const v = this.bias === 0n ? a : a - this.bias;
+    return v >= 0n && v <= MAX_SAFE ? Number(v) : NaN;
   }
 
   /** An address already held as a number (below 2^53). */

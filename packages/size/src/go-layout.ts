@@ -1,7 +1,7 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { GoFunc, PcValueStream, type GoSymbols, type PcLnTable } from '@elfkit/gosym';
 import type { ElfContext } from './elf-context.js';
-import { forEachKeyGroup, sortIndexes } from './range-map.js';
+import { sortIndexes } from './range-map.js';
 
 /**
  * What a Go function's bytes are, as shotizam splits them: its machine
@@ -128,9 +128,9 @@ interface RecordLayout {
 interface Found {
   /** Each function's slot, record and name (and, before 1.16, its pcvalue tables), in function order. */
   readonly own: Pieces;
-  /** Packed pcvalue tables: pctab offsets in `start`, ends found by {@link addPackedTables}. */
+  /** Packed pcvalue tables: pctab offsets in `start`, ends found by {@link endPackedTables}. */
   readonly tables: Pieces;
-  /** Funcdata blob addresses in `start`, ends found by {@link addFuncdata}. */
+  /** Funcdata blob addresses in `start`, ends found by {@link endFuncdata}. */
   readonly funcdata: Pieces;
   readonly damaged: Set<number>;
   readonly errors: ParseError[];
@@ -172,11 +172,12 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
   const n = t.funcCount;
   const entries = readEntries(t, ctx);
   const found = readRecords(layout, ctx);
-  const all = new Pieces(found.own.length + found.tables.length + found.funcdata.length);
-  append(all, found.own);
-  addPackedTables(all, found.tables, layout);
-  addFuncdata(all, found.funcdata, sized, funcdataEnd);
   const { damaged } = found;
+  const pieces = inAddressOrder([
+    [found.own, sortIndexes(found.own.start, found.own.length)],
+    [found.tables, endPackedTables(found.tables, layout)],
+    [found.funcdata, endFuncdata(found.funcdata, sized, funcdataEnd)],
+  ]);
   return {
     symbols,
     funcCount: n,
@@ -191,7 +192,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
       return `[Go function #${i}]`;
     },
     entries,
-    ...inAddressOrder(all),
+    ...pieces,
     tables: tableRanges(symbols, layout.base),
     errors: found.errors,
   };
@@ -310,26 +311,30 @@ class TableEnds {
   }
 }
 
-function append(to: Pieces, from: Pieces): void {
-  for (let k = 0; k < from.length; k++) to.push(from.func[k]!, from.kind[k]!, from.start[k]!, from.end[k]!);
-}
-
-/** Packed tables run to the next distinct offset (the last to the function table); a shared one is listed for each function naming it. */
-function addPackedTables(pieces: Pieces, tables: Pieces, l: RecordLayout): void {
+/**
+ * Packed tables run to the next distinct offset (the last to the function
+ * table); a shared one is listed for each function naming it. Sets each
+ * table's address range in place and returns the tables' order by address.
+ */
+function endPackedTables(tables: Pieces, l: RecordLayout): Uint32Array {
   const m = tables.length;
-  if (m === 0) return;
+  const order = sortIndexes(tables.start, m);
   const h = l.t.header;
   const at = l.base + h.pctab;
   const offs = tables.start;
-  forEachKeyGroup(offs, m, (order, from, to) => {
-    // order[from .. to) share one offset, in the order they were found (function order).
-    const o = offs[order[from]!]!;
-    const end = to < m ? offs[order[to]!]! : h.functab - h.pctab;
-    for (let q = from; q < to; q++) {
-      const x = order[q]!;
-      pieces.add(tables.func[x]!, tables.kind[x]!, at + o, at + end);
+  for (let k = 0; k < m; ) {
+    // order[k .. j) share one offset, in the order they were found (function order).
+    const o = offs[order[k]!]!;
+    let j = k + 1;
+    while (j < m && offs[order[j]!] === o) j++;
+    const end = at + (j < m ? offs[order[j]!]! : h.functab - h.pctab);
+    for (; k < j; k++) {
+      const x = order[k]!;
+      offs[x] = at + o;
+      tables.end[x] = end;
     }
-  });
+  }
+  return order;
 }
 
 /**
@@ -337,52 +342,95 @@ function addPackedTables(pieces: Pieces, tables: Pieces, l: RecordLayout): void 
  * function points to, bounded by a symbol starting there when the symbol
  * table sizes it, and by the end of `go:func.*`. The last blob is left
  * out when nothing bounds it. A blob shared by several functions goes to
- * the first.
+ * the first. Sets the ends in place (0, which drops the piece, for the
+ * others and for an unbounded last blob) and returns the blobs' order by
+ * address.
  */
-function addFuncdata(pieces: Pieces, refs: Pieces, sized: (address: number) => number | undefined, regionEnd: number | undefined): void {
+function endFuncdata(refs: Pieces, sized: (address: number) => number | undefined, regionEnd: number | undefined): Uint32Array {
   const n = refs.length;
-  if (n === 0) return;
   const addr = refs.start;
-  forEachKeyGroup(addr, n, (order, from, to) => {
-    const a = addr[order[from]!]!;
-    let end = to < n ? addr[order[to]!] : regionEnd;
+  const order = sortIndexes(addr, n);
+  for (let k = 0; k < n; ) {
+    const a = addr[order[k]!]!;
+    let j = k + 1;
+    while (j < n && addr[order[j]!] === a) j++;
+    let end = j < n ? addr[order[j]!]! : regionEnd ?? 0;
     const size = sized(a);
-    if (size !== undefined && (end === undefined || a + size < end)) end = a + size;
-    if (regionEnd !== undefined && end !== undefined && a < regionEnd && end > regionEnd) end = regionEnd;
-    if (end !== undefined) pieces.add(refs.func[order[from]!]!, FUNCDATA, a, end);
-  });
+    if (size !== undefined && (end === 0 || a + size < end)) end = a + size;
+    if (regionEnd !== undefined && end !== 0 && a < regionEnd && end > regionEnd) end = regionEnd;
+    refs.end[order[k]!] = end;
+    for (k++; k < j; k++) refs.end[order[k]!] = 0;
+  }
+  return order;
 }
 
+/** The first position from `q` in `order` whose piece is not empty (`order.length` when none is). */
+function nextPiece(p: Pieces, order: Uint32Array, q: number): number {
+  for (; q < order.length; q++) {
+    const x = order[q]!;
+    if (p.end[x]! > p.start[x]!) return q;
+  }
+  return q;
+}
+
+type PieceColumns = Pick<GoLayout, 'pieceFunc' | 'pieceKind' | 'pieceStart' | 'pieceEnd'>;
+
 /**
- * The pieces in address order, a table shared by several functions (the
- * linker stores identical tables once) listed once, for its first
- * function: what first-wins would give, without the cost of resolving
- * overlaps.
+ * The pieces of the lists merged in address order — each list read
+ * through its order, empty pieces dropped; on equal addresses the earlier
+ * list first (a stable sort of the lists one after the other) — a table
+ * shared by several functions (the linker stores identical tables once)
+ * listed once, for its first function: what first-wins would give,
+ * without the cost of resolving overlaps. Merged twice, to count and then
+ * to write into arrays of that size, rather than through one list of
+ * every piece and its sorted order.
  */
-function inAddressOrder(pieces: Pieces): Pick<GoLayout, 'pieceCount' | 'pieceFunc' | 'pieceKind' | 'pieceStart' | 'pieceEnd'> {
-  const order = sortIndexes(pieces.start, pieces.length);
-  let count = 0;
-  for (let j = 0; j < order.length; j++) {
-    const k = order[j]!;
-    const p = j > 0 ? order[j - 1]! : -1;
-    if (p >= 0 && pieces.start[p] === pieces.start[k] && pieces.end[p] === pieces.end[k]) continue;
-    count++;
-  }
-  const pieceFunc = new Int32Array(count);
-  const pieceKind = new Uint8Array(count);
-  const pieceStart = new Float64Array(count);
-  const pieceEnd = new Float64Array(count);
+function inAddressOrder(lists: readonly (readonly [Pieces, Uint32Array])[]): Pick<GoLayout, 'pieceCount'> & PieceColumns {
+  const none: PieceColumns = { pieceFunc: new Int32Array(0), pieceKind: new Uint8Array(0), pieceStart: new Float64Array(0), pieceEnd: new Float64Array(0) };
+  const count = mergePieces(lists, none, false);
+  const out: PieceColumns = { pieceFunc: new Int32Array(count), pieceKind: new Uint8Array(count), pieceStart: new Float64Array(count), pieceEnd: new Float64Array(count) };
+  mergePieces(lists, out, true);
+  return { pieceCount: count, ...out };
+}
+
+function mergePieces(lists: readonly (readonly [Pieces, Uint32Array])[], out: PieceColumns, write: boolean): number {
+  const k = lists.length;
+  const pos = new Int32Array(k);
+  for (let i = 0; i < k; i++) pos[i] = nextPiece(lists[i]![0], lists[i]![1], 0);
   let c = 0;
-  for (let j = 0; j < order.length; j++) {
-    const k = order[j]!;
-    if (c > 0 && pieceStart[c - 1] === pieces.start[k] && pieceEnd[c - 1] === pieces.end[k]) continue;
-    pieceFunc[c] = pieces.func[k]!;
-    pieceKind[c] = pieces.kind[k]!;
-    pieceStart[c] = pieces.start[k]!;
-    pieceEnd[c] = pieces.end[k]!;
-    c++;
+  let lastStart = NaN;
+  let lastEnd = NaN;
+  for (;;) {
+    let best = -1;
+    let bestStart = Infinity;
+    for (let i = 0; i < k; i++) {
+      const order = lists[i]![1];
+      const q = pos[i]!;
+      if (q >= order.length) continue;
+      const s = lists[i]![0].start[order[q]!]!;
+      if (best < 0 || s < bestStart) {
+        best = i;
+        bestStart = s;
+      }
+    }
+    if (best < 0) return c;
+    const p = lists[best]![0];
+    const order = lists[best]![1];
+    const x = order[pos[best]!]!;
+    const e = p.end[x]!;
+    if (bestStart !== lastStart || e !== lastEnd) {
+      if (write) {
+        out.pieceFunc[c] = p.func[x]!;
+        out.pieceKind[c] = p.kind[x]!;
+        out.pieceStart[c] = bestStart;
+        out.pieceEnd[c] = e;
+      }
+      c++;
+      lastStart = bestStart;
+      lastEnd = e;
+    }
+    pos[best] = nextPiece(p, order, pos[best]! + 1);
   }
-  return { pieceCount: count, pieceFunc, pieceKind, pieceStart, pieceEnd };
 }
 
 /** The pclntab's shared tables, then the whole table as the fallback. */

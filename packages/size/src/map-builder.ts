@@ -76,7 +76,7 @@ export class MapBuilder implements LabelMaps {
     const id = typeof label === 'number' ? label : this.id(label);
     if (!(size > 0)) return;
     this.pendingVm.push(vmaddr, vmaddr + size, id);
-    this.translator?.vm.translate(vmaddr, vmaddr + size, (s, e) => this.pendingFile.push(s, e, id));
+    this.translator?.vm.translateInto(vmaddr, vmaddr + size, this.pendingFile, id);
   }
 
   /** File bytes `[fileoff, fileoff+size)` and the addresses they are loaded at. */
@@ -84,7 +84,7 @@ export class MapBuilder implements LabelMaps {
     const id = typeof label === 'number' ? label : this.id(label);
     if (!(size > 0)) return;
     this.pendingFile.push(fileoff, fileoff + size, id);
-    this.translator?.file.translate(fileoff, fileoff + size, (s, e) => this.pendingVm.push(s, e, id));
+    this.translator?.file.translateInto(fileoff, fileoff + size, this.pendingVm, id);
   }
 
   /** File bytes charged to whatever label address `at` has (as of the last commit); nothing when it has none. */

@@ -18,6 +18,7 @@ import { addDwarfLines, addGoLines } from './sources/lines.js';
 import { addSections } from './sources/sections.js';
 import { addSegments } from './sources/segments.js';
 import { addSymbols, forEachSizedSymbol, symbolTableOf } from './sources/symbols.js';
+import { SymbolSizes } from './symbol-sizes.js';
 
 /** `go:func.*` (`go.func.*` before Go 1.20): the symbol spanning every function's funcdata. */
 function isFuncdataContainer(name: string): boolean {
@@ -95,7 +96,7 @@ export class SizeModel {
   private goSymbols?: GoSymbols | null;
   private layout?: GoLayout | null;
   private symtab?: SymbolTable | null;
-  private sizes?: Map<number, number>;
+  private sizes?: SymbolSizes;
 
   constructor(
     readonly elf: ElfFile,
@@ -224,16 +225,8 @@ export class SizeModel {
   }
 
   /** Sized symbols by start address (the first one at each address). */
-  private symbolSizes(): Map<number, number> {
-    if (!this.sizes) {
-      const m = new Map<number, number>();
-      const t = this.symbolTable();
-      if (t) forEachSizedSymbol(t, this.ctx, (s) => {
-        if (!m.has(s.address)) m.set(s.address, s.size);
-      });
-      this.sizes = m;
-    }
-    return this.sizes;
+  private symbolSizes(): SymbolSizes {
+    return (this.sizes ??= new SymbolSizes(this.symbolTable(), this.ctx));
   }
 
   /** Where the symbol called `name` (ASCII) ends, compared as bytes in the string table: nothing decoded. */

@@ -61,24 +61,57 @@ export class RangeMap {
    * This map with the parts of `ranges` that it does not cover yet added:
    * bloaty's "first label wins". `ranges` are in priority order (earlier
    * wins where they overlap each other too).
+   *
+   * The new map is written in two passes over the gaps (one to count, one
+   * to write them merged with this map's ranges into arrays of the exact
+   * size): no list of gaps, no sorted copy of `ranges` — a layer of half a
+   * million ranges would otherwise make two more lists of its size.
    */
   fill(ranges: RangeList): RangeMap {
     if (ranges.length === 0) return this;
     const add = resolve(ranges);
+    const g = this.gaps(add, undefined);
+    if (g === 0) return this;
+    const total = this.length + g;
+    const dual = this.others !== undefined || add.list.others !== undefined;
+    const out = new RangeMap(new Float64Array(total), new Float64Array(total), new Int32Array(total), dual ? new Float64Array(total) : undefined, total);
+    this.gaps(add, out);
+    return out;
+  }
+
+  /**
+   * The parts of `add` in the gaps of this map, in address order, a gap
+   * that continues the previous one with the same label (and, in a dual
+   * map, the same translation) extending it. Without `out`, returns how
+   * many there are; with it, writes them merged with this map's ranges
+   * into `out` (sized for both).
+   */
+  private gaps(add: SortedRanges, out: RangeMap | undefined): number {
     const n = this.length;
     const ms = this.starts;
     const me = this.ends;
-    const as = add.starts;
-    const ae = add.ends;
-    const al = add.labels;
-    const ao = add.others;
-    const m = add.length;
-    // The parts of `add` in the gaps of this map …
-    const gaps = new RangeList(m + 8, this.others !== undefined || ao !== undefined);
+    const ml = this.labels;
+    const mo = this.others;
+    const { starts: as, ends: ae, labels: al, others: ao } = add.list;
+    const order = add.order;
+    const m = add.list.length;
+    const os = out?.starts;
+    const oe = out?.ends;
+    const ol = out?.labels;
+    const oo = out?.others;
+    // The last gap: where it ends, its label and its translation at its end (-1: none).
+    let lastEnd = NaN;
+    let lastLabel = -1;
+    let lastOther = -1;
+    let count = 0;
+    let w = 0; // the next map range to copy into `out`
+    let c = 0; // ranges written to `out`
     let j = 0;
-    for (let k = 0; k < m; k++) {
+    for (let q = 0; q < m; q++) {
+      const k = order ? order[q]! : q;
       let s = as[k]!;
       const e = ae[k]!;
+      const label = al[k]!;
       const o = ao ? ao[k]! : -1;
       const s0 = s;
       while (j < n && me[j]! <= s) j++;
@@ -89,44 +122,45 @@ export class RangeMap {
           continue;
         }
         const gapEnd = j < n && ms[j]! < e ? ms[j]! : e;
-        gaps.push(s, gapEnd, al[k]!, o < 0 ? -1 : o + (s - s0));
+        const other = o < 0 ? -1 : o + (s - s0);
+        if (s === lastEnd && label === lastLabel && (other < 0 ? lastOther < 0 : lastOther === other)) {
+          // Continues the last gap (nothing of the map lies between them).
+          if (oe) oe[c - 1] = gapEnd;
+        } else {
+          count++;
+          if (os) {
+            while (w < n && ms[w]! < s) {
+              os[c] = ms[w]!;
+              oe![c] = me[w]!;
+              ol![c] = ml[w]!;
+              if (oo) oo[c] = mo ? mo[w]! : -1;
+              c++;
+              w++;
+            }
+            os[c] = s;
+            oe![c] = gapEnd;
+            ol![c] = label;
+            if (oo) oo[c] = other;
+            c++;
+          }
+        }
+        lastEnd = gapEnd;
+        lastLabel = label;
+        lastOther = other < 0 ? -1 : other + (gapEnd - s);
         s = gapEnd;
       }
       // The next range may start inside the map range that ended this one.
       if (j > 0 && me[j - 1]! > e) j--;
     }
-    if (gaps.length === 0) return this;
-    // … merged with the map's own ranges (both sorted, disjoint).
-    const g = gaps.length;
-    const total = n + g;
-    const starts = new Float64Array(total);
-    const ends = new Float64Array(total);
-    const labels = new Int32Array(total);
-    const others = gaps.others ? new Float64Array(total) : undefined;
-    const ml = this.labels;
-    const mo = this.others;
-    const gs = gaps.starts;
-    const ge = gaps.ends;
-    const gl = gaps.labels;
-    const go = gaps.others;
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < total; i++) {
-      if (b >= g || (a < n && ms[a]! < gs[b]!)) {
-        starts[i] = ms[a]!;
-        ends[i] = me[a]!;
-        labels[i] = ml[a]!;
-        if (others) others[i] = mo ? mo[a]! : -1;
-        a++;
-      } else {
-        starts[i] = gs[b]!;
-        ends[i] = ge[b]!;
-        labels[i] = gl[b]!;
-        if (others) others[i] = go![b]!;
-        b++;
+    if (os) {
+      for (; w < n; w++, c++) {
+        os[c] = ms[w]!;
+        oe![c] = me[w]!;
+        ol![c] = ml[w]!;
+        if (oo) oo[c] = mo ? mo[w]! : -1;
       }
     }
-    return new RangeMap(starts, ends, labels, others, total);
+    return count;
   }
 
   /**
@@ -145,13 +179,37 @@ export class RangeMap {
       if (e > s) emit(o + (s - this.starts[i]!), o + (e - this.starts[i]!));
     }
   }
+
+  /**
+   * {@link translate} into `out` under `label`: no callback, so the
+   * hundreds of thousands of ranges a source adds make no closure each.
+   */
+  translateInto(start: number, end: number, out: RangeList, label: number): void {
+    const others = this.others;
+    if (!others) return;
+    for (let i = this.firstEndingAfter(start); i < this.length && this.starts[i]! < end; i++) {
+      const o = others[i]!;
+      if (o < 0) continue;
+      const s = Math.max(start, this.starts[i]!);
+      const e = Math.min(end, this.ends[i]!);
+      if (e > s) out.push(o + (s - this.starts[i]!), o + (e - this.starts[i]!), label);
+    }
+  }
+}
+
+/** Disjoint ranges sorted by start: `list` in `order` (in its own order when undefined). */
+export interface SortedRanges {
+  readonly list: RangeList;
+  readonly order: Uint32Array | undefined;
 }
 
 /**
  * `ranges` (in priority order, possibly overlapping) as disjoint ranges
  * sorted by start, each byte going to the earliest range that covers it.
+ * Ranges that do not overlap stay where they are, read through a sorted
+ * order of indexes.
  */
-export function resolve(ranges: RangeList): RangeList {
+export function resolve(ranges: RangeList): SortedRanges {
   const n = ranges.length;
   const { starts, ends } = ranges;
   let sorted = true;
@@ -162,25 +220,12 @@ export function resolve(ranges: RangeList): RangeList {
     }
   }
   const order = sorted ? undefined : sortIndexes(starts, n);
-  let overlapping = false;
   for (let k = 1; k < n; k++) {
     const cur = order ? order[k]! : k;
     const prev = order ? order[k - 1]! : k - 1;
-    if (starts[cur]! < ends[prev]!) {
-      overlapping = true;
-      break;
-    }
+    if (starts[cur]! < ends[prev]!) return { list: sweep(ranges, order ?? identity(n)), order: undefined };
   }
-  if (!overlapping) {
-    if (!order) return ranges;
-    const out = new RangeList(n, ranges.dual);
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      out.push(starts[i]!, ends[i]!, ranges.labels[i]!, ranges.others ? ranges.others[i]! : -1);
-    }
-    return out;
-  }
-  return sweep(ranges, order ?? identity(n));
+  return { list: ranges, order };
 }
 
 function identity(n: number): Uint32Array {

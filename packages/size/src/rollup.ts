@@ -96,6 +96,17 @@ export function rollup(base: Translator, maps: readonly LabelMaps[]): SizeNode {
     base.file,
     maps.map((m) => m.file),
   );
+  if (maps.length === 1) {
+    // One level: the nodes straight from the arrays (no tally object and map entry per label: the symbols of a large binary are 100,000 labels).
+    const names = maps[0]!.labels;
+    const children: SizeNode[] = [];
+    for (let i = 0; i < top.vm.length; i++) {
+      if (top.vm[i] === 0 && top.file[i] === 0) continue;
+      children.push({ label: i === 0 ? NO_LABEL : names[i - 1]!, vmSize: top.vm[i]!, fileSize: top.file[i]! });
+    }
+    children.sort(bySize);
+    return { label: 'TOTAL', vmSize: root.vm, fileSize: root.file, children };
+  }
   if (maps.length > 0) {
     // Fold the top level's arrays into the tree.
     for (let i = 0; i < top.vm.length; i++) {

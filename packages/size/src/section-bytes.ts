@@ -40,7 +40,11 @@ export class SectionBytes {
 
   /** The file range `[start, end)` holding contents `[a, b)`. */
   fileRange(a: number, b: number): [number, number] {
-    if (!this.compressed) return [this.start + a, this.start + b];
-    return [this.start + Math.floor(a * this.scale), this.start + Math.floor(b * this.scale)];
+    return [this.fileOffset(a), this.fileOffset(b)];
+  }
+
+  /** The file offset that contents offset `a` maps to (a range's bounds map one by one: no pair made per range). */
+  fileOffset(a: number): number {
+    return this.compressed ? this.start + Math.floor(a * this.scale) : this.start + a;
   }
 }

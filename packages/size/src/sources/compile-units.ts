@@ -11,6 +11,12 @@ const WANT_RANGES = 2;
 const WANT_LOCATION = 4;
 const WANT_DECLARATION = 8;
 const WANT_STRINGS = 16;
+// Inline names (DW_FORM_string) stay section offsets: none is needed, and decoding each would make a string per DIE.
+const STRING_OFFSETS = { stringOffsets: true };
+/** The attributes read from a DIE whose strings are not charged (a mask by DW_AT_*). */
+const WANTED_NAMES = [D.DW_AT_low_pc, D.DW_AT_high_pc, D.DW_AT_ranges, D.DW_AT_location, D.DW_AT_declaration];
+const WANTED = new Uint8Array(Math.max(...WANTED_NAMES) + 1);
+for (const n of WANTED_NAMES) WANTED[n] = 1;
 
 const STRING_FORMS = new Set([D.DW_FORM_strp, D.DW_FORM_line_strp, D.DW_FORM_strx, D.DW_FORM_strx1, D.DW_FORM_strx2, D.DW_FORM_strx3, D.DW_FORM_strx4, D.DW_FORM_GNU_str_index]);
 
@@ -97,8 +103,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   const charge = (label: number, section: string, a: number, e: number) => {
     const sb = input.bytes(section);
     if (!sb || !(e > a) || a < 0 || e > sb.contentSize) return;
-    const [s, t] = sb.fileRange(a, e);
-    b.addFileRange(label, s, t - s);
+    const s = sb.fileOffset(a);
+    b.addFileRange(label, s, sb.fileOffset(e) - s);
   };
   const charged = new Map<string, Set<number>>();
   const chargeString = (label: number, section: string, off: number, bytes: Uint8Array) => {
@@ -181,7 +187,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       let want = interests.get(a);
       if (want === undefined) interests.set(a, (want = interest(a)));
       if (want === 0) continue;
-      const n = c.attrsInto(attrs);
+      // Only the attributes looked at are decoded (no block or bigint made for a frame base or a type), unless the unit's strings are charged.
+      const n = want & WANT_STRINGS && input.own ? c.attrsInto(attrs, STRING_OFFSETS) : c.attrsWanted(attrs, WANTED);
       let low: bigint | undefined;
       let highAttr: MutableAttribute | undefined;
       let rangesAttr: MutableAttribute | undefined;
@@ -232,20 +239,24 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
           found = true;
         }
       }
-      if (rangesAttr) found = guard<boolean>(() => ranges(u, rangesAttr!, id, contributed.has('.debug_rnglists'), walk), false) || found;
+      // A bad list costs only itself (caught here, not through a closure per DIE).
+      if (rangesAttr) {
+        try {
+          if (ranges(u, rangesAttr, id, contributed.has('.debug_rnglists'), walk)) found = true;
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+          errors.push(e);
+        }
+      }
       if (isRoot) rootRanges = found;
-      if (locAttr) guard(() => location(u, locAttr!, id, contributed.has('.debug_loclists')), undefined);
-    }
-  };
-
-  // A bad list costs only itself.
-  const guard = <T>(f: () => T, fallback: T): T => {
-    try {
-      return f();
-    } catch (e) {
-      if (!isParseError(e)) throw e;
-      errors.push(e);
-      return fallback;
+      if (locAttr) {
+        try {
+          location(u, locAttr, id, contributed.has('.debug_loclists'));
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+          errors.push(e);
+        }
+      }
     }
   };
 

@@ -99,8 +99,10 @@ function addFrames(b: MapBuilder, ctx: ElfContext): void {
     const address = debugFrame ? 0 : ctx.sectionAddress(sec);
     const bytes = SectionBytes.of(elf, sec);
     const charge = (off: number, len: number, pc: number) => {
-      const [s, e] = bytes.fileRange(off, off + len);
-      b.addFileRangeFor(ctx.isObject ? pc : ctx.address(BigInt(Math.round(pc))), s, e - s);
+      const s = bytes.fileOffset(off);
+      // Addresses below 2^53 with no bias are already what the maps hold: no bigint per FDE.
+      const at = ctx.isObject ? pc : ctx.bias === 0n && pc <= Number.MAX_SAFE_INTEGER ? Math.round(pc) : ctx.address(BigInt(Math.round(pc)));
+      b.addFileRangeFor(at, s, bytes.fileOffset(off + len) - s);
     };
     if (sec.name === '.eh_frame_hdr') forEachEhFrameHdrEntry(data, address, order, addressSize, charge);
     else forEachFde({ data, address, order, addressSize, debugFrame }, charge);
