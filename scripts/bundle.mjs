@@ -41,6 +41,9 @@ const common = {
   minifySyntax: true,
   charset: 'ascii',
   // The bundle's own URL, as an ES module's import.meta.url would be (the site, package.json and iced-x86 are found from it).
+  // import() as require(): code run from V8's code cache by the bundle loader loses vm's
+  // importModuleDynamically on Node 20 ("A dynamic import callback was not specified").
+  supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__elfkitUrl' },
   banner: { js: "var __elfkitUrl = require('node:url').pathToFileURL(__filename).href;" },
 };

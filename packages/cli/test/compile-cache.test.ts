@@ -84,4 +84,21 @@ test('without ELFKIT_CACHE_DIR the cache goes to $XDG_CACHE_HOME/elfkit', () => 
   assert.ok(caches(join(xdg, 'elfkit')).some((f) => f.includes('commands-segments.')));
 });
 
+
+test('no bundle calls import(): code run from the cache loses vm importModuleDynamically on Node 20', () => {
+  // `elfkit debuginfod find` with a warm cache failed with "A dynamic import callback was not specified"
+  // at its lazy import('node:http'); scripts/bundle.mjs turns import() into require().
+  const bundles = join(pkg, 'dist', 'bundle');
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.cjs') && /\bimport\(/.test(readFileSync(p, 'latin1'))) found.push(p);
+    }
+  };
+  walk(bundles);
+  assert.equal(found, []);
+});
+
 test.run();
