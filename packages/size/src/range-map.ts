@@ -165,24 +165,8 @@ export class RangeMap {
 
   /**
    * The pieces of `[start, end)` that this map translates to the other
-   * address space, through each range's `other`, as `(otherStart,
-   * otherEnd)` pairs passed to `emit`.
-   */
-  translate(start: number, end: number, emit: (start: number, end: number) => void): void {
-    const others = this.others;
-    if (!others) return;
-    for (let i = this.firstEndingAfter(start); i < this.length && this.starts[i]! < end; i++) {
-      const o = others[i]!;
-      if (o < 0) continue;
-      const s = Math.max(start, this.starts[i]!);
-      const e = Math.min(end, this.ends[i]!);
-      if (e > s) emit(o + (s - this.starts[i]!), o + (e - this.starts[i]!));
-    }
-  }
-
-  /**
-   * {@link translate} into `out` under `label`: no callback, so the
-   * hundreds of thousands of ranges a source adds make no closure each.
+   * address space, through each range's `other`, pushed into `out` under
+   * `label` (no callback: a source adds hundreds of thousands of ranges).
    */
   translateInto(start: number, end: number, out: RangeList, label: number): void {
     const others = this.others;
