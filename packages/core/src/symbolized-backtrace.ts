@@ -104,7 +104,7 @@ export class CoreSymbols {
       const fresh = [...modules].filter((m) => !started.has(m));
       for (const m of fresh) started.add(m);
       const loads = await Promise.all(fresh.map((m) => this.preload(m)));
-      for (const l of loads) if (l) pending.push(l);
+      for (const l of loads) if (l) pending.push(l.done);
     };
     const atPc = new Set<CoreModule>();
     for (const t of threads) {
@@ -128,11 +128,16 @@ export class CoreSymbols {
     return out;
   }
 
-  /** Starts decompressing `m`'s DWARF (see `Module.preloadDwarf`); the promise of its end, or undefined. */
-  private async preload(m: CoreModule): Promise<Promise<void> | undefined> {
+  /**
+   * Starts decompressing `m`'s DWARF (see `Module.preloadDwarf`): resolves
+   * once it is started, to `{ done }` (wrapped: an async function returning
+   * the promise itself would wait for it, and the threads would be unwound
+   * only after the inflation instead of during it), or undefined.
+   */
+  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void> } | undefined> {
     const s = this.module(m);
     if (!s || s.broken) return undefined;
-    return (await s.preloadDwarf()).done;
+    return s.preloadDwarf();
   }
 
   /** Symbolizes `bt`, unwinding `thread` again with a separate debug file's `.debug_frame` where its own CFI ran out. */

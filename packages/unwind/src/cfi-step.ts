@@ -1,5 +1,6 @@
 import { isParseError, ParseError } from '@elfkit/binary';
-import { AARCH64_RA_SIGN_STATE, EvaluationError, evaluateExpression, type EvaluationContext, type RegisterRule } from '@elfkit/dwarf';
+import { AARCH64_RA_SIGN_STATE, EvaluationError, evaluateExpression, type EvaluationContext, type RegisterRule, type UnwindRow } from '@elfkit/dwarf';
+import type { Arch } from './arch.js';
 import { readUnsigned, type Memory } from './memory.js';
 import type { UnwindModule } from './module.js';
 import { Registers } from './registers.js';
@@ -62,11 +63,21 @@ export function cfiStep(regs: Registers, lookupPc: bigint, module: UnwindModule,
     throw e;
   }
   const next = new Map<number, bigint>();
-  for (const [n, v] of regs.entries()) if (arch.calleeSaved.has(n)) next.set(n, v);
+  // Indexed loops, not `for (const [n, v] of map)`: a core's threads run this a few hundred times, mostly before
+  // V8 optimizes it, and the interpreter pays the iterator protocol for every destructured pair.
+  const saved = calleeSavedList(arch);
+  for (let i = 0; i < saved.length; i++) {
+    const n = saved[i]!;
+    const v = regs.get(n);
+    if (v !== undefined) next.set(n, v);
+  }
   next.set(arch.sp, cfa);
   const ra = cie.returnAddressRegister;
   let raSigned = false;
-  for (const [n, rule] of row.registers) {
+  const { numbers, rules } = rulesOf(row);
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
+    const rule = rules[i]!;
     if (n === AARCH64_RA_SIGN_STATE && rule.kind === 'constant') {
       raSigned = rule.value === 1;
       continue;
@@ -91,6 +102,32 @@ export function cfiStep(regs: Registers, lookupPc: bigint, module: UnwindModule,
   next.set(arch.pc, retAddr);
   if (arch.lr !== undefined && ra === arch.lr) next.set(arch.lr, retAddr);
   return { registers: new Registers(arch, next), method: 'cfi', signalFrame: cie.signalFrame };
+}
+
+const calleeSavedLists = new WeakMap<Arch, readonly number[]>();
+
+/** `arch.calleeSaved` as an array (kept per arch). */
+function calleeSavedList(arch: Arch): readonly number[] {
+  let l = calleeSavedLists.get(arch);
+  if (!l) calleeSavedLists.set(arch, (l = [...arch.calleeSaved]));
+  return l;
+}
+
+const rowRules = new WeakMap<UnwindRow, { readonly numbers: readonly number[]; readonly rules: readonly RegisterRule[] }>();
+
+/** A row's register rules as two arrays (kept per row: the CFI keeps a row per pc, and threads share their pcs). */
+function rulesOf(row: UnwindRow): { readonly numbers: readonly number[]; readonly rules: readonly RegisterRule[] } {
+  let r = rowRules.get(row);
+  if (!r) {
+    const numbers: number[] = [];
+    const rules: RegisterRule[] = [];
+    row.registers.forEach((rule, n) => {
+      numbers.push(n);
+      rules.push(rule);
+    });
+    rowRules.set(row, (r = { numbers, rules }));
+  }
+  return r;
 }
 
 /** A caller's register value by its rule: a value, undefined (unknown), or a stop. */
