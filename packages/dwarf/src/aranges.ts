@@ -47,30 +47,39 @@ interface SetHeader {
  */
 function* setHeaders(r: Reader, bytes: Uint8Array, sectionName: string, onError?: (e: Error) => void): Generator<SetHeader> {
   while (r.pos < bytes.length) {
-    const offset = r.pos;
-    const il = readInitialLength(r, 'address range set');
-    const end = r.pos + il.length;
-    if (end > bytes.length) throw r.error('truncated', `address range set length 0x${il.length.toString(16)} runs past the end of ${sectionName}`, offset);
-    let header: SetHeader | undefined;
-    try {
-      const version = r.u16();
-      if (version !== 2 && version !== 3) throw r.error('unsupported', `address range set version ${version}`, r.pos - 2);
-      const debugInfoOffset = readOffset(r, il.offsetSize);
-      const addressSize = r.u8();
-      const segmentSelectorSize = r.u8();
-      if (!validAddressSize(addressSize)) throw r.error('unsupported', `address size ${addressSize}`, r.pos - 2);
-      if (segmentSelectorSize !== 0 && !validAddressSize(segmentSelectorSize)) throw r.error('unsupported', `segment selector size ${segmentSelectorSize}`, r.pos - 1);
-      // Tuples start at a multiple of their size from the start of the set.
-      const tuple = addressSize * 2 + segmentSelectorSize;
-      const pad = (tuple - ((r.pos - offset) % tuple)) % tuple;
-      header = { offset, length: il.length, offsetSize: il.offsetSize, version, debugInfoOffset, addressSize, segmentSelectorSize, tuples: r.pos + pad, end };
-    } catch (e) {
-      if (!onError) throw e;
-      onError(e as Error);
-    }
+    const header = readSetHeader(r, bytes, sectionName, onError);
     if (header) yield header;
-    r.pos = end;
   }
+}
+
+/**
+ * The set header at `r.pos` (see {@link setHeaders}), leaving `r.pos` past
+ * the set; undefined for a bad header reported through `onError`.
+ */
+function readSetHeader(r: Reader, bytes: Uint8Array, sectionName: string, onError?: (e: Error) => void): SetHeader | undefined {
+  const offset = r.pos;
+  const il = readInitialLength(r, 'address range set');
+  const end = r.pos + il.length;
+  if (end > bytes.length) throw r.error('truncated', `address range set length 0x${il.length.toString(16)} runs past the end of ${sectionName}`, offset);
+  let header: SetHeader | undefined;
+  try {
+    const version = r.u16();
+    if (version !== 2 && version !== 3) throw r.error('unsupported', `address range set version ${version}`, r.pos - 2);
+    const debugInfoOffset = readOffset(r, il.offsetSize);
+    const addressSize = r.u8();
+    const segmentSelectorSize = r.u8();
+    if (!validAddressSize(addressSize)) throw r.error('unsupported', `address size ${addressSize}`, r.pos - 2);
+    if (segmentSelectorSize !== 0 && !validAddressSize(segmentSelectorSize)) throw r.error('unsupported', `segment selector size ${segmentSelectorSize}`, r.pos - 1);
+    // Tuples start at a multiple of their size from the start of the set.
+    const tuple = addressSize * 2 + segmentSelectorSize;
+    const pad = (tuple - ((r.pos - offset) % tuple)) % tuple;
+    header = { offset, length: il.length, offsetSize: il.offsetSize, version, debugInfoOffset, addressSize, segmentSelectorSize, tuples: r.pos + pad, end };
+  } catch (e) {
+    if (!onError) throw e;
+    onError(e as Error);
+  }
+  r.pos = end;
+  return header;
 }
 
 /**
@@ -131,18 +140,43 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
   let n = 0;
   const word = (at: number, size: number): number => {
     if (size === 8) {
-      const a = v.getUint32(at, le);
-      const b = v.getUint32(at + 4, le);
-      return le ? b * 0x1_0000_0000 + a : a * 0x1_0000_0000 + b;
+      const hi = v.getUint32(le ? at + 4 : at, le);
+      const lo = v.getUint32(le ? at : at + 4, le);
+      // A zero high word (every address of a shared library) is returned as is: no double arithmetic, which allocates a number in the interpreter.
+      return hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
     }
     if (size === 4) return v.getUint32(at, le);
     if (size === 2) return v.getUint16(at, le);
     return v.getUint8(at);
   };
-  for (const h of setHeaders(r, bytes, sectionName, onError)) {
-    const { addressSize, segmentSelectorSize, end } = h;
+  // libc's section is two thousand sets of a range or two, read once per run mostly by the interpreter: the usual
+  // header (DWARF 32, version 2, no segment selector, a valid address size) is read here in place; any other goes
+  // through readSetHeader, which reads (and reports) every case.
+  while (r.pos < bytes.length) {
+    const offset = r.pos;
+    let addressSize = 0;
+    let segmentSelectorSize = 0;
+    let end = 0;
+    let tuples = 0;
+    let debugInfoOffset = 0;
+    const length = offset + 12 <= bytes.length ? v.getUint32(offset, le) : 0;
+    const version = length >= 8 ? v.getUint16(offset + 4, le) : 0;
+    const size = length >= 8 ? bytes[offset + 10]! : 0;
+    if (length >= 8 && length < 0xfffffff0 && offset + 4 + length <= bytes.length && (version === 2 || version === 3) && (size === 4 || size === 8) && bytes[offset + 11] === 0) {
+      addressSize = size;
+      debugInfoOffset = v.getUint32(offset + 6, le);
+      end = offset + 4 + length;
+      // Tuples start at a multiple of their size from the start of the set (the header is 12 bytes).
+      const tuple = size * 2;
+      tuples = offset + 12 + ((tuple - (12 % tuple)) % tuple);
+      r.pos = end;
+    } else {
+      const h = readSetHeader(r, bytes, sectionName, onError);
+      if (!h) continue;
+      ({ addressSize, segmentSelectorSize, end, tuples, debugInfoOffset } = h);
+    }
     const tuple = addressSize * 2 + segmentSelectorSize;
-    for (let at = h.tuples; at + tuple <= end; at += tuple) {
+    for (let at = tuples; at + tuple <= end; at += tuple) {
       const segment = segmentSelectorSize ? word(at, segmentSelectorSize) : 0;
       const lo = word(at + segmentSelectorSize, addressSize);
       const len = word(at + segmentSelectorSize + addressSize, addressSize);
@@ -159,7 +193,7 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
       }
       lows[n] = lo;
       highs[n] = lo + len;
-      units[n] = h.debugInfoOffset;
+      units[n] = debugInfoOffset;
       sizes[n] = addressSize;
       n++;
     }

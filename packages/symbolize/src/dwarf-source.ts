@@ -384,10 +384,8 @@ export class DwarfSource {
         return undefined;
       }
       // Sorted by start (a stable order: ties keep section order); tombstones left out.
-      const order: number[] = [];
-      for (let i = 0; i < spans.count; i++) if (!this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!)) order.push(i);
+      const order = sortedByStart(spans.lows, spans.count, (i) => !this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!));
       const starts = spans.lows;
-      order.sort((x, y) => starts[x]! - starts[y]! || x - y);
       const n = order.length;
       if (n) {
         const t = (this.aranges = { lows: new Float64Array(n), highs: new Float64Array(n), maxHigh: new Float64Array(n), offsets: new Float64Array(n) });
@@ -500,4 +498,27 @@ function rootLanguage(unit: Unit): number | undefined {
 
 function num(v: bigint): number | bigint {
   return v <= MAX_SAFE_BIG ? Number(v) : v;
+}
+
+/**
+ * The indexes `i < count` that `keep` accepts, ordered by `starts[i]`, ties
+ * by index. Where every start is below 2^37 and there are fewer than 2^16
+ * of them (any shared library), start and index are packed into one exact
+ * double and sorted natively: libc's two thousand ranges are sorted once per
+ * run, mostly by the interpreter, where a comparator call costs.
+ */
+function sortedByStart(starts: Float64Array, count: number, keep: (i: number) => boolean): number[] {
+  const order: number[] = [];
+  let packable = count < 0x10000;
+  for (let i = 0; i < count; i++) {
+    if (!keep(i)) continue;
+    order.push(i);
+    if (starts[i]! >= 2 ** 37) packable = false;
+  }
+  if (!packable) return order.sort((x, y) => starts[x]! - starts[y]! || x - y);
+  const keys = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) keys[k] = starts[order[k]!]! * 0x10000 + order[k]!;
+  keys.sort();
+  for (let k = 0; k < keys.length; k++) order[k] = keys[k]! % 0x10000;
+  return order;
 }
