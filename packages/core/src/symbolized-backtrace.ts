@@ -74,11 +74,13 @@ export class CoreSymbols {
     const s = this.module(m);
     if (!s) return { kind: 'missing', reason: 'missing-file' };
     if (s.broken) return { kind: 'missing', reason: s.broken.reason };
-    await s.load();
+    // The symbol table only when there is neither DWARF nor a pclntab: a module no frame is in (ld.so, waiting
+    // threads never enter it) has its debug file located, not its symbols indexed.
+    await s.dwarf();
     const origin = s.dwarfOrigin;
     if (origin) return { kind: 'dwarf', via: origin.via, path: origin.path };
     if (s.goSymbols()) return { kind: 'go' };
-    return (s.loadedSymbols?.size ?? 0) > 0 ? { kind: 'symbols' } : { kind: 'missing', reason: 'missing-symbols' };
+    return (await s.symbols()).size > 0 ? { kind: 'symbols' } : { kind: 'missing', reason: 'missing-symbols' };
   }
 
   /**
