@@ -14,6 +14,12 @@ export interface ByteSource {
    * against `size`; implementations may return a view (no copy).
    */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Optional: the same bytes read off the caller's thread (a file read on
+   * Node's thread pool), for a caller that reads a large range ahead of
+   * need — an ELF file inflating a debug section while other work runs.
+   */
+  readAsync?(offset: number, length: number): Promise<Uint8Array>;
 }
 
 /** A {@link ByteSource} over bytes already in memory; reads are zero-copy views. */

@@ -195,7 +195,10 @@ export class ElfFile {
     try {
       const c = this.compression(s);
       if (!c || c.format === 'unknown') return;
-      const raw = this.rawSectionData(s);
+      // Read on the source's own thread where it can (a file on Node's thread pool): the caller goes on meanwhile.
+      const inFile = s.offset + s.size <= this.source.size;
+      const raw = this.source.readAsync && inFile ? await this.source.readAsync(s.offset, s.size) : this.rawSectionData(s);
+      if (raw.length !== s.size) return;
       const payload = raw.subarray(c.headerSize);
       if (c.size > payload.length * MAX_RATIO + SLACK) return;
       const d = await decode(payload, c.size, c.format === 'zstd' ? 'zstd' : 'zlib');

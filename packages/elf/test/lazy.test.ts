@@ -73,6 +73,30 @@ test('preloadSection: an asynchronous decoder fills what sectionData returns; a 
       assert.equal(e.sectionData(t), expected, name);
     }
   }
+  // A source that reads off the caller's thread gives the compressed bytes (the section's whole range, once);
+  // a short read there changes nothing either.
+  const bytes = fixtureBytes('c/gcc-zlib');
+  const expected = ElfFile.parse(bytes).sectionData(ElfFile.parse(bytes).debugSection('.debug_info')!);
+  for (const short of [false, true]) {
+    const asked: [number, number][] = [];
+    const src: ByteSource = {
+      size: bytes.length,
+      read: (offset, length) => bytes.subarray(offset, offset + length),
+      readAsync: async (offset, length) => (asked.push([offset, length]), bytes.slice(offset, offset + length - (short ? 1 : 0))),
+    };
+    const e = ElfFile.parse(src);
+    const s = e.debugSection('.debug_info')!;
+    let decoded: Uint8Array | undefined;
+    await e.preloadSection(s, async (data, size) => {
+      assert.is(data.length, s.size - (short ? 1 : 0) - (e.compression(s)?.headerSize ?? 0));
+      return (decoded = expected.slice());
+    });
+    assert.equal(asked, [[s.offset, s.size]]);
+    if (short) {
+      assert.is(decoded, undefined);
+      assert.equal(e.sectionData(s), expected);
+    } else assert.is(e.sectionData(s), decoded);
+  }
   // An uncompressed section is not the decoder's business.
   const elf = ElfFile.parse(fixtureBytes('c/gcc-static'));
   let called = false;

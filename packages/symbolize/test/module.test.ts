@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BytesSource } from '@elfkit/binary';
-import { fixtureBytes } from '@elfkit/fixtures';
+import { fixtureBytes, fixturePath } from '@elfkit/fixtures';
+import { FileSource } from '@elfkit/symbolize/node';
 import { Symbolizer, type CodeAnswer, type SymbolizeHost } from '@elfkit/symbolize';
 
 const show = (a: CodeAnswer) => (a.found ? a.frames.map((f) => `${f.function} ${f.file}:${f.line}:${f.column}`).join(' | ') : `miss: ${a.reason}`);
@@ -71,6 +72,20 @@ test('unwind tables: .eh_frame and .eh_frame_hdr of the binary, the pclntab of a
   assert.ok(g.go && g.go.table.funcCount > 1000);
   const broken = await (await s.module('absent')).unwindTables();
   assert.equal(broken, {});
+});
+
+test('FileSource.readAsync reads what read does (off the main thread); a closed file rejects', async () => {
+  const f = new FileSource(fixturePath('c/gcc-zlib'));
+  const whole = fixtureBytes('c/gcc-zlib');
+  assert.equal(await f.readAsync(0, 64), whole.subarray(0, 64));
+  assert.equal(await f.readAsync(100, whole.length - 100), whole.subarray(100));
+  // Past the end: what is there (read's contract too).
+  assert.equal(await f.readAsync(whole.length - 4, 16), whole.subarray(whole.length - 4));
+  f.close();
+  await f.readAsync(0, 4).then(
+    () => assert.unreachable('a closed file read'),
+    (e: Error) => assert.match(e.message, /closed/),
+  );
 });
 
 test.run();

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readFileSync, readSync } from 'node:fs';
 import { BytesSource, type ByteSource } from '@elfkit/binary';
 
 /**
@@ -31,6 +31,20 @@ export class FileSource implements ByteSource {
       done += n;
     }
     return done === length ? buf : buf.subarray(0, done);
+  }
+
+  /** The bytes of {@link read}, read on libuv's thread pool: the main thread neither copies them nor faults their pages in. */
+  readAsync(offset: number, length: number): Promise<Uint8Array> {
+    const fd = this.fd;
+    if (fd === undefined) return Promise.reject(new Error(`${this.path}: file is closed`));
+    const buf = new Uint8Array(length);
+    return new Promise((resolve, reject) => {
+      const more = (done: number) => {
+        if (done === length) return resolve(buf);
+        read(fd, buf, done, length - done, offset + done, (e, n) => (e ? reject(e) : n === 0 ? resolve(buf.subarray(0, done)) : more(done + n)));
+      };
+      more(0);
+    });
   }
 
   /** Closes the file descriptor; later reads fail. */
