@@ -88,8 +88,13 @@ export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
   return o;
 }
 
+/** `0x` and 1–16 hex digits, nothing else. */
+const PLAIN_HEX = /^0[xX][0-9a-fA-F]{1,16}$/;
+
 /** GNU's bfd_scan_vma in base 16: an optional 0x, then hex digits up to the first other character. */
 function scanVma(text: string): bigint {
+  // A pipe's usual line: 0x and up to 16 hex digits, nothing else.
+  if (PLAIN_HEX.test(text)) return BigInt(text);
   const m = /^\s*(?:0[xX])?([0-9a-fA-F]*)/.exec(text)!;
   return m[1] ? BigInt.asUintN(64, BigInt('0x' + m[1])) : 0n;
 }
