@@ -6,6 +6,7 @@ import type { CodeAnswer, DataAnswer, DataSymbol, Frame, FrameSource } from './f
 import { goFrames } from './go-source.js';
 import type { SymbolizeHost } from './host.js';
 import { Module, type ModuleOptions } from './module.js';
+import type { IndexedSymbol } from './symbol-index.js';
 
 /** How a {@link Symbolizer} names and finds things. */
 export interface SymbolizerOptions {
@@ -133,7 +134,8 @@ export class Symbolizer {
    */
   codeSync(module: Module, address: bigint): CodeAnswer | undefined {
     if (module.broken || !module.ready) return undefined;
-    const a = address - module.bias;
+    // (no bigint made per address for the usual unbiased module)
+    const a = module.bias === 0n ? address : address - module.bias;
     if (module.needsPrepare(a)) return undefined;
     const answer = this.codeNow(module, a, address);
     if (answer.found && this.options.demangle !== false && !this.demangler.attempted && answer.frames.some((f) => f.function !== undefined && isMangled(f.function))) return undefined;
@@ -194,8 +196,8 @@ export class Symbolizer {
     const demangle = this.options.demangle !== false && this.demangler.loaded;
     // (symbol names: `answer.symbol` below; frames' names demangled in place)
     if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
-    const symbolOf = (x: typeof sym) => x && { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
-    if (needSymbol) return { found: true, address, frames: named, source, symbol: symbolOf(sym) };
+    if (needSymbol) return { found: true, address, frames: named, source, symbol: this.symbolOf(sym, demangle) };
+    const symbolizer = this;
     // A getter in the literal, not defineProperty on a made object: that turned each answer into a dictionary of
     // properties (~480 bytes per address in a pipe of 100,000).
     return {
@@ -204,12 +206,28 @@ export class Symbolizer {
       frames: named,
       source,
       get symbol(): DataSymbol | undefined {
-        const value = symbolOf(index.lookup(a));
+        const value = symbolizer.symbolOf(index.lookup(a), demangle);
         Object.defineProperty(this, 'symbol', { value, enumerable: true });
         return value;
       },
     };
   }
+
+  /**
+   * An answer's symbol for the index's `x`: the one made last when it is for
+   * the same symbol (a pass over a binary asks for each function's symbol a
+   * few times in a row, a profile for its hot ones again and again).
+   */
+  private symbolOf(x: IndexedSymbol | undefined, demangle: boolean): DataSymbol | undefined {
+    if (!x) return undefined;
+    const last = this.lastSymbol;
+    if (last && last.from === x && last.demangled === demangle) return last.symbol;
+    const symbol = { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
+    this.lastSymbol = { from: x, demangled: demangle, symbol };
+    return symbol;
+  }
+
+  private lastSymbol?: { readonly from: IndexedSymbol; readonly demangled: boolean; readonly symbol: DataSymbol };
 
   /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
   async data(module: Module, address: bigint): Promise<DataAnswer> {

@@ -7,6 +7,8 @@ import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
 import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
 
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
 export const SYMBOLIZE_USAGE = `usage: elfkit symbolize [options] [addresses...]
 
 A drop-in for llvm-symbolizer: addresses as arguments or lines on standard
@@ -91,7 +93,9 @@ function codeJsonNow(line: string, session: SymbolizeSession, o: SymbolizeOption
   if (cmd.address === undefined || cmd.kind === 'DATA') return false;
   const m = session.moduleNow(cmd.module);
   if (!m || m.broken) return false;
-  const answer = session.symbolizer.codeSync(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
+  // (a plain 0x… line is below 2^64 already: no bigint made per line without --adjust-vma)
+  const address = o.adjustVma === 0n && cmd.address >= 0n && cmd.address <= MAX_U64 ? cmd.address : BigInt.asUintN(64, cmd.address - o.adjustVma);
+  const answer = session.symbolizer.codeSync(m, address);
   if (!answer) return false;
   codeJsonInto(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
   return true;
