@@ -145,10 +145,108 @@ export class CfaInstructionCursor {
     this.bigAdvance = Number.isSafeInteger(a) ? undefined : BigInt(units) * BigInt(codeAlign);
   }
 
-  /** Decodes the next instruction; false at the end. */
+  /**
+   * Decodes the next instruction; false at the end. The instructions nearly
+   * every entry is made of (advances, offsets, restores, def_cfa*, nops,
+   * remember/restore_state) with one-byte operands are decoded here from
+   * the bytes; the rest, and anything near the entry's end, by
+   * {@link decode} through the reader. A dump runs this a few hundred
+   * thousand times in a process that lives a fraction of a second, mostly
+   * before the optimizing compiler has got to it, so fewer calls matter.
+   */
   next(): boolean {
     const r = this.r;
-    if (r.pos >= this.end) return false;
+    const p = r.pos;
+    const end = this.end;
+    if (p >= end) return false;
+    const b = this.bytes;
+    const byte = b[p]!;
+    const high = byte & 0xc0;
+    // The byte after the opcode, when it is a whole one-byte LEB128 inside the entry (else -1).
+    const next = p + 1 < end ? b[p + 1]! : 0x80;
+    const one = next < 0x80 ? next : -1;
+    switch (high === 0 ? byte : high) {
+      case C.DW_CFA_advance_loc: {
+        const low = byte & 0x3f;
+        this.raw = low;
+        const a = low * this.context.codeAlign;
+        if (a > MAX_SAFE) break;
+        this.advance = a;
+        this.bigAdvance = undefined;
+        r.pos = p + 1;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      }
+      case C.DW_CFA_offset:
+        if (one < 0) break;
+        this.register = byte & 0x3f;
+        this.raw = one;
+        this.offset = one * this.context.dataAlign;
+        r.pos = p + 2;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      case C.DW_CFA_restore:
+        this.register = byte & 0x3f;
+        r.pos = p + 1;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      case C.DW_CFA_nop:
+      case C.DW_CFA_remember_state:
+      case C.DW_CFA_restore_state:
+        r.pos = p + 1;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case C.DW_CFA_def_cfa_offset:
+      case DW_CFA_GNU_args_size:
+        if (one < 0) break;
+        this.raw = one;
+        this.offset = one;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case C.DW_CFA_def_cfa_register:
+        if (one < 0) break;
+        this.register = one;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case C.DW_CFA_def_cfa: {
+        if (one < 0 || p + 2 >= end) break;
+        const off = b[p + 2]!;
+        if (off >= 0x80) break;
+        this.register = one;
+        this.raw = off;
+        this.offset = off;
+        r.pos = p + 3;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      }
+      case C.DW_CFA_advance_loc1: {
+        if (p + 1 >= end) break;
+        const a = next * this.context.codeAlign;
+        if (a > MAX_SAFE) break;
+        this.raw = next;
+        this.advance = a;
+        this.bigAdvance = undefined;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      }
+    }
+    return this.decode();
+  }
+
+  /** {@link next} for any instruction, through the reader. */
+  private decode(): boolean {
+    const r = this.r;
     this.at = r.offset;
     const start = r.pos;
     const byte = r.u8();
@@ -283,6 +381,7 @@ export class CfaInstructionCursor {
 }
 
 const EMPTY = new Uint8Array(0);
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** One decoded call frame instruction (a snapshot of {@link CfaInstructionCursor}'s fields that matter for `op`). */
 export interface CfaInstruction {

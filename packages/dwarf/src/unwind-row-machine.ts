@@ -230,11 +230,15 @@ export class UnwindRowMachine {
       if (!this.owned) this.own();
       (this.rules as RegisterRule[])[i] = rule;
     } else {
-      if (!this.owned) this.own();
-      regs = this.registers as number[];
-      rules = this.rules as RegisterRule[];
-      regs.push(0);
-      rules.push(rule);
+      // A copy of a shared set is made one longer at once (concat), not sliced and then grown by push.
+      if (this.owned) {
+        regs.push(reg);
+        rules.push(rule);
+      } else {
+        this.registers = regs = regs.concat(reg);
+        this.rules = rules = rules.concat(rule);
+        this.owned = true;
+      }
       for (let k = n; k > i; k--) {
         regs[k] = regs[k - 1]!;
         rules[k] = rules[k - 1]!;

@@ -5,6 +5,17 @@ import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
 import { TextOut } from '../io/text-out.js';
 
+/**
+ * Copies `src[start, end)` into `o` byte by byte: TextOut.raw takes a
+ * subarray view for a long run, an allocation per row here.
+ */
+function copyBytes(o: TextOut, src: Uint8Array, start: number, end: number): void {
+  const buf = o.reserve(end - start);
+  let p = o.position;
+  for (let i = start; i < end; i++) buf[p++] = src[i]!;
+  o.commit(p);
+}
+
 /** Slots of the register rule text cache (a power of two), and the bytes each holds. */
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
@@ -60,7 +71,7 @@ export class FramesTextWriter {
     const slot = id & (RULE_SLOTS - 1);
     const at = slot * RULE_SLOT_SIZE;
     if (this.slotIds[slot] === id) {
-      o.raw(this.slotBytes, at, at + this.slotLengths[slot]!);
+      copyBytes(o, this.slotBytes, at, at + this.slotLengths[slot]!);
       return;
     }
     const regs = m.registers;
@@ -182,7 +193,7 @@ export class FramesTextWriter {
     o.nl();
     // The last row, unless it has no rule at all.
     if (m && m.hasRules) this.row(m, m.start, m.startBig, withAddress, s, addressSize);
-    if (!failed) o.raw(rows.reserve(0), 0, rows.position);
+    if (!failed) copyBytes(o, rows.reserve(0), 0, rows.position);
     o.nl();
     return failed;
   }
