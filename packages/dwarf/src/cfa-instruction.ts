@@ -165,8 +165,9 @@ export class CfaInstructionCursor {
     // The byte after the opcode, when it is a whole one-byte LEB128 inside the entry (else -1).
     const next = p + 1 < end ? b[p + 1]! : 0x80;
     const one = next < 0x80 ? next : -1;
+    // Literal cases: the constants are variables in a bundle, and a switch over literals is a jump table.
     switch (high === 0 ? byte : high) {
-      case C.DW_CFA_advance_loc: {
+      case 0x40: { // DW_CFA_advance_loc
         const low = byte & 0x3f;
         this.raw = low;
         const a = low * this.context.codeAlign;
@@ -178,30 +179,31 @@ export class CfaInstructionCursor {
         this.at = r.base + p;
         return true;
       }
-      case C.DW_CFA_offset:
+      case 0x80: // DW_CFA_offset
         if (one < 0) break;
         this.register = byte & 0x3f;
         this.raw = one;
-        this.offset = one * this.context.dataAlign;
+        // + 0: a factored 0 times a negative factor is -0, which prints as 0 but sends optimized code back to the interpreter.
+        this.offset = one * this.context.dataAlign + 0;
         r.pos = p + 2;
         this.op = high;
         this.at = r.base + p;
         return true;
-      case C.DW_CFA_restore:
+      case 0xc0: // DW_CFA_restore
         this.register = byte & 0x3f;
         r.pos = p + 1;
         this.op = high;
         this.at = r.base + p;
         return true;
-      case C.DW_CFA_nop:
-      case C.DW_CFA_remember_state:
-      case C.DW_CFA_restore_state:
+      case 0x00: // DW_CFA_nop
+      case 0x0a: // DW_CFA_remember_state
+      case 0x0b: // DW_CFA_restore_state
         r.pos = p + 1;
         this.op = byte;
         this.at = r.base + p;
         return true;
-      case C.DW_CFA_def_cfa_offset:
-      case DW_CFA_GNU_args_size:
+      case 0x0e: // DW_CFA_def_cfa_offset
+      case 0x2e: // DW_CFA_GNU_args_size
         if (one < 0) break;
         this.raw = one;
         this.offset = one;
@@ -209,14 +211,14 @@ export class CfaInstructionCursor {
         this.op = byte;
         this.at = r.base + p;
         return true;
-      case C.DW_CFA_def_cfa_register:
+      case 0x0d: // DW_CFA_def_cfa_register
         if (one < 0) break;
         this.register = one;
         r.pos = p + 2;
         this.op = byte;
         this.at = r.base + p;
         return true;
-      case C.DW_CFA_def_cfa: {
+      case 0x0c: { // DW_CFA_def_cfa
         if (one < 0 || p + 2 >= end) break;
         const off = b[p + 2]!;
         if (off >= 0x80) break;
@@ -228,7 +230,7 @@ export class CfaInstructionCursor {
         this.at = r.base + p;
         return true;
       }
-      case C.DW_CFA_advance_loc1: {
+      case 0x02: { // DW_CFA_advance_loc1
         if (p + 1 >= end) break;
         const a = next * this.context.codeAlign;
         if (a > MAX_SAFE) break;
@@ -261,7 +263,7 @@ export class CfaInstructionCursor {
       } else if (high === C.DW_CFA_offset) {
         this.register = low;
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
       } else {
         this.register = low;
       }
@@ -305,18 +307,18 @@ export class CfaInstructionCursor {
       case C.DW_CFA_val_offset:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_offset_extended_sf:
       case C.DW_CFA_val_offset_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case DW_CFA_GNU_negative_offset_extended:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = -this.raw * ctx.dataAlign;
+        this.offset = -this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_restore_extended:
       case C.DW_CFA_undefined:
@@ -336,7 +338,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_def_cfa_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_def_cfa_offset:
         this.raw = r.uleb();
@@ -344,7 +346,7 @@ export class CfaInstructionCursor {
         break;
       case C.DW_CFA_def_cfa_offset_sf:
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case DW_CFA_GNU_args_size:
         this.raw = r.uleb();
@@ -368,7 +370,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_LLVM_def_aspace_cfa_sf:
         this.register = r.uleb();
         this.raw = byte === C.DW_CFA_LLVM_def_aspace_cfa ? r.uleb() : r.sleb();
-        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : this.raw * ctx.dataAlign;
+        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : this.raw * ctx.dataAlign + 0;
         this.addressSpace = r.uleb();
         break;
       default:

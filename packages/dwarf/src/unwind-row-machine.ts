@@ -1,6 +1,5 @@
 import { ParseError } from '@elfkit/binary';
-import * as C from './constants.js';
-import { DW_CFA_AARCH64_negate_ra_state, DW_CFA_GNU_args_size, DW_CFA_GNU_negative_offset_extended, DW_CFA_MIPS_advance_loc8, type CfaInstructionCursor } from './cfa-instruction.js';
+import type { CfaInstructionCursor } from './cfa-instruction.js';
 import type { Cie, Fde } from './frame-entry.js';
 import type { CfaRule, RegisterRule, UnwindTableOptions } from './unwind-table.js';
 
@@ -277,12 +276,13 @@ export class UnwindRowMachine {
    */
   step(c: CfaInstructionCursor): boolean {
     if (++this.count > this.max) throw this.fail(c, `more than ${this.max} call frame instructions`);
+    // Literal cases: the constants are variables in a bundle, and a switch over literals is a jump table.
     switch (c.op) {
-      case C.DW_CFA_advance_loc:
-      case C.DW_CFA_advance_loc1:
-      case C.DW_CFA_advance_loc2:
-      case C.DW_CFA_advance_loc4:
-      case DW_CFA_MIPS_advance_loc8: {
+      case 0x40: // DW_CFA_advance_loc
+      case 0x02: // DW_CFA_advance_loc1
+      case 0x03: // DW_CFA_advance_loc2
+      case 0x04: // DW_CFA_advance_loc4
+      case 0x1d: { // DW_CFA_MIPS_advance_loc8
         if (!this.initial) throw this.fail(c, "an advance in a CIE's initial instructions");
         this.rowStart = this.start;
         this.rowStartBig = this.startBig;
@@ -297,7 +297,7 @@ export class UnwindRowMachine {
         this.setStart(BigInt.asUintN(64, this.rowStartAddress() + c.delta));
         return true;
       }
-      case C.DW_CFA_set_loc: {
+      case 0x01: { // DW_CFA_set_loc
         if (!this.initial) throw this.fail(c, "DW_CFA_set_loc in a CIE's initial instructions");
         const from = this.startAddress();
         if (c.address < from) throw this.fail(c, `DW_CFA_set_loc to 0x${c.address.toString(16)} goes back from 0x${from.toString(16)}`);
@@ -306,65 +306,65 @@ export class UnwindRowMachine {
         this.setStart(c.address);
         return true;
       }
-      case C.DW_CFA_nop:
+      case 0x00: // DW_CFA_nop
         return false;
-      case C.DW_CFA_def_cfa:
-      case C.DW_CFA_def_cfa_sf:
+      case 0x0c: // DW_CFA_def_cfa
+      case 0x12: // DW_CFA_def_cfa_sf
         this.cfaRegister = c.register;
         this.cfaOffset = c.offset;
         this.cfaAddressSpace = undefined;
         this.cfaExpression = undefined;
         return false;
-      case C.DW_CFA_LLVM_def_aspace_cfa:
-      case C.DW_CFA_LLVM_def_aspace_cfa_sf:
+      case 0x30: // DW_CFA_LLVM_def_aspace_cfa
+      case 0x31: // DW_CFA_LLVM_def_aspace_cfa_sf
         this.cfaRegister = c.register;
         this.cfaOffset = c.offset;
         this.cfaAddressSpace = c.addressSpace;
         this.cfaExpression = undefined;
         return false;
-      case C.DW_CFA_def_cfa_register:
+      case 0x0d: // DW_CFA_def_cfa_register
         if (this.cfaExpression !== undefined) throw this.fail(c, 'DW_CFA_def_cfa_register when the CFA is an expression');
         this.cfaRegister = c.register;
         this.cfaAddressSpace = undefined;
         return false;
-      case C.DW_CFA_def_cfa_offset:
-      case C.DW_CFA_def_cfa_offset_sf:
+      case 0x0e: // DW_CFA_def_cfa_offset
+      case 0x13: // DW_CFA_def_cfa_offset_sf
         if (this.cfaExpression !== undefined) throw this.fail(c, 'DW_CFA_def_cfa_offset when the CFA is an expression');
         this.cfaOffset = c.offset;
         this.cfaAddressSpace = undefined;
         return false;
-      case C.DW_CFA_def_cfa_expression:
+      case 0x0f: // DW_CFA_def_cfa_expression
         this.cfaExpression = c.expression;
         this.cfaExpressionOffset = c.expressionOffset;
         this.cfaAddressSpace = undefined;
         return false;
-      case C.DW_CFA_undefined:
+      case 0x07: // DW_CFA_undefined
         this.setRule(c.register, undefinedRule);
         return false;
-      case C.DW_CFA_same_value:
+      case 0x08: // DW_CFA_same_value
         this.setRule(c.register, sameValueRule);
         return false;
-      case C.DW_CFA_offset:
-      case C.DW_CFA_offset_extended:
-      case C.DW_CFA_offset_extended_sf:
-      case DW_CFA_GNU_negative_offset_extended:
+      case 0x80: // DW_CFA_offset
+      case 0x05: // DW_CFA_offset_extended
+      case 0x11: // DW_CFA_offset_extended_sf
+      case 0x2f: // DW_CFA_GNU_negative_offset_extended
         this.setRule(c.register, offsetRule(c.offset));
         return false;
-      case C.DW_CFA_val_offset:
-      case C.DW_CFA_val_offset_sf:
+      case 0x14: // DW_CFA_val_offset
+      case 0x15: // DW_CFA_val_offset_sf
         this.setRule(c.register, { kind: 'val-offset', offset: c.offset });
         return false;
-      case C.DW_CFA_register:
+      case 0x09: // DW_CFA_register
         this.setRule(c.register, { kind: 'register', register: c.register2 });
         return false;
-      case C.DW_CFA_expression:
+      case 0x10: // DW_CFA_expression
         this.setRule(c.register, { kind: 'expression', expression: c.expression, offset: c.expressionOffset });
         return false;
-      case C.DW_CFA_val_expression:
+      case 0x16: // DW_CFA_val_expression
         this.setRule(c.register, { kind: 'val-expression', expression: c.expression, offset: c.expressionOffset });
         return false;
-      case C.DW_CFA_restore:
-      case C.DW_CFA_restore_extended: {
+      case 0xc0: // DW_CFA_restore
+      case 0x06: { // DW_CFA_restore_extended
         const initial = this.initial;
         if (!initial) throw this.fail(c, "DW_CFA_restore in a CIE's initial instructions");
         const k = initial.registers.indexOf(c.register);
@@ -372,20 +372,20 @@ export class UnwindRowMachine {
         else this.deleteRule(c.register);
         return false;
       }
-      case C.DW_CFA_remember_state:
+      case 0x0a: // DW_CFA_remember_state
         if (this.stack.length >= 1000) throw this.fail(c, 'more than 1000 nested DW_CFA_remember_state');
         this.stack.push(this.save());
         return false;
-      case C.DW_CFA_restore_state: {
+      case 0x0b: { // DW_CFA_restore_state
         const saved = this.stack.pop();
         if (!saved) throw this.fail(c, 'DW_CFA_restore_state without a DW_CFA_remember_state');
         this.restoreFrom(saved);
         return false;
       }
-      case DW_CFA_GNU_args_size:
+      case 0x2e: // DW_CFA_GNU_args_size
         this.argsSize = c.offset;
         return false;
-      case DW_CFA_AARCH64_negate_ra_state: {
+      case 0x2d: { // DW_CFA_AARCH64_negate_ra_state
         if (this.machine === EM_AARCH64) {
           const cur = this.ruleOf(AARCH64_RA_SIGN_STATE);
           if (cur && cur.kind !== 'constant') throw this.fail(c, 'DW_CFA_AARCH64_negate_ra_state when RA_SIGN_STATE has a rule that is not a constant');

@@ -233,64 +233,65 @@ export class FramesTextWriter {
   private operands(c: CfaInstructionCursor, s: FrameSection): void {
     const o = this.out;
     const ctx = c.context;
+    // Literal cases: the constants are variables in the bundle, and a switch over literals is a jump table.
     switch (c.op) {
-      case D.DW_CFA_advance_loc:
-      case D.DW_CFA_advance_loc1:
-      case D.DW_CFA_advance_loc2:
-      case D.DW_CFA_advance_loc4:
-      case D.DW_CFA_MIPS_advance_loc8:
+      case 0x40: // DW_CFA_advance_loc
+      case 0x02: // DW_CFA_advance_loc1
+      case 0x03: // DW_CFA_advance_loc2
+      case 0x04: // DW_CFA_advance_loc4
+      case 0x1d: // DW_CFA_MIPS_advance_loc8
         o.byte(0x20);
         if (ctx.codeAlign) o.dec(c.advanceExact ? c.advance : c.delta);
         else o.dec(c.raw).ascii('*code_alignment_factor');
         return;
-      case D.DW_CFA_set_loc:
+      case 0x01: // DW_CFA_set_loc
         o.byte(0x20).ascii(c.address.toString(16));
         return;
-      case D.DW_CFA_offset:
-      case D.DW_CFA_offset_extended:
-      case D.DW_CFA_offset_extended_sf:
-      case D.DW_CFA_val_offset:
-      case D.DW_CFA_val_offset_sf:
-      case D.DW_CFA_GNU_negative_offset_extended:
+      case 0x80: // DW_CFA_offset
+      case 0x05: // DW_CFA_offset_extended
+      case 0x11: // DW_CFA_offset_extended_sf
+      case 0x14: // DW_CFA_val_offset
+      case 0x15: // DW_CFA_val_offset_sf
+      case 0x2f: // DW_CFA_GNU_negative_offset_extended
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
         if (ctx.dataAlign) o.dec(c.offset);
         else o.dec(c.raw).ascii('*data_alignment_factor');
         return;
-      case D.DW_CFA_restore:
-      case D.DW_CFA_restore_extended:
-      case D.DW_CFA_undefined:
-      case D.DW_CFA_same_value:
-      case D.DW_CFA_def_cfa_register:
+      case 0xc0: // DW_CFA_restore
+      case 0x06: // DW_CFA_restore_extended
+      case 0x07: // DW_CFA_undefined
+      case 0x08: // DW_CFA_same_value
+      case 0x0d: // DW_CFA_def_cfa_register
         o.byte(0x20);
         this.reg(c.register);
         return;
-      case D.DW_CFA_register:
+      case 0x09: // DW_CFA_register
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
         this.reg(c.register2);
         return;
-      case D.DW_CFA_def_cfa:
+      case 0x0c: // DW_CFA_def_cfa
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20).signed(c.offset);
         return;
-      case D.DW_CFA_def_cfa_sf:
+      case 0x12: // DW_CFA_def_cfa_sf
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20).dec(c.offset);
         return;
-      case D.DW_CFA_def_cfa_offset:
-      case D.DW_CFA_GNU_args_size:
+      case 0x0e: // DW_CFA_def_cfa_offset
+      case 0x2e: // DW_CFA_GNU_args_size
         o.byte(0x20).signed(c.offset);
         return;
-      case D.DW_CFA_def_cfa_offset_sf:
+      case 0x13: // DW_CFA_def_cfa_offset_sf
         o.byte(0x20).dec(c.offset);
         return;
-      case D.DW_CFA_LLVM_def_aspace_cfa:
-      case D.DW_CFA_LLVM_def_aspace_cfa_sf:
+      case 0x30: // DW_CFA_LLVM_def_aspace_cfa
+      case 0x31: // DW_CFA_LLVM_def_aspace_cfa_sf
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
@@ -298,12 +299,12 @@ export class FramesTextWriter {
         else o.dec(c.offset);
         o.ascii(' in addrspace').dec(c.addressSpace);
         return;
-      case D.DW_CFA_def_cfa_expression:
+      case 0x0f: // DW_CFA_def_cfa_expression
         o.byte(0x20);
         this.expression(c.expression, c.expressionOffset, s, c.context.addressSize);
         return;
-      case D.DW_CFA_expression:
-      case D.DW_CFA_val_expression:
+      case 0x10: // DW_CFA_expression
+      case 0x16: // DW_CFA_val_expression
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
