@@ -104,8 +104,8 @@ export class CfaInstructionCursor {
   expression: Uint8Array = EMPTY;
   expressionOffset = 0;
   private readonly r: Reader;
-  private readonly start: number;
-  private readonly end: number;
+  private start: number;
+  private end: number;
 
   /**
    * A cursor over the instructions at `bytes[start, end)`: `bytes` is the
@@ -114,7 +114,7 @@ export class CfaInstructionCursor {
    */
   constructor(
     readonly bytes: Uint8Array,
-    readonly context: CfaContext,
+    public context: CfaContext,
     order: ByteOrder,
     section: string,
     start = 0,
@@ -126,6 +126,20 @@ export class CfaInstructionCursor {
     this.r.pos = start;
     this.start = start;
     this.end = end;
+  }
+
+  /**
+   * Moves the cursor to other instructions of the same bytes (another
+   * entry's, decoded with `context`), at their first: a dump of thousands
+   * of entries then makes one cursor, not one per entry.
+   */
+  retarget(context: CfaContext, start: number, end: number): this {
+    if (!(start >= 0 && start <= end && end <= this.bytes.length)) throw this.r.error('out-of-range', `instructions [0x${start.toString(16)}, 0x${end.toString(16)}) outside the section`, start);
+    this.context = context;
+    this.start = start;
+    this.end = end;
+    this.r.pos = start;
+    return this;
   }
 
   /** Restarts at the first instruction. */

@@ -191,11 +191,16 @@ export class FrameSection {
     return e;
   }
 
-  /** A cursor over the call frame instructions of `entry`. */
-  instructions(entry: Cie | Fde): CfaInstructionCursor {
+  /**
+   * A cursor over the call frame instructions of `entry`; `reuse`, a cursor
+   * this section made, is moved there instead (a walk over every entry then
+   * needs one).
+   */
+  instructions(entry: Cie | Fde, reuse?: CfaInstructionCursor): CfaInstructionCursor {
     const cie = entry.kind === 'cie' ? entry : entry.cie;
     let ctx = this.contexts.get(cie);
     if (!ctx) this.contexts.set(cie, (ctx = cfaContext(cie, this.kind, this.bases)));
+    if (reuse && reuse.bytes === this.bytes) return reuse.retarget(ctx, entry.instructionsOffset, entry.end);
     return new CfaInstructionCursor(this.bytes, ctx, this.order, this.name, entry.instructionsOffset, entry.end, this.reader.view);
   }
 

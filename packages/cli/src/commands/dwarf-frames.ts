@@ -124,6 +124,8 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
     // llvm-dwarfdump puts a blank line before each section's title.
     if (i > 0) out.nl();
     out.ascii(s.kind === 'eh_frame' ? '.eh_frame contents:\n\n' : '.debug_frame contents:\n\n');
+    // One instruction cursor for the section's entries, moved from one to the next.
+    let cursor: CfaInstructionCursor | undefined;
     walk(s, errors, (e) => {
       if (e.kind === 'terminator') return w.terminator(e.offset);
       if (e.kind === 'cie') w.cie(s, e);
@@ -141,7 +143,7 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
         }
       }
       try {
-        failed = w.instructionsAndRows(s.instructions(e), s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
+        failed = w.instructionsAndRows((cursor = s.instructions(e, cursor)), s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         errors.push(err);

@@ -6,12 +6,18 @@ import { registerName } from './names.js';
 import { TextOut } from '../io/text-out.js';
 
 /**
- * Copies `src[start, end)` into `o` byte by byte: TextOut.raw takes a
- * subarray view for a long run, an allocation per row here.
+ * Copies `src[start, end)` into `o`: a short run byte by byte (TextOut.raw
+ * takes a subarray view from 32 bytes on: an allocation per row here).
  */
 function copyBytes(o: TextOut, src: Uint8Array, start: number, end: number): void {
   const buf = o.reserve(end - start);
   let p = o.position;
+  if (end - start > 256) {
+    // A long run (an entry's rows) is worth a view and a native copy.
+    buf.set(src.subarray(start, end), p);
+    o.commit(p + end - start);
+    return;
+  }
   for (let i = start; i < end; i++) buf[p++] = src[i]!;
   o.commit(p);
 }
