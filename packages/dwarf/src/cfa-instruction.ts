@@ -164,7 +164,7 @@ export class CfaInstructionCursor {
    * every entry is made of (advances, offsets, restores, def_cfa*, nops,
    * remember/restore_state) with one-byte operands are decoded here from
    * the bytes; the rest, and anything near the entry's end, by
-   * {@link decode} through the reader. A dump runs this a few hundred
+   * `decode()` through the reader. A dump runs this a few hundred
    * thousand times in a process that lives a fraction of a second, mostly
    * before the optimizing compiler has got to it, so fewer calls matter.
    */
