@@ -138,7 +138,9 @@ interface Found {
 
 /**
  * Lays out the functions of `symbols` (a pclntab opened with
- * `openGoSymbols`). `sized(address)` gives the size of a symbol starting at
+ * `openGoSymbols`, or a function giving it: the layout then asks it each
+ * time it needs the table — for names and line tables — so that the
+ * caller may drop the pclntab while the layout's arrays are all it uses). `sized(address)` gives the size of a symbol starting at
  * an address, used to bound funcdata blobs; `funcdataEnd` is where
  * `go:func.*` ends when known.
  *
@@ -148,8 +150,10 @@ interface Found {
  * function of its own, so that a one-shot run gets each loop compiled
  * on its own instead of deoptimizing one large function stage by stage.
  */
-export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: number) => number | undefined, funcdataEnd?: number): GoLayout {
-  const t = symbols.table;
+export function goLayout(symbols: GoSymbols | (() => GoSymbols), ctx: ElfContext, sized: (address: number) => number | undefined, funcdataEnd?: number): GoLayout {
+  const current = typeof symbols === 'function' ? symbols : () => symbols;
+  const opened = current();
+  const t = opened.table;
   const h = t.header;
   const data = t.data;
   const relative = h.format === '1.18' || h.format === '1.20';
@@ -158,7 +162,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     data,
     view: new DataView(data.buffer, data.byteOffset, data.byteLength),
     le: h.order === 'little',
-    base: ctx.address(symbols.location.address),
+    base: ctx.address(opened.location.address),
     fixed: GoFunc.fixedSize(h),
     nameField: GoFunc.fieldOffset(h, 1),
     pcspField: GoFunc.fieldOffset(h, 4),
@@ -167,7 +171,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     relative,
     gofunc: relative && t.gofunc !== undefined ? ctx.address(t.gofunc) : NaN,
     packed: h.format !== '1.2',
-    align: h.ptrSize === 8 ? Number(BigInt.asUintN(3, symbols.location.address)) : 0,
+    align: h.ptrSize === 8 ? Number(BigInt.asUintN(3, opened.location.address)) : 0,
   };
   const n = t.funcCount;
   const entries = readEntries(t, ctx);
@@ -178,13 +182,17 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     [found.tables, endPackedTables(found.tables, layout)],
     [found.funcdata, endFuncdata(found.funcdata, sized, funcdataEnd)],
   ]);
+  const tables = tableRanges(opened, layout.base);
   return {
-    symbols,
+    // Through `current` (not the table read above), so that a provider may let the pclntab go between uses.
+    get symbols() {
+      return current();
+    },
     funcCount: n,
     name: (i) => {
       if (!damaged.has(i)) {
         try {
-          return t.funcName(i);
+          return current().table.funcName(i);
         } catch (e) {
           if (!isParseError(e)) throw e;
         }
@@ -193,7 +201,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     },
     entries,
     ...pieces,
-    tables: tableRanges(symbols, layout.base),
+    tables,
     errors: found.errors,
   };
 }
