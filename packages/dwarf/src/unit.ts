@@ -12,6 +12,7 @@ import { LineProgram } from './line.js';
 import { ListCursor, listOffset, locationList, rangeList, type AddressRange, type ListContext, type LocationListEntry, type RangeListEntry } from './lists.js';
 import type { SectionId } from './sections.js';
 import type { UnitHeader } from './unit-header.js';
+import type { streamUnits } from './unit-stream.js';
 
 /** Facts from a unit's root DIE, read once. */
 export interface UnitRoot {
@@ -65,6 +66,8 @@ export class Unit implements CursorUnit {
   readonly header: UnitHeader;
   readonly encoding: Encoding;
   readonly sectionBytes: Uint8Array;
+  /** Section offset of `sectionBytes[0]` (0 unless the unit was read from a stream: see {@link streamUnits}). */
+  readonly bytesBase: number;
   readonly sectionName: string;
   readonly littleEndian: boolean;
   readonly offset: number;
@@ -81,11 +84,13 @@ export class Unit implements CursorUnit {
   private lineResult?: LineProgram | null | ParseError;
   private bases?: { strOffsets: number; addr: number; rnglists: number; loclists: number; gnuRanges: number };
 
-  constructor(dwarf: Dwarf, header: UnitHeader, contributions?: Contributions) {
+  /** `window`: bytes of the section holding the whole unit, starting at section offset `base` (the section is then not loaded). */
+  constructor(dwarf: Dwarf, header: UnitHeader, contributions?: Contributions, window?: { bytes: Uint8Array; base: number }) {
     this.dwarf = dwarf;
     this.header = header;
     this.encoding = { offsetSize: header.offsetSize, version: header.version, addressSize: header.addressSize };
-    this.sectionBytes = dwarf.sections.bytes(header.inTypes ? 'types' : 'info');
+    this.sectionBytes = window ? window.bytes : dwarf.sections.bytes(header.inTypes ? 'types' : 'info');
+    this.bytesBase = window ? window.base : 0;
     this.sectionName = header.section;
     this.littleEndian = dwarf.sections.littleEndian;
     this.offset = header.offset;

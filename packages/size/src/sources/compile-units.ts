@@ -115,36 +115,9 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     const nul = bytes.indexOf(0, off);
     charge(label, section, off, nul < 0 ? bytes.length : nul + 1);
   };
-  const nameCache = new Map<number, string | null>();
-  const unitName = (infoOffset: number): string | undefined => {
-    let n = nameCache.get(infoOffset);
-    if (n === undefined) {
-      try {
-        n = dwarf.unitAt(infoOffset).root().name ?? null;
-      } catch (e) {
-        if (!isParseError(e)) throw e;
-        n = null;
-      }
-      nameCache.set(infoOffset, n);
-    }
-    return n ?? undefined;
-  };
-
-  // .debug_aranges first: bloaty trusts them most.
-  if (dwarf.sections.has('aranges')) {
-    try {
-      for (const set of dwarf.aranges(sink)) {
-        const name = unitName(set.debugInfoOffset);
-        if (!name) continue;
-        const id = b.id(name);
-        for (const r of set.entries) if (valid(r.address, set.addressSize)) b.addVMRange(id, address(r.address), Number(r.length));
-        charge(id, '.debug_aranges', set.offset, set.offset + set.length);
-      }
-    } catch (e) {
-      if (!isParseError(e)) throw e;
-      errors.push(e);
-    }
-  }
+  // The name of each `.debug_info` unit by offset, as the walk finds them (for the aranges and pubnames that point to units).
+  const unitNames = new Map<number, string>();
+  const unitName = (infoOffset: number): string | undefined => unitNames.get(infoOffset);
 
   // Line programs and range and location lists lie back to back in their
   // sections: each runs to the next one any unit points to (or the section
@@ -166,6 +139,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   const unit = (u: Unit, types: boolean) => {
     const root = u.root();
     if (!root.name) return;
+    if (!types) unitNames.set(u.offset, root.name);
     const id = b.id(root.name);
     charge(id, types ? '.debug_types' : '.debug_info', u.offset, u.end);
     const abbrevAt = u.header.abbrevOffset + u.sectionBase('abbrev');
@@ -317,9 +291,10 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     charge(id, section, at, Math.min(bytes.length, at + len));
   };
 
+  // .debug_info is read as it is inflated, a unit at a time (the docker CLI's is 13 MB inflated); .debug_types whole.
   for (const types of [false, true]) {
     if (types && !dwarf.sections.has('types')) continue;
-    for (const u of dwarf.units(sink, types)) {
+    for (const u of types ? dwarf.units(sink, true) : input.streamUnits(sink)) {
       try {
         unit(u, types);
       } catch (e) {
@@ -327,6 +302,25 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
         errors.push(e);
       }
     }
+  }
+
+  // .debug_aranges come first — bloaty trusts them most — but name units the walk has just read: a layer of their
+  // own, committed ahead of the walk's ranges, is what adding them first would give.
+  if (dwarf.sections.has('aranges')) {
+    b.commitAhead(() => {
+      try {
+        for (const set of dwarf.aranges(sink)) {
+          const name = unitName(set.debugInfoOffset);
+          if (!name) continue;
+          const id = b.id(name);
+          for (const r of set.entries) if (valid(r.address, set.addressSize)) b.addVMRange(id, address(r.address), Number(r.length));
+          charge(id, '.debug_aranges', set.offset, set.offset + set.length);
+        }
+      } catch (e) {
+        if (!isParseError(e)) throw e;
+        errors.push(e);
+      }
+    });
   }
 
   for (const [section, m] of listStarts) {
