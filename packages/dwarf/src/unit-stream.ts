@@ -108,8 +108,10 @@ class UnitWindow {
 
   private append(piece: Uint8Array): void {
     if (this.length + piece.length > this.buf.length) {
-      // Compacting happens in dropBefore; here the window only grows, to twice what it must hold.
-      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + piece.length));
+      // Compacting happens in dropBefore; here the window only grows, to a quarter more than it must hold (not
+      // twice: the largest unit sets the window's size).
+      const need = this.length + piece.length;
+      const grown = new Uint8Array(Math.ceil((need * 1.25) / 65536) * 65536);
       grown.set(this.buf.subarray(0, this.length));
       this.buf = grown;
     }

@@ -225,12 +225,13 @@ function readEntries(t: PcLnTable, ctx: ElfContext): Float64Array {
 /** Walks the function table: each function's own pieces, and references to its tables and blobs. */
 function readRecords(l: RecordLayout, ctx: ElfContext): Found {
   const n = l.t.funcCount;
+  const refs = countRefs(l);
   const found: Found = {
     // A slot, a record and a name per function (and before 1.16 its tables, about five).
     own: new Pieces(Math.max(16, n * (l.packed ? 3 : 8))),
-    // About six tables and four blobs per function.
-    tables: new Pieces(l.packed ? Math.max(16, n * 6) : 16),
-    funcdata: new Pieces(Math.max(16, n * 4)),
+    // Sized from the records: a guess too small grows each list to twice what it needs (the docker CLI's blob list to 277,000 slots for 154,000).
+    tables: new Pieces(l.packed ? Math.max(16, refs.tables) : 16),
+    funcdata: new Pieces(Math.max(16, refs.funcdata)),
     damaged: new Set(),
     errors: [],
   };
@@ -245,6 +246,30 @@ function readRecords(l: RecordLayout, ctx: ElfContext): Found {
     }
   }
   return found;
+}
+
+/**
+ * How many table and blob references the records hold (each function's
+ * pcsp, pcfile, pcln and pcdata slots; its funcdata count), read from two
+ * fields of each record; at most 64 per function each, so that a damaged
+ * count cannot size a list (the walk itself checks every reference).
+ */
+function countRefs(l: RecordLayout): { tables: number; funcdata: number } {
+  const { t, data, view, le, fixed } = l;
+  let tables = 0;
+  let funcdata = 0;
+  for (let i = 0; i < t.funcCount; i++) {
+    let rec: number;
+    try {
+      rec = t.recordOffset(i);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      continue;
+    }
+    tables += 3 + Math.min(64, view.getUint32(rec + l.npcdataField, le));
+    funcdata += data[rec + fixed - 1]!;
+  }
+  return { tables, funcdata };
 }
 
 /**

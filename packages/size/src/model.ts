@@ -184,7 +184,8 @@ export class SizeModel {
         this.progress('reading the Go pclntab');
         const sizes = this.symbolSizes();
         const fd = this.symbolTable() ? this.symbolEnd('go:func.*') ?? this.symbolEnd('go.func.*') : undefined;
-        const layout = goLayout(() => this.go() ?? go, this.ctx, (a) => sizes.get(a), fd);
+        // The table through the model (not `go`, which a closure would keep): it may be let go and read again.
+        const layout = goLayout(() => this.go()!, this.ctx, (a) => sizes.get(a), fd);
         this.errors.push(...layout.errors);
         this.layout = layout;
       }
