@@ -1,4 +1,5 @@
 import { ParseError, Reader } from '@elfkit/binary';
+import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
 import type { Dwarf, ErrorSink } from './dwarf.js';
 import { sectionName } from './sections.js';
 import { Unit } from './unit.js';
@@ -13,7 +14,10 @@ import { readUnitHeader, UnitHeaderError } from './unit-header.js';
  * what {@link Dwarf.units} gives — same offsets, attributes and errors,
  * the same skipping of a bad header — except that they are not cached and
  * a unit's bytes are only valid until the next one is asked for: read what
- * you need from a unit before going on.
+ * you need from a unit before going on. Nor are abbreviation tables kept in
+ * the Dwarf's cache: a few recent ones are kept here (the units of one
+ * compiler share a table; a C unit has its own, used once), so that a
+ * walk over thousands of units leaves no table behind.
  *
  * Not for split DWARF (`.dwo`/`.dwp` units need the package index).
  */
@@ -21,6 +25,7 @@ export function* streamUnits(dwarf: Dwarf, chunks: Iterable<Uint8Array>, onError
   const window = new UnitWindow(chunks[Symbol.iterator]());
   const section = sectionName('info', dwarf.sections.dwo);
   const order = dwarf.order;
+  const tables = new RecentTables(dwarf);
   let offset = 0;
   for (;;) {
     // The units before are done with; then the length field, then the whole unit (or all that is left, when it claims more).
@@ -32,7 +37,7 @@ export function* streamUnits(dwarf: Dwarf, chunks: Iterable<Uint8Array>, onError
     let unit: Unit;
     try {
       const header = readUnitHeader(r, offset, false);
-      unit = new Unit(dwarf, header, undefined, { bytes: window.bytes, base: window.start });
+      unit = new Unit(dwarf, header, undefined, { bytes: window.bytes, base: window.start, abbrevs: tables.at(header.abbrevOffset) });
     } catch (e) {
       if (!(e instanceof ParseError) || !onError) throw e;
       onError(e);
@@ -117,5 +122,27 @@ class UnitWindow {
     }
     this.buf.set(piece, this.length);
     this.length += piece.length;
+  }
+}
+
+/** The last few abbreviation tables parsed, by offset. */
+class RecentTables {
+  private readonly tables = new Map<number, AbbrevTable>();
+  constructor(private readonly dwarf: Dwarf) {}
+
+  /** The table at `offset`, or undefined when it cannot be parsed (the unit then reports it when read, as any unit does). */
+  at(offset: number): AbbrevTable | undefined {
+    let t = this.tables.get(offset);
+    if (t) return t;
+    const d = this.dwarf;
+    try {
+      t = parseAbbrevTable(d.sections.bytes('abbrev'), d.order, offset, d.sections.name('abbrev'));
+    } catch (e) {
+      if (e instanceof ParseError) return undefined;
+      throw e;
+    }
+    if (this.tables.size >= 8) this.tables.delete(this.tables.keys().next().value!);
+    this.tables.set(offset, t);
+    return t;
   }
 }

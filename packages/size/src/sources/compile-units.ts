@@ -131,7 +131,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   };
 
   const abbrevUsers = new Map<number, number>();
-  const interests = new Map<Abbrev, number>();
+  // Weak: a stream of units lets each C unit's abbreviation table go after the unit.
+  const interests = new WeakMap<Abbrev, number>();
   const attrs: MutableAttribute[] = [];
   const strBytes = dwarf.sections.bytes('str');
   const lineStrBytes = dwarf.sections.bytes('lineStr');
@@ -276,8 +277,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       }
       return;
     }
-    const loc = u.locationListLocation(at);
-    if (loc && !contributed) starts(loc.format === 'loclists' ? '.debug_loclists' : '.debug_loc', loc.offset, id);
+    const offset = u.locationListOffset(at);
+    if (offset >= 0 && !contributed) starts(at.form === D.DW_FORM_loclistx || u.version >= 5 ? '.debug_loclists' : '.debug_loc', offset, id);
   };
 
   const chargeContribution = (id: number, section: string, at: number, offsetSize: number) => {
