@@ -247,15 +247,20 @@ export class DieCursor {
    * As {@link attrsInto}, for only the attributes `wanted` marks
    * (`wanted[name] !== 0`; names past its end are not wanted): those are
    * decoded into `out` in DIE order, the rest skipped undecoded (no string,
-   * block or bigint made for them). Returns how many were decoded.
+   * block or bigint made for them). Returns how many were decoded. With
+   * `blockOffsets`, block and exprloc values are not copied out either:
+   * the value is the section offset of the block's length field (a caller
+   * that looks at a few bytes of hundreds of thousands of location
+   * expressions reads them in place; see {@link blockBounds}).
    */
-  attrsWanted(out: MutableAttribute[], wanted: Uint8Array): number {
+  attrsWanted(out: MutableAttribute[], wanted: Uint8Array, options?: { blockOffsets?: boolean }): number {
     const a = this.abbrev;
     if (!a) return 0;
     const r = this.r;
     r.pos = this.attrStart;
     const names = a.names;
     const n = names.length;
+    const blockOffsets = options?.blockOffsets === true;
     let k = 0;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
@@ -274,7 +279,10 @@ export class DieCursor {
         x.indirect = true;
       }
       x.form = form;
-      x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
+      if (blockOffsets && isBlockForm(form)) {
+        x.value = r.offset;
+        this.skipValue(form);
+      } else x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
     }
     this.attrEnd = r.pos + this.base;
     if (this.nextPos < 0) this.nextPos = this.attrEnd;
@@ -391,4 +399,44 @@ export class DieCursor {
   private readValue(form: number): AttrValue {
     return readFormValue(this.r, form, this.enc);
   }
+}
+
+function isBlockForm(form: number): boolean {
+  return form === C.DW_FORM_exprloc || form === C.DW_FORM_block || form === C.DW_FORM_block1 || form === C.DW_FORM_block2 || form === C.DW_FORM_block4;
+}
+
+/**
+ * Where the contents of a block or exprloc value are, from the section
+ * offset of its length field (an {@link DieCursor.attrsWanted} value with
+ * `blockOffsets`): `[start, length]` as positions in `bytes`, which start
+ * at section offset `base`. Undefined for other forms, and when the
+ * length runs past `bytes`.
+ */
+export function blockBounds(bytes: Uint8Array, base: number, form: number, offset: number, littleEndian: boolean): [start: number, length: number] | undefined {
+  let p = offset - base;
+  let n = 0;
+  switch (form) {
+    case C.DW_FORM_block1:
+      n = bytes[p++]!;
+      break;
+    case C.DW_FORM_block2:
+      n = littleEndian ? bytes[p]! | (bytes[p + 1]! << 8) : (bytes[p]! << 8) | bytes[p + 1]!;
+      p += 2;
+      break;
+    case C.DW_FORM_block4:
+      n = littleEndian ? (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) + bytes[p + 3]! * 0x1000000 : bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!);
+      p += 4;
+      break;
+    case C.DW_FORM_exprloc:
+    case C.DW_FORM_block:
+      for (let shift = 1; p < bytes.length; shift *= 128) {
+        const b = bytes[p++]!;
+        n += (b & 0x7f) * shift;
+        if (!(b & 0x80)) break;
+      }
+      break;
+    default:
+      return undefined;
+  }
+  return p >= 0 && p + n <= bytes.length && !Number.isNaN(n) ? [p, n] : undefined;
 }

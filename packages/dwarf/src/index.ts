@@ -26,7 +26,7 @@ export { DwarfSections, sectionName, type SectionId, type SectionLoader } from '
 export { Unit, type Die, type UnitRoot, type ResolvedRef } from './unit.js';
 export { streamUnits } from './unit-stream.js';
 export { readUnitHeader, UnitHeaderError, type UnitHeader } from './unit-header.js';
-export { DieCursor, type CursorUnit } from './cursor.js';
+export { DieCursor, blockBounds, type CursorUnit } from './cursor.js';
 export { Abbrev, AbbrevTable, parseAbbrevTable } from './abbrev.js';
 export { attrBigInt, attrNumber, type Attribute, type AttrValue, type MutableAttribute } from './attribute.js';
 export { fixedFormSize, formClass, readFormValue, type FormClass } from './forms.js';

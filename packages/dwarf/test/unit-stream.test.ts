@@ -5,7 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ElfFile } from '@elfkit/elf';
 import { fixtureBytes } from '@elfkit/fixtures';
-import { Dwarf, streamUnits, type Unit } from '../dist/index.js';
+import * as D from '../dist/index.js';
+import { Dwarf, blockBounds, streamUnits, type MutableAttribute, type Unit } from '../dist/index.js';
 import { Asm, loader } from './assembler.js';
 
 /** Everything a walk sees of a unit, as text (read before the next unit: a streamed unit's bytes are reused). */
@@ -87,6 +88,44 @@ test('a unit is read without loading the whole section; abbreviation tables are 
   const names = [...streamUnits(d, pieces(info, 1000))].map((u) => u.root().name);
   assert.ok(names.length > 0);
   assert.not.ok(asked.includes('.debug_info'), asked.join(' '));
+});
+
+test('attrsWanted with blockOffsets: each block read in place is the block attrs() copies (exprloc, block, block1, block2, block4; both byte orders)', () => {
+  const forms = [D.DW_FORM_exprloc, D.DW_FORM_block, D.DW_FORM_block1, D.DW_FORM_block2, D.DW_FORM_block4];
+  const names = [D.DW_AT_location, D.DW_AT_frame_base, D.DW_AT_data_member_location, D.DW_AT_const_value, D.DW_AT_vtable_elem_location];
+  for (const order of ['little', 'big'] as const) {
+    const abbrev = new Asm(order).uleb(1).uleb(D.DW_TAG_variable).u8(0);
+    forms.forEach((f, i) => abbrev.uleb(names[i]!).uleb(f));
+    abbrev.uleb(D.DW_AT_decl_line).uleb(D.DW_FORM_data1).uleb(0).uleb(0).uleb(0);
+    const body = (n: number) => Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+    const sizes = [9, 200, 3, 300, 5];
+    const info = new Asm(order).initialLength('e').u16(4).u32(0).u8(8).uleb(1);
+    info.uleb(sizes[0]!).bytes(body(sizes[0]!)).uleb(sizes[1]!).bytes(body(sizes[1]!)).u8(sizes[2]!).bytes(body(sizes[2]!));
+    info.u16(sizes[3]!).bytes(body(sizes[3]!)).u32(sizes[4]!).bytes(body(sizes[4]!)).u8(42).label('e');
+    const bytes = info.build();
+    const d = Dwarf.load(loader({ '.debug_info': bytes, '.debug_abbrev': abbrev.build() }), { order });
+    // Through a stream too, so that the window's base is not 0.
+    for (const u of [[...d.units()][0]!, ...streamUnits(d, pieces(bytes, 5))]) {
+      const c = u.entries();
+      assert.ok(c.next());
+      const copies = c.attrs();
+      const out: MutableAttribute[] = [];
+      const wanted = new Uint8Array(256).fill(1);
+      const n = c.attrsWanted(out, wanted, { blockOffsets: true });
+      assert.is(n, copies.length);
+      for (let i = 0; i < n; i++) {
+        const a = out[i]!;
+        if (i === n - 1) {
+          assert.is(a.value, 42, 'other forms as attrs() gives them');
+          assert.is(blockBounds(u.sectionBytes, u.bytesBase, a.form, 0, order === 'little'), undefined);
+          continue;
+        }
+        const [start, length] = blockBounds(u.sectionBytes, u.bytesBase, a.form, a.value as number, order === 'little')!;
+        assert.equal(u.sectionBytes.subarray(start, start + length), copies[i]!.value, `${order} form ${a.form}`);
+      }
+      assert.not.ok(c.next());
+    }
+  }
 });
 
 test.run();

@@ -13,6 +13,8 @@ const WANT_DECLARATION = 8;
 const WANT_STRINGS = 16;
 // Inline names (DW_FORM_string) stay section offsets: none is needed, and decoding each would make a string per DIE.
 const STRING_OFFSETS = { stringOffsets: true };
+// Location expressions are read in place: a Go binary has hundreds of thousands, and a copy of each is young garbage.
+const BLOCK_OFFSETS = { blockOffsets: true };
 /** The attributes read from a DIE whose strings are not charged (a mask by DW_AT_*). */
 const WANTED_NAMES = [D.DW_AT_low_pc, D.DW_AT_high_pc, D.DW_AT_ranges, D.DW_AT_location, D.DW_AT_declaration];
 const WANTED = new Uint8Array(Math.max(...WANTED_NAMES) + 1);
@@ -163,7 +165,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       if (want === undefined) interests.set(a, (want = interest(a)));
       if (want === 0) continue;
       // Only the attributes looked at are decoded (no block or bigint made for a frame base or a type), unless the unit's strings are charged.
-      const n = want & WANT_STRINGS && input.own ? c.attrsInto(attrs, STRING_OFFSETS) : c.attrsWanted(attrs, WANTED);
+      const n = want & WANT_STRINGS && input.own ? c.attrsInto(attrs, STRING_OFFSETS) : c.attrsWanted(attrs, WANTED, BLOCK_OFFSETS);
       let low: bigint | undefined;
       let highAttr: MutableAttribute | undefined;
       let rangesAttr: MutableAttribute | undefined;
@@ -252,23 +254,35 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
 
   const location = (u: Unit, at: MutableAttribute, id: number, contributed: boolean) => {
     const v = at.value;
+    // The expression in the unit's bytes: a copy (decoded with the strings) or, read in place, its length field's offset.
+    const bytes = u.sectionBytes;
+    let start = -1;
+    let length = 0;
     if (v instanceof Uint8Array) {
+      start = v.byteOffset - bytes.byteOffset;
+      length = v.length;
+    } else if (typeof v === 'number') {
+      const bounds = D.blockBounds(bytes, u.bytesBase, at.form, v, dwarf.order === 'little');
+      if (bounds) [start, length] = bounds;
+    }
+    if (start >= 0) {
       const size = u.header.addressSize;
       let addr: bigint | undefined;
-      if (v.length === size + 1 && v[0] === D.DW_OP_addr) {
-        const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+      if (length === size + 1 && bytes[start] === D.DW_OP_addr) {
+        const dv = new DataView(bytes.buffer, bytes.byteOffset + start + 1, size);
         const le = dwarf.order === 'little';
-        addr = size === 8 ? dv.getBigUint64(1, le) : BigInt(size === 4 ? dv.getUint32(1, le) : dv.getUint16(1, le));
-      } else if (v.length >= 2 && v[0] === D.DW_OP_addrx) {
+        addr = size === 8 ? dv.getBigUint64(0, le) : BigInt(size === 4 ? dv.getUint32(0, le) : dv.getUint16(0, le));
+      } else if (length >= 2 && bytes[start] === D.DW_OP_addrx) {
+        const end = start + length;
         let idx = 0;
         let shift = 1;
-        let i = 1;
-        for (; i < v.length; i++) {
-          idx += (v[i]! & 0x7f) * shift;
+        let i = start + 1;
+        for (; i < end; i++) {
+          idx += (bytes[i]! & 0x7f) * shift;
           shift *= 128;
-          if (!(v[i]! & 0x80)) break;
+          if (!(bytes[i]! & 0x80)) break;
         }
-        if (i === v.length - 1) addr = u.addressAtIndex(idx);
+        if (i === end - 1) addr = u.addressAtIndex(idx);
       }
       if (addr !== undefined && addr !== 0n) {
         const a = address(addr);
