@@ -22,7 +22,7 @@ import { readUnitHeader, UnitHeaderError } from './unit-header.js';
  * Not for split DWARF (`.dwo`/`.dwp` units need the package index).
  */
 export function* streamUnits(dwarf: Dwarf, chunks: Iterable<Uint8Array>, onError?: ErrorSink): Generator<Unit> {
-  const window = new UnitWindow(chunks[Symbol.iterator]());
+  const window = new SectionWindow(chunks[Symbol.iterator]());
   const section = sectionName('info', dwarf.sections.dwo);
   const order = dwarf.order;
   const tables = new RecentTables(dwarf);
@@ -53,11 +53,13 @@ export function* streamUnits(dwarf: Dwarf, chunks: Iterable<Uint8Array>, onError
 }
 
 /**
- * A window over a section read in pieces: bytes `[start, end)` of the
- * section, in one buffer that is compacted (the bytes before the unit
- * being read dropped) and grown as units need.
+ * A window over a section read in pieces, front to back: bytes `[start,
+ * end)` of the section in one buffer, compacted as the reader lets go of
+ * what is behind it ({@link dropBefore}) and grown as it needs more
+ * ({@link fill}). Bytes handed out by {@link bytes} are valid until the
+ * next fill or drop.
  */
-class UnitWindow {
+export class SectionWindow {
   private buf = new Uint8Array(1 << 20);
   /** Section offset of `buf[0]`. */
   start = 0;
@@ -74,6 +76,11 @@ class UnitWindow {
   /** The bytes held, from section offset {@link start}. */
   get bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+
+  /** True when the section's last piece has been read. */
+  get complete(): boolean {
+    return this.done;
   }
 
   /** Reads pieces until the window reaches section offset `upTo` or the section ends. */

@@ -8,6 +8,8 @@ import { BytesSource, isParseError } from '@elfkit/binary';
 import { fixtureBytes } from '@elfkit/fixtures';
 import { nodeDecompressors } from '@elfkit/symbolize/node';
 import { SizeModel } from '../dist/index.js';
+import { ForwardRangeLists } from '../dist/range-lists.js';
+import { DW_AT_ranges, Dwarf, type ListCursor } from '@elfkit/dwarf';
 
 const ZLIB = ['c/gcc-zlib', 'c/gcc-zdebug', 'go/go1.27-amd64-cgo'];
 
@@ -53,6 +55,36 @@ test('compile units from the streamed walk equal those over the whole section (t
     const whole = new SizeModel(elf);
     assert.equal(JSON.stringify(streamed.tree(['compileunits'])), JSON.stringify(whole.tree(['compileunits'])), name);
     assert.equal(streamed.errors.map((e) => e.message), whole.errors.map((e) => e.message), name);
+  }
+});
+
+function entries(c: ListCursor | undefined): string[] {
+  const out: string[] = [];
+  while (c?.next()) out.push(`${c.entryOffset} ${c.kind} ${c.hasRange ? `${c.beginAddress}-${c.endAddress}` : ''}`);
+  return out;
+}
+
+test('.debug_ranges read through the forward window: every list of every DIE is the list read from the whole section', () => {
+  for (const name of ['go/go1.19-amd64', 'go/go1.22-amd64', 'go/go1.19-ppc64']) {
+    const elf = ElfFile.parse(new BytesSource(fixtureBytes(name)), { decompressors: nodeDecompressors });
+    const d = Dwarf.load((n) => {
+      const s = elf.debugSection(n);
+      return s ? elf.sectionData(s) : undefined;
+    }, { order: elf.header.order, dwo: false });
+    const forward = new ForwardRangeLists(elf, elf.debugSection('.debug_ranges'));
+    let lists = 0;
+    for (const u of d.units()) {
+      const c = u.entries();
+      while (c.next()) {
+        const at = c.attr(DW_AT_ranges);
+        if (!at) continue;
+        assert.equal(entries(forward.cursor(u, at)), entries(u.rangeListCursor(at)), `${name} DIE 0x${c.offset.toString(16)}`);
+        lists++;
+      }
+    }
+    assert.ok(lists > 10, `${name}: ${lists} lists`);
+    // The Go linker writes the lists in unit order: the window never had to give up.
+    assert.is((forward as unknown as { fallback: boolean }).fallback, false, name);
   }
 });
 

@@ -4,6 +4,7 @@ import type { Abbrev, MutableAttribute, Unit } from '@elfkit/dwarf';
 import type { DwarfInput } from '../dwarf-input.js';
 import type { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
+import { ForwardRangeLists } from '../range-lists.js';
 import { forEachKeyGroup } from '../range-map.js';
 
 const WANT_PC = 1;
@@ -133,6 +134,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   };
 
   const abbrevUsers = new Map<number, number>();
+  const rangeLists = new ForwardRangeLists(input.elf, input.elf.debugSection('.debug_ranges'));
   // Weak: a stream of units lets each C unit's abbreviation table go after the unit.
   const interests = new WeakMap<Abbrev, number>();
   const attrs: MutableAttribute[] = [];
@@ -243,7 +245,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     if (!contributed) starts(loc.rnglists ? '.debug_rnglists' : '.debug_ranges', loc.offset, id);
     if (!walk) return false;
     let found = false;
-    const cur = u.rangeListCursor(at)!;
+    const cur = rangeLists.cursor(u, at)!;
     while (cur.next()) {
       if (!cur.hasRange || cur.begin <= 0 || cur.end <= cur.begin) continue;
       b.addVMRange(id, address(cur.begin), cur.end - cur.begin);
