@@ -17,6 +17,7 @@ export const nodeDecompressors = {
     const out = nodeZlib().inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
+  /** `node:zlib`'s inflater fed piece by piece, for sections read once front to back (see `ElfFile.sectionChunks`). */
   zlibStream: nodeInflateStream,
 };
 
