@@ -6,8 +6,8 @@ export interface Progress {
   stop(): void;
 }
 
-/** How long a scan runs before it gets a bar: a quicker one is over before a bar would help. */
-const DELAY_MS = 300;
+/** How long a scan runs before it gets a bar: a quicker one is over before a bar would help (ELFKIT_PROGRESS_DELAY_MS overrides it). */
+const DELAY_MS = Number(process.env.ELFKIT_PROGRESS_DELAY_MS ?? 300);
 
 type Bar = { start(total: number, value: number, payload: object): void; update(value: number, payload: object): void; stop(): void };
 
