@@ -104,7 +104,7 @@ export {
 } from './cfa-instruction.js';
 export { type Cie, type Fde, type FrameTerminator, type FrameEntry, type FrameSectionKind } from './frame-entry.js';
 export { FrameSection, type FrameSectionOptions } from './frame-section.js';
-export { unwindRows, unwindTable, unwindRowFor, cieInitialState, AARCH64_RA_SIGN_STATE, type CieRules, type UnwindRow, type CfaRule, type RegisterRule, type UnwindTableOptions } from './unwind-table.js';
+export { unwindRows, unwindTable, unwindRowFor, cieInitialState, UnwindRowMachine, AARCH64_RA_SIGN_STATE, type CieRules, type UnwindRow, type CfaRule, type RegisterRule, type UnwindTableOptions } from './unwind-table.js';
 export { EhFrameHdr } from './eh-frame-hdr.js';
 export { CallFrameInfo, type CallFrameSources, type CallFrameOptions, type UnwindInfo } from './call-frame-info.js';
 export { evaluateExpression, EvaluationError, type EvaluationContext, type EvaluationResult, type EvaluationFailure } from './evaluate.js';
