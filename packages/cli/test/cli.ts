@@ -28,8 +28,9 @@ export interface CliOptions {
 export function elfkit(args: readonly string[], options: CliOptions = {}): CliResult {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), NO_COLOR: '1' };
   delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [ELFKIT, ...args], { input: options.input, cwd: options.cwd, maxBuffer: 1 << 30, env });
-  if (r.error) throw r.error;
+  // A hung child fails its test after ten minutes instead of stalling the suite (one was seen once, under heavy load).
+  const r = spawnSync(process.execPath, [ELFKIT, ...args], { input: options.input, cwd: options.cwd, maxBuffer: 1 << 30, env, timeout: 600_000, killSignal: 'SIGKILL' });
+  if (r.error) throw new Error(`elfkit ${args.join(' ')}: ${r.error.message}`);
   return { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
 }
 

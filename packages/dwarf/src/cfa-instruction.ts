@@ -104,8 +104,8 @@ export class CfaInstructionCursor {
   expression: Uint8Array = EMPTY;
   expressionOffset = 0;
   private readonly r: Reader;
-  private readonly start: number;
-  private readonly end: number;
+  private start: number;
+  private end: number;
 
   /**
    * A cursor over the instructions at `bytes[start, end)`: `bytes` is the
@@ -114,7 +114,7 @@ export class CfaInstructionCursor {
    */
   constructor(
     readonly bytes: Uint8Array,
-    readonly context: CfaContext,
+    public context: CfaContext,
     order: ByteOrder,
     section: string,
     start = 0,
@@ -126,6 +126,20 @@ export class CfaInstructionCursor {
     this.r.pos = start;
     this.start = start;
     this.end = end;
+  }
+
+  /**
+   * Moves the cursor to other instructions of the same bytes (another
+   * entry's, decoded with `context`), at their first: a dump of thousands
+   * of entries then makes one cursor, not one per entry.
+   */
+  retarget(context: CfaContext, start: number, end: number): this {
+    if (!(start >= 0 && start <= end && end <= this.bytes.length)) throw this.r.error('out-of-range', `instructions [0x${start.toString(16)}, 0x${end.toString(16)}) outside the section`, start);
+    this.context = context;
+    this.start = start;
+    this.end = end;
+    this.r.pos = start;
+    return this;
   }
 
   /** Restarts at the first instruction. */
@@ -145,10 +159,110 @@ export class CfaInstructionCursor {
     this.bigAdvance = Number.isSafeInteger(a) ? undefined : BigInt(units) * BigInt(codeAlign);
   }
 
-  /** Decodes the next instruction; false at the end. */
+  /**
+   * Decodes the next instruction; false at the end. The instructions nearly
+   * every entry is made of (advances, offsets, restores, def_cfa*, nops,
+   * remember/restore_state) with one-byte operands are decoded here from
+   * the bytes; the rest, and anything near the entry's end, by
+   * `decode()` through the reader. A dump runs this a few hundred
+   * thousand times in a process that lives a fraction of a second, mostly
+   * before the optimizing compiler has got to it, so fewer calls matter.
+   */
   next(): boolean {
     const r = this.r;
-    if (r.pos >= this.end) return false;
+    const p = r.pos;
+    const end = this.end;
+    if (p >= end) return false;
+    const b = this.bytes;
+    const byte = b[p]!;
+    const high = byte & 0xc0;
+    // The byte after the opcode, when it is a whole one-byte LEB128 inside the entry (else -1).
+    const next = p + 1 < end ? b[p + 1]! : 0x80;
+    const one = next < 0x80 ? next : -1;
+    // Literal cases: the constants are variables in a bundle, and a switch over literals is a jump table.
+    switch (high === 0 ? byte : high) {
+      case 0x40: { // DW_CFA_advance_loc
+        const low = byte & 0x3f;
+        this.raw = low;
+        const a = low * this.context.codeAlign;
+        if (a > MAX_SAFE) break;
+        this.advance = a;
+        this.bigAdvance = undefined;
+        r.pos = p + 1;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      }
+      case 0x80: // DW_CFA_offset
+        if (one < 0) break;
+        this.register = byte & 0x3f;
+        this.raw = one;
+        // + 0: a factored 0 times a negative factor is -0, which prints as 0 but sends optimized code back to the interpreter.
+        this.offset = one * this.context.dataAlign + 0;
+        r.pos = p + 2;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      case 0xc0: // DW_CFA_restore
+        this.register = byte & 0x3f;
+        r.pos = p + 1;
+        this.op = high;
+        this.at = r.base + p;
+        return true;
+      case 0x00: // DW_CFA_nop
+      case 0x0a: // DW_CFA_remember_state
+      case 0x0b: // DW_CFA_restore_state
+        r.pos = p + 1;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case 0x0e: // DW_CFA_def_cfa_offset
+      case 0x2e: // DW_CFA_GNU_args_size
+        if (one < 0) break;
+        this.raw = one;
+        this.offset = one;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case 0x0d: // DW_CFA_def_cfa_register
+        if (one < 0) break;
+        this.register = one;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      case 0x0c: { // DW_CFA_def_cfa
+        if (one < 0 || p + 2 >= end) break;
+        const off = b[p + 2]!;
+        if (off >= 0x80) break;
+        this.register = one;
+        this.raw = off;
+        this.offset = off;
+        r.pos = p + 3;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      }
+      case 0x02: { // DW_CFA_advance_loc1
+        if (p + 1 >= end) break;
+        const a = next * this.context.codeAlign;
+        if (a > MAX_SAFE) break;
+        this.raw = next;
+        this.advance = a;
+        this.bigAdvance = undefined;
+        r.pos = p + 2;
+        this.op = byte;
+        this.at = r.base + p;
+        return true;
+      }
+    }
+    return this.decode();
+  }
+
+  /** {@link next} for any instruction, through the reader. */
+  private decode(): boolean {
+    const r = this.r;
     this.at = r.offset;
     const start = r.pos;
     const byte = r.u8();
@@ -163,7 +277,7 @@ export class CfaInstructionCursor {
       } else if (high === C.DW_CFA_offset) {
         this.register = low;
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
       } else {
         this.register = low;
       }
@@ -207,18 +321,18 @@ export class CfaInstructionCursor {
       case C.DW_CFA_val_offset:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_offset_extended_sf:
       case C.DW_CFA_val_offset_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case DW_CFA_GNU_negative_offset_extended:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = -this.raw * ctx.dataAlign;
+        this.offset = -this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_restore_extended:
       case C.DW_CFA_undefined:
@@ -238,7 +352,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_def_cfa_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case C.DW_CFA_def_cfa_offset:
         this.raw = r.uleb();
@@ -246,7 +360,7 @@ export class CfaInstructionCursor {
         break;
       case C.DW_CFA_def_cfa_offset_sf:
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign;
+        this.offset = this.raw * ctx.dataAlign + 0;
         break;
       case DW_CFA_GNU_args_size:
         this.raw = r.uleb();
@@ -270,7 +384,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_LLVM_def_aspace_cfa_sf:
         this.register = r.uleb();
         this.raw = byte === C.DW_CFA_LLVM_def_aspace_cfa ? r.uleb() : r.sleb();
-        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : this.raw * ctx.dataAlign;
+        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : this.raw * ctx.dataAlign + 0;
         this.addressSpace = r.uleb();
         break;
       default:
@@ -283,6 +397,7 @@ export class CfaInstructionCursor {
 }
 
 const EMPTY = new Uint8Array(0);
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** One decoded call frame instruction (a snapshot of {@link CfaInstructionCursor}'s fields that matter for `op`). */
 export interface CfaInstruction {

@@ -8,8 +8,10 @@ import { fixedFormSize, readFormValue } from './forms.js';
 /** What a cursor needs from its unit. */
 export interface CursorUnit {
   readonly encoding: Encoding;
-  /** The section holding the unit (`.debug_info`, `.debug_types`, `.dwo` names). */
+  /** The section holding the unit (`.debug_info`, `.debug_types`, `.dwo` names), or a window of it that holds the unit (see `bytesBase`). */
   readonly sectionBytes: Uint8Array;
+  /** Section offset of `sectionBytes[0]`: 0 for the whole section, the window's start for a unit read from a stream. */
+  readonly bytesBase?: number;
   readonly sectionName: string;
   readonly littleEndian: boolean;
   /** Section offset of the unit (unit-relative references count from here). */
@@ -44,8 +46,10 @@ export class DieCursor {
   private readonly table: AbbrevTable;
   private readonly enc: Encoding;
   private readonly end: number;
-  /** Where the current DIE's attributes start. */
+  /** Where the current DIE's attributes start, as a reader position (section offset - `base`). */
   private attrStart = 0;
+  /** Section offset of the reader's first byte. */
+  private readonly base: number;
   /** Where they end, once known (-1 until then). */
   private attrEnd = -1;
   /** Depth of the next entry. */
@@ -56,11 +60,13 @@ export class DieCursor {
   constructor(readonly unit: CursorUnit, start = unit.firstEntry, depth = 0) {
     this.enc = unit.encoding;
     this.end = unit.end;
+    this.base = unit.bytesBase ?? 0;
     // The reader stops at the unit end, so no value can be read from the next unit.
-    this.r = new Reader(unit.sectionBytes.subarray(0, unit.end), {
+    this.r = new Reader(unit.sectionBytes.subarray(0, unit.end - this.base), {
       order: unit.littleEndian ? 'little' : 'big',
       addressSize: unit.encoding.addressSize,
       section: unit.sectionName,
+      base: this.base,
     });
     this.table = unit.abbrevs();
     this.nextPos = start;
@@ -115,26 +121,27 @@ export class DieCursor {
       return false;
     }
     const r = this.r;
-    r.pos = pos;
+    const base = this.base;
+    r.pos = pos - base;
     this.offset = pos;
     this.depth = this.nextDepth;
     const code = r.uleb();
     if (code === 0) {
       this.abbrev = undefined;
       this.nextDepth = this.depth - 1;
-      this.nextPos = r.pos;
+      this.nextPos = r.pos + base;
       return true;
     }
     const a = this.table.get(code);
-    if (!a) throw r.error('invalid', `DIE uses abbreviation code ${code}, absent from the table at .debug_abbrev+0x${this.table.offset.toString(16)}`, pos);
+    if (!a) throw r.error('invalid', `DIE uses abbreviation code ${code}, absent from the table at .debug_abbrev+0x${this.table.offset.toString(16)}`, pos - base);
     this.abbrev = a;
     this.attrStart = r.pos;
     this.attrEnd = -1;
     this.nextDepth = a.hasChildren ? this.depth + 1 : this.depth;
     const fixed = a.fixedSize(this.enc);
     if (fixed >= 0) {
-      const e = r.pos + fixed;
-      if (e > this.end) throw r.error('truncated', `DIE attributes need ${fixed} bytes, ${this.end - r.pos} left in the unit`, pos);
+      const e = r.pos + base + fixed;
+      if (e > this.end) throw r.error('truncated', `DIE attributes need ${fixed} bytes, ${this.end - base - r.pos} left in the unit`, pos - base);
       this.attrEnd = e;
       this.nextPos = e;
     } else this.nextPos = -1;
@@ -194,8 +201,8 @@ export class DieCursor {
         out[i] = { name: a.names[i]!, form: f, value: this.readValue(f), indirect: true };
       } else out[i] = { name: a.names[i]!, form, value: form === C.DW_FORM_implicit_const ? a.implicitConst[i]! : this.readValue(form) };
     }
-    this.attrEnd = r.pos;
-    if (this.nextPos < 0) this.nextPos = r.pos;
+    this.attrEnd = r.pos + this.base;
+    if (this.nextPos < 0) this.nextPos = this.attrEnd;
     return out;
   }
 
@@ -231,8 +238,8 @@ export class DieCursor {
         r.skipCstr();
       } else x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
     }
-    this.attrEnd = r.pos;
-    if (this.nextPos < 0) this.nextPos = r.pos;
+    this.attrEnd = r.pos + this.base;
+    if (this.nextPos < 0) this.nextPos = this.attrEnd;
     return n;
   }
 
@@ -240,15 +247,20 @@ export class DieCursor {
    * As {@link attrsInto}, for only the attributes `wanted` marks
    * (`wanted[name] !== 0`; names past its end are not wanted): those are
    * decoded into `out` in DIE order, the rest skipped undecoded (no string,
-   * block or bigint made for them). Returns how many were decoded.
+   * block or bigint made for them). Returns how many were decoded. With
+   * `blockOffsets`, block and exprloc values are not copied out either:
+   * the value is the section offset of the block's length field (a caller
+   * that looks at a few bytes of hundreds of thousands of location
+   * expressions reads them in place; see {@link blockBounds}).
    */
-  attrsWanted(out: MutableAttribute[], wanted: Uint8Array): number {
+  attrsWanted(out: MutableAttribute[], wanted: Uint8Array, options?: { blockOffsets?: boolean }): number {
     const a = this.abbrev;
     if (!a) return 0;
     const r = this.r;
     r.pos = this.attrStart;
     const names = a.names;
     const n = names.length;
+    const blockOffsets = options?.blockOffsets === true;
     let k = 0;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
@@ -267,10 +279,13 @@ export class DieCursor {
         x.indirect = true;
       }
       x.form = form;
-      x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
+      if (blockOffsets && isBlockForm(form)) {
+        x.value = r.offset;
+        this.skipValue(form);
+      } else x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
     }
-    this.attrEnd = r.pos;
-    if (this.nextPos < 0) this.nextPos = r.pos;
+    this.attrEnd = r.pos + this.base;
+    if (this.nextPos < 0) this.nextPos = this.attrEnd;
     return k;
   }
 
@@ -327,11 +342,11 @@ export class DieCursor {
   private skipAttrs(): number {
     if (this.attrEnd >= 0) return this.attrEnd;
     const a = this.abbrev;
-    if (!a) return this.r.pos;
+    if (!a) return this.r.pos + this.base;
     this.r.pos = this.attrStart;
     const forms = a.forms;
     for (let i = 0; i < forms.length; i++) this.skipValue(forms[i]!);
-    this.attrEnd = this.r.pos;
+    this.attrEnd = this.r.pos + this.base;
     return this.attrEnd;
   }
 
@@ -384,4 +399,44 @@ export class DieCursor {
   private readValue(form: number): AttrValue {
     return readFormValue(this.r, form, this.enc);
   }
+}
+
+function isBlockForm(form: number): boolean {
+  return form === C.DW_FORM_exprloc || form === C.DW_FORM_block || form === C.DW_FORM_block1 || form === C.DW_FORM_block2 || form === C.DW_FORM_block4;
+}
+
+/**
+ * Where the contents of a block or exprloc value are, from the section
+ * offset of its length field (an {@link DieCursor.attrsWanted} value with
+ * `blockOffsets`): `[start, length]` as positions in `bytes`, which start
+ * at section offset `base`. Undefined for other forms, and when the
+ * length runs past `bytes`.
+ */
+export function blockBounds(bytes: Uint8Array, base: number, form: number, offset: number, littleEndian: boolean): [start: number, length: number] | undefined {
+  let p = offset - base;
+  let n = 0;
+  switch (form) {
+    case C.DW_FORM_block1:
+      n = bytes[p++]!;
+      break;
+    case C.DW_FORM_block2:
+      n = littleEndian ? bytes[p]! | (bytes[p + 1]! << 8) : (bytes[p]! << 8) | bytes[p + 1]!;
+      p += 2;
+      break;
+    case C.DW_FORM_block4:
+      n = littleEndian ? (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) + bytes[p + 3]! * 0x1000000 : bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!);
+      p += 4;
+      break;
+    case C.DW_FORM_exprloc:
+    case C.DW_FORM_block:
+      for (let shift = 1; p < bytes.length; shift *= 128) {
+        const b = bytes[p++]!;
+        n += (b & 0x7f) * shift;
+        if (!(b & 0x80)) break;
+      }
+      break;
+    default:
+      return undefined;
+  }
+  return p >= 0 && p + n <= bytes.length && !Number.isNaN(n) ? [p, n] : undefined;
 }

@@ -54,6 +54,8 @@ export interface PointerBases {
   readonly func?: bigint;
 }
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** True when `enc` is a value (not `omit`) whose format and application this reader knows. */
 export function validPointerEncoding(enc: number): boolean {
   if (enc === DW_EH_PE_omit) return true;
@@ -113,6 +115,15 @@ export function readEncodedPointer(r: Reader, enc: number, bases: PointerBases, 
     r.skip(pad);
   }
   const fieldOffset = r.offset;
+  const format = enc & 0x0f;
+  // The usual case (pcrel or absolute, 2 or 4 bytes: every FDE of a GCC or Clang .eh_frame) in numbers, one bigint made.
+  if ((app === DW_EH_PE_absptr || (app === DW_EH_PE_pcrel && bases.section !== undefined && bases.section <= MAX_EXACT)) && (format === DW_EH_PE_sdata4 || format === DW_EH_PE_udata4 || format === DW_EH_PE_sdata2 || format === DW_EH_PE_udata2)) {
+    const n = format === DW_EH_PE_sdata4 ? r.i32() : format === DW_EH_PE_udata4 ? r.u32() : format === DW_EH_PE_sdata2 ? r.i16() : r.u16();
+    const x = app === DW_EH_PE_pcrel ? Number(bases.section) + fieldOffset + n : n;
+    if (x >= 0 && x <= (addressSize >= 7 ? Number.MAX_SAFE_INTEGER : 2 ** (addressSize * 8) - 1)) return BigInt(x);
+    if (Number.isSafeInteger(x)) return BigInt.asUintN(addressSize * 8, BigInt(x));
+    r.pos = fieldOffset - r.base;
+  }
   let v: bigint;
   switch (enc & 0x0f) {
     case DW_EH_PE_absptr:

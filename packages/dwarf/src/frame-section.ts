@@ -46,6 +46,7 @@ export class FrameSection {
   readonly bases: PointerBases;
   private readonly ctx: EntryContext;
   private readonly reader: Reader;
+  private readonly entryReader: Reader;
   private readonly cies = new Map<number, Cie | ParseError>();
   /** Each CIE's instruction context, made once (every FDE's cursor shares its CIE's). */
   private readonly contexts = new Map<Cie, CfaContext>();
@@ -53,7 +54,10 @@ export class FrameSection {
 
   constructor(kind: FrameSectionKind, bytes: Uint8Array, options: FrameSectionOptions) {
     this.kind = kind;
-    this.bytes = bytes;
+    // A plain Uint8Array over a Node Buffer's bytes: each entry's instructions and augmentation data are views of
+    // the section, and a Buffer's subarray() goes through its species constructor (several times slower, more garbage).
+    this.bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    bytes = this.bytes;
     this.order = options.order;
     this.addressSize = options.addressSize;
     this.address = options.address ?? 0n;
@@ -61,6 +65,7 @@ export class FrameSection {
     this.bases = { section: this.address, text: options.textBase, data: options.dataBase };
     this.ctx = { kind, addressSize: options.addressSize, bases: this.bases };
     this.reader = new Reader(bytes, { order: options.order, addressSize: options.addressSize, section: this.name });
+    this.entryReader = this.reader.clone();
   }
 
   /**
@@ -80,7 +85,8 @@ export class FrameSection {
 
   /** The entry at section offset `off` (CIE, FDE or terminator). */
   entryAt(off: number): FrameEntry {
-    const r = this.reader.at(off);
+    // One reader for every entry read here (entries are read one at a time; a CIE read on the way has its own).
+    const r = this.entryReader.seek(off);
     if (r.remaining < 4) throw r.error('truncated', `entry header needs 4 bytes, ${r.remaining} left`);
     const first = r.u32();
     if (first === 0) {
@@ -185,11 +191,16 @@ export class FrameSection {
     return e;
   }
 
-  /** A cursor over the call frame instructions of `entry`. */
-  instructions(entry: Cie | Fde): CfaInstructionCursor {
+  /**
+   * A cursor over the call frame instructions of `entry`; `reuse`, a cursor
+   * this section made, is moved there instead (a walk over every entry then
+   * needs one).
+   */
+  instructions(entry: Cie | Fde, reuse?: CfaInstructionCursor): CfaInstructionCursor {
     const cie = entry.kind === 'cie' ? entry : entry.cie;
     let ctx = this.contexts.get(cie);
     if (!ctx) this.contexts.set(cie, (ctx = cfaContext(cie, this.kind, this.bases)));
+    if (reuse && reuse.bytes === this.bytes) return reuse.retarget(ctx, entry.instructionsOffset, entry.end);
     return new CfaInstructionCursor(this.bytes, ctx, this.order, this.name, entry.instructionsOffset, entry.end, this.reader.view);
   }
 

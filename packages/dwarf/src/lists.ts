@@ -101,12 +101,14 @@ export class ListCursor {
     readonly format: ListFormat,
     private readonly ctx: ListContext,
     view?: DataView,
+    /** Section offset of `bytes[0]`: 0 for the whole section, the start of a window of it otherwise (offsets stay section offsets). */
+    readonly bytesBase = 0,
   ) {
-    this.r = new Reader(bytes, { order: ctx.order, addressSize: ctx.addressSize, section: sectionName, view });
-    if (!(offset >= 0 && offset < bytes.length)) {
-      throw this.r.error('out-of-range', `${format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${sectionName} (0x${bytes.length.toString(16)} bytes)`, 0);
+    this.r = new Reader(bytes, { order: ctx.order, addressSize: ctx.addressSize, section: sectionName, view, base: bytesBase });
+    if (!(offset - bytesBase >= 0 && offset - bytesBase < bytes.length)) {
+      throw this.r.error('out-of-range', `${format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${sectionName} (0x${(bytesBase + bytes.length).toString(16)} bytes)`, -bytesBase);
     }
-    this.r.pos = offset;
+    this.r.pos = offset - bytesBase;
     this.mask = ctx.addressSize >= 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(ctx.addressSize * 8)) - 1n;
     const b = ctx.baseAddress ?? 0n;
     this.base = this.initialBase = b <= MAX_SAFE_BIG ? Number(b) : b;
@@ -127,10 +129,11 @@ export class ListCursor {
    * cursor per section instead of one per list.
    */
   reset(offset: number): this {
-    if (!(offset >= 0 && offset < this.bytes.length)) {
-      throw this.r.error('out-of-range', `${this.format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${this.sectionName} (0x${this.bytes.length.toString(16)} bytes)`, 0);
+    const base = this.bytesBase;
+    if (!(offset - base >= 0 && offset - base < this.bytes.length)) {
+      throw this.r.error('out-of-range', `${this.format.startsWith('r') ? 'range' : 'location'} list offset 0x${offset.toString(16)} is outside ${this.sectionName} (0x${(base + this.bytes.length).toString(16)} bytes)`, -base);
     }
-    this.r.pos = offset;
+    this.r.pos = offset - base;
     this.start = offset;
     this.base = this.initialBase;
     this.count = 0;
@@ -148,7 +151,8 @@ export class ListCursor {
   }
   /** The expression bytes (a view into the section), or undefined. */
   get expression(): Uint8Array | undefined {
-    return this.exprLength < 0 ? undefined : this.bytes.subarray(this.exprStart, this.exprStart + this.exprLength);
+    const at = this.exprStart - this.bytesBase;
+    return this.exprLength < 0 ? undefined : this.bytes.subarray(at, at + this.exprLength);
   }
 
   /** An address-sized value: a number below 2^53, else a bigint. */
@@ -205,7 +209,7 @@ export class ListCursor {
     const r = this.r;
     const n = lengthSize === 'u16' ? r.u16() : r.uleb();
     r.need(n, 'location expression');
-    this.exprStart = r.pos;
+    this.exprStart = r.offset;
     this.exprLength = n;
     r.pos += n;
   }
@@ -217,9 +221,9 @@ export class ListCursor {
    */
   next(): boolean {
     if (this.done) return false;
-    if (++this.count > MAX_ENTRIES) throw this.r.error('too-large', 'list has too many entries', this.offset);
+    if (++this.count > MAX_ENTRIES) throw this.r.error('too-large', 'list has too many entries', this.offset - this.bytesBase);
     const r = this.r;
-    this.entryOffset = r.pos;
+    this.entryOffset = r.offset;
     this.hasRange = false;
     this.exprLength = -1;
     this.opCount = 0;
@@ -311,7 +315,7 @@ export class ListCursor {
         this.setRange(this.op0, this.add(this.op0, this.op1));
         return true;
       default:
-        throw this.r.error('invalid', `unknown range list entry kind 0x${kind.toString(16)}`, this.entryOffset);
+        throw this.r.error('invalid', `unknown range list entry kind 0x${kind.toString(16)}`, this.entryOffset - this.bytesBase);
     }
   }
 
@@ -345,7 +349,7 @@ export class ListCursor {
         this.opCount = 2;
         return true;
       default:
-        throw this.r.error('invalid', `unknown location list entry kind 0x${kind.toString(16)}`, this.entryOffset);
+        throw this.r.error('invalid', `unknown location list entry kind 0x${kind.toString(16)}`, this.entryOffset - this.bytesBase);
     }
   }
 }

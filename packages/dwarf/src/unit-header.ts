@@ -41,16 +41,18 @@ export interface UnitHeader extends Encoding {
  * the bad unit and go on with the next one.
  */
 export function readUnitHeader(r: Reader, offset: number, inTypes: boolean): UnitHeader {
-  r.seek(offset);
+  // Offsets are section offsets; the reader's bytes start at section offset r.base (a window of a streamed section).
+  const base = r.base;
+  r.seek(offset - base);
   const il = readInitialLength(r, 'unit');
-  const start = r.pos;
+  const start = r.pos + base;
   const end = start + il.length;
-  if (end > r.length) {
-    throw r.error('truncated', `unit length 0x${il.length.toString(16)} runs past the end of ${r.section} (0x${r.length.toString(16)} bytes)`, offset);
+  if (end > base + r.length) {
+    throw r.error('truncated', `unit length 0x${il.length.toString(16)} runs past the end of ${r.section} (0x${(base + r.length).toString(16)} bytes)`, offset - base);
   }
   try {
     const version = r.u16();
-    if (version < 2 || version > 5) throw r.error('unsupported', `unit version ${version}`, start);
+    if (version < 2 || version > 5) throw r.error('unsupported', `unit version ${version}`, start - base);
     const offsetSize = il.offsetSize;
     let unitType: number;
     let addressSize: number;
@@ -82,12 +84,12 @@ export function readUnitHeader(r: Reader, offset: number, inTypes: boolean): Uni
         dwoId = r.u64();
         break;
       default:
-        throw r.error('unsupported', `unit type 0x${unitType.toString(16)}`, start + 2);
+        throw r.error('unsupported', `unit type 0x${unitType.toString(16)}`, start + 2 - base);
     }
-    const headerSize = r.pos - offset;
-    if (r.pos > end) throw r.error('truncated', `unit header (0x${headerSize.toString(16)} bytes) is longer than the unit`, offset);
+    const headerSize = r.pos + base - offset;
+    if (r.pos + base > end) throw r.error('truncated', `unit header (0x${headerSize.toString(16)} bytes) is longer than the unit`, offset - base);
     if (typeOffset !== undefined && (typeOffset < headerSize || offset + typeOffset >= end)) {
-      throw r.error('out-of-range', `type offset 0x${typeOffset.toString(16)} is outside the unit`, offset);
+      throw r.error('out-of-range', `type offset 0x${typeOffset.toString(16)} is outside the unit`, offset - base);
     }
     return {
       section: r.section,

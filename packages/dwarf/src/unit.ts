@@ -12,6 +12,7 @@ import { LineProgram } from './line.js';
 import { ListCursor, listOffset, locationList, rangeList, type AddressRange, type ListContext, type LocationListEntry, type RangeListEntry } from './lists.js';
 import type { SectionId } from './sections.js';
 import type { UnitHeader } from './unit-header.js';
+import type { streamUnits } from './unit-stream.js';
 
 /** Facts from a unit's root DIE, read once. */
 export interface UnitRoot {
@@ -65,6 +66,8 @@ export class Unit implements CursorUnit {
   readonly header: UnitHeader;
   readonly encoding: Encoding;
   readonly sectionBytes: Uint8Array;
+  /** Section offset of `sectionBytes[0]` (0 unless the unit was read from a stream: see {@link streamUnits}). */
+  readonly bytesBase: number;
   readonly sectionName: string;
   readonly littleEndian: boolean;
   readonly offset: number;
@@ -81,11 +84,19 @@ export class Unit implements CursorUnit {
   private lineResult?: LineProgram | null | ParseError;
   private bases?: { strOffsets: number; addr: number; rnglists: number; loclists: number; gnuRanges: number };
 
-  constructor(dwarf: Dwarf, header: UnitHeader, contributions?: Contributions) {
+  /**
+   * `window`: bytes of the section holding the whole unit, starting at
+   * section offset `base` (the section is then not loaded), and the unit's
+   * abbreviation table when the caller has it (then it is not looked up in
+   * the Dwarf's cache).
+   */
+  constructor(dwarf: Dwarf, header: UnitHeader, contributions?: Contributions, window?: { bytes: Uint8Array; base: number; abbrevs?: AbbrevTable }) {
     this.dwarf = dwarf;
     this.header = header;
     this.encoding = { offsetSize: header.offsetSize, version: header.version, addressSize: header.addressSize };
-    this.sectionBytes = dwarf.sections.bytes(header.inTypes ? 'types' : 'info');
+    this.sectionBytes = window ? window.bytes : dwarf.sections.bytes(header.inTypes ? 'types' : 'info');
+    this.bytesBase = window ? window.base : 0;
+    this.abbrevResult = window?.abbrevs;
     this.sectionName = header.section;
     this.littleEndian = dwarf.sections.littleEndian;
     this.offset = header.offset;
@@ -495,15 +506,27 @@ export class Unit implements CursorUnit {
 
   /** The section offset and format of the location list a loclist-class attribute denotes. */
   locationListLocation(a: Attribute): { offset: number; format: 'loc' | 'loc.dwo' | 'loclists' } | undefined {
+    const offset = this.locationListOffset(a);
+    if (offset < 0) return undefined;
+    return { offset, format: a.form === C.DW_FORM_loclistx || this.version >= 5 ? 'loclists' : this.isSplit ? 'loc.dwo' : 'loc' };
+  }
+
+  /**
+   * As {@link locationListLocation}, the offset alone, with no object made
+   * (a walk over every variable of a Go binary meets hundreds of thousands
+   * of lists): -1 when `a` denotes no list. The list is in
+   * `.debug_loclists` for DW_FORM_loclistx and from DWARF 5, else in
+   * `.debug_loc`.
+   */
+  locationListOffset(a: Attribute): number {
     const v = attrNumber(a.value);
-    if (v === undefined) return undefined;
-    const d = this.dwarf;
+    if (v === undefined) return -1;
     if (a.form === C.DW_FORM_loclistx) {
-      return { offset: listOffset(d.sections.bytes('loclists'), d.order, d.sections.name('loclists'), this.loclistsBase, v, this.header.offsetSize), format: 'loclists' };
+      const d = this.dwarf;
+      return listOffset(d.sections.bytes('loclists'), d.order, d.sections.name('loclists'), this.loclistsBase, v, this.header.offsetSize);
     }
-    if (a.form !== C.DW_FORM_sec_offset && a.form !== C.DW_FORM_data4 && a.form !== C.DW_FORM_data8) return undefined;
-    if (this.version >= 5) return { offset: v + this.sectionBase('loclists'), format: 'loclists' };
-    return { offset: v + this.sectionBase('loc'), format: this.isSplit ? 'loc.dwo' : 'loc' };
+    if (a.form !== C.DW_FORM_sec_offset && a.form !== C.DW_FORM_data4 && a.form !== C.DW_FORM_data8) return -1;
+    return v + this.sectionBase(this.version >= 5 ? 'loclists' : 'loc');
   }
 
   /** A cursor over the location list a loclist-class attribute denotes (undefined for other forms). */

@@ -15,6 +15,21 @@ export interface Decompressors {
   zlib(data: Uint8Array, size: number): Uint8Array;
   /** Decompresses a zstd frame (`ELFCOMPRESS_ZSTD`) into `size` bytes. */
   zstd(data: Uint8Array, size: number): Uint8Array;
+  /**
+   * Optional: a zlib inflater fed a stream piece by piece, for readers
+   * that walk a section once from front to back and need not hold all of
+   * it ({@link ElfFile.sectionChunks}). Undefined when none can be made here
+   * (the whole section is then inflated at once).
+   */
+  zlibStream?: () => InflateStream | undefined;
+}
+
+/** A zlib stream inflated as its compressed bytes arrive. */
+export interface InflateStream {
+  /** Inflates the next compressed bytes (`final` for the last of them); returns what they inflate to, in order. Throws on corrupt data. */
+  push(chunk: Uint8Array, final: boolean): Uint8Array[];
+  /** Lets go of the inflater's state. */
+  close(): void;
 }
 
 /** fflate for zlib, fzstd for zstd. */
@@ -66,21 +81,34 @@ export function readZdebugHeader(raw: Uint8Array, section: string): SectionCompr
   return { format: 'zlib-gnu', type: 0, size, addralign: 1, headerSize: 12 };
 }
 
+/** Throws what {@link decompressSection} throws for a header it refuses before decoding: an unknown format, an impossible size. */
+export function checkCompression(c: SectionCompression, payloadSize: number, section: string): void {
+  if (c.format === 'unknown') throw new ParseError('unsupported', `unknown compression type ${c.type}`, section, 0);
+  if (c.size > payloadSize * MAX_RATIO + SLACK) {
+    throw new ParseError('too-large', `compressed section claims ${c.size} bytes from ${payloadSize} compressed bytes`, section, 0);
+  }
+}
+
+/** The error for a stream that would not decode. */
+export function corruptStream(c: SectionCompression, section: string, e: unknown): ParseError {
+  return new ParseError('invalid', `${c.format === 'zstd' ? 'zstd' : 'zlib'} data is corrupt: ${(e as Error).message}`, section, c.headerSize);
+}
+
+/** The error for a stream that decoded to another size than its header gives. */
+export function sizeMismatch(c: SectionCompression, size: number, section: string): ParseError {
+  return new ParseError('invalid', `decompressed ${size} bytes, header says ${c.size}`, section, 0);
+}
+
 /** Decompresses a section payload whose header is `c`. */
 export function decompressSection(raw: Uint8Array, c: SectionCompression, section: string, decoders: Decompressors): Uint8Array {
-  if (c.format === 'unknown') throw new ParseError('unsupported', `unknown compression type ${c.type}`, section, 0);
   const payload = raw.subarray(c.headerSize);
-  if (c.size > payload.length * MAX_RATIO + SLACK) {
-    throw new ParseError('too-large', `compressed section claims ${c.size} bytes from ${payload.length} compressed bytes`, section, 0);
-  }
+  checkCompression(c, payload.length, section);
   let out: Uint8Array;
   try {
     out = c.format === 'zstd' ? decoders.zstd(payload, c.size) : decoders.zlib(payload, c.size);
   } catch (e) {
-    throw new ParseError('invalid', `${c.format === 'zstd' ? 'zstd' : 'zlib'} data is corrupt: ${(e as Error).message}`, section, c.headerSize);
+    throw corruptStream(c, section, e);
   }
-  if (out.length !== c.size) {
-    throw new ParseError('invalid', `decompressed ${out.length} bytes, header says ${c.size}`, section, 0);
-  }
+  if (out.length !== c.size) throw sizeMismatch(c, out.length, section);
   return out;
 }

@@ -1,6 +1,6 @@
 import { ParseError, isParseError, readRange, toByteSource, decodeUtf8, type ByteSource } from '@elfkit/binary';
 import * as C from './constants.js';
-import { decompressSection, defaultDecompressors, MAX_RATIO, readCompressionHeader, readZdebugHeader, SLACK, type Decompressors, type SectionCompression } from './compression.js';
+import { checkCompression, corruptStream, decompressSection, defaultDecompressors, MAX_RATIO, readCompressionHeader, readZdebugHeader, sizeMismatch, SLACK, type Decompressors, type SectionCompression } from './compression.js';
 import { STRING_TAGS, type DynamicEntry } from './dynamic.js';
 import { readHeader, type ElfHeader } from './header.js';
 import type { ElfLayouts } from './layouts.js';
@@ -178,6 +178,63 @@ export class ElfFile {
     d = c ? decompressSection(raw, c, s.label, this.decompressors) : raw;
     this.dataCache.set(s.index, d);
     return d;
+  }
+
+  /**
+   * The section's contents as {@link sectionData} gives them, in pieces
+   * from front to back, for a reader that walks a large section once and
+   * need not hold all of it (a size tool reading `.debug_info` unit by
+   * unit): nothing is cached, stored bytes are read `chunkSize` at a time,
+   * and a zlib-compressed section is inflated as it is read where the
+   * decompressors can stream ({@link Decompressors.zlibStream}); otherwise
+   * (zstd, no streaming inflater) it comes as one piece. A section already
+   * loaded comes as that one piece. Throws what sectionData throws for the
+   * same damage, once the pieces before it have been yielded.
+   */
+  *sectionChunks(s: Section, chunkSize = 1 << 18): Generator<Uint8Array> {
+    const cached = this.dataCache.get(s.index);
+    if (cached) {
+      yield cached;
+      return;
+    }
+    if (s.type === C.SHT_NOBITS || s.type === C.SHT_NULL) return;
+    const c = this.compression(s);
+    const inflater = c && c.format !== 'zstd' ? this.decompressors.zlibStream?.() : undefined;
+    if (c && !inflater) {
+      // No streaming decoder: the whole section at once, not kept.
+      const raw = this.rawSectionData(s);
+      yield decompressSection(raw, c, s.label, this.decompressors);
+      return;
+    }
+    if (!(s.offset + s.size <= this.source.size)) this.rawSectionData(s); // throws the truncation error
+    const start = s.offset + (c ? c.headerSize : 0);
+    const end = s.offset + s.size;
+    if (!c || !inflater) {
+      for (let at = start; at < end; at += chunkSize) yield readRange(this.source, at, Math.min(chunkSize, end - at), `section ${s.index} (${s.name}) data`, 'file');
+      return;
+    }
+    try {
+      checkCompression(c, end - start, s.label);
+      let total = 0;
+      for (let at = start; at < end || at === start; at += chunkSize) {
+        const input = readRange(this.source, at, Math.min(chunkSize, end - at), `section ${s.index} (${s.name}) data`, 'file');
+        let pieces: Uint8Array[];
+        try {
+          pieces = inflater.push(input, at + chunkSize >= end);
+        } catch (e) {
+          throw corruptStream(c, s.label, e);
+        }
+        for (const p of pieces) {
+          total += p.length;
+          if (total > c.size) throw sizeMismatch(c, total, s.label);
+          yield p;
+        }
+        if (at >= end) break;
+      }
+      if (total !== c.size) throw sizeMismatch(c, total, s.label);
+    } finally {
+      inflater.close();
+    }
   }
 
   /**

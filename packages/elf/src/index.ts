@@ -21,7 +21,7 @@ export type { SymbolVersion } from './versions.js';
 export { type Note, type NoteContent, type GnuProperty, noteTypeName, parseNotes, decodeGnuProperties } from './notes.js';
 export { type DynamicEntry, dynamicFlagNames, dynamicFlags1Names, dynamicValueText } from './dynamic.js';
 export type { Relocation, RelocationTable } from './relocations.js';
-export { type Decompressors, type SectionCompression, defaultDecompressors } from './compression.js';
+export { type Decompressors, type InflateStream, type SectionCompression, defaultDecompressors } from './compression.js';
 export { StringTable } from './strtab.js';
 export { sectionInSegment, sectionToSegmentMapping } from './mapping.js';
 export { summarizeElf, type ElfSummary, type DebugSummary } from './summary.js';

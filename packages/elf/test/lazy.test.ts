@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ElfFile } from '@elfkit/elf';
+import { ElfFile, type InflateStream } from '@elfkit/elf';
+import { Unzlib } from 'fflate';
+import { isParseError } from '@elfkit/binary';
 import type { ByteSource } from '@elfkit/binary';
 import { fixtureBytes } from '@elfkit/fixtures';
 
@@ -102,6 +104,91 @@ test('preloadSection: an asynchronous decoder fills what sectionData returns; a 
   let called = false;
   await elf.preloadSection(elf.section('.text')!, async () => ((called = true), new Uint8Array(0)));
   assert.is(called, false);
+});
+
+/** A streaming inflater over fflate's (the tests run it small pieces at a time). */
+function fflateStream(): InflateStream {
+  let out: Uint8Array[] = [];
+  const u = new Unzlib((chunk) => out.push(chunk));
+  return {
+    push(chunk, final) {
+      u.push(chunk, final);
+      const got = out;
+      out = [];
+      return got;
+    },
+    close() {},
+  };
+}
+
+function joined(pieces: Iterable<Uint8Array>): { bytes: Uint8Array; count: number } {
+  const list = [...pieces];
+  const bytes = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of list) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { bytes, count: list.length };
+}
+
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(isParseError(e), String(e));
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+test('sectionChunks: the bytes sectionData gives, in pieces (streamed where the inflater can, whole where not), nothing cached', () => {
+  for (const name of ['c/gcc-zlib', 'c/gcc-zdebug', 'c/gcc-zstd', 'c/gcc-static']) {
+    const expected = ElfFile.parse(fixtureBytes(name)).sectionData(ElfFile.parse(fixtureBytes(name)).debugSection('.debug_info')!);
+    for (const zlibStream of [undefined, fflateStream]) {
+      const src = counting(fixtureBytes(name));
+      const elf = ElfFile.parse(src, { decompressors: zlibStream ? { zlibStream } : {} });
+      const s = elf.debugSection('.debug_info')!;
+      const { bytes, count } = joined(elf.sectionChunks(s, 512));
+      assert.equal(bytes, expected, `${name} ${zlibStream ? 'streamed' : 'whole'}`);
+      const streamed = name === 'c/gcc-static' || (zlibStream !== undefined && !name.endsWith('zstd'));
+      if (streamed) assert.ok(count > 1 && expected.length > 1024, `${name}: ${count} pieces`);
+      else assert.is(count, 1, name);
+      // Not cached: a second walk reads the file again.
+      const before = src.read_;
+      joined(elf.sectionChunks(s, 512));
+      assert.ok(src.read_ > before, name);
+    }
+  }
+});
+
+test('sectionChunks: damage fails as sectionData fails, after the pieces before it', () => {
+  for (const name of ['c/gcc-zlib', 'c/gcc-zdebug']) {
+    const bytes = fixtureBytes(name).slice();
+    const probe = ElfFile.parse(bytes);
+    const s = probe.debugSection('.debug_info')!;
+    const c = probe.compression(s)!;
+    // A stream that is not zlib, and a size one larger than the stream inflates to.
+    const corrupt = bytes.slice();
+    corrupt.fill(0, s.offset + c.headerSize, s.offset + c.headerSize + 2);
+    const tooBig = bytes.slice();
+    const sizeAt = name === 'c/gcc-zdebug' ? s.offset + 4 : s.offset + 8;
+    const view = new DataView(tooBig.buffer);
+    if (name === 'c/gcc-zdebug') view.setBigUint64(sizeAt, BigInt(c.size + 1), false);
+    else view.setBigUint64(sizeAt, BigInt(c.size + 1), true);
+    for (const damaged of [corrupt, tooBig]) {
+      const whole = ElfFile.parse(damaged);
+      const expected = thrown(() => whole.sectionData(whole.debugSection('.debug_info')!));
+      const elf = ElfFile.parse(damaged, { decompressors: { zlibStream: fflateStream } });
+      let pieces = 0;
+      const got = thrown(() => {
+        for (const _ of elf.sectionChunks(elf.debugSection('.debug_info')!, 256)) pieces++;
+      });
+      assert.ok(/corrupt|decompressed/.test(got), got);
+      assert.is(got.split(':')[0], expected.split(':')[0], `${name}: ${got} / ${expected}`);
+      if (damaged === tooBig) assert.ok(pieces > 1, `${name}: the pieces before the end came first`);
+    }
+  }
 });
 
 test.run();

@@ -98,7 +98,7 @@ test('--sbom cyclonedx: valid CycloneDX 1.6 (the CycloneDX library\'s strict JSO
 test('progress bar on a terminal, cleared at the end', () => {
   if (!which('script')) return skip('progress on a terminal', 'script(1) not installed');
   const log = join(t.path, 'tty.log');
-  const r = spawnSync('script', ['-qec', `${process.execPath} ${cli} image scan ${layout} > ${join(t.path, 'out.txt')}`, log], { encoding: 'utf8', env: { ...process.env, COLUMNS: '120' } });
+  const r = spawnSync('script', ['-qec', `${process.execPath} ${cli} image scan ${layout} > ${join(t.path, 'out.txt')}`, log], { encoding: 'utf8', env: { ...process.env, COLUMNS: '120', ELFKIT_PROGRESS_DELAY_MS: '0' } });
   assert.is(r.status, 0, r.stderr);
   const tty = spawnSync('cat', [log], { encoding: 'latin1' }).stdout;
   assert.match(tty, /scanning .*\| layer [12]\/2 \|/, 'the bar is drawn on the terminal');

@@ -1,5 +1,6 @@
 import { constants as C, type ElfFile } from '@elfkit/elf';
-import { Dwarf } from '@elfkit/dwarf';
+import { isParseError, type ParseError } from '@elfkit/binary';
+import { Dwarf, streamUnits, type Unit } from '@elfkit/dwarf';
 import { SectionBytes } from './section-bytes.js';
 
 /**
@@ -29,6 +30,23 @@ export class DwarfInput {
       // decompressed when the units are walked, after the Go layout's scratch arrays are gone.
     }, { order: elf.header.order, dwo: false });
     return new DwarfInput(dwarf, elf, own);
+  }
+
+  /**
+   * The units of `.debug_info`, front to back, read as the section is
+   * inflated ({@link streamUnits}): the whole section is never held (13 MB
+   * in the docker CLI). A unit's bytes are valid until the next one. A
+   * section that cannot be read goes to `onError`, after the units before
+   * the damage.
+   */
+  *streamUnits(onError: (e: ParseError) => void): Generator<Unit> {
+    const s = this.elf.debugSection('.debug_info')!;
+    try {
+      yield* streamUnits(this.dwarf, this.elf.sectionChunks(s), onError);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      onError(e);
+    }
   }
 
   /** Where the contents of DWARF section `name` are in the measured file; undefined when not there. */

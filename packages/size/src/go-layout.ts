@@ -138,7 +138,9 @@ interface Found {
 
 /**
  * Lays out the functions of `symbols` (a pclntab opened with
- * `openGoSymbols`). `sized(address)` gives the size of a symbol starting at
+ * `openGoSymbols`, or a function giving it: the layout then asks it each
+ * time it needs the table — for names and line tables — so that the
+ * caller may drop the pclntab while the layout's arrays are all it uses). `sized(address)` gives the size of a symbol starting at
  * an address, used to bound funcdata blobs; `funcdataEnd` is where
  * `go:func.*` ends when known.
  *
@@ -148,8 +150,10 @@ interface Found {
  * function of its own, so that a one-shot run gets each loop compiled
  * on its own instead of deoptimizing one large function stage by stage.
  */
-export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: number) => number | undefined, funcdataEnd?: number): GoLayout {
-  const t = symbols.table;
+export function goLayout(symbols: GoSymbols | (() => GoSymbols), ctx: ElfContext, sized: (address: number) => number | undefined, funcdataEnd?: number): GoLayout {
+  const current = typeof symbols === 'function' ? symbols : () => symbols;
+  const opened = current();
+  const t = opened.table;
   const h = t.header;
   const data = t.data;
   const relative = h.format === '1.18' || h.format === '1.20';
@@ -158,7 +162,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     data,
     view: new DataView(data.buffer, data.byteOffset, data.byteLength),
     le: h.order === 'little',
-    base: ctx.address(symbols.location.address),
+    base: ctx.address(opened.location.address),
     fixed: GoFunc.fixedSize(h),
     nameField: GoFunc.fieldOffset(h, 1),
     pcspField: GoFunc.fieldOffset(h, 4),
@@ -167,7 +171,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     relative,
     gofunc: relative && t.gofunc !== undefined ? ctx.address(t.gofunc) : NaN,
     packed: h.format !== '1.2',
-    align: h.ptrSize === 8 ? Number(BigInt.asUintN(3, symbols.location.address)) : 0,
+    align: h.ptrSize === 8 ? Number(BigInt.asUintN(3, opened.location.address)) : 0,
   };
   const n = t.funcCount;
   const entries = readEntries(t, ctx);
@@ -178,13 +182,17 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     [found.tables, endPackedTables(found.tables, layout)],
     [found.funcdata, endFuncdata(found.funcdata, sized, funcdataEnd)],
   ]);
+  const tables = tableRanges(opened, layout.base);
   return {
-    symbols,
+    // Through `current` (not the table read above), so that a provider may let the pclntab go between uses.
+    get symbols() {
+      return current();
+    },
     funcCount: n,
     name: (i) => {
       if (!damaged.has(i)) {
         try {
-          return t.funcName(i);
+          return current().table.funcName(i);
         } catch (e) {
           if (!isParseError(e)) throw e;
         }
@@ -193,7 +201,7 @@ export function goLayout(symbols: GoSymbols, ctx: ElfContext, sized: (address: n
     },
     entries,
     ...pieces,
-    tables: tableRanges(symbols, layout.base),
+    tables,
     errors: found.errors,
   };
 }
@@ -217,12 +225,13 @@ function readEntries(t: PcLnTable, ctx: ElfContext): Float64Array {
 /** Walks the function table: each function's own pieces, and references to its tables and blobs. */
 function readRecords(l: RecordLayout, ctx: ElfContext): Found {
   const n = l.t.funcCount;
+  const refs = countRefs(l);
   const found: Found = {
     // A slot, a record and a name per function (and before 1.16 its tables, about five).
     own: new Pieces(Math.max(16, n * (l.packed ? 3 : 8))),
-    // About six tables and four blobs per function.
-    tables: new Pieces(l.packed ? Math.max(16, n * 6) : 16),
-    funcdata: new Pieces(Math.max(16, n * 4)),
+    // Sized from the records: a guess too small grows each list to twice what it needs (the docker CLI's blob list to 277,000 slots for 154,000).
+    tables: new Pieces(l.packed ? Math.max(16, refs.tables) : 16),
+    funcdata: new Pieces(Math.max(16, refs.funcdata)),
     damaged: new Set(),
     errors: [],
   };
@@ -237,6 +246,30 @@ function readRecords(l: RecordLayout, ctx: ElfContext): Found {
     }
   }
   return found;
+}
+
+/**
+ * How many table and blob references the records hold (each function's
+ * pcsp, pcfile, pcln and pcdata slots; its funcdata count), read from two
+ * fields of each record; at most 64 per function each, so that a damaged
+ * count cannot size a list (the walk itself checks every reference).
+ */
+function countRefs(l: RecordLayout): { tables: number; funcdata: number } {
+  const { t, data, view, le, fixed } = l;
+  let tables = 0;
+  let funcdata = 0;
+  for (let i = 0; i < t.funcCount; i++) {
+    let rec: number;
+    try {
+      rec = t.recordOffset(i);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      continue;
+    }
+    tables += 3 + Math.min(64, view.getUint32(rec + l.npcdataField, le));
+    funcdata += data[rec + fixed - 1]!;
+  }
+  return { tables, funcdata };
 }
 
 /**

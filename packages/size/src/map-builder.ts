@@ -30,8 +30,8 @@ export class MapBuilder implements LabelMaps {
   vm = RangeMap.empty();
   file = RangeMap.empty();
   private readonly ids = new Map<string, number>();
-  private readonly pendingVm: RangeList;
-  private readonly pendingFile: RangeList;
+  private pendingVm: RangeList;
+  private pendingFile: RangeList;
 
   /** `translator`: the base maps; `dual`: record each range's counterpart (the base map itself). */
   constructor(
@@ -97,6 +97,26 @@ export class MapBuilder implements LabelMaps {
   addVMRangeFor(at: number, vmaddr: number, size: number): void {
     const id = this.vm.labelAt(at);
     if (id >= 0) this.addVMRange(id, vmaddr, size);
+  }
+
+  /**
+   * Runs `add` and commits what it adds as a layer of its own, ahead of
+   * the ranges pending now (which stay pending for the next commit): what
+   * adding them first would give, for a source that can name its most
+   * trusted ranges only after it has added the others.
+   */
+  commitAhead(add: () => void): void {
+    const vm = this.pendingVm;
+    const file = this.pendingFile;
+    this.pendingVm = new RangeList(16, this.dual);
+    this.pendingFile = new RangeList(16, this.dual);
+    try {
+      add();
+      this.commit();
+    } finally {
+      this.pendingVm = vm;
+      this.pendingFile = file;
+    }
   }
 
   /** Ends a layer: its ranges fill what earlier layers left uncovered. */

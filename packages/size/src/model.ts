@@ -184,7 +184,8 @@ export class SizeModel {
         this.progress('reading the Go pclntab');
         const sizes = this.symbolSizes();
         const fd = this.symbolTable() ? this.symbolEnd('go:func.*') ?? this.symbolEnd('go.func.*') : undefined;
-        const layout = goLayout(go, this.ctx, (a) => sizes.get(a), fd);
+        // The table through the model (not `go`, which a closure would keep): it may be let go and read again.
+        const layout = goLayout(() => this.go()!, this.ctx, (a) => sizes.get(a), fd);
         this.errors.push(...layout.errors);
         this.layout = layout;
       }
@@ -194,6 +195,15 @@ export class SizeModel {
 
   private progress(stage: string): void {
     this.options.onProgress?.(stage);
+  }
+
+  /**
+   * Lets go of the pclntab this model read (9 MB in the docker CLI) when
+   * the Go layout's arrays are all the next work needs; the next use of
+   * the table reads it again. Symbols the caller gave are kept.
+   */
+  private releaseGoTable(): void {
+    if (this.options.go === undefined && this.goSymbols) this.goSymbols = undefined;
   }
 
   private go(): GoSymbols | undefined {
@@ -251,6 +261,9 @@ export class SizeModel {
     const ctx = this.ctx;
     const b = new MapBuilder(this.base());
     const layout = source === 'sections' || source === 'segments' ? undefined : this.goLayout();
+    // Compile units charge each function's pclntab pieces through the layout's arrays alone: the table need not
+    // stay in memory while the DWARF is walked.
+    if (source === 'compileunits') this.releaseGoTable();
     // What describes something at an address, charged to that address's
     // label: one layer, looking at what the source committed before it.
     const satellites = () => {

@@ -34,28 +34,86 @@ type Column = Uint16Array | Uint32Array;
 /** An empty column: reads of it give undefined, taken as 0. */
 const NONE = new Uint16Array(0);
 
-/** `values` in 16 bits when they fit, 32 otherwise; NONE when all are 0. */
-function narrowColumn(values: readonly number[]): Column {
+/** The first `n` of `values` in 16 bits when they fit, 32 otherwise; NONE when all are 0. */
+function narrowColumn(values: Uint32Array, n: number): Column {
   let max = 0;
-  for (const v of values) if (v > max) max = v;
+  for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
   if (max === 0) return NONE;
-  return max > 0xffff ? Uint32Array.from(values) : Uint16Array.from(values);
+  return max > 0xffff ? values.slice(0, n) : Uint16Array.from(values.subarray(0, n));
 }
 
-/** Growable columns of numbers, one value per node, turned into typed arrays when the walk ends. */
+/**
+ * Growable typed columns, one value per node, that the walk writes into.
+ * One set serves every build (builds are synchronous), so a module's
+ * hundreds of units do not each grow nine arrays from empty.
+ */
 class NodeColumns {
-  offset: number[] = [];
-  parent: number[] = [];
-  rangeEnd: number[] = [];
-  callFile: number[] = [];
-  callLine: number[] = [];
-  callColumn: number[] = [];
-  disc: number[] = [];
+  length = 0;
+  offset: Float64Array;
+  parent: Int32Array;
+  rangeEnd: Uint32Array;
+  callFile: Uint32Array;
+  callLine: Uint32Array;
+  callColumn: Uint32Array;
+  disc: Uint32Array;
   /** DW_AT_low_pc, NaN when absent, -1 when beyond 2^53 (then in `bigLow`). */
-  low: number[] = [];
-  inlined: number[] = [];
+  low: Float64Array;
+  inlined: Uint8Array;
   bigLow = new Map<number, bigint>();
+  /** Every node's `[begin, end)` pairs, one after the other. */
+  pool: Float64Array;
+  poolLength = 0;
+
+  constructor(capacity: number) {
+    this.offset = new Float64Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.rangeEnd = new Uint32Array(capacity);
+    this.callFile = new Uint32Array(capacity);
+    this.callLine = new Uint32Array(capacity);
+    this.callColumn = new Uint32Array(capacity);
+    this.disc = new Uint32Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.inlined = new Uint8Array(capacity);
+    this.pool = new Float64Array(capacity * 2);
+  }
+
+  /** Emptied for the next build. */
+  reset(): this {
+    this.length = 0;
+    this.poolLength = 0;
+    this.bigLow = new Map();
+    return this;
+  }
+
+  addRange(b: number, e: number): void {
+    if (this.poolLength + 2 > this.pool.length) this.pool = grown(this.pool, this.pool.length * 2);
+    this.pool[this.poolLength++] = b;
+    this.pool[this.poolLength++] = e;
+  }
+
+  /** Makes room for one more node. */
+  room(): void {
+    if (this.length < this.offset.length) return;
+    const n = this.offset.length * 2;
+    this.offset = grown(this.offset, n);
+    this.parent = grown(this.parent, n);
+    this.rangeEnd = grown(this.rangeEnd, n);
+    this.callFile = grown(this.callFile, n);
+    this.callLine = grown(this.callLine, n);
+    this.callColumn = grown(this.callColumn, n);
+    this.disc = grown(this.disc, n);
+    this.low = grown(this.low, n);
+    this.inlined = grown(this.inlined, n);
+  }
 }
+
+function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+let scratch: NodeColumns | undefined;
 
 /**
  * The code-bearing subprograms of one unit and the inlined calls inside
@@ -94,19 +152,21 @@ export class UnitFunctions {
   private readonly spanOwners: Int32Array;
   private readonly maxHigh: Float64Array;
 
-  private constructor(c: NodeColumns, ranges: number[]) {
-    const n = c.offset.length;
+  private constructor(c: NodeColumns) {
+    const n = c.length;
     this.count = n;
-    this.ranges = Float64Array.from(ranges);
-    this.offsets = c.offset.every((o) => o <= 0xffffffff) ? Uint32Array.from(c.offset) : Float64Array.from(c.offset);
-    this.parents = Int32Array.from(c.parent);
-    this.rangeEnds = Uint32Array.from(c.rangeEnd);
-    this.callFiles = narrowColumn(c.callFile);
-    this.callLines = narrowColumn(c.callLine);
-    this.callColumns = narrowColumn(c.callColumn);
-    this.discs = narrowColumn(c.disc);
-    this.lows = Float64Array.from(c.low);
-    this.inlinedFlags = Uint8Array.from(c.inlined);
+    this.ranges = c.pool.slice(0, c.poolLength);
+    let maxOffset = 0;
+    for (let i = 0; i < n; i++) if (c.offset[i]! > maxOffset) maxOffset = c.offset[i]!;
+    this.offsets = maxOffset <= 0xffffffff ? Uint32Array.from(c.offset.subarray(0, n)) : c.offset.slice(0, n);
+    this.parents = c.parent.slice(0, n);
+    this.rangeEnds = c.rangeEnd.slice(0, n);
+    this.callFiles = narrowColumn(c.callFile, n);
+    this.callLines = narrowColumn(c.callLine, n);
+    this.callColumns = narrowColumn(c.callColumn, n);
+    this.discs = narrowColumn(c.disc, n);
+    this.lows = c.low.slice(0, n);
+    this.inlinedFlags = c.inlined.slice(0, n);
     this.bigLow = c.bigLow;
     this.firstChild = new Int32Array(n).fill(-1);
     this.nextSibling = new Int32Array(n).fill(-1);
@@ -135,7 +195,10 @@ export class UnitFunctions {
       }
     }
     const rr = this.ranges;
-    order.sort((x, y) => rr[spanAt[x]!]! - rr[spanAt[y]!]! || spanNode[x]! - spanNode[y]!);
+    // Walk order is nearly always address order already (Go and most C units): then no sort at all.
+    let sorted = true;
+    for (let j = 1; j < spans && sorted; j++) sorted = rr[spanAt[j - 1]!]! < rr[spanAt[j]!]!;
+    if (!sorted) order.sort((x, y) => rr[spanAt[x]!]! - rr[spanAt[y]!]! || spanNode[x]! - spanNode[y]!);
     this.spanLows = new Float64Array(spans);
     this.spanHighs = new Float64Array(spans);
     this.spanOwners = new Int32Array(spans);
@@ -202,8 +265,7 @@ export class UnitFunctions {
 
   /** Walks `unit` (a compile unit, or the split unit of a skeleton). Throws ParseError on a damaged DIE. */
   static build(unit: Unit, tombstones: Tombstones): UnitFunctions {
-    const cols = new NodeColumns();
-    const pool: number[] = [];
+    const cols = (scratch ??= new NodeColumns(1 << 12)).reset();
     const c = unit.entries();
     // Nearest node at each depth (or inherited from the depth above). Only
     // the entry above the current depth is read, and it always belongs to
@@ -215,7 +277,7 @@ export class UnitFunctions {
     const keep = (b: number | bigint, e: number | bigint) => {
       if (tombstones.isTombstoneStart(b, addressSize)) return;
       if (typeof b === 'bigint' || typeof e === 'bigint' || !(b < e) || e > MAX_SAFE) return;
-      pool.push(b, e);
+      cols.addRange(b, e);
     };
     while (c.nextEntry()) {
       if (!c.abbrev) continue;
@@ -259,7 +321,7 @@ export class UnitFunctions {
               break;
           }
         }
-        const rangeStart = pool.length;
+        const rangeStart = cols.poolLength;
         // (the attribute objects stay valid until the next DIE's are decoded)
         if (low !== undefined && highAttr) {
           const high = unit.highPc(highAttr, low);
@@ -277,20 +339,21 @@ export class UnitFunctions {
           if (rc) while (rc.next()) if (rc.hasRange) keep(rc.begin >= 0 ? rc.begin : rc.beginAddress, rc.end >= 0 ? rc.end : rc.endAddress);
         }
         const inlined = tag === DW_TAG_inlined_subroutine;
-        if (pool.length > rangeStart) {
-          here = cols.offset.length;
-          cols.offset.push(c.offset);
-          cols.parent.push(inlined ? parent : -1);
-          cols.rangeEnd.push(pool.length);
-          cols.callFile.push(callFile);
-          cols.callLine.push(callLine);
-          cols.callColumn.push(callColumn);
-          cols.disc.push(disc);
-          cols.inlined.push(inlined ? 1 : 0);
-          if (low === undefined) cols.low.push(NaN);
-          else if (low <= MAX_SAFE_BIG) cols.low.push(Number(low));
+        if (cols.poolLength > rangeStart) {
+          cols.room();
+          here = cols.length++;
+          cols.offset[here] = c.offset;
+          cols.parent[here] = inlined ? parent : -1;
+          cols.rangeEnd[here] = cols.poolLength;
+          cols.callFile[here] = callFile;
+          cols.callLine[here] = callLine;
+          cols.callColumn[here] = callColumn;
+          cols.disc[here] = disc;
+          cols.inlined[here] = inlined ? 1 : 0;
+          if (low === undefined) cols.low[here] = NaN;
+          else if (low <= MAX_SAFE_BIG) cols.low[here] = Number(low);
           else {
-            cols.low.push(-1);
+            cols.low[here] = -1;
             cols.bigLow.set(here, low);
           }
         }
@@ -302,7 +365,10 @@ export class UnitFunctions {
       }
       nearest[depth] = here;
     }
-    return new UnitFunctions(cols, pool);
+    const built = new UnitFunctions(cols);
+    // Columns grown for one very large unit are not kept for the life of the process.
+    if (cols.offset.length > 1 << 16) scratch = undefined;
+    return built;
   }
 
   /** True when node `n`'s ranges hold `address`. */

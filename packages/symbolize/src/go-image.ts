@@ -64,6 +64,17 @@ export function goImage(elf: ElfFile, symbolsFrom: ElfFile = elf): GoImage {
 }
 
 /**
+ * Go's text, `[runtime.text, runtime.etext)` from the symbol table: the
+ * pclntab's functions all lie there (an externally linked binary's C code
+ * lies outside). Undefined when the symbol table does not say.
+ */
+export function goTextRange(elf: ElfFile): { readonly start: bigint; readonly end: bigint } | undefined {
+  const text = findSymbol(elf, 'runtime.text');
+  const etext = text && findSymbol(elf, 'runtime.etext');
+  return text && etext && etext.address > text.address ? { start: text.address, end: etext.address } : undefined;
+}
+
+/**
  * The first `.symtab` symbol called `name`. The Go readers ask for a
  * handful of names among ~50,000 symbols: each is found by comparing bytes
  * in the string table, decoding none.

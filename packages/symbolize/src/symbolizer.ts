@@ -6,6 +6,7 @@ import type { CodeAnswer, DataAnswer, DataSymbol, Frame, FrameSource } from './f
 import { goFrames } from './go-source.js';
 import type { SymbolizeHost } from './host.js';
 import { Module, type ModuleOptions } from './module.js';
+import type { IndexedSymbol } from './symbol-index.js';
 
 /** How a {@link Symbolizer} names and finds things. */
 export interface SymbolizerOptions {
@@ -133,7 +134,8 @@ export class Symbolizer {
    */
   codeSync(module: Module, address: bigint): CodeAnswer | undefined {
     if (module.broken || !module.ready) return undefined;
-    const a = address - module.bias;
+    // (no bigint made per address for the usual unbiased module)
+    const a = module.bias === 0n ? address : address - module.bias;
     if (module.needsPrepare(a)) return undefined;
     const answer = this.codeNow(module, a, address);
     if (answer.found && this.options.demangle !== false && !this.demangler.attempted && answer.frames.some((f) => f.function !== undefined && isMangled(f.function))) return undefined;
@@ -151,7 +153,11 @@ export class Symbolizer {
       frames = dwarf.frames(a);
       if (frames) source = 'dwarf';
     }
-    if (!frames) {
+    // Padding between two functions of the symbol table (4% of the addresses spread over a Go binary) has no
+    // line in the pclntab either (Go's symbol sizes are its functions' pc-table extents), nor has C code outside
+    // Go's text: the pclntab is not opened for them, which spares reading the whole table (9 MB in the docker
+    // CLI) where the DWARF answers everything else.
+    if (!frames && !(dwarf && (module.loadedSymbols!.inGap(a) || !module.mayBeGo(a)))) {
       const go = module.goSymbols();
       if (go) {
         try {
@@ -190,20 +196,38 @@ export class Symbolizer {
     const demangle = this.options.demangle !== false && this.demangler.loaded;
     // (symbol names: `answer.symbol` below; frames' names demangled in place)
     if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
-    const symbolOf = (x: typeof sym) => x && { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
-    if (needSymbol) return { found: true, address, frames: named, source, symbol: symbolOf(sym) };
-    const answer = { found: true as const, address, frames: named, source, symbol: undefined as DataSymbol | undefined };
-    Object.defineProperty(answer, 'symbol', {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        const value = symbolOf(index.lookup(a));
-        Object.defineProperty(answer, 'symbol', { value, enumerable: true });
+    if (needSymbol) return { found: true, address, frames: named, source, symbol: this.symbolOf(sym, demangle) };
+    const symbolizer = this;
+    // A getter in the literal, not defineProperty on a made object: that turned each answer into a dictionary of
+    // properties (~480 bytes per address in a pipe of 100,000).
+    return {
+      found: true as const,
+      address,
+      frames: named,
+      source,
+      get symbol(): DataSymbol | undefined {
+        const value = symbolizer.symbolOf(index.lookup(a), demangle);
+        Object.defineProperty(this, 'symbol', { value, enumerable: true });
         return value;
       },
-    });
-    return answer;
+    };
   }
+
+  /**
+   * An answer's symbol for the index's `x`: the one made last when it is for
+   * the same symbol (a pass over a binary asks for each function's symbol a
+   * few times in a row, a profile for its hot ones again and again).
+   */
+  private symbolOf(x: IndexedSymbol | undefined, demangle: boolean): DataSymbol | undefined {
+    if (!x) return undefined;
+    const last = this.lastSymbol;
+    if (last && last.from === x && last.demangled === demangle) return last.symbol;
+    const symbol = { name: demangle ? this.demangler.demangleNow(x.name) : x.name, start: x.address, size: x.size };
+    this.lastSymbol = { from: x, demangled: demangle, symbol };
+    return symbol;
+  }
+
+  private lastSymbol?: { readonly from: IndexedSymbol; readonly demangled: boolean; readonly symbol: DataSymbol };
 
   /** The global object at `address` (runtime address), from the symbol table, as llvm-symbolizer's DATA. */
   async data(module: Module, address: bigint): Promise<DataAnswer> {

@@ -1,6 +1,6 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
-import { FrameSection, type CfaInstructionCursor, type Cie, type Fde, type FrameEntry, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
+import { FrameSection, UnwindRowMachine, type CfaInstructionCursor, type Cie, type Fde, type FrameEntry, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
 import { constants as E, type ElfFile } from '@elfkit/elf';
 import { defineCommand } from '../command.js';
 import { withElf } from '../with-elf.js';
@@ -114,35 +114,43 @@ function cieCursor(s: FrameSection, cie: Cie): CfaInstructionCursor {
   return c;
 }
 
-const hasRules = (r: UnwindRow) => r.registers.size > 0 || r.cfa.kind === 'expression' || r.cfa.register >= 0;
-
 /** As llvm-dwarfdump: entries, instructions, rows. */
 function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[], out: TextOut): void {
   const machine = elf.header.machine;
   const w = new FramesTextWriter(out, machine);
+  // One row machine for every entry: the rows are printed from its state as it steps, none kept.
+  const rm = new UnwindRowMachine({ machine });
   sections.filter((x) => !x.nobits).forEach(({ section: s }, i) => {
     // llvm-dwarfdump puts a blank line before each section's title.
     if (i > 0) out.nl();
     out.ascii(s.kind === 'eh_frame' ? '.eh_frame contents:\n\n' : '.debug_frame contents:\n\n');
+    // One instruction cursor for the section's entries, moved from one to the next.
+    let cursor: CfaInstructionCursor | undefined;
     walk(s, errors, (e) => {
       if (e.kind === 'terminator') return w.terminator(e.offset);
       if (e.kind === 'cie') w.cie(s, e);
       else w.fde(s, e);
-      const c = s.instructions(e);
-      let rows: UnwindRow[] | undefined;
+      // No instructions in the entry nor in its CIE: no rows.
+      const empty = e.instructions.length === 0 && (e.kind === 'cie' || e.cie.instructions.length === 0);
+      let m: UnwindRowMachine | undefined;
+      let failed: ParseError | undefined;
+      if (!empty) {
+        try {
+          m = e.kind === 'cie' ? rm.beginCie(e) : rm.beginFde(e, cieCursor(s, e.cie));
+        } catch (err) {
+          if (!(err instanceof ParseError)) throw err;
+          failed = err;
+        }
+      }
       try {
-        w.instructions(c, s);
+        failed = w.instructionsAndRows((cursor = s.instructions(e, cursor)), s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         errors.push(err);
         out.nl();
         return;
       }
-      const cieEmpty = e.kind === 'fde' && e.cie.instructions.length === 0;
-      if (e.instructions.length === 0 && (e.kind === 'cie' || cieEmpty)) rows = [];
-      else rows = rowsOf(s, e, machine, errors, c);
-      if (rows && rows.length && !hasRules(rows[rows.length - 1]!)) rows.pop();
-      w.rows(rows ?? [], e.kind === 'fde', s, (e.kind === 'cie' ? e : e.cie).addressSize);
+      if (failed) errors.push(failed);
     });
   });
 }

@@ -17,6 +17,7 @@ import { errorSink as sink, openDwarf, type OpenedDwarf } from '@elfkit/symboliz
 import { NodeDebugHost } from '@elfkit/symbolize/node';
 import { listReferences } from '../dwarf/list-refs.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
+import { errorJson } from '../format/error-json.js';
 
 /** Arguments every `elfkit dwarf` subcommand takes. */
 interface DwarfArgs {
@@ -27,6 +28,7 @@ interface DwarfArgs {
 }
 
 export { debugDirOption, debugDirs } from '../options/debug-dirs.js';
+export { errorJson } from '../format/error-json.js';
 
 function common(y: Argv, example: string) {
   return debugDirOption(
@@ -143,11 +145,6 @@ export const unitsCommand = defineCommand({
       else out.flush();
     }),
 });
-
-/** A ParseError as the JSON documents list it. */
-export function errorJson(e: ParseError) {
-  return { code: e.code, section: e.section, offset: e.offset, message: e.reason };
-}
 
 // ---- dwarf info ------------------------------------------------------------
 

@@ -10,7 +10,8 @@ import { layoutJson, layoutText } from '../dwarf/layout-text.js';
 import { NodeDebugHost } from '@elfkit/symbolize/node';
 import { noTypesError, openTypes } from '../dwarf/open-types.js';
 import { reportErrors } from '../go/errors.js';
-import { debugDirOption, debugDirs, errorJson } from './dwarf-subcommands.js';
+import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
+import { errorJson } from '../format/error-json.js';
 
 interface TypesArgs {
   file: string;

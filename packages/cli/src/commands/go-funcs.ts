@@ -40,7 +40,8 @@ export const goFuncsCommand = defineCommand({
       const w = elf.bits === 64 ? 16 : 8;
       if (a.json) writeOut(toJson({ file: a.file, funcs: funcs.map(funcJson) }) + '\n');
       else {
-        const hex = (v: bigint) => '0x' + v.toString(16).padStart(w, '0');
+        // The table's PCs are numbers already (f.entry is BigInt(f.entryPc)): no BigInt per cell.
+        const hex = (v: number) => '0x' + v.toString(16).padStart(w, '0');
         writeOut(
           renderTable(
             [
@@ -53,8 +54,8 @@ export const goFuncsCommand = defineCommand({
               { title: 'File' },
             ],
             funcs.map((f) => [
-              hex(f.entry),
-              hex(f.end),
+              hex(f.entryPc),
+              hex(f.endPc),
               String(f.frameSize),
               f.args === ARGS_SIZE_UNKNOWN ? '?' : String(f.args),
               String(f.startLine ?? f.entryLine ?? '-'),

@@ -3,7 +3,7 @@ import { directoryLayoutWriter, nodeCrc32, nodeHasher } from '@elfkit/image/node
 import { defineCommand } from '../command.js';
 import { toJson } from '../format/json.js';
 import { imageOptions, openCliImage, splitImageRef } from '../image/open.js';
-import { warningLines } from '../image/scan-text.js';
+import { writeWarnings } from '../image/scan-text.js';
 import { writeOut } from '../io/output.js';
 
 export const imageAnnotateCommand = defineCommand({
@@ -23,7 +23,7 @@ export const imageAnnotateCommand = defineCommand({
     const opened = await openCliImage(a.image, a);
     try {
       const scan = await scanImage(opened.image, { crc32: nodeCrc32 });
-      process.stderr.write(warningLines(a.image, scan));
+      writeWarnings(a.image, scan);
       const proposed = proposeAnnotations(scan.files, { revision: a.revision, source: a.source, debugRef: a['debug-ref'] });
       for (const n of proposed.notes) process.stderr.write(`elfkit: ${a.image}: ${n}\n`);
       const result = a['dry-run'] ? undefined : await annotateManifest(opened.image, directoryLayoutWriter(splitImageRef(a.image).path), proposed.annotations, nodeHasher);

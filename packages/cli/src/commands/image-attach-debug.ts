@@ -7,7 +7,7 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { imageOptions, openCliImage, splitImageRef } from '../image/open.js';
-import { warningLines } from '../image/scan-text.js';
+import { writeWarnings } from '../image/scan-text.js';
 import { writeOut } from '../io/output.js';
 import { cosignReason, runOffline } from '../sign/cosign.js';
 
@@ -27,7 +27,7 @@ export const imageAttachDebugCommand = defineCommand({
     const opened = await openCliImage(a.image, a);
     try {
       const scan = await scanImage(opened.image, { crc32: nodeCrc32 });
-      process.stderr.write(warningLines(a.image, scan));
+      writeWarnings(a.image, scan);
       const writer = directoryLayoutWriter(root);
       // SOURCE_DATE_EPOCH makes the artifact reproducible (its created time).
       const sde = process.env.SOURCE_DATE_EPOCH;

@@ -5,7 +5,7 @@ import { toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { imageOptions, openCliImage } from '../image/open.js';
 import { scanProgress } from '../image/progress.js';
-import { warningLines } from '../image/scan-text.js';
+import { writeWarnings } from '../image/scan-text.js';
 import { writeUnder } from '../image/write-tree.js';
 import { writeOut } from '../io/output.js';
 
@@ -28,7 +28,7 @@ export const imageDebugSplitCommand = defineCommand({
     try {
       const scan = await scanImage(opened.image, { crc32: nodeCrc32, onProgress: (p) => progress.update(p) });
       progress.stop();
-      process.stderr.write(warningLines(a.image, scan));
+      writeWarnings(a.image, scan);
       const plan = planDebugTree(scan.files);
       const written: { buildId: string; path: string; from: string; source: string; binaries: readonly string[]; size: number }[] = [];
       for (const f of plan.files) {

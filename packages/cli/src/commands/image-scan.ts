@@ -45,7 +45,7 @@ export const imageScanCommand = defineCommand({
     const warnings = warningLines(a.image, result);
     const damaged = result.warnings.some((w) => DAMAGE.has(w.code));
     const finish = () => {
-      process.stderr.write(warnings);
+      if (warnings) process.stderr.write(warnings); // untouched without warnings: its first use loads stream modules
       if (damaged) process.exitCode = 1;
     };
     let text: string;

@@ -12,7 +12,8 @@ import { reportErrors } from '../go/errors.js';
 import { buildReport } from '../uprobes/probes.js';
 import { returnScanner } from '../uprobes/return-scanner.js';
 import { uprobesBpftrace, uprobesJson, uprobesText } from '../uprobes/probe-text.js';
-import { debugDirOption, debugDirs, errorJson } from './dwarf-subcommands.js';
+import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
+import { errorJson } from '../format/error-json.js';
 import { resolve } from 'node:path';
 import type { GoSymbols } from '@elfkit/gosym';
 

@@ -1,8 +1,30 @@
 import * as D from '@elfkit/dwarf';
-import { OperationCursor, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
+import { ParseError } from '@elfkit/binary';
+import { OperationCursor, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
 import { TextOut } from '../io/text-out.js';
+
+/**
+ * Copies `src[start, end)` into `o`: a short run byte by byte (TextOut.raw
+ * takes a subarray view from 32 bytes on: an allocation per row here).
+ */
+function copyBytes(o: TextOut, src: Uint8Array, start: number, end: number): void {
+  const buf = o.reserve(end - start);
+  let p = o.position;
+  if (end - start > 256) {
+    // A long run (an entry's rows) is worth a view and a native copy.
+    buf.set(src.subarray(start, end), p);
+    o.commit(p + end - start);
+    return;
+  }
+  for (let i = start; i < end; i++) buf[p++] = src[i]!;
+  o.commit(p);
+}
+
+/** Slots of the register rule text cache (a power of two), and the bytes each holds. */
+const RULE_SLOTS = 1024;
+const RULE_SLOT_SIZE = 256;
 
 /**
  * Writes call frame entries as llvm-dwarfdump 14 does (`--eh-frame`,
@@ -40,51 +62,45 @@ export class FramesTextWriter {
 
   /**
    * `: RBX=[CFA-16], RIP=[CFA-8]` for a row's register rules, formatted once
-   * per map: the row machine shares a map between rows until a rule changes.
-   * The text is written straight into the output and the bytes copied out
-   * for the cache; the cache is a plain map emptied when it grows (a WeakMap
-   * of tens of thousands of keys costs more in garbage collection than the
-   * formatting it saves), and a map with expression rules, whose text has no
-   * small bound, is formatted each time.
+   * per rule set: the row machine names each set with an id, and rows
+   * share a set until an instruction changes a rule. The text of recent
+   * sets is kept in a ring of fixed slots, so the cache allocates nothing;
+   * a set with expression rules, whose text has no small bound, is
+   * formatted each time.
    */
-  private scratch = new Int32Array(64);
-  private ruleText = new Map<ReadonlyMap<number, RegisterRule>, Uint8Array>();
-  private registersText(m: ReadonlyMap<number, RegisterRule>, s: FrameSection, addressSize: number): void {
+  private readonly slotIds = new Float64Array(RULE_SLOTS).fill(-1);
+  private readonly slotLengths = new Int32Array(RULE_SLOTS);
+  private readonly slotBytes = new Uint8Array(RULE_SLOTS * RULE_SLOT_SIZE);
+  private registersText(m: UnwindRowMachine, s: FrameSection, addressSize: number): void {
     const o = this.out;
-    const t = this.ruleText.get(m);
-    if (t) {
-      o.raw(t);
+    const id = m.rulesId;
+    const slot = id & (RULE_SLOTS - 1);
+    const at = slot * RULE_SLOT_SIZE;
+    if (this.slotIds[slot] === id) {
+      copyBytes(o, this.slotBytes, at, at + this.slotLengths[slot]!);
       return;
     }
-    // The registers in number order: an insertion sort of a few numbers into a scratch array (no comparator calls, no array per map).
-    let regs = this.scratch;
-    if (regs.length < m.size) regs = this.scratch = new Int32Array(m.size * 2);
-    let n = 0;
-    let bounded = true;
-    for (const [r, rule] of m) {
-      if (rule.kind === 'expression' || rule.kind === 'val-expression') bounded = false;
-      let i = n++;
-      while (i > 0 && regs[i - 1]! > r) {
-        regs[i] = regs[i - 1]!;
-        i--;
-      }
-      regs[i] = r;
-    }
-    // Room for every name and rule, so the buffer is not flushed while the text is copied out.
-    const bound = 8 + n * 48;
-    if (bounded) o.room(bound);
+    const regs = m.registers;
+    const rules = m.rules;
     const start = o.position;
+    let bounded = true;
     o.ascii(': ');
-    for (let i = 0; i < n; i++) {
-      const r = regs[i]!;
+    for (let i = 0; i < regs.length; i++) {
+      const rule = rules[i]!;
+      if (rule.kind === 'expression' || rule.kind === 'val-expression') bounded = false;
       if (i) o.ascii(', ');
-      this.reg(r);
+      this.reg(regs[i]!);
       o.byte(0x3d);
-      this.rule(m.get(r)!, s, addressSize);
+      this.rule(rule, s, addressSize);
     }
-    if (!bounded || o.position - start > bound) return;
-    if (this.ruleText.size >= 4096) this.ruleText.clear();
-    this.ruleText.set(m, o.reserve(0).slice(start, o.position));
+    const n = o.position - start;
+    if (!bounded || n > RULE_SLOT_SIZE) return;
+    // The row text is built in a growable buffer: the bytes just written are still there to copy.
+    const buf = o.reserve(0);
+    const cache = this.slotBytes;
+    for (let k = 0; k < n; k++) cache[at + k] = buf[start + k]!;
+    this.slotLengths[slot] = n;
+    this.slotIds[slot] = id;
   }
 
   /** The header and fields of a CIE, then its instructions (the rows follow with {@link rows}). */
@@ -152,79 +168,136 @@ export class FramesTextWriter {
     this.out.ascii(' ZERO terminator\n');
   }
 
-  /** Each instruction of `c` (from the start), then a blank line. */
-  instructions(c: CfaInstructionCursor, s: FrameSection): void {
+  /**
+   * Each instruction of `c` (from the start) and a blank line, then the
+   * rows of the entry's table and a blank line: `m`, begun on the entry
+   * (or undefined for no rows), steps through the instructions as they are
+   * printed, and each row goes to a second buffer until the instructions
+   * are done (one decoding serves both). A malformed instruction throws;
+   * the row machine's error is returned, and then no rows are printed.
+   */
+  instructionsAndRows(c: CfaInstructionCursor, s: FrameSection, m: UnwindRowMachine | undefined, withAddress: boolean, addressSize: number): ParseError | undefined {
     const o = this.out;
+    const rows = this.rowsOut;
+    rows.commit(0);
+    let failed: ParseError | undefined;
     c.rewind();
     while (c.next()) {
       o.ascii(this.opLabel(c.op));
       this.operands(c, s);
       o.nl();
+      if (m) {
+        try {
+          if (m.step(c) && withAddress) this.row(m, m.rowStart, m.rowStartBig, true, s, addressSize);
+        } catch (err) {
+          if (!(err instanceof ParseError)) throw err;
+          failed = err;
+          m = undefined;
+        }
+      }
     }
     o.nl();
+    // The last row, unless it has no rule at all.
+    if (m && m.hasRules) this.row(m, m.start, m.startBig, withAddress, s, addressSize);
+    if (!failed) copyBytes(o, rows.reserve(0), 0, rows.position);
+    o.nl();
+    return failed;
+  }
+
+  /** Rows are written here, then copied out after the instructions. */
+  private readonly rowsOut = new TextOut(1 << 16, true);
+
+  /** `  0x1020: CFA=RSP+16: RIP=[CFA-8]` (without the address for a CIE) for the machine's state, into {@link rowsOut}. */
+  private row(m: UnwindRowMachine, start: number, startBig: bigint | undefined, withAddress: boolean, s: FrameSection, addressSize: number): void {
+    const main = this.out;
+    const o = (this.out = this.rowsOut);
+    o.ascii('  ');
+    if (withAddress) {
+      o.ascii('0x');
+      if (startBig === undefined) o.hexDigits(start, 0);
+      else o.ascii(BigInt.asUintN(64, startBig).toString(16));
+      o.ascii(': ');
+    }
+    o.ascii('CFA=');
+    if (m.cfaExpression !== undefined) this.expression(m.cfaExpression, m.cfaExpressionOffset, s, addressSize);
+    else if (m.cfaRegister < 0) o.ascii('unspecified');
+    else {
+      this.reg(m.cfaRegister);
+      const off = m.cfaOffset;
+      const space = m.cfaAddressSpace;
+      if (off !== 0 || space !== undefined) {
+        if (off >= 0) o.byte(0x2b);
+        o.dec(off);
+      }
+      if (space !== undefined) o.ascii(' in addrspace').dec(space);
+    }
+    if (m.registers.length) this.registersText(m, s, addressSize);
+    o.nl();
+    this.out = main;
   }
 
   private operands(c: CfaInstructionCursor, s: FrameSection): void {
     const o = this.out;
     const ctx = c.context;
+    // Literal cases: the constants are variables in the bundle, and a switch over literals is a jump table.
     switch (c.op) {
-      case D.DW_CFA_advance_loc:
-      case D.DW_CFA_advance_loc1:
-      case D.DW_CFA_advance_loc2:
-      case D.DW_CFA_advance_loc4:
-      case D.DW_CFA_MIPS_advance_loc8:
+      case 0x40: // DW_CFA_advance_loc
+      case 0x02: // DW_CFA_advance_loc1
+      case 0x03: // DW_CFA_advance_loc2
+      case 0x04: // DW_CFA_advance_loc4
+      case 0x1d: // DW_CFA_MIPS_advance_loc8
         o.byte(0x20);
         if (ctx.codeAlign) o.dec(c.advanceExact ? c.advance : c.delta);
         else o.dec(c.raw).ascii('*code_alignment_factor');
         return;
-      case D.DW_CFA_set_loc:
+      case 0x01: // DW_CFA_set_loc
         o.byte(0x20).ascii(c.address.toString(16));
         return;
-      case D.DW_CFA_offset:
-      case D.DW_CFA_offset_extended:
-      case D.DW_CFA_offset_extended_sf:
-      case D.DW_CFA_val_offset:
-      case D.DW_CFA_val_offset_sf:
-      case D.DW_CFA_GNU_negative_offset_extended:
+      case 0x80: // DW_CFA_offset
+      case 0x05: // DW_CFA_offset_extended
+      case 0x11: // DW_CFA_offset_extended_sf
+      case 0x14: // DW_CFA_val_offset
+      case 0x15: // DW_CFA_val_offset_sf
+      case 0x2f: // DW_CFA_GNU_negative_offset_extended
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
         if (ctx.dataAlign) o.dec(c.offset);
         else o.dec(c.raw).ascii('*data_alignment_factor');
         return;
-      case D.DW_CFA_restore:
-      case D.DW_CFA_restore_extended:
-      case D.DW_CFA_undefined:
-      case D.DW_CFA_same_value:
-      case D.DW_CFA_def_cfa_register:
+      case 0xc0: // DW_CFA_restore
+      case 0x06: // DW_CFA_restore_extended
+      case 0x07: // DW_CFA_undefined
+      case 0x08: // DW_CFA_same_value
+      case 0x0d: // DW_CFA_def_cfa_register
         o.byte(0x20);
         this.reg(c.register);
         return;
-      case D.DW_CFA_register:
+      case 0x09: // DW_CFA_register
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
         this.reg(c.register2);
         return;
-      case D.DW_CFA_def_cfa:
+      case 0x0c: // DW_CFA_def_cfa
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20).signed(c.offset);
         return;
-      case D.DW_CFA_def_cfa_sf:
+      case 0x12: // DW_CFA_def_cfa_sf
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20).dec(c.offset);
         return;
-      case D.DW_CFA_def_cfa_offset:
-      case D.DW_CFA_GNU_args_size:
+      case 0x0e: // DW_CFA_def_cfa_offset
+      case 0x2e: // DW_CFA_GNU_args_size
         o.byte(0x20).signed(c.offset);
         return;
-      case D.DW_CFA_def_cfa_offset_sf:
+      case 0x13: // DW_CFA_def_cfa_offset_sf
         o.byte(0x20).dec(c.offset);
         return;
-      case D.DW_CFA_LLVM_def_aspace_cfa:
-      case D.DW_CFA_LLVM_def_aspace_cfa_sf:
+      case 0x30: // DW_CFA_LLVM_def_aspace_cfa
+      case 0x31: // DW_CFA_LLVM_def_aspace_cfa_sf
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
@@ -232,12 +305,12 @@ export class FramesTextWriter {
         else o.dec(c.offset);
         o.ascii(' in addrspace').dec(c.addressSpace);
         return;
-      case D.DW_CFA_def_cfa_expression:
+      case 0x0f: // DW_CFA_def_cfa_expression
         o.byte(0x20);
         this.expression(c.expression, c.expressionOffset, s, c.context.addressSize);
         return;
-      case D.DW_CFA_expression:
-      case D.DW_CFA_val_expression:
+      case 0x10: // DW_CFA_expression
+      case 0x16: // DW_CFA_val_expression
         o.byte(0x20);
         this.reg(c.register);
         o.byte(0x20);
@@ -250,39 +323,6 @@ export class FramesTextWriter {
 
   private expression(bytes: Uint8Array, offset: number, s: FrameSection, addressSize: number): void {
     writeExpression(this.out, new OperationCursor(bytes, { offsetSize: 4, version: 4, addressSize }, s.order, s.name, offset), this.machine);
-  }
-
-  /** The rows of a table: `  0x1020: CFA=RSP+16: RIP=[CFA-8]` (without the address for a CIE), then a blank line. */
-  rows(rows: readonly UnwindRow[], withAddress: boolean, s: FrameSection, addressSize: number): void {
-    const o = this.out;
-    for (const row of rows) {
-      o.ascii('  ');
-      if (withAddress) {
-        o.ascii('0x');
-        this.hex8(row.start, 0);
-        o.ascii(': ');
-      }
-      o.ascii('CFA=');
-      this.cfa(row.cfa, s, addressSize);
-      if (row.registers.size) this.registersText(row.registers, s, addressSize);
-      o.nl();
-    }
-    o.nl();
-  }
-
-  private cfa(rule: CfaRule, s: FrameSection, addressSize: number): void {
-    const o = this.out;
-    if (rule.kind === 'expression') return this.expression(rule.expression, rule.offset, s, addressSize);
-    if (rule.register < 0) {
-      o.ascii('unspecified');
-      return;
-    }
-    this.reg(rule.register);
-    if (rule.offset !== 0 || rule.addressSpace !== undefined) {
-      if (rule.offset >= 0) o.byte(0x2b);
-      o.dec(rule.offset);
-    }
-    if (rule.addressSpace !== undefined) o.ascii(' in addrspace').dec(rule.addressSpace);
   }
 
   private cfaPlus(off: number): void {

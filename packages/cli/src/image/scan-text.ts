@@ -124,3 +124,13 @@ export function summaryText(r: ScanResult): string {
 export function warningLines(source: string, r: ScanResult): string {
   return r.warnings.map((w) => `elfkit: ${source}: warning: ${warningText(w)}\n`).join('');
 }
+
+/**
+ * Writes {@link warningLines} to standard error, when there are any: a
+ * scan without warnings leaves standard error untouched (its first use
+ * loads Node's socket or tty stream modules).
+ */
+export function writeWarnings(source: string, r: ScanResult): void {
+  const text = warningLines(source, r);
+  if (text) process.stderr.write(text);
+}

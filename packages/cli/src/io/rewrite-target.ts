@@ -1,5 +1,5 @@
-import { constants as fsc, unlinkSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+// fs's callback copyFile, not fs/promises': the same kernel copy, without loading fs/promises (and readline) into every rewrite.
+import { constants as fsc, copyFile, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { mark } from './timing.js';
@@ -35,7 +35,7 @@ export interface StartedCopy {
 export function startCopy(target: RewriteTarget): StartedCopy {
   // The name only has to be unlikely: COPYFILE_EXCL refuses an existing file.
   const tmp = join(dirname(target.output), `.${basename(target.output)}.elfkit-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const copying = copyFile(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
+  const copying = new Promise<void>((resolve, reject) => copyFile(target.input, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE, (e) => (e ? reject(e) : resolve())));
   copying.catch(() => {});
   mark('copy started');
   return { tmp, copying };

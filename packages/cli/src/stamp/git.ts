@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
+import { mark } from '../io/timing.js';
 import { redactUrl } from './url.js';
 
 /** What git says about the work tree the binary was built from. */
@@ -127,4 +129,13 @@ export async function gitFacts(dir: string): Promise<GitFacts> {
     commitTime: new Date(Number(ct) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
     remote: remote.code === 0 && remote.stdout.trim() ? redactUrl(remote.stdout.trim()) : null,
   };
+}
+
+/** Starts reading the git facts `a` asks for (null with --no-git); a failure surfaces where the promise is awaited. */
+export function startGitFacts(a: { git?: boolean; gitDir?: string }): Promise<GitFacts | null> {
+  const git = a.git === false ? Promise.resolve(null) : gitFacts(resolve(a.gitDir ?? '.'));
+  // Awaited only once the input is parsed: a bad input is reported first, and a git failure never goes unhandled.
+  git.catch(() => {});
+  mark('git started');
+  return git;
 }

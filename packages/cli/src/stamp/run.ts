@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import * as C from '@elfkit/elf/constants';
 import { encodeNote, encodeUtf8, planRewrite, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
@@ -8,7 +7,7 @@ import { binaryFacts } from './binary.js';
 import { ciFacts } from './ci.js';
 import { buildTime, parseSetPairs, stampDocument, type StampDocument } from './document.js';
 import { findStamps } from './find.js';
-import { gitFacts } from './git.js';
+import { startGitFacts, type GitFacts } from './git.js';
 
 /** The default stamp section: a note, so no strip variant removes it (see docs/stamp.md). */
 export const DEFAULT_STAMP_SECTION = '.note.elfkit.stamp';
@@ -78,8 +77,10 @@ export function stampEdits(image: ElfImage, p: Placement, data: Uint8Array): Sec
  * `elfkit stamp`: gathers git, CI and binary facts, writes the stamp
  * document in the chosen placement (replacing any earlier stamp) and
  * checks that the written file reads back with exactly that stamp.
+ * `git` is the git facts already being read (`startGitFacts`), if the
+ * caller started them.
  */
-export async function runStamp(a: StampOptions, env: Record<string, string | undefined> = process.env, started?: StartedCopy): Promise<void> {
+export async function runStamp(a: StampOptions, env: Record<string, string | undefined> = process.env, started?: StartedCopy, git?: Promise<GitFacts | null>): Promise<void> {
   const target = rewriteTarget(a.file, a.o, a.inPlace);
   const p = placementOf(a);
   let extra: Record<string, string>;
@@ -95,12 +96,11 @@ export async function runStamp(a: StampOptions, env: Record<string, string | und
     target,
     async (image) => {
       // git runs in its own processes while the file is copied and read.
-      const git = a.git === false ? Promise.resolve(null) : gitFacts(resolve(a.gitDir ?? '.'));
-      mark('git started');
+      const facts = git ?? startGitFacts(a);
       const binary = binaryFacts(image);
-      const facts = await git;
+      const gitFound = await facts;
       mark('git done');
-      const doc = stampDocument({ git: facts, build, ci: ciFacts(env), binary, extra });
+      const doc = stampDocument({ git: gitFound, build, ci: ciFacts(env), binary, extra });
       const payload = stampPayload(doc, p, image.header.order);
       json = payload.json;
       return planRewrite(image, stampEdits(image, p, payload.data));

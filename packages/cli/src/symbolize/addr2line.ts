@@ -2,7 +2,9 @@ import { constants as C } from '@elfkit/elf';
 import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { GnuNames, type GnuFrame } from './gnu-names.js';
-import { eachInputLine, SymbolizeSession } from './session.js';
+import type { CodeAnswer } from '@elfkit/symbolize';
+import { TextOut } from '../io/text-out.js';
+import { eachInputLineTo, SymbolizeSession } from './session.js';
 
 export const ADDR2LINE_USAGE = `usage: elfkit addr2line [options] [addresses...]
 
@@ -86,8 +88,13 @@ export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
   return o;
 }
 
+/** `0x` and 1–16 hex digits, nothing else. */
+const PLAIN_HEX = /^0[xX][0-9a-fA-F]{1,16}$/;
+
 /** GNU's bfd_scan_vma in base 16: an optional 0x, then hex digits up to the first other character. */
 function scanVma(text: string): bigint {
+  // A pipe's usual line: 0x and up to 16 hex digits, nothing else.
+  if (PLAIN_HEX.test(text)) return BigInt(text);
   const m = /^\s*(?:0[xX])?([0-9a-fA-F]*)/.exec(text)!;
   return m[1] ? BigInt.asUintN(64, BigInt('0x' + m[1])) : 0n;
 }
@@ -124,41 +131,93 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       symbolsDamaged = true;
       session.report(m, e);
     });
-    const answer = async (text: string): Promise<string> => {
+    /** The sections bfd would ask for `pc` (header order), and `pc` as a file address. */
+    const place = (text: string): { pc: bigint; candidates: typeof alloc; prefix: string } => {
       let pc = scanVma(text) & mask;
-      let out = o.addresses ? `0x${pc.toString(16).padStart(wide, '0')}${o.pretty ? ': ' : '\n'}` : '';
+      const prefix = o.addresses ? `0x${pc.toString(16).padStart(wide, '0')}${o.pretty ? ': ' : '\n'}` : '';
       let candidates: typeof alloc;
       if (section) {
         candidates = pc < BigInt(section.size) ? [section] : [];
         pc += section.addr;
-      } else candidates = alloc.filter((s) => pc >= s.addr && pc < s.addr + BigInt(s.size));
-      let frames: GnuFrame[] | undefined;
-      if (candidates.length) {
-        const a = await session.symbolizer.code(m, pc);
-        // As bfd, each section that holds the address is asked in turn until one answers.
-        for (const s of candidates) if ((frames = names.frames(a, s, pc))) break;
+      } else {
+        candidates = [];
+        for (const s of alloc) if (pc >= s.addr && pc < s.addr + BigInt(s.size)) candidates.push(s);
       }
+      return { pc, candidates, prefix };
+    };
+    /** bfd's frames for `answer` at `pc`: each section that holds the address is asked in turn until one answers. */
+    const framesOf = (answer: CodeAnswer | undefined, pc: bigint, candidates: typeof alloc): GnuFrame[] | undefined => {
+      let frames: GnuFrame[] | undefined;
+      if (answer) for (const s of candidates) if ((frames = names.frames(answer, s, pc))) break;
+      return frames;
+    };
+    /** GNU's text for `frames`; names through `demangled` when given. */
+    const print = (frames: GnuFrame[] | undefined, prefix: string, demangled?: ReadonlyMap<string, string>): string => {
+      let out = prefix;
       if (!frames) return out + (o.functions ? (o.pretty ? '?? ' : '??\n') : '') + '??:0\n';
-      const shown = o.inlines ? frames : frames.slice(0, 1);
-      for (let i = 0; i < shown.length; i++) {
-        const f = shown[i]!;
+      const n = o.inlines ? frames.length : 1;
+      for (let i = 0; i < n; i++) {
+        const f = frames[i]!;
         if (i > 0 && o.pretty) out += ' (inlined by) ';
-        if (o.functions) {
-          let name = f.name ?? '??';
-          if (o.demangle && f.name !== undefined) name = await session.symbolizer.demangle(name, true);
-          out += name + (o.pretty ? ' at ' : '\n');
-        }
+        if (o.functions) out += (f.name === undefined ? '??' : (demangled?.get(f.name) ?? f.name)) + (o.pretty ? ' at ' : '\n');
         let file = f.file;
         if (file !== undefined && o.basenames) file = file.slice(file.lastIndexOf('/') + 1);
         out += `${file ?? '??'}:${f.line ? `${f.line}${f.discriminator ? ` (discriminator ${f.discriminator})` : ''}` : '?'}\n`;
       }
       return out;
     };
+    const demangleNames = o.demangle && o.functions;
+    const answer = async (text: string): Promise<string> => {
+      const { pc, candidates, prefix } = place(text);
+      const frames = framesOf(candidates.length ? await session.symbolizer.code(m, pc) : undefined, pc, candidates);
+      if (!demangleNames || !frames) return print(frames, prefix);
+      // The demangler loads on first use: names are demangled before the text is made.
+      const demangled = new Map<string, string>();
+      for (const f of frames) if (f.name !== undefined && !demangled.has(f.name)) demangled.set(f.name, await session.symbolizer.demangle(f.name, true));
+      return print(frames, prefix, demangled);
+    };
+    /**
+     * The answer without waiting, when it needs nothing from the host (see
+     * Symbolizer.codeSync) and no demangling; else undefined. A pipe of
+     * 100,000 addresses pays for no promise per address then.
+     */
+    const answerNow = (text: string): string | undefined => {
+      if (demangleNames) return undefined;
+      const { pc, candidates, prefix } = place(text);
+      let a: CodeAnswer | undefined;
+      if (candidates.length) {
+        a = session.symbolizer.codeSync(m, pc);
+        if (!a) return undefined;
+      }
+      return print(framesOf(a, pc, candidates), prefix);
+    };
     if (o.inputs.length) {
       let out = '';
       for (const x of o.inputs) out += await answer(x);
       writeOut(out);
-    } else await eachInputLine(answer, writeOut);
+    } else {
+      const out = new TextOut(1 << 20);
+      // Answers made without waiting are gathered in one string, encoded once per batch.
+      let pending = '';
+      const drain = () => {
+        if (pending) out.utf8(pending);
+        pending = '';
+      };
+      await eachInputLineTo(
+        out,
+        (line) => {
+          const now = answerNow(line);
+          if (now !== undefined) {
+            pending += now;
+            if (pending.length > 1 << 16) drain();
+            return;
+          }
+          drain();
+          return answer(line).then((s) => void out.utf8(s));
+        },
+        drain,
+      );
+    }
     return symbolsDamaged ? 1 : 0;
   } finally {
     session.close();

@@ -43,7 +43,7 @@ export class GnuNames {
   private readonly finder: BfdFunctionFinder;
   private readonly variables?: GnuVariables;
   /** Function (by its identity in frames) → the name bfd settled on after its first symbol search. */
-  private readonly settled = new Map<string, string | undefined>();
+  private readonly settled = new FunctionMap();
 
   /** `module` must have looked for its DWARF already (`await module.dwarf()`); a symbol table that cannot be read goes to `onError`. */
   constructor(module: Module, dwarf: DwarfSource | undefined, onError: (e: unknown) => void) {
@@ -82,21 +82,21 @@ export class GnuNames {
       name = fn?.symbol.name;
       file ??= fn?.file;
     } else {
-      const key = identity(inner);
-      if (this.settled.has(key)) name = this.settled.get(key);
+      const known = this.settled.get(inner);
+      if (known !== NOT_SETTLED) name = known;
       else if (inner.linkageName !== undefined || (inner.shortName !== undefined && UNMANGLED_LANGUAGES.has(inner.language ?? -1))) name = inner.linkageName ?? inner.shortName;
       else {
         const fn = this.function(section, address);
         name = fn ? fn.symbol.name : inner.shortName;
         file ??= fn?.file;
-        this.settled.set(key, fn && fn.symbol.value === inner.startAddress ? fn.symbol.name : inner.shortName);
+        this.settled.set(inner, fn && fn.symbol.value === inner.startAddress ? fn.symbol.name : inner.shortName);
       }
     }
     const out: GnuFrame[] = [{ name, file, line: inner.line, discriminator }];
     for (let i = 1; i < found.length; i++) {
       const f = found[i]!;
-      const key = identity(f);
-      out.push({ name: this.settled.has(key) ? this.settled.get(key) : (f.linkageName ?? f.shortName), file: f.file, line: f.line, discriminator });
+      const known = this.settled.get(f);
+      out.push({ name: known !== NOT_SETTLED ? known : (f.linkageName ?? f.shortName), file: f.file, line: f.line, discriminator });
     }
     return out;
   }
@@ -128,6 +128,36 @@ function isFunction(f: Frame): boolean {
   return f.linkageName !== undefined || f.shortName !== undefined || f.startAddress !== undefined;
 }
 
-function identity(f: Frame): string {
-  return `${f.startAddress ?? ''}\0${f.linkageName ?? ''}\0${f.shortName ?? ''}\0${f.startFile ?? ''}\0${f.startLine}`;
+/** What {@link FunctionMap.get} returns for a function it does not hold. */
+const NOT_SETTLED = Symbol('not settled');
+
+/**
+ * A map keyed by a frame's function — start address, linkage name, short
+ * name, start file and start line (absent names as empty) — through one
+ * nested map per part, so a lookup makes no key string (a pass over a Go
+ * binary asks for every frame of 100,000 addresses).
+ */
+class FunctionMap {
+  private readonly root = new Map<bigint | undefined, Map<string, Map<string, Map<string, Map<number, string | undefined>>>>>();
+
+  get(f: Frame): string | undefined | typeof NOT_SETTLED {
+    const byLine = this.root
+      .get(f.startAddress)
+      ?.get(f.linkageName ?? '')
+      ?.get(f.shortName ?? '')
+      ?.get(f.startFile ?? '');
+    return byLine?.has(f.startLine) ? byLine.get(f.startLine) : NOT_SETTLED;
+  }
+
+  set(f: Frame, name: string | undefined): void {
+    const level = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
+      let v = m.get(k);
+      if (v === undefined) m.set(k, (v = make()));
+      return v;
+    };
+    const a = level(this.root, f.startAddress, () => new Map());
+    const b = level(a, f.linkageName ?? '', () => new Map());
+    const c = level(b, f.shortName ?? '', () => new Map());
+    level(c, f.startFile ?? '', () => new Map()).set(f.startLine, name);
+  }
 }

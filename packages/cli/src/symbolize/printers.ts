@@ -1,4 +1,5 @@
 import type { CodeAnswer, DataAnswer, Frame } from '@elfkit/symbolize';
+import { HEX_DIGITS, putDecimal, type TextOut } from '../io/text-out.js';
 import type { SymbolizeOptions } from './options.js';
 
 /** LLVM's DILineInfo as the printers see it: undefined name or file is LLVM's `<invalid>`. */
@@ -149,47 +150,142 @@ export function jsonError(req: Request, message: string): { [k: string]: Json } 
   return request(req, 'Error', { Message: message });
 }
 
-/** Source paths as JSON strings: a binary has far fewer paths than answers, each quoted once (up to 65,536 of them). */
-const quotedPaths = new Map<string, string>();
+const encoder = new TextEncoder();
 
-function quotePath(p: string): string {
+/** Source paths as UTF-8 JSON strings: a binary has far fewer paths than answers, each quoted and encoded once (up to 65,536 of them). */
+const quotedPaths = new Map<string, Uint8Array>();
+
+function quotedPath(p: string): Uint8Array {
   let q = quotedPaths.get(p);
   if (q === undefined) {
-    q = JSON.stringify(p);
+    q = encoder.encode(JSON.stringify(p));
     if (quotedPaths.size < 1 << 16) quotedPaths.set(p, q);
   }
   return q;
 }
 
+/** The last module name written, quoted and encoded (a pipe names one module line after line). */
+let lastModule: { name: string; bytes: Uint8Array } | undefined;
+
+/** `0x` and the hex digits of `v`, as `'0x' + v.toString(16)`. */
+function hexAddress(out: TextOut, v: bigint): void {
+  if (v >= 0n && v <= 0x1fffffffffffffn) out.hex(Number(v), 0);
+  else out.ascii('0x' + v.toString(16));
+}
+
+/** Constant pieces of a frame's JSON, encoded once. */
+const COLUMN = encoder.encode('{"Column":');
+const NEXT_COLUMN = encoder.encode(',{"Column":');
+const DISCRIMINATOR = encoder.encode(',"Discriminator":');
+const FILE_NAME = encoder.encode(',"FileName":');
+const FUNCTION_NAME = encoder.encode(',"FunctionName":');
+const LINE = encoder.encode(',"Line":');
+const START_ADDRESS = encoder.encode(',"StartAddress":"');
+const START_FILE_NAME = encoder.encode('","StartFileName":');
+const NO_START_ADDRESS = encoder.encode(',"StartAddress":"","StartFileName":');
+const START_LINE = encoder.encode(',"StartLine":');
+
+/** Copies `b` to `buf` at `p`; returns the position after it. */
+function put(buf: Uint8Array, p: number, b: Uint8Array): number {
+  const n = b.length;
+  for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+  return p + n;
+}
+
+/** The decimal digits of `v` at `p` (as `String(v)`); returns the position after them. */
+function putNumber(buf: Uint8Array, p: number, v: number): number {
+  if (v >= 0 && v <= 0x7fffffff && v === Math.floor(v)) return putDecimal(buf, p, v);
+  const t = String(v);
+  for (let i = 0; i < t.length; i++) buf[p + i] = t.charCodeAt(i);
+  return p + t.length;
+}
+
+/** `0x` and the hex digits of `v` at `p` (as `'0x' + v.toString(16)`), or -1 when `v` is outside [0, 2^53). */
+function putAddress(buf: Uint8Array, p: number, v: bigint): number {
+  if (v < 0n || v > 0x1fffffffffffffn) return -1;
+  let x = Number(v);
+  let n = 1;
+  for (let t = x; t >= 16; t = Math.floor(t / 16)) n++;
+  buf[p] = 0x30;
+  buf[p + 1] = 0x78;
+  const end = p + 2 + n;
+  for (let i = end - 1; i >= p + 2; i--) {
+    buf[i] = HEX_DIGITS[x % 16]!;
+    x = Math.floor(x / 16);
+  }
+  return end;
+}
+
+/** `s` as a JSON string at `p` when it is printable ASCII without quotes or backslashes; else -1 (JSON.stringify it). */
+function putPlainString(buf: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return -1;
+    buf[p++] = c;
+  }
+  buf[p++] = 0x22;
+  return p;
+}
+
 /**
  * llvm-symbolizer's compact JSON line for a code request (the same text as
- * `jsonText(jsonCode(req, frames), 0)` and a newline), built as one string
- * without an object per field: a pipe of a million addresses allocates
- * little, and its lines go to standard output as one UTF-8 encoding per
- * batch. JSON.stringify quotes the strings (natively, and for plain ASCII
- * as it is).
+ * `jsonText(jsonCode(req, frames), 0)` and a newline), written as bytes
+ * straight into `out`: no string per field, no rope to flatten and encode
+ * (a pipe of 100,000 addresses otherwise made ~130 MB of string pieces).
+ * Each frame is one reservation of the most it can take; a name that is not
+ * printable ASCII, or a number or address out of the fast range, goes
+ * through JSON.stringify or String.
  */
-export function codeJsonLine(req: Request, frames: readonly LineInfo[]): string {
-  let s = req.address !== undefined ? '{"Address":"0x' + req.address.toString(16) + '","ModuleName":' : '{"ModuleName":';
-  s += JSON.stringify(req.module) + ',"Symbol":[';
+export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineInfo[]): void {
+  if (req.address !== undefined) {
+    out.ascii('{"Address":"');
+    hexAddress(out, req.address);
+    out.ascii('","ModuleName":');
+  } else out.ascii('{"ModuleName":');
+  if (lastModule?.name !== req.module) lastModule = { name: req.module, bytes: encoder.encode(JSON.stringify(req.module)) };
+  out.raw(lastModule.bytes).ascii(',"Symbol":[');
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
-    s +=
-      (i ? ',{"Column":' : '{"Column":') +
-      f.column +
-      ',"Discriminator":' +
-      f.discriminator +
-      ',"FileName":' +
-      quotePath(f.file ?? '') +
-      ',"FunctionName":' +
-      JSON.stringify(f.function ?? '') +
-      ',"Line":' +
-      f.line +
-      (f.startAddress !== undefined ? ',"StartAddress":"0x' + f.startAddress.toString(16) + '","StartFileName":' : ',"StartAddress":"","StartFileName":') +
-      quotePath(f.startFile ?? '') +
-      ',"StartLine":' +
-      f.startLine +
-      '}';
+    const file = quotedPath(f.file ?? '');
+    const startFile = quotedPath(f.startFile ?? '');
+    const name = f.function ?? '';
+    // Constants (~130 bytes), five numbers of up to 24 characters, an address of up to 42, the paths and the name.
+    const buf = out.reserve(320 + file.length + startFile.length + name.length);
+    let p = out.position;
+    p = put(buf, p, i ? NEXT_COLUMN : COLUMN);
+    p = putNumber(buf, p, f.column);
+    p = put(buf, p, DISCRIMINATOR);
+    p = putNumber(buf, p, f.discriminator);
+    p = put(buf, p, FILE_NAME);
+    p = put(buf, p, file);
+    p = put(buf, p, FUNCTION_NAME);
+    const named = putPlainString(buf, p, name);
+    if (named < 0) {
+      out.commit(p);
+      out.utf8(JSON.stringify(name));
+    } else out.commit(named);
+    // (room is there already unless the name took the slow path)
+    const buf2 = out.reserve(320 + startFile.length);
+    p = out.position;
+    p = put(buf2, p, LINE);
+    p = putNumber(buf2, p, f.line);
+    if (f.startAddress !== undefined) {
+      p = put(buf2, p, START_ADDRESS);
+      const at = putAddress(buf2, p, f.startAddress);
+      if (at < 0) {
+        // Beyond 2^53 (at most 0x and 16 digits for a 64-bit address): within the room reserved.
+        const t = '0x' + f.startAddress.toString(16);
+        for (let k = 0; k < t.length; k++) buf2[p++] = t.charCodeAt(k);
+      } else p = at;
+      p = put(buf2, p, START_FILE_NAME);
+    } else p = put(buf2, p, NO_START_ADDRESS);
+    p = put(buf2, p, startFile);
+    p = put(buf2, p, START_LINE);
+    p = putNumber(buf2, p, f.startLine);
+    buf2[p++] = 0x7d;
+    out.commit(p);
   }
-  return s + ']}\n';
+  out.ascii(']}\n');
 }

@@ -2,10 +2,12 @@ import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { parseInputLine } from './input.js';
 import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
-import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonLine, type Json, type Request } from './printers.js';
+import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonInto, type Json, type Request } from './printers.js';
 import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
 import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
+
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
 export const SYMBOLIZE_USAGE = `usage: elfkit symbolize [options] [addresses...]
 
@@ -64,29 +66,12 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const out = new TextOut(1 << 20);
-    // Compact JSON lines answered without waiting are gathered in one string, encoded once per batch.
+    // Compact JSON lines answered without waiting are written straight into the output's bytes.
     const fastJson = o.style === 'JSON' && !o.pretty;
-    let pending = '';
-    const drain = () => {
-      if (pending) out.utf8(pending);
-      pending = '';
-    };
-    await eachInputLineTo(
-      out,
-      (line) => {
-        if (fastJson) {
-          const s = codeJsonNow(line, session, o);
-          if (s !== undefined) {
-            pending += s;
-            if (pending.length > 1 << 16) drain();
-            return;
-          }
-        }
-        drain();
-        return answerAsync(line);
-      },
-      drain,
-    );
+    await eachInputLineTo(out, (line) => {
+      if (fastJson && codeJsonNow(line, session, o, out)) return;
+      return answerAsync(line);
+    });
     async function answerAsync(line: string): Promise<void> {
       if (fastJson && (await answerCodeJson(line, session, o, out))) return;
       const r = await answerLine(line, session, o);
@@ -100,16 +85,20 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
 
 /**
  * The common case of a JSON pipe — a CODE line for a module already open —
- * answered at once as its JSON line; undefined when the answer must wait
- * for the host (then {@link answerCodeJson} or {@link answerLine} answers).
+ * answered at once as its JSON line into `out`; false when the answer must
+ * wait for the host (then {@link answerCodeJson} or {@link answerLine} answers).
  */
-function codeJsonNow(line: string, session: SymbolizeSession, o: SymbolizeOptions): string | undefined {
+function codeJsonNow(line: string, session: SymbolizeSession, o: SymbolizeOptions, out: TextOut): boolean {
   const cmd = parseInputLine(line, o.obj);
-  if (cmd.address === undefined || cmd.kind === 'DATA') return undefined;
+  if (cmd.address === undefined || cmd.kind === 'DATA') return false;
   const m = session.moduleNow(cmd.module);
-  if (!m || m.broken) return undefined;
-  const answer = session.symbolizer.codeSync(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
-  return answer && codeJsonLine({ module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  if (!m || m.broken) return false;
+  // (a plain 0x… line is below 2^64 already: no bigint made per line without --adjust-vma)
+  const address = o.adjustVma === 0n && cmd.address >= 0n && cmd.address <= MAX_U64 ? cmd.address : BigInt.asUintN(64, cmd.address - o.adjustVma);
+  const answer = session.symbolizer.codeSync(m, address);
+  if (!answer) return false;
+  codeJsonInto(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  return true;
 }
 
 /**
@@ -123,7 +112,7 @@ async function answerCodeJson(line: string, session: SymbolizeSession, o: Symbol
   const m = await session.module(cmd.module);
   if (m.broken) return false;
   const answer = await session.symbolizer.code(m, BigInt.asUintN(64, cmd.address - o.adjustVma));
-  out.utf8(codeJsonLine({ module: cmd.module, address: cmd.address }, framesToPrint(answer, o)));
+  codeJsonInto(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
   return true;
 }
 

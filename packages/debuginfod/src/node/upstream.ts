@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -122,7 +121,8 @@ export class Upstreams {
     idle();
     const dir = join(this.options.cacheDir, r.buildId);
     const final = join(dir, cacheName(r));
-    const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+    // node:crypto on first use: a server with no upstream, or whose upstream never misses, needs none of it.
+    const tmp = join(dir, `.tmp-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}`);
     let written = false;
     try {
       const res = await fetch(base + urlPath(r), { signal: ctl.signal, headers: { 'user-agent': 'elfkit-debuginfod', 'x-forwarded-ttl': String(ttl + 1) } });

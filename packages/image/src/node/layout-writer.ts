@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayoutWriter } from '../write/layout-writer.js';
+import { nodeCrypto } from './builtins.js';
 
 async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void): Promise<number> {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const tmp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`;
   const fh = await open(tmp, 'wx', 0o644);
   let size = 0;
   try {
@@ -49,8 +49,8 @@ export function directoryLayoutWriter(root: string): LayoutWriter {
     },
     async writeBlobStream(chunks) {
       const dir = blobDir('sha256');
-      const h = createHash('sha256');
-      const staging = join(dir, `.staging-${randomBytes(6).toString('hex')}`);
+      const h = nodeCrypto().createHash('sha256');
+      const staging = join(dir, `.staging-${nodeCrypto().randomBytes(6).toString('hex')}`);
       const size = await writeAtomically(staging, chunks, (c) => h.update(c));
       const hex = h.digest('hex');
       await rename(staging, join(dir, hex));

@@ -4,6 +4,7 @@ import type { Abbrev, MutableAttribute, Unit } from '@elfkit/dwarf';
 import type { DwarfInput } from '../dwarf-input.js';
 import type { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
+import { ForwardRangeLists } from '../range-lists.js';
 import { forEachKeyGroup } from '../range-map.js';
 
 const WANT_PC = 1;
@@ -13,6 +14,8 @@ const WANT_DECLARATION = 8;
 const WANT_STRINGS = 16;
 // Inline names (DW_FORM_string) stay section offsets: none is needed, and decoding each would make a string per DIE.
 const STRING_OFFSETS = { stringOffsets: true };
+// Location expressions are read in place: a Go binary has hundreds of thousands, and a copy of each is young garbage.
+const BLOCK_OFFSETS = { blockOffsets: true };
 /** The attributes read from a DIE whose strings are not charged (a mask by DW_AT_*). */
 const WANTED_NAMES = [D.DW_AT_low_pc, D.DW_AT_high_pc, D.DW_AT_ranges, D.DW_AT_location, D.DW_AT_declaration];
 const WANTED = new Uint8Array(Math.max(...WANTED_NAMES) + 1);
@@ -115,36 +118,9 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     const nul = bytes.indexOf(0, off);
     charge(label, section, off, nul < 0 ? bytes.length : nul + 1);
   };
-  const nameCache = new Map<number, string | null>();
-  const unitName = (infoOffset: number): string | undefined => {
-    let n = nameCache.get(infoOffset);
-    if (n === undefined) {
-      try {
-        n = dwarf.unitAt(infoOffset).root().name ?? null;
-      } catch (e) {
-        if (!isParseError(e)) throw e;
-        n = null;
-      }
-      nameCache.set(infoOffset, n);
-    }
-    return n ?? undefined;
-  };
-
-  // .debug_aranges first: bloaty trusts them most.
-  if (dwarf.sections.has('aranges')) {
-    try {
-      for (const set of dwarf.aranges(sink)) {
-        const name = unitName(set.debugInfoOffset);
-        if (!name) continue;
-        const id = b.id(name);
-        for (const r of set.entries) if (valid(r.address, set.addressSize)) b.addVMRange(id, address(r.address), Number(r.length));
-        charge(id, '.debug_aranges', set.offset, set.offset + set.length);
-      }
-    } catch (e) {
-      if (!isParseError(e)) throw e;
-      errors.push(e);
-    }
-  }
+  // The name of each `.debug_info` unit by offset, as the walk finds them (for the aranges and pubnames that point to units).
+  const unitNames = new Map<number, string>();
+  const unitName = (infoOffset: number): string | undefined => unitNames.get(infoOffset);
 
   // Line programs and range and location lists lie back to back in their
   // sections: each runs to the next one any unit points to (or the section
@@ -158,7 +134,9 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   };
 
   const abbrevUsers = new Map<number, number>();
-  const interests = new Map<Abbrev, number>();
+  const rangeLists = new ForwardRangeLists(input.elf, input.elf.debugSection('.debug_ranges'));
+  // Weak: a stream of units lets each C unit's abbreviation table go after the unit.
+  const interests = new WeakMap<Abbrev, number>();
   const attrs: MutableAttribute[] = [];
   const strBytes = dwarf.sections.bytes('str');
   const lineStrBytes = dwarf.sections.bytes('lineStr');
@@ -166,6 +144,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
   const unit = (u: Unit, types: boolean) => {
     const root = u.root();
     if (!root.name) return;
+    if (!types) unitNames.set(u.offset, root.name);
     const id = b.id(root.name);
     charge(id, types ? '.debug_types' : '.debug_info', u.offset, u.end);
     const abbrevAt = u.header.abbrevOffset + u.sectionBase('abbrev');
@@ -188,7 +167,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       if (want === undefined) interests.set(a, (want = interest(a)));
       if (want === 0) continue;
       // Only the attributes looked at are decoded (no block or bigint made for a frame base or a type), unless the unit's strings are charged.
-      const n = want & WANT_STRINGS && input.own ? c.attrsInto(attrs, STRING_OFFSETS) : c.attrsWanted(attrs, WANTED);
+      const n = want & WANT_STRINGS && input.own ? c.attrsInto(attrs, STRING_OFFSETS) : c.attrsWanted(attrs, WANTED, BLOCK_OFFSETS);
       let low: bigint | undefined;
       let highAttr: MutableAttribute | undefined;
       let rangesAttr: MutableAttribute | undefined;
@@ -266,7 +245,7 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     if (!contributed) starts(loc.rnglists ? '.debug_rnglists' : '.debug_ranges', loc.offset, id);
     if (!walk) return false;
     let found = false;
-    const cur = u.rangeListCursor(at)!;
+    const cur = rangeLists.cursor(u, at)!;
     while (cur.next()) {
       if (!cur.hasRange || cur.begin <= 0 || cur.end <= cur.begin) continue;
       b.addVMRange(id, address(cur.begin), cur.end - cur.begin);
@@ -277,23 +256,35 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
 
   const location = (u: Unit, at: MutableAttribute, id: number, contributed: boolean) => {
     const v = at.value;
+    // The expression in the unit's bytes: a copy (decoded with the strings) or, read in place, its length field's offset.
+    const bytes = u.sectionBytes;
+    let start = -1;
+    let length = 0;
     if (v instanceof Uint8Array) {
+      start = v.byteOffset - bytes.byteOffset;
+      length = v.length;
+    } else if (typeof v === 'number') {
+      const bounds = D.blockBounds(bytes, u.bytesBase, at.form, v, dwarf.order === 'little');
+      if (bounds) [start, length] = bounds;
+    }
+    if (start >= 0) {
       const size = u.header.addressSize;
       let addr: bigint | undefined;
-      if (v.length === size + 1 && v[0] === D.DW_OP_addr) {
-        const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+      if (length === size + 1 && bytes[start] === D.DW_OP_addr) {
+        const dv = new DataView(bytes.buffer, bytes.byteOffset + start + 1, size);
         const le = dwarf.order === 'little';
-        addr = size === 8 ? dv.getBigUint64(1, le) : BigInt(size === 4 ? dv.getUint32(1, le) : dv.getUint16(1, le));
-      } else if (v.length >= 2 && v[0] === D.DW_OP_addrx) {
+        addr = size === 8 ? dv.getBigUint64(0, le) : BigInt(size === 4 ? dv.getUint32(0, le) : dv.getUint16(0, le));
+      } else if (length >= 2 && bytes[start] === D.DW_OP_addrx) {
+        const end = start + length;
         let idx = 0;
         let shift = 1;
-        let i = 1;
-        for (; i < v.length; i++) {
-          idx += (v[i]! & 0x7f) * shift;
+        let i = start + 1;
+        for (; i < end; i++) {
+          idx += (bytes[i]! & 0x7f) * shift;
           shift *= 128;
-          if (!(v[i]! & 0x80)) break;
+          if (!(bytes[i]! & 0x80)) break;
         }
-        if (i === v.length - 1) addr = u.addressAtIndex(idx);
+        if (i === end - 1) addr = u.addressAtIndex(idx);
       }
       if (addr !== undefined && addr !== 0n) {
         const a = address(addr);
@@ -302,8 +293,8 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
       }
       return;
     }
-    const loc = u.locationListLocation(at);
-    if (loc && !contributed) starts(loc.format === 'loclists' ? '.debug_loclists' : '.debug_loc', loc.offset, id);
+    const offset = u.locationListOffset(at);
+    if (offset >= 0 && !contributed) starts(at.form === D.DW_FORM_loclistx || u.version >= 5 ? '.debug_loclists' : '.debug_loc', offset, id);
   };
 
   const chargeContribution = (id: number, section: string, at: number, offsetSize: number) => {
@@ -317,9 +308,10 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
     charge(id, section, at, Math.min(bytes.length, at + len));
   };
 
+  // .debug_info is read as it is inflated, a unit at a time (the docker CLI's is 13 MB inflated); .debug_types whole.
   for (const types of [false, true]) {
     if (types && !dwarf.sections.has('types')) continue;
-    for (const u of dwarf.units(sink, types)) {
+    for (const u of types ? dwarf.units(sink, true) : input.streamUnits(sink)) {
       try {
         unit(u, types);
       } catch (e) {
@@ -327,6 +319,25 @@ export function addCompileUnits(b: MapBuilder, ctx: ElfContext, input: DwarfInpu
         errors.push(e);
       }
     }
+  }
+
+  // .debug_aranges come first — bloaty trusts them most — but name units the walk has just read: a layer of their
+  // own, committed ahead of the walk's ranges, is what adding them first would give.
+  if (dwarf.sections.has('aranges')) {
+    b.commitAhead(() => {
+      try {
+        for (const set of dwarf.aranges(sink)) {
+          const name = unitName(set.debugInfoOffset);
+          if (!name) continue;
+          const id = b.id(name);
+          for (const r of set.entries) if (valid(r.address, set.addressSize)) b.addVMRange(id, address(r.address), Number(r.length));
+          charge(id, '.debug_aranges', set.offset, set.offset + set.length);
+        }
+      } catch (e) {
+        if (!isParseError(e)) throw e;
+        errors.push(e);
+      }
+    });
   }
 
   for (const [section, m] of listStarts) {

@@ -1,6 +1,6 @@
 import { ElfFile } from '@elfkit/elf';
 import { openSource } from './file-source.js';
-import { nodeZlib } from './zlib.js';
+import { nodeInflateStream, nodeZlib } from './zlib.js';
 
 /**
  * Native zlib is several times faster than the pure-JS default for
@@ -17,6 +17,8 @@ export const nodeDecompressors = {
     const out = nodeZlib().inflateSync(data, { maxOutputLength: Math.max(size, 1), chunkSize });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
+  /** `node:zlib`'s inflater fed piece by piece, for sections read once front to back (see `ElfFile.sectionChunks`). */
+  zlibStream: nodeInflateStream,
 };
 
 /** An ELF file opened from a path (`-` for standard input), reading ranges on demand. */
