@@ -3,10 +3,11 @@
  * requires): runs main from its bundle with V8's code cache (see
  * bundle-loader.ts). bin.ts is the same for tsc's unbundled output.
  */
-import { loadBundle } from './bundle-loader.js';
+import { loadBundle, settleBeforeExit } from './bundle-loader.js';
 
 void loadBundle('main')
   .then((m) => (m.main as (argv: string[]) => Promise<number>)(process.argv.slice(2)))
   .then((status) => {
     process.exitCode = status;
+    settleBeforeExit();
   });

@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script, constants as vmConstants } from 'node:vm';
 
 /** Content hashes of the bundles by name (`main`, `commands/info`), filled in by scripts/bundle.mjs. */
@@ -49,7 +50,7 @@ const unsaved: { script: Script; dir: string; file: string; name: string }[] = [
 
 /** Writes each unsaved code cache, replacing older builds' caches of its bundle. */
 function saveAll(): void {
-  for (const { script, dir, file, name } of unsaved) {
+  for (const { script, dir, file, name } of unsaved.splice(0)) {
     try {
       const data = script.createCachedData();
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -60,6 +61,28 @@ function saveAll(): void {
     } catch {
       // No cache this time: the next run compiles again.
     }
+  }
+}
+
+/**
+ * Called when the command has done its work: writes the code caches now,
+ * then waits (with the main thread parked) for V8's concurrent optimizing
+ * compiles still in flight. Why: Node 20 ends its event loop in
+ * NodePlatform::DrainTasks, which blocks the main thread until background
+ * tasks finish, while a TurboFan job that must allocate waits for the main
+ * thread to collect garbage — a deadlock at exit (nodejs/node#54918; seen
+ * here as `elfkit core` hanging after its output in about one run in ten).
+ * V8's own wait parks the main thread, so the job's collection can run.
+ * The natives flag changes V8's flag hash, which code caches are checked
+ * against, so the caches are written first.
+ */
+export function settleBeforeExit(): void {
+  saveAll();
+  try {
+    setFlagsFromString('--allow-natives-syntax');
+    (new Function('%WaitForBackgroundOptimization()') as () => void)();
+  } catch {
+    // A runtime without V8's natives: nothing to wait for that we can reach.
   }
 }
 
