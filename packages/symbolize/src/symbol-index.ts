@@ -164,14 +164,7 @@ export class SymbolIndex {
       return this.scan(a);
     }
     const { addrs, sizes, refs, which, locals } = this.index();
-    let lo = 0;
-    let hi = addrs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (addrs[mid]! <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo - 1;
+    const k = lastAtOrBelow(addrs, a);
     if (k < 0) return undefined;
     const size = sizes[k]!;
     if (size !== 0 && addrs[k]! + size <= a) return undefined;
@@ -191,14 +184,7 @@ export class SymbolIndex {
     if (address < 0n || address > MAX_SAFE_BIG) return false;
     const a = Number(address);
     const { addrs, sizes } = this.index();
-    let lo = 0;
-    let hi = addrs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (addrs[mid]! <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo - 1;
+    const k = lastAtOrBelow(addrs, a);
     return k >= 0 && sizes[k]! !== 0 && addrs[k]! + sizes[k]! <= a;
   }
 
@@ -270,4 +256,16 @@ function sortedOrder(A: Float64Array, S: Float64Array, m: number): Uint32Array {
 function isMappingSymbol(machine: number, name: string): boolean {
   if (machine !== C.EM_ARM && machine !== C.EM_AARCH64 && machine !== C.EM_RISCV) return false;
   return /^\$[adtx](\.|$)/.test(name);
+}
+
+/** The index of the last of the sorted `addrs` at or below `a`, or -1. */
+function lastAtOrBelow(addrs: ArrayLike<number>, a: number): number {
+  let lo = 0;
+  let hi = addrs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (addrs[mid]! <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
