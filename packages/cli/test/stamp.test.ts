@@ -108,6 +108,60 @@ test('dirty: tracked changes count, untracked files do not; a detached HEAD has 
   g('checkout', '-q', 'main');
 });
 
+test('without tags (no history walk): describe is the short commit and dirty agrees with git describe --dirty; tags packed or seen from a worktree still count', () => {
+  if (!git) return;
+  const bare = join(dir, 'notags');
+  const gb = (...args: string[]) => {
+    const r = run(git!, ['-C', bare, ...args], { env: gitEnv });
+    assert.is(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  run('mkdir', ['-p', bare]);
+  gb('init', '-q', '-b', 'main');
+  writeFileSync(join(bare, 'a.txt'), 'one\n');
+  writeFileSync(join(bare, 'b.txt'), 'b\n');
+  gb('add', 'a.txt', 'b.txt');
+  gb('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'one');
+  const facts = (cwd: string, name: string) => {
+    const r = elfkit(['stamp', app, '-o', join(dir, name)], { env, cwd });
+    assert.is(r.status, 0, r.stderr);
+    return stampOf(join(dir, name))[0]!.stamp.git!;
+  };
+  // Each state against git's own answer.
+  const check = (name: string, dirty: boolean) => {
+    const f = facts(bare, name);
+    const described = gb('describe', '--tags', '--always', '--dirty=+dirty');
+    assert.is(f.dirty, dirty, name);
+    assert.is(f.dirty, described.endsWith('+dirty'), `${name}: git describe says ${described}`);
+    assert.is(f.describe, f.shortCommit);
+    assert.is(f.describe, described.replace(/\+dirty$/, ''));
+    assert.is(f.tag, null);
+  };
+  check('nt-clean', false);
+  writeFileSync(join(bare, 'untracked.txt'), 'x');
+  check('nt-untracked', false);
+  // Same content, new modification time: only the stat data differ.
+  writeFileSync(join(bare, 'a.txt'), 'one\n');
+  run('touch', ['-d', '2030-01-01', join(bare, 'b.txt')]);
+  check('nt-touched', false);
+  writeFileSync(join(bare, 'a.txt'), 'two\n');
+  check('nt-changed', true);
+  gb('add', 'a.txt');
+  check('nt-staged', true);
+  gb('reset', '-q', '--hard');
+  check('nt-reset', false);
+  // A tag in packed-refs only, seen from a linked worktree: describe runs.
+  gb('tag', 'v9');
+  gb('pack-refs', '--all');
+  const wt = join(dir, 'notags-wt');
+  gb('worktree', 'add', '-q', '--detach', wt);
+  const w = facts(wt, 'nt-worktree');
+  assert.is(w.tag, 'v9');
+  assert.is(w.describe, 'v9');
+  assert.is(w.branch, null);
+  assert.is(w.dirty, false);
+});
+
 test('same inputs give byte-identical output (SOURCE_DATE_EPOCH); without it the clock is recorded', () => {
   if (!git) return;
   const a = join(dir, 'same-a');
