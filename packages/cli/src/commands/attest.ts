@@ -8,9 +8,8 @@ import { FileSource } from '@elfkit/symbolize/node';
 import { writeOut } from '../io/output.js';
 import { cosignReason, runOffline } from '../sign/cosign.js';
 import { findStamps } from '../stamp/find.js';
+import { STAMP_PREDICATE_TYPE } from '../sign/predicate-type.js';
 
-/** The in-toto predicate type of a stamp attestation (docs/json-stamp.md). */
-export const STAMP_PREDICATE_TYPE = 'urn:elfkit:stamp:v1';
 
 export const attestCommand = defineCommand({
   command: 'attest <file>',

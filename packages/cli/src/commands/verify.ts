@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { writeOut } from '../io/output.js';
 import { cosignReason, runCosign } from '../sign/cosign.js';
-import { STAMP_PREDICATE_TYPE } from './attest.js';
+import { STAMP_PREDICATE_TYPE } from '../sign/predicate-type.js';
 
 export const verifyCommand = defineCommand({
   command: 'verify <file>',
