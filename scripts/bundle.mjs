@@ -69,12 +69,14 @@ const lazyModules = {
       const { real, resolveDir } = a.pluginData;
       const mod = await import(pathToFileURL(real).href);
       const names = Object.keys(mod).filter((k) => k !== 'default' && typeof mod[k] === 'function');
-      const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(a.path)}));`];
+      // fflate's browser build: the same code without the worker_threads shim its Node build loads on import
+      // (only its async functions use workers, and nothing here calls them).
+      const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(a.path === 'fflate' ? 'fflate/browser' : a.path)}));`];
       for (const n of names) lines.push(`export function ${n}(...a) { const f = load().${n}; return new.target ? Reflect.construct(f, a) : f.apply(this, a); }`);
       return { contents: lines.join('\n'), loader: 'js', resolveDir, pluginData: { real: true } };
     });
     // The stand-in's require of the real module resolves as usual.
-    b.onResolve({ filter: /^(fflate|fzstd)$/, namespace: 'lazy' }, (a) => b.resolve(a.path, { resolveDir: a.resolveDir, kind: 'require-call', pluginData: { real: true } }));
+    b.onResolve({ filter: /^(fflate\/browser|fzstd)$/, namespace: 'lazy' }, (a) => b.resolve(a.path, { resolveDir: a.resolveDir, kind: 'require-call', pluginData: { real: true } }));
   },
 };
 
@@ -84,6 +86,12 @@ const commands = new Set(importsOf(join(dist, 'main.js'), /import\('\.\/commands
 for (const name of commands) for (const sub of importsOf(join(dist, 'commands', `${name}.js`), /import\('\.\/([\w-]+)\.js'\)/g)) commands.add(sub);
 // main.js's other bundles: module (relative to dist/) → bundle name.
 const mainBundles = { yargs: 'yargs', './symbolize/run.js': 'symbolize-run', './symbolize/addr2line.js': 'symbolize-addr2line' };
+// Libraries that few runs of a command reach (execa: only when cosign runs; cli-progress: only on a
+// terminal), imported with import() wherever in the CLI: each is a bundle of its own, so the commands'
+// bundles and code caches carry none of it (a code cache holds whatever the run that made it compiled,
+// and a command pays for deserializing all of it on every run).
+const apartLibraries = { execa: "export { execa } from 'execa';", 'cli-progress': "export { default } from 'cli-progress';" };
+const apartBundles = Object.fromEntries(Object.keys(apartLibraries).map((spec) => [spec, spec]));
 
 /** Replaces the `import()`s that `bundleOf` names a bundle for with the loader's `__elfkitLoadBundle(bundle)`. */
 const toLoader = (filter, bundleOf) => ({
@@ -91,7 +99,7 @@ const toLoader = (filter, bundleOf) => ({
   setup(b) {
     b.onLoad({ filter }, (a) => {
       const text = readFileSync(a.path, 'utf8').replace(/import\('([^']+)'\)/g, (m, spec) => {
-        const bundle = bundleOf(spec);
+        const bundle = bundleOf(spec) ?? apartBundles[spec];
         return bundle ? `__elfkitLoadBundle(${JSON.stringify(bundle)})` : m;
       });
       return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
@@ -103,14 +111,18 @@ const commandOf = (prefix) => (spec) => {
   return m && commands.has(m[1]) ? `commands/${m[1]}` : undefined;
 };
 
+// The CLI's other modules (main.js and the commands have theirs above): only the apart libraries.
+const apartImports = toLoader(/[\\/]cli[\\/]dist[\\/].+\.js$/, () => undefined);
+
 const builds = [
   ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, commandOf('./'))] })),
   { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
   { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
+  ...Object.entries(apartLibraries).map(([spec, contents]) => ({ bundle: apartBundles[spec], stdin: { contents, resolveDir: dist, loader: 'js' } })),
   { bundle: 'symbolize-run', entryPoints: [join(dist, 'symbolize', 'run.js')] },
   { bundle: 'symbolize-addr2line', entryPoints: [join(dist, 'symbolize', 'addr2line.js')] },
 ];
-await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, lazyModules], outfile: join(out, `${bundle}.cjs`) })));
+await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, apartImports, lazyModules], outfile: join(out, `${bundle}.cjs`) })));
 
 // The code cache is named by the bundle's content: a cache of another build is never offered to V8 (which checks only the source's length).
 const hashes = Object.fromEntries(builds.map(({ bundle }) => [bundle, createHash('sha256').update(readFileSync(join(out, `${bundle}.cjs`))).digest('hex').slice(0, 16)]));
