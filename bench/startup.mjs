@@ -195,6 +195,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function startupBench() {
   const tmp = mkdtempSync(join(tmpdir(), 'elfkit-startup-'));
+  // The CLI's code caches in a folder of this run's own, made by the warm-up runs below: the user cache is
+  // shared with every other checkout and test run, whose builds replace its caches (they are named by
+  // bundle), and a cache made by another invocation (a test's) holds other code than this one runs.
+  const savedCacheDir = process.env.ELFKIT_CACHE_DIR;
+  process.env.ELFKIT_CACHE_DIR ||= join(tmp, 'code-cache');
   let server;
   try {
     const data = join(tmp, 'data.bin');
@@ -263,6 +268,7 @@ export default async function startupBench() {
     process.stdout.write(`  ${runs.length} commands, ${over} over ${GOAL}x, ${failed} failed\n`);
   } finally {
     server?.stop();
+    if (savedCacheDir === undefined) delete process.env.ELFKIT_CACHE_DIR;
     rmSync(tmp, { recursive: true, force: true });
   }
 }
