@@ -269,6 +269,7 @@ export default async function startupBench() {
   } finally {
     server?.stop();
     if (savedCacheDir === undefined) delete process.env.ELFKIT_CACHE_DIR;
-    rmSync(tmp, { recursive: true, force: true });
+    // Retried: the stopped server may still be writing its code cache into tmp.
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10 });
   }
 }
