@@ -100,7 +100,12 @@ function goCoreFiles() {
 /** Starts `elfkit debuginfod serve` on `path` on a free port; resolves to { url, stop }. */
 function startDebuginfod(path) {
   const child = spawn(process.execPath, [elfkitBin, 'debuginfod', 'serve', path, '--port', '0', '--rescan', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBUGINFOD_URLS: '' } });
-  const stop = () => child.exitCode === null && child.kill('SIGTERM');
+  // Resolves once the server has exited (it writes its code cache on the way out).
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
   return new Promise((resolve) => {
     let err = '';
     const timer = setTimeout(() => (stop(), resolve({ stop })), 20000);
@@ -267,9 +272,8 @@ export default async function startupBench() {
     }
     process.stdout.write(`  ${runs.length} commands, ${over} over ${GOAL}x, ${failed} failed\n`);
   } finally {
-    server?.stop();
+    await server?.stop();
     if (savedCacheDir === undefined) delete process.env.ELFKIT_CACHE_DIR;
-    // Retried: the stopped server may still be writing its code cache into tmp.
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 10 });
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
