@@ -10,7 +10,8 @@
 export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
 export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';
 export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol } from './frame.js';
-export type { SymbolizeHost, FetchedFile, Awaitable } from './host.js';
+export type { SymbolizeHost, FetchedFile, Awaitable, IndexCacheStore } from './host.js';
+export { IndexCacheError, INDEX_FORMAT } from './index-cache.js';
 export { DwarfSource, type SplitUnits } from './dwarf-source.js';
 export { UnitLines, type LineLocation } from './dwarf-lines.js';
 export { UnitFunctions, type FunctionNode } from './dwarf-functions.js';

@@ -37,6 +37,11 @@ export interface SymbolizerOptions {
   readonly debugFileSymbols?: boolean;
   /** Demangle C++ and Rust names (default true). */
   readonly demangle?: boolean;
+  /**
+   * Answer from the host's index cache, and let {@link Module.saveIndex}
+   * write it (default true; nothing happens without a host `indexCache`).
+   */
+  readonly indexCache?: boolean;
   /** Ask the host's `fetchByBuildId` for debug files not found locally (default: when the host has one). */
   readonly fetch?: boolean;
   /**
@@ -256,6 +261,7 @@ export class Symbolizer {
       dwp: this.options.dwp,
       fetch: this.options.fetch ?? this.host.fetchByBuildId !== undefined,
       debugFileSymbols: this.options.debugFileSymbols ?? false,
+      indexCache: this.options.indexCache ?? true,
       onError: this.options.onError ?? (() => {}),
     };
   }
