@@ -3,6 +3,7 @@ import { crc32 as jsCrc32 } from '@elfkit/dwarf';
 import type { FunctionColumns } from './dwarf-functions.js';
 import type { LineColumns } from './dwarf-lines.js';
 import type { FunctionFacts } from './dwarf-source.js';
+import type { SymbolColumns } from './symbol-index.js';
 
 /**
  * The on-disk index of a module's DWARF (gdb's `index-cache`): everything a
@@ -52,6 +53,8 @@ export interface DwarfSnapshot {
   /** `.debug_aranges`, with the unit each range names (-1: a type unit, or none that reads). */
   readonly aranges?: RangeTable & { readonly units: Int32Array };
   readonly units: readonly UnitSnapshot[];
+  /** The module's symbol index (its names stay in the ELF), when it is kept too. */
+  readonly symbols?: SymbolColumns;
 }
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
@@ -76,6 +79,8 @@ interface Manifest {
   index: number[];
   aranges: number[] | null;
   units: UnitEntry[];
+  /** SymbolColumns: addrs, sizes, refs, which, locals, fileIdx, fileNames (string numbers), tableCounts. */
+  symbols?: number[];
 }
 
 const FUNCTION_FIELDS = ['ranges', 'offsets', 'parents', 'rangeEnds', 'callFiles', 'callLines', 'callColumns', 'discs', 'lows', 'inlinedFlags', 'firstChild', 'nextSibling', 'spanLows', 'spanHighs', 'spanOwners', 'maxHigh'] as const;
@@ -112,6 +117,8 @@ export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uin
   const index = [col(ix.lows), col(ix.highs), col(ix.owners), col(ix.maxHigh)];
   const ar = snapshot.aranges;
   const aranges = ar ? [col(ar.lows), col(ar.highs), col(ar.maxHigh), col(ar.units)] : null;
+  const sy = snapshot.symbols;
+  const symbols = sy ? [col(sy.addrs), col(sy.sizes), col(sy.refs), col(sy.which), col(sy.locals), col(sy.fileIdx), col(Int32Array.from(sy.fileNames, str)), col(sy.tableCounts)] : undefined;
   // Strings: UTF-8 one after the other, and where each ends.
   const enc = new TextEncoder();
   const parts = [...strings.keys()].map((s) => enc.encode(s));
@@ -132,7 +139,7 @@ export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uin
     places.push([KINDS.findIndex((K) => c instanceof K), offset, c.length]);
     offset = align8(offset + c.byteLength);
   }
-  const manifest: Manifest = { key, columns: places, strings: stringCols, index, aranges, units };
+  const manifest: Manifest = { key, columns: places, strings: stringCols, index, aranges, units, symbols };
   const json = enc.encode(JSON.stringify(manifest));
   const base = align8(HEADER + json.length);
   const out = new Uint8Array(base + offset);
@@ -151,6 +158,7 @@ export interface DecodedIndex {
   readonly unitIndex: RangeTable & { readonly owners: Int32Array };
   readonly aranges?: RangeTable & { readonly units: Int32Array };
   readonly unitCount: number;
+  readonly symbols?: SymbolColumns;
   /** Unit `i`'s columns (views, made on first use). */
   unit(i: number): DecodedUnit;
   /** String `n` (decoded on first use), undefined for -1. */
@@ -246,7 +254,21 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
     u = units[i] = { functions, names, declLines, language: e.lang ?? undefined, lines };
     return u;
   };
-  return { unitIndex, aranges, unitCount, unit, string };
+  const sy = m.symbols;
+  const symbols: SymbolColumns | undefined =
+    sy && sy.length === 8
+      ? {
+          addrs: column(sy[0]!, Float64Array),
+          sizes: column(sy[1]!, Float64Array),
+          refs: column(sy[2]!, Int32Array),
+          which: column(sy[3]!, Uint8Array),
+          locals: column(sy[4]!, Int32Array),
+          fileIdx: column(sy[5]!, Int32Array),
+          fileNames: [...column<Int32Array>(sy[6]!, Int32Array)].map((n) => string(n) ?? ''),
+          tableCounts: column(sy[7]!, Float64Array),
+        }
+      : undefined;
+  return { unitIndex, aranges, unitCount, unit, string, symbols };
 }
 
 function align8(n: number): number {

@@ -8,7 +8,7 @@ import type { FileCache, OpenedFile } from './files.js';
 import type { MissReason } from './frame.js';
 import { goImage, goTextRange } from './go-image.js';
 import { openMiniDebugInfo } from './minidebuginfo.js';
-import { SymbolIndex } from './symbol-index.js';
+import { SymbolIndex, type SymbolColumns } from './symbol-index.js';
 import { Tombstones } from './tombstone.js';
 import { CachedDwarf } from './cached-dwarf.js';
 import { decodeIndex, encodeIndex, INDEX_FORMAT, IndexCacheError } from './index-cache.js';
@@ -147,6 +147,8 @@ export class Module {
   }
 
   private indexKey?: { readonly name: string; readonly key: string };
+  /** The symbol index from the cache file, taken by {@link symbols} when it fits the tables. */
+  private cachedSymbols?: SymbolColumns;
 
   /**
    * Decodes every unit of the module's DWARF and puts the index into the
@@ -162,7 +164,8 @@ export class Module {
     if (!d || !store || !k || d.cached) return false;
     const snapshot = d.snapshot();
     if (!snapshot) return false;
-    await store.put(k.name, encodeIndex(snapshot, k.key, this.files.host.crc32));
+    const symbols = (await this.symbols()).columns();
+    await store.put(k.name, encodeIndex({ ...snapshot, symbols }, k.key, this.files.host.crc32));
     return true;
   }
 
@@ -201,7 +204,9 @@ export class Module {
     }
     if (!bytes) return;
     try {
-      source.cached = new CachedDwarf(decodeIndex(bytes, k.key, this.files.host.crc32));
+      const index = decodeIndex(bytes, k.key, this.files.host.crc32);
+      source.cached = new CachedDwarf(index);
+      this.cachedSymbols = index.symbols;
     } catch (e) {
       if (!(e instanceof IndexCacheError)) throw e;
     }
@@ -293,7 +298,10 @@ export class Module {
   /** The symbol index: `.symtab`, else `.dynsym`, with MiniDebugInfo's symbols when the module has them. */
   async symbols(): Promise<SymbolIndex> {
     if (this.symbolReady) return this.symbolReady;
-    this.symbolState ??= this.indexSymbols();
+    this.symbolState ??= this.indexSymbols().then((index) => {
+      if (this.cachedSymbols) index.adopt(this.cachedSymbols);
+      return index;
+    });
     return (this.symbolReady = await this.symbolState);
   }
 
