@@ -25,6 +25,7 @@ export class CachedDwarf {
   /** Set once a lookup fell through `.debug_aranges` (DwarfSource then has its full index). */
   private fullIndex = false;
 
+  /** Lookups over `index`, a checked cache file (see decodeIndex). */
   constructor(index: DecodedIndex) {
     this.index = index;
   }

@@ -121,10 +121,10 @@ export interface FunctionColumns {
   readonly offsets: Uint32Array | Float64Array;
   readonly parents: Int32Array;
   readonly rangeEnds: Uint32Array;
-  readonly callFiles: Column;
-  readonly callLines: Column;
-  readonly callColumns: Column;
-  readonly discs: Column;
+  readonly callFiles: Uint16Array | Uint32Array;
+  readonly callLines: Uint16Array | Uint32Array;
+  readonly callColumns: Uint16Array | Uint32Array;
+  readonly discs: Uint16Array | Uint32Array;
   readonly lows: Float64Array;
   readonly inlinedFlags: Uint8Array;
   readonly firstChild: Int32Array;
@@ -247,7 +247,7 @@ export class UnitFunctions {
     return { ranges, offsets, parents, rangeEnds, callFiles, callLines, callColumns, discs, lows, inlinedFlags, firstChild, nextSibling, spanLows, spanHighs, spanOwners, maxHigh };
   }
 
-  /** The index over `columns` from {@link columns} (views into a cache file; nothing is copied or rebuilt). */
+  /** The index over `columns` from {@link UnitFunctions.columns} (views into a cache file; nothing is copied or rebuilt). */
   static fromColumns(columns: FunctionColumns): UnitFunctions {
     const f = Object.create(UnitFunctions.prototype) as UnitFunctions;
     Object.assign(f, columns, { count: columns.parents.length, bigLow: new Map() });

@@ -123,10 +123,10 @@ function narrow(a: Uint32Array, n: number, drop = true): Column {
 /** The arrays a {@link UnitLines} is made of (see {@link UnitLines.columns}). */
 export interface LineColumns {
   readonly offset: Uint16Array | Uint32Array | Float64Array;
-  readonly file: Column;
-  readonly line: Column;
-  readonly column: Column;
-  readonly disc: Column;
+  readonly file: Uint16Array | Uint32Array;
+  readonly line: Uint16Array | Uint32Array;
+  readonly column: Uint16Array | Uint32Array;
+  readonly disc: Uint16Array | Uint32Array;
   readonly seqLow: Float64Array;
   readonly seqHigh: Float64Array;
   readonly seqFirst: Uint32Array;
@@ -229,7 +229,7 @@ export class UnitLines {
   }
 
   /**
-   * Rows from {@link columns} (views into a cache file) with the resolved
+   * Rows from {@link UnitLines.columns} (views into a cache file) with the resolved
    * path of every file index a lookup can ask for (`paths[i]`; none beyond).
    * There is no line program behind them: `program` is undefined.
    */

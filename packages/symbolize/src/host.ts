@@ -57,7 +57,7 @@ export interface SymbolizeHost {
   /**
    * Optional: where modules' DWARF indexes are kept between runs (gdb's
    * `index-cache`), so a second run over the same binary neither inflates
-   * nor decodes its DWARF (see {@link Symbolizer.saveIndex}). The Node
+   * nor decodes its DWARF (see `Module.saveIndex`). The Node
    * host's is `nodeIndexCache()`, a bounded folder under `~/.cache/elfkit`.
    */
   readonly indexCache?: IndexCacheStore;
@@ -70,7 +70,9 @@ export interface SymbolizeHost {
  * (write elsewhere, then rename), so a reader never sees half of one.
  */
 export interface IndexCacheStore {
+  /** The bytes stored as `name`, or undefined when there are none (or they cannot be read). */
   get(name: string): Awaitable<Uint8Array | undefined>;
+  /** Stores `bytes` as `name`, replacing the whole file at once; a failure only means no cache. */
   put(name: string, bytes: Uint8Array): Awaitable<void>;
   /**
    * The size and modification time of the file at `path` (undefined when

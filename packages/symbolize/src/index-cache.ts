@@ -33,25 +33,33 @@ export class IndexCacheError extends ParseError {}
 
 /** What a lookup reads of one unit (see DwarfSource.snapshot). */
 export interface UnitSnapshot {
+  /** The unit's function nodes (see UnitFunctions.columns). */
   readonly functions: FunctionColumns;
   /** Facts of each function node, by node. */
   readonly facts: readonly FunctionFacts[];
+  /** DW_AT_language of the unit that describes the functions. */
   readonly language: number | undefined;
+  /** The unit's line rows, the path of each file index a lookup can ask for, DW_AT_comp_dir and the count of discarded sequences. */
   readonly lines?: { readonly columns: LineColumns; readonly paths: readonly (string | undefined)[]; readonly compDir: string | undefined; readonly discarded: number };
 }
 
 /** Unit range tables: sorted starts, ends, the running maximum of ends, and the unit (position) of each range. */
 export interface RangeTable {
+  /** Range starts, ascending. */
   readonly lows: Float64Array;
+  /** Range ends. */
   readonly highs: Float64Array;
+  /** The largest end among this range and those before it. */
   readonly maxHigh: Float64Array;
 }
 
 /** Everything the index cache keeps of one module's DWARF. */
 export interface DwarfSnapshot {
+  /** Every compile unit's ranges (its DIE's and `.debug_aranges`), with the unit (position) of each. */
   readonly unitIndex: RangeTable & { readonly owners: Int32Array };
   /** `.debug_aranges`, with the unit each range names (-1: a type unit, or none that reads). */
   readonly aranges?: RangeTable & { readonly units: Int32Array };
+  /** Each compile unit, by position. */
   readonly units: readonly UnitSnapshot[];
   /** The module's symbol index (its names stay in the ELF), when it is kept too. */
   readonly symbols?: SymbolColumns;
@@ -155,9 +163,13 @@ export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uin
 
 /** A cache file's columns, mapped (views into its bytes). */
 export interface DecodedIndex {
+  /** The unit range index, as DwarfSnapshot's. */
   readonly unitIndex: RangeTable & { readonly owners: Int32Array };
+  /** `.debug_aranges`, as DwarfSnapshot's. */
   readonly aranges?: RangeTable & { readonly units: Int32Array };
+  /** Number of compile units. */
   readonly unitCount: number;
+  /** The module's symbol index, when the file keeps it. */
   readonly symbols?: SymbolColumns;
   /** Unit `i`'s columns (views, made on first use). */
   unit(i: number): DecodedUnit;
@@ -167,11 +179,15 @@ export interface DecodedIndex {
 
 /** One unit's columns from a cache file. */
 export interface DecodedUnit {
+  /** The unit's function nodes (see UnitFunctions.columns). */
   readonly functions: FunctionColumns;
   /** Three string numbers per node: linkage name, short name, declaration file. */
   readonly names: Int32Array;
+  /** DW_AT_decl_line of each node (0: none). */
   readonly declLines: Uint32Array;
+  /** DW_AT_language of the unit that describes the functions. */
   readonly language: number | undefined;
+  /** The unit's line rows, the path of each file index, DW_AT_comp_dir and the count of discarded sequences. */
   readonly lines?: { readonly columns: LineColumns; readonly paths: readonly (string | undefined)[]; readonly compDir: string | undefined; readonly discarded: number };
 }
 

@@ -72,7 +72,7 @@ export class SymbolIndex {
   }
 
   /**
-   * Takes `c` (from {@link columns}, read back from a cache file) as the
+   * Takes `c` (from {@link SymbolIndex.columns}, read back from a cache file) as the
    * index when it was made from tables of the same sizes; false otherwise
    * (then the index is built from the tables as usual).
    */
