@@ -34,7 +34,7 @@ const DELETE_KEY = 8191;
 /** Transitions by parent id, then `register * 8192 + rule key`: the child's id. */
 let transitions = new Map<number, Map<number, number>>();
 /** Parents kept before the table is dropped (ids are never reused, so dropping it only costs cache hits). */
-const MAX_TRANSITION_PARENTS = 1 << 16;
+const MAX_TRANSITION_PARENTS = 1 << 14;
 
 /** The id of the set that giving register `reg` the rule keyed `key` makes from set `parent`. */
 function transition(parent: number, reg: number, key: number | undefined): number {
