@@ -2,7 +2,7 @@
 // and C DWARF) through one process on standard input, elfkit symbolize vs
 // llvm-symbolizer --output-style=JSON and GNU addr2line -f -i; and the time
 // to the first answer for one address. Every elfkit line is measured twice:
-// COLD, with the index cache off (ELFKIT_CACHE=0: the DWARF is inflated and
+// COLD, with the index cache off (ELFKIT_INDEX_CACHE=0: the DWARF is inflated and
 // decoded as on a first run), and WARM, with the module's index cache filled
 // once before timing (what every later run over the same binary does).
 import { spawnSync } from 'node:child_process';
@@ -47,7 +47,7 @@ export default async function symbolizeBench() {
   const stdin = addresses(DOCKER, 100_000);
   const llvm = which('llvm-symbolizer');
   const gnu = which('addr2line');
-  const cold = { ELFKIT_CACHE: '0' };
+  const cold = { ELFKIT_INDEX_CACHE: '0' };
   compare(
     `COLD (index cache off): symbolize 100,000 addresses over ${DOCKER} (one process, stdin)`,
     [
@@ -92,12 +92,12 @@ export default async function symbolizeBench() {
   const cacheDir = mkdtempSync(join(tmpdir(), 'elfkit-bench-index-'));
   try {
     const fill = elfkit('symbolize', '--fill-cache', `--obj=${DOCKER}`);
-    const filled = spawnSync(fill.cmd, fill.args, { env: { ...process.env, ELFKIT_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir }, encoding: 'utf8' });
+    const filled = spawnSync(fill.cmd, fill.args, { env: { ...process.env, ELFKIT_INDEX_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir }, encoding: 'utf8' });
     if (filled.status !== 0) {
       process.stdout.write(`\nSKIP warm index cache lines: elfkit symbolize --fill-cache failed: ${filled.stderr.trim()}\n`);
       return;
     }
-    const warm = { ELFKIT_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir };
+    const warm = { ELFKIT_INDEX_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir };
     compare(
       'WARM INDEX CACHE (filled before timing): symbolize 100,000 addresses, JSON',
       [

@@ -21,7 +21,7 @@ const order = ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size', 'unwind',
 const packages = order.filter((p) => wanted.length === 0 || wanted.includes(p));
 // Tests never write the symbolizer's index cache into the home folder (nor leave fill processes running): off
 // unless a test turns it on with a temporary ELFKIT_CACHE_DIR.
-process.env.ELFKIT_CACHE ??= '0';
+process.env.ELFKIT_INDEX_CACHE ??= '0';
 
 function run(pkg) {
   const dir = join(root, 'packages', pkg, 'dist-test');

@@ -1,6 +1,6 @@
 // The index cache from the command line: concurrent --fill-cache writers
 // leave one whole file; warm runs of `symbolize` and `addr2line` print
-// exactly what cold ones do; --no-cache and ELFKIT_CACHE=0 write nothing;
+// exactly what cold ones do; --no-cache and ELFKIT_INDEX_CACHE=0 write nothing;
 // the default folder is $XDG_CACHE_HOME/elfkit; after a cold run over a
 // large module the cache is filled in the background. Every run points the
 // cache at a temporary folder (the test runner turns it off otherwise).
@@ -20,7 +20,7 @@ const DOCKER = '/usr/local/bin/docker';
 
 /** The environment of a run with the cache on in `cacheDir`. */
 function env(cacheDir: string, more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, ELFKIT_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir, ...more };
+  const e: NodeJS.ProcessEnv = { ...process.env, ELFKIT_INDEX_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir, ...more };
   for (const [k, v] of Object.entries(more)) if (v === undefined) delete e[k];
   return e;
 }
@@ -83,12 +83,12 @@ test('a C fixture: warm addr2line and symbolize print what cold ones do', () => 
   }
 });
 
-test('--no-cache and ELFKIT_CACHE=0 write nothing; --cache-dir chooses the folder', () => {
+test('--no-cache and ELFKIT_INDEX_CACHE=0 write nothing; --cache-dir chooses the folder', () => {
   const at = join(dir, 'off');
   const r = run(['symbolize', '--fill-cache', '--no-cache', `--obj=${GO}`], at);
   assert.is(r.status, 1);
   assert.match(r.stderr, /not cached/);
-  assert.is(run(['symbolize', '--fill-cache', `--obj=${GO}`], at, undefined, { ELFKIT_CACHE: '0' }).status, 1);
+  assert.is(run(['symbolize', '--fill-cache', `--obj=${GO}`], at, undefined, { ELFKIT_INDEX_CACHE: '0' }).status, 1);
   assert.equal(indexFiles(at), []);
   const other = join(dir, 'chosen');
   assert.is(run(['symbolize', '--fill-cache', `--obj=${GO}`, `--cache-dir=${other}`], at).status, 0);

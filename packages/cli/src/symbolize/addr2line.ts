@@ -19,7 +19,7 @@ arguments or lines on standard input, answered as soon as each is read.
   -p, --pretty-print    "function at file:line" on one line
   -s, --basenames       file names without their directories
   -j, --section=NAME    addresses are offsets into section NAME
-  --no-cache            neither read nor write the index cache (also ELFKIT_CACHE=0)
+  --no-cache            neither read nor write the index cache (also ELFKIT_INDEX_CACHE=0)
   --cache-dir=DIR       the index cache's folder (see elfkit symbolize --help)
 `;
 

@@ -29,7 +29,7 @@ spaces), answered as soon as it is read.
   --debuginfod / --no-debuginfod         fetch missing debug files from DEBUGINFOD_URLS (default on when it is set)
   --verbose                    every field on a line of its own
   --filter                     symbolize "#N 0x… (module+0x…)" and "module+0x…" frames in a log on standard input
-  --no-cache                   neither read nor write the index cache (also ELFKIT_CACHE=0)
+  --no-cache                   neither read nor write the index cache (also ELFKIT_INDEX_CACHE=0)
   --cache-dir=DIR              the index cache's folder (default $ELFKIT_CACHE_DIR, $XDG_CACHE_HOME/elfkit, ~/.cache/elfkit)
   --fill-cache                 write the index cache for --obj and answer nothing
 

@@ -21,7 +21,7 @@ export class SymbolizeSession {
     const useDebuginfod = options.debuginfod ?? debuginfodConfigured();
     const env = process.env;
     const maxMb = Number(env.ELFKIT_CACHE_MAX_MB);
-    const indexCache = options.cache !== false && env.ELFKIT_CACHE !== '0' ? nodeIndexCache({ dir: options.cacheDir, maxBytes: maxMb > 0 ? maxMb * 2 ** 20 : undefined }) : undefined;
+    const indexCache = options.cache !== false && env.ELFKIT_INDEX_CACHE !== '0' ? nodeIndexCache({ dir: options.cacheDir, maxBytes: maxMb > 0 ? maxMb * 2 ** 20 : undefined }) : undefined;
     this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined, indexCache }), { ...options, onError: (e, m) => this.report(m, e) });
   }
 
