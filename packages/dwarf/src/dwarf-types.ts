@@ -26,7 +26,20 @@ function typeRank(e: NameEntry): number {
   return (e.defined ? 0 : 2) + (e.tag === C.DW_TAG_typedef ? 1 : 0);
 }
 
-const cache = new WeakMap<Dwarf, DwarfTypes>();
+const cache = new WeakMap<Dwarf, Map<string, DwarfTypes>>();
+
+/** Options of a {@link DwarfTypes}. */
+export interface DwarfTypesOptions {
+  /** Where units that cannot be indexed are reported (they are also in {@link DwarfTypes.errors}). */
+  readonly onError?: ErrorSink;
+  /**
+   * Index only the names that start with this (`runtime.`): lookups of
+   * such names answer exactly as without it, other names find nothing, and
+   * the names left out are never decoded — for a reader that needs a few
+   * names of one Go package or C++ namespace from a large program.
+   */
+  readonly namePrefix?: string;
+}
 
 /**
  * The types, global variables, constants and functions of a {@link Dwarf},
@@ -54,21 +67,30 @@ export class DwarfTypes {
   private readonly reader = new TypeReader();
   private index?: NameIndex;
   private readonly onError?: ErrorSink;
+  private readonly namePrefix: string;
 
-  constructor(dwarf: Dwarf, options: { onError?: ErrorSink } = {}) {
+  constructor(dwarf: Dwarf, options: DwarfTypesOptions = {}) {
     this.dwarf = dwarf;
     this.onError = options.onError;
+    this.namePrefix = options.namePrefix ?? '';
   }
 
-  /** The DwarfTypes of `dwarf`, made once (its caches are shared by every caller). */
-  static of(dwarf: Dwarf): DwarfTypes {
-    let t = cache.get(dwarf);
-    if (!t) cache.set(dwarf, (t = new DwarfTypes(dwarf)));
+  /**
+   * The DwarfTypes of `dwarf`, made once per `namePrefix` (see
+   * {@link DwarfTypesOptions.namePrefix}; its caches are shared by every
+   * caller).
+   */
+  static of(dwarf: Dwarf, options: { readonly namePrefix?: string } = {}): DwarfTypes {
+    const prefix = options.namePrefix ?? '';
+    let byPrefix = cache.get(dwarf);
+    if (!byPrefix) cache.set(dwarf, (byPrefix = new Map()));
+    let t = byPrefix.get(prefix);
+    if (!t) byPrefix.set(prefix, (t = new DwarfTypes(dwarf, { namePrefix: prefix })));
     return t;
   }
 
   private names(): NameIndex {
-    return (this.index ??= new NameIndex(this.dwarf, this.onError));
+    return (this.index ??= new NameIndex(this.dwarf, this.onError, this.namePrefix));
   }
 
   /** Units the name index could not read (each a ParseError with section and offset). */
