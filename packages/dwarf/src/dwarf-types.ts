@@ -39,6 +39,8 @@ export interface DwarfTypesOptions {
    * names of one Go package or C++ namespace from a large program.
    */
   readonly namePrefix?: string;
+  /** False: functions are not indexed ({@link DwarfTypes.findFunc} finds none), for a reader of types, variables and constants only. Default true. */
+  readonly functions?: boolean;
 }
 
 /**
@@ -68,29 +70,32 @@ export class DwarfTypes {
   private index?: NameIndex;
   private readonly onError?: ErrorSink;
   private readonly namePrefix: string;
+  private readonly functions: boolean;
 
   constructor(dwarf: Dwarf, options: DwarfTypesOptions = {}) {
     this.dwarf = dwarf;
     this.onError = options.onError;
     this.namePrefix = options.namePrefix ?? '';
+    this.functions = options.functions ?? true;
   }
 
   /**
-   * The DwarfTypes of `dwarf`, made once per `namePrefix` (see
-   * {@link DwarfTypesOptions.namePrefix}; its caches are shared by every
-   * caller).
+   * The DwarfTypes of `dwarf`, made once per `namePrefix` and `functions`
+   * (see {@link DwarfTypesOptions}; its caches are shared by every caller).
    */
-  static of(dwarf: Dwarf, options: { readonly namePrefix?: string } = {}): DwarfTypes {
+  static of(dwarf: Dwarf, options: Pick<DwarfTypesOptions, 'namePrefix' | 'functions'> = {}): DwarfTypes {
     const prefix = options.namePrefix ?? '';
-    let byPrefix = cache.get(dwarf);
-    if (!byPrefix) cache.set(dwarf, (byPrefix = new Map()));
-    let t = byPrefix.get(prefix);
-    if (!t) byPrefix.set(prefix, (t = new DwarfTypes(dwarf, { namePrefix: prefix })));
+    const functions = options.functions ?? true;
+    let views = cache.get(dwarf);
+    if (!views) cache.set(dwarf, (views = new Map()));
+    const key = `${functions ? 'f' : '-'}${prefix}`;
+    let t = views.get(key);
+    if (!t) views.set(key, (t = new DwarfTypes(dwarf, { namePrefix: prefix, functions })));
     return t;
   }
 
   private names(): NameIndex {
-    return (this.index ??= new NameIndex(this.dwarf, this.onError, this.namePrefix));
+    return (this.index ??= new NameIndex(this.dwarf, this.onError, this.namePrefix, this.functions));
   }
 
   /** Units the name index could not read (each a ParseError with section and offset). */

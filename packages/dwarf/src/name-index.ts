@@ -52,14 +52,19 @@ export class NameIndex {
   /** `only` as bytes when it is ASCII (compared in place, before a name is decoded); undefined otherwise. */
   private readonly onlyBytes?: Uint8Array;
 
+  /** False when functions are left out (see the constructor). */
+  private readonly functions: boolean;
+
   /**
    * With `namePrefix`, only names that start with it are indexed: the
    * lookups of such names answer exactly as the whole index does, and the
    * other names are never decoded (a reader of Go's runtime asks for
-   * `runtime.` names only).
+   * `runtime.` names only). With `functions` false, subprograms are passed
+   * over undecoded (a reader of types and globals needs none).
    */
-  constructor(dwarf: Dwarf, onError?: ErrorSink, namePrefix = '') {
+  constructor(dwarf: Dwarf, onError?: ErrorSink, namePrefix = '', functions = true) {
     this.only = namePrefix;
+    this.functions = functions;
     if (/^[\x00-\x7f]*$/.test(namePrefix)) this.onlyBytes = Uint8Array.from(namePrefix, (ch) => ch.charCodeAt(0));
     const sink: ErrorSink = (e) => {
       this.errors.push(e);
@@ -163,7 +168,7 @@ export class NameIndex {
           tag === C.DW_TAG_namespace ||
           tag === C.DW_TAG_enumerator ||
           (cpp && tag === C.DW_TAG_member);
-        if (!relevant) {
+        if (!relevant || (tag === C.DW_TAG_subprogram && !this.functions)) {
           c.skipChildren();
           continue;
         }
