@@ -27,6 +27,8 @@ export interface NameEntry {
 /** The attributes the index looks at; the others are skipped undecoded (no block copied, no string made). */
 const WANTED = new Uint8Array(0x100);
 const WANTED_OPTIONS = { blockOffsets: true, stringOffsets: true };
+const NAME_ONLY = new Uint8Array(C.DW_AT_name + 1);
+NAME_ONLY[C.DW_AT_name] = 1;
 for (const a of [C.DW_AT_name, C.DW_AT_declaration, C.DW_AT_location, C.DW_AT_const_value, C.DW_AT_low_pc, C.DW_AT_ranges, C.DW_AT_entry_pc, C.DW_AT_specification, C.DW_AT_abstract_origin, C.DW_AT_external, C.DW_AT_enum_class]) WANTED[a] = 1;
 
 const CPP = new Set([C.DW_LANG_C_plus_plus, C.DW_LANG_C_plus_plus_03, C.DW_LANG_C_plus_plus_11, C.DW_LANG_C_plus_plus_14, C.DW_LANG_ObjC_plus_plus]);
@@ -169,6 +171,11 @@ export class NameIndex {
           tag === C.DW_TAG_enumerator ||
           (cpp && tag === C.DW_TAG_member);
         if (!relevant || (tag === C.DW_TAG_subprogram && !this.functions)) {
+          c.skipChildren();
+          continue;
+        }
+        // With a prefix, a named DIE that is no scope is passed over on its name alone, before its other attributes are read.
+        if (this.onlyBytes?.length && !cpp && scope === '' && tag !== C.DW_TAG_namespace && tag !== C.DW_TAG_enumeration_type && c.attrsWanted(attrs, NAME_ONLY, WANTED_OPTIONS) === 1 && !this.mayMatch(unit, attrs[0]!)) {
           c.skipChildren();
           continue;
         }
