@@ -105,8 +105,8 @@ export const SKIP_BLOCK2 = -4;
 export const SKIP_BLOCK4 = -5;
 export const SKIP_BLOCK_ULEB = -6;
 
-/** The skip step of variable-size `form`, or 0 when the form is not one of them. */
-function variableStep(form: number): number {
+/** The skip step of variable-size `form` (a SKIP_* value), or 0 when the form is not one of them. */
+export function variableStep(form: number): number {
   switch (form) {
     case C.DW_FORM_string:
       return SKIP_CSTR;

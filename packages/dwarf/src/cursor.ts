@@ -1,5 +1,5 @@
 import { ParseError, Reader } from '@elfkit/binary';
-import { SKIP_BLOCK1, SKIP_BLOCK2, SKIP_BLOCK4, SKIP_CSTR, SKIP_LEB, type Abbrev, type AbbrevTable } from './abbrev.js';
+import { SKIP_BLOCK1, SKIP_BLOCK2, SKIP_BLOCK4, SKIP_BLOCK_ULEB, SKIP_CSTR, SKIP_LEB, variableStep, type Abbrev, type AbbrevTable } from './abbrev.js';
 import type { Attribute, AttrValue, MutableAttribute } from './attribute.js';
 import * as C from './constants.js';
 import type { Encoding } from './encoding.js';
@@ -452,46 +452,33 @@ export class DieCursor {
   /** Advances past one value of `form`. */
   private skipValue(form: number): void {
     const r = this.r;
-    switch (form) {
-      case C.DW_FORM_flag_present:
-      case C.DW_FORM_implicit_const:
-        return;
-      case C.DW_FORM_udata:
-      case C.DW_FORM_sdata:
-      case C.DW_FORM_ref_udata:
-      case C.DW_FORM_strx:
-      case C.DW_FORM_addrx:
-      case C.DW_FORM_loclistx:
-      case C.DW_FORM_rnglistx:
-      case C.DW_FORM_GNU_addr_index:
-      case C.DW_FORM_GNU_str_index:
-        r.skipLeb();
-        return;
-      case C.DW_FORM_string:
+    switch (variableStep(form)) {
+      case SKIP_CSTR:
         r.skipCstr();
         return;
-      case C.DW_FORM_block1:
+      case SKIP_LEB:
+        r.skipLeb();
+        return;
+      case SKIP_BLOCK1:
         r.skip(r.u8());
         return;
-      case C.DW_FORM_block2:
+      case SKIP_BLOCK2:
         r.skip(r.u16());
         return;
-      case C.DW_FORM_block4:
+      case SKIP_BLOCK4:
         r.skip(r.u32());
         return;
-      case C.DW_FORM_block:
-      case C.DW_FORM_exprloc:
+      case SKIP_BLOCK_ULEB:
         r.skip(r.uleb());
         return;
-      case C.DW_FORM_indirect:
-        this.skipValue(this.readIndirectForm());
-        return;
-      default: {
-        const n = fixedFormSize(form, this.enc);
-        if (n < 0) throw r.error('unsupported', `unknown attribute form 0x${form.toString(16)}`);
-        r.skip(n);
-      }
     }
+    if (form === C.DW_FORM_indirect) {
+      this.skipValue(this.readIndirectForm());
+      return;
+    }
+    const n = fixedFormSize(form, this.enc);
+    if (n < 0) throw r.error('unsupported', `unknown attribute form 0x${form.toString(16)}`);
+    r.skip(n);
   }
 
   /** Reads one value of `form` at the reader position. */
