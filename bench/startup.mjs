@@ -221,7 +221,8 @@ export default async function startupBench() {
     server = await startDebuginfod(file);
     const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe, image, layout, debuginfodUrl: server.url, ...goCoreFiles() };
     const list = await leaves(commands);
-    const runs = list.map((l) => ({ key: l.words.join(' '), ...invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
+    const only = process.env.ELFKIT_BENCH_ONLY ? new RegExp(process.env.ELFKIT_BENCH_ONLY) : undefined;
+    const runs = list.filter((l) => !only || only.test(l.words.join(' '))).map((l) => ({ key: l.words.join(' '), ...invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
     const base = [];
     const baseCpu = [];
     // Interleaved: node -e 0, then every command, RUNS times, so load on a shared machine falls on all alike.
