@@ -230,10 +230,9 @@ export default async function startupBench() {
     writeOciLayout(layout, tarBytes, { 'usr/bin/app': readFileSync(file) });
     server = await startDebuginfod(file);
     const files = { file, go: fixturePath('go/go1.27-arm64-sw'), stamped, commit, tmp, data, core, coreExe, image, layout, debuginfodUrl: server.url, ...goCoreFiles() };
-    // ELFKIT_BENCH_ONLY=<regexp>: only the commands whose words match (`stamp|image`), for a quicker look.
+    const list = await leaves(commands);
     const only = process.env.ELFKIT_BENCH_ONLY ? new RegExp(process.env.ELFKIT_BENCH_ONLY) : undefined;
-    const list = (await leaves(commands)).filter((l) => !only || only.test(l.words.join(' ')));
-    const runs = list.map((l) => ({ key: l.words.join(' '), ...invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
+    const runs = list.filter((l) => !only || only.test(l.words.join(' '))).map((l) => ({ key: l.words.join(' '), ...invocation(l, files), ms: [], cpu: [], status: 0, stderr: '' }));
     const base = [];
     const baseCpu = [];
     // Interleaved: node -e 0, then every command, RUNS times, so load on a shared machine falls on all alike.

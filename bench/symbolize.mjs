@@ -1,8 +1,14 @@
 // Symbolization: 100,000 addresses spread over the Go docker CLI (mixed Go
 // and C DWARF) through one process on standard input, elfkit symbolize vs
 // llvm-symbolizer --output-style=JSON and GNU addr2line -f -i; and the time
-// to the first answer for one address.
-import { existsSync, readFileSync } from 'node:fs';
+// to the first answer for one address. Every elfkit line is measured twice:
+// COLD, with the index cache off (ELFKIT_INDEX_CACHE=0: the DWARF is inflated and
+// decoded as on a first run), and WARM, with the module's index cache filled
+// once before timing (what every later run over the same binary does).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compare, elfkit, which } from './lib.mjs';
 
 const DOCKER = '/usr/local/bin/docker';
@@ -41,10 +47,11 @@ export default async function symbolizeBench() {
   const stdin = addresses(DOCKER, 100_000);
   const llvm = which('llvm-symbolizer');
   const gnu = which('addr2line');
+  const cold = { ELFKIT_INDEX_CACHE: '0' };
   compare(
-    `symbolize 100,000 addresses over ${DOCKER} (one process, stdin)`,
+    `COLD (index cache off): symbolize 100,000 addresses over ${DOCKER} (one process, stdin)`,
     [
-      { label: 'elfkit symbolize --output-style=JSON', ...elfkit('symbolize', '--output-style=JSON', `--obj=${DOCKER}`), stdin },
+      { label: 'elfkit symbolize --output-style=JSON (cold)', ...elfkit('symbolize', '--output-style=JSON', `--obj=${DOCKER}`), stdin, env: cold },
       { label: 'llvm-symbolizer --output-style=JSON', cmd: llvm, args: ['--output-style=JSON', `--obj=${DOCKER}`], stdin, why: 'llvm-symbolizer not installed' },
     ],
     // In turns, so that load from other work on a shared machine falls on both alike.
@@ -53,9 +60,9 @@ export default async function symbolizeBench() {
   // GNU addr2line -f -i on the issue's input, all 100,000 addresses: one
   // run each (GNU takes ~15 s here), in turns.
   compare(
-    'addr2line -f -i on the same 100,000 addresses',
+    'COLD (index cache off): addr2line -f -i on the same 100,000 addresses',
     [
-      { label: 'elfkit addr2line -f -i', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin },
+      { label: 'elfkit addr2line -f -i (cold)', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin, env: cold },
       { label: 'GNU addr2line -f -i', cmd: gnu, args: ['-f', '-i', '-e', DOCKER], stdin, why: 'binutils not installed' },
     ],
     { runs: 1, interleave: true },
@@ -64,20 +71,58 @@ export default async function symbolizeBench() {
   // the DWARF) weighs more.
   const tenth = stdin.split('\n').filter((_, i) => i % 10 === 0).join('\n') + '\n';
   compare(
-    'addr2line -f -i on 10,000 of those addresses',
+    'COLD (index cache off): addr2line -f -i on 10,000 of those addresses',
     [
-      { label: 'elfkit addr2line -f -i', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin: tenth },
+      { label: 'elfkit addr2line -f -i (cold)', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin: tenth, env: cold },
       { label: 'GNU addr2line -f -i', cmd: gnu, args: ['-f', '-i', '-e', DOCKER], stdin: tenth, why: 'binutils not installed' },
     ],
     { runs: 1, interleave: true },
   );
   const one = stdin.split('\n')[50_000] + '\n';
   compare(
-    'time to the first answer: one address',
+    'COLD (index cache off): time to the first answer, one address',
     [
-      { label: 'elfkit symbolize', ...elfkit('symbolize', `--obj=${DOCKER}`), stdin: one },
+      { label: 'elfkit symbolize (cold)', ...elfkit('symbolize', `--obj=${DOCKER}`), stdin: one, env: cold },
       { label: 'llvm-symbolizer', cmd: llvm, args: [`--obj=${DOCKER}`], stdin: one, why: 'llvm-symbolizer not installed' },
     ],
     { runs: 5, interleave: true },
   );
+
+  // WARM: the same inputs with the docker CLI's index cache (a temporary folder) filled once before timing.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'elfkit-bench-index-'));
+  try {
+    const fill = elfkit('symbolize', '--fill-cache', `--obj=${DOCKER}`);
+    const filled = spawnSync(fill.cmd, fill.args, { env: { ...process.env, ELFKIT_INDEX_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir }, encoding: 'utf8' });
+    if (filled.status !== 0) {
+      process.stdout.write(`\nSKIP warm index cache lines: elfkit symbolize --fill-cache failed: ${filled.stderr.trim()}\n`);
+      return;
+    }
+    const warm = { ELFKIT_INDEX_CACHE: '1', ELFKIT_CACHE_DIR: cacheDir };
+    compare(
+      'WARM INDEX CACHE (filled before timing): symbolize 100,000 addresses, JSON',
+      [
+        { label: 'elfkit symbolize --output-style=JSON (warm index cache)', ...elfkit('symbolize', '--output-style=JSON', `--obj=${DOCKER}`), stdin, env: warm },
+        { label: 'llvm-symbolizer --output-style=JSON', cmd: llvm, args: ['--output-style=JSON', `--obj=${DOCKER}`], stdin, why: 'llvm-symbolizer not installed' },
+      ],
+      { runs: 3, interleave: true },
+    );
+    compare(
+      'WARM INDEX CACHE (filled before timing): addr2line -f -i on the 100,000 addresses (goal: 0.1x GNU)',
+      [
+        { label: 'elfkit addr2line -f -i (warm index cache)', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin, env: warm },
+        { label: 'GNU addr2line -f -i', cmd: gnu, args: ['-f', '-i', '-e', DOCKER], stdin, why: 'binutils not installed' },
+      ],
+      { runs: 1, interleave: true },
+    );
+    compare(
+      'WARM INDEX CACHE (filled before timing): time to the first answer, one address',
+      [
+        { label: 'elfkit symbolize (warm index cache)', ...elfkit('symbolize', `--obj=${DOCKER}`), stdin: one, env: warm },
+        { label: 'llvm-symbolizer', cmd: llvm, args: [`--obj=${DOCKER}`], stdin: one, why: 'llvm-symbolizer not installed' },
+      ],
+      { runs: 5, interleave: true },
+    );
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }

@@ -19,6 +19,9 @@ for (let i = 0; i < args.length; i++) {
 }
 const order = ['binary', 'elf', 'dwarf', 'gosym', 'symbolize', 'size', 'unwind', 'core', 'goruntime', 'image', 'debuginfod', 'cli', 'explorer', 'fuzz'];
 const packages = order.filter((p) => wanted.length === 0 || wanted.includes(p));
+// Tests never write the symbolizer's index cache into the home folder (nor leave fill processes running): off
+// unless a test turns it on with a temporary ELFKIT_CACHE_DIR.
+process.env.ELFKIT_INDEX_CACHE ??= '0';
 
 function run(pkg) {
   const dir = join(root, 'packages', pkg, 'dist-test');

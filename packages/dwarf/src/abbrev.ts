@@ -1,4 +1,5 @@
 import { Reader, type ByteOrder } from '@elfkit/binary';
+import * as C from './constants.js';
 import { DW_AT_sibling, DW_FORM_implicit_const } from './constants.js';
 import { fixedFormSize } from './forms.js';
 import { readSlebValue, type Encoding } from './encoding.js';
@@ -25,6 +26,9 @@ export class Abbrev {
   /** Encoding key the fixed size below was computed for. */
   private sizeKey = -1;
   private size = -1;
+  /** Encoding key the skip plan below was made for. */
+  private planKey = -1;
+  private plan: Int32Array | null = null;
 
   constructor(offset: number, code: number, tag: number, hasChildren: boolean, names: number[], forms: number[], implicitConst: (number | bigint | undefined)[]) {
     this.offset = offset;
@@ -58,6 +62,75 @@ export class Abbrev {
       this.sizeKey = key;
     }
     return this.size;
+  }
+
+  /**
+   * How to pass over a DIE of this abbreviation without decoding it: byte
+   * counts (runs of fixed-size forms, merged) and SKIP_* steps for the
+   * variable ones; null when a form has no plan (DW_FORM_indirect, an
+   * unknown form: the cursor's own walk reads those). What
+   * `DieCursor.skipChildren` runs over the DIEs of a subtree.
+   */
+  skipPlan(enc: Encoding): Int32Array | null {
+    const key = enc.offsetSize * 1000 + enc.addressSize * 10 + (enc.version > 2 ? 1 : 0);
+    if (key !== this.planKey) {
+      const steps: number[] = [];
+      let ok = true;
+      for (const f of this.forms) {
+        const n = fixedFormSize(f, enc);
+        if (n >= 0) {
+          if (steps.length && steps[steps.length - 1]! >= 0) steps[steps.length - 1] = steps[steps.length - 1]! + n;
+          else steps.push(n);
+          continue;
+        }
+        const v = variableStep(f);
+        if (v === 0) {
+          ok = false;
+          break;
+        }
+        steps.push(v);
+      }
+      this.plan = ok ? Int32Array.from(steps) : null;
+      this.planKey = key;
+    }
+    return this.plan;
+  }
+}
+
+/** Skip-plan steps for forms of variable size (a step >= 0 is that many bytes). */
+export const SKIP_CSTR = -1;
+export const SKIP_LEB = -2;
+export const SKIP_BLOCK1 = -3;
+export const SKIP_BLOCK2 = -4;
+export const SKIP_BLOCK4 = -5;
+export const SKIP_BLOCK_ULEB = -6;
+
+/** The skip step of variable-size `form` (a SKIP_* value), or 0 when the form is not one of them. */
+export function variableStep(form: number): number {
+  switch (form) {
+    case C.DW_FORM_string:
+      return SKIP_CSTR;
+    case C.DW_FORM_udata:
+    case C.DW_FORM_sdata:
+    case C.DW_FORM_ref_udata:
+    case C.DW_FORM_strx:
+    case C.DW_FORM_addrx:
+    case C.DW_FORM_loclistx:
+    case C.DW_FORM_rnglistx:
+    case C.DW_FORM_GNU_addr_index:
+    case C.DW_FORM_GNU_str_index:
+      return SKIP_LEB;
+    case C.DW_FORM_block1:
+      return SKIP_BLOCK1;
+    case C.DW_FORM_block2:
+      return SKIP_BLOCK2;
+    case C.DW_FORM_block4:
+      return SKIP_BLOCK4;
+    case C.DW_FORM_block:
+    case C.DW_FORM_exprloc:
+      return SKIP_BLOCK_ULEB;
+    default:
+      return 0;
   }
 }
 

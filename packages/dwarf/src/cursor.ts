@@ -1,5 +1,5 @@
 import { ParseError, Reader } from '@elfkit/binary';
-import type { Abbrev, AbbrevTable } from './abbrev.js';
+import { SKIP_BLOCK1, SKIP_BLOCK2, SKIP_BLOCK4, SKIP_BLOCK_ULEB, SKIP_CSTR, SKIP_LEB, variableStep, type Abbrev, type AbbrevTable } from './abbrev.js';
 import type { Attribute, AttrValue, MutableAttribute } from './attribute.js';
 import * as C from './constants.js';
 import type { Encoding } from './encoding.js';
@@ -172,9 +172,102 @@ export class DieCursor {
       }
     }
     const d = this.depth;
+    if (this.skipSubtree(d)) return;
     while (this.nextEntry()) {
       if (this.abbrev === undefined && this.depth === d + 1) return;
     }
+  }
+
+  /**
+   * The fast path of {@link skipChildren}: passes over the children of
+   * the current DIE (at depth `d`) in one loop over the bytes, by each
+   * abbreviation's skip plan, without the cursor's per-entry state — a
+   * Go unit has no DW_AT_sibling, so indexing its names walks every
+   * function's children, and a cold run spends its time there. True when
+   * it stopped on the null entry that closes them, the cursor set as
+   * `nextEntry` would leave it there. At anything unusual (the unit's
+   * end, an unknown code, a form without a plan, bytes past the end) it
+   * hands over, false, with the next entry being the one it could not
+   * pass, so the cursor's own walk reads it and reports any damage as
+   * it always does.
+   */
+  private skipSubtree(d: number): boolean {
+    const bytes = this.r.bytes;
+    const len = bytes.length;
+    const base = this.base;
+    const le = this.unit.littleEndian;
+    const table = this.table;
+    const enc = this.enc;
+    let p = (this.nextPos >= 0 ? this.nextPos : this.skipAttrs()) - base;
+    let depth = d + 1;
+    for (;;) {
+      const start = p;
+      if (p >= len) return this.handOver(start, depth);
+      let code = bytes[p++]!;
+      if (code >= 0x80) {
+        // Codes past 2^21 are left to the cursor's reader.
+        const b1 = p < len ? bytes[p++]! : 0x80;
+        code = (code & 0x7f) | ((b1 & 0x7f) << 7);
+        if (b1 >= 0x80) {
+          const b2 = p < len ? bytes[p++]! : 0x80;
+          if (b2 >= 0x80) return this.handOver(start, depth);
+          code |= b2 << 14;
+        }
+      }
+      if (code === 0) {
+        if (depth === d + 1) {
+          this.offset = start + base;
+          this.abbrev = undefined;
+          this.depth = depth;
+          this.nextDepth = depth - 1;
+          this.nextPos = p + base;
+          return true;
+        }
+        depth--;
+        continue;
+      }
+      const a = table.get(code);
+      const plan = a?.skipPlan(enc);
+      if (!a || !plan) return this.handOver(start, depth);
+      for (let i = 0; i < plan.length && p <= len; i++) {
+        const step = plan[i]!;
+        if (step >= 0) p += step;
+        else if (step === SKIP_CSTR) {
+          const z = bytes.indexOf(0, p);
+          p = z < 0 ? len + 1 : z + 1;
+        } else if (step === SKIP_LEB) {
+          while (p < len && bytes[p]! >= 0x80) p++;
+          p++;
+        } else if (step === SKIP_BLOCK1) p += 1 + (p < len ? bytes[p]! : 0);
+        else if (step === SKIP_BLOCK2) p += p + 2 <= len ? 2 + (le ? bytes[p]! | (bytes[p + 1]! << 8) : (bytes[p]! << 8) | bytes[p + 1]!) : len;
+        else if (step === SKIP_BLOCK4) p += p + 4 <= len ? 4 + (le ? (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) + bytes[p + 3]! * 0x1000000 : bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!)) : len;
+        else {
+          // SKIP_BLOCK_ULEB: a ULEB128 length, then the bytes.
+          let n = 0;
+          let shift = 1;
+          for (;;) {
+            if (p >= len || shift > 2 ** 28) {
+              p = len + 1;
+              break;
+            }
+            const b = bytes[p++]!;
+            n += (b & 0x7f) * shift;
+            if (b < 0x80) break;
+            shift *= 128;
+          }
+          p += n;
+        }
+      }
+      if (p > len) return this.handOver(start, depth);
+      if (a.hasChildren) depth++;
+    }
+  }
+
+  /** Leaves the cursor so that its next entry is the one at `pos` (relative to the reader) at `depth`. */
+  private handOver(pos: number, depth: number): false {
+    this.nextPos = pos + this.base;
+    this.nextDepth = depth;
+    return false;
   }
 
   /** Moves to the current DIE's next sibling; false (at a null entry or the end) when there is none. */
@@ -251,9 +344,11 @@ export class DieCursor {
    * `blockOffsets`, block and exprloc values are not copied out either:
    * the value is the section offset of the block's length field (a caller
    * that looks at a few bytes of hundreds of thousands of location
-   * expressions reads them in place; see {@link blockBounds}).
+   * expressions reads them in place; see {@link blockBounds}). With
+   * `stringOffsets`, DW_FORM_string values are left undecoded as in
+   * {@link attrsInto}: the section offset of the string's first byte.
    */
-  attrsWanted(out: MutableAttribute[], wanted: Uint8Array, options?: { blockOffsets?: boolean }): number {
+  attrsWanted(out: MutableAttribute[], wanted: Uint8Array, options?: { blockOffsets?: boolean; stringOffsets?: boolean }): number {
     const a = this.abbrev;
     if (!a) return 0;
     const r = this.r;
@@ -261,6 +356,7 @@ export class DieCursor {
     const names = a.names;
     const n = names.length;
     const blockOffsets = options?.blockOffsets === true;
+    const stringOffsets = options?.stringOffsets === true;
     let k = 0;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
@@ -282,6 +378,9 @@ export class DieCursor {
       if (blockOffsets && isBlockForm(form)) {
         x.value = r.offset;
         this.skipValue(form);
+      } else if (stringOffsets && form === C.DW_FORM_string) {
+        x.value = r.offset;
+        r.skipCstr();
       } else x.value = form === C.DW_FORM_implicit_const && !x.indirect ? a.implicitConst[i]! : this.readValue(form);
     }
     this.attrEnd = r.pos + this.base;
@@ -353,46 +452,33 @@ export class DieCursor {
   /** Advances past one value of `form`. */
   private skipValue(form: number): void {
     const r = this.r;
-    switch (form) {
-      case C.DW_FORM_flag_present:
-      case C.DW_FORM_implicit_const:
-        return;
-      case C.DW_FORM_udata:
-      case C.DW_FORM_sdata:
-      case C.DW_FORM_ref_udata:
-      case C.DW_FORM_strx:
-      case C.DW_FORM_addrx:
-      case C.DW_FORM_loclistx:
-      case C.DW_FORM_rnglistx:
-      case C.DW_FORM_GNU_addr_index:
-      case C.DW_FORM_GNU_str_index:
-        r.skipLeb();
-        return;
-      case C.DW_FORM_string:
+    switch (variableStep(form)) {
+      case SKIP_CSTR:
         r.skipCstr();
         return;
-      case C.DW_FORM_block1:
+      case SKIP_LEB:
+        r.skipLeb();
+        return;
+      case SKIP_BLOCK1:
         r.skip(r.u8());
         return;
-      case C.DW_FORM_block2:
+      case SKIP_BLOCK2:
         r.skip(r.u16());
         return;
-      case C.DW_FORM_block4:
+      case SKIP_BLOCK4:
         r.skip(r.u32());
         return;
-      case C.DW_FORM_block:
-      case C.DW_FORM_exprloc:
+      case SKIP_BLOCK_ULEB:
         r.skip(r.uleb());
         return;
-      case C.DW_FORM_indirect:
-        this.skipValue(this.readIndirectForm());
-        return;
-      default: {
-        const n = fixedFormSize(form, this.enc);
-        if (n < 0) throw r.error('unsupported', `unknown attribute form 0x${form.toString(16)}`);
-        r.skip(n);
-      }
     }
+    if (form === C.DW_FORM_indirect) {
+      this.skipValue(this.readIndirectForm());
+      return;
+    }
+    const n = fixedFormSize(form, this.enc);
+    if (n < 0) throw r.error('unsupported', `unknown attribute form 0x${form.toString(16)}`);
+    r.skip(n);
   }
 
   /** Reads one value of `form` at the reader position. */

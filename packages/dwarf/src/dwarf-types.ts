@@ -26,7 +26,22 @@ function typeRank(e: NameEntry): number {
   return (e.defined ? 0 : 2) + (e.tag === C.DW_TAG_typedef ? 1 : 0);
 }
 
-const cache = new WeakMap<Dwarf, DwarfTypes>();
+const cache = new WeakMap<Dwarf, Map<string, DwarfTypes>>();
+
+/** Options of a {@link DwarfTypes}. */
+export interface DwarfTypesOptions {
+  /** Where units that cannot be indexed are reported (they are also in {@link DwarfTypes.errors}). */
+  readonly onError?: ErrorSink;
+  /**
+   * Index only the names that start with this (`runtime.`): lookups of
+   * such names answer exactly as without it, other names find nothing, and
+   * the names left out are never decoded — for a reader that needs a few
+   * names of one Go package or C++ namespace from a large program.
+   */
+  readonly namePrefix?: string;
+  /** False: functions are not indexed ({@link DwarfTypes.findFunc} finds none), for a reader of types, variables and constants only. Default true. */
+  readonly functions?: boolean;
+}
 
 /**
  * The types, global variables, constants and functions of a {@link Dwarf},
@@ -54,21 +69,33 @@ export class DwarfTypes {
   private readonly reader = new TypeReader();
   private index?: NameIndex;
   private readonly onError?: ErrorSink;
+  private readonly namePrefix: string;
+  private readonly functions: boolean;
 
-  constructor(dwarf: Dwarf, options: { onError?: ErrorSink } = {}) {
+  constructor(dwarf: Dwarf, options: DwarfTypesOptions = {}) {
     this.dwarf = dwarf;
     this.onError = options.onError;
+    this.namePrefix = options.namePrefix ?? '';
+    this.functions = options.functions ?? true;
   }
 
-  /** The DwarfTypes of `dwarf`, made once (its caches are shared by every caller). */
-  static of(dwarf: Dwarf): DwarfTypes {
-    let t = cache.get(dwarf);
-    if (!t) cache.set(dwarf, (t = new DwarfTypes(dwarf)));
+  /**
+   * The DwarfTypes of `dwarf`, made once per `namePrefix` and `functions`
+   * (see {@link DwarfTypesOptions}; its caches are shared by every caller).
+   */
+  static of(dwarf: Dwarf, options: Pick<DwarfTypesOptions, 'namePrefix' | 'functions'> = {}): DwarfTypes {
+    const prefix = options.namePrefix ?? '';
+    const functions = options.functions ?? true;
+    let views = cache.get(dwarf);
+    if (!views) cache.set(dwarf, (views = new Map()));
+    const key = `${functions ? 'f' : '-'}${prefix}`;
+    let t = views.get(key);
+    if (!t) views.set(key, (t = new DwarfTypes(dwarf, { namePrefix: prefix, functions })));
     return t;
   }
 
   private names(): NameIndex {
-    return (this.index ??= new NameIndex(this.dwarf, this.onError));
+    return (this.index ??= new NameIndex(this.dwarf, this.onError, this.namePrefix, this.functions));
   }
 
   /** Units the name index could not read (each a ParseError with section and offset). */

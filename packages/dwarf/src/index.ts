@@ -109,7 +109,7 @@ export { unwindRows, unwindTable, unwindRowFor, cieInitialState, UnwindRowMachin
 export { EhFrameHdr } from './eh-frame-hdr.js';
 export { CallFrameInfo, type CallFrameSources, type CallFrameOptions, type UnwindInfo } from './call-frame-info.js';
 export { evaluateExpression, EvaluationError, type EvaluationContext, type EvaluationResult, type EvaluationFailure } from './evaluate.js';
-export { DwarfTypes } from './dwarf-types.js';
+export { DwarfTypes, type DwarfTypesOptions } from './dwarf-types.js';
 export {
   TypeBase,
   BaseType,

@@ -14,10 +14,48 @@ const EM_SPARCV9 = 43;
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 const MAX_EXACT_BIG = BigInt(MAX_EXACT);
 
+
+/** Ids of register rule sets, unique in the process: a cache keyed by one never confuses two machines' sets. */
+let lastRulesId = 0;
+
+/**
+ * Small keys of the shared rules (undefined, same value, the offset rules
+ * of {@link offsetRule}): a rule set made from set `p` by giving register
+ * `r` one of these rules is named by the transition `(p, r, key)`, so the
+ * same instructions from the same set give the same id in every entry
+ * (as V8's hidden classes do for objects). A dump's per-set text is then
+ * formatted once for all the FDEs that push the same registers, not once
+ * per FDE. Rules without a key (expressions, val-offset…) and deletions
+ * make a fresh id, as before.
+ */
+const ruleKeys = new Map<RegisterRule, number>();
+/** Key of the deletion of a register's rule (no shared rule has it). */
+const DELETE_KEY = 8191;
+/** Transitions by parent id, then `register * 8192 + rule key`: the child's id. */
+let transitions = new Map<number, Map<number, number>>();
+/** Parents kept before the table is dropped (ids are never reused, so dropping it only costs cache hits). */
+const MAX_TRANSITION_PARENTS = 1 << 14;
+
+/** The id of the set that giving register `reg` the rule keyed `key` makes from set `parent`. */
+function transition(parent: number, reg: number, key: number | undefined): number {
+  if (key === undefined || reg >= 1 << 16) return ++lastRulesId;
+  let byEdge = transitions.get(parent);
+  if (!byEdge) {
+    if (transitions.size >= MAX_TRANSITION_PARENTS) transitions = new Map();
+    transitions.set(parent, (byEdge = new Map()));
+  }
+  const edge = reg * 8192 + key;
+  let id = byEdge.get(edge);
+  if (id === undefined) byEdge.set(edge, (id = ++lastRulesId));
+  return id;
+}
+
 /** The undefined rule (a shared instance). */
 export const undefinedRule: RegisterRule = { kind: 'undefined' };
 /** The same-value rule (a shared instance). */
 export const sameValueRule: RegisterRule = { kind: 'same-value' };
+ruleKeys.set(undefinedRule, 0);
+ruleKeys.set(sameValueRule, 1);
 
 /** `offset` rules by offset, shared: most rules of a table are a few of these (RBP at CFA-16, RBX at CFA-24…). */
 const offsetRules = new Map<number, RegisterRule>();
@@ -25,13 +63,13 @@ function offsetRule(offset: number): RegisterRule {
   let r = offsetRules.get(offset);
   if (!r) {
     r = { kind: 'offset', offset };
-    if (offsetRules.size < 4096) offsetRules.set(offset, r);
+    if (offsetRules.size < 4096) {
+      offsetRules.set(offset, r);
+      ruleKeys.set(r, offsetRules.size + 1);
+    }
   }
   return r;
 }
-
-/** Ids of register rule sets, unique in the process: a cache keyed by one never confuses two machines' sets. */
-let lastRulesId = 0;
 
 const NO_REGISTERS: readonly number[] = [];
 const NO_RULES: readonly RegisterRule[] = [];
@@ -245,7 +283,7 @@ export class UnwindRowMachine {
       regs[i] = reg;
       rules[i] = rule;
     }
-    this.rulesId = ++lastRulesId;
+    this.rulesId = transition(this.rulesId, reg, ruleKeys.get(rule));
   }
 
   private deleteRule(reg: number): void {
@@ -254,7 +292,7 @@ export class UnwindRowMachine {
     if (!this.owned) this.own();
     (this.registers as number[]).splice(i, 1);
     (this.rules as RegisterRule[]).splice(i, 1);
-    this.rulesId = ++lastRulesId;
+    this.rulesId = transition(this.rulesId, reg, DELETE_KEY);
   }
 
   private own(): void {

@@ -350,6 +350,34 @@ test('Go fixtures: the layouts, variables and constants of goroutines resolve on
   console.log(`go types: runtime.g/m/p/gobuf/sudog/schedt, allgs/allglen/allm/waitReasonStrings, _G* statuses and gopark resolved on ${checked} Go fixtures`);
 });
 
+test('a name-prefix view answers every name with the prefix as the whole index does, and nothing else (Go and C fixtures)', () => {
+  let compared = 0;
+  const die = (x: { die?: D.DieRef } | undefined) => x?.die?.offset;
+  for (const [name, prefix] of [...goFixtures.filter((f) => f.arch === 'amd64' || f.arch === 'arm64').map((f) => [f.name, 'runtime.'] as const), ['c/gcc-dwarf5', 'm'] as const, ['cpp/gxx-dwarf5', 'std::'] as const]) {
+    const { types } = elfDwarf(fixtureBytes(name));
+    const view = new DwarfTypes(types.dwarf, { namePrefix: prefix });
+    const noFuncs = new DwarfTypes(types.dwarf, { namePrefix: prefix, functions: false });
+    const all = [...types.allNames()];
+    const mine = all.filter((n) => n.startsWith(prefix));
+    assert.equal([...view.allNames()], mine, `${name}: the names with ${prefix}, in order`);
+    assert.ok(mine.length > 0 && mine.length < all.length, `${name}: ${mine.length} of ${all.length}`);
+    for (const n of mine) {
+      assert.is(die(view.findType(n)), die(types.findType(n)), `${name} type ${n}`);
+      assert.is(die(view.findVariable(n)), die(types.findVariable(n)), `${name} variable ${n}`);
+      assert.is(die(view.findConstant(n)), die(types.findConstant(n)), `${name} constant ${n}`);
+      assert.is(die(view.findFunc(n)), die(types.findFunc(n)), `${name} function ${n}`);
+      assert.is(die(noFuncs.findType(n)), die(types.findType(n)), `${name} type ${n} (no functions)`);
+      assert.is(die(noFuncs.findVariable(n)), die(types.findVariable(n)), `${name} variable ${n} (no functions)`);
+      assert.is(noFuncs.findFunc(n), undefined, `${name} ${n}: functions are left out`);
+      compared++;
+    }
+    const other = all.find((n) => !n.startsWith(prefix))!;
+    assert.ok(!view.findType(other) && !view.findVariable(other) && !view.findFunc(other) && !view.findConstant(other), `${name}: ${other} is outside the view`);
+  }
+  assert.ok(compared > 10000, `${compared} names`);
+  console.log(`name-prefix views: ${compared} names answered as the whole index answers`);
+});
+
 test('every global variable with a static address equals its ELF symbol (Go and C fixtures)', () => {
   let compared = 0;
   const names = [...goFixtures.filter((f) => f.arch === 'amd64').map((f) => f.name), 'c/gcc-dwarf5', 'c/gcc-dwarf4', 'c/clang-dwarf5', 'c/gcc-static'];

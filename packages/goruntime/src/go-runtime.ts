@@ -153,7 +153,7 @@ export class GoProcess {
           'no-types',
           `${exe.name} has no DWARF (built with -ldflags=-w?): the layouts of runtime.g and runtime.m are needed to list goroutines; only the threads' stacks can be read from the pclntab`,
         );
-      } else this.layout = RuntimeLayout.read(DwarfTypes.of(dwarf));
+      } else this.layout = RuntimeLayout.read(DwarfTypes.of(dwarf, { namePrefix: 'runtime.', functions: false }));
     } catch (e) {
       if (isGoRuntimeError(e)) this.typesError = e;
       else if (isParseError(e)) this.typesError = new GoRuntimeError('unsupported', `${exe.name}: the DWARF cannot be read: ${e.message}`);

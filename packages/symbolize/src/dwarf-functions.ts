@@ -115,6 +115,26 @@ function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a
 
 let scratch: NodeColumns | undefined;
 
+/** The arrays a {@link UnitFunctions} is made of (see {@link UnitFunctions.columns}). */
+export interface FunctionColumns {
+  readonly ranges: Float64Array;
+  readonly offsets: Uint32Array | Float64Array;
+  readonly parents: Int32Array;
+  readonly rangeEnds: Uint32Array;
+  readonly callFiles: Uint16Array | Uint32Array;
+  readonly callLines: Uint16Array | Uint32Array;
+  readonly callColumns: Uint16Array | Uint32Array;
+  readonly discs: Uint16Array | Uint32Array;
+  readonly lows: Float64Array;
+  readonly inlinedFlags: Uint8Array;
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  readonly spanLows: Float64Array;
+  readonly spanHighs: Float64Array;
+  readonly spanOwners: Int32Array;
+  readonly maxHigh: Float64Array;
+}
+
 /**
  * The code-bearing subprograms of one unit and the inlined calls inside
  * them, found by one walk over the unit's DIEs (LLVM's `AddrDieMap`,
@@ -214,6 +234,24 @@ export class UnitFunctions {
       if (hi > m) m = hi;
       this.maxHigh[j] = m;
     }
+  }
+
+  /**
+   * Every column of the index, for the on-disk index cache (see
+   * index-cache.ts); undefined when a node's low PC lies beyond 2^53 (kept
+   * in a map, not a column: such units are not cached).
+   */
+  columns(): FunctionColumns | undefined {
+    if (this.bigLow.size) return undefined;
+    const { ranges, offsets, parents, rangeEnds, callFiles, callLines, callColumns, discs, lows, inlinedFlags, firstChild, nextSibling, spanLows, spanHighs, spanOwners, maxHigh } = this;
+    return { ranges, offsets, parents, rangeEnds, callFiles, callLines, callColumns, discs, lows, inlinedFlags, firstChild, nextSibling, spanLows, spanHighs, spanOwners, maxHigh };
+  }
+
+  /** The index over `columns` from {@link UnitFunctions.columns} (views into a cache file; nothing is copied or rebuilt). */
+  static fromColumns(columns: FunctionColumns): UnitFunctions {
+    const f = Object.create(UnitFunctions.prototype) as UnitFunctions;
+    Object.assign(f, columns, { count: columns.parents.length, bigLow: new Map() });
+    return f;
   }
 
   private rangeStartOf(i: number): number {

@@ -120,6 +120,19 @@ function narrow(a: Uint32Array, n: number, drop = true): Column {
   return b;
 }
 
+/** The arrays a {@link UnitLines} is made of (see {@link UnitLines.columns}). */
+export interface LineColumns {
+  readonly offset: Uint16Array | Uint32Array | Float64Array;
+  readonly file: Uint16Array | Uint32Array;
+  readonly line: Uint16Array | Uint32Array;
+  readonly column: Uint16Array | Uint32Array;
+  readonly disc: Uint16Array | Uint32Array;
+  readonly seqLow: Float64Array;
+  readonly seqHigh: Float64Array;
+  readonly seqFirst: Uint32Array;
+  readonly seqEnd: Uint32Array;
+}
+
 /** One row of a line table as a lookup returns it. */
 export interface LineLocation {
   readonly file: string | undefined;
@@ -207,6 +220,32 @@ export class UnitLines {
     if (rows.addr.length > 1 << 16) scratch = undefined;
     lines.unitCompDir = compDir;
     return lines;
+  }
+
+  /** The rows and sequences, for the on-disk index cache (see index-cache.ts). */
+  columns(): LineColumns {
+    const r = this.rows;
+    return { offset: r.offset, file: r.file, line: r.line, column: r.column, disc: r.disc, seqLow: this.seqLow, seqHigh: this.seqHigh, seqFirst: this.seqFirst, seqEnd: this.seqEnd };
+  }
+
+  /**
+   * Rows from {@link UnitLines.columns} (views into a cache file) with the resolved
+   * path of every file index a lookup can ask for (`paths[i]`; none beyond).
+   * There is no line program behind them: `program` is undefined.
+   */
+  static fromColumns(c: LineColumns, paths: readonly (string | undefined)[], compDir: string | undefined, discarded: number): UnitLines {
+    const l = Object.create(UnitLines.prototype) as UnitLines;
+    const rows = { offset: c.offset, file: c.file, line: c.line, column: c.column, disc: c.disc };
+    Object.assign(l, { program: undefined, discarded, rows, seqLow: c.seqLow, seqHigh: c.seqHigh, seqFirst: c.seqFirst, seqEnd: c.seqEnd, unitCompDir: compDir, paths: paths.map((p) => p ?? null) });
+    return l;
+  }
+
+  /** The largest file index any row names (-1 without rows). */
+  maxFileIndex(): number {
+    const f = this.rows.file;
+    let max = -1;
+    for (let i = 0; i < f.length; i++) if (f[i]! > max) max = f[i]!;
+    return max;
   }
 
   /** Index of the row for `address`, or -1. */

@@ -25,6 +25,8 @@ import { UnitFunctions } from './dwarf-functions.js';
 import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 import { RecentCache } from './recent-cache.js';
+import type { CachedDwarf } from './cached-dwarf.js';
+import type { DwarfSnapshot, UnitSnapshot } from './index-cache.js';
 
 /** 1,024 recent answers (see RecentCache). */
 const CACHE_BITS = 10;
@@ -37,7 +39,7 @@ const FACTS = new Uint8Array(DW_AT_MIPS_linkage_name + 1);
 for (const a of [DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name, DW_AT_decl_file, DW_AT_decl_line, DW_AT_abstract_origin, DW_AT_specification]) FACTS[a] = 1;
 
 /** What the DWARF says of a function DIE, through its abstract origin and specification. */
-interface FunctionFacts {
+export interface FunctionFacts {
   linkageName?: string;
   shortName?: string;
   declFile?: string;
@@ -83,9 +85,23 @@ export class DwarfSource {
   constructor(dwarf: Dwarf, options: { tombstones: Tombstones; onError?: (e: ParseError) => void; split?: SplitUnits }) {
     this.dwarf = dwarf;
     this.tombstones = options.tombstones;
-    this.onError = options.onError ?? (() => {});
+    const report = options.onError ?? (() => {});
+    this.onError = (e) => {
+      this.damaged = true;
+      report(e);
+    };
     this.split = options.split;
   }
+
+  /** True once any part of the DWARF was found damaged (such DWARF is not put in the index cache). */
+  private damaged = false;
+
+  /**
+   * The on-disk index cache's copy of this DWARF's lookup tables, when the
+   * module found one: {@link frames} answers from it and nothing here is
+   * decoded (see index-cache.ts).
+   */
+  cached?: CachedDwarf;
 
   /** The compile unit whose ranges hold `address`, or undefined. */
   unitAt(address: bigint): Unit | undefined {
@@ -137,6 +153,7 @@ export class DwarfSource {
    * both damaged — another source may answer then.
    */
   frames(address: bigint): Frame[] | undefined {
+    if (this.cached) return this.cached.frames(address);
     const unit = this.unitAt(address);
     if (!unit) return undefined;
     const a = Number(address);
@@ -145,56 +162,71 @@ export class DwarfSource {
     const row = lines ? lines.rowAt(a) : -1;
     if (!fns && !lines) return undefined;
     const chain = fns ? fns.chain(a) : [];
-    if (chain.length === 0) {
-      if (row < 0) return [];
-      const loc = lines!.location(row);
-      return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
-    }
-    const st = this.states.get(unit)!;
-    const dieUnit = st.dieUnit!;
-    const language = rootLanguage(dieUnit);
-    const out: Frame[] = [];
-    let callFile = 0;
-    let callLine = 0;
-    let callColumn = 0;
-    let callDisc = 0;
-    for (let i = 0; i < chain.length; i++) {
-      const node = chain[i]!;
-      const f = this.factsOf(dieUnit, fns!.offset(node));
-      let file: string | undefined;
-      let line = 0;
-      let column = 0;
-      let discriminator = 0;
-      if (i === 0) {
-        if (row >= 0) ({ file, line, column, discriminator } = lines!.location(row));
-      } else {
-        file = lines?.filePath(callFile);
-        line = callLine;
-        column = callColumn;
-        discriminator = callDisc;
-      }
-      callFile = fns!.callFile(node);
-      callLine = fns!.callLine(node);
-      callColumn = fns!.callColumn(node);
-      callDisc = fns!.discriminator(node);
-      const outer = i === chain.length - 1;
-      out.push({
-        linkageName: f.linkageName,
-        shortName: f.shortName,
-        file,
-        line,
-        column,
-        discriminator,
-        startFile: f.declFile,
-        startLine: f.declLine,
-        startAddress: fns!.lowPc(node),
-        inlined: !outer,
-        compDir: lines?.compDir,
-        language,
-      });
-    }
-    return out;
+    if (chain.length === 0) return rowFrames(lines, row);
+    const dieUnit = this.states.get(unit)!.dieUnit!;
+    return chainFrames(chain, row, fns!, lines, (node) => this.factsOf(dieUnit, fns!.offset(node)), rootLanguage(dieUnit));
   }
+
+  /**
+   * Everything a lookup reads, decoded for every unit, for the on-disk index
+   * cache; undefined when the DWARF cannot be cached: it is damaged
+   * somewhere, has split units (their `.dwo`/`.dwp` files would be part of
+   * the key), a supplementary file, or an address or file index beyond
+   * what the cache's columns hold.
+   */
+  snapshot(): DwarfSnapshot | undefined {
+    if (this.dwarf.sup || this.damaged) return undefined;
+    this.index();
+    const units = this.units!;
+    const position = new Map<number, number>();
+    units.forEach((u, i) => position.set(u.offset, i));
+    const t = this.arangeTable();
+    let arangeUnits: Int32Array | undefined;
+    if (t) {
+      arangeUnits = new Int32Array(t.offsets.length);
+      for (let k = 0; k < t.offsets.length; k++) {
+        let unit: Unit | undefined;
+        try {
+          unit = this.dwarf.unitAt(t.offsets[k]!);
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+        }
+        const type = unit?.unitType;
+        const usable = unit !== undefined && type !== DW_UT_type && type !== DW_UT_split_type;
+        const p = usable ? position.get(unit!.offset) : -1;
+        if (p === undefined) return undefined;
+        arangeUnits[k] = p;
+      }
+    }
+    const unitSnapshots: UnitSnapshot[] = [];
+    for (const unit of units) {
+      if (SplitResolver.isSkeleton(unit)) return undefined;
+      const fns = this.functionsOf(unit);
+      const lines = this.linesOf(unit);
+      const columns = fns?.columns();
+      if (this.damaged || !fns || !columns) return undefined;
+      const dieUnit = this.states.get(unit)!.dieUnit!;
+      const facts: FunctionFacts[] = [];
+      let maxFile = lines ? lines.maxFileIndex() : -1;
+      for (let n = 0; n < fns.count; n++) {
+        const f = this.factsOf(dieUnit, fns.offset(n));
+        if (f.declLine >>> 0 !== f.declLine) return undefined;
+        facts.push(f);
+        maxFile = Math.max(maxFile, fns.callFile(n));
+      }
+      if (maxFile >= 1 << 16) return undefined;
+      const paths: (string | undefined)[] = [];
+      if (lines) for (let i = 0; i <= maxFile; i++) paths.push(lines.filePath(i));
+      unitSnapshots.push({ functions: columns, facts, language: rootLanguage(dieUnit), lines: lines && { columns: lines.columns(), paths, compDir: lines.compDir, discarded: lines.discarded } });
+    }
+    if (this.damaged) return undefined;
+    return {
+      unitIndex: { lows: this.lows!, highs: this.highs!, owners: this.owners!, maxHigh: this.maxHigh! },
+      aranges: t && arangeUnits ? { lows: t.lows, highs: t.highs, maxHigh: t.maxHigh, units: arangeUnits } : undefined,
+      units: unitSnapshots,
+    };
+  }
+
 
   /** The unit's line rows (built once), or undefined when it has none or they are damaged. */
   linesOf(unit: Unit): UnitLines | undefined {
@@ -367,12 +399,8 @@ export class DwarfSource {
 
   private aranges?: { lows: Float64Array; highs: Float64Array; maxHigh: Float64Array; offsets: Float64Array } | null;
 
-  /**
-   * The compile unit that `.debug_aranges` alone gives for `a`: when exactly
-   * one of its ranges holds `a` and the unit's header reads; else undefined
-   * (the full index decides).
-   */
-  private unitByAranges(a: number): Unit | undefined {
+  /** `.debug_aranges` sorted by start, tombstones left out (built once; null when there are none or they cannot be read). */
+  private arangeTable(): { lows: Float64Array; highs: Float64Array; maxHigh: Float64Array; offsets: Float64Array } | null {
     if (this.aranges === undefined) {
       this.aranges = null;
       let spans;
@@ -381,7 +409,7 @@ export class DwarfSource {
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.onError(e);
-        return undefined;
+        return null;
       }
       // Sorted by start (a stable order: ties keep section order); tombstones left out.
       const order = sortedByStart(spans.lows, spans.count, (i) => !this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!));
@@ -400,7 +428,16 @@ export class DwarfSource {
         }
       }
     }
-    const t = this.aranges;
+    return this.aranges;
+  }
+
+  /**
+   * The compile unit that `.debug_aranges` alone gives for `a`: when exactly
+   * one of its ranges holds `a` and the unit's header reads; else undefined
+   * (the full index decides).
+   */
+  private unitByAranges(a: number): Unit | undefined {
+    const t = this.arangeTable();
     if (!t) return undefined;
     let lo = 0;
     let hi = t.lows.length;
@@ -522,3 +559,56 @@ function sortedByStart(starts: Float64Array, count: number, keep: (i: number) =>
   for (let k = 0; k < keys.length; k++) order[k] = keys[k]! % 0x10000;
   return order;
 }
+
+/** The one frame of a line row where no function covers the address ([] without a row: llvm-symbolizer's ??). */
+export function rowFrames(lines: UnitLines | undefined, row: number): Frame[] {
+  if (row < 0) return [];
+  const loc = lines!.location(row);
+  return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
+}
+
+/** The frames of a chain of function nodes (innermost first, see UnitFunctions.chain) at line `row`. */
+export function chainFrames(chain: readonly number[], row: number, fns: UnitFunctions, lines: UnitLines | undefined, factsOf: (node: number) => FunctionFacts, language: number | undefined): Frame[] {
+    const out: Frame[] = [];
+    let callFile = 0;
+    let callLine = 0;
+    let callColumn = 0;
+    let callDisc = 0;
+    for (let i = 0; i < chain.length; i++) {
+      const node = chain[i]!;
+      const f = factsOf(node);
+      let file: string | undefined;
+      let line = 0;
+      let column = 0;
+      let discriminator = 0;
+      if (i === 0) {
+        if (row >= 0) ({ file, line, column, discriminator } = lines!.location(row));
+      } else {
+        file = lines?.filePath(callFile);
+        line = callLine;
+        column = callColumn;
+        discriminator = callDisc;
+      }
+      callFile = fns.callFile(node);
+      callLine = fns.callLine(node);
+      callColumn = fns.callColumn(node);
+      callDisc = fns.discriminator(node);
+      const outer = i === chain.length - 1;
+      out.push({
+        linkageName: f.linkageName,
+        shortName: f.shortName,
+        file,
+        line,
+        column,
+        discriminator,
+        startFile: f.declFile,
+        startLine: f.declLine,
+        startAddress: fns.lowPc(node),
+        inlined: !outer,
+        compDir: lines?.compDir,
+        language,
+      });
+    }
+    return out;
+}
+

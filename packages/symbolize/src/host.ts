@@ -54,4 +54,30 @@ export interface SymbolizeHost {
   demanglerWasm?(): Promise<Uint8Array>;
   /** Optional: called when a source is no longer needed. */
   close?(source: ByteSource): void;
+  /**
+   * Optional: where modules' DWARF indexes are kept between runs (gdb's
+   * `index-cache`), so a second run over the same binary neither inflates
+   * nor decodes its DWARF (see `Module.saveIndex`). The Node
+   * host's is `nodeIndexCache()`, a bounded folder under `~/.cache/elfkit`.
+   */
+  readonly indexCache?: IndexCacheStore;
+}
+
+/**
+ * Bytes by name, for the index cache. A file's content is checked when it
+ * is read (format, checksum, the full key), so a store may return anything,
+ * damaged or foreign: that is ignored. `put` must replace whole files
+ * (write elsewhere, then rename), so a reader never sees half of one.
+ */
+export interface IndexCacheStore {
+  /** The bytes stored as `name`, or undefined when there are none (or they cannot be read). */
+  get(name: string): Awaitable<Uint8Array | undefined>;
+  /** Stores `bytes` as `name`, replacing the whole file at once; a failure only means no cache. */
+  put(name: string, bytes: Uint8Array): Awaitable<void>;
+  /**
+   * The size and modification time of the file at `path` (undefined when
+   * unknown: then nothing is cached for it) — with the build ids, what
+   * tells one version of a file from another.
+   */
+  stamp(path: string): Awaitable<{ readonly size: number; readonly mtimeMs: number } | undefined>;
 }

@@ -10,11 +10,13 @@
 export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
 export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';
 export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol } from './frame.js';
-export type { SymbolizeHost, FetchedFile, Awaitable } from './host.js';
-export { DwarfSource, type SplitUnits } from './dwarf-source.js';
-export { UnitLines, type LineLocation } from './dwarf-lines.js';
-export { UnitFunctions, type FunctionNode } from './dwarf-functions.js';
-export { SymbolIndex, type IndexedSymbol } from './symbol-index.js';
+export type { SymbolizeHost, FetchedFile, Awaitable, IndexCacheStore } from './host.js';
+export { IndexCacheError, INDEX_FORMAT, encodeIndex, decodeIndex, type DwarfSnapshot, type UnitSnapshot, type RangeTable, type DecodedIndex, type DecodedUnit } from './index-cache.js';
+export { CachedDwarf } from './cached-dwarf.js';
+export { DwarfSource, type SplitUnits, type FunctionFacts } from './dwarf-source.js';
+export { UnitLines, type LineLocation, type LineColumns } from './dwarf-lines.js';
+export { UnitFunctions, type FunctionNode, type FunctionColumns } from './dwarf-functions.js';
+export { SymbolIndex, type IndexedSymbol, type SymbolColumns } from './symbol-index.js';
 export { Tombstones } from './tombstone.js';
 export { goFrames } from './go-source.js';
 export { Demangler, isMangled } from './demangle.js';

@@ -8,8 +8,10 @@ import type { FileCache, OpenedFile } from './files.js';
 import type { MissReason } from './frame.js';
 import { goImage, goTextRange } from './go-image.js';
 import { openMiniDebugInfo } from './minidebuginfo.js';
-import { SymbolIndex } from './symbol-index.js';
+import { SymbolIndex, type SymbolColumns } from './symbol-index.js';
 import { Tombstones } from './tombstone.js';
+import { CachedDwarf } from './cached-dwarf.js';
+import { decodeIndex, encodeIndex, INDEX_FORMAT, IndexCacheError } from './index-cache.js';
 
 /** The DWARF sections {@link Module.preloadDwarf} inflates ahead: those a symbolization reads. */
 const PRELOADED_SECTIONS = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_str', '.debug_line_str', '.debug_rnglists', '.debug_ranges', '.debug_aranges', '.debug_addr', '.debug_str_offsets'];
@@ -33,6 +35,8 @@ export interface ModuleSettings {
   readonly fetch: boolean;
   /** Use the separate debug file's `.symtab` when the binary has none. */
   readonly debugFileSymbols?: boolean;
+  /** Use the host's index cache (when it has one). */
+  readonly indexCache: boolean;
   readonly onError: (e: ParseError, module: Module) => void;
 }
 
@@ -131,10 +135,87 @@ export class Module {
     return this.symbolReady;
   }
 
+  /**
+   * The index cache for this module's DWARF, once {@link dwarf} ran: `hit`
+   * (lookups answer from the cache file), `miss` (none usable; {@link
+   * saveIndex} would write one), `off` (no store, no DWARF, or a file
+   * without a build id, which is never cached: its key could not tell its
+   * versions apart).
+   */
+  get indexCacheState(): 'hit' | 'miss' | 'off' {
+    return this.dwarfReady?.cached ? 'hit' : this.indexKey ? 'miss' : 'off';
+  }
+
+  private indexKey?: { readonly name: string; readonly key: string };
+  /** The symbol index from the cache file, taken by {@link symbols} when it fits the tables. */
+  private cachedSymbols?: SymbolColumns;
+
+  /**
+   * Decodes every unit of the module's DWARF and puts the index into the
+   * host's index cache; false when there is nothing to cache (no store,
+   * already a hit, or DWARF the cache cannot hold: damaged, split, with a
+   * supplementary file). Costs a full decode: run it after the answers are
+   * out, or in another process (the CLI's `--fill-cache`).
+   */
+  async saveIndex(): Promise<boolean> {
+    const d = await this.dwarf();
+    const store = this.files.host.indexCache;
+    const k = this.indexKey;
+    if (!d || !store || !k || d.cached) return false;
+    const snapshot = d.snapshot();
+    if (!snapshot) return false;
+    const symbols = (await this.symbols()).columns();
+    await store.put(k.name, encodeIndex({ ...snapshot, symbols }, k.key, this.files.host.crc32));
+    return true;
+  }
+
+  /** The cache key of the DWARF found (undefined when it cannot be cached). */
+  private async cacheKey(found: FoundDwarf): Promise<{ name: string; key: string } | undefined> {
+    const store = this.files.host.indexCache;
+    const own = this.buildId;
+    if (!store || !this.settings.indexCache || !own || found.supPath) return undefined;
+    const parts = [`elfkit-index ${INDEX_FORMAT}`, own];
+    const files: [string, ElfFile][] = [[this.path, this.elf!]];
+    if (found.elf !== this.elf) files.push([found.source.path, found.elf]);
+    for (const [path, elf] of files) {
+      let id: string | undefined;
+      try {
+        id = elf.buildId();
+      } catch {
+        id = undefined;
+      }
+      const st = await store.stamp(path);
+      if (!id || !st) return undefined;
+      parts.push(`${id}:${st.size}:${st.mtimeMs}`);
+    }
+    const key = parts.join(' ');
+    return { name: `${own.toLowerCase()}-${fnv(key)}`, key };
+  }
+
+  /** The index cache's copy of the DWARF when it has a good one (a damaged, foreign or stale file is ignored). */
+  private async fromCache(source: DwarfSource, found: FoundDwarf): Promise<void> {
+    const k = (this.indexKey = await this.cacheKey(found));
+    if (!k) return;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.files.host.indexCache!.get(k.name);
+    } catch {
+      bytes = undefined;
+    }
+    if (!bytes) return;
+    try {
+      const index = decodeIndex(bytes, k.key, this.files.host.crc32);
+      source.cached = new CachedDwarf(index);
+      this.cachedSymbols = index.symbols;
+    } catch (e) {
+      if (!(e instanceof IndexCacheError)) throw e;
+    }
+  }
+
   /** True when the unit covering `address` is a skeleton whose split files were not opened yet. */
   needsPrepare(address: bigint): boolean {
     const d = this.dwarfReady;
-    if (!d) return false;
+    if (!d || d.cached) return false;
     const unit = d.unitAt(address);
     return unit !== undefined && d.needsSplit(unit) && !this.prepared.has(unit);
   }
@@ -152,9 +233,10 @@ export class Module {
    */
   async preloadDwarf(): Promise<{ readonly done: Promise<void> }> {
     const decode = this.files.host.decompressAsync?.bind(this.files.host);
-    await this.dwarf();
+    const d = await this.dwarf();
     const elf = this.foundDwarf?.elf;
-    if (!decode || !elf) return { done: Promise.resolve() };
+    // (a module answered from the index cache reads no DWARF at all)
+    if (!decode || !elf || d?.cached) return { done: Promise.resolve() };
     const started: Promise<void>[] = [];
     for (const name of PRELOADED_SECTIONS) {
       let s;
@@ -216,7 +298,10 @@ export class Module {
   /** The symbol index: `.symtab`, else `.dynsym`, with MiniDebugInfo's symbols when the module has them. */
   async symbols(): Promise<SymbolIndex> {
     if (this.symbolReady) return this.symbolReady;
-    this.symbolState ??= this.indexSymbols();
+    this.symbolState ??= this.indexSymbols().then((index) => {
+      if (this.cachedSymbols) index.adopt(this.cachedSymbols);
+      return index;
+    });
     return (this.symbolReady = await this.symbolState);
   }
 
@@ -295,11 +380,13 @@ export class Module {
     this.foundDwarf = found;
     this.split = new SplitResolver(this.files.syncHost(), this.path, this.settings.dwp);
     const split = this.split;
-    return new DwarfSource(found.dwarf, {
+    const source = new DwarfSource(found.dwarf, {
       tombstones: this.tombstones,
       onError: (e) => this.settings.onError(e, this),
       split: { splitUnit: (u) => split.splitUnit(u)?.unit },
     });
+    await this.fromCache(source, found);
+    return source;
   }
 
   private async indexSymbols(): Promise<SymbolIndex> {
@@ -322,4 +409,11 @@ export class Module {
     }
     return SymbolIndex.of(elf, mini);
   }
+}
+
+/** FNV-1a of `s`, 32 bits in hex (the cache file's name; the file holds the full key). */
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

@@ -4,6 +4,18 @@ import { RecentCache } from './recent-cache.js';
 /** 1,024 recent answers (see RecentCache). */
 const CACHE_BITS = 10;
 
+/** The arrays of a built {@link SymbolIndex} (see {@link SymbolIndex.columns}). */
+export interface SymbolColumns {
+  readonly addrs: Float64Array;
+  readonly sizes: Float64Array;
+  readonly refs: Int32Array;
+  readonly which: Uint8Array;
+  readonly locals: Int32Array;
+  readonly fileIdx: Int32Array;
+  readonly fileNames: readonly string[];
+  readonly tableCounts: Float64Array;
+}
+
 /** A symbol the index answers with. */
 export interface IndexedSymbol {
   readonly name: string;
@@ -47,6 +59,29 @@ export class SymbolIndex {
 
   private constructor(tables: { elf: ElfFile; table: SymbolTable }[]) {
     this.tables = tables;
+  }
+
+  /**
+   * The sorted index (built now if it was not) and the symbol count of each
+   * table it came from, for the on-disk index cache; names stay in the ELF
+   * string tables.
+   */
+  columns(): SymbolColumns {
+    const b = this.index();
+    return { ...b, fileIdx: Int32Array.from(b.fileIdx), tableCounts: Float64Array.from(this.tables, (t) => t.table.count) };
+  }
+
+  /**
+   * Takes `c` (from {@link SymbolIndex.columns}, read back from a cache file) as the
+   * index when it was made from tables of the same sizes; false otherwise
+   * (then the index is built from the tables as usual).
+   */
+  adopt(c: SymbolColumns): boolean {
+    if (this.built || c.tableCounts.length !== this.tables.length || this.tables.some((t, i) => t.table.count !== c.tableCounts[i])) return false;
+    const n = c.addrs.length;
+    if (c.sizes.length !== n || c.refs.length !== n || c.which.length !== n || c.locals.length !== n || c.fileIdx.length !== c.fileNames.length) return false;
+    this.built = { addrs: c.addrs, sizes: c.sizes, refs: c.refs, which: c.which, locals: c.locals, fileIdx: [...c.fileIdx], fileNames: [...c.fileNames] };
+    return true;
   }
 
   /** Number of symbols indexed. */

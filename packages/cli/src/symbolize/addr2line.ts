@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { GnuNames, type GnuFrame } from './gnu-names.js';
 import type { CodeAnswer } from '@elfkit/symbolize';
 import { TextOut } from '../io/text-out.js';
-import { eachInputLineTo, SymbolizeSession } from './session.js';
+import { eachInputLineTo, searchArgs, SymbolizeSession } from './session.js';
 
 export const ADDR2LINE_USAGE = `usage: elfkit addr2line [options] [addresses...]
 
@@ -19,6 +19,8 @@ arguments or lines on standard input, answered as soon as each is read.
   -p, --pretty-print    "function at file:line" on one line
   -s, --basenames       file names without their directories
   -j, --section=NAME    addresses are offsets into section NAME
+  --no-cache            neither read nor write the index cache (also ELFKIT_INDEX_CACHE=0)
+  --cache-dir=DIR       the index cache's folder (see elfkit symbolize --help)
 `;
 
 interface Addr2lineOptions {
@@ -30,6 +32,8 @@ interface Addr2lineOptions {
   pretty: boolean;
   basenames: boolean;
   section?: string;
+  cache: boolean;
+  cacheDir?: string;
   help: boolean;
   inputs: string[];
 }
@@ -47,7 +51,7 @@ const LONG_FLAGS: Record<string, keyof Addr2lineOptions> = {
 
 /** GNU getopt_long over addr2line's options (grouped letters, `-efile`, `--exe=file`, `-b`/`-r`/`-R` accepted and ignored). */
 export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
-  const o: Addr2lineOptions = { exe: 'a.out', functions: false, inlines: false, demangle: false, addresses: false, pretty: false, basenames: false, help: false, inputs: [] };
+  const o: Addr2lineOptions = { exe: 'a.out', functions: false, inlines: false, demangle: false, addresses: false, pretty: false, basenames: false, cache: true, help: false, inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -56,12 +60,14 @@ export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
     }
     if (a.startsWith('--')) {
       const [name, value] = a.slice(2).split(/=(.*)/s) as [string, string | undefined];
-      if (name === 'exe' || name === 'section' || name === 'target') {
+      if (name === 'exe' || name === 'section' || name === 'target' || name === 'cache-dir') {
         const v = value ?? argv[++i];
         if (v === undefined) throw new UsageError(`option --${name} needs a value`);
         if (name === 'exe') o.exe = v;
         else if (name === 'section') o.section = v;
-      } else if (name === 'demangle') o.demangle = true;
+        else if (name === 'cache-dir') o.cacheDir = v;
+      } else if (name === 'no-cache') o.cache = false;
+      else if (name === 'demangle') o.demangle = true;
       else if (LONG_FLAGS[name]) (o as unknown as Record<string, boolean>)[LONG_FLAGS[name]!] = true;
       else if (name !== 'no-recurse-limit' && name !== 'recurse-limit') throw new UsageError(`unknown option ${a}`);
       continue;
@@ -106,7 +112,7 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
     writeOut(ADDR2LINE_USAGE);
     return 0;
   }
-  const session = new SymbolizeSession({ functionNames: 'linkage', symbolTableNames: false, demangle: false });
+  const session = new SymbolizeSession({ functionNames: 'linkage', symbolTableNames: false, demangle: false, cache: o.cache, cacheDir: o.cacheDir });
   try {
     const m = await session.module(o.exe);
     if (m.broken) {
@@ -220,6 +226,7 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
     }
     return symbolsDamaged ? 1 : 0;
   } finally {
+    session.fillCacheLater(searchArgs(o));
     session.close();
   }
 }

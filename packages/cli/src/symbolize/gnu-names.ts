@@ -131,33 +131,50 @@ function isFunction(f: Frame): boolean {
 /** What {@link FunctionMap.get} returns for a function it does not hold. */
 const NOT_SETTLED = Symbol('not settled');
 
+/** One function {@link FunctionMap} holds, and the name settled for it. */
+interface Settled {
+  /** (absent names as empty, as before) */
+  readonly linkageName: string;
+  readonly shortName: string;
+  readonly startFile: string;
+  readonly startLine: number;
+  readonly name: string | undefined;
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * A map keyed by a frame's function — start address, linkage name, short
- * name, start file and start line (absent names as empty) — through one
- * nested map per part, so a lookup makes no key string (a pass over a Go
- * binary asks for every frame of 100,000 addresses).
+ * name, start file and start line — by start address (as a number where it
+ * fits, which hashes without a BigInt) and then a short list: nearly every
+ * address starts one function, so a pass over a Go binary (60,000
+ * functions settled) keeps one list and one object per function, not a
+ * tree of four maps, and makes no key string.
  */
 class FunctionMap {
-  private readonly root = new Map<bigint | undefined, Map<string, Map<string, Map<string, Map<number, string | undefined>>>>>();
+  private readonly byStart = new Map<number | bigint | undefined, Settled[]>();
+
+  private static key(a: bigint | undefined): number | bigint | undefined {
+    return a !== undefined && a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
+  }
 
   get(f: Frame): string | undefined | typeof NOT_SETTLED {
-    const byLine = this.root
-      .get(f.startAddress)
-      ?.get(f.linkageName ?? '')
-      ?.get(f.shortName ?? '')
-      ?.get(f.startFile ?? '');
-    return byLine?.has(f.startLine) ? byLine.get(f.startLine) : NOT_SETTLED;
+    const list = this.byStart.get(FunctionMap.key(f.startAddress));
+    if (list) for (const s of list) if (same(s, f)) return s.name;
+    return NOT_SETTLED;
   }
 
   set(f: Frame, name: string | undefined): void {
-    const level = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
-      let v = m.get(k);
-      if (v === undefined) m.set(k, (v = make()));
-      return v;
-    };
-    const a = level(this.root, f.startAddress, () => new Map());
-    const b = level(a, f.linkageName ?? '', () => new Map());
-    const c = level(b, f.shortName ?? '', () => new Map());
-    level(c, f.startFile ?? '', () => new Map()).set(f.startLine, name);
+    const k = FunctionMap.key(f.startAddress);
+    let list = this.byStart.get(k);
+    if (!list) this.byStart.set(k, (list = []));
+    const entry: Settled = { linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
+    const at = list.findIndex((s) => same(s, f));
+    if (at >= 0) list[at] = entry;
+    else list.push(entry);
   }
+}
+
+function same(s: Settled, f: Frame): boolean {
+  return s.startLine === f.startLine && s.linkageName === (f.linkageName ?? '') && s.shortName === (f.shortName ?? '') && s.startFile === (f.startFile ?? '');
 }

@@ -20,6 +20,12 @@ export interface SymbolizeOptions {
   debuginfod?: boolean;
   verbose: boolean;
   filter: boolean;
+  /** The index cache: false with --no-cache (see docs/symbolize.md). */
+  cache: boolean;
+  /** --cache-dir: the cache folder instead of $ELFKIT_CACHE_DIR or ~/.cache/elfkit. */
+  cacheDir?: string;
+  /** --fill-cache: write the index cache of --obj and answer nothing. */
+  fillCache: boolean;
   help: boolean;
   inputs: string[];
 }
@@ -44,6 +50,9 @@ const FLAGS: Record<string, (o: SymbolizeOptions, v: string | undefined) => void
   debuginfod: (o, v) => (o.debuginfod = bool(v, 'debuginfod')),
   'no-debuginfod': (o) => (o.debuginfod = false),
   filter: (o) => (o.filter = true),
+  'no-cache': (o) => (o.cache = false),
+  cache: (o, v) => (o.cache = bool(v, 'cache')),
+  'fill-cache': (o) => (o.fillCache = true),
   help: (o) => (o.help = true),
   h: (o) => (o.help = true),
   f: (o) => (o.functions = 'linkage'),
@@ -62,6 +71,7 @@ const VALUED: Record<string, (o: SymbolizeOptions, v: string) => void> = {
   'adjust-vma': (o, v) => (o.adjustVma = parseNumber(v, 'adjust-vma')),
   'debug-file-directory': (o, v) => o.debugFileDirectory.push(v),
   dwp: (o, v) => (o.dwp = v),
+  'cache-dir': (o, v) => (o.cacheDir = v),
 };
 
 /** `--functions` takes its value only after `=`; alone it means linkage. */
@@ -137,6 +147,8 @@ export function parseSymbolizeArgs(argv: readonly string[]): SymbolizeOptions {
     debugFileDirectory: [],
     verbose: false,
     filter: false,
+    cache: true,
+    fillCache: false,
     help: false,
     inputs: [],
   };

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { parseInputLine } from './input.js';
 import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
 import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonInto, type Json, type Request } from './printers.js';
-import { eachInputLine, eachInputLineTo, SymbolizeSession } from './session.js';
+import { eachInputLine, eachInputLineTo, searchArgs, SymbolizeSession } from './session.js';
 import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
 
@@ -29,6 +29,9 @@ spaces), answered as soon as it is read.
   --debuginfod / --no-debuginfod         fetch missing debug files from DEBUGINFOD_URLS (default on when it is set)
   --verbose                    every field on a line of its own
   --filter                     symbolize "#N 0x… (module+0x…)" and "module+0x…" frames in a log on standard input
+  --no-cache                   neither read nor write the index cache (also ELFKIT_INDEX_CACHE=0)
+  --cache-dir=DIR              the index cache's folder (default $ELFKIT_CACHE_DIR, $XDG_CACHE_HOME/elfkit, ~/.cache/elfkit)
+  --fill-cache                 write the index cache for --obj and answer nothing
 
 Like llvm-symbolizer, the outermost frame is named from the symbol table
 (so a .cold part shows as "work.cold"); see docs/symbolize.md.
@@ -48,8 +51,11 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
     functionNames: o.functions,
     demangle: o.demangle,
     debuginfod: o.debuginfod,
+    cache: o.cache,
+    cacheDir: o.cacheDir,
   });
   try {
+    if (o.fillCache) return await fillCache(session, o);
     if (o.filter) {
       await eachInputLine((line) => filterLine(line, session, o), writeOut);
       return 0;
@@ -79,8 +85,27 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
+    if (!o.fillCache) session.fillCacheLater(searchArgs(o));
     session.close();
   }
+}
+
+/** `--fill-cache`: decodes the DWARF of --obj and writes its index cache, at low priority. */
+async function fillCache(session: SymbolizeSession, o: SymbolizeOptions): Promise<number> {
+  if (o.obj === undefined) throw new UsageError('--fill-cache needs --obj');
+  try {
+    (await import('node:os')).setPriority(10);
+  } catch {
+    // not allowed: at normal priority then
+  }
+  const m = await session.symbolizer.module(o.obj);
+  if (m.broken) {
+    process.stderr.write(`elfkit: ${o.obj}: ${session.firstError(m)}\n`);
+    return 1;
+  }
+  if ((await m.saveIndex()) || m.indexCacheState === 'hit') return 0;
+  process.stderr.write(`elfkit: ${o.obj}: not cached (${m.indexCacheState === 'off' ? 'the cache is off, or no DWARF or build id' : 'DWARF the index cache does not hold: damaged, split or with a supplementary file'})\n`);
+  return 1;
 }
 
 /**

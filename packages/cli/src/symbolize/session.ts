@@ -1,6 +1,7 @@
 import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
-import { debuginfodConfigured, nodeDebuginfod, nodeHost } from '@elfkit/symbolize/node';
+import { debuginfodConfigured, nodeDebuginfod, nodeHost, nodeIndexCache } from '@elfkit/symbolize/node';
+import { spawn } from 'node:child_process';
 import type { TextOut } from '../io/text-out.js';
 
 /**
@@ -15,10 +16,33 @@ export class SymbolizeSession {
   private readonly reportedUnits = new Set<string>();
   private readonly quiet: boolean;
 
-  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean; debuginfod?: boolean } = {}) {
+  constructor(options: ConstructorParameters<typeof Symbolizer>[1] & { quiet?: boolean; debuginfod?: boolean; cache?: boolean; cacheDir?: string } = {}) {
     this.quiet = options.quiet ?? false;
     const useDebuginfod = options.debuginfod ?? debuginfodConfigured();
-    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined }), { ...options, onError: (e, m) => this.report(m, e) });
+    const env = process.env;
+    const maxMb = Number(env.ELFKIT_CACHE_MAX_MB);
+    const indexCache = options.cache !== false && env.ELFKIT_INDEX_CACHE !== '0' ? nodeIndexCache({ dir: options.cacheDir, maxBytes: maxMb > 0 ? maxMb * 2 ** 20 : undefined }) : undefined;
+    this.symbolizer = new Symbolizer(nodeHost({ debuginfod: useDebuginfod ? nodeDebuginfod() : undefined, indexCache }), { ...options, onError: (e, m) => this.report(m, e) });
+  }
+
+  /**
+   * After the answers are out: for each module whose DWARF missed the index
+   * cache and is large enough to be worth it, starts `elfkit symbolize
+   * --fill-cache` for it in a detached, low-priority process, so the next
+   * run reads the index instead of decoding the DWARF (this run does not
+   * wait for it). `args`: the options that decide where its DWARF is found.
+   */
+  fillCacheLater(args: readonly string[]): void {
+    const script = process.argv[1];
+    if (!script) return;
+    for (const m of this.preloaded) {
+      if (m.broken || m.bias !== 0n || m.indexCacheState !== 'miss' || dwarfBytes(m) < MIN_CACHED_DWARF) continue;
+      try {
+        spawn(process.execPath, [script, 'symbolize', '--fill-cache', `--obj=${m.path}`, ...args], { detached: true, stdio: 'ignore' }).unref();
+      } catch {
+        // no cache then
+      }
+    }
   }
 
   /** Reports a damaged part of `m` on stderr, once per message (a ParseError; anything else is rethrown). */
@@ -109,4 +133,27 @@ export async function eachInputLineTo(out: TextOut, answer: (line: string) => Pr
   if (rest) await answer(rest);
   beforeFlush?.();
   out.flush();
+}
+
+/** DWARF smaller than this (1 MiB of sections) decodes in less time than a cache fill costs: not cached behind the user's back. */
+const MIN_CACHED_DWARF = 1 << 20;
+
+/** Bytes of the DWARF sections of `m`'s debug file (as stored: compressed ones count compressed). */
+function dwarfBytes(m: Module): number {
+  let n = 0;
+  try {
+    for (const s of m.debugElf?.sections ?? []) if (s.name.startsWith('.debug_')) n += Number(s.size);
+  } catch {
+    return 0;
+  }
+  return n;
+}
+
+/** The options a `--fill-cache` process needs to find the same DWARF. */
+export function searchArgs(o: { debugFileDirectory?: readonly string[]; dwp?: string; debuginfod?: boolean; cacheDir?: string }): string[] {
+  const args = (o.debugFileDirectory ?? []).map((d) => `--debug-file-directory=${d}`);
+  if (o.dwp !== undefined) args.push(`--dwp=${o.dwp}`);
+  if (o.debuginfod !== undefined) args.push(`--debuginfod=${o.debuginfod}`);
+  if (o.cacheDir !== undefined) args.push(`--cache-dir=${o.cacheDir}`);
+  return args;
 }

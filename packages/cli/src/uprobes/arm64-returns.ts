@@ -12,11 +12,16 @@ export function arm64ReturnScanner(order: ByteOrder): ReturnScanner {
     decoder: 'fixed-width A64 RET/RETAA/RETAB encodings',
     scan(segment, at, length) {
       const b = segment.bytes();
-      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
       const out: number[] = [];
       const end = Math.min(at + length, b.length) - 3;
+      // Every encoding above has 0xd65f in its top half: the two bytes that
+      // hold it are tested first, so most words cost two byte reads (no
+      // DataView, which a cold run reads slowly, word by word).
+      const hi = little ? 3 : 0;
+      const mid = little ? 2 : 1;
       for (let p = at; p < end; p += 4) {
-        const w = view.getUint32(p, little);
+        if (b[p + hi] !== 0xd6 || b[p + mid] !== 0x5f) continue;
+        const w = little ? (b[p]! | (b[p + 1]! << 8) | (0x5f << 16)) + 0xd6000000 : 0xd65f0000 + ((b[p + 2]! << 8) | b[p + 3]!);
         if ((w & 0xfffffc1f) >>> 0 === 0xd65f0000 || w === 0xd65f0bff || w === 0xd65f0fff) out.push(p);
       }
       return out;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ByteSource } from '@elfkit/binary';
 import { crc32 } from '@elfkit/dwarf';
 import type { DebuginfodClient } from '../debuginfod/client.js';
-import type { FetchedFile, SymbolizeHost } from '../host.js';
+import type { FetchedFile, IndexCacheStore, SymbolizeHost } from '../host.js';
 import { FileSource } from './file-source.js';
 import { nodeDecompressors } from './open-elf.js';
 import { nodeZlib, zlibCrc32 } from './zlib.js';
@@ -13,11 +13,13 @@ import { nodeZlib, zlibCrc32 } from './zlib.js';
  * `pread` as ranges are needed, sections inflated by node:zlib, CRC-32 by
  * zlib, the demangler's WebAssembly read from node_modules. With a
  * debuginfod client, debug files not found locally are fetched by build id
- * into its cache (`nodeDebuginfod()`).
+ * into its cache (`nodeDebuginfod()`); with an index cache
+ * (`nodeIndexCache()`), modules' DWARF indexes are kept between runs.
  */
-export function nodeHost(options: { debuginfod?: DebuginfodClient } = {}): SymbolizeHost {
+export function nodeHost(options: { debuginfod?: DebuginfodClient; indexCache?: IndexCacheStore } = {}): SymbolizeHost {
   const client = options.debuginfod;
   return {
+    indexCache: options.indexCache,
     fetchByBuildId: client?.enabled
       ? async (buildId: string, kind: 'debuginfo' | 'executable'): Promise<FetchedFile | undefined> => {
           try {

@@ -10,3 +10,4 @@ export { nodeHost } from './host.js';
 export { FsCacheStore, defaultCachePath } from './debuginfod-store.js';
 export { nodeDebuginfod, debuginfodConfigured, type NodeDebuginfodOptions } from './debuginfod.js';
 export { nodeHttpFetch } from './http-fetch.js';
+export { nodeIndexCache, elfkitCacheDir, DEFAULT_INDEX_CACHE_BYTES } from './index-cache.js';

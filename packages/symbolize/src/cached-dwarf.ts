@@ -1,0 +1,96 @@
+import { UnitFunctions } from './dwarf-functions.js';
+import { UnitLines } from './dwarf-lines.js';
+import { chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
+import type { Frame } from './frame.js';
+import type { DecodedIndex } from './index-cache.js';
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+interface CachedUnit {
+  readonly functions: UnitFunctions;
+  readonly lines: UnitLines | undefined;
+  readonly facts: (node: number) => FunctionFacts;
+  readonly language: number | undefined;
+}
+
+/**
+ * DwarfSource's lookups over an index cache file (see index-cache.ts):
+ * the same unit search — `.debug_aranges` alone until one misses, then the
+ * full unit index, as DwarfSource does — and the same frames, from columns
+ * mapped out of the file instead of decoded DWARF.
+ */
+export class CachedDwarf {
+  private readonly index: DecodedIndex;
+  private readonly units: (CachedUnit | undefined)[] = [];
+  /** Set once a lookup fell through `.debug_aranges` (DwarfSource then has its full index). */
+  private fullIndex = false;
+
+  /** Lookups over `index`, a checked cache file (see decodeIndex). */
+  constructor(index: DecodedIndex) {
+    this.index = index;
+  }
+
+  /** As DwarfSource.frames. */
+  frames(address: bigint): Frame[] | undefined {
+    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
+    const a = Number(address);
+    const u = this.unitAt(a);
+    if (u < 0) return undefined;
+    const unit = this.unit(u);
+    const fns = unit.functions;
+    const lines = unit.lines;
+    const row = lines ? lines.rowAt(a) : -1;
+    const chain = fns.chain(a);
+    if (chain.length === 0) return rowFrames(lines, row);
+    return chainFrames(chain, row, fns, lines, unit.facts, unit.language);
+  }
+
+  private unitAt(a: number): number {
+    if (!this.fullIndex) {
+      const fast = this.unitByAranges(a);
+      if (fast >= 0) return fast;
+      this.fullIndex = true;
+    }
+    const t = this.index.unitIndex;
+    const k0 = upperBound(t.lows, a);
+    let best = -1;
+    for (let k = k0 - 1; k >= 0 && t.maxHigh[k]! > a; k--) {
+      if (t.highs[k]! > a && (best < 0 || t.owners[k]! < best)) best = t.owners[k]!;
+    }
+    return best;
+  }
+
+  private unitByAranges(a: number): number {
+    const t = this.index.aranges;
+    if (!t) return -1;
+    const k = upperBound(t.lows, a) - 1;
+    if (k < 0 || t.highs[k]! <= a) return -1;
+    if (k > 0 && t.maxHigh[k - 1]! > a) return -1;
+    return t.units[k]!;
+  }
+
+  private unit(i: number): CachedUnit {
+    let u = this.units[i];
+    if (u) return u;
+    const d = this.index.unit(i);
+    const functions = UnitFunctions.fromColumns(d.functions);
+    const lines = d.lines && UnitLines.fromColumns(d.lines.columns, d.lines.paths, d.lines.compDir, d.lines.discarded);
+    const made: FunctionFacts[] = [];
+    const index = this.index;
+    const facts = (node: number): FunctionFacts =>
+      (made[node] ??= { linkageName: index.string(d.names[node * 3]!), shortName: index.string(d.names[node * 3 + 1]!), declFile: index.string(d.names[node * 3 + 2]!), declLine: d.declLines[node]! });
+    u = this.units[i] = { functions, lines, facts, language: d.language };
+    return u;
+  }
+}
+
+function upperBound(xs: Float64Array, a: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
