@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-// Synchronous calls: the bytes are in memory already, and node:fs/promises would load readline into the command.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 
 /**
@@ -13,24 +13,16 @@ export async function writeUnder(root: string, rel: string, bytes: Uint8Array): 
   if (!path.startsWith(base + sep)) throw new Error(`refusing to write outside ${root}: ${rel}`);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fd = openSync(tmp, 'wx', 0o644);
-  let open = true;
+  const fh = await open(tmp, 'wx', 0o644);
   try {
     let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    open = false;
-    closeSync(fd);
-    renameSync(tmp, path);
+    while (done < bytes.length) done += (await fh.write(bytes, done, bytes.length - done)).bytesWritten;
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, path);
   } catch (e) {
-    if (open) {
-      try {
-        closeSync(fd);
-      } catch {
-        // the write failed already; that error is the one to report
-      }
-    }
-    rmSync(tmp, { force: true });
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
     throw e;
   }
   return join(root, rel);

@@ -1,9 +1,9 @@
+import { open, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { RandomAccess } from '../access.js';
 import type { ImageFiles } from '../layout/files.js';
 import type { ImageInput } from '../layout/open-image.js';
 import { ContainerImage, type OpenOptions } from '../container-image.js';
-import { closeFd, fstatFd, openFd, readFd, statPath } from './fs-calls.js';
 import { nodeImageHost, type NodeImageHost } from './host.js';
 
 /** A {@link RandomAccess} over a file; the descriptor stays open until `close`. */
@@ -11,31 +11,25 @@ export async function fileAccess(path: string): Promise<RandomAccess & {
   /** Closes the file; reads fail afterwards. */
   close(): Promise<void>;
 }> {
-  const fd = await openFd(path, 'r');
-  const st = await fstatFd(fd).catch(async (e) => {
-    await closeFd(fd);
-    throw e;
-  });
+  const fh = await open(path, 'r');
+  const st = await fh.stat();
   if (!st.isFile()) {
-    await closeFd(fd);
+    await fh.close();
     throw Object.assign(new Error(st.isDirectory() ? 'is a directory' : 'not a regular file'), { code: 'EISDIR', syscall: 'open', path });
   }
-  let closed: Promise<void> | undefined;
   return {
     size: st.size,
     async read(offset, length) {
-      if (closed) throw Object.assign(new Error('file closed'), { code: 'EBADF', syscall: 'read', path });
       const buf = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const bytesRead = await readFd(fd, buf, done, length - done, offset + done);
+        const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
       return done === length ? buf : buf.subarray(0, done);
     },
-    // Once: a descriptor number closed twice could close a file opened since.
-    close: () => (closed ??= closeFd(fd)),
+    close: () => fh.close(),
   };
 }
 
@@ -71,7 +65,7 @@ export function directoryFiles(root: string): ImageFiles & {
     },
     async has(rel) {
       const p = inside(rel);
-      return !!p && (await statPath(p).then((s) => s.isFile(), () => false));
+      return !!p && (await stat(p).then((s) => s.isFile(), () => false));
     },
     async close() {
       await Promise.all(opened.splice(0).map((a) => a.close().catch(() => {})));
@@ -84,7 +78,7 @@ export async function openImageInput(path: string): Promise<ImageInput & {
   /** Closes the archive or the directory's open files. */
   close(): Promise<void>;
 }> {
-  const st = await statPath(path);
+  const st = await stat(path);
   if (st.isDirectory()) {
     const directory = directoryFiles(path);
     return { directory, close: () => directory.close() };

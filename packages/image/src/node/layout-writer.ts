@@ -1,30 +1,28 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayoutWriter } from '../write/layout-writer.js';
 import { nodeCrypto } from './builtins.js';
-import { closeFd, fsyncFd, openFd, renamePath, rmPath, writeFd } from './fs-calls.js';
 
 async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void): Promise<number> {
   const tmp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`;
-  const fd = await openFd(tmp, 'wx', 0o644);
-  let open = true;
+  const fh = await open(tmp, 'wx', 0o644);
   let size = 0;
   try {
     const list = chunks instanceof Uint8Array ? [chunks] : chunks;
     for await (const c of list) {
       onChunk?.(c);
       let done = 0;
-      while (done < c.length) done += await writeFd(fd, c, done, c.length - done);
+      while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
       size += c.length;
     }
-    await fsyncFd(fd);
-    open = false;
-    await closeFd(fd);
-    await renamePath(tmp, path);
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, path);
     return size;
   } catch (e) {
-    if (open) await closeFd(fd).catch(() => {});
-    await rmPath(tmp, { force: true });
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
     throw e;
   }
 }
@@ -55,7 +53,7 @@ export function directoryLayoutWriter(root: string): LayoutWriter {
       const staging = join(dir, `.staging-${nodeCrypto().randomBytes(6).toString('hex')}`);
       const size = await writeAtomically(staging, chunks, (c) => h.update(c));
       const hex = h.digest('hex');
-      await renamePath(staging, join(dir, hex));
+      await rename(staging, join(dir, hex));
       return { digest: `sha256:${hex}`, size };
     },
     async writeIndex(bytes) {
