@@ -3,6 +3,7 @@ import { UnitLines } from './dwarf-lines.js';
 import { chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
 import type { Frame } from './frame.js';
 import type { DecodedIndex } from './index-cache.js';
+import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -52,21 +53,14 @@ export class CachedDwarf {
       this.fullIndex = true;
     }
     const t = this.index.unitIndex;
-    const k0 = upperBound(t.lows, a);
-    let best = -1;
-    for (let k = k0 - 1; k >= 0 && t.maxHigh[k]! > a; k--) {
-      if (t.highs[k]! > a && (best < 0 || t.owners[k]! < best)) best = t.owners[k]!;
-    }
-    return best;
+    return lowestOwnerAt(t.lows, t.highs, t.maxHigh, t.owners, a);
   }
 
   private unitByAranges(a: number): number {
     const t = this.index.aranges;
     if (!t) return -1;
-    const k = upperBound(t.lows, a) - 1;
-    if (k < 0 || t.highs[k]! <= a) return -1;
-    if (k > 0 && t.maxHigh[k - 1]! > a) return -1;
-    return t.units[k]!;
+    const k = soleRangeAt(t.lows, t.highs, t.maxHigh, a);
+    return k < 0 ? -1 : t.units[k]!;
   }
 
   private unit(i: number): CachedUnit {
@@ -82,15 +76,4 @@ export class CachedDwarf {
     u = this.units[i] = { functions, lines, facts, language: d.language };
     return u;
   }
-}
-
-function upperBound(xs: Float64Array, a: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! <= a) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

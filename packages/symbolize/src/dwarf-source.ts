@@ -25,6 +25,7 @@ import { UnitFunctions } from './dwarf-functions.js';
 import type { Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 import { RecentCache } from './recent-cache.js';
+import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 import type { CachedDwarf } from './cached-dwarf.js';
 import type { DwarfSnapshot, UnitSnapshot } from './index-cache.js';
 
@@ -125,18 +126,7 @@ export class DwarfSource {
       if (fast) return fast;
     }
     this.index();
-    const lows = this.lows!;
-    let lo = 0;
-    let hi = lows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (lows[mid]! <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    let best = -1;
-    for (let k = lo - 1; k >= 0 && this.maxHigh![k]! > a; k--) {
-      if (this.highs![k]! > a && (best < 0 || this.owners![k]! < best)) best = this.owners![k]!;
-    }
+    const best = lowestOwnerAt(this.lows!, this.highs!, this.maxHigh!, this.owners!, a);
     return best < 0 ? undefined : this.units![best];
   }
 
@@ -439,17 +429,8 @@ export class DwarfSource {
   private unitByAranges(a: number): Unit | undefined {
     const t = this.arangeTable();
     if (!t) return undefined;
-    let lo = 0;
-    let hi = t.lows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (t.lows[mid]! <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo - 1;
-    if (k < 0 || t.highs[k]! <= a) return undefined;
-    // Overlapping ranges (another range before it still open): let the full index decide.
-    if (k > 0 && t.maxHigh[k - 1]! > a) return undefined;
+    const k = soleRangeAt(t.lows, t.highs, t.maxHigh, a);
+    if (k < 0) return undefined;
     try {
       const unit = this.dwarf.unitAt(t.offsets[k]!);
       const type = unit.unitType;
