@@ -2,7 +2,7 @@ import { constants as C } from '@elfkit/elf';
 import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { GnuNames, type GnuFrame } from './gnu-names.js';
-import type { CodeAnswer } from '@elfkit/symbolize';
+import { FrameBuffer, type CodeAnswer } from '@elfkit/symbolize';
 import { TextOut } from '../io/text-out.js';
 import { eachInputLineTo, searchArgs, SymbolizeSession } from './session.js';
 
@@ -164,14 +164,14 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       if (answer) for (const s of candidates) if ((frames = names.frames(answer, s, pc))) break;
       return frames;
     };
-    /** GNU's text for `frames` into `out`; names through `demangled` when given. */
-    const printInto = (out: TextOut, frames: GnuFrame[] | undefined, demangled?: ReadonlyMap<string, string>): void => {
-      if (!frames) {
+    /** GNU's text for the first `count` of `frames` (none: GNU's miss) into `out`; names through `demangled` when given. */
+    const printInto = (out: TextOut, frames: readonly GnuFrame[] | undefined, demangled?: ReadonlyMap<string, string>, count = frames?.length ?? 0): void => {
+      if (!frames || count <= 0) {
         if (o.functions) out.ascii(o.pretty ? '?? ' : '??\n');
         out.ascii('??:0\n');
         return;
       }
-      const n = o.inlines ? frames.length : 1;
+      const n = o.inlines ? count : 1;
       for (let i = 0; i < n; i++) {
         const f = frames[i]!;
         if (i > 0 && o.pretty) out.ascii(' (inlined by) ');
@@ -213,6 +213,7 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
      * true; else false (and writes nothing). A pipe of 100,000 addresses pays
      * for no promise, no string per answer then.
      */
+    const buffer = new FrameBuffer();
     const answerInto = (text: string, out: TextOut): boolean => {
       if (demangleNames) return false;
       let pc: bigint;
@@ -235,12 +236,13 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
           return true;
         }
       }
-      let a: CodeAnswer | undefined;
+      let n = -1;
       if (candidates.length) {
-        a = session.symbolizer.codeSync(m, pc);
-        if (!a) return false;
+        const found = session.symbolizer.codeInto(m, pc, buffer);
+        if (found === undefined) return false;
+        for (const s of candidates) if ((n = names.framesInto(buffer.source, buffer.frames, buffer.length, s, pc)) >= 0) break;
       }
-      printInto(out, framesOf(a, pc, candidates));
+      printInto(out, names.out, undefined, n);
       return true;
     };
     if (o.inputs.length) {

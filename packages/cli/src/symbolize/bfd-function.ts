@@ -1,4 +1,4 @@
-import { constants as C, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
+import { constants as C, type ElfFile, type ElfSymbol, type Section, type SymbolTable } from '@elfkit/elf';
 
 /** The symbol GNU addr2line names an address after, and the `STT_FILE` it reports with it. */
 export interface BfdFunction {
@@ -7,24 +7,67 @@ export interface BfdFunction {
 }
 
 const MASK = 0xffff_ffff_ffff_ffffn;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
 /**
  * A symbol table as bfd reads it for addr2line: `.symtab`, else `.dynsym`,
- * without the null symbol. A table that cannot be read is given to
- * `onError` and counts as empty (bfd refuses the whole file; the DWARF and
- * the other table still answer here).
+ * without the null symbol (entries 1 to count − 1 of the table). A table
+ * that cannot be read is given to `onError` and counts as empty (bfd refuses
+ * the whole file; the DWARF and the other table still answer here). The
+ * symbols are read from the table's columns: a Go binary's 47,000 symbols
+ * are never made into objects (only those that answer are, see
+ * {@link BfdSymbols.get}).
  */
-export function bfdSymbols(elf: ElfFile, onError: (e: unknown) => void): readonly ElfSymbol[] {
-  const table = (dynamic: boolean) => {
-    try {
-      return elf.symbols(dynamic).filter((s) => s.index !== 0);
-    } catch (e) {
-      onError(e);
-      return [];
+export class BfdSymbols {
+  /** Number of entries, the null symbol included (0 or 1: none). */
+  readonly count: number;
+  /** st_shndx (resolved), st_info and st_other of each entry. */
+  readonly shndx: Int32Array;
+  readonly info: Uint8Array;
+  readonly other: Uint8Array;
+  private readonly made: (ElfSymbol | undefined)[] = [];
+
+  private constructor(readonly table: SymbolTable | undefined) {
+    const n = table ? table.count : 0;
+    this.shndx = new Int32Array(n);
+    this.info = new Uint8Array(n);
+    this.other = new Uint8Array(n);
+    // Every section index is resolved here, so a damaged SHN_XINDEX table fails now, as reading it whole did.
+    for (let i = 1; i < n; i++) {
+      this.shndx[i] = table!.shndx(i);
+      this.info[i] = table!.info(i);
+      this.other[i] = table!.other(i);
     }
-  };
-  const own = table(false);
-  return own.length > 0 ? own : table(true);
+    this.count = n;
+  }
+
+  /** bfd's table of `elf`. */
+  static of(elf: ElfFile, onError: (e: unknown) => void): BfdSymbols {
+    const table = (kind: 'symtab' | 'dynsym'): BfdSymbols | undefined => {
+      const s = elf.symbolTables(kind)[0];
+      if (!s) return undefined;
+      try {
+        return new BfdSymbols(elf.symbolTable(s));
+      } catch (e) {
+        onError(e);
+        return undefined;
+      }
+    };
+    const own = table('symtab');
+    return own && own.count > 1 ? own : (table('dynsym') ?? new BfdSymbols(undefined));
+  }
+
+  /** Symbol `i` as an object (made once). */
+  get(i: number): ElfSymbol {
+    return (this.made[i] ??= this.table!.get(i));
+  }
+
+  /** st_value of symbol `i` as a number, or -1 when it is not below 2^53. */
+  valueNumber(i: number): number {
+    const hi = this.table!.valueHigh(i);
+    return hi > 0x1fffff ? -1 : hi * 0x1_0000_0000 + this.table!.valueLow(i);
+  }
 }
 
 /**
@@ -45,67 +88,94 @@ export class BfdFunctionFinder {
    * offset (the one bfd's scan keeps there: the larger, on a tie the first
    * in table order), each with the file the scan had reached at it. bfd scans
    * the whole table on every miss of its one-entry cache; the same choice
-   * by binary search answers a million addresses without that.
+   * by binary search answers a million addresses without that. Offsets are
+   * numbers: an address's offset in its section is below the section's
+   * size, so a symbol 2^53 or more past the section's start (one that wraps
+   * around, before the start) can never be chosen and is left out.
    */
-  private readonly bySection = new Map<number, { offsets: bigint[]; funcs: BfdFunction[] }>();
+  private readonly bySection = new Map<number, { offsets: Float64Array; symbols: Int32Array; files: (string | undefined)[]; made: (BfdFunction | undefined)[] }>();
 
-  constructor(private readonly symbols: readonly ElfSymbol[]) {}
+  constructor(private readonly symbols: BfdSymbols) {}
 
   /** The function symbol for `address` in `section`, or undefined. */
   find(section: Section, address: bigint): BfdFunction | undefined {
-    const offset = (address - section.addr) & MASK;
-    const { offsets, funcs } = this.index(section);
+    const big = (address - section.addr) & MASK;
+    const x = this.index(section);
+    const offsets = x.offsets;
     // The last candidate at or below the offset (bfd: the nearest one, whatever its size).
     let lo = 0;
     let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (offsets[mid]! <= offset) lo = mid + 1;
-      else hi = mid;
+    if (big > MAX_SAFE_BIG) lo = hi;
+    else {
+      const offset = Number(big);
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (offsets[mid]! <= offset) lo = mid + 1;
+        else hi = mid;
+      }
     }
-    return lo > 0 ? funcs[lo - 1] : undefined;
+    if (lo === 0) return undefined;
+    const k = lo - 1;
+    return (x.made[k] ??= { symbol: this.symbols.get(x.symbols[k]!), file: x.files[k] });
   }
 
-  private index(section: Section): { offsets: bigint[]; funcs: BfdFunction[] } {
+  private index(section: Section) {
     let x = this.bySection.get(section.index);
     if (x) return x;
-    const cands: { off: bigint; size: bigint; order: number; f: BfdFunction }[] = [];
+    const syms = this.symbols;
+    const t = syms.table;
+    const offs: number[] = [];
+    const sizes: number[] = [];
+    const ids: number[] = [];
+    const fileOf: (string | undefined)[] = [];
     let file: string | undefined;
     let state: 'nothing' | 'symbol' | 'file-after-symbol' = 'nothing';
-    let order = 0;
-    for (const sym of this.symbols) {
-      if (sym.type === C.STT_FILE) {
-        file = sym.name;
+    const addr = section.addr <= MAX_SAFE_BIG ? Number(section.addr) : -1;
+    for (let i = 1; i < syms.count; i++) {
+      const info = syms.info[i]!;
+      const type = info & 0xf;
+      const bind = info >> 4;
+      if (type === C.STT_FILE) {
+        file = t!.name(i);
         if (state === 'symbol') state = 'file-after-symbol';
         continue;
       }
       if (state === 'nothing') state = 'symbol';
-      const size = functionSize(sym, section.index);
-      if (size === 0n) continue;
-      const off = (sym.value - section.addr) & MASK;
-      cands.push({ off, size, order: order++, f: { symbol: sym, file: file !== undefined && (sym.bind === C.STB_LOCAL || state !== 'file-after-symbol') ? file : undefined } });
+      // bfd's `_bfd_elf_maybe_function_sym`: symbols that cannot name code in the section have no size.
+      if (type === C.STT_SECTION || type === C.STT_OBJECT || type === C.STT_COMMON || type === C.STT_TLS) continue;
+      if (syms.shndx[i] !== section.index) continue;
+      let size = t!.sizeNumber(i);
+      if (size < 0) size = Number(t!.size(i));
+      // Zero-sized hidden local untyped symbols are annobin's notes, not functions.
+      if (size === 0 && bind === C.STB_LOCAL && type === C.STT_NOTYPE && (syms.other[i]! & 3) === C.STV_HIDDEN) continue;
+      if (size === 0) size = 1;
+      const v = syms.valueNumber(i);
+      let off: number;
+      if (v >= 0 && addr >= 0) off = v - addr;
+      else {
+        const b = (t!.value(i) - section.addr) & MASK;
+        off = b > MAX_SAFE_BIG ? -1 : Number(b);
+      }
+      // (below the section's start: wraps around, never chosen)
+      if (off < 0) continue;
+      offs.push(off);
+      sizes.push(size);
+      ids.push(i);
+      fileOf.push(file !== undefined && (bind === C.STB_LOCAL || state !== 'file-after-symbol') ? file : undefined);
     }
-    // At one offset bfd keeps the larger symbol, on a tie the first it met.
-    cands.sort((a, b) => (a.off < b.off ? -1 : a.off > b.off ? 1 : a.size > b.size ? -1 : a.size < b.size ? 1 : a.order - b.order));
-    const offsets: bigint[] = [];
-    const funcs: BfdFunction[] = [];
-    for (const c of cands) {
-      if (offsets.length && offsets[offsets.length - 1] === c.off) continue;
-      offsets.push(c.off);
-      funcs.push(c.f);
+    // At one offset bfd keeps the larger symbol, on a tie the first it met (table order: the candidate order).
+    const order = Array.from(offs, (_, k) => k).sort((a, b) => offs[a]! - offs[b]! || sizes[b]! - sizes[a]! || a - b);
+    const offsets: number[] = [];
+    const symbols: number[] = [];
+    const files: (string | undefined)[] = [];
+    for (const k of order) {
+      if (offsets.length && offsets[offsets.length - 1] === offs[k]) continue;
+      offsets.push(offs[k]!);
+      symbols.push(ids[k]!);
+      files.push(fileOf[k]);
     }
-    x = { offsets, funcs };
+    x = { offsets: Float64Array.from(offsets), symbols: Int32Array.from(symbols), files, made: [] };
     this.bySection.set(section.index, x);
     return x;
   }
-}
-
-/** bfd's `_bfd_elf_maybe_function_sym`: 0 for symbols that cannot name code in `section`, else the size (at least 1). */
-function functionSize(sym: ElfSymbol, section: number): bigint {
-  const t = sym.type;
-  if (t === C.STT_SECTION || t === C.STT_FILE || t === C.STT_OBJECT || t === C.STT_COMMON || t === C.STT_TLS) return 0n;
-  if (sym.shndx !== section) return 0n;
-  // Zero-sized hidden local untyped symbols are annobin's notes, not functions.
-  if (sym.size === 0n && sym.bind === C.STB_LOCAL && t === C.STT_NOTYPE && sym.visibility === C.STV_HIDDEN) return 0n;
-  return sym.size === 0n ? 1n : sym.size;
 }
