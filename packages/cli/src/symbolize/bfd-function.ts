@@ -7,6 +7,7 @@ export interface BfdFunction {
 }
 
 const MASK = 0xffff_ffff_ffff_ffffn;
+const { STT_FILE, STT_SECTION, STT_OBJECT, STT_COMMON, STT_TLS, STT_NOTYPE, STB_LOCAL, STV_HIDDEN } = C;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 
@@ -125,31 +126,36 @@ export class BfdFunctionFinder {
     if (x) return x;
     const syms = this.symbols;
     const t = syms.table;
-    const offs: number[] = [];
-    const sizes: number[] = [];
-    const ids: number[] = [];
-    const fileOf: (string | undefined)[] = [];
-    let file: string | undefined;
+    const n = syms.count;
+    // Candidates in table order: offset, size, symbol and file (a number into `fileNames`, -1: none).
+    const offs = new Float64Array(n);
+    const sizes = new Float64Array(n);
+    const ids = new Int32Array(n);
+    const fileOf = new Int32Array(n);
+    const fileNames: string[] = [];
+    let count = 0;
+    let file = -1;
     let state: 'nothing' | 'symbol' | 'file-after-symbol' = 'nothing';
     const addr = section.addr <= MAX_SAFE_BIG ? Number(section.addr) : -1;
-    for (let i = 1; i < syms.count; i++) {
-      const info = syms.info[i]!;
+    const wanted = section.index;
+    const shndx = syms.shndx;
+    const infos = syms.info;
+    for (let i = 1; i < n; i++) {
+      const info = infos[i]!;
       const type = info & 0xf;
-      const bind = info >> 4;
-      if (type === C.STT_FILE) {
-        file = t!.name(i);
+      if (type === STT_FILE) {
+        file = fileNames.push(t!.name(i)) - 1;
         if (state === 'symbol') state = 'file-after-symbol';
         continue;
       }
       if (state === 'nothing') state = 'symbol';
       // bfd's `_bfd_elf_maybe_function_sym`: symbols that cannot name code in the section have no size.
-      if (type === C.STT_SECTION || type === C.STT_OBJECT || type === C.STT_COMMON || type === C.STT_TLS) continue;
-      if (syms.shndx[i] !== section.index) continue;
+      if (shndx[i] !== wanted || type === STT_SECTION || type === STT_OBJECT || type === STT_COMMON || type === STT_TLS) continue;
+      const bind = info >> 4;
       let size = t!.sizeNumber(i);
       if (size < 0) size = Number(t!.size(i));
       // Zero-sized hidden local untyped symbols are annobin's notes, not functions.
-      if (size === 0 && bind === C.STB_LOCAL && type === C.STT_NOTYPE && (syms.other[i]! & 3) === C.STV_HIDDEN) continue;
-      if (size === 0) size = 1;
+      if (size === 0 && bind === STB_LOCAL && type === STT_NOTYPE && (syms.other[i]! & 3) === STV_HIDDEN) continue;
       const v = syms.valueNumber(i);
       let off: number;
       if (v >= 0 && addr >= 0) off = v - addr;
@@ -159,27 +165,31 @@ export class BfdFunctionFinder {
       }
       // (below the section's start: wraps around, never chosen)
       if (off < 0) continue;
-      offs.push(off);
-      sizes.push(size);
-      ids.push(i);
-      fileOf.push(file !== undefined && (bind === C.STB_LOCAL || state !== 'file-after-symbol') ? file : undefined);
+      offs[count] = off;
+      sizes[count] = size === 0 ? 1 : size;
+      ids[count] = i;
+      fileOf[count] = bind === STB_LOCAL || state !== 'file-after-symbol' ? file : -1;
+      count++;
     }
     // At one offset bfd keeps the larger symbol, on a tie the first it met (table order: the candidate order).
-    const order = candidateOrder(offs);
-    const offsets: number[] = [];
-    const symbols: number[] = [];
+    const order = candidateOrder(offs, count);
+    const offsets = new Float64Array(count);
+    const symbols = new Int32Array(count);
     const files: (string | undefined)[] = [];
-    for (let g = 0; g < order.length; ) {
+    let kept = 0;
+    for (let g = 0; g < count; ) {
       // The group of candidates at one offset, in table order: the first of the largest wins.
       let best = order[g]!;
+      const at = offs[best]!;
       let e = g + 1;
-      for (; e < order.length && offs[order[e]!] === offs[best]; e++) if (sizes[order[e]!]! > sizes[best]!) best = order[e]!;
-      offsets.push(offs[best]!);
-      symbols.push(ids[best]!);
-      files.push(fileOf[best]);
+      for (; e < count && offs[order[e]!] === at; e++) if (sizes[order[e]!]! > sizes[best]!) best = order[e]!;
+      offsets[kept] = at;
+      symbols[kept] = ids[best]!;
+      files.push(fileOf[best]! < 0 ? undefined : fileNames[fileOf[best]!]);
+      kept++;
       g = e;
     }
-    x = { offsets: Float64Array.from(offsets), symbols: Int32Array.from(symbols), files };
+    x = { offsets: offsets.subarray(0, kept), symbols: symbols.subarray(0, kept), files };
     this.bySection.set(section.index, x);
     return x;
   }
@@ -191,15 +201,14 @@ export class BfdFunctionFinder {
  * offset and number are packed into one exact double and sorted natively
  * (a Go binary's 35,000 functions: a comparator sort costs ~100 ms there).
  */
-function candidateOrder(offs: readonly number[]): number[] {
-  const n = offs.length;
+function candidateOrder(offs: Float64Array, n: number): Int32Array {
   let packable = n < 1 << 21;
   for (let k = 0; k < n && packable; k++) packable = offs[k]! < 2 ** 32;
-  if (!packable) return Array.from(offs, (_, k) => k).sort((a, b) => offs[a]! - offs[b]! || a - b);
+  if (!packable) return Int32Array.from(Array.from({ length: n }, (_, k) => k).sort((a, b) => offs[a]! - offs[b]! || a - b));
   const keys = new Float64Array(n);
   for (let k = 0; k < n; k++) keys[k] = offs[k]! * 2 ** 21 + k;
   keys.sort();
-  const order: number[] = new Array(n);
+  const order = new Int32Array(n);
   for (let k = 0; k < n; k++) order[k] = keys[k]! % 2 ** 21;
   return order;
 }
