@@ -1,4 +1,5 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
+import { writeErr } from './io/output.js';
 
 /**
  * The damaged parts of a file that a command stepped over while printing
@@ -35,8 +36,8 @@ export class Damage {
    * a count of the rest) and, if there was any, sets the exit status to 1.
    */
   report(file: string, limit = 20): void {
-    for (const e of this.errors.slice(0, limit)) process.stderr.write(`elfkit: ${file}: ${e.message}\n`);
-    if (this.errors.length > limit) process.stderr.write(`elfkit: ${file}: … and ${this.errors.length - limit} more damaged parts\n`);
+    for (const e of this.errors.slice(0, limit)) writeErr(`elfkit: ${file}: ${e.message}\n`);
+    if (this.errors.length > limit) writeErr(`elfkit: ${file}: … and ${this.errors.length - limit} more damaged parts\n`);
     if (this.errors.length) process.exitCode = 1;
   }
 }

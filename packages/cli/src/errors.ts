@@ -1,4 +1,5 @@
 import { isParseError } from '@elfkit/binary';
+import { writeErr } from './io/output.js';
 
 /** A user mistake on the command line: printed with usage, exit status 2. */
 export class UsageError extends Error {
@@ -47,10 +48,10 @@ export function describeError(file: string | undefined, e: unknown): string {
 /** Prints the one line for `e` on stderr and returns the exit status: 2 for a usage error, 1 for anything else. */
 export function reportError(file: string | undefined, e: unknown): number {
   if (isNamed(e, 'UsageError')) {
-    process.stderr.write(`elfkit: ${(e as Error).message}\n(run elfkit --help for usage)\n`);
+    writeErr(`elfkit: ${(e as Error).message}\n(run elfkit --help for usage)\n`);
     return 2;
   }
-  process.stderr.write(describeError(file, e) + '\n');
-  if (process.env.ELFKIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
+  writeErr(describeError(file, e) + '\n');
+  if (process.env.ELFKIT_DEBUG) writeErr(String((e as Error).stack) + '\n');
   return 1;
 }

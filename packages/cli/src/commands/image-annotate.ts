@@ -4,7 +4,7 @@ import { defineCommand } from '../command.js';
 import { toJson } from '../format/json.js';
 import { imageOptions, openCliImage, splitImageRef } from '../image/open.js';
 import { writeWarnings } from '../image/scan-text.js';
-import { writeOut } from '../io/output.js';
+import { writeErr, writeOut } from '../io/output.js';
 
 export const imageAnnotateCommand = defineCommand({
   command: 'annotate <image>',
@@ -25,7 +25,7 @@ export const imageAnnotateCommand = defineCommand({
       const scan = await scanImage(opened.image, { crc32: nodeCrc32 });
       writeWarnings(a.image, scan);
       const proposed = proposeAnnotations(scan.files, { revision: a.revision, source: a.source, debugRef: a['debug-ref'] });
-      for (const n of proposed.notes) process.stderr.write(`elfkit: ${a.image}: ${n}\n`);
+      for (const n of proposed.notes) writeErr(`elfkit: ${a.image}: ${n}\n`);
       const result = a['dry-run'] ? undefined : await annotateManifest(opened.image, directoryLayoutWriter(splitImageRef(a.image).path), proposed.annotations, nodeHasher);
       if (a.json) {
         writeOut(toJson({ annotations: proposed.annotations, notes: proposed.notes, manifest: result ?? null }) + '\n');

@@ -6,7 +6,7 @@ import { toJson } from '../format/json.js';
 import { imageOptions, openCliImage } from '../image/open.js';
 import { scanProgress } from '../image/progress.js';
 import { fileText, imageText, summaryText, warningLines } from '../image/scan-text.js';
-import { writeOut } from '../io/output.js';
+import { writeErr, writeOut } from '../io/output.js';
 
 /**
  * Warnings that mean part of the image could not be read (exit status 1).
@@ -45,7 +45,7 @@ export const imageScanCommand = defineCommand({
     const warnings = warningLines(a.image, result);
     const damaged = result.warnings.some((w) => DAMAGE.has(w.code));
     const finish = () => {
-      if (warnings) process.stderr.write(warnings); // untouched without warnings: its first use loads stream modules
+      if (warnings) writeErr(warnings);
       if (damaged) process.exitCode = 1;
     };
     let text: string;

@@ -1,5 +1,6 @@
 import { formatVersionM, type BuildInfo } from '@elfkit/gosym';
 import { warningText, type ImageElfFile, type ScanResult } from '@elfkit/image';
+import { writeErr } from '../io/output.js';
 
 /** `1.2 MB`, `16.5 KB`, `512 B` (powers of 1000, as registries and `du --si` print). */
 export function sizeText(n: number): string {
@@ -125,12 +126,8 @@ export function warningLines(source: string, r: ScanResult): string {
   return r.warnings.map((w) => `elfkit: ${source}: warning: ${warningText(w)}\n`).join('');
 }
 
-/**
- * Writes {@link warningLines} to standard error, when there are any: a
- * scan without warnings leaves standard error untouched (its first use
- * loads Node's socket or tty stream modules).
- */
+/** Writes {@link warningLines} to standard error (through {@link writeErr}, which never makes `process.stderr`). */
 export function writeWarnings(source: string, r: ScanResult): void {
   const text = warningLines(source, r);
-  if (text) process.stderr.write(text);
+  if (text) writeErr(text);
 }

@@ -2,6 +2,7 @@ import type { BinaryFacts } from './binary.js';
 import type { CiFacts } from './ci.js';
 import type { GitFacts } from './git.js';
 import { STAMP_TYPE, isStamp as isStampRecord } from '@elfkit/elf/stamp';
+import { isoTime } from './iso-time.js';
 
 export { STAMP_TYPE };
 
@@ -24,12 +25,10 @@ export function buildTime(env: Record<string, string | undefined>, now = Date.no
   const sde = env.SOURCE_DATE_EPOCH;
   if (sde !== undefined && sde !== '') {
     if (!/^\d+$/.test(sde)) throw new Error(`SOURCE_DATE_EPOCH=${sde} is not a number of seconds`);
-    return { time: iso(Number(sde) * 1000), timeSource: 'SOURCE_DATE_EPOCH' };
+    return { time: isoTime(Number(sde) * 1000), timeSource: 'SOURCE_DATE_EPOCH' };
   }
-  return { time: iso(Math.floor(now / 1000) * 1000), timeSource: 'clock' };
+  return { time: isoTime(Math.floor(now / 1000) * 1000), timeSource: 'clock' };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 /** Assembles the document; keys in a fixed order so equal facts give equal bytes. */
 export function stampDocument(facts: { git: GitFacts | null; build: StampDocument['build']; ci: CiFacts | null; binary: BinaryFacts; extra: Record<string, string> }): StampDocument {

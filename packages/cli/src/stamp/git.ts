@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { mark } from '../io/timing.js';
+import { isoTime } from './iso-time.js';
 import { redactUrl } from './url.js';
 
 /** What git says about the work tree the binary was built from. */
@@ -205,7 +206,7 @@ export async function gitFacts(dir: string): Promise<GitFacts> {
     tag,
     describe: desc,
     dirty,
-    commitTime: new Date(Number(ct) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+    commitTime: isoTime(Number(ct) * 1000),
     remote: remote.code === 0 && remote.stdout.trim() ? redactUrl(remote.stdout.trim()) : null,
   };
 }

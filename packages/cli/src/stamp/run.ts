@@ -2,6 +2,7 @@ import * as C from '@elfkit/elf/constants';
 import { encodeNote, encodeUtf8, planRewrite, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
 import { rewriteFile, rewriteTarget, type StartedCopy } from '../io/rewrite-file.js';
+import { writeErr } from '../io/output.js';
 import { mark } from '../io/timing.js';
 import { binaryFacts } from './binary.js';
 import { ciFacts } from './ci.js';
@@ -111,5 +112,5 @@ export async function runStamp(a: StampOptions, env: Record<string, string | und
     },
     started,
   );
-  for (const w of [...placementWarnings(p), ...result.warnings]) process.stderr.write(`elfkit: ${a.file}: warning: ${w}\n`);
+  for (const w of [...placementWarnings(p), ...result.warnings]) writeErr(`elfkit: ${a.file}: warning: ${w}\n`);
 }
