@@ -8,7 +8,7 @@
 export { ParseError, isParseError, type ParseErrorCode } from './errors.js';
 export { Reader, type ByteOrder, type ReaderOptions } from './reader.js';
 export { type ByteSource, BytesSource, toByteSource, readRange } from './source.js';
-export { type StructLayout, structLayout } from './struct.js';
+export { type StructLayout, structLayout, checkRecords } from './struct.js';
 export { Parser, type ArrayOptions } from './parser.js';
 export { decodeUtf8, findNul } from './text.js';
 export { hex, hexBytes, toSafeNumber } from './hex.js';

@@ -27,12 +27,7 @@ export function structLayout<T>(name: string, parser: Parser): StructLayout<T> {
   const size = parser.sizeOf();
   // One compiled parser decodes a whole table: far cheaper than a call (and a DataView) per record.
   const table = new Parser().array('items', { type: parser, readUntil: 'eof' });
-  const check = (bytes: Uint8Array, offset: number, n: number, section: string, base: number): void => {
-    if (!(offset >= 0 && offset + n * size <= bytes.length)) {
-      const left = Math.max(0, bytes.length - offset);
-      throw new ParseError('truncated', `${name}${n === 1 ? '' : ` table of ${n}`} needs ${n * size} bytes, ${left} left`, section, base + offset);
-    }
-  };
+  const check = (bytes: Uint8Array, offset: number, n: number, section: string, base: number): void => checkRecords(name, size, bytes, offset, n, section, base);
   return {
     name,
     size,
@@ -46,4 +41,16 @@ export function structLayout<T>(name: string, parser: Parser): StructLayout<T> {
       return (table.parse(bytes.subarray(offset, offset + count * size)) as { items: T[] }).items;
     },
   };
+}
+
+/**
+ * Throws a `truncated` {@link ParseError} (section offset `base + offset`)
+ * unless `n` records of `size` bytes named `name` fit in `bytes` at `offset`:
+ * the check every {@link StructLayout} makes before decoding.
+ */
+export function checkRecords(name: string, size: number, bytes: Uint8Array, offset: number, n: number, section: string, base: number): void {
+  if (!(offset >= 0 && offset + n * size <= bytes.length)) {
+    const left = Math.max(0, bytes.length - offset);
+    throw new ParseError('truncated', `${name}${n === 1 ? '' : ` table of ${n}`} needs ${n * size} bytes, ${left} left`, section, base + offset);
+  }
 }

@@ -11,6 +11,7 @@ import { createdBy, type CreatedBy } from './created-by.js';
 import { goMachine, type GoMachine } from './machine.js';
 import { readM, type MRecord } from './m-record.js';
 import { RuntimeLayout } from './runtime-layout.js';
+import { layoutKey, loadLayout, saveLayout, type LayoutCacheStore } from './layout-cache.js';
 import { readStringTable } from './string-table.js';
 import { Target } from './target.js';
 import { expandWalk, type FrameStack, type Traceback } from './traceback.js';
@@ -24,6 +25,13 @@ export interface GoProcessOptions {
   readonly dwarf?: Dwarf;
   /** Stop a traceback after this many physical frames (default 100,000). */
   readonly maxFrames?: number;
+  /**
+   * Where layouts read before are kept (see {@link LayoutCacheStore}): a
+   * later open of the same executable (same build ids, size and
+   * modification time) takes the layout from there instead of the DWARF.
+   * Not used with {@link dwarf}.
+   */
+  readonly layoutCache?: LayoutCacheStore;
 }
 
 /** A goroutine as the runtime's traceback header describes it, with what the core adds (its thread). */
@@ -137,7 +145,7 @@ export class GoProcess {
   private list?: GoroutineList;
   private readonly maxFrames?: number;
 
-  private constructor(core: CoreProcess, exe: CoreModule, table: PcLnTable, machine: GoMachine, options: GoProcessOptions) {
+  private constructor(core: CoreProcess, exe: CoreModule, table: PcLnTable, machine: GoMachine, options: GoProcessOptions, goBuildId: string | undefined) {
     this.core = core;
     this.executable = exe;
     this.table = table;
@@ -146,6 +154,13 @@ export class GoProcess {
     this.target = new Target(new PageCachedMemory(core.memory), machine.ptrSize, machine.order);
     this.code = new GoCode(core);
     this.maxFrames = options.maxFrames;
+    const store = options.dwarf ? undefined : options.layoutCache;
+    const key = store && layoutKey(store, exe, goBuildId);
+    const cached = key && loadLayout(store, key);
+    if (cached) {
+      this.layout = cached;
+      return;
+    }
     try {
       const dwarf = options.dwarf ?? dwarfOf(exe.elf!);
       if (!dwarf) {
@@ -153,7 +168,12 @@ export class GoProcess {
           'no-types',
           `${exe.name} has no DWARF (built with -ldflags=-w?): the layouts of runtime.g and runtime.m are needed to list goroutines; only the threads' stacks can be read from the pclntab`,
         );
-      } else this.layout = RuntimeLayout.read(DwarfTypes.of(dwarf, { namePrefix: 'runtime.', functions: false }));
+      } else {
+        const types = DwarfTypes.of(dwarf, { namePrefix: 'runtime.', functions: false });
+        this.layout = RuntimeLayout.read(types);
+        // A layout read past damaged units is not kept: the next run reads them again.
+        if (key && types.errors.length === 0) saveLayout(store, key, this.layout);
+      }
     } catch (e) {
       if (isGoRuntimeError(e)) this.typesError = e;
       else if (isParseError(e)) this.typesError = new GoRuntimeError('unsupported', `${exe.name}: the DWARF cannot be read: ${e.message}`);
@@ -189,7 +209,7 @@ export class GoProcess {
     if (!table) throw new GoRuntimeError('not-go', `${exe.name} is not a Go program (it has no Go pclntab)`);
     const machine = core.arch && goMachine(core.arch);
     if (!machine) throw new GoRuntimeError('unsupported', `machine ${core.core.elf.header.machine} is not one the Go unwinder knows`);
-    return new GoProcess(core, exe, table, machine, options);
+    return new GoProcess(core, exe, table, machine, options, inFile);
   }
 
   /** The runtime address of link-time address `a`. */

@@ -19,6 +19,7 @@
  */
 export { GoProcess, type GoProcessOptions, type Goroutine, type GoroutineList, type GoThread } from './go-runtime.js';
 export { GoRuntimeError, isGoRuntimeError, type GoRuntimeErrorCode } from './errors.js';
+export { type LayoutCacheStore } from './layout-cache.js';
 export { RuntimeLayout, scalar, type Field, type GLayout, type MLayout, type GlobalVariable, type StringTable } from './runtime-layout.js';
 export { type GRecord } from './g-record.js';
 export { type MRecord } from './m-record.js';

@@ -189,10 +189,42 @@ export class RuntimeLayout {
     }
   }
 
+  /** The layout as plain data (bigints and numbers, the statuses as pairs), for a cache: see {@link RuntimeLayout.fromFields}. */
+  fields(): Record<string, unknown> {
+    const { g, m, pId, allgs, allglen, allm, waitReasonStrings, gStatusStrings, buildVersion, clocks } = this;
+    return { g, m, pId, allgs, allglen, allm, waitReasonStrings, gStatusStrings, buildVersion, clocks, statuses: [...this.statuses] };
+  }
+
+  /** The layout {@link fields} gave; throws a TypeError when `f` is not of that shape (a damaged cache entry). */
+  static fromFields(f: Record<string, unknown>): RuntimeLayout {
+    const isField = (v: unknown): v is Field => isRecord(v) && typeof v.offset === 'number' && typeof v.size === 'number';
+    const isStruct = (v: unknown) => isRecord(v) && typeof v.size === 'number' && Object.entries(v).every(([k, x]) => k === 'size' || x === undefined || isField(x));
+    const isGlobal = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && typeof v.size === 'number');
+    const isTable = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && typeof v.count === 'number' && typeof v.stride === 'number');
+    const ok =
+      isStruct(f.g) &&
+      isStruct(f.m) &&
+      (f.pId === undefined || isField(f.pId)) &&
+      f.allgs !== undefined &&
+      [f.allgs, f.allglen, f.allm, f.buildVersion].every(isGlobal) &&
+      [f.waitReasonStrings, f.gStatusStrings].every(isTable) &&
+      Array.isArray(f.clocks) &&
+      f.clocks.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.address === 'bigint' && typeof c.size === 'number') &&
+      Array.isArray(f.statuses) &&
+      f.statuses.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'number');
+    if (!ok) throw new TypeError('not a runtime layout');
+    const { statuses, ...rest } = f;
+    return Object.assign(Object.create(RuntimeLayout.prototype) as RuntimeLayout, rest, { statuses: new Map(statuses as [string, number][]) });
+  }
+
   /** The value of status constant `name` (`_Gwaiting`), or `fallback` when the DWARF has none. */
   status(name: string, fallback: number): number {
     return this.statuses.get(name) ?? fallback;
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
 }
 
 function structType(types: DwarfTypes, name: string): DwarfType {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { CoreProcess } from '@elfkit/core';
-import { GoProcess, isGoRuntimeError, describeWalkStop, type Traceback, type TraceFrame } from '@elfkit/goruntime';
+import { GoProcess, isGoRuntimeError, describeWalkStop, type LayoutCacheStore, type Traceback, type TraceFrame } from '@elfkit/goruntime';
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalName } from '../core/signals.js';
 import { CliError } from '../errors.js';
-import { nodeDecompressors, openSource } from '@elfkit/symbolize/node';
+import { nodeDecompressors, nodeIndexCache, openSource } from '@elfkit/symbolize/node';
 
 /** The options of the commands that read a Go core. */
 export interface GoCoreArgs {
@@ -26,7 +26,7 @@ export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
     const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
     let go: GoProcess;
     try {
-      go = GoProcess.open(p);
+      go = GoProcess.open(p, { layoutCache: layoutCache() });
     } catch (e) {
       if (isGoRuntimeError(e)) throw new CliError(e.message);
       throw e;
@@ -36,6 +36,29 @@ export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
     source.close();
     host.close();
   }
+}
+
+/**
+ * The runtime layouts read before, in the index cache's folder (see
+ * docs/symbolize.md: `ELFKIT_INDEX_CACHE=0` turns it off): a second look
+ * at a core of the same executable skips its DWARF. The Node store
+ * answers at once; anything else counts as a miss.
+ */
+function layoutCache(): LayoutCacheStore | undefined {
+  if (process.env.ELFKIT_INDEX_CACHE === '0') return undefined;
+  const store = nodeIndexCache();
+  if (!store) return undefined;
+  return {
+    get: (name) => {
+      const v = store.get(name);
+      return v instanceof Uint8Array ? v : undefined;
+    },
+    put: (name, bytes) => void store.put(name, bytes),
+    stamp: (path) => {
+      const v = store.stamp(path);
+      return v && !('then' in v) ? v : undefined;
+    },
+  };
 }
 
 /** What a thread was doing when the process ended, for listings. */
