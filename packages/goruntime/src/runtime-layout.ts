@@ -197,10 +197,12 @@ export class RuntimeLayout {
 
   /** The layout {@link fields} gave; throws a TypeError when `f` is not of that shape (a damaged cache entry). */
   static fromFields(f: Record<string, unknown>): RuntimeLayout {
-    const isField = (v: unknown): v is Field => isRecord(v) && typeof v.offset === 'number' && typeof v.size === 'number';
-    const isStruct = (v: unknown) => isRecord(v) && typeof v.size === 'number' && Object.entries(v).every(([k, x]) => k === 'size' || x === undefined || isField(x));
-    const isGlobal = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && typeof v.size === 'number');
-    const isTable = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && typeof v.count === 'number' && typeof v.stride === 'number');
+    // Offsets, sizes and counts become bigints and loop bounds: only whole, non-negative numbers are a layout's.
+    const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+    const isField = (v: unknown): v is Field => isRecord(v) && isCount(v.offset) && isCount(v.size);
+    const isStruct = (v: unknown) => isRecord(v) && isCount(v.size) && Object.entries(v).every(([k, x]) => k === 'size' || x === undefined || isField(x));
+    const isGlobal = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && isCount(v.size));
+    const isTable = (v: unknown) => v === undefined || (isRecord(v) && typeof v.address === 'bigint' && isCount(v.count) && isCount(v.stride));
     const ok =
       isStruct(f.g) &&
       isStruct(f.m) &&
@@ -209,9 +211,9 @@ export class RuntimeLayout {
       [f.allgs, f.allglen, f.allm, f.buildVersion].every(isGlobal) &&
       [f.waitReasonStrings, f.gStatusStrings].every(isTable) &&
       Array.isArray(f.clocks) &&
-      f.clocks.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.address === 'bigint' && typeof c.size === 'number') &&
+      f.clocks.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.address === 'bigint' && isCount(c.size)) &&
       Array.isArray(f.statuses) &&
-      f.statuses.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'number');
+      f.statuses.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && isCount(e[1]));
     if (!ok) throw new TypeError('not a runtime layout');
     const { statuses, ...rest } = f;
     return Object.assign(Object.create(RuntimeLayout.prototype) as RuntimeLayout, rest, { statuses: new Map(statuses as [string, number][]) });
