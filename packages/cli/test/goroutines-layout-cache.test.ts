@@ -54,7 +54,7 @@ test('a second run takes the layout from the cache and prints the same; a damage
   const file = join(dir, 'index', name!);
   const good = readFileSync(file, 'utf8');
   assert.match(good, /"allgs":\{"address":"\d+n"/);
-  for (const damaged of [good.slice(0, good.length >> 1), good.replace('"stackLo":{"offset":0', '"stackLo":{"offset":"x"'), JSON.stringify({ ...JSON.parse(good), key: 'other' }), '']) {
+  for (const damaged of [good.slice(0, good.length >> 1), good.replace('"stackLo":{"offset":0', '"stackLo":{"offset":"x"'), good.replace('"stackLo":{"offset":0', '"stackLo":{"offset":0.5'), good.replace('"stackLo":{"offset":0', '"stackLo":{"offset":-8'), JSON.stringify({ ...JSON.parse(good), key: 'other' }), '']) {
     writeFileSync(file, damaged);
     const r = elfkit(['go', 'goroutines', c.core, '--exe', c.exe], { env });
     assert.is(r.status, 0, r.stderr);
