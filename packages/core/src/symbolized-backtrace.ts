@@ -102,11 +102,19 @@ export class CoreSymbols {
   async backtraces(threads: readonly CoreThread[], options: UnwindOptions = {}): Promise<SymbolizedBacktrace[]> {
     const started = new Set<CoreModule>();
     const pending: Promise<void>[] = [];
+    let decoding = true;
     const preload = async (modules: Iterable<CoreModule>) => {
       const fresh = [...modules].filter((m) => !started.has(m));
       for (const m of fresh) started.add(m);
       const loads = await Promise.all(fresh.map((m) => this.preload(m)));
-      for (const l of loads) if (l) pending.push(l.done);
+      const handedOn: Promise<void>[] = [];
+      for (const l of loads) {
+        if (!l) continue;
+        pending.push(l.done);
+        handedOn.push(l.decoding);
+      }
+      decoding = false;
+      void Promise.all(handedOn).then(() => (decoding = true));
     };
     const atPc = new Set<CoreModule>();
     for (const t of threads) {
@@ -115,7 +123,13 @@ export class CoreSymbols {
       if (m) atPc.add(m);
     }
     await preload(atPc);
-    const raw = threads.map((t) => this.core.backtrace(t, options));
+    const raw: Backtrace[] = [];
+    for (const t of threads) {
+      raw.push(this.core.backtrace(t, options));
+      // The sections' compressed bytes arrive through the event loop: until each is being inflated, let it run
+      // between threads, so the inflation overlaps the unwinding instead of starting after it.
+      if (!decoding) await nextTurn();
+    }
     const tables = this.tablesAdded;
     const withFrames = new Set<CoreModule>();
     for (const bt of raw) for (const f of bt.frames) if (f.module) withFrames.add(f.module as CoreModule);
@@ -136,7 +150,7 @@ export class CoreSymbols {
    * the promise itself would wait for it, and the threads would be unwound
    * only after the inflation instead of during it), or undefined.
    */
-  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void> } | undefined> {
+  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void> } | undefined> {
     const s = this.module(m);
     if (!s || s.broken) return undefined;
     return s.preloadDwarf();
@@ -218,4 +232,10 @@ export class CoreSymbols {
     }
     return p;
   }
+}
+
+/** Resolves after the event loop has had a turn (I/O callbacks run), not only the microtasks. */
+function nextTurn(): Promise<void> {
+  const g = globalThis as unknown as { setImmediate?: (f: () => void) => unknown; setTimeout: (f: () => void, ms: number) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : g.setTimeout(resolve, 0)));
 }
