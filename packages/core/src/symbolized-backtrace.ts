@@ -102,15 +102,20 @@ export class CoreSymbols {
   async backtraces(threads: readonly CoreThread[], options: UnwindOptions = {}): Promise<SymbolizedBacktrace[]> {
     const started = new Set<CoreModule>();
     const pending: Promise<void>[] = [];
+    /** Modules whose preloaded sections are not all in yet. */
+    const inflating = new Set<CoreModule>();
     let decoding = true;
     const preload = async (modules: Iterable<CoreModule>) => {
       const fresh = [...modules].filter((m) => !started.has(m));
       for (const m of fresh) started.add(m);
       const loads = await Promise.all(fresh.map((m) => this.preload(m)));
       const handedOn: Promise<void>[] = [];
-      for (const l of loads) {
+      for (let i = 0; i < loads.length; i++) {
+        const l = loads[i];
         if (!l) continue;
-        pending.push(l.done);
+        const m = fresh[i]!;
+        inflating.add(m);
+        pending.push(l.done.then(() => void inflating.delete(m)));
         handedOn.push(l.decoding);
       }
       decoding = false;
@@ -134,6 +139,16 @@ export class CoreSymbols {
     const withFrames = new Set<CoreModule>();
     for (const bt of raw) for (const f of bt.frames) if (f.module) withFrames.add(f.module as CoreModule);
     await preload(withFrames);
+    // While the large sections inflate: the inflating modules' symbols and address-to-unit tables (from their small
+    // .debug_aranges), and the frames of the modules whose DWARF is in (the executable's, usually), are made ready.
+    // The answers are kept by pc, so the symbolization below finds them done.
+    for (const m of [...inflating]) await this.prepareLookups(m);
+    for (const bt of raw) {
+      for (const f of bt.frames) {
+        if (inflating.size === 0) break;
+        if (!inflating.has(f.module as CoreModule)) await this.frame(f);
+      }
+    }
     await Promise.all(pending);
     const out: SymbolizedBacktrace[] = [];
     for (let i = 0; i < threads.length; i++) {
@@ -154,6 +169,14 @@ export class CoreSymbols {
     const s = this.module(m);
     if (!s || s.broken) return undefined;
     return s.preloadDwarf();
+  }
+
+  /** Loads `m`'s symbols and builds its DWARF's address-to-unit table, which read nothing of `.debug_info`. */
+  private async prepareLookups(m: CoreModule): Promise<void> {
+    const s = this.module(m);
+    if (!s || s.broken) return;
+    await s.load();
+    s.loadedDwarf?.prepareUnitSearch();
   }
 
   /** Symbolizes `bt`, unwinding `thread` again with a separate debug file's `.debug_frame` where its own CFI ran out. */
