@@ -11,6 +11,7 @@ import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
 import { withLateOptimization } from '../late-optimization.js';
+import { exitWhenIdle } from '../quick-exit.js';
 
 interface CoreArgs {
   file: string;
@@ -194,6 +195,7 @@ async function printCore(a: CoreArgs): Promise<void> {
           problems: p.problems.map((e) => e.message),
         }) + '\n',
       );
+      exitWhenIdle();
       return;
     }
     const out: string[] = [];
@@ -224,6 +226,7 @@ async function printCore(a: CoreArgs): Promise<void> {
     }
     for (const e of p.problems) out.push(`warning: ${e.message}`);
     writeOut(out.join('\n') + '\n');
+    exitWhenIdle();
   } finally {
     symbolizer.close();
     source.close();
