@@ -89,10 +89,10 @@ function heapNow(): number {
 export class Engine {
   readonly stats: EngineStats;
   private readonly rnd: Random;
-  private readonly mutator: Mutator;
+  private mutator?: Mutator;
   private readonly coverage?: Coverage;
   private readonly corpus: Entry[] = [];
-  private readonly seeds: Seed[];
+  private seeds: Seed[] = [];
   private readonly found = new Set<string>();
   private readonly started = Date.now();
 
@@ -100,11 +100,7 @@ export class Engine {
     readonly target: FuzzTarget<any>,
     readonly options: EngineOptions,
   ) {
-    this.seeds = target.seeds();
-    if (this.seeds.length === 0) throw new Error(`fuzz target ${target.name} has no seeds`);
     this.rnd = new Random(options.seed, target.name);
-    const longest = Math.max(...this.seeds.map((s) => s.bytes.length));
-    this.mutator = new Mutator(this.rnd, { resizable: target.resizable, maxLength: target.resizable ? longest * 2 + 1024 : longest });
     if (options.coverage !== false) this.coverage = new Coverage(parserScripts);
     this.stats = { target: target.name, inputs: 0, executions: 0, rejected: 0, corpus: 0, features: 0, findings: 0, flaky: 0, seconds: 0 };
   }
@@ -112,6 +108,10 @@ export class Engine {
   /** Runs until `maxInputs` or the deadline; returns the counters. */
   async run(): Promise<EngineStats> {
     try {
+      this.seeds = await this.target.seeds();
+      if (this.seeds.length === 0) throw new Error(`fuzz target ${this.target.name} has no seeds`);
+      const longest = Math.max(...this.seeds.map((s) => s.bytes.length));
+      this.mutator = new Mutator(this.rnd, { resizable: this.target.resizable, maxLength: this.target.resizable ? longest * 2 + 1024 : longest });
       this.coverage?.take();
       for (const seed of this.seeds) {
         const outcome = await this.execute(seed.bytes, seed);
@@ -153,7 +153,7 @@ export class Engine {
     for (let i = 0; i < size; i++) {
       const parent = this.pick();
       const donors = [this.corpus[this.rnd.below(this.corpus.length)]!.bytes];
-      const bytes = this.mutator.mutate({ bytes: parent.bytes, fields: parent.seed.fields, regions: parent.seed.regions ?? [], order: parent.seed.order }, donors);
+      const bytes = this.mutator!.mutate({ bytes: parent.bytes, fields: parent.seed.fields, regions: parent.seed.regions ?? [], order: parent.seed.order }, donors);
       this.stats.inputs++;
       const outcome = await this.execute(bytes, parent.seed);
       if (outcome) await this.report(outcome, bytes, parent.seed);

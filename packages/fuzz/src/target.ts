@@ -32,8 +32,8 @@ export interface FuzzTarget<C = unknown> {
   readonly typedErrors?: (e: unknown) => boolean;
   /** Memory the run may keep per input byte before it counts as out of proportion (default 64). */
   readonly heapPerByte?: number;
-  /** The seeds, built from the fixtures (called once per run). */
-  seeds(): Seed<C>[];
+  /** The seeds, built from the fixtures (called once per run; a promise where making them reads asynchronously, as a symbolizer does). */
+  seeds(): Seed<C>[] | Promise<Seed<C>[]>;
   /**
    * Reads the input; the value returned (or, for a reader that is
    * asynchronous, awaited) is held while memory is measured.

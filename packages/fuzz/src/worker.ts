@@ -46,7 +46,7 @@ const engine = new Engine(target, {
   onProgress: (stats) => port.postMessage({ type: 'progress', stats } satisfies WorkerMessage),
 });
 if (job.replay) {
-  const seeds = new Map(target.seeds().map((s) => [s.name, s]));
+  const seeds = new Map((await target.seeds()).map((s) => [s.name, s]));
   for (const r of job.replay) {
     const seed = seeds.get(r.seed);
     if (!seed) throw new Error(`${job.target}: no seed named ${r.seed} (for ${r.label})`);

@@ -18,7 +18,7 @@ const INPUTS = Number(process.env.ELFKIT_FUZZ_INPUTS ?? 300);
 
 test('every parser that reads outside input has a target', () => {
   const names = targets.map((t) => t.name);
-  for (const n of ['elf-header', 'elf-symbols', 'elf-notes', 'elf-dynamic', 'elf-relocations', 'elf-versions', 'elf-compression', 'dwarf-units', 'dwarf-abbrev', 'dwarf-forms', 'dwarf-line', 'dwarf-lists', 'dwarf-expr', 'dwarf-dwp', 'go-pclntab', 'go-buildinfo', 'go-modinfo', 'dwarf-cfi', 'dwarf-types', 'core', 'core-notes', 'size', 'symbolize', 'symbolize-minidebuginfo', 'image-layer', 'image-archive']) {
+  for (const n of ['elf-header', 'elf-symbols', 'elf-notes', 'elf-dynamic', 'elf-relocations', 'elf-versions', 'elf-compression', 'dwarf-units', 'dwarf-abbrev', 'dwarf-forms', 'dwarf-line', 'dwarf-lists', 'dwarf-expr', 'dwarf-dwp', 'go-pclntab', 'go-buildinfo', 'go-modinfo', 'dwarf-cfi', 'dwarf-types', 'core', 'core-notes', 'size', 'symbolize', 'symbolize-minidebuginfo', 'symbolize-index-cache', 'image-layer', 'image-archive']) {
     assert.ok(names.includes(n), `target ${n}`);
   }
   assert.is(new Set(names).size, names.length, 'names are unique');
@@ -46,9 +46,9 @@ test('every kept regression input replays without a finding', async () => {
   assert.is(replayed, regressions().length);
 });
 
-test('the core target starts from cut cores that read as the whole ones: threads, registers, backtraces, problems', () => {
+test('the core target starts from cut cores that read as the whole ones: threads, registers, backtraces, problems', async () => {
   const core = targets.find((t) => t.name === 'core')!;
-  for (const seed of core.seeds()) {
+  for (const seed of await core.seeds()) {
     const whole = new Uint8Array(gunzipSync(readFileSync(join(repoRoot, 'fixtures', seed.name + '.gz'))));
     assert.ok(seed.bytes.length < whole.length / 100, `${seed.name}: ${seed.bytes.length} bytes of ${whole.length}`);
     assert.equal(processView(seed.bytes, seed.context as Uint8Array), processView(whole, seed.context as Uint8Array), seed.name);

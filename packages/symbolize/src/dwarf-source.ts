@@ -27,7 +27,7 @@ import type { Tombstones } from './tombstone.js';
 import { RecentCache } from './recent-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 import type { CachedDwarf } from './cached-dwarf.js';
-import type { DwarfSnapshot, UnitSnapshot } from './index-cache.js';
+import { IndexCacheError, type DwarfSnapshot, type UnitSnapshot } from './index-cache.js';
 
 /** 1,024 recent answers (see RecentCache). */
 const CACHE_BITS = 10;
@@ -152,7 +152,15 @@ export class DwarfSource {
    * both damaged — another source may answer then.
    */
   frames(address: bigint): Frame[] | undefined {
-    if (this.cached) return this.cached.frames(address);
+    if (this.cached) {
+      try {
+        return this.cached.frames(address);
+      } catch (e) {
+        // A file whose checksum holds but whose columns do not (edited, or written by a faulty elfkit): answer from the DWARF.
+        if (!(e instanceof IndexCacheError)) throw e;
+        this.cached = undefined;
+      }
+    }
     const unit = this.unitAt(address);
     if (!unit) return undefined;
     const a = Number(address);

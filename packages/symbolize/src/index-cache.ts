@@ -67,6 +67,7 @@ export interface DwarfSnapshot {
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 const KINDS = [Uint8Array, Uint16Array, Uint32Array, Int32Array, Float64Array] as const;
+type ColumnKind = (typeof KINDS)[number];
 
 /** A unit as the manifest lists it: column numbers (-1: none) and small values. */
 interface UnitEntry {
@@ -93,6 +94,9 @@ interface Manifest {
 
 const FUNCTION_FIELDS = ['ranges', 'offsets', 'parents', 'rangeEnds', 'callFiles', 'callLines', 'callColumns', 'discs', 'lows', 'inlinedFlags', 'firstChild', 'nextSibling', 'spanLows', 'spanHighs', 'spanOwners', 'maxHigh'] as const;
 const LINE_FIELDS = ['offset', 'file', 'line', 'column', 'disc', 'seqLow', 'seqHigh', 'seqFirst', 'seqEnd'] as const;
+/** The kind each column is written as (FunctionColumns' and LineColumns' types). */
+const FUNCTION_KINDS: readonly (ColumnKind | readonly ColumnKind[])[] = [Float64Array, [Uint32Array, Float64Array], Int32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Float64Array, Uint8Array, Int32Array, Int32Array, Float64Array, Float64Array, Int32Array, Float64Array];
+const LINE_KINDS: readonly (ColumnKind | readonly ColumnKind[])[] = [[Uint32Array, Float64Array], Uint32Array, Uint32Array, Uint32Array, Uint32Array, Float64Array, Float64Array, Uint32Array, Uint32Array];
 
 /** Serializes `snapshot` under `key` (which {@link decodeIndex} checks). */
 export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uint8Array) => number = jsCrc32): Uint8Array {
@@ -214,17 +218,20 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   } catch {
     return fail('unreadable manifest', HEADER);
   }
+  if (!isManifest(m)) fail('manifest of another shape', HEADER);
   if (m.key !== key) fail('made for another file', HEADER);
   const base = align8(HEADER + jsonLength);
   const views: (Column | undefined)[] = [];
-  const column = <T extends Column>(n: number, kind?: (typeof KINDS)[number]): T => {
+  const column = <T extends Column>(n: number, kind?: ColumnKind | readonly ColumnKind[]): T => {
     const place = m.columns[n];
     if (!place) return fail(`no column ${n}`, HEADER);
     const [k, offset, length] = place;
     const K = KINDS[k];
-    if (!K || (kind && K !== kind && !(kind === Uint32Array && K === Uint16Array))) return fail(`column ${n} of kind ${k}`, HEADER);
+    const allowed = kind === undefined ? undefined : Array.isArray(kind) ? kind : [kind as ColumnKind];
+    // A column narrowed to 16 bits stands wherever 32 are expected (see narrowColumn).
+    if (!K || (allowed && !allowed.some((A) => A === K || (A === Uint32Array && K === Uint16Array)))) return fail(`column ${n} of kind ${k}`, HEADER);
     const at = base + offset;
-    if (at % 8 !== 0 || at + length * K.BYTES_PER_ELEMENT > bytes.length) return fail(`column ${n} outside the file`, at);
+    if (!Number.isSafeInteger(at) || !Number.isSafeInteger(length) || length < 0 || at % 8 !== 0 || at + length * K.BYTES_PER_ELEMENT > bytes.length) return fail(`column ${n} outside the file`, Math.max(0, Math.min(at, bytes.length)) || 0);
     return (views[n] ??= new K(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, length)) as T;
   };
   const [strBytes, strEnds] = [column<Uint8Array>(m.strings[0], Uint8Array), column<Uint32Array>(m.strings[1], Uint32Array)];
@@ -254,16 +261,19 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
     let u = units[i];
     if (u) return u;
     const e = m.units[i];
-    if (!e || e.f.length !== FUNCTION_FIELDS.length) return fail(`unit ${i}`);
-    const functions = Object.fromEntries(FUNCTION_FIELDS.map((k, j) => [k, column(e.f[j]!)])) as unknown as FunctionColumns;
+    if (!e) return fail(`unit ${i}`);
+    const functions = Object.fromEntries(FUNCTION_FIELDS.map((k, j) => [k, column(e.f[j]!, FUNCTION_KINDS[j])])) as unknown as FunctionColumns;
     const names = column<Int32Array>(e.names, Int32Array);
     const declLines = column<Uint32Array>(e.declLines, Uint32Array);
     const count = functions.parents.length;
     if (names.length !== count * 3 || declLines.length !== count) fail(`unit ${i}: names`);
+    const bad = badFunctions(functions);
+    if (bad) fail(`unit ${i}: ${bad}`);
     let lines: DecodedUnit['lines'];
     if (e.l) {
-      if (e.l.c.length !== LINE_FIELDS.length) fail(`unit ${i}: lines`);
-      const columns = Object.fromEntries(LINE_FIELDS.map((k, j) => [k, column(e.l!.c[j]!)])) as unknown as LineColumns;
+      const columns = Object.fromEntries(LINE_FIELDS.map((k, j) => [k, column(e.l!.c[j]!, LINE_KINDS[j])])) as unknown as LineColumns;
+      const badRows = badLines(columns);
+      if (badRows) fail(`unit ${i}: ${badRows}`);
       const paths = [...column<Int32Array>(e.l.paths, Int32Array)].map(string);
       lines = { columns, paths, compDir: string(e.l.dir), discarded: e.l.discarded };
     }
@@ -285,6 +295,68 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
         }
       : undefined;
   return { unitIndex, aranges, unitCount, unit, string, symbols };
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const ints = (v: unknown, length?: number): v is number[] => Array.isArray(v) && (length === undefined || v.length === length) && v.every(isInt);
+
+/** True when `m` has the manifest's shape (the JSON parsed, but a lookup reads its numbers as they are). */
+function isManifest(m: unknown): m is Manifest {
+  if (typeof m !== 'object' || m === null) return false;
+  const x = m as Record<string, unknown>;
+  if (typeof x.key !== 'string' || !Array.isArray(x.columns) || !x.columns.every((c) => ints(c, 3))) return false;
+  if (!ints(x.strings, 2) || !ints(x.index, 4) || !(x.aranges === null || ints(x.aranges, 4)) || !(x.symbols === undefined || ints(x.symbols))) return false;
+  if (!Array.isArray(x.units)) return false;
+  for (const u of x.units as unknown[]) {
+    if (typeof u !== 'object' || u === null) return false;
+    const e = u as Record<string, unknown>;
+    if (!ints(e.f, FUNCTION_FIELDS.length) || !isInt(e.names) || !isInt(e.declLines) || !(e.lang === null || isInt(e.lang))) return false;
+    if (e.l === undefined) continue;
+    const l = e.l as Record<string, unknown> | null;
+    if (typeof l !== 'object' || l === null || !ints(l.c, LINE_FIELDS.length) || !isInt(l.paths) || !isInt(l.dir) || !isInt(l.discarded)) return false;
+  }
+  return true;
+}
+
+/**
+ * What is wrong with a unit's function columns, if anything: what a lookup
+ * relies on without checking, as a build makes them — equal lengths, range
+ * bounds inside the pool, and tree links that only point forward (a child
+ * or sibling after its node, a parent before it), so no walk can loop.
+ */
+function badFunctions(f: FunctionColumns): string | undefined {
+  const n = f.parents.length;
+  for (const k of ['offsets', 'rangeEnds', 'lows', 'inlinedFlags', 'firstChild', 'nextSibling'] as const) if (f[k].length !== n) return `${k}: ${f[k].length} values for ${n} functions`;
+  for (const k of ['callFiles', 'callLines', 'callColumns', 'discs'] as const) if (f[k].length !== n && f[k].length !== 0) return `${k}: ${f[k].length} values for ${n} functions`;
+  const pool = f.ranges.length;
+  let end = 0;
+  for (let i = 0; i < n; i++) {
+    const e = f.rangeEnds[i]!;
+    if (e < end || e > pool || (e & 1) !== 0) return `function ${i}: range end ${e}`;
+    end = e;
+    const p = f.parents[i]!;
+    const c = f.firstChild[i]!;
+    const s = f.nextSibling[i]!;
+    if (p < -1 || p >= i || c < -1 || (c >= 0 && (c <= i || c >= n)) || s < -1 || (s >= 0 && (s <= i || s >= n))) return `function ${i}: tree links ${p} ${c} ${s}`;
+    // A low PC is an address (NaN: none; -1: beyond 2^53, which a build keeps out of the cache).
+    const low = f.lows[i]!;
+    if (low === low && !(Number.isSafeInteger(low) && low >= 0)) return `function ${i}: low PC ${low}`;
+  }
+  const spans = f.spanLows.length;
+  if (f.spanHighs.length !== spans || f.spanOwners.length !== spans || f.maxHigh.length !== spans) return 'span columns of unequal lengths';
+  for (let k = 0; k < spans; k++) if (!(f.spanOwners[k]! >= 0 && f.spanOwners[k]! < n)) return `span ${k}: function ${f.spanOwners[k]}`;
+  return undefined;
+}
+
+/** What is wrong with a unit's line columns, if anything: equal lengths, and each sequence's rows inside the rows. */
+function badLines(l: LineColumns): string | undefined {
+  const rows = l.offset.length;
+  if (l.file.length !== rows || l.line.length !== rows) return 'line rows of unequal lengths';
+  if ((l.column.length !== rows && l.column.length !== 0) || (l.disc.length !== rows && l.disc.length !== 0)) return 'line columns of unequal lengths';
+  const seqs = l.seqLow.length;
+  if (l.seqHigh.length !== seqs || l.seqFirst.length !== seqs || l.seqEnd.length !== seqs) return 'sequence columns of unequal lengths';
+  for (let k = 0; k < seqs; k++) if (!(l.seqFirst[k]! < l.seqEnd[k]! && l.seqEnd[k]! <= rows)) return `sequence ${k}: rows ${l.seqFirst[k]}..${l.seqEnd[k]}`;
+  return undefined;
 }
 
 function align8(n: number): number {

@@ -312,7 +312,8 @@ export class Module {
   async symbols(): Promise<SymbolIndex> {
     if (this.symbolReady) return this.symbolReady;
     this.symbolState ??= this.indexSymbols().then((index) => {
-      if (this.cachedSymbols) index.adopt(this.cachedSymbols);
+      // A cache file whose symbol index does not fit the tables is damaged: none of it is used, and the next fill rewrites it.
+      if (this.cachedSymbols && !index.adopt(this.cachedSymbols) && this.dwarfReady) this.dwarfReady.cached = undefined;
       return index;
     });
     return (this.symbolReady = await this.symbolState);

@@ -80,6 +80,11 @@ export class SymbolIndex {
     if (this.built || c.tableCounts.length !== this.tables.length || this.tables.some((t, i) => t.table.count !== c.tableCounts[i])) return false;
     const n = c.addrs.length;
     if (c.sizes.length !== n || c.refs.length !== n || c.which.length !== n || c.locals.length !== n || c.fileIdx.length !== c.fileNames.length) return false;
+    // Every entry must name a symbol of these tables at a whole address (a lookup reads its name through them, and its address as a bigint, unchecked).
+    for (let k = 0; k < n; k++) {
+      const t = this.tables[c.which[k]!];
+      if (!t || !(c.refs[k]! >= 0 && c.refs[k]! < t.table.count) || !Number.isSafeInteger(c.addrs[k]!) || !Number.isSafeInteger(c.sizes[k]!) || c.addrs[k]! < 0 || c.sizes[k]! < 0) return false;
+    }
     this.built = { addrs: c.addrs, sizes: c.sizes, refs: c.refs, which: c.which, locals: c.locals, fileIdx: [...c.fileIdx], fileNames: [...c.fileNames] };
     return true;
   }

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from '@elfkit/dwarf';
 import { ElfFile } from '@elfkit/elf';
 import { fixturePath, fixtures, skip } from '@elfkit/fixtures';
 import { Symbolizer, type CodeAnswer, type Module } from '@elfkit/symbolize';
@@ -209,6 +210,91 @@ test('a damaged, truncated or foreign cache file is ignored (cold answers) and r
     assert.is(m.indexCacheState, 'miss', what);
     const got = await Promise.all(addresses.map(async (a) => plain(await s.code(m, a))));
     assert.equal(got, expected, what);
+    assert.ok(await m.saveIndex(), `${what}: rewritten`);
+    assert.equal(readFileSync(file), good, `${what}: the rewritten file is the good one`);
+    s.close();
+  }
+});
+
+/** The manifest of cache file `b`, where column `n` starts, and a copy of `b` with its checksum made right after `edit`. */
+function edited(b: Buffer, edit: (manifest: any, columnAt: (n: number) => number, bytes: Buffer) => unknown): Buffer {
+  const c = Buffer.from(b);
+  const json = c.readUInt32LE(16);
+  const manifest = JSON.parse(c.subarray(24, 24 + json).toString());
+  const base = (24 + json + 7) & ~7;
+  const replaced = edit(manifest, (n) => base + manifest.columns[n][1], c);
+  let out = c;
+  if (typeof replaced === 'string') {
+    // A new manifest of the same length (padded with spaces), so the columns stay where they are.
+    assert.ok(replaced.length <= json, 'the edited manifest fits');
+    out = Buffer.concat([c.subarray(0, 24), Buffer.from(replaced.padEnd(json)), c.subarray(24 + json)]);
+  }
+  out.writeUInt32LE(crc32(out.subarray(16)) >>> 0, 12);
+  return out;
+}
+
+/** Damage behind a good checksum: what an edited file, or a faulty writer, leaves (each must not hang, crash or answer wrongly). */
+const DEEP_DAMAGES: [string, (b: Buffer) => Buffer][] = [
+  ['an inlined call whose first child points back at its parent (a loop)', (b) =>
+    edited(b, (m, at, c) => {
+      for (const u of m.units) {
+        const first = at(u.f[10]);
+        const count = m.columns[u.f[10]][2];
+        for (let i = 0; i < count; i++) {
+          const child = c.readInt32LE(first + i * 4);
+          if (child < 0) continue;
+          c.writeInt32LE(i, first + child * 4); // firstChild[child] = its parent
+          return;
+        }
+      }
+      assert.unreachable('no unit with an inlined call');
+    })],
+  ['a function whose parent comes after it', (b) =>
+    edited(b, (m, at, c) => {
+      const u = m.units.find((x: any) => m.columns[x.f[2]][2] > 1);
+      c.writeInt32LE(1, at(u.f[2]));
+    })],
+  ['a low PC that is not a whole address', (b) =>
+    edited(b, (m, at, c) => {
+      for (const u of m.units) if (m.columns[u.f[8]][2] > 0) c.writeDoubleLE(4096.5, at(u.f[8]));
+    })],
+  ['a sequence whose rows run past the unit\'s rows', (b) =>
+    edited(b, (m, at, c) => {
+      for (const u of m.units) if (u.l && m.columns[u.l.c[8]][2] > 0) c.writeUInt32LE(0xfffffff, at(u.l.c[8]));
+    })],
+  ['a symbol naming an entry beyond its table', (b) =>
+    edited(b, (m, at, c) => {
+      c.writeInt32LE(0x7fffffff, at(m.symbols[2]));
+    })],
+  ['a manifest of another shape (a unit without its columns)', (b) =>
+    edited(b, (m) => {
+      delete m.units[0].f;
+      return JSON.stringify(m);
+    })],
+];
+
+test('a cache file damaged behind a good checksum answers from the DWARF, as cold, and is rewritten', async () => {
+  const at = join(dir, 'deep-damage');
+  const path = copy('c/gcc-O2', 'deep-damaged-target');
+  const ref = symbolizer(false);
+  const rm = await ref.module(path);
+  const addresses = await sample(rm);
+  const expected: string[] = [];
+  for (const a of addresses) expected.push(plain(await ref.code(rm, a)));
+  const fill = symbolizer(true, at);
+  const fm = await fill.module(path);
+  assert.ok(await fm.saveIndex());
+  const file = cacheFileOf(at, fm);
+  const good = readFileSync(file);
+  for (const [what, damage] of DEEP_DAMAGES) {
+    writeFileSync(file, damage(good));
+    const s = symbolizer(true, at);
+    const m = await s.module(path);
+    await m.load();
+    const got: string[] = [];
+    for (const a of addresses) got.push(plain(await s.code(m, a)));
+    assert.equal(got, expected, what);
+    assert.is(m.indexCacheState, 'miss', `${what}: no longer used`);
     assert.ok(await m.saveIndex(), `${what}: rewritten`);
     assert.equal(readFileSync(file), good, `${what}: the rewritten file is the good one`);
     s.close();

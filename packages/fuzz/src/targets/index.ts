@@ -5,6 +5,7 @@ import { dwarfTargets } from './dwarf.js';
 import { elfTargets } from './elf.js';
 import { goTargets } from './go.js';
 import { imageTargets } from './image.js';
+import { indexCacheTarget } from './index-cache.js';
 import { sizeTargets } from './size.js';
 import { symbolizeTargets } from './symbolize.js';
 import { typeTargets } from './types.js';
@@ -14,7 +15,7 @@ import { typeTargets } from './types.js';
  * to its package's list (see elfTarget, dwarfTarget, goTarget, or
  * defineTarget for an input that stands alone).
  */
-export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets, ...symbolizeTargets, ...imageTargets];
+export const targets: readonly FuzzTarget<any>[] = [...elfTargets, ...dwarfTargets, ...cfiTargets, ...typeTargets, ...goTargets, ...coreTargets, ...sizeTargets, ...symbolizeTargets, indexCacheTarget, ...imageTargets];
 
 /** The target named `pattern`; else the targets whose name starts with `pattern-` or matches it as a glob (`dwarf-*`). */
 export function selectTargets(patterns: readonly string[]): FuzzTarget<any>[] {

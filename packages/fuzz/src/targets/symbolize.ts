@@ -18,13 +18,13 @@ import { dwarfSectionFields } from './dwarf.js';
 const ADDRESSES = 40;
 
 /** What a symbolizer seed needs besides its bytes: the addresses to ask. */
-interface SymbolizeContext {
+export interface SymbolizeContext {
   readonly code: readonly bigint[];
   readonly data: readonly bigint[];
 }
 
 /** The file's function starts and middles, and its objects, from the intact file (spread evenly, at most `ADDRESSES`). */
-function addressesOf(elf: ElfFile): SymbolizeContext {
+export function addressesOf(elf: ElfFile): SymbolizeContext {
   const funcs = elf.symbols().filter((s) => s.type === C.STT_FUNC && s.value !== 0n);
   const code: bigint[] = [];
   const step = Math.max(1, Math.floor(funcs.length / (ADDRESSES >> 1)));
@@ -49,8 +49,12 @@ function inputHost(input: Uint8Array): SymbolizeHost {
 }
 
 /** Symbolizes the seed's addresses in `input` as `elfkit symbolize` would, code and data. */
-async function symbolizeAll(input: Uint8Array, ctx: SymbolizeContext, p: Probe): Promise<number> {
-  const s = new Symbolizer(inputHost(input), { onError: (e) => p.check(e) });
+function symbolizeAll(input: Uint8Array, ctx: SymbolizeContext, p: Probe): Promise<number> {
+  return askAll(new Symbolizer(inputHost(input), { onError: (e) => p.check(e) }), ctx, p);
+}
+
+/** Asks `s` for the code and data at the context's addresses in module `/bin`, checking every error; closes `s`. */
+export async function askAll(s: Symbolizer, ctx: SymbolizeContext, p: Probe): Promise<number> {
   const m = await s.module('/bin');
   let frames = 0;
   for (const a of ctx.code) {

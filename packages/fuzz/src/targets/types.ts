@@ -49,6 +49,15 @@ export const dwarfTypes = dwarfTarget({
       p.attempt(() => types.findFunc(name)?.params.length);
     }
     p.attempt(() => types.constants('').length);
+    // The narrowed index a Go core reader uses (`runtime.` names, no functions): it decodes only the names it keeps and skips whole subtrees.
+    const narrow = p.attempt(() => new D.DwarfTypes(dwarf, { onError: p.sink, namePrefix: 's', functions: false }));
+    if (narrow) {
+      for (const name of ['shape', 'std::string', 'main', 'point']) {
+        p.attempt(() => narrow.findType(name));
+        p.attempt(() => narrow.findVariable(name));
+      }
+      for (const e of narrow.errors) p.check(e);
+    }
     return n;
   },
 });
