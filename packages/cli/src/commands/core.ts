@@ -11,7 +11,6 @@ import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
 import { withLateOptimization } from '../late-optimization.js';
-import { exitWhenIdle } from '../quick-exit.js';
 
 interface CoreArgs {
   file: string;
@@ -216,7 +215,6 @@ async function printCore(a: CoreArgs): Promise<void> {
           problems: p.problems.map((e) => e.message),
         }) + '\n',
       );
-      exitWhenIdle();
       return;
     }
     const out: string[] = [];
@@ -247,7 +245,6 @@ async function printCore(a: CoreArgs): Promise<void> {
     }
     for (const e of p.problems) out.push(`warning: ${e.message}`);
     writeOut(out.join('\n') + '\n');
-    exitWhenIdle();
   } finally {
     symbolizer.close();
     source.close();
