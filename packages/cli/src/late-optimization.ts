@@ -4,26 +4,22 @@ import { setFlagsFromString } from 'node:v8';
 const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefined;
 
 /**
- * Runs `work` with V8 optimizing hot functions (TurboFan) only after eight
- * times its usual budget of bytecodes. A command that runs a fraction of a
- * second over many cold functions (`elfkit core` on a 64-thread core:
- * unwinding, DWARF units, line programs, each read once) otherwise has a few
- * dozen functions compiled by TurboFan on background threads — ~55 ms CPU
- * there, competing with the inflation on the thread pool, and waited for at
- * exit — for code that is run only a little longer; a long run still gets
- * them optimized, a few milliseconds later. The budget is restored when
- * `work` ends, before the bundle loader writes its code caches: V8 checks a
- * cache against a hash of the flags' values, so one written with the budget
- * changed would be rejected on every later run. On a V8 whose default is
- * not known here nothing is changed (restoring a guessed default would do
- * just that).
+ * Has V8 optimize hot functions (TurboFan) only after eight times its usual
+ * budget of bytecodes, until the returned function restores it. A command
+ * that runs a fraction of a second over many cold functions (`elfkit core`
+ * on a 64-thread core: unwinding, DWARF units, line programs, each read
+ * once) otherwise has a few dozen functions compiled by TurboFan on
+ * background threads — ~55 ms CPU there, competing with the inflation on
+ * the thread pool, and waited for at exit — for code that is run only a
+ * little longer; a long run still gets them optimized, a few milliseconds
+ * later. Restore before the bundle loader writes its code caches (when the
+ * command ends): V8 checks a cache against a hash of the flags' values, so
+ * one written with the budget changed would be rejected on every later
+ * run. On a V8 whose default is not known here nothing is changed
+ * (restoring a guessed default would do just that).
  */
-export async function withLateOptimization<T>(work: () => Promise<T>): Promise<T> {
-  if (DEFAULT_BUDGET === undefined) return work();
+export function lateOptimization(): () => void {
+  if (DEFAULT_BUDGET === undefined) return () => {};
   setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
-  try {
-    return await work();
-  } finally {
-    setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
-  }
+  return () => setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
 }

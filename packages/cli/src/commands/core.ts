@@ -10,7 +10,7 @@ import { nodeDecompressors, nodeHost, openSource } from '@elfkit/symbolize/node'
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
-import { withLateOptimization } from '../late-optimization.js';
+import { lateOptimization } from '../late-optimization.js';
 
 interface CoreArgs {
   file: string;
@@ -162,92 +162,91 @@ export const coreCommand = defineCommand({
         .option('json', { type: 'boolean', default: false, describe: 'print JSON (docs/json-core.md)' })
         .option('debuginfod', { type: 'boolean', describe: 'fetch mapped files that are missing or another build from DEBUGINFOD_URLS, by build id (default: on when it is set)' }),
     ).example('$0 core ./core --exe ./app', ''),
-  handler: (a: CoreArgs) => withLateOptimization(() => printCore(a)),
-});
-
-/** Prints the core's process, modules and every thread's backtrace, as text or JSON. */
-async function printCore(a: CoreArgs): Promise<void> {
-  const host = new NodeCoreHost();
-  const source = openSource(a.file);
-  // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
-  const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
-  const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
-  try {
-    if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
-    const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
-    let p = open();
-    // Files the machine does not have (or has in another build) come from debuginfod by build id; then the core is read again with them.
-    const wanted = p.modules.filter((m) => m.buildId && (m.file.kind === 'missing' || m.file.kind === 'mismatch')).map((m) => m.buildId!);
-    if (wanted.length) {
-      const { fetchExecutables } = await import('../debuginfod/fetch-debuginfo.js');
-      for (const [id, path] of await fetchExecutables(wanted, a.debuginfod)) host.fetched.set(id, path);
-      if (host.fetched.size) p = open();
-    }
-    const symbols = new CoreSymbols(p, symbolizer);
-    const sig = p.core.signal;
-    const crashed = p.threads.find((t) => t.status.cursig !== 0) ?? p.threads[0];
-    const traces = new Map<CoreThread, SymbolizedBacktrace>();
-    const all = await symbols.backtraces(p.threads, { maxFrames: a['max-frames'] });
-    p.threads.forEach((t, i) => traces.set(t, all[i]!));
-    const debug = new Map<CoreModule, DebugInfoStatus>();
-    for (const m of p.modules) debug.set(m, await symbols.debugInfo(m));
-    if (a.json) {
-      writeOut(
-        toJson({
-          file: a.file,
-          pid: p.pid ?? null,
-          command: p.core.process ? { name: p.core.process.fname, args: p.core.process.psargs } : null,
-          signal: sig ? { number: sig.signo, name: signalName(sig.signo), code: sig.code, codeName: signalCodeName(sig.signo, sig.code), faultAddress: sig.faultAddress ?? null, senderPid: sig.senderPid ?? null } : null,
-          truncated: p.truncated,
-          modules: p.modules.map((m) => ({ start: m.start, end: m.end, bias: m.bias, buildId: m.buildId ?? null, name: m.name, executable: m.isExecutable, file: m.file, debug: debug.get(m) })),
-          threads: p.threads.map((t) => {
-            const bt = traces.get(t)!;
-            return {
-              tid: t.tid,
-              crashed: t === crashed,
-              signal: t.status.cursig,
-              registers: a.registers ? Object.fromEntries(t.status.registers?.entries() ?? []) : undefined,
-              frames: bt.frames.map(frameJson),
-              stop: { ...bt.stop, message: stopText(p, bt.stop), truncatedCore: lostToTruncation(p, bt.stop) },
-              debugFrameFrom: bt.debugFrameModules.map((m) => m.name),
-            };
-          }),
-          problems: p.problems.map((e) => e.message),
-        }) + '\n',
-      );
-      return;
-    }
-    const out: string[] = [];
-    const cmd = p.core.process;
-    out.push(`PID ${p.pid ?? '?'}${cmd ? ` (${cmd.fname}): ${cmd.psargs.trimEnd()}` : ''}`);
-    if (sig) {
-      const fault = sig.faultAddress !== undefined ? `, fault address 0x${sig.faultAddress.toString(16)}` : sig.senderPid !== undefined ? `, sent by pid ${sig.senderPid}` : '';
-      out.push(`Signal: ${signalName(sig.signo)} (${signalCodeName(sig.signo, sig.code)})${fault}${crashed ? `, in thread ${crashed.tid}` : ''}`);
-    }
-    if (p.truncated) out.push(`The core is truncated: ${p.memory.missingBytes} bytes of memory its headers promise are missing.`);
-    out.push('Modules:');
-    for (const m of p.modules) {
-      out.push(`  ${hex16(m.start)}-${hex16(m.end)}  ${m.name}${m.buildId ? `  ${m.buildId}` : ''}${m.isExecutable ? '  (executable)' : ''}${moduleStatus(m)}`);
-      out.push(`      ${debugText(debug.get(m)!)}`);
-    }
-    for (const t of p.threads) {
-      const bt = traces.get(t)!;
-      out.push('', `Thread ${t.tid}${t === crashed && t.status.cursig ? ` (${signalName(t.status.cursig)})` : ''}:`);
-      if (a.registers) out.push(registersText(t));
-      let n = 0;
-      for (const f of bt.frames) {
-        const lines = frameLines(f, n);
-        out.push(...lines);
-        n += lines.length;
+  handler: async (a: CoreArgs) => {
+    const host = new NodeCoreHost();
+    const source = openSource(a.file);
+    // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
+    const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
+    const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
+    const restoreOptimization = lateOptimization();
+    try {
+      if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
+      const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
+      let p = open();
+      // Files the machine does not have (or has in another build) come from debuginfod by build id; then the core is read again with them.
+      const wanted = p.modules.filter((m) => m.buildId && (m.file.kind === 'missing' || m.file.kind === 'mismatch')).map((m) => m.buildId!);
+      if (wanted.length) {
+        const { fetchExecutables } = await import('../debuginfod/fetch-debuginfo.js');
+        for (const [id, path] of await fetchExecutables(wanted, a.debuginfod)) host.fetched.set(id, path);
+        if (host.fetched.size) p = open();
       }
-      if (bt.debugFrameModules.length) out.push(`  -- unwound with the .debug_frame of ${bt.debugFrameModules.map((m) => base(m.name)).join(', ')}'s separate debug file`);
-      out.push(`  -- ${stopText(p, bt.stop)}`);
+      const symbols = new CoreSymbols(p, symbolizer);
+      const sig = p.core.signal;
+      const crashed = p.threads.find((t) => t.status.cursig !== 0) ?? p.threads[0];
+      const traces = new Map<CoreThread, SymbolizedBacktrace>();
+      const all = await symbols.backtraces(p.threads, { maxFrames: a['max-frames'] });
+      p.threads.forEach((t, i) => traces.set(t, all[i]!));
+      const debug = new Map<CoreModule, DebugInfoStatus>();
+      for (const m of p.modules) debug.set(m, await symbols.debugInfo(m));
+      if (a.json) {
+        writeOut(
+          toJson({
+            file: a.file,
+            pid: p.pid ?? null,
+            command: p.core.process ? { name: p.core.process.fname, args: p.core.process.psargs } : null,
+            signal: sig ? { number: sig.signo, name: signalName(sig.signo), code: sig.code, codeName: signalCodeName(sig.signo, sig.code), faultAddress: sig.faultAddress ?? null, senderPid: sig.senderPid ?? null } : null,
+            truncated: p.truncated,
+            modules: p.modules.map((m) => ({ start: m.start, end: m.end, bias: m.bias, buildId: m.buildId ?? null, name: m.name, executable: m.isExecutable, file: m.file, debug: debug.get(m) })),
+            threads: p.threads.map((t) => {
+              const bt = traces.get(t)!;
+              return {
+                tid: t.tid,
+                crashed: t === crashed,
+                signal: t.status.cursig,
+                registers: a.registers ? Object.fromEntries(t.status.registers?.entries() ?? []) : undefined,
+                frames: bt.frames.map(frameJson),
+                stop: { ...bt.stop, message: stopText(p, bt.stop), truncatedCore: lostToTruncation(p, bt.stop) },
+                debugFrameFrom: bt.debugFrameModules.map((m) => m.name),
+              };
+            }),
+            problems: p.problems.map((e) => e.message),
+          }) + '\n',
+        );
+        return;
+      }
+      const out: string[] = [];
+      const cmd = p.core.process;
+      out.push(`PID ${p.pid ?? '?'}${cmd ? ` (${cmd.fname}): ${cmd.psargs.trimEnd()}` : ''}`);
+      if (sig) {
+        const fault = sig.faultAddress !== undefined ? `, fault address 0x${sig.faultAddress.toString(16)}` : sig.senderPid !== undefined ? `, sent by pid ${sig.senderPid}` : '';
+        out.push(`Signal: ${signalName(sig.signo)} (${signalCodeName(sig.signo, sig.code)})${fault}${crashed ? `, in thread ${crashed.tid}` : ''}`);
+      }
+      if (p.truncated) out.push(`The core is truncated: ${p.memory.missingBytes} bytes of memory its headers promise are missing.`);
+      out.push('Modules:');
+      for (const m of p.modules) {
+        out.push(`  ${hex16(m.start)}-${hex16(m.end)}  ${m.name}${m.buildId ? `  ${m.buildId}` : ''}${m.isExecutable ? '  (executable)' : ''}${moduleStatus(m)}`);
+        out.push(`      ${debugText(debug.get(m)!)}`);
+      }
+      for (const t of p.threads) {
+        const bt = traces.get(t)!;
+        out.push('', `Thread ${t.tid}${t === crashed && t.status.cursig ? ` (${signalName(t.status.cursig)})` : ''}:`);
+        if (a.registers) out.push(registersText(t));
+        let n = 0;
+        for (const f of bt.frames) {
+          const lines = frameLines(f, n);
+          out.push(...lines);
+          n += lines.length;
+        }
+        if (bt.debugFrameModules.length) out.push(`  -- unwound with the .debug_frame of ${bt.debugFrameModules.map((m) => base(m.name)).join(', ')}'s separate debug file`);
+        out.push(`  -- ${stopText(p, bt.stop)}`);
+      }
+      for (const e of p.problems) out.push(`warning: ${e.message}`);
+      writeOut(out.join('\n') + '\n');
+    } finally {
+      symbolizer.close();
+      source.close();
+      host.close();
+      restoreOptimization();
     }
-    for (const e of p.problems) out.push(`warning: ${e.message}`);
-    writeOut(out.join('\n') + '\n');
-  } finally {
-    symbolizer.close();
-    source.close();
-    host.close();
-  }
-}
+  },
+});
