@@ -1,7 +1,7 @@
 import { UnitFunctions } from './dwarf-functions.js';
 import { UnitLines } from './dwarf-lines.js';
 import { chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
-import type { Frame } from './frame.js';
+import { FrameBuffer, type Frame } from './frame.js';
 import type { DecodedIndex } from './index-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 
@@ -33,17 +33,25 @@ export class CachedDwarf {
 
   /** As DwarfSource.frames. */
   frames(address: bigint): Frame[] | undefined {
-    if (address < 0n || address > MAX_SAFE_BIG) return undefined;
+    const b = new FrameBuffer();
+    return this.framesInto(address, b) ? b.frames : undefined;
+  }
+
+  /** As DwarfSource.framesInto. */
+  framesInto(address: bigint, into: FrameBuffer): boolean {
+    into.length = 0;
+    if (address < 0n || address > MAX_SAFE_BIG) return false;
     const a = Number(address);
     const u = this.unitAt(a);
-    if (u < 0) return undefined;
+    if (u < 0) return false;
     const unit = this.unit(u);
     const fns = unit.functions;
     const lines = unit.lines;
     const row = lines ? lines.rowAt(a) : -1;
     const chain = fns.chain(a);
-    if (chain.length === 0) return rowFrames(lines, row);
-    return chainFrames(chain, row, fns, lines, unit.facts, unit.language);
+    if (chain.length === 0) rowFrames(lines, row, into);
+    else chainFrames(chain, row, fns, lines, unit.facts, unit.language, into);
+    return true;
   }
 
   private unitAt(a: number): number {

@@ -272,10 +272,13 @@ export class UnitLines {
     return a - 1;
   }
 
-  /** The location of row `i`. */
-  location(i: number): LineLocation {
+  /** The location of row `i`, written into `to` (a reused frame). */
+  locationInto(i: number, to: { file?: string; line: number; column: number; discriminator: number }): void {
     const r = this.rows;
-    return { file: this.filePath(r.file[i]!), line: r.line[i]!, column: r.column[i] ?? 0, discriminator: r.disc[i] ?? 0 };
+    to.file = this.filePath(r.file[i]!);
+    to.line = r.line[i]!;
+    to.column = r.column[i] ?? 0;
+    to.discriminator = r.disc[i] ?? 0;
   }
 
   /**

@@ -22,7 +22,7 @@ import {
 } from '@elfkit/dwarf';
 import { UnitLines } from './dwarf-lines.js';
 import { UnitFunctions } from './dwarf-functions.js';
-import type { Frame } from './frame.js';
+import { FrameBuffer, type Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 import { RecentCache } from './recent-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
@@ -53,6 +53,10 @@ interface UnitState {
   /** The unit the functions came from (the split unit of a skeleton when found). */
   dieUnit?: Unit;
   lines?: UnitLines | ParseError | null;
+  /** The facts of a function node (made on the first lookup with functions). */
+  factsOf?: (node: number) => FunctionFacts;
+  /** DW_AT_language of the DIE unit's root. */
+  language?: { readonly value: number | undefined };
 }
 
 /** How the DWARF of a module finds split units (the module preloads their files through its host). */
@@ -152,26 +156,39 @@ export class DwarfSource {
    * both damaged — another source may answer then.
    */
   frames(address: bigint): Frame[] | undefined {
+    const b = new FrameBuffer();
+    return this.framesInto(address, b) ? b.frames : undefined;
+  }
+
+  /** {@link frames} into `into` (its objects reused): false where frames gives undefined. */
+  framesInto(address: bigint, into: FrameBuffer): boolean {
+    into.length = 0;
     if (this.cached) {
       try {
-        return this.cached.frames(address);
+        return this.cached.framesInto(address, into);
       } catch (e) {
         // A file whose checksum holds but whose columns do not (edited, or written by a faulty elfkit): answer from the DWARF.
         if (!(e instanceof IndexCacheError)) throw e;
         this.cached = undefined;
+        into.length = 0;
       }
     }
     const unit = this.unitAt(address);
-    if (!unit) return undefined;
+    if (!unit) return false;
     const a = Number(address);
     const fns = this.functionsOf(unit);
     const lines = this.linesOf(unit);
     const row = lines ? lines.rowAt(a) : -1;
-    if (!fns && !lines) return undefined;
+    if (!fns && !lines) return false;
     const chain = fns ? fns.chain(a) : [];
-    if (chain.length === 0) return rowFrames(lines, row);
-    const dieUnit = this.states.get(unit)!.dieUnit!;
-    return chainFrames(chain, row, fns!, lines, (node) => this.factsOf(dieUnit, fns!.offset(node)), rootLanguage(dieUnit));
+    if (chain.length === 0) rowFrames(lines, row, into);
+    else {
+      const st = this.states.get(unit)!;
+      const dieUnit = st.dieUnit!;
+      const factsOf = (st.factsOf ??= (node: number) => this.factsOf(dieUnit, fns!.offset(node)));
+      chainFrames(chain, row, fns!, lines, factsOf, (st.language ??= { value: rootLanguage(dieUnit) }).value, into);
+    }
+    return true;
   }
 
   /**
@@ -558,55 +575,52 @@ function sortedByStart(starts: Float64Array, count: number, keep: (i: number) =>
   return order;
 }
 
-/** The one frame of a line row where no function covers the address ([] without a row: llvm-symbolizer's ??). */
-export function rowFrames(lines: UnitLines | undefined, row: number): Frame[] {
-  if (row < 0) return [];
-  const loc = lines!.location(row);
-  return [{ file: loc.file, line: loc.line, column: loc.column, discriminator: loc.discriminator, startLine: 0, inlined: false, compDir: lines!.compDir }];
+/** The one frame of a line row where no function covers the address, into `into` (none without a row: llvm-symbolizer's ??). */
+export function rowFrames(lines: UnitLines | undefined, row: number, into: FrameBuffer): void {
+  if (row < 0) return;
+  const f = into.add();
+  f.function = f.linkageName = f.shortName = f.startFile = f.startAddress = f.language = undefined;
+  lines!.locationInto(row, f);
+  f.startLine = 0;
+  f.inlined = false;
+  f.compDir = lines!.compDir;
 }
 
-/** The frames of a chain of function nodes (innermost first, see UnitFunctions.chain) at line `row`. */
-export function chainFrames(chain: readonly number[], row: number, fns: UnitFunctions, lines: UnitLines | undefined, factsOf: (node: number) => FunctionFacts, language: number | undefined): Frame[] {
-    const out: Frame[] = [];
-    let callFile = 0;
-    let callLine = 0;
-    let callColumn = 0;
-    let callDisc = 0;
-    for (let i = 0; i < chain.length; i++) {
-      const node = chain[i]!;
-      const f = factsOf(node);
-      let file: string | undefined;
-      let line = 0;
-      let column = 0;
-      let discriminator = 0;
-      if (i === 0) {
-        if (row >= 0) ({ file, line, column, discriminator } = lines!.location(row));
-      } else {
-        file = lines?.filePath(callFile);
-        line = callLine;
-        column = callColumn;
-        discriminator = callDisc;
+/** The frames of a chain of function nodes (innermost first, see UnitFunctions.chain) at line `row`, into `into`. */
+export function chainFrames(chain: readonly number[], row: number, fns: UnitFunctions, lines: UnitLines | undefined, factsOf: (node: number) => FunctionFacts, language: number | undefined, into: FrameBuffer): void {
+  let callFile = 0;
+  let callLine = 0;
+  let callColumn = 0;
+  let callDisc = 0;
+  const compDir = lines?.compDir;
+  for (let i = 0; i < chain.length; i++) {
+    const node = chain[i]!;
+    const facts = factsOf(node);
+    const f = into.add();
+    if (i === 0) {
+      if (row >= 0) lines!.locationInto(row, f);
+      else {
+        f.file = undefined;
+        f.line = f.column = f.discriminator = 0;
       }
-      callFile = fns.callFile(node);
-      callLine = fns.callLine(node);
-      callColumn = fns.callColumn(node);
-      callDisc = fns.discriminator(node);
-      const outer = i === chain.length - 1;
-      out.push({
-        linkageName: f.linkageName,
-        shortName: f.shortName,
-        file,
-        line,
-        column,
-        discriminator,
-        startFile: f.declFile,
-        startLine: f.declLine,
-        startAddress: fns.lowPc(node),
-        inlined: !outer,
-        compDir: lines?.compDir,
-        language,
-      });
+    } else {
+      f.file = lines?.filePath(callFile);
+      f.line = callLine;
+      f.column = callColumn;
+      f.discriminator = callDisc;
     }
-    return out;
+    callFile = fns.callFile(node);
+    callLine = fns.callLine(node);
+    callColumn = fns.callColumn(node);
+    callDisc = fns.discriminator(node);
+    f.function = undefined;
+    f.linkageName = facts.linkageName;
+    f.shortName = facts.shortName;
+    f.startFile = facts.declFile;
+    f.startLine = facts.declLine;
+    f.startAddress = fns.lowPc(node);
+    f.inlined = i !== chain.length - 1;
+    f.compDir = compDir;
+    f.language = language;
+  }
 }
-

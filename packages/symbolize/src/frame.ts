@@ -80,3 +80,33 @@ export interface DataSymbol {
 export type DataAnswer =
   | { readonly found: true; readonly address: bigint; readonly symbol: DataSymbol }
   | { readonly found: false; readonly address: bigint; readonly reason: MissReason; readonly error?: Error };
+
+/** A {@link Frame} whose fields a {@link FrameBuffer} rewrites for each answer. */
+export type MutableFrame = { -readonly [K in keyof Frame]: Frame[K] };
+
+/**
+ * Frames written into reused objects ({@link Symbolizer.codeInto}): a
+ * caller that prints each answer and forgets it (a drop-in reading a pipe
+ * of a million addresses) makes no frame objects and no answer object per
+ * address. The first {@link length} of {@link frames} are the last answer's
+ * frames, innermost first; the next answer overwrites them.
+ */
+export class FrameBuffer {
+  /** Frame objects, reused; only the first {@link length} belong to the last answer. */
+  readonly frames: Frame[] = [];
+  /** How many frames the last answer has (0: a miss). */
+  length = 0;
+  /** Where the last answer's frames came from. */
+  source: FrameSource = 'symtab';
+
+  /** @internal Appends a frame (an object reused from an earlier answer, or a new one) for the caller to fill in. */
+  add(): MutableFrame {
+    let f = this.frames[this.length] as MutableFrame | undefined;
+    if (!f) {
+      f = { function: undefined, linkageName: undefined, shortName: undefined, file: undefined, line: 0, column: 0, discriminator: 0, startFile: undefined, startLine: 0, startAddress: undefined, inlined: false, compDir: undefined, language: undefined };
+      this.frames.push(f);
+    }
+    this.length++;
+    return f;
+  }
+}

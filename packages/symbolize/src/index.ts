@@ -9,7 +9,8 @@
  */
 export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
 export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';
-export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol } from './frame.js';
+export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol, MutableFrame } from './frame.js';
+export { FrameBuffer } from './frame.js';
 export type { SymbolizeHost, FetchedFile, Awaitable, IndexCacheStore } from './host.js';
 export { IndexCacheError, INDEX_FORMAT, encodeIndex, decodeIndex, type DwarfSnapshot, type UnitSnapshot, type RangeTable, type DecodedIndex, type DecodedUnit } from './index-cache.js';
 export { CachedDwarf } from './cached-dwarf.js';

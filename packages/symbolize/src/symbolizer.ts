@@ -2,7 +2,7 @@ import { ParseError } from '@elfkit/binary';
 import type { ElfFile } from '@elfkit/elf';
 import { Demangler, isMangled } from './demangle.js';
 import { FileCache } from './files.js';
-import type { CodeAnswer, DataAnswer, DataSymbol, Frame, FrameSource } from './frame.js';
+import { FrameBuffer, type CodeAnswer, type DataAnswer, type DataSymbol, type Frame, type FrameSource, type MutableFrame } from './frame.js';
 import { goFrames } from './go-source.js';
 import type { SymbolizeHost } from './host.js';
 import { Module, type ModuleOptions } from './module.js';
@@ -147,62 +147,119 @@ export class Symbolizer {
     return answer;
   }
 
+  /**
+   * {@link codeSync} into `into` (see {@link FrameBuffer}: its frame
+   * objects are reused by the next answer): true when frames were found,
+   * false for a miss (`into.length` 0), undefined when the answer needs the
+   * host first ({@link code} answers then). The frames are those of
+   * {@link code}; the answer's `symbol` and a miss's reason are not made.
+   */
+  codeInto(module: Module, address: bigint, into: FrameBuffer): boolean | undefined {
+    if (module.broken || !module.ready) return undefined;
+    const a = module.bias === 0n ? address : address - module.bias;
+    if (module.needsPrepare(a)) return undefined;
+    this.fill(module, a, into);
+    if (this.options.demangle !== false && !this.demangler.attempted && hasMangled(into)) return undefined;
+    return into.length > 0;
+  }
+
   /** {@link code} once the module's DWARF, symbols and split files are loaded. */
   private codeNow(module: Module, a: bigint, address: bigint): CodeAnswer {
-    let frames: Frame[] | undefined;
-    let source: FrameSource = 'symtab';
+    const into = new FrameBuffer();
+    const { sym, needSymbol } = this.fill(module, a, into);
+    const named = into.frames;
+    if (named.length === 0) {
+      const index = module.loadedSymbols!;
+      const reason = module.loadedDwarf || module.goSymbols() || index.size > 0 ? 'unknown-address' : 'missing-symbols';
+      return { found: false, address, reason };
+    }
+    const demangle = this.options.demangle !== false && this.demangler.loaded;
+    if (needSymbol) return { found: true, address, frames: named, source: into.source, symbol: this.symbolOf(sym, demangle) };
+    const index = module.loadedSymbols!;
+    return new FoundAnswer(address, named, into.source, () => this.symbolOf(index.lookup(a), demangle));
+  }
+
+  /** The frames at file address `a` into `into` (named, demangled); the symbol-table symbol when it was looked up. */
+  private fill(module: Module, a: bigint, into: FrameBuffer): { sym: IndexedSymbol | undefined; needSymbol: boolean } {
+    into.length = 0;
+    into.source = 'symtab';
+    let covered = false;
     const kind = this.options.functionNames ?? 'linkage';
     const dwarf = module.loadedDwarf;
     if (dwarf) {
       // A unit that covers the address answers for it, even with nothing (llvm-symbolizer's ??).
-      frames = dwarf.frames(a);
-      if (frames) source = 'dwarf';
+      covered = dwarf.framesInto(a, into);
+      if (covered) into.source = 'dwarf';
     }
     // Padding between two functions of the symbol table (4% of the addresses spread over a Go binary) has no
     // line in the pclntab either (Go's symbol sizes are its functions' pc-table extents), nor has C code outside
     // Go's text: the pclntab is not opened for them, which spares reading the whole table (9 MB in the docker
     // CLI) where the DWARF answers everything else.
-    if (!frames && !(dwarf && (module.loadedSymbols!.inGap(a) || !module.mayBeGo(a)))) {
+    if (!covered && !(dwarf && (module.loadedSymbols!.inGap(a) || !module.mayBeGo(a)))) {
       const go = module.goSymbols();
       if (go) {
+        let frames: Frame[] | undefined;
         try {
           frames = goFrames(go.table, a);
         } catch (e) {
           if (!(e instanceof ParseError)) throw e;
           frames = undefined;
         }
-        if (frames) source = 'go';
+        if (frames) {
+          into.source = 'go';
+          for (const g of frames) {
+            const f = into.add();
+            f.function = g.function;
+            f.linkageName = g.linkageName;
+            f.shortName = g.shortName;
+            f.file = g.file;
+            f.line = g.line;
+            f.column = g.column;
+            f.discriminator = g.discriminator;
+            f.startFile = g.startFile;
+            f.startLine = g.startLine;
+            f.startAddress = g.startAddress;
+            f.inlined = g.inlined;
+            f.compDir = g.compDir;
+            f.language = g.language;
+          }
+        }
       }
     }
-    // Frames are fresh objects from the sources: named in place.
-    const named = (frames ?? []) as { -readonly [K in keyof Frame]: Frame[K] }[];
-    for (const f of named) f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
+    const named = into.frames as MutableFrame[];
+    const n = into.length;
+    // Frames are the buffer's: named in place.
+    for (let i = 0; i < n; i++) {
+      const f = named[i]!;
+      f.function = kind === 'none' ? undefined : kind === 'short' ? f.shortName : (f.linkageName ?? f.shortName);
+    }
     const index = module.loadedSymbols!;
     // The symbol table names a frame only when nothing else does or llvm-symbolizer's naming is asked for; otherwise
     // `answer.symbol` is looked up when read (a backtrace of DWARF frames never builds a 10,000-symbol index).
-    const needSymbol = named.length === 0 || (kind === 'linkage' && this.options.symbolTableNames !== false);
+    const needSymbol = n === 0 || (kind === 'linkage' && this.options.symbolTableNames !== false);
     const sym = needSymbol ? index.lookup(a) : undefined;
-    if (sym && named.length === 0) {
+    if (sym && n === 0) {
       // Nothing but the symbol table: one frame named after the symbol (and its STT_FILE).
       const linkage = kind === 'linkage';
-      source = 'symtab';
-      named.push({ function: linkage ? sym.name : undefined, linkageName: sym.name, file: linkage ? sym.file : undefined, line: 0, column: 0, discriminator: 0, startLine: 0, startAddress: linkage ? sym.address : undefined, inlined: false });
+      into.source = 'symtab';
+      const f = into.add();
+      f.function = linkage ? sym.name : undefined;
+      f.linkageName = sym.name;
+      f.shortName = f.startFile = f.compDir = f.language = undefined;
+      f.file = linkage ? sym.file : undefined;
+      f.line = f.column = f.discriminator = f.startLine = 0;
+      f.startAddress = linkage ? sym.address : undefined;
+      f.inlined = false;
     } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
       // llvm-symbolizer names the outermost frame from the symbol table.
-      const last = named[named.length - 1]!;
+      const last = named[n - 1]!;
       last.function = sym.name;
       last.startAddress = sym.address;
       last.file ??= sym.file;
     }
-    if (named.length === 0) {
-      const reason = dwarf || module.goSymbols() || index.size > 0 ? 'unknown-address' : 'missing-symbols';
-      return { found: false, address, reason };
-    }
     const demangle = this.options.demangle !== false && this.demangler.loaded;
-    // (symbol names: `answer.symbol` below; frames' names demangled in place)
-    if (demangle) for (const f of named) if (f.function !== undefined) f.function = this.demangler.demangleNow(f.function);
-    if (needSymbol) return { found: true, address, frames: named, source, symbol: this.symbolOf(sym, demangle) };
-    return new FoundAnswer(address, named, source, () => this.symbolOf(index.lookup(a), demangle));
+    if (demangle) for (let i = 0; i < into.length; i++) if (named[i]!.function !== undefined) named[i]!.function = this.demangler.demangleNow(named[i]!.function!);
+    return { sym, needSymbol };
   }
 
   /**
@@ -310,3 +367,12 @@ class FoundAnswer {
   }
 }
 Object.defineProperty(FoundAnswer.prototype, 'symbol', { ...Object.getOwnPropertyDescriptor(FoundAnswer.prototype, 'symbol'), enumerable: true });
+
+/** True when a frame of `b` has a mangled name (the demangler is loaded first then). */
+function hasMangled(b: FrameBuffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const name = b.frames[i]!.function;
+    if (name !== undefined && isMangled(name)) return true;
+  }
+  return false;
+}

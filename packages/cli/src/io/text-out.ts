@@ -156,6 +156,28 @@ export class TextOut {
     return this;
   }
 
+  /**
+   * Any string from character `start` on, UTF-8 encoded: copied while it is
+   * ASCII (names and paths nearly always are), encoded from the first other
+   * character — no encoder call for a short ASCII string.
+   */
+  text(s: string, start = 0): this {
+    const n = s.length;
+    this.room(n - start);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = start; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = p;
+        return this.utf8(s.slice(i));
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+    return this;
+  }
+
   /** A string escaped as LLVM's `write_escaped` (see {@link escapeString}). */
   escaped(s: string): this {
     // Copy while the characters need no escaping; fall back at the first that does.

@@ -2,7 +2,7 @@ import { constants as C } from '@elfkit/elf';
 import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { GnuNames, type GnuFrame } from './gnu-names.js';
-import type { CodeAnswer } from '@elfkit/symbolize';
+import { FrameBuffer, type CodeAnswer } from '@elfkit/symbolize';
 import { TextOut } from '../io/text-out.js';
 import { eachInputLineTo, searchArgs, SymbolizeSession } from './session.js';
 
@@ -94,6 +94,9 @@ export function parseAddr2lineArgs(argv: readonly string[]): Addr2lineOptions {
   return o;
 }
 
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const utf8 = new TextDecoder();
+
 /** `0x` and 1–16 hex digits, nothing else. */
 const PLAIN_HEX = /^0[xX][0-9a-fA-F]{1,16}$/;
 
@@ -137,6 +140,10 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       symbolsDamaged = true;
       session.report(m, e);
     });
+    // Section bounds as numbers where they fit (always, in practice): no bigint arithmetic per address.
+    const allocLo = alloc.map((s) => (s.addr <= MAX_SAFE_BIG ? Number(s.addr) : -1));
+    const allocHi = alloc.map((s, i) => (allocLo[i]! >= 0 && allocLo[i]! + s.size <= Number.MAX_SAFE_INTEGER ? allocLo[i]! + s.size : -1));
+    const numericSections = !section && allocHi.every((h) => h >= 0);
     /** The sections bfd would ask for `pc` (header order), and `pc` as a file address. */
     const place = (text: string): { pc: bigint; candidates: typeof alloc; prefix: string } => {
       let pc = scanVma(text) & mask;
@@ -157,20 +164,38 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       if (answer) for (const s of candidates) if ((frames = names.frames(answer, s, pc))) break;
       return frames;
     };
-    /** GNU's text for `frames`; names through `demangled` when given. */
-    const print = (frames: GnuFrame[] | undefined, prefix: string, demangled?: ReadonlyMap<string, string>): string => {
-      let out = prefix;
-      if (!frames) return out + (o.functions ? (o.pretty ? '?? ' : '??\n') : '') + '??:0\n';
-      const n = o.inlines ? frames.length : 1;
+    /** GNU's text for the first `count` of `frames` (none: GNU's miss) into `out`; names through `demangled` when given. */
+    const printInto = (out: TextOut, frames: readonly GnuFrame[] | undefined, demangled?: ReadonlyMap<string, string>, count = frames?.length ?? 0): void => {
+      if (!frames || count <= 0) {
+        if (o.functions) out.ascii(o.pretty ? '?? ' : '??\n');
+        out.ascii('??:0\n');
+        return;
+      }
+      const n = o.inlines ? count : 1;
       for (let i = 0; i < n; i++) {
         const f = frames[i]!;
-        if (i > 0 && o.pretty) out += ' (inlined by) ';
-        if (o.functions) out += (f.name === undefined ? '??' : (demangled?.get(f.name) ?? f.name)) + (o.pretty ? ' at ' : '\n');
-        let file = f.file;
-        if (file !== undefined && o.basenames) file = file.slice(file.lastIndexOf('/') + 1);
-        out += `${file ?? '??'}:${f.line ? `${f.line}${f.discriminator ? ` (discriminator ${f.discriminator})` : ''}` : '?'}\n`;
+        if (i > 0 && o.pretty) out.ascii(' (inlined by) ');
+        if (o.functions) {
+          const name = f.name === undefined ? '??' : (demangled?.get(f.name) ?? f.name);
+          out.text(name).ascii(o.pretty ? ' at ' : '\n');
+        }
+        const file = f.file;
+        if (file === undefined) out.ascii('??');
+        else if (o.basenames) out.text(file, file.lastIndexOf('/') + 1);
+        else out.text(file);
+        out.byte(0x3a);
+        if (f.line) {
+          out.dec(f.line);
+          if (f.discriminator) out.ascii(' (discriminator ').dec(f.discriminator).byte(0x29);
+        } else out.byte(0x3f);
+        out.nl();
       }
-      return out;
+    };
+    const scratch = new TextOut(1 << 12, true);
+    /** GNU's text for `frames`, as a string. */
+    const print = (frames: GnuFrame[] | undefined, prefix: string, demangled?: ReadonlyMap<string, string>): string => {
+      printInto(scratch, frames, demangled);
+      return prefix + utf8.decode(scratch.take());
     };
     const demangleNames = o.demangle && o.functions;
     const answer = async (text: string): Promise<string> => {
@@ -183,19 +208,42 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       return print(frames, prefix, demangled);
     };
     /**
-     * The answer without waiting, when it needs nothing from the host (see
-     * Symbolizer.codeSync) and no demangling; else undefined. A pipe of
-     * 100,000 addresses pays for no promise per address then.
+     * Writes the answer into `out` without waiting, when it needs nothing
+     * from the host (see Symbolizer.codeSync) and no demangling, and returns
+     * true; else false (and writes nothing). A pipe of 100,000 addresses pays
+     * for no promise, no string per answer then.
      */
-    const answerNow = (text: string): string | undefined => {
-      if (demangleNames) return undefined;
-      const { pc, candidates, prefix } = place(text);
-      let a: CodeAnswer | undefined;
-      if (candidates.length) {
-        a = session.symbolizer.codeSync(m, pc);
-        if (!a) return undefined;
+    const buffer = new FrameBuffer();
+    const answerInto = (text: string, out: TextOut): boolean => {
+      if (demangleNames) return false;
+      let pc: bigint;
+      let candidates: typeof alloc;
+      // A pipe's usual line ("0x" and up to 13 hex digits) as a number, and the sections by number.
+      let x: number;
+      if (numericSections && !o.addresses && text.length <= 15 && PLAIN_HEX.test(text) && ((x = parseInt(text.slice(2), 16)) <= 0xffff_ffff || wide === 16)) {
+        pc = BigInt(x);
+        candidates = [];
+        for (let i = 0; i < alloc.length; i++) if (x >= allocLo[i]! && x < allocHi[i]!) candidates.push(alloc[i]!);
+      } else {
+        const p = place(text);
+        pc = p.pc;
+        candidates = p.candidates;
+        if (p.prefix) {
+          let a: CodeAnswer | undefined;
+          if (candidates.length && !(a = session.symbolizer.codeSync(m, pc))) return false;
+          out.ascii(p.prefix);
+          printInto(out, framesOf(a, pc, candidates));
+          return true;
+        }
       }
-      return print(framesOf(a, pc, candidates), prefix);
+      let n = -1;
+      if (candidates.length) {
+        const found = session.symbolizer.codeInto(m, pc, buffer);
+        if (found === undefined) return false;
+        for (const s of candidates) if ((n = names.framesInto(buffer.source, buffer.frames, buffer.length, s, pc)) >= 0) break;
+      }
+      printInto(out, names.out, undefined, n);
+      return true;
     };
     if (o.inputs.length) {
       let out = '';
@@ -203,26 +251,10 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       writeOut(out);
     } else {
       const out = new TextOut(1 << 20);
-      // Answers made without waiting are gathered in one string, encoded once per batch.
-      let pending = '';
-      const drain = () => {
-        if (pending) out.utf8(pending);
-        pending = '';
-      };
-      await eachInputLineTo(
-        out,
-        (line) => {
-          const now = answerNow(line);
-          if (now !== undefined) {
-            pending += now;
-            if (pending.length > 1 << 16) drain();
-            return;
-          }
-          drain();
-          return answer(line).then((s) => void out.utf8(s));
-        },
-        drain,
-      );
+      await eachInputLineTo(out, (line) => {
+        if (answerInto(line, out)) return;
+        return answer(line).then((s) => void out.utf8(s));
+      });
     }
     return symbolsDamaged ? 1 : 0;
   } finally {

@@ -1,6 +1,6 @@
 import { constants as C, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
-import type { CodeAnswer, DwarfSource, Frame, Module } from '@elfkit/symbolize';
-import { BfdFunctionFinder, bfdSymbols } from './bfd-function.js';
+import type { CodeAnswer, DwarfSource, Frame, FrameSource, Module } from '@elfkit/symbolize';
+import { BfdFunctionFinder, BfdSymbols } from './bfd-function.js';
 import { GnuVariables } from './gnu-variables.js';
 
 /** One name and file:line pair of GNU addr2line's answer. */
@@ -37,7 +37,7 @@ const UNMANGLED_LANGUAGES = new Set([0x1, 0x2, 0x5, 0x6, 0x7, 0x9, 0xc, 0xf, 0x1
  */
 export class GnuNames {
   private readonly elf: ElfFile;
-  private readonly ownSymbols: readonly ElfSymbol[];
+  private readonly ownSymbols: BfdSymbols;
   /** Symbols and sections of the file bfd names functions from (the debug file when the DWARF came from one). */
   private readonly nameFile: ElfFile;
   private readonly finder: BfdFunctionFinder;
@@ -48,29 +48,39 @@ export class GnuNames {
   /** `module` must have looked for its DWARF already (`await module.dwarf()`); a symbol table that cannot be read goes to `onError`. */
   constructor(module: Module, dwarf: DwarfSource | undefined, onError: (e: unknown) => void) {
     this.elf = module.elf!;
-    this.ownSymbols = bfdSymbols(this.elf, onError);
+    this.ownSymbols = BfdSymbols.of(this.elf, onError);
     const debug = module.debugElf;
     this.nameFile = debug && debug !== this.elf ? debug : this.elf;
-    this.finder = new BfdFunctionFinder(this.nameFile === this.elf ? this.ownSymbols : bfdSymbols(this.nameFile, onError));
+    this.finder = new BfdFunctionFinder(this.nameFile === this.elf ? this.ownSymbols : BfdSymbols.of(this.nameFile, onError));
     this.variables = dwarf && new GnuVariables(dwarf);
   }
 
   /** The frames GNU addr2line prints for `address` in `section` given elfkit's `answer`; undefined when this section has none. */
   frames(answer: CodeAnswer, section: Section, address: bigint): GnuFrame[] | undefined {
+    const found = answer.found ? answer.frames : [];
+    const n = this.framesInto(answer.found ? answer.source : 'symtab', found, found.length, section, address);
+    return n < 0 ? undefined : this.out.slice(0, n).map((f) => ({ ...f }));
+  }
+
+  /**
+   * {@link frames} for elfkit's first `count` frames `found` from `source`
+   * (a miss: none): the count of GNU frames, written into the first of
+   * {@link out} (reused by the next call), or -1 when this section has none.
+   */
+  framesInto(source: FrameSource, found: readonly Frame[], count: number, section: Section, address: bigint): number {
     if ((Number(section.flags) & C.SHF_EXECINSTR) === 0) {
       const sym = this.symbolAt(section, address);
       if (sym) {
         const decl = sym.type === C.STT_FUNC || sym.type === C.STT_GNU_IFUNC ? undefined : this.variables?.lookup(address, sym.name);
         const fn = this.function(section, address);
-        if (decl) return [{ name: fn?.symbol.name, file: decl.file, line: decl.line, discriminator: 0 }];
-        return fn && [{ name: fn.symbol.name, file: fn.file, line: 0, discriminator: 0 }];
+        if (decl) return this.put(0, fn?.symbol.name, decl.file, decl.line, 0);
+        return fn ? this.put(0, fn.symbol.name, fn.file, 0, 0) : -1;
       }
     }
-    const source = answer.found ? answer.source : 'symtab';
-    const found = answer.found && source !== 'symtab' ? answer.frames : [];
-    if (found.length === 0) {
+    if (source === 'symtab') count = 0;
+    if (count === 0) {
       const fn = this.function(section, address);
-      return fn && [{ name: fn.symbol.name, file: fn.file, line: 0, discriminator: 0 }];
+      return fn ? this.put(0, fn.symbol.name, fn.file, 0, 0) : -1;
     }
     const inner = found[0]!;
     const discriminator = inner.discriminator;
@@ -92,13 +102,28 @@ export class GnuNames {
         this.settled.set(inner, fn && fn.symbol.value === inner.startAddress ? fn.symbol.name : inner.shortName);
       }
     }
-    const out: GnuFrame[] = [{ name, file, line: inner.line, discriminator }];
-    for (let i = 1; i < found.length; i++) {
+    this.put(0, name, file, inner.line, discriminator);
+    for (let i = 1; i < count; i++) {
       const f = found[i]!;
       const known = this.settled.get(f);
-      out.push({ name: known !== NOT_SETTLED ? known : (f.linkageName ?? f.shortName), file: f.file, line: f.line, discriminator });
+      this.put(i, known !== NOT_SETTLED ? known : (f.linkageName ?? f.shortName), f.file, f.line, discriminator);
     }
-    return out;
+    return count;
+  }
+
+  /** GNU frames of the last {@link framesInto}, reused. */
+  readonly out: GnuFrame[] = [];
+
+  /** Sets {@link out}`[i]`; returns i + 1. */
+  private put(i: number, name: string | undefined, file: string | undefined, line: number, discriminator: number): number {
+    const f = this.out[i] as { -readonly [K in keyof GnuFrame]: GnuFrame[K] } | undefined;
+    if (f) {
+      f.name = name;
+      f.file = file;
+      f.line = line;
+      f.discriminator = discriminator;
+    } else this.out.push({ name, file, line, discriminator });
+    return i + 1;
   }
 
   /** bfd's symbol search in the name file's section that matches `section` (same index and name). */
@@ -114,13 +139,16 @@ export class GnuNames {
 
   /** The symbol exactly at a data address (bfd: the first global one, else the last other one), not a section symbol. */
   private symbolAt(section: Section, address: bigint): ElfSymbol | undefined {
-    let found: ElfSymbol | undefined;
-    for (const s of this.ownSymbols) {
-      if (s.shndx !== section.index || s.value !== address || s.type === C.STT_SECTION) continue;
-      found = s;
-      if (s.bind === C.STB_GLOBAL || s.bind === C.STB_GNU_UNIQUE) break;
+    const syms = this.ownSymbols;
+    let found = -1;
+    for (let i = 1; i < syms.count; i++) {
+      const info = syms.info[i]!;
+      if (syms.shndx[i] !== section.index || (info & 0xf) === C.STT_SECTION || syms.table!.value(i) !== address) continue;
+      found = i;
+      const bind = info >> 4;
+      if (bind === C.STB_GLOBAL || bind === C.STB_GNU_UNIQUE) break;
     }
-    return found;
+    return found < 0 ? undefined : syms.get(found);
   }
 }
 
