@@ -4,10 +4,12 @@
  * bundle-loader.ts). bin.ts is the same for tsc's unbundled output.
  */
 import { loadBundle, settleBeforeExit } from './bundle-loader.js';
+import { exitWhenIdle } from './quick-exit.js';
 
 void loadBundle('main')
   .then((m) => (m.main as (argv: string[]) => Promise<number>)(process.argv.slice(2)))
   .then((status) => {
     process.exitCode = status;
     settleBeforeExit();
+    exitWhenIdle();
   });

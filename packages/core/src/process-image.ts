@@ -88,8 +88,13 @@ export class CoreProcess implements ModuleResolver {
   /** A thread's registers for the unwinder (undefined for a machine it does not know). */
   registers(thread: CoreThread): Registers | undefined {
     if (!this.arch || !thread.status.registers) return undefined;
-    return Registers.fromNamed(this.arch, thread.status.registers.entries());
+    // Made once per thread (Registers are immutable): a core's backtraces ask for each thread's more than once.
+    let r = this.threadRegisters.get(thread);
+    if (!r) this.threadRegisters.set(thread, (r = Registers.fromNamed(this.arch, thread.status.registers.entries())));
+    return r;
   }
+
+  private readonly threadRegisters = new WeakMap<CoreThread, Registers>();
 
   /** Unwinds `thread`'s stack. */
   backtrace(thread: CoreThread, options: UnwindOptions = {}): Backtrace {

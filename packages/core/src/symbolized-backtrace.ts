@@ -102,11 +102,24 @@ export class CoreSymbols {
   async backtraces(threads: readonly CoreThread[], options: UnwindOptions = {}): Promise<SymbolizedBacktrace[]> {
     const started = new Set<CoreModule>();
     const pending: Promise<void>[] = [];
+    /** Modules whose preloaded sections are not all in yet. */
+    const inflating = new Set<CoreModule>();
+    let decoding = true;
     const preload = async (modules: Iterable<CoreModule>) => {
       const fresh = [...modules].filter((m) => !started.has(m));
       for (const m of fresh) started.add(m);
       const loads = await Promise.all(fresh.map((m) => this.preload(m)));
-      for (const l of loads) if (l) pending.push(l.done);
+      const handedOn: Promise<void>[] = [];
+      for (let i = 0; i < loads.length; i++) {
+        const l = loads[i];
+        if (!l) continue;
+        const m = fresh[i]!;
+        inflating.add(m);
+        pending.push(l.done.then(() => void inflating.delete(m)));
+        handedOn.push(l.decoding);
+      }
+      decoding = false;
+      void Promise.all(handedOn).then(() => (decoding = true));
     };
     const atPc = new Set<CoreModule>();
     for (const t of threads) {
@@ -115,11 +128,27 @@ export class CoreSymbols {
       if (m) atPc.add(m);
     }
     await preload(atPc);
-    const raw = threads.map((t) => this.core.backtrace(t, options));
+    const raw: Backtrace[] = [];
+    for (const t of threads) {
+      raw.push(this.core.backtrace(t, options));
+      // The sections' compressed bytes arrive through the event loop: until each is being inflated, let it run
+      // between threads, so the inflation overlaps the unwinding instead of starting after it.
+      if (!decoding) await nextTurn();
+    }
     const tables = this.tablesAdded;
     const withFrames = new Set<CoreModule>();
     for (const bt of raw) for (const f of bt.frames) if (f.module) withFrames.add(f.module as CoreModule);
     await preload(withFrames);
+    // While the large sections inflate: the inflating modules' symbols and address-to-unit tables (from their small
+    // .debug_aranges), and the frames of the modules whose DWARF is in (the executable's, usually), are made ready.
+    // The answers are kept by pc, so the symbolization below finds them done.
+    for (const m of [...inflating]) await this.prepareLookups(m);
+    for (const bt of raw) {
+      for (const f of bt.frames) {
+        if (inflating.size === 0) break;
+        if (!inflating.has(f.module as CoreModule)) await this.frame(f);
+      }
+    }
     await Promise.all(pending);
     const out: SymbolizedBacktrace[] = [];
     for (let i = 0; i < threads.length; i++) {
@@ -136,10 +165,18 @@ export class CoreSymbols {
    * the promise itself would wait for it, and the threads would be unwound
    * only after the inflation instead of during it), or undefined.
    */
-  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void> } | undefined> {
+  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void> } | undefined> {
     const s = this.module(m);
     if (!s || s.broken) return undefined;
     return s.preloadDwarf();
+  }
+
+  /** Loads `m`'s symbols and builds its DWARF's address-to-unit table, which read nothing of `.debug_info`. */
+  private async prepareLookups(m: CoreModule): Promise<void> {
+    const s = this.module(m);
+    if (!s || s.broken) return;
+    await s.load();
+    s.loadedDwarf?.prepareUnitSearch();
   }
 
   /** Symbolizes `bt`, unwinding `thread` again with a separate debug file's `.debug_frame` where its own CFI ran out. */
@@ -218,4 +255,10 @@ export class CoreSymbols {
     }
     return p;
   }
+}
+
+/** Resolves after the event loop has had a turn (I/O callbacks run), not only the microtasks. */
+function nextTurn(): Promise<void> {
+  const g = globalThis as unknown as { setImmediate?: (f: () => void) => unknown; setTimeout: (f: () => void, ms: number) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : g.setTimeout(resolve, 0)));
 }

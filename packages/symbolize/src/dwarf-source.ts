@@ -134,6 +134,15 @@ export class DwarfSource {
     return best < 0 ? undefined : this.units![best];
   }
 
+  /**
+   * Builds what the first lookup reads before any unit: the table of
+   * `.debug_aranges` (nothing of `.debug_info`), so a caller can do it
+   * while larger sections are still being inflated.
+   */
+  prepareUnitSearch(): void {
+    if (!this.cached && !this.units) this.arangeTable();
+  }
+
   /** True when `unit` is a skeleton whose split unit has not been looked for yet. */
   needsSplit(unit: Unit): boolean {
     return this.split !== undefined && !this.states.get(unit)?.functions && SplitResolver.isSkeleton(unit);

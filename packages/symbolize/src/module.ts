@@ -225,19 +225,24 @@ export class Module {
   /**
    * Locates the DWARF, then starts decompressing the sections a lookup
    * reads (units, abbreviations, line tables, strings, range lists,
-   * aranges) with the host's `decompressAsync`: resolves
-   * once they are started, to `done`, which resolves when they are in.
-   * A core's symbolizer inflates libc's debug file this way while it
-   * unwinds the threads. Without that host decoder nothing is started;
-   * lookups inflate what they read, as always.
+   * aranges) with the host's `decompressAsync`: resolves once their
+   * reads are under way, to `done`, which resolves when they are in, and
+   * `decoding`, which resolves once every one of them is being decoded
+   * (or needs no decoding): the compressed bytes are read on the host's
+   * thread pool too, and only a caller that lets the event loop run
+   * (awaits) hands them on to the decoder. A core's symbolizer inflates
+   * libc's debug file this way while it unwinds the threads. Without that
+   * host decoder nothing is started; lookups inflate what they read, as
+   * always.
    */
-  async preloadDwarf(): Promise<{ readonly done: Promise<void> }> {
+  async preloadDwarf(): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void> }> {
     const decode = this.files.host.decompressAsync?.bind(this.files.host);
     const d = await this.dwarf();
     const elf = this.foundDwarf?.elf;
     // (a module answered from the index cache reads no DWARF at all)
-    if (!decode || !elf || d?.cached) return { done: Promise.resolve() };
-    const started: Promise<void>[] = [];
+    if (!decode || !elf || d?.cached) return { done: Promise.resolve(), decoding: Promise.resolve() };
+    const loads: Promise<void>[] = [];
+    const decoding: Promise<void>[] = [];
     for (const name of PRELOADED_SECTIONS) {
       let s;
       try {
@@ -245,9 +250,17 @@ export class Module {
       } catch {
         s = undefined;
       }
-      if (s) started.push(elf.preloadSection(s, decode));
+      if (!s) continue;
+      let handed!: () => void;
+      const called = new Promise<void>((resolve) => (handed = resolve));
+      const load = elf.preloadSection(s, (data, size, format) => {
+        handed();
+        return decode(data, size, format);
+      });
+      loads.push(load);
+      decoding.push(Promise.race([called, load]));
     }
-    return { done: Promise.all(started).then(() => undefined) };
+    return { done: Promise.all(loads).then(() => undefined), decoding: Promise.all(decoding).then(() => undefined) };
   }
 
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */

@@ -10,6 +10,7 @@ import { nodeDecompressors, nodeHost, openSource } from '@elfkit/symbolize/node'
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
+import { lateOptimization } from '../late-optimization.js';
 
 interface CoreArgs {
   file: string;
@@ -73,17 +74,38 @@ const location = (fn: SourceFrame) => (fn.file ? ` at ${fn.file}${fn.line ? `:${
 
 /** A physical frame's lines: its inlined calls (innermost first), then the function, each numbered as gdb does. */
 function frameLines(s: SymbolizedFrame, number: number): string[] {
+  return frameBodies(s).map((body, i) => `  #${String(number + i).padEnd(3)} ${body}`);
+}
+
+/**
+ * The text of a frame's lines after their numbers. Threads share most of
+ * their frames (64 threads waiting in the same libc call): a frame without
+ * notes is made once per answer and pc (the pc fixes the module and its
+ * offset) and kept.
+ */
+function frameBodies(s: SymbolizedFrame): readonly string[] {
+  const notes = frameNotes(s);
+  const shared = notes.length === 0 && s.functions.length > 0;
+  let byPc = shared ? madeBodies.get(s.functions) : undefined;
+  const kept = byPc?.get(s.frame.pc);
+  if (kept) return kept;
   const f = s.frame;
   const m = s.module;
   const where = m ? ` (${base(m.name)}+0x${(s.fileAddress ?? 0n).toString(16)})` : '';
-  const notes = frameNotes(s);
   const tail = notes.length ? `  [${notes.join('; ')}]` : '';
-  if (s.functions.length === 0) return [`  #${String(number).padEnd(3)} ${hex16(f.pc)} in ??${where}${tail}`];
-  return s.functions.map((fn, i) => {
+  if (s.functions.length === 0) return [`${hex16(f.pc)} in ??${where}${tail}`];
+  const bodies = s.functions.map((fn, i) => {
     const last = i === s.functions.length - 1;
-    return `  #${String(number + i).padEnd(3)} ${hex16(f.pc)} in ${fn.function ?? '??'}${location(fn)}${last ? where : ' (inlined)'}${last ? tail : ''}`;
+    return `${hex16(f.pc)} in ${fn.function ?? '??'}${location(fn)}${last ? where : ' (inlined)'}${last ? tail : ''}`;
   });
+  if (shared) {
+    if (!byPc) madeBodies.set(s.functions, (byPc = new Map()));
+    byPc.set(f.pc, bodies);
+  }
+  return bodies;
 }
+
+const madeBodies = new WeakMap<readonly SourceFrame[], Map<bigint, readonly string[]>>();
 
 function registersText(t: CoreThread): string {
   const entries = t.status.registers?.entries() ?? [];
@@ -146,6 +168,7 @@ export const coreCommand = defineCommand({
     // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
     const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
     const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
+    const restoreOptimization = lateOptimization();
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
       const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
@@ -223,6 +246,7 @@ export const coreCommand = defineCommand({
       symbolizer.close();
       source.close();
       host.close();
+      restoreOptimization();
     }
   },
 });

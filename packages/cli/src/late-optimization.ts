@@ -1,0 +1,25 @@
+import { setFlagsFromString } from 'node:v8';
+
+/** V8's interrupt budget where it is known: Node 20's V8 11.3 (`node --v8-options`: 67584 bytecodes). */
+const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefined;
+
+/**
+ * Has V8 optimize hot functions (TurboFan) only after eight times its usual
+ * budget of bytecodes, until the returned function restores it. A command
+ * that runs a fraction of a second over many cold functions (`elfkit core`
+ * on a 64-thread core: unwinding, DWARF units, line programs, each read
+ * once) otherwise has a few dozen functions compiled by TurboFan on
+ * background threads — ~55 ms CPU there, competing with the inflation on
+ * the thread pool, and waited for at exit — for code that is run only a
+ * little longer; a long run still gets them optimized, a few milliseconds
+ * later. Restore before the bundle loader writes its code caches (when the
+ * command ends): V8 checks a cache against a hash of the flags' values, so
+ * one written with the budget changed would be rejected on every later
+ * run. On a V8 whose default is not known here nothing is changed
+ * (restoring a guessed default would do just that).
+ */
+export function lateOptimization(): () => void {
+  if (DEFAULT_BUDGET === undefined) return () => {};
+  setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
+  return () => setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
+}
