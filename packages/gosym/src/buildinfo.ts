@@ -1,5 +1,5 @@
 import { ParseError, decodeUtf8 } from '@elfkit/binary';
-import type { GoImage } from './image.js';
+import type { GoImage, ImageSegment } from './image.js';
 import { parseModInfo, type BuildInfo } from './modinfo.js';
 
 /** `"\xff Go buildinf:"`: the 14 bytes that open the build info blob. */
@@ -28,19 +28,34 @@ export interface RawBuildInfo {
 
 const SECTION = '.go.buildinfo';
 
-/** Number of file-backed bytes from `address` to the end of its loadable segment (0 outside every one). */
-function available(image: GoImage, address: bigint): number {
+/** The first loadable segment whose file bytes hold `address` (as Go's ReadData picks it). */
+function fileSegment(image: GoImage, address: bigint): ImageSegment | undefined {
   for (const seg of image.segments) {
-    if (seg.kind !== 'load' || address < seg.address || address >= seg.address + BigInt(seg.fileSize)) continue;
-    return Number(seg.address + BigInt(seg.fileSize) - address);
+    if (seg.kind === 'load' && address >= seg.address && address < seg.address + BigInt(seg.fileSize)) return seg;
   }
-  return 0;
+  return undefined;
 }
 
-/** Up to `max` file-backed bytes at `address` (fewer at the end of its segment); undefined outside the file. */
+/** Number of file-backed bytes from `address` to the end of its loadable segment (0 outside every one). */
+function available(image: GoImage, address: bigint): number {
+  const seg = fileSegment(image, address);
+  return seg ? Number(seg.address + BigInt(seg.fileSize) - address) : 0;
+}
+
+/**
+ * Up to `max` file-backed bytes at `address` (fewer at the end of its
+ * segment); undefined outside the file. Read from that segment's own file
+ * bytes, which end at the end of the file (a ParseError past it): a read
+ * by address could be served by another, overlapping segment's bss zeros
+ * — with a damaged `p_filesz` of 2^64 that turned the magic search into
+ * 10^8 megabyte reads of zeros.
+ */
 function readUpTo(image: GoImage, address: bigint, max: number): Uint8Array | undefined {
-  const n = Math.min(max, available(image, address));
-  return n > 0 ? image.read(address, n) : undefined;
+  const seg = fileSegment(image, address);
+  if (!seg) return undefined;
+  const rel = Number(address - seg.address);
+  const n = Math.min(max, seg.fileSize - rel);
+  return n > 0 ? seg.data().subarray(rel, rel + n) : undefined;
 }
 
 /**
