@@ -1,8 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
+import { spawnToFds } from '../io/spawn-to-fds.js';
 import { mark } from '../io/timing.js';
 import { readGitFiles, type GitFiles } from './git-files.js';
 import { isoTime } from './iso-time.js';
@@ -37,12 +38,15 @@ interface Run {
 const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 const NOT_INSTALLED = 'git is not installed (not found on PATH); install it or stamp with --no-git';
 
-// git is spawned directly through child_process: execa's own module graph
+// git is spawned directly, not through execa: execa's own module graph
 // takes 60-85 ms to load here, more than the stamp command's whole budget
-// (see bench/rewrite.mjs).
+// (see bench/rewrite.mjs). node:child_process itself is loaded only where
+// the one sh script cannot run (see spawnToFds).
+const childProcess = () => process.getBuiltinModule('node:child_process') as typeof ChildProcess;
+
 function git(dir: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    childProcess().execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       if (e && typeof e.code === 'string') {
         reject(e.code === 'ENOENT' ? new CliError(NOT_INSTALLED) : e);
@@ -113,30 +117,22 @@ function gitRuns(dir: string, known: GitFiles): Promise<Run[]> {
     const buf = Buffer.alloc(Math.min(fstatSync(fd).size, 1 << 24));
     return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
   };
-  return new Promise<Run[]>((resolve, reject) => {
-    const child = spawn('sh', ['-c', script, 'sh', dir], { stdio: ['ignore', out, err], env: { ...process.env, ...GIT_ENV } });
-    child.once('error', (e: NodeJS.ErrnoException) => {
+  return spawnToFds('sh', ['-c', script, 'sh', dir], { ...process.env, ...GIT_ENV }, out, err)
+    .then(
+      () => parseRuns(dir, token, text(out), text(err)),
       // No sh after all: one process per command.
-      if (e.code === 'ENOENT') resolve(gitRunsApart(dir, known));
-      else reject(e);
+      (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? gitRunsApart(dir, known) : Promise.reject(e)),
+    )
+    .finally(() => {
+      closeSync(out);
+      closeSync(err);
     });
-    child.once('exit', () => {
-      try {
-        resolve(parseRuns(dir, token, text(out), text(err)));
-      } catch (e) {
-        reject(e);
-      }
-    });
-  }).finally(() => {
-    closeSync(out);
-    closeSync(err);
-  });
 }
 
 /** `gitRuns` with the script's output through pipes. */
 function gitRunsPiped(dir: string, known: GitFiles, script: string, token: string): Promise<Run[]> {
   return new Promise((resolve, reject) => {
-    execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    childProcess().execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       if (e && typeof e.code === 'string') {
         // No sh after all: one process per command.
