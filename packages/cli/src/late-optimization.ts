@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { v8FlagSetter } from './v8-flags.js';
 
 /** V8's interrupt budget where it is known: Node 20's V8 11.3 (`node --v8-options`: 67584 bytecodes). */
 const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefined;
@@ -17,9 +17,21 @@ const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefin
  * one written with the budget changed would be rejected on every later
  * run. On a V8 whose default is not known here nothing is changed
  * (restoring a guessed default would do just that).
+ *
+ * `inlining: false` also turns TurboFan's inlining off: a dump whose few
+ * hot functions call many small ones (`elfkit dwarf frames`: the writer's
+ * row and operand formatting, the output buffer's digits) otherwise has
+ * its outer loop compiled with all of them inlined, a job of 50–100 ms on
+ * a busy background thread that often ends after the output and is
+ * waited for at exit; each small function is optimized on its own anyway.
  */
-export function lateOptimization(): () => void {
+export function lateOptimization({ inlining = true }: { inlining?: boolean } = {}): () => void {
   if (DEFAULT_BUDGET === undefined) return () => {};
-  setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
-  return () => setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
+  const set = v8FlagSetter();
+  set(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
+  if (!inlining) set('--no-turbo-inlining');
+  return () => {
+    set(`--interrupt-budget=${DEFAULT_BUDGET}`);
+    if (!inlining) set('--turbo-inlining');
+  };
 }
