@@ -17,21 +17,10 @@ const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefin
  * one written with the budget changed would be rejected on every later
  * run. On a V8 whose default is not known here nothing is changed
  * (restoring a guessed default would do just that).
- *
- * `inlining: false` also turns TurboFan's inlining off: a dump whose few
- * hot functions call many small ones (`elfkit dwarf frames`: the writer's
- * row and operand formatting, the output buffer's digits) otherwise has
- * its outer loop compiled with all of them inlined, a job of 50–100 ms on
- * a busy background thread that often ends after the output and is
- * waited for at exit; each small function is optimized on its own anyway.
  */
-export function lateOptimization({ inlining = true }: { inlining?: boolean } = {}): () => void {
+export function lateOptimization(): () => void {
   if (DEFAULT_BUDGET === undefined) return () => {};
   const set = v8FlagSetter();
   set(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
-  if (!inlining) set('--no-turbo-inlining');
-  return () => {
-    set(`--interrupt-budget=${DEFAULT_BUDGET}`);
-    if (!inlining) set('--turbo-inlining');
-  };
+  return () => set(`--interrupt-budget=${DEFAULT_BUDGET}`);
 }

@@ -313,8 +313,10 @@ export const framesCommand = defineCommand({
       if (a.json) {
         process.stdout.write(writeJson(a.file, elf, sections, errors) + '\n');
       } else {
-        // A dump of a few thousand entries lives ~0.1 s, mostly before TurboFan has got to it (see lateOptimization).
-        const restoreOptimization = lateOptimization({ inlining: false });
+        // A dump of a few thousand entries lives ~0.1 s, mostly before TurboFan has got to it (see lateOptimization):
+        // with the usual budget, the outer loop's job (the row and operand writers inlined, 50–100 ms on a busy
+        // background thread) often ended after the output and was waited for at exit.
+        const restoreOptimization = lateOptimization();
         try {
           const out = new TextOut(1 << 20);
           if (a.table) writeTable(elf, sections, errors, out);
