@@ -1,9 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
+import { spawnToFds } from '../io/spawn-to-fds.js';
 import { mark } from '../io/timing.js';
+import { readGitFiles, type GitFiles } from './git-files.js';
 import { isoTime } from './iso-time.js';
 import { redactUrl } from './url.js';
 
@@ -36,12 +38,15 @@ interface Run {
 const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 const NOT_INSTALLED = 'git is not installed (not found on PATH); install it or stamp with --no-git';
 
-// git is spawned directly through child_process: execa's own module graph
+// git is spawned directly, not through execa: execa's own module graph
 // takes 60-85 ms to load here, more than the stamp command's whole budget
-// (see bench/rewrite.mjs).
+// (see bench/rewrite.mjs). node:child_process itself is loaded only where
+// the one sh script cannot run (see spawnToFds).
+const childProcess = () => process.getBuiltinModule('node:child_process') as typeof ChildProcess;
+
 function git(dir: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    childProcess().execFile('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       if (e && typeof e.code === 'string') {
         reject(e.code === 'ENOENT' ? new CliError(NOT_INSTALLED) : e);
@@ -54,8 +59,10 @@ function git(dir: string, args: string[]): Promise<Run> {
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-// %D: the refs at HEAD, `HEAD -> branch, …` unless HEAD is detached.
-const LOG = ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D'];
+// %D: the refs at HEAD, `HEAD -> branch, …` unless HEAD is detached; asked for only when HEAD's file did not say
+// (decorating loads every ref: 3 ms of the log's ~9 here).
+const LOG = ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct'];
+const LOG_REFS = ['log', '-1', '--no-show-signature', '--format=%H%n%h%n%ct%n%D'];
 const REMOTE = ['config', '--get', 'remote.origin.url'];
 const ANY_TAG = ['for-each-ref', '--count=1', '--format=x', 'refs/tags'];
 // --dirty: tracked changes only (untracked files do not count), after an index refresh.
@@ -71,20 +78,23 @@ const NO_TAGS = 'no tags';
  * order log, remote, describe. With no tag in the repository `git describe`
  * would walk the whole history to find none (16 ms for this repository's
  * 400 commits, seconds for a large one), so only its dirty test runs
- * (NO_TAGS). One `sh` runs them all, the describe lane beside the others:
- * a fork of this (large) process costs several milliseconds, and the stamp
- * pays for each. The stderr of the log is kept (it says why a directory is
- * not a repository); the others' is dropped. Where there is no `sh`
- * (Windows), the commands run as separate processes.
+ * (NO_TAGS); whether there is a tag comes from the repository's files
+ * (`known`), else from `git for-each-ref`. One `sh` runs them all, the
+ * describe lane beside the others: a fork of this (large) process costs
+ * several milliseconds, and the stamp pays for each. The stderr of the log
+ * is kept (it says why a directory is not a repository); the others' is
+ * dropped. Where there is no `sh` (Windows), the commands run as separate
+ * processes.
  */
-function gitRuns(dir: string): Promise<Run[]> {
-  if (process.platform === 'win32') return gitRunsApart(dir);
+function gitRuns(dir: string, known: GitFiles): Promise<Run[]> {
+  if (process.platform === 'win32') return gitRunsApart(dir, known);
   const token = `@@elfkit-${Math.random().toString(36).slice(2)}@@`;
   const g = (c: string[]) => `git -C "$1" ${c.map(shQuote).join(' ')}`;
+  const described = `n=; d=$(${g(DESCRIBE)} 2>/dev/null; echo "${token}$?")`;
+  const dirtyOnly = `${g(DIRTY)} >/dev/null 2>&1; d="${token}$?"; n='${NO_TAGS}'`;
   const script = [
-    `{ ${g(LOG)}; echo "${token}$?"; ${g(REMOTE)} 2>/dev/null; echo "${token}$?"; } &`,
-    `if [ -n "$(${g(ANY_TAG)} 2>/dev/null)" ]; then n=; d=$(${g(DESCRIBE)} 2>/dev/null; echo "${token}$?")`,
-    `else ${g(DIRTY)} >/dev/null 2>&1; d="${token}$?"; n='${NO_TAGS}'; fi`,
+    `{ ${g(known.branch === undefined ? LOG_REFS : LOG)}; echo "${token}$?"; ${g(REMOTE)} 2>/dev/null; echo "${token}$?"; } &`,
+    known.hasTags === undefined ? `if [ -n "$(${g(ANY_TAG)} 2>/dev/null)" ]; then ${described}\nelse ${dirtyOnly}; fi` : known.hasTags ? described : dirtyOnly,
     'wait',
     `printf '%s%s\n' "$n" "$d"`,
   ].join('\n');
@@ -101,40 +111,32 @@ function gitRuns(dir: string): Promise<Run[]> {
       return fd;
     }) as [number, number];
   } catch {
-    return gitRunsPiped(dir, script, token); // no writable temporary folder
+    return gitRunsPiped(dir, known, script, token); // no writable temporary folder
   }
   const text = (fd: number) => {
     const buf = Buffer.alloc(Math.min(fstatSync(fd).size, 1 << 24));
     return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
   };
-  return new Promise<Run[]>((resolve, reject) => {
-    const child = spawn('sh', ['-c', script, 'sh', dir], { stdio: ['ignore', out, err], env: { ...process.env, ...GIT_ENV } });
-    child.once('error', (e: NodeJS.ErrnoException) => {
+  return spawnToFds('sh', ['-c', script, 'sh', dir], { ...process.env, ...GIT_ENV }, out, err)
+    .then(
+      () => parseRuns(dir, token, text(out), text(err)),
       // No sh after all: one process per command.
-      if (e.code === 'ENOENT') resolve(gitRunsApart(dir));
-      else reject(e);
+      (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? gitRunsApart(dir, known) : Promise.reject(e)),
+    )
+    .finally(() => {
+      closeSync(out);
+      closeSync(err);
     });
-    child.once('exit', () => {
-      try {
-        resolve(parseRuns(dir, token, text(out), text(err)));
-      } catch (e) {
-        reject(e);
-      }
-    });
-  }).finally(() => {
-    closeSync(out);
-    closeSync(err);
-  });
 }
 
 /** `gitRuns` with the script's output through pipes. */
-function gitRunsPiped(dir: string, script: string, token: string): Promise<Run[]> {
+function gitRunsPiped(dir: string, known: GitFiles, script: string, token: string): Promise<Run[]> {
   return new Promise((resolve, reject) => {
-    execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    childProcess().execFile('sh', ['-c', script, 'sh', dir], { encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       if (e && typeof e.code === 'string') {
         // No sh after all: one process per command.
-        if (e.code === 'ENOENT') resolve(gitRunsApart(dir));
+        if (e.code === 'ENOENT') resolve(gitRunsApart(dir, known));
         else reject(e);
         return;
       }
@@ -164,15 +166,21 @@ function parseRuns(dir: string, token: string, stdout: string, stderr: string): 
 }
 
 /** `gitRuns` with one process per git command. */
-async function gitRunsApart(dir: string): Promise<Run[]> {
-  const [log, remote, anyTag] = await Promise.all([git(dir, LOG), git(dir, REMOTE), git(dir, ANY_TAG)]);
+async function gitRunsApart(dir: string, known: GitFiles): Promise<Run[]> {
+  const noTag = { code: 0, stdout: '', stderr: '' };
+  const [log, remote, anyTag] = await Promise.all([
+    git(dir, known.branch === undefined ? LOG_REFS : LOG),
+    git(dir, REMOTE),
+    known.hasTags === undefined ? git(dir, ANY_TAG) : { ...noTag, stdout: known.hasTags ? 'x' : '' },
+  ]);
   const described = anyTag.code === 0 && anyTag.stdout.trim() ? await git(dir, DESCRIBE) : { ...(await git(dir, DIRTY)), stdout: `${NO_TAGS}\n` };
   return [log, remote, described];
 }
 
 /** Reads the git facts of the work tree at `dir` with the `git` command. */
 export async function gitFacts(dir: string): Promise<GitFacts> {
-  const [head, remote, describe] = await gitRuns(dir);
+  const known = readGitFiles(dir, process.env);
+  const [head, remote, describe] = await gitRuns(dir, known);
   if (head.code !== 0) {
     const why = head.stderr.trim().split('\n').pop() ?? '';
     if (/not a git repository/i.test(why)) throw new CliError(`not a git repository: ${dir} (stamp from inside the work tree, or give --git-dir)`);
@@ -180,7 +188,7 @@ export async function gitFacts(dir: string): Promise<GitFacts> {
     throw new CliError(`git failed in ${dir}: ${why.replace(/^fatal: /, '')}`);
   }
   const [commit, shortCommit, ct, refs = ''] = head.stdout.replace(/\n$/, '').split('\n');
-  const branch = /(?:^|, )HEAD -> ([^,]+)/.exec(refs)?.[1] ?? null;
+  const branch = known.branch !== undefined ? known.branch : (/(?:^|, )HEAD -> ([^,]+)/.exec(refs)?.[1] ?? null);
   let tag: string | null = null;
   let desc = shortCommit!;
   let dirty = false;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { LayoutWriter } from '../write/layout-writer.js';
 import { nodeCrypto } from './builtins.js';
 
-async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void): Promise<number> {
+async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void, after?: Promise<unknown>): Promise<number> {
+  after?.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const tmp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`;
   const fh = await open(tmp, 'wx', 0o644);
   let size = 0;
@@ -18,6 +19,7 @@ async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> |
     }
     await fh.sync();
     await fh.close();
+    await after;
     await rename(tmp, path);
     return size;
   } catch (e) {
@@ -56,8 +58,8 @@ export function directoryLayoutWriter(root: string): LayoutWriter {
       await rename(staging, join(dir, hex));
       return { digest: `sha256:${hex}`, size };
     },
-    async writeIndex(bytes) {
-      await writeAtomically(join(root, 'index.json'), bytes);
+    async writeIndex(bytes, after) {
+      await writeAtomically(join(root, 'index.json'), bytes, undefined, after);
     },
   };
 }

@@ -11,11 +11,17 @@ import { jsonBytes, putJsonBlob, readJsonFile, type JsonDescriptor, type LayoutW
 const EMPTY_CONFIG: JsonDescriptor = { mediaType: MediaType.ociEmpty, digest: EMPTY_JSON_DIGEST, size: 2 };
 const TITLE = 'org.opencontainers.image.title';
 
-/** Adds a descriptor to index.json's manifests. */
-export async function addToIndex(image: ContainerImage, writer: LayoutWriter, d: JsonDescriptor): Promise<void> {
+/**
+ * Adds a descriptor to index.json's manifests. With `stored` (the writing
+ * of the blob `d` names), the new index is prepared meanwhile and replaces
+ * the old one only once the blob is stored.
+ */
+export async function addToIndex(image: ContainerImage, writer: LayoutWriter, d: JsonDescriptor, stored?: Promise<unknown>): Promise<void> {
+  stored?.catch(() => {}); // awaited by writeIndex; a rejection while index.json is read is not unhandled
   const top = await readJsonFile(image.files, 'index.json');
   const list = Array.isArray(top.manifests) ? top.manifests : [];
-  await writer.writeIndex(jsonBytes({ ...top, manifests: [...list, d] }));
+  await writer.writeIndex(jsonBytes({ ...top, manifests: [...list, d] }), stored);
+  await stored;
 }
 
 function requireLayout(image: ContainerImage): { digest: string; mediaType: string; size: number } {
@@ -51,9 +57,9 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     for (const d of [...dirs].sort()) yield { path: d, type: 'directory', mode: 0o755 };
     for (const f of plan.files) yield { path: f.path, data: await debugTreeBytes(image, f), mode: 0o644 };
   }
-  const stored = await writer.writeBlobStream(gzipStream(tarChunks(entries())));
+  // The empty config is written (and flushed) while the layer is compressed; the manifest naming both after them.
+  const [stored] = await Promise.all([writer.writeBlobStream(gzipStream(tarChunks(entries()))), writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}))]);
   const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
-  await writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}));
   const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const manifest = {
     schemaVersion: 2,
@@ -64,8 +70,10 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     subject,
     annotations: { [Annotation.created]: created, [DebugAnnotation.buildIds]: plan.files.map((f) => f.buildId).join(',') },
   };
-  const artifact = await putJsonBlob(writer, MediaType.ociManifest, manifest, hasher, { artifactType: DEBUG_ARTIFACT_TYPE });
-  await addToIndex(image, writer, artifact);
+  // The manifest and the new index are written and flushed together; index.json is replaced once the manifest is stored.
+  const bytes = jsonBytes(manifest);
+  const artifact: JsonDescriptor = { mediaType: MediaType.ociManifest, digest: digestOf(bytes, hasher), size: bytes.length, artifactType: DEBUG_ARTIFACT_TYPE };
+  await addToIndex(image, writer, artifact, writer.writeBlob(artifact.digest, bytes));
   return { artifact, layer, plan };
 }
 

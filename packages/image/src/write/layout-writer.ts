@@ -16,8 +16,13 @@ export interface LayoutWriter {
   writeBlob(digest: string, bytes: Uint8Array): Promise<void>;
   /** Stores a blob streamed from `chunks`, hashing it on the way; returns its digest and size. */
   writeBlobStream(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number }>;
-  /** Replaces `index.json`. */
-  writeIndex(bytes: Uint8Array): Promise<void>;
+  /**
+   * Replaces `index.json`. With `after` (the writing of the blobs the new
+   * index names), the new index is written and flushed meanwhile but
+   * replaces the old one only once `after` has resolved; if it rejects, the
+   * old index stays.
+   */
+  writeIndex(bytes: Uint8Array, after?: Promise<unknown>): Promise<void>;
 }
 
 /** A descriptor as JSON (unknown fields kept). */
