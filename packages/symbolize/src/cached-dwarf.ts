@@ -1,8 +1,8 @@
 import { UnitFunctions } from './dwarf-functions.js';
 import { UnitLines } from './dwarf-lines.js';
-import { chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
+import { CHAIN, chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
 import { FrameBuffer, type Frame } from './frame.js';
-import type { DecodedIndex } from './index-cache.js';
+import { emptySlots, type DecodedIndex } from './index-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
@@ -48,9 +48,9 @@ export class CachedDwarf {
     const fns = unit.functions;
     const lines = unit.lines;
     const row = lines ? lines.rowAt(a) : -1;
-    const chain = fns.chain(a);
-    if (chain.length === 0) rowFrames(lines, row, into);
-    else chainFrames(chain, row, fns, lines, unit.facts, unit.language, into);
+    const count = fns.chainInto(a, CHAIN);
+    if (count === 0) rowFrames(lines, row, into);
+    else chainFrames(CHAIN, count, row, fns, lines, unit.facts, unit.language, into);
     return true;
   }
 
@@ -77,7 +77,7 @@ export class CachedDwarf {
     const d = this.index.unit(i);
     const functions = UnitFunctions.fromColumns(d.functions);
     const lines = d.lines && UnitLines.fromColumns(d.lines.columns, d.lines.paths, d.lines.compDir, d.lines.discarded);
-    const made: FunctionFacts[] = [];
+    const made = emptySlots<FunctionFacts>(d.declLines.length);
     const index = this.index;
     const facts = (node: number): FunctionFacts =>
       (made[node] ??= { linkageName: index.string(d.names[node * 3]!), shortName: index.string(d.names[node * 3 + 1]!), declFile: index.string(d.names[node * 3 + 2]!), declLine: d.declLines[node]! });
