@@ -2,6 +2,7 @@ import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
 import { debuginfodConfigured, nodeDebuginfod, nodeHost, nodeIndexCache } from '@elfkit/symbolize/node';
 import { spawn } from 'node:child_process';
+import { readSync } from 'node:fs';
 import type { TextOut } from '../io/text-out.js';
 
 /**
@@ -122,7 +123,7 @@ export async function eachInputLine(answer: (line: string) => Promise<string>, w
 export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void> | void, beforeFlush?: () => void, hex?: (address: number) => boolean): Promise<void> {
   let rest: Buffer | undefined;
   const utf8 = new TextDecoder();
-  for await (const read of process.stdin as AsyncIterable<Buffer>) {
+  for await (const read of stdinChunks()) {
     const chunk = rest ? Buffer.concat([rest, read]) : read;
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; start = nl + 1, nl = chunk.indexOf(0x0a, start)) {
@@ -134,13 +135,40 @@ export async function eachInputLineTo(out: TextOut, answer: (line: string) => Pr
       const r = answer(utf8.decode(chunk.subarray(start, nl)));
       if (r) await r;
     }
-    rest = start < chunk.length ? chunk.subarray(start) : undefined;
+    // (a copy: the next read reuses the buffer)
+    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
     beforeFlush?.();
     out.flush();
   }
   if (rest) await answer(utf8.decode(rest));
   beforeFlush?.();
   out.flush();
+}
+
+/**
+ * Standard input as it is read, each chunk valid until the next is asked
+ * for: blocking reads of file descriptor 0 while it allows them (a pipe or
+ * file a parent process gives, a terminal), so a pipe of 100,000 addresses
+ * waits for no event-loop turn per 64 KiB and never builds process.stdin's
+ * stream; where a read would block a non-blocking descriptor, the rest
+ * comes through process.stdin.
+ */
+async function* stdinChunks(): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(1 << 18);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw e;
+      yield* process.stdin as AsyncIterable<Buffer>;
+      return;
+    }
+    if (n === 0) return;
+    yield buf.subarray(0, n);
+  }
 }
 
 /** The value of `b[start, end)` when it is `0x` (or `0X`) and 1 to 13 hex digits, else -1. */
