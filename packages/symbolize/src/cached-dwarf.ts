@@ -1,6 +1,6 @@
 import { UnitFunctions } from './dwarf-functions.js';
 import { UnitLines } from './dwarf-lines.js';
-import { chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
+import { CHAIN, chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
 import { FrameBuffer, type Frame } from './frame.js';
 import type { DecodedIndex } from './index-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
@@ -10,6 +10,7 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 interface CachedUnit {
   readonly functions: UnitFunctions;
   readonly lines: UnitLines | undefined;
+  /** The facts of a function node (one object, rewritten by the next call). */
   readonly facts: (node: number) => FunctionFacts;
   readonly language: number | undefined;
 }
@@ -48,9 +49,9 @@ export class CachedDwarf {
     const fns = unit.functions;
     const lines = unit.lines;
     const row = lines ? lines.rowAt(a) : -1;
-    const chain = fns.chain(a);
-    if (chain.length === 0) rowFrames(lines, row, into);
-    else chainFrames(chain, row, fns, lines, unit.facts, unit.language, into);
+    const count = fns.chainInto(a, CHAIN);
+    if (count === 0) rowFrames(lines, row, into);
+    else chainFrames(CHAIN, count, row, fns, lines, unit.facts, unit.language, into);
     return true;
   }
 
@@ -77,10 +78,18 @@ export class CachedDwarf {
     const d = this.index.unit(i);
     const functions = UnitFunctions.fromColumns(d.functions);
     const lines = d.lines && UnitLines.fromColumns(d.lines.columns, d.lines.paths, d.lines.compDir, d.lines.discarded);
-    const made: FunctionFacts[] = [];
     const index = this.index;
-    const facts = (node: number): FunctionFacts =>
-      (made[node] ??= { linkageName: index.string(d.names[node * 3]!), shortName: index.string(d.names[node * 3 + 1]!), declFile: index.string(d.names[node * 3 + 2]!), declLine: d.declLines[node]! });
+    // One object rewritten for each node asked for (chainFrames copies its fields at once): the strings are
+    // kept by the index, so a pass over 60,000 functions keeps no object per function.
+    const scratch: { -readonly [K in keyof FunctionFacts]: FunctionFacts[K] } = { linkageName: undefined, shortName: undefined, declFile: undefined, declLine: 0 };
+    const names = d.names;
+    const facts = (node: number): FunctionFacts => {
+      scratch.linkageName = index.string(names[node * 3]!);
+      scratch.shortName = index.string(names[node * 3 + 1]!);
+      scratch.declFile = index.string(names[node * 3 + 2]!);
+      scratch.declLine = d.declLines[node]!;
+      return scratch;
+    };
     u = this.units[i] = { functions, lines, facts, language: d.language };
     return u;
   }

@@ -419,6 +419,16 @@ export class UnitFunctions {
 
   /** The chain at `address`: node indexes innermost first, ending with the subprogram; empty when none holds it. */
   chain(address: number): number[] {
+    const out: number[] = [];
+    out.length = this.chainInto(address, out);
+    return out;
+  }
+
+  /**
+   * {@link chain} into `out` (reused: a lookup per address makes no array),
+   * whose first entries it overwrites; returns the chain's length.
+   */
+  chainInto(address: number, out: number[]): number {
     const lows = this.spanLows;
     let lo = 0;
     let hi = lows.length;
@@ -431,15 +441,22 @@ export class UnitFunctions {
     for (let k = lo - 1; k >= 0 && this.maxHigh[k]! > address; k--) {
       if (this.spanHighs[k]! > address && this.spanOwners[k]! > best) best = this.spanOwners[k]!;
     }
-    if (best < 0) return [];
-    const out = [best];
+    if (best < 0) return 0;
+    let n = 0;
+    out[n++] = best;
     for (let cur = best; ; ) {
       let next = -1;
       for (let ch = this.firstChild[cur]!; ch >= 0; ch = this.nextSibling[ch]!) if (this.contains(ch, address)) next = ch;
       if (next < 0) break;
-      out.push(next);
+      out[n++] = next;
       cur = next;
     }
-    return out.reverse();
+    // Outermost first so far: innermost first.
+    for (let i = 0, j = n - 1; i < j; i++, j--) {
+      const t = out[i]!;
+      out[i] = out[j]!;
+      out[j] = t;
+    }
+    return n;
   }
 }

@@ -180,13 +180,14 @@ export class DwarfSource {
     const lines = this.linesOf(unit);
     const row = lines ? lines.rowAt(a) : -1;
     if (!fns && !lines) return false;
-    const chain = fns ? fns.chain(a) : [];
-    if (chain.length === 0) rowFrames(lines, row, into);
+    const chain = CHAIN;
+    const count = fns ? fns.chainInto(a, chain) : 0;
+    if (count === 0) rowFrames(lines, row, into);
     else {
       const st = this.states.get(unit)!;
       const dieUnit = st.dieUnit!;
       const factsOf = (st.factsOf ??= (node: number) => this.factsOf(dieUnit, fns!.offset(node)));
-      chainFrames(chain, row, fns!, lines, factsOf, (st.language ??= { value: rootLanguage(dieUnit) }).value, into);
+      chainFrames(chain, count, row, fns!, lines, factsOf, (st.language ??= { value: rootLanguage(dieUnit) }).value, into);
     }
     return true;
   }
@@ -586,14 +587,17 @@ export function rowFrames(lines: UnitLines | undefined, row: number, into: Frame
   f.compDir = lines!.compDir;
 }
 
-/** The frames of a chain of function nodes (innermost first, see UnitFunctions.chain) at line `row`, into `into`. */
-export function chainFrames(chain: readonly number[], row: number, fns: UnitFunctions, lines: UnitLines | undefined, factsOf: (node: number) => FunctionFacts, language: number | undefined, into: FrameBuffer): void {
+/** The chain of the lookup under way (see UnitFunctions.chainInto), reused: a lookup runs to its end before the next starts. */
+export const CHAIN: number[] = [];
+
+/** The frames of the first `count` function nodes of `chain` (innermost first, see UnitFunctions.chain) at line `row`, into `into`. */
+export function chainFrames(chain: readonly number[], count: number, row: number, fns: UnitFunctions, lines: UnitLines | undefined, factsOf: (node: number) => FunctionFacts, language: number | undefined, into: FrameBuffer): void {
   let callFile = 0;
   let callLine = 0;
   let callColumn = 0;
   let callDisc = 0;
   const compDir = lines?.compDir;
-  for (let i = 0; i < chain.length; i++) {
+  for (let i = 0; i < count; i++) {
     const node = chain[i]!;
     const facts = factsOf(node);
     const f = into.add();
@@ -619,7 +623,7 @@ export function chainFrames(chain: readonly number[], row: number, fns: UnitFunc
     f.startFile = facts.declFile;
     f.startLine = facts.declLine;
     f.startAddress = fns.lowPc(node);
-    f.inlined = i !== chain.length - 1;
+    f.inlined = i !== count - 1;
     f.compDir = compDir;
     f.language = language;
   }

@@ -221,7 +221,7 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   if (!isManifest(m)) fail('manifest of another shape', HEADER);
   if (m.key !== key) fail('made for another file', HEADER);
   const base = align8(HEADER + jsonLength);
-  const views: (Column | undefined)[] = [];
+  const views = emptySlots<Column>(m.columns.length);
   const column = <T extends Column>(n: number, kind?: ColumnKind | readonly ColumnKind[]): T => {
     const place = m.columns[n];
     if (!place) return fail(`no column ${n}`, HEADER);
@@ -235,7 +235,8 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
     return (views[n] ??= new K(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, length)) as T;
   };
   const [strBytes, strEnds] = [column<Uint8Array>(m.strings[0], Uint8Array), column<Uint32Array>(m.strings[1], Uint32Array)];
-  const decoded: (string | undefined)[] = [];
+  // Filled in at random: an array of that length made first stays a fast one (assigning far past the end of an empty array turns it into a dictionary).
+  const decoded = emptySlots<string>(strEnds.length);
   const utf8 = new TextDecoder();
   const string = (n: number): string | undefined => {
     if (n < 0) return undefined;
@@ -357,6 +358,13 @@ function badLines(l: LineColumns): string | undefined {
   if (l.seqHigh.length !== seqs || l.seqFirst.length !== seqs || l.seqEnd.length !== seqs) return 'sequence columns of unequal lengths';
   for (let k = 0; k < seqs; k++) if (!(l.seqFirst[k]! < l.seqEnd[k]! && l.seqEnd[k]! <= rows)) return `sequence ${k}: rows ${l.seqFirst[k]}..${l.seqEnd[k]}`;
   return undefined;
+}
+
+/** An array of `n` undefined slots that V8 keeps as fast elements (filled in later in any order). */
+export function emptySlots<T>(n: number): (T | undefined)[] {
+  const a: (T | undefined)[] = [];
+  for (let i = 0; i < n; i++) a.push(undefined);
+  return a;
 }
 
 function align8(n: number): number {

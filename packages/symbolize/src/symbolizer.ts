@@ -166,7 +166,8 @@ export class Symbolizer {
   /** {@link code} once the module's DWARF, symbols and split files are loaded. */
   private codeNow(module: Module, a: bigint, address: bigint): CodeAnswer {
     const into = new FrameBuffer();
-    const { sym, needSymbol } = this.fill(module, a, into);
+    const sym = this.fill(module, a, into);
+    const needSymbol = this.needSymbol;
     const named = into.frames;
     if (named.length === 0) {
       const index = module.loadedSymbols!;
@@ -179,8 +180,11 @@ export class Symbolizer {
     return new FoundAnswer(address, named, into.source, () => this.symbolOf(index.lookup(a), demangle));
   }
 
-  /** The frames at file address `a` into `into` (named, demangled); the symbol-table symbol when it was looked up. */
-  private fill(module: Module, a: bigint, into: FrameBuffer): { sym: IndexedSymbol | undefined; needSymbol: boolean } {
+  /** Whether the last {@link fill} looked the symbol-table symbol up (no object returned per address for it). */
+  private needSymbol = false;
+
+  /** The frames at file address `a` into `into` (named, demangled); the symbol-table symbol when it was looked up (see {@link needSymbol}). */
+  private fill(module: Module, a: bigint, into: FrameBuffer): IndexedSymbol | undefined {
     into.length = 0;
     into.source = 'symtab';
     let covered = false;
@@ -259,7 +263,8 @@ export class Symbolizer {
     }
     const demangle = this.options.demangle !== false && this.demangler.loaded;
     if (demangle) for (let i = 0; i < into.length; i++) if (named[i]!.function !== undefined) named[i]!.function = this.demangler.demangleNow(named[i]!.function!);
-    return { sym, needSymbol };
+    this.needSymbol = needSymbol;
+    return sym;
   }
 
   /**

@@ -214,33 +214,43 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
      * for no promise, no string per answer then.
      */
     const buffer = new FrameBuffer();
+    /** The GNU frames of address `x` (a number) in the sections that hold it: their count, -1 for none; undefined when the host must answer first. */
+    const numericFrames = (x: number): number | undefined => {
+      let i = 0;
+      while (i < alloc.length && !(x >= allocLo[i]! && x < allocHi[i]!)) i++;
+      if (i === alloc.length) return -1;
+      const pc = BigInt(x);
+      if (session.symbolizer.codeInto(m, pc, buffer) === undefined) return undefined;
+      let n = -1;
+      for (; i < alloc.length; i++) if (x >= allocLo[i]! && x < allocHi[i]! && (n = names.framesInto(buffer.source, buffer.frames, buffer.length, alloc[i]!, pc)) >= 0) break;
+      return n;
+    };
+    /** {@link answerInto} for a pipe's usual line, "0x" and up to 13 hex digits, read as the number `x`. */
+    const answerNumberInto = (x: number, out: TextOut): boolean => {
+      if (demangleNames || !numericSections || o.addresses || (x > 0xffff_ffff && wide !== 16)) return false;
+      const n = numericFrames(x);
+      if (n === undefined) return false;
+      printInto(out, names.out, undefined, n);
+      return true;
+    };
     const answerInto = (text: string, out: TextOut): boolean => {
       if (demangleNames) return false;
-      let pc: bigint;
-      let candidates: typeof alloc;
       // A pipe's usual line ("0x" and up to 13 hex digits) as a number, and the sections by number.
-      let x: number;
-      if (numericSections && !o.addresses && text.length <= 15 && PLAIN_HEX.test(text) && ((x = parseInt(text.slice(2), 16)) <= 0xffff_ffff || wide === 16)) {
-        pc = BigInt(x);
-        candidates = [];
-        for (let i = 0; i < alloc.length; i++) if (x >= allocLo[i]! && x < allocHi[i]!) candidates.push(alloc[i]!);
-      } else {
-        const p = place(text);
-        pc = p.pc;
-        candidates = p.candidates;
-        if (p.prefix) {
-          let a: CodeAnswer | undefined;
-          if (candidates.length && !(a = session.symbolizer.codeSync(m, pc))) return false;
-          out.ascii(p.prefix);
-          printInto(out, framesOf(a, pc, candidates));
-          return true;
-        }
+      if (numericSections && !o.addresses && text.length <= 15 && PLAIN_HEX.test(text)) return answerNumberInto(parseInt(text.slice(2), 16), out);
+      const p = place(text);
+      const pc = p.pc;
+      if (p.prefix) {
+        let a: CodeAnswer | undefined;
+        if (p.candidates.length && !(a = session.symbolizer.codeSync(m, pc))) return false;
+        out.ascii(p.prefix);
+        printInto(out, framesOf(a, pc, p.candidates));
+        return true;
       }
       let n = -1;
-      if (candidates.length) {
+      if (p.candidates.length) {
         const found = session.symbolizer.codeInto(m, pc, buffer);
         if (found === undefined) return false;
-        for (const s of candidates) if ((n = names.framesInto(buffer.source, buffer.frames, buffer.length, s, pc)) >= 0) break;
+        for (const s of p.candidates) if ((n = names.framesInto(buffer.source, buffer.frames, buffer.length, s, pc)) >= 0) break;
       }
       printInto(out, names.out, undefined, n);
       return true;
@@ -251,10 +261,15 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
       writeOut(out);
     } else {
       const out = new TextOut(1 << 20);
-      await eachInputLineTo(out, (line) => {
-        if (answerInto(line, out)) return;
-        return answer(line).then((s) => void out.utf8(s));
-      });
+      await eachInputLineTo(
+        out,
+        (line) => {
+          if (answerInto(line, out)) return;
+          return answer(line).then((s) => void out.utf8(s));
+        },
+        undefined,
+        (x) => answerNumberInto(x, out),
+      );
     }
     return symbolsDamaged ? 1 : 0;
   } finally {

@@ -174,32 +174,37 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /**
  * A map keyed by a frame's function — start address, linkage name, short
  * name, start file and start line — by start address (as a number where it
- * fits, which hashes without a BigInt) and then a short list: nearly every
- * address starts one function, so a pass over a Go binary (60,000
- * functions settled) keeps one list and one object per function, not a
- * tree of four maps, and makes no key string.
+ * fits, which hashes without a BigInt) and then the entry, or a short list
+ * where functions share a start: nearly every address starts one function,
+ * so a pass over a Go binary (60,000 functions settled) keeps one object
+ * per function, not a tree of four maps, and makes no key string.
  */
 class FunctionMap {
-  private readonly byStart = new Map<number | bigint | undefined, Settled[]>();
+  private readonly byStart = new Map<number | bigint | undefined, Settled | Settled[]>();
 
   private static key(a: bigint | undefined): number | bigint | undefined {
     return a !== undefined && a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
   }
 
   get(f: Frame): string | undefined | typeof NOT_SETTLED {
-    const list = this.byStart.get(FunctionMap.key(f.startAddress));
-    if (list) for (const s of list) if (same(s, f)) return s.name;
+    const at = this.byStart.get(FunctionMap.key(f.startAddress));
+    if (at === undefined) return NOT_SETTLED;
+    if (!Array.isArray(at)) return same(at, f) ? at.name : NOT_SETTLED;
+    for (let i = 0; i < at.length; i++) if (same(at[i]!, f)) return at[i]!.name;
     return NOT_SETTLED;
   }
 
   set(f: Frame, name: string | undefined): void {
     const k = FunctionMap.key(f.startAddress);
-    let list = this.byStart.get(k);
-    if (!list) this.byStart.set(k, (list = []));
     const entry: Settled = { linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
-    const at = list.findIndex((s) => same(s, f));
-    if (at >= 0) list[at] = entry;
-    else list.push(entry);
+    const at = this.byStart.get(k);
+    if (at === undefined || (!Array.isArray(at) && same(at, f))) this.byStart.set(k, entry);
+    else if (!Array.isArray(at)) this.byStart.set(k, [at, entry]);
+    else {
+      const i = at.findIndex((s) => same(s, f));
+      if (i >= 0) at[i] = entry;
+      else at.push(entry);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
 import { debuginfodConfigured, nodeDebuginfod, nodeHost, nodeIndexCache } from '@elfkit/symbolize/node';
 import { spawn } from 'node:child_process';
+import { readSync } from 'node:fs';
 import type { TextOut } from '../io/text-out.js';
 
 /**
@@ -114,25 +115,76 @@ export async function eachInputLine(answer: (line: string) => Promise<string>, w
 /**
  * As {@link eachInputLine}, for answers written straight into `out` (a
  * buffer of bytes: no string per answer), which is flushed after the lines
- * of each read.
+ * of each read. With `hex`, a line that is just `0x` and 1 to 13 hex
+ * digits is read as a number straight from the input's bytes and given to
+ * `hex` (no string per line); when `hex` returns false, the line goes to
+ * `answer` as text after all.
  */
-export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void> | void, beforeFlush?: () => void): Promise<void> {
-  process.stdin.setEncoding('utf8');
-  let rest = '';
-  for await (const chunk of process.stdin as AsyncIterable<string>) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop()!;
-    // Answered without a promise where the answer needs none.
-    for (const p of parts) {
-      const r = answer(p);
+export async function eachInputLineTo(out: TextOut, answer: (line: string) => Promise<void> | void, beforeFlush?: () => void, hex?: (address: number) => boolean): Promise<void> {
+  let rest: Buffer | undefined;
+  const utf8 = new TextDecoder();
+  for await (const read of stdinChunks()) {
+    const chunk = rest ? Buffer.concat([rest, read]) : read;
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl >= 0; start = nl + 1, nl = chunk.indexOf(0x0a, start)) {
+      if (hex) {
+        const x = plainHex(chunk, start, nl);
+        if (x >= 0 && hex(x)) continue;
+      }
+      // Answered without a promise where the answer needs none.
+      const r = answer(utf8.decode(chunk.subarray(start, nl)));
       if (r) await r;
     }
+    // (a copy: the next read reuses the buffer)
+    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
     beforeFlush?.();
     out.flush();
   }
-  if (rest) await answer(rest);
+  if (rest) await answer(utf8.decode(rest));
   beforeFlush?.();
   out.flush();
+}
+
+/**
+ * Standard input as it is read, each chunk valid until the next is asked
+ * for: blocking reads of file descriptor 0 while it allows them (a pipe or
+ * file a parent process gives, a terminal), so a pipe of 100,000 addresses
+ * waits for no event-loop turn per 64 KiB and never builds process.stdin's
+ * stream; where a read would block a non-blocking descriptor, the rest
+ * comes through process.stdin.
+ */
+async function* stdinChunks(): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(1 << 18);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw e;
+      yield* process.stdin as AsyncIterable<Buffer>;
+      return;
+    }
+    if (n === 0) return;
+    yield buf.subarray(0, n);
+  }
+}
+
+/** The value of `b[start, end)` when it is `0x` (or `0X`) and 1 to 13 hex digits, else -1. */
+function plainHex(b: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n < 3 || n > 15 || b[start] !== 0x30 || (b[start + 1]! | 0x20) !== 0x78) return -1;
+  let x = 0;
+  for (let i = start + 2; i < end; i++) {
+    const c = b[i]!;
+    let d: number;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x57;
+    else return -1;
+    x = x * 16 + d;
+  }
+  return x;
 }
 
 /** DWARF smaller than this (1 MiB of sections) decodes in less time than a cache fill costs: not cached behind the user's back. */
