@@ -23,6 +23,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
+import { setV8Flags } from './v8-flags.js';
 
 /** Content hashes of the bundles by name (`main`, `commands/info`), filled in by scripts/bundle.mjs. */
 declare const __ELFKIT_BUNDLE_HASHES__: Record<string, string> | undefined;
@@ -78,34 +79,11 @@ function saveAll(): void {
 export function settleBeforeExit(): void {
   saveAll();
   try {
-    v8FlagSetter()('--allow-natives-syntax');
+    setV8Flags('--allow-natives-syntax');
     (new Function('%WaitForBackgroundOptimization()') as () => void)();
   } catch {
     // A runtime without V8's natives: nothing to wait for that we can reach.
   }
-}
-
-/**
- * V8's setFlagsFromString without loading `node:v8`: that module loads
- * heap_utils and the stream modules with it (~5 ms of every run's start-up
- * here, for one call at exit). Node's own binding has the same function
- * (node:v8's is a string check around it); its access warning (DEP0111)
- * is a deprecation warning, kept quiet for this one look-up. Where the
- * binding is gone or lacks it, node:v8 is loaded after all.
- */
-function v8FlagSetter(): (flags: string) => void {
-  const p = process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown }; noDeprecation?: boolean };
-  const quiet = p.noDeprecation;
-  try {
-    p.noDeprecation = true;
-    const set = p.binding?.('v8').setFlagsFromString;
-    if (typeof set === 'function') return set as (flags: string) => void;
-  } catch {
-    // no binding: node:v8 below
-  } finally {
-    p.noDeprecation = quiet;
-  }
-  return (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
 }
 
 /** Runs bundle `bundle` (`main`, `commands/go-funcs`) and returns its exports. */
