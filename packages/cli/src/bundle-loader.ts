@@ -23,7 +23,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
-import { setV8Flags } from './v8-flags.js';
+import { v8FlagSetter } from './v8-flags.js';
 
 /** Content hashes of the bundles by name (`main`, `commands/info`), filled in by scripts/bundle.mjs. */
 declare const __ELFKIT_BUNDLE_HASHES__: Record<string, string> | undefined;
@@ -79,7 +79,7 @@ function saveAll(): void {
 export function settleBeforeExit(): void {
   saveAll();
   try {
-    setV8Flags('--allow-natives-syntax');
+    v8FlagSetter()('--allow-natives-syntax');
     (new Function('%WaitForBackgroundOptimization()') as () => void)();
   } catch {
     // A runtime without V8's natives: nothing to wait for that we can reach.

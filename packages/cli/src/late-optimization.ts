@@ -1,4 +1,4 @@
-import { setV8Flags } from './v8-flags.js';
+import { v8FlagSetter } from './v8-flags.js';
 
 /** V8's interrupt budget where it is known: Node 20's V8 11.3 (`node --v8-options`: 67584 bytecodes). */
 const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefined;
@@ -20,8 +20,9 @@ const DEFAULT_BUDGET = process.versions.v8.startsWith('11.3.') ? 67584 : undefin
  */
 export function lateOptimization(): () => void {
   if (DEFAULT_BUDGET === undefined) return () => {};
-  setV8Flags(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
-  return () => setV8Flags(`--interrupt-budget=${DEFAULT_BUDGET}`);
+  const set = v8FlagSetter();
+  set(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
+  return () => set(`--interrupt-budget=${DEFAULT_BUDGET}`);
 }
 
 /**

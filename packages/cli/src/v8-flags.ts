@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
 
-let setter: ((flags: string) => void) | undefined;
-
 /**
  * V8's setFlagsFromString without loading `node:v8`: that module loads
  * heap_utils and the stream modules with it (~5 ms of a run's start-up
@@ -10,11 +8,7 @@ let setter: ((flags: string) => void) | undefined;
  * is a deprecation warning, kept quiet for this one look-up. Where the
  * binding is gone or lacks it, node:v8 is loaded after all.
  */
-export function setV8Flags(flags: string): void {
-  (setter ??= v8FlagSetter())(flags);
-}
-
-function v8FlagSetter(): (flags: string) => void {
+export function v8FlagSetter(): (flags: string) => void {
   const p = process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown }; noDeprecation?: boolean };
   const quiet = p.noDeprecation;
   try {

@@ -193,16 +193,17 @@ export class CfaInstructionCursor {
         this.at = r.base + p;
         return true;
       }
-      case 0x80: // DW_CFA_offset
+      case 0x80: { // DW_CFA_offset
         if (one < 0) break;
         this.register = byte & 0x3f;
         this.raw = one;
-        // + 0: a factored 0 times a negative factor is -0, which prints as 0 but sends optimized code back to the interpreter.
-        this.offset = one * this.context.dataAlign + 0;
+        // factored(), inlined on the path nearly every DW_CFA_offset takes.
+        this.offset = one === 0 ? 0 : one * this.context.dataAlign;
         r.pos = p + 2;
         this.op = high;
         this.at = r.base + p;
         return true;
+      }
       case 0xc0: // DW_CFA_restore
         this.register = byte & 0x3f;
         r.pos = p + 1;
@@ -277,7 +278,7 @@ export class CfaInstructionCursor {
       } else if (high === C.DW_CFA_offset) {
         this.register = low;
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign + 0;
+        this.offset = factored(this.raw, ctx.dataAlign);
       } else {
         this.register = low;
       }
@@ -321,18 +322,18 @@ export class CfaInstructionCursor {
       case C.DW_CFA_val_offset:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = this.raw * ctx.dataAlign + 0;
+        this.offset = factored(this.raw, ctx.dataAlign);
         break;
       case C.DW_CFA_offset_extended_sf:
       case C.DW_CFA_val_offset_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign + 0;
+        this.offset = factored(this.raw, ctx.dataAlign);
         break;
       case DW_CFA_GNU_negative_offset_extended:
         this.register = r.uleb();
         this.raw = r.uleb();
-        this.offset = -this.raw * ctx.dataAlign + 0;
+        this.offset = factored(-this.raw, ctx.dataAlign);
         break;
       case C.DW_CFA_restore_extended:
       case C.DW_CFA_undefined:
@@ -352,7 +353,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_def_cfa_sf:
         this.register = r.uleb();
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign + 0;
+        this.offset = factored(this.raw, ctx.dataAlign);
         break;
       case C.DW_CFA_def_cfa_offset:
         this.raw = r.uleb();
@@ -360,7 +361,7 @@ export class CfaInstructionCursor {
         break;
       case C.DW_CFA_def_cfa_offset_sf:
         this.raw = r.sleb();
-        this.offset = this.raw * ctx.dataAlign + 0;
+        this.offset = factored(this.raw, ctx.dataAlign);
         break;
       case DW_CFA_GNU_args_size:
         this.raw = r.uleb();
@@ -384,7 +385,7 @@ export class CfaInstructionCursor {
       case C.DW_CFA_LLVM_def_aspace_cfa_sf:
         this.register = r.uleb();
         this.raw = byte === C.DW_CFA_LLVM_def_aspace_cfa ? r.uleb() : r.sleb();
-        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : this.raw * ctx.dataAlign + 0;
+        this.offset = byte === C.DW_CFA_LLVM_def_aspace_cfa ? this.raw : factored(this.raw, ctx.dataAlign);
         this.addressSpace = r.uleb();
         break;
       default:
@@ -394,6 +395,21 @@ export class CfaInstructionCursor {
     if (r.pos > this.end) throw r.error('truncated', `operands of call frame instruction 0x${byte.toString(16)} run past the entry`, start);
     return true;
   }
+}
+
+/**
+ * `n * factor`, with a zero product as the small integer 0: a factored 0
+ * times a negative factor is -0, and the interpreter and baseline code
+ * compute any product involving -0 (`-0 + 0` too) as a heap number, never
+ * a small integer. Stored in the cursor's `offset` that turns the field
+ * (and the row machine's `cfaOffset`, `argsSize` and rules copied from it)
+ * into a double field for every object of the class: V8 then throws away
+ * the optimized code that read it as an integer (seen with --trace-deopt
+ * on libc's .eh_frame: `dec`, `step`, `row` sent back to the interpreter).
+ */
+function factored(n: number, factor: number): number {
+  // Tested before multiplying: optimized code that sees a -0 product deoptimizes ("minus zero").
+  return n === 0 || factor === 0 ? 0 : n * factor;
 }
 
 const EMPTY = new Uint8Array(0);

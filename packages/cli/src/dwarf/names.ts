@@ -5,14 +5,16 @@ import { LLVM_REGISTER_NAMES } from './frame-registers.js';
 /**
  * Names by code, looked up once each: a dense array for the standard range
  * (a holey or sparse one would fall back to slow dictionary elements),
- * a map above it. A dump asks millions of times.
+ * a map above it. A dump asks millions of times. The array is made on the
+ * first look-up: filling five of them when the module loads cost every
+ * command that imports this (`dwarf frames` asks none of them) ~3 ms.
  */
 function cached(name: (v: number) => string | undefined, prefix: string): (v: number) => string {
-  const dense: (string | undefined)[] = new Array(0x4000).fill(undefined);
+  let dense: (string | undefined)[] | undefined;
   const sparse = new Map<number, string>();
   const make = (v: number) => name(v) ?? `${prefix}_unknown_${v.toString(16)}`;
   return (v) => {
-    if (v >= 0 && v < 0x4000) return (dense[v] ??= make(v));
+    if (v >= 0 && v < 0x4000) return ((dense ??= new Array(0x4000).fill(undefined))[v] ??= make(v));
     let s = sparse.get(v);
     if (s === undefined) sparse.set(v, (s = make(v)));
     return s;
