@@ -3,10 +3,11 @@ import { ARGS_SIZE_UNKNOWN, type GoFunc } from '@elfkit/gosym';
 import { defineCommand } from '../command.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
-import { renderTable } from '../format/table.js';
 import { requireGoSymbols } from '../go/symbols.js';
+import { funcsText } from '../go/funcs-text.js';
 import { writeOut } from '../io/output.js';
 import { reportErrors } from '../go/errors.js';
+import { withLateOptimization } from '../late-optimization.js';
 
 function funcJson(f: GoFunc) {
   return {
@@ -33,38 +34,15 @@ export const goFuncsCommand = defineCommand({
   builder: (y) =>
     fileAndJson(y, '$0 go funcs ./app | grep main\\.').option('match', { type: 'string', describe: 'only functions whose name contains this text' }),
   handler: (a: { file: string; json: boolean; match?: string }) =>
-    withElf(a.file, ({ elf }) => {
-      const t = requireGoSymbols(elf).table;
-      const errors: ParseError[] = [];
-      const funcs = [...t.funcs(errors)].filter((f) => !a.match || f.name.includes(a.match));
-      const w = elf.bits === 64 ? 16 : 8;
-      if (a.json) writeOut(toJson({ file: a.file, funcs: funcs.map(funcJson) }) + '\n');
-      else {
-        // The table's PCs are numbers already (f.entry is BigInt(f.entryPc)): no BigInt per cell.
-        const hex = (v: number) => '0x' + v.toString(16).padStart(w, '0');
-        writeOut(
-          renderTable(
-            [
-              { title: 'Entry' },
-              { title: 'End' },
-              { title: 'Frame', align: 'right' },
-              { title: 'Args', align: 'right' },
-              { title: 'Line', align: 'right' },
-              { title: 'Name' },
-              { title: 'File' },
-            ],
-            funcs.map((f) => [
-              hex(f.entryPc),
-              hex(f.endPc),
-              String(f.frameSize),
-              f.args === ARGS_SIZE_UNKNOWN ? '?' : String(f.args),
-              String(f.startLine ?? f.entryLine ?? '-'),
-              f.name,
-              f.file ?? '?',
-            ]),
-          ),
-        );
-      }
-      reportErrors(a.file, errors);
-    }),
+    withLateOptimization(() =>
+      withElf(a.file, ({ elf }) => {
+        const t = requireGoSymbols(elf).table;
+        const errors: ParseError[] = [];
+        const funcs = [...t.funcs(errors)].filter((f) => !a.match || f.name.includes(a.match));
+        const w = elf.bits === 64 ? 16 : 8;
+        if (a.json) writeOut(toJson({ file: a.file, funcs: funcs.map(funcJson) }) + '\n');
+        else writeOut(funcsText(funcs, w));
+        reportErrors(a.file, errors);
+      }),
+    ),
 });

@@ -16,6 +16,7 @@ import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
 import { errorJson } from '../format/error-json.js';
 import { resolve } from 'node:path';
 import type { GoSymbols } from '@elfkit/gosym';
+import { withLateOptimization } from '../late-optimization.js';
 
 /** The Go build ID note, or undefined (also when the note is damaged). */
 function safeGoBuildId(elf: ElfFile): string | undefined {
@@ -50,49 +51,51 @@ export const uprobesCommand = defineCommand({
         .example("$0 uprobes --bpftrace ./app 'main.*' > probes.bt", ''),
     ),
   handler: (a: UprobesArgs) =>
-    withElfAsync(a.file, async ({ elf }) => {
-      if (elf.header.type === C.ET_REL || elf.header.type === C.ET_CORE) throw new CliError(`${elf.header.type === C.ET_REL ? 'a relocatable object' : 'a core file'} has no code to attach to: uprobes go on executables and shared libraries`);
-      const errors: ParseError[] = [];
-      let go: GoSymbols | undefined;
-      try {
-        go = goSymbolsOf(elf);
-      } catch (e) {
-        if (!isParseError(e)) throw e;
-        errors.push(e); // a damaged pclntab: the symbol table still names functions
-      }
-      const host = new NodeDebugHost();
-      try {
-        const scanner = await returnScanner(elf);
-        const report = buildReport({
-          elf,
-          image: imageOf(elf),
-          go,
-          scanner,
-          patterns: a.pattern ?? [],
-          errors,
-          types: () => {
-            try {
-              return openTypes(elf, a.file, host, debugDirs(a['debug-file-directory']))?.types;
-            } catch (e) {
-              if (!isParseError(e)) throw e;
-              errors.push(e);
-              return undefined;
-            }
-          },
-        });
-        const path = resolve(a.file);
-        if (report.functionSource === 'none') {
-          reportErrors(a.file, errors);
-          const goish = elf.section('.go.buildinfo') !== undefined || safeGoBuildId(elf) !== undefined;
-          throw new CliError(goish ? 'no functions: a Go binary whose pclntab cannot be read (damaged), and no function symbols' : 'no functions: no Go pclntab and no function symbols (.symtab or .dynsym) in executable segments');
+    withLateOptimization(() =>
+      withElfAsync(a.file, async ({ elf }) => {
+        if (elf.header.type === C.ET_REL || elf.header.type === C.ET_CORE) throw new CliError(`${elf.header.type === C.ET_REL ? 'a relocatable object' : 'a core file'} has no code to attach to: uprobes go on executables and shared libraries`);
+        const errors: ParseError[] = [];
+        let go: GoSymbols | undefined;
+        try {
+          go = goSymbolsOf(elf);
+        } catch (e) {
+          if (!isParseError(e)) throw e;
+          errors.push(e); // a damaged pclntab: the symbol table still names functions
         }
-        if (a.json) writeOut(toJson({ ...uprobesJson(path, report), errors: errors.map(errorJson) }) + '\n');
-        else if (a.bpftrace) writeOut(uprobesBpftrace(path, report));
-        else writeOut(uprobesText(path, report));
-        reportErrors(a.file, errors);
-        if (a.pattern?.length && report.functions.length === 0) throw new CliError(`no function matches ${a.pattern.join(' ')}`);
-      } finally {
-        host.close();
-      }
-    }),
+        const host = new NodeDebugHost();
+        try {
+          const scanner = await returnScanner(elf);
+          const report = buildReport({
+            elf,
+            image: imageOf(elf),
+            go,
+            scanner,
+            patterns: a.pattern ?? [],
+            errors,
+            types: () => {
+              try {
+                return openTypes(elf, a.file, host, debugDirs(a['debug-file-directory']))?.types;
+              } catch (e) {
+                if (!isParseError(e)) throw e;
+                errors.push(e);
+                return undefined;
+              }
+            },
+          });
+          const path = resolve(a.file);
+          if (report.functionSource === 'none') {
+            reportErrors(a.file, errors);
+            const goish = elf.section('.go.buildinfo') !== undefined || safeGoBuildId(elf) !== undefined;
+            throw new CliError(goish ? 'no functions: a Go binary whose pclntab cannot be read (damaged), and no function symbols' : 'no functions: no Go pclntab and no function symbols (.symtab or .dynsym) in executable segments');
+          }
+          if (a.json) writeOut(toJson({ ...uprobesJson(path, report), errors: errors.map(errorJson) }) + '\n');
+          else if (a.bpftrace) writeOut(uprobesBpftrace(path, report));
+          else writeOut(uprobesText(path, report));
+          reportErrors(a.file, errors);
+          if (a.pattern?.length && report.functions.length === 0) throw new CliError(`no function matches ${a.pattern.join(' ')}`);
+        } finally {
+          host.close();
+        }
+      }),
+    ),
 });

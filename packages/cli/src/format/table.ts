@@ -9,7 +9,7 @@ export interface Column {
 
 /** Runs of blanks by length, made once each. */
 const blankRuns: string[] = [];
-function blanks(n: number): string {
+export function blanks(n: number): string {
   return (blankRuns[n] ??= ' '.repeat(n));
 }
 

@@ -5,6 +5,7 @@ import { NodeCoreHost } from '../core/node-host.js';
 import { signalName } from '../core/signals.js';
 import { CliError } from '../errors.js';
 import { nodeDecompressors, nodeIndexCache, openSource } from '@elfkit/symbolize/node';
+import { lateOptimization } from '../late-optimization.js';
 
 /** The options of the commands that read a Go core. */
 export interface GoCoreArgs {
@@ -16,12 +17,16 @@ export interface GoCoreArgs {
 /**
  * Opens a core and the Go runtime in it, runs `use`, and closes the files.
  * A process that is not a Go program, or an `--exe` of another build,
- * is one line and exit status 1.
+ * is one line and exit status 1. Runs under lateOptimization: a small
+ * core's goroutines and threads are a few tenths of a second of code run
+ * a few hundred times, which TurboFan would compile only to be waited for
+ * at exit.
  */
 export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
   if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
   const host = new NodeCoreHost();
   const source = openSource(a.file);
+  const restoreOptimization = lateOptimization();
   try {
     const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
     let go: GoProcess;
@@ -33,6 +38,7 @@ export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
     }
     return use(go);
   } finally {
+    restoreOptimization();
     source.close();
     host.close();
   }
