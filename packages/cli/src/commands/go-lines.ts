@@ -4,6 +4,7 @@ import { withElf } from '../with-elf.js';
 import { writeGoLines } from '../go/lines.js';
 import { requireGoSymbols } from '../go/symbols.js';
 import { reportErrors } from '../go/errors.js';
+import { leanInlining } from '../late-optimization.js';
 
 export const goLinesCommand = defineCommand({
   command: 'lines <file>',
@@ -19,7 +20,13 @@ export const goLinesCommand = defineCommand({
   handler: (a: { file: string; json?: boolean; ndjson?: boolean; cu?: string }) =>
     withElf(a.file, ({ elf }) => {
       const errors: ParseError[] = [];
-      writeGoLines(requireGoSymbols(elf).table, a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8, { cu: a.cu }, errors);
+      // The walk's one big compile would finish after the output and be waited for (see leanInlining).
+      const restore = leanInlining();
+      try {
+        writeGoLines(requireGoSymbols(elf).table, a.json ? 'json' : a.ndjson ? 'ndjson' : 'text', elf.bits === 64 ? 16 : 8, { cu: a.cu }, errors);
+      } finally {
+        restore();
+      }
       reportErrors(a.file, errors);
     }),
 });
