@@ -1,4 +1,5 @@
 import { getSystemErrorName } from 'node:util';
+import { nodeBinding } from '../node-binding.js';
 
 /** How a process started by {@link spawnToFds} ended. */
 export interface Exited {
@@ -22,25 +23,13 @@ let handleClass: (new () => ProcessHandle) | null | undefined;
  * `child_process.spawn` itself uses. Loading `node:child_process` loads
  * `node:net`, the stream modules and `node:dgram` with it: ~5.5 ms here
  * (fresh `node -e`, chrt), all of it on `elfkit stamp`'s critical path,
- * since git can only start after it. Like the bundle loader's V8 flag
- * setter, the look-up keeps the binding's deprecation warning (DEP0111)
- * quiet; null where the binding or the class is gone (then child_process
- * is used after all).
+ * since git can only start after it. Null where the binding or the class
+ * is gone (then child_process is used after all).
  */
 function processHandleClass(): (new () => ProcessHandle) | null {
   if (handleClass !== undefined) return handleClass;
-  const p = process as unknown as { binding?: (name: string) => { Process?: unknown }; noDeprecation?: boolean };
-  const quiet = p.noDeprecation;
-  try {
-    p.noDeprecation = true;
-    const P = p.binding?.('process_wrap').Process;
-    handleClass = typeof P === 'function' ? (P as new () => ProcessHandle) : null;
-  } catch {
-    handleClass = null;
-  } finally {
-    p.noDeprecation = quiet;
-  }
-  return handleClass;
+  const P = nodeBinding<{ Process: unknown }>('process_wrap')?.Process;
+  return (handleClass = typeof P === 'function' ? (P as new () => ProcessHandle) : null);
 }
 
 const errnoError = (status: number, file: string): NodeJS.ErrnoException => {
