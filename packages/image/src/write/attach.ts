@@ -39,6 +39,24 @@ export interface AttachedDebug {
   readonly plan: DebugTreePlan;
 }
 
+/** Options of {@link attachDebugArtifact}. */
+export interface AttachDebugOptions {
+  /** The manifest's created time (RFC 3339); now when not given. */
+  readonly created?: string;
+  /** Called with the layer's uncompressed bytes so far (the tar stream) before each chunk goes to the compressor. */
+  readonly onLayerInput?: (bytes: number) => void;
+}
+
+/** `chunks`, with `report` told the bytes so far before each chunk is passed on. */
+async function* reported(chunks: AsyncIterable<Uint8Array>, report: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let bytes = 0;
+  for await (const c of chunks) {
+    bytes += c.length;
+    report(bytes);
+    yield c;
+  }
+}
+
 /**
  * Stores the image's debug information (the `.build-id` tree of
  * {@link planDebugTree}) as an OCI 1.1 artifact in the same layout: a
@@ -47,7 +65,7 @@ export interface AttachedDebug {
  * manifest; index.json lists it. The image manifest is not changed, so its
  * digest (and any signature on it) stays valid.
  */
-export async function attachDebugArtifact(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, options: { created?: string } = {}): Promise<AttachedDebug> {
+export async function attachDebugArtifact(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, options: AttachDebugOptions = {}): Promise<AttachedDebug> {
   const subject = requireLayout(image);
   const plan = planDebugTree(image.elfFiles());
   if (plan.files.length === 0) throw new ImageError('no-match', 'the image has no debug information to attach (no DWARF, no separate debug files)');
@@ -57,8 +75,9 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     for (const d of [...dirs].sort()) yield { path: d, type: 'directory', mode: 0o755 };
     for (const f of plan.files) yield { path: f.path, data: await debugTreeBytes(image, f), mode: 0o644 };
   }
+  const tar = tarChunks(entries());
   // The empty config is written (and flushed) while the layer is compressed; the manifest naming both after them.
-  const [stored] = await Promise.all([writer.writeBlobStream(gzipStream(tarChunks(entries()))), writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}))]);
+  const [stored] = await Promise.all([writer.writeBlobStream(gzipStream(options.onLayerInput ? reported(tar, options.onLayerInput) : tar)), writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}))]);
   const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
   const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const manifest = {
