@@ -65,8 +65,14 @@ export function leanInlining(): () => void {
   return () => set(`--max-inlined-bytecode-size-cumulative=${DEFAULT_INLINING}`);
 }
 
-/** Whether V8's TurboFan is on by default here (Node 20's V8 11.3: `--turbofan`). */
-const TURBOFAN_DEFAULT = process.versions.v8.startsWith('11.3.');
+/**
+ * Whether TurboFan is on here as by default: Node 20's V8 11.3, run without
+ * an option that sets it (`--no-opt`, `--max-opt`, `--jitless`, which
+ * cannot run optimized code at all), on the command line or in
+ * NODE_OPTIONS — turning it back on must not override the user's choice.
+ */
+const TURBOFAN_DEFAULT =
+  process.versions.v8.startsWith('11.3.') && ![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--(no[-_])?(opt|turbofan|max[-_]opt|jitless)(=|$)/.test(a));
 
 /**
  * Runs `work` with TurboFan off for as long as its input stays under
