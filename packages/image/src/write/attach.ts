@@ -13,8 +13,9 @@ const TITLE = 'org.opencontainers.image.title';
 
 /**
  * Adds a descriptor to index.json's manifests. With `stored` (the writing
- * of the blob `d` names), the new index is prepared meanwhile and replaces
- * the old one only once the blob is stored.
+ * of the blobs the new index names: `d`'s, and any it names), the new
+ * index is prepared meanwhile and replaces the old one only once they are
+ * stored.
  */
 export async function addToIndex(image: ContainerImage, writer: LayoutWriter, d: JsonDescriptor, stored?: Promise<unknown>): Promise<void> {
   stored?.catch(() => {}); // awaited by writeIndex; a rejection while index.json is read is not unhandled
@@ -76,8 +77,12 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     for (const f of plan.files) yield { path: f.path, data: await debugTreeBytes(image, f), mode: 0o644 };
   }
   const tar = tarChunks(entries());
-  // The empty config is written (and flushed) while the layer is compressed; the manifest naming both after them.
-  const [stored] = await Promise.all([writer.writeBlobStream(gzipStream(options.onLayerInput ? reported(tar, options.onLayerInput) : tar)), writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}))]);
+  // The empty config is written (and flushed) while the layer is compressed, and the manifest while the layer
+  // is flushed: index.json, which names them, is replaced once all three are stored.
+  const config = writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}));
+  config.catch(() => {}); // awaited with the others below; a failure meanwhile is not unhandled
+  const stored = await writer.writeBlobStream(gzipStream(options.onLayerInput ? reported(tar, options.onLayerInput) : tar));
+  stored.stored.catch(() => {}); // likewise
   const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
   const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const manifest = {
@@ -89,10 +94,10 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     subject,
     annotations: { [Annotation.created]: created, [DebugAnnotation.buildIds]: plan.files.map((f) => f.buildId).join(',') },
   };
-  // The manifest and the new index are written and flushed together; index.json is replaced once the manifest is stored.
+  // The manifest and the new index are written and flushed together; index.json is replaced once the blobs are stored.
   const bytes = jsonBytes(manifest);
   const artifact: JsonDescriptor = { mediaType: MediaType.ociManifest, digest: digestOf(bytes, hasher), size: bytes.length, artifactType: DEBUG_ARTIFACT_TYPE };
-  await addToIndex(image, writer, artifact, writer.writeBlob(artifact.digest, bytes));
+  await addToIndex(image, writer, artifact, Promise.all([stored.stored, config, writer.writeBlob(artifact.digest, bytes)]));
   return { artifact, layer, plan };
 }
 
