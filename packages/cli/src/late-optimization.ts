@@ -64,3 +64,46 @@ export function leanInlining(): () => void {
   set(`--max-inlined-bytecode-size-cumulative=${Math.floor(DEFAULT_INLINING / 9)}`);
   return () => set(`--max-inlined-bytecode-size-cumulative=${DEFAULT_INLINING}`);
 }
+
+/**
+ * Whether TurboFan is on here as by default: Node 20's V8 11.3, run without
+ * an option that sets it (`--no-opt`, `--max-opt`, `--jitless`, which
+ * cannot run optimized code at all), on the command line or in
+ * NODE_OPTIONS — turning it back on must not override the user's choice.
+ */
+const TURBOFAN_DEFAULT =
+  process.versions.v8.startsWith('11.3.') && ![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--(no[-_])?(opt|turbofan|max[-_]opt|jitless)(=|$)/.test(a));
+
+/**
+ * Runs `work` with TurboFan off for as long as its input stays under
+ * `limit` bytes: `work` reports its input so far to the function it is
+ * given, and past `limit` TurboFan is on again, before that input is
+ * processed. For a command whose hot loop meets a small input: `image
+ * attach-debug` on a 22 KB binary compresses a 13 KB layer, and TurboFan's
+ * compiles of fflate — its module body, which builds the tables in loops
+ * run once (~21 ms), and the deflate loop, twice — finished after the
+ * layer was written and were waited for at exit (see the bundle loader's
+ * settleBeforeExit): longer than the whole compression takes in
+ * Sparkplug's baseline code (~7 ms). A large input gets optimized code
+ * from `limit` bytes on, and still misses only the module body's compile.
+ * Node's built-in modules loaded meanwhile would have their code caches
+ * rejected (V8 checks them against a hash of the flags' values), as would
+ * the bundle loader's written: load them before; TurboFan is on again
+ * when `work` ends.
+ */
+export async function unoptimizedWhileSmall<T>(limit: number, work: (inputSoFar: (bytes: number) => void) => Promise<T>): Promise<T> {
+  if (!TURBOFAN_DEFAULT) return work(() => {});
+  const set = v8FlagSetter();
+  let off = true;
+  const restore = () => {
+    if (off) (off = false), set('--turbofan');
+  };
+  set('--no-turbofan');
+  try {
+    return await work((bytes) => {
+      if (bytes > limit) restore();
+    });
+  } finally {
+    restore();
+  }
+}

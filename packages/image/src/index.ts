@@ -57,5 +57,5 @@ export { summarize, elfKind } from './scan.js';
 export { planDebugTree, debugTreeBytes, buildIdPath, type DebugTreeFile, type DebugTreePlan } from './debug-split.js';
 export { type LayoutWriter, type JsonDescriptor, jsonBytes, putJsonBlob, readJsonFile, blobPathOf } from './write/layout-writer.js';
 export { proposeAnnotations, annotateManifest, type ProposedAnnotations, type AnnotateResult } from './write/annotate.js';
-export { attachDebugArtifact, attachSignatureBundle, addToIndex, type AttachedDebug } from './write/attach.js';
+export { attachDebugArtifact, attachSignatureBundle, addToIndex, type AttachedDebug, type AttachDebugOptions } from './write/attach.js';
 export { gzipStream } from './compression.js';

@@ -11,10 +11,12 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { BytesSource } from '@elfkit/binary';
 import { fixturePath, repoRoot, skip, which } from '@elfkit/fixtures';
 import { onlyKeepDebug } from '@elfkit/elf/rewrite';
-import { DEBUG_ARTIFACT_TYPE, readElfFacts, tarBytes } from '@elfkit/image';
+import { attachDebugArtifact, DEBUG_ARTIFACT_TYPE, readElfFacts, scanImage, tarBytes } from '@elfkit/image';
+import { directoryLayoutWriter, nodeCrc32, nodeHasher } from '@elfkit/image/node';
 import { bytesOf, elfImageFiles, enc, openPath, sha256, tempDir, writeOciLayout } from './support.js';
 import { cosign, debTool, mustRun } from './tools.js';
 
@@ -171,6 +173,28 @@ test('attach-debug: an artifact referring to the image, signed with cosign offli
   }
   const skopeo = debTool('skopeo');
   if ('path' in skopeo) mustRun(skopeo.path, ['--insecure-policy', 'copy', '-q', `oci:${lay}:v1`, `oci:${join(t.path, 'copied')}:v1`]);
+});
+
+test('attach-debug reports the layer\'s uncompressed bytes before compressing them, and the layer is the same without the report', async () => {
+  const attach = async (name: string, onLayerInput?: (bytes: number) => void) => {
+    const lay = join(t.path, name);
+    cpSync(layout, lay, { recursive: true });
+    const { image, close } = await openPath(lay);
+    try {
+      await scanImage(image, { crc32: nodeCrc32 });
+      return { lay, ...(await attachDebugArtifact(image, directoryLayoutWriter(lay), nodeHasher, { created: '2023-11-14T22:13:20Z', onLayerInput })) };
+    } finally {
+      await close();
+    }
+  };
+  const seen: number[] = [];
+  const reported = await attach('reported', (bytes) => seen.push(bytes));
+  const plain = await attach('plain-attach');
+  assert.is(reported.layer.digest, plain.layer.digest);
+  assert.is(reported.artifact.digest, plain.artifact.digest);
+  const tar = gunzipSync(readFileSync(join(reported.lay, 'blobs/sha256', reported.layer.digest.slice(7))));
+  assert.ok(seen.length > 2 && seen.every((b, i) => i === 0 || b > seen[i - 1]), `${seen}`);
+  assert.is(seen.at(-1), tar.length, 'the last report is the whole tar stream');
 });
 
 test('debug-split refuses nothing it cannot read: an image without ELF files writes an empty tree', () => {

@@ -1,12 +1,12 @@
 // The Node layout writer's ordering: index.json is replaced only once the
 // blobs it names are stored (writeIndex's `after`), and not at all when
-// storing them fails.
+// storing them fails; a streamed blob's digest comes before it is stored.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryLayoutWriter } from '@elfkit/image/node';
-import { enc, tempDir } from './support.js';
+import { enc, sha256, tempDir } from './support.js';
 
 test('writeIndex with `after`: replaced once it resolves, kept (and no temporary left) when it rejects', async () => {
   const dir = tempDir();
@@ -30,6 +30,33 @@ test('writeIndex with `after`: replaced once it resolves, kept (and no temporary
   }
   assert.is(readFileSync(join(root, 'index.json'), 'utf8'), 'new');
   assert.equal(readdirSync(root), ['index.json']);
+  dir.done();
+});
+
+test('writeBlobStream: the digest and size once the chunks are written, the blob under its digest once `stored` resolves', async () => {
+  const dir = tempDir();
+  const w = directoryLayoutWriter(dir.path);
+  async function* chunks() {
+    yield enc('hello, ');
+    yield enc('layout');
+  }
+  const r = await w.writeBlobStream(chunks());
+  assert.is(r.digest, `sha256:${sha256('hello, layout')}`);
+  assert.is(r.size, 13);
+  await r.stored;
+  assert.equal(readdirSync(join(dir.path, 'blobs', 'sha256')), [sha256('hello, layout')], 'named by its digest, nothing else left');
+  assert.is(readFileSync(join(dir.path, 'blobs', 'sha256', sha256('hello, layout')), 'utf8'), 'hello, layout');
+  async function* failing() {
+    yield enc('part');
+    throw new Error('stream broke');
+  }
+  try {
+    await w.writeBlobStream(failing());
+    assert.unreachable('a stream that fails before its end fails writeBlobStream');
+  } catch (e) {
+    assert.is((e as Error).message, 'stream broke');
+  }
+  assert.equal(readdirSync(join(dir.path, 'blobs', 'sha256')), [sha256('hello, layout')], 'no temporary left');
   dir.done();
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LayoutWriter } from '../write/layout-writer.js';
 import { nodeCrypto } from './builtins.js';
 
-async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void, after?: Promise<unknown>): Promise<number> {
+async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void, after?: Promise<unknown>, onWritten?: (size: number) => void): Promise<number> {
   after?.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const tmp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`;
   const fh = await open(tmp, 'wx', 0o644);
@@ -17,6 +17,7 @@ async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> |
       while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
       size += c.length;
     }
+    onWritten?.(size);
     await fh.sync();
     await fh.close();
     await after;
@@ -49,14 +50,19 @@ export function directoryLayoutWriter(root: string): LayoutWriter {
       if (existsSync(path)) return;
       await writeAtomically(path, bytes);
     },
-    async writeBlobStream(chunks) {
+    writeBlobStream(chunks) {
       const dir = blobDir('sha256');
       const h = nodeCrypto().createHash('sha256');
       const staging = join(dir, `.staging-${nodeCrypto().randomBytes(6).toString('hex')}`);
-      const size = await writeAtomically(staging, chunks, (c) => h.update(c));
-      const hex = h.digest('hex');
-      await rename(staging, join(dir, hex));
-      return { digest: `sha256:${hex}`, size };
+      // The digest is known once the last chunk is written: the caller goes on while the blob is flushed.
+      return new Promise((resolve, reject) => {
+        const flushed = writeAtomically(staging, chunks, (c) => h.update(c), undefined, (size) => {
+          const hex = h.digest('hex');
+          const stored = flushed.then(() => rename(staging, join(dir, hex)));
+          resolve({ digest: `sha256:${hex}`, size, stored });
+        });
+        flushed.catch(reject); // before the chunks are written: the stream's failure; after, `stored`'s
+      });
     },
     async writeIndex(bytes, after) {
       await writeAtomically(join(root, 'index.json'), bytes, undefined, after);

@@ -13,8 +13,9 @@ const TITLE = 'org.opencontainers.image.title';
 
 /**
  * Adds a descriptor to index.json's manifests. With `stored` (the writing
- * of the blob `d` names), the new index is prepared meanwhile and replaces
- * the old one only once the blob is stored.
+ * of the blobs the new index names: `d`'s, and any it names), the new
+ * index is prepared meanwhile and replaces the old one only once they are
+ * stored.
  */
 export async function addToIndex(image: ContainerImage, writer: LayoutWriter, d: JsonDescriptor, stored?: Promise<unknown>): Promise<void> {
   stored?.catch(() => {}); // awaited by writeIndex; a rejection while index.json is read is not unhandled
@@ -39,6 +40,24 @@ export interface AttachedDebug {
   readonly plan: DebugTreePlan;
 }
 
+/** Options of {@link attachDebugArtifact}. */
+export interface AttachDebugOptions {
+  /** The manifest's created time (RFC 3339); now when not given. */
+  readonly created?: string;
+  /** Called with the layer's uncompressed bytes so far (the tar stream) before each chunk goes to the compressor. */
+  readonly onLayerInput?: (bytes: number) => void;
+}
+
+/** `chunks`, with `report` told the bytes so far before each chunk is passed on. */
+async function* reported(chunks: AsyncIterable<Uint8Array>, report: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let bytes = 0;
+  for await (const c of chunks) {
+    bytes += c.length;
+    report(bytes);
+    yield c;
+  }
+}
+
 /**
  * Stores the image's debug information (the `.build-id` tree of
  * {@link planDebugTree}) as an OCI 1.1 artifact in the same layout: a
@@ -47,7 +66,7 @@ export interface AttachedDebug {
  * manifest; index.json lists it. The image manifest is not changed, so its
  * digest (and any signature on it) stays valid.
  */
-export async function attachDebugArtifact(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, options: { created?: string } = {}): Promise<AttachedDebug> {
+export async function attachDebugArtifact(image: ContainerImage, writer: LayoutWriter, hasher: HasherFactory, options: AttachDebugOptions = {}): Promise<AttachedDebug> {
   const subject = requireLayout(image);
   const plan = planDebugTree(image.elfFiles());
   if (plan.files.length === 0) throw new ImageError('no-match', 'the image has no debug information to attach (no DWARF, no separate debug files)');
@@ -57,8 +76,13 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     for (const d of [...dirs].sort()) yield { path: d, type: 'directory', mode: 0o755 };
     for (const f of plan.files) yield { path: f.path, data: await debugTreeBytes(image, f), mode: 0o644 };
   }
-  // The empty config is written (and flushed) while the layer is compressed; the manifest naming both after them.
-  const [stored] = await Promise.all([writer.writeBlobStream(gzipStream(tarChunks(entries()))), writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}))]);
+  const tar = tarChunks(entries());
+  // The empty config is written (and flushed) while the layer is compressed, and the manifest while the layer
+  // is flushed: index.json, which names them, is replaced once all three are stored.
+  const config = writer.writeBlob(EMPTY_JSON_DIGEST, jsonBytes({}));
+  config.catch(() => {}); // awaited with the others below; a failure meanwhile is not unhandled
+  const stored = await writer.writeBlobStream(gzipStream(options.onLayerInput ? reported(tar, options.onLayerInput) : tar));
+  stored.stored.catch(() => {}); // likewise
   const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
   const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const manifest = {
@@ -70,10 +94,10 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
     subject,
     annotations: { [Annotation.created]: created, [DebugAnnotation.buildIds]: plan.files.map((f) => f.buildId).join(',') },
   };
-  // The manifest and the new index are written and flushed together; index.json is replaced once the manifest is stored.
+  // The manifest and the new index are written and flushed together; index.json is replaced once the blobs are stored.
   const bytes = jsonBytes(manifest);
   const artifact: JsonDescriptor = { mediaType: MediaType.ociManifest, digest: digestOf(bytes, hasher), size: bytes.length, artifactType: DEBUG_ARTIFACT_TYPE };
-  await addToIndex(image, writer, artifact, writer.writeBlob(artifact.digest, bytes));
+  await addToIndex(image, writer, artifact, Promise.all([stored.stored, config, writer.writeBlob(artifact.digest, bytes)]));
   return { artifact, layer, plan };
 }
 

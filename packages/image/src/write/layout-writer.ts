@@ -14,8 +14,13 @@ import type { ImageFiles } from '../layout/files.js';
 export interface LayoutWriter {
   /** Stores `bytes` as `blobs/<alg>/<hex>` of `digest` (already computed by the caller). */
   writeBlob(digest: string, bytes: Uint8Array): Promise<void>;
-  /** Stores a blob streamed from `chunks`, hashing it on the way; returns its digest and size. */
-  writeBlobStream(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number }>;
+  /**
+   * Stores a blob streamed from `chunks`, hashing it on the way: resolves
+   * with its digest and size once every chunk is written, and with `stored`,
+   * which resolves once the blob is flushed and named by its digest (so a
+   * document naming the blob can be written meanwhile).
+   */
+  writeBlobStream(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number; stored: Promise<void> }>;
   /**
    * Replaces `index.json`. With `after` (the writing of the blobs the new
    * index names), the new index is written and flushed meanwhile but
