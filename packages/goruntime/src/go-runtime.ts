@@ -439,9 +439,9 @@ export class GoProcess {
     return this.msProblem ? [this.msProblem] : [];
   }
 
-  private walkContext(): WalkContext {
+  private walkContext(maxFrames = this.maxFrames): WalkContext {
     const runtime: RuntimeState = { g: (a) => this.g(a), m: (a) => this.m(a) };
-    return { machine: this.machine, target: this.target, code: this.code, modules: this.core, runtime, maxFrames: this.maxFrames };
+    return { machine: this.machine, target: this.target, code: this.code, modules: this.core, runtime, maxFrames };
   }
 
   /**
@@ -466,9 +466,14 @@ export class GoProcess {
     return expandWalk(walk, this.target, (a) => this.stackName(a, g.g.address, m), (f) => nativeName(f), source);
   }
 
-  /** A thread's stack from its registers: its system stack (g0, signal stack), then its goroutine's frames. */
-  threadTraceback(t: GoThread): Traceback {
-    const ctx = this.walkContext();
+  /**
+   * A thread's stack from its registers: its system stack (g0, signal
+   * stack), then its goroutine's frames. With `maxFrames`, only that many
+   * physical frames are walked (the innermost, as the whole walk has them;
+   * the stop is then `depth-limit`): for a listing that needs the top.
+   */
+  threadTraceback(t: GoThread, maxFrames?: number): Traceback {
+    const ctx = this.walkContext(maxFrames === undefined || (this.maxFrames !== undefined && this.maxFrames < maxFrames) ? this.maxFrames : maxFrames);
     const regs = t.thread ? this.core.registers(t.thread) : undefined;
     if (!regs) {
       const g = t.m ? this.g(t.m.curg) : undefined;

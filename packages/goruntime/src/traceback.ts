@@ -1,5 +1,5 @@
 import { isParseError } from '@elfkit/binary';
-import { inlineFrames, type GoFrame } from '@elfkit/gosym';
+import { inlineFrames, type GoFrame, type GoFunc } from '@elfkit/gosym';
 import { frameArgs } from './args.js';
 import { entryOf } from './go-code.js';
 import { printName } from './func-name.js';
@@ -54,6 +54,22 @@ export type StackNamer = (g: bigint | undefined) => FrameStack;
 export type NativeNamer = (f: PhysicalFrame) => { name?: string; module?: string; offset?: bigint } | undefined;
 
 /**
+ * Each function's inline expansion by pc, once: the goroutines of a pool
+ * park at the same call (200 of the 384 frames of the goroutine tests'
+ * core are one pc), and a frame's inline tree, file and line reads are
+ * most of what expanding it costs. The frames are only read from.
+ */
+const logicalCache = new WeakMap<GoFunc, Map<number, GoFrame[]>>();
+
+function logicalFrames(fn: GoFunc, pc: number): GoFrame[] {
+  let byPc = logicalCache.get(fn);
+  if (!byPc) logicalCache.set(fn, (byPc = new Map()));
+  let frames = byPc.get(pc);
+  if (!frames) byPc.set(pc, (frames = inlineFrames(fn, pc)));
+  return frames;
+}
+
+/**
  * Expands a walk into the frames the runtime prints: each Go frame's
  * inlined calls at its looked-up pc (innermost first, each with its own
  * file and line), then the frame itself with its arguments, `+0x` offset,
@@ -90,7 +106,7 @@ export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, nati
     const entry = entryOf(fa);
     let logical: GoFrame[];
     try {
-      logical = inlineFrames(fa.fn, Number(f.symPc - fa.bias));
+      logical = logicalFrames(fa.fn, Number(f.symPc - fa.bias));
     } catch (e) {
       if (!isParseError(e)) throw e;
       logical = [{ pc: f.symPc - fa.bias, function: fa.fn.name, file: undefined, line: undefined, inlined: false, func: fa.fn, startLine: undefined }];

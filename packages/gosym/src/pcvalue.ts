@@ -1,5 +1,8 @@
 import { ParseError } from '@elfkit/binary';
 
+/** Slots of {@link PcValueStream.valueAt}'s cache (a power of two). */
+const MEMO_SIZE = 1024;
+
 /**
  * A cursor over one pcvalue table (pcsp, pcfile, pcln, pcdata): a sequence
  * of (value delta, PC delta) varint pairs decoded straight from the bytes,
@@ -23,6 +26,8 @@ export class PcValueStream {
   val = -1;
   /** Entry PC of the function; a pair decoded while `pc` is still here counts as a first pair. */
   entry = 0;
+  /** {@link valueAt}'s cache: [pos, target, entry, value] per slot (made on first use). */
+  private memo: Float64Array | undefined;
 
   constructor(
     readonly data: Uint8Array,
@@ -101,14 +106,31 @@ export class PcValueStream {
   /**
    * The value at `target` for the table at `pos` of a function entered at
    * `entry`: -1 when the table does not cover `target` (as debug/gosym).
+   * Answers are remembered in a small direct-mapped cache, as the Go
+   * runtime's pcvalueCache: a traceback asks the same tables at the same
+   * PCs again and again (goroutines parked at one call). The cursor is
+   * left wherever the last decoded table ended.
    */
   valueAt(pos: number, entry: number, target: number): number {
+    const slot = (pos ^ target ^ (target / 0x1_0000_0000)) & (MEMO_SIZE - 1);
+    const memo = (this.memo ??= new Float64Array(4 * MEMO_SIZE).fill(-1));
+    const at = 4 * slot;
+    if (memo[at] === pos && memo[at + 1] === target && memo[at + 2] === entry) return memo[at + 3]!;
+    let v = -1;
     this.reset(pos, entry);
     while (this.next()) {
-      if (target < this.pc) return this.val;
+      if (target < this.pc) {
+        v = this.val;
+        break;
+      }
     }
-    return -1;
+    memo[at] = pos;
+    memo[at + 1] = target;
+    memo[at + 2] = entry;
+    memo[at + 3] = v;
+    return v;
   }
+
 
   /** Largest value of the table (the runtime's funcMaxSPDelta for pcsp); -1 for an empty table. */
   max(pos: number, entry: number): number {

@@ -50,4 +50,33 @@ test('truncated streams and over-long varints are ParseErrors', () => {
   assert.throws(() => new PcValueStream(new Uint8Array(4), 1, 't').reset(9, 0), /past the end/);
 });
 
+test('valueAt answers from its cache as a fresh decode would, whatever the order of the questions', () => {
+  // Many small tables back to back: table k is +k (zigzag 2k) over k + 1 quanta, then +1 over 2 quanta, then the end.
+  const bytes: number[] = [];
+  const starts: number[] = [];
+  const varint = (v: number) => {
+    const out: number[] = [];
+    for (; v >= 0x80; v >>>= 7) out.push((v & 0x7f) | 0x80);
+    out.push(v);
+    return out;
+  };
+  for (let k = 0; k < 600; k++) {
+    starts.push(bytes.length);
+    bytes.push(...varint(2 * k), ...varint(k + 1), 2, 2, 0);
+  }
+  const data = new Uint8Array(bytes);
+  const cached = new PcValueStream(data, 1, 't');
+  const questions: [number, number, number][] = [];
+  for (let round = 0; round < 3; round++) {
+    for (let k = 0; k < 600; k += 1 + round) {
+      // Two entries for one table (the answer depends on the entry), and pcs before, inside and past it.
+      for (const entry of [0x1000, 0x1001, 0x1003]) for (const d of [-1, 0, k, k + 1, k + 2, k + 3, 5000]) questions.push([starts[k]!, entry, entry + d]);
+    }
+  }
+  for (const [pos, entry, pc] of questions) {
+    const fresh = new PcValueStream(data, 1, 't').valueAt(pos, entry, pc);
+    assert.is(cached.valueAt(pos, entry, pc), fresh, `table at ${pos}, entry 0x${entry.toString(16)}, pc 0x${pc.toString(16)}`);
+  }
+});
+
 test.run();

@@ -1,4 +1,4 @@
-import type { GoProcess, GoThread } from '@elfkit/goruntime';
+import type { GoProcess, GoThread, TraceFrame } from '@elfkit/goruntime';
 import { tracebackLines } from '@elfkit/goruntime';
 import { defineCommand } from '../command.js';
 import { toJson } from '../format/json.js';
@@ -23,6 +23,23 @@ function state(go: GoProcess, t: GoThread): string {
   if (!t.thread) parts.push('thread not in the core');
   if (sig) parts.push(sig);
   return parts.join(', ');
+}
+
+/** Physical frames walked first for a thread's AT column: almost always the innermost has what it names. */
+const TOP_WALK = 4;
+
+/**
+ * What a thread's AT column names: its innermost Go frame or native frame
+ * with a name. A few frames are walked first (a listing of every thread
+ * would otherwise unwind every stack to its end), the whole stack only
+ * when they hold no such frame.
+ */
+function topFrame(go: GoProcess, t: GoThread): TraceFrame | undefined {
+  const named = (f: TraceFrame) => f.kind === 'go' || !!f.function;
+  const near = go.threadTraceback(t, TOP_WALK);
+  const top = near.frames.find(named);
+  if (top || near.stop.kind !== 'depth-limit') return top;
+  return go.threadTraceback(t).frames.find(named);
 }
 
 export const goThreadsCommand = defineCommand({
@@ -62,7 +79,7 @@ export const goThreadsCommand = defineCommand({
       }
       const out: string[] = [];
       const rows = threads.map((t) => {
-        const top = t.thread ? go.threadTraceback(t).frames.find((f) => f.kind === 'go' || f.function) : undefined;
+        const top = t.thread ? topFrame(go, t) : undefined;
         return [
           t.crashed ? '*' : ' ',
           String(t.tid ?? '-'),

@@ -3,6 +3,8 @@ import { constants as C, type ElfFile, type Segment } from '@elfkit/elf';
 /** One executable PT_LOAD segment: where its code is in memory and in the file, and its bytes. */
 export interface CodeSegment {
   readonly vaddr: bigint;
+  /** One past the last address with file bytes (`vaddr + size`), made once: uprobes asks for every function. */
+  readonly end: bigint;
   /** p_offset: where the bytes are in the file. */
   readonly offset: number;
   /** p_filesz. */
@@ -26,27 +28,23 @@ export class CodeMap {
       .filter((p) => p.type === C.PT_LOAD && (p.flags & C.PF_X) !== 0 && p.filesz > 0)
       .map((p) => {
         let data: Uint8Array | undefined;
-        return { vaddr: p.vaddr, offset: p.offset, size: p.filesz, segment: p, bytes: () => (data ??= elf.segmentData(p)) };
+        return { vaddr: p.vaddr, end: p.vaddr + BigInt(p.filesz), offset: p.offset, size: p.filesz, segment: p, bytes: () => (data ??= elf.segmentData(p)) };
       });
   }
 
   /** The segment holding `vaddr` in its file bytes. */
   segmentAt(vaddr: bigint): CodeSegment | undefined {
-    for (const s of this.segments) if (vaddr >= s.vaddr && vaddr < s.vaddr + BigInt(s.size)) return s;
+    for (const s of this.segments) if (vaddr >= s.vaddr && vaddr < s.end) return s;
     return undefined;
   }
 
-  /** The file offset of `vaddr`, or undefined when no executable segment's file bytes hold it. */
-  fileOffset(vaddr: bigint): number | undefined {
-    const s = this.segmentAt(vaddr);
-    return s ? s.offset + Number(vaddr - s.vaddr) : undefined;
-  }
-
-  /** The code bytes of [start, end) with the segment they are in; undefined when the range leaves the segment. */
-  code(start: bigint, end: bigint): { segment: CodeSegment; at: number; bytes: Uint8Array } | undefined {
-    const s = this.segmentAt(start);
-    if (!s || end < start || end > s.vaddr + BigInt(s.size)) return undefined;
-    const at = Number(start - s.vaddr);
-    return { segment: s, at, bytes: s.bytes().subarray(at, at + Number(end - start)) };
+  /**
+   * How many bytes of code [start, end) has in `s`'s file bytes from `at`
+   * (start's position there; cut where the bytes end), or undefined when
+   * the range leaves the segment.
+   */
+  codeLength(s: CodeSegment, at: number, start: bigint, end: bigint): number | undefined {
+    if (end < start || end > s.end) return undefined;
+    return Math.max(0, Math.min(at + Number(end - start), s.bytes().length) - at);
   }
 }

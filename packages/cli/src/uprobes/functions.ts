@@ -50,12 +50,17 @@ export function listFunctions(elf: ElfFile, code: CodeMap, go: GoSymbols | undef
     const symbolsAt = new Map<bigint, string[]>();
     for (const s of table) symbolsAt.set(s.value, [...(symbolsAt.get(s.value) ?? []), s.name]);
     for (const f of go.table.funcs(errors)) {
-      goEntries.add(f.entry);
-      // The pclntab names an ABI wrapper like the function it wraps; the
-      // symbol table, when there is one, calls ABI0 code `name.abi0`, as
-      // bpftrace -l lists it.
-      const name = symbolsAt.get(f.entry)?.find((n) => n.startsWith(f.name)) ?? f.name;
-      add({ name, entry: f.entry, end: f.end, source: 'pclntab' });
+      // Each read of a GoFunc's entry makes a BigInt: read once (a stripped binary's thousands of functions).
+      const entry = f.entry;
+      let name = f.name;
+      if (table.length) {
+        goEntries.add(entry);
+        // The pclntab names an ABI wrapper like the function it wraps; the
+        // symbol table, when there is one, calls ABI0 code `name.abi0`, as
+        // bpftrace -l lists it.
+        name = symbolsAt.get(entry)?.find((n) => n.startsWith(name)) ?? name;
+      }
+      add({ name, entry, end: f.end, source: 'pclntab' });
     }
   }
   for (const s of table) {

@@ -32,14 +32,17 @@ function describe(path: string, r: UprobeReport): string[] {
  * `returns ?` when they could not be found.
  */
 export function uprobesText(path: string, r: UprobeReport): string {
-  const w1 = Math.max(6, ...r.functions.map((f) => hex(f.entry.offset).length));
-  const w2 = Math.max(7, ...r.functions.map((f) => hex(f.entry.address).length));
+  // Each entry's two numbers in hex, made once for the column widths and the rows.
+  const offsets = r.functions.map((f) => hex(f.entry.offset));
+  const addresses = r.functions.map((f) => hex(f.entry.address));
+  const w1 = Math.max(6, ...offsets.map((h) => h.length));
+  const w2 = Math.max(7, ...addresses.map((h) => h.length));
   const lines = describe(path, r);
   lines.push(`${'Offset'.padEnd(w1)}  ${'Address'.padEnd(w2)}  Function  returns (offsets)`);
-  for (const f of r.functions) {
+  r.functions.forEach((f, i) => {
     const rets = f.returns ? (f.returns.length ? f.returns.map((x) => hex(x.offset)).join(' ') : '-') : '?';
-    lines.push(`${hex(f.entry.offset).padEnd(w1)}  ${hex(f.entry.address).padEnd(w2)}  ${signatureText(f)}  returns ${rets}`);
-  }
+    lines.push(`${offsets[i]!.padEnd(w1)}  ${addresses[i]!.padEnd(w2)}  ${signatureText(f)}  returns ${rets}`);
+  });
   return lines.join('\n') + '\n';
 }
 

@@ -114,11 +114,13 @@ export function buildReport(inp: ReportInputs): UprobeReport {
   }
   const functions: FunctionProbes[] = [];
   for (const f of chosen) {
-    const entryOffset = code.fileOffset(f.entry)!;
+    // listFunctions keeps only functions whose entry is in an executable segment's file bytes.
+    const s = code.segmentAt(f.entry)!;
+    const at = Number(f.entry - s.vaddr);
     let returns: ProbePoint[] | undefined;
     if (scanner && f.end !== undefined) {
-      const c = code.code(f.entry, f.end);
-      if (c) returns = scanner.scan(c.segment, c.at, c.bytes.length).map((p) => ({ address: c.segment.vaddr + BigInt(p), offset: c.segment.offset + p }));
+      const length = code.codeLength(s, at, f.entry, f.end);
+      if (length !== undefined) returns = scanner.scan(s, at, length).map((p) => ({ address: s.vaddr + BigInt(p), offset: s.offset + p }));
     }
     let args: GoArgLocation[] | undefined;
     if (abi && types && f.source === 'pclntab') {
@@ -132,7 +134,7 @@ export function buildReport(inp: ReportInputs): UprobeReport {
         errors.push(e);
       }
     }
-    functions.push({ name: f.name, source: f.source, entry: { address: f.entry, offset: entryOffset }, end: f.end, returns, args });
+    functions.push({ name: f.name, source: f.source, entry: { address: f.entry, offset: s.offset + at }, end: f.end, returns, args });
   }
   return {
     machine: MACHINES[elf.header.machine] ?? `machine ${elf.header.machine}`,
