@@ -27,6 +27,8 @@ export const INDEX_FORMAT = 1;
 
 const MAGIC = [0x45, 0x4c, 0x46, 0x4b, 0x49, 0x44, 0x58, 0x0a]; // ELFKIDX\n
 const HEADER = 24;
+/** Strings decoded one by one before all of them are decoded at once (see decodeIndex). */
+const SINGLE_STRINGS = 256;
 
 /** Why a cache file was not used. */
 export class IndexCacheError extends ParseError {}
@@ -238,6 +240,11 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   // Filled in at random: an array of that length made first stays a fast one (assigning far past the end of an empty array turns it into a dictionary).
   const decoded = emptySlots<string>(strEnds.length);
   const utf8 = new TextDecoder();
+  // After a few hundred strings, all of them are decoded at once, and when they are ASCII (byte offsets are
+  // character offsets) each is a slice of that text: a pass over a Go binary asks for 40,000 of its names and
+  // paths, and one decoder call and a view each cost more than the 3 MB decoded together.
+  let singles = 0;
+  let text: string | null | undefined;
   const string = (n: number): string | undefined => {
     if (n < 0) return undefined;
     let s = decoded[n];
@@ -245,7 +252,12 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
       const end = strEnds[n];
       const start = n === 0 ? 0 : strEnds[n - 1];
       if (end === undefined || start === undefined || start > end || end > strBytes.length) return fail(`string ${n}`);
-      s = decoded[n] = utf8.decode(strBytes.subarray(start, end));
+      if (text === undefined && ++singles > SINGLE_STRINGS) {
+        const t = utf8.decode(strBytes);
+        // Every byte of 0x80 or more joins a multi-byte character (fewer characters) or becomes U+FFFD.
+        text = t.length === strBytes.length && t.indexOf('\uFFFD') < 0 ? t : null;
+      }
+      s = decoded[n] = text ? text.slice(start, end) : utf8.decode(strBytes.subarray(start, end));
     }
     return s;
   };
@@ -257,7 +269,8 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   const unitCount = m.units.length;
   // Every unit a range names must be in the file.
   for (const owners of [unitIndex.owners, aranges?.units]) if (owners) for (const u of owners) if (u >= unitCount) fail(`range of unit ${u}`);
-  const units: DecodedUnit[] = [];
+  // (at full length, filled in at random: see emptySlots)
+  const units = emptySlots<DecodedUnit>(unitCount);
   const unit = (i: number): DecodedUnit => {
     let u = units[i];
     if (u) return u;
