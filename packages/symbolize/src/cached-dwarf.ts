@@ -2,7 +2,7 @@ import { UnitFunctions } from './dwarf-functions.js';
 import { UnitLines } from './dwarf-lines.js';
 import { CHAIN, chainFrames, rowFrames, type FunctionFacts } from './dwarf-source.js';
 import { FrameBuffer, type Frame } from './frame.js';
-import type { DecodedIndex } from './index-cache.js';
+import { emptySlots, type DecodedIndex } from './index-cache.js';
 import { lowestOwnerAt, soleRangeAt } from './range-table.js';
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
@@ -23,13 +23,15 @@ interface CachedUnit {
  */
 export class CachedDwarf {
   private readonly index: DecodedIndex;
-  private readonly units: (CachedUnit | undefined)[] = [];
+  /** By unit number, filled in as lookups reach them (made at full length: a unit set far past the end of an empty array would turn it into a dictionary, looked up by hash on every address). */
+  private readonly units: (CachedUnit | undefined)[];
   /** Set once a lookup fell through `.debug_aranges` (DwarfSource then has its full index). */
   private fullIndex = false;
 
   /** Lookups over `index`, a checked cache file (see decodeIndex). */
   constructor(index: DecodedIndex) {
     this.index = index;
+    this.units = emptySlots(index.unitCount);
   }
 
   /** As DwarfSource.frames. */

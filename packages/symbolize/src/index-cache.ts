@@ -23,10 +23,12 @@ import type { SymbolColumns } from './symbol-index.js';
  */
 
 /** Bumped whenever the columns or their meaning change: files of another format are ignored. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 const MAGIC = [0x45, 0x4c, 0x46, 0x4b, 0x49, 0x44, 0x58, 0x0a]; // ELFKIDX\n
 const HEADER = 24;
+/** Strings decoded one by one before all of them are decoded at once (see decodeIndex). */
+const SINGLE_STRINGS = 256;
 
 /** Why a cache file was not used. */
 export class IndexCacheError extends ParseError {}
@@ -83,7 +85,12 @@ interface UnitEntry {
 
 interface Manifest {
   key: string;
-  columns: [kind: number, offset: number, length: number][];
+  /**
+   * Kind, offset and length of each column, three numbers a column, in one
+   * flat list (format 1 had an array each: 22,000 arrays to parse and keep
+   * for the docker CLI).
+   */
+  columns: number[];
   strings: [bytes: number, ends: number];
   index: number[];
   aranges: number[] | null;
@@ -145,10 +152,10 @@ export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uin
   }
   const stringCols: [number, number] = [col(bytes), col(ends)];
   // Places: after the manifest, whose length depends on them — so they are counted from the end of the manifest.
-  const places: [number, number, number][] = [];
+  const places: number[] = [];
   let offset = 0;
   for (const c of columns) {
-    places.push([KINDS.findIndex((K) => c instanceof K), offset, c.length]);
+    places.push(KINDS.findIndex((K) => c instanceof K), offset, c.length);
     offset = align8(offset + c.byteLength);
   }
   const manifest: Manifest = { key, columns: places, strings: stringCols, index, aranges, units, symbols };
@@ -160,7 +167,7 @@ export function encodeIndex(snapshot: DwarfSnapshot, key: string, crc32: (b: Uin
   dv.setUint32(8, INDEX_FORMAT, true);
   dv.setUint32(16, json.length, true);
   out.set(json, HEADER);
-  columns.forEach((c, i) => out.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), base + places[i]![1]));
+  columns.forEach((c, i) => out.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), base + places[i * 3 + 1]!));
   dv.setUint32(12, crc32(out.subarray(16)) >>> 0, true);
   return out;
 }
@@ -221,11 +228,13 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   if (!isManifest(m)) fail('manifest of another shape', HEADER);
   if (m.key !== key) fail('made for another file', HEADER);
   const base = align8(HEADER + jsonLength);
-  const views = emptySlots<Column>(m.columns.length);
+  const places = m.columns;
+  const views = emptySlots<Column>(places.length / 3);
   const column = <T extends Column>(n: number, kind?: ColumnKind | readonly ColumnKind[]): T => {
-    const place = m.columns[n];
-    if (!place) return fail(`no column ${n}`, HEADER);
-    const [k, offset, length] = place;
+    if (!(n >= 0 && n * 3 < places.length)) return fail(`no column ${n}`, HEADER);
+    const k = places[n * 3]!;
+    const offset = places[n * 3 + 1]!;
+    const length = places[n * 3 + 2]!;
     const K = KINDS[k];
     const allowed = kind === undefined ? undefined : Array.isArray(kind) ? kind : [kind as ColumnKind];
     // A column narrowed to 16 bits stands wherever 32 are expected (see narrowColumn).
@@ -238,6 +247,11 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   // Filled in at random: an array of that length made first stays a fast one (assigning far past the end of an empty array turns it into a dictionary).
   const decoded = emptySlots<string>(strEnds.length);
   const utf8 = new TextDecoder();
+  // After a few hundred strings, all of them are decoded at once, and when they are ASCII (byte offsets are
+  // character offsets) each is a slice of that text: a pass over a Go binary asks for 40,000 of its names and
+  // paths, and one decoder call and a view each cost more than the 3 MB decoded together.
+  let singles = 0;
+  let text: string | null | undefined;
   const string = (n: number): string | undefined => {
     if (n < 0) return undefined;
     let s = decoded[n];
@@ -245,7 +259,12 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
       const end = strEnds[n];
       const start = n === 0 ? 0 : strEnds[n - 1];
       if (end === undefined || start === undefined || start > end || end > strBytes.length) return fail(`string ${n}`);
-      s = decoded[n] = utf8.decode(strBytes.subarray(start, end));
+      if (text === undefined && ++singles > SINGLE_STRINGS) {
+        const t = utf8.decode(strBytes);
+        // Every byte of 0x80 or more joins a multi-byte character (fewer characters) or becomes U+FFFD.
+        text = t.length === strBytes.length && t.indexOf('\uFFFD') < 0 ? t : null;
+      }
+      s = decoded[n] = text ? text.slice(start, end) : utf8.decode(strBytes.subarray(start, end));
     }
     return s;
   };
@@ -257,7 +276,8 @@ export function decodeIndex(file: Uint8Array, key: string, crc32: (b: Uint8Array
   const unitCount = m.units.length;
   // Every unit a range names must be in the file.
   for (const owners of [unitIndex.owners, aranges?.units]) if (owners) for (const u of owners) if (u >= unitCount) fail(`range of unit ${u}`);
-  const units: DecodedUnit[] = [];
+  // (at full length, filled in at random: see emptySlots)
+  const units = emptySlots<DecodedUnit>(unitCount);
   const unit = (i: number): DecodedUnit => {
     let u = units[i];
     if (u) return u;
@@ -305,7 +325,7 @@ const ints = (v: unknown, length?: number): v is number[] => Array.isArray(v) &&
 function isManifest(m: unknown): m is Manifest {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
-  if (typeof x.key !== 'string' || !Array.isArray(x.columns) || !x.columns.every((c) => ints(c, 3))) return false;
+  if (typeof x.key !== 'string' || !ints(x.columns) || x.columns.length % 3 !== 0) return false;
   if (!ints(x.strings, 2) || !ints(x.index, 4) || !(x.aranges === null || ints(x.aranges, 4)) || !(x.symbols === undefined || ints(x.symbols))) return false;
   if (!Array.isArray(x.units)) return false;
   for (const u of x.units as unknown[]) {

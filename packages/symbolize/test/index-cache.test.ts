@@ -222,7 +222,7 @@ function edited(b: Buffer, edit: (manifest: any, columnAt: (n: number) => number
   const json = c.readUInt32LE(16);
   const manifest = JSON.parse(c.subarray(24, 24 + json).toString());
   const base = (24 + json + 7) & ~7;
-  const replaced = edit(manifest, (n) => base + manifest.columns[n][1], c);
+  const replaced = edit(manifest, (n) => base + manifest.columns[n * 3 + 1], c);
   let out = c;
   if (typeof replaced === 'string') {
     // A new manifest of the same length (padded with spaces), so the columns stay where they are.
@@ -239,7 +239,7 @@ const DEEP_DAMAGES: [string, (b: Buffer) => Buffer][] = [
     edited(b, (m, at, c) => {
       for (const u of m.units) {
         const first = at(u.f[10]);
-        const count = m.columns[u.f[10]][2];
+        const count = m.columns[u.f[10] * 3 + 2];
         for (let i = 0; i < count; i++) {
           const child = c.readInt32LE(first + i * 4);
           if (child < 0) continue;
@@ -251,16 +251,16 @@ const DEEP_DAMAGES: [string, (b: Buffer) => Buffer][] = [
     })],
   ['a function whose parent comes after it', (b) =>
     edited(b, (m, at, c) => {
-      const u = m.units.find((x: any) => m.columns[x.f[2]][2] > 1);
+      const u = m.units.find((x: any) => m.columns[x.f[2] * 3 + 2] > 1);
       c.writeInt32LE(1, at(u.f[2]));
     })],
   ['a low PC that is not a whole address', (b) =>
     edited(b, (m, at, c) => {
-      for (const u of m.units) if (m.columns[u.f[8]][2] > 0) c.writeDoubleLE(4096.5, at(u.f[8]));
+      for (const u of m.units) if (m.columns[u.f[8] * 3 + 2] > 0) c.writeDoubleLE(4096.5, at(u.f[8]));
     })],
   ['a sequence whose rows run past the unit\'s rows', (b) =>
     edited(b, (m, at, c) => {
-      for (const u of m.units) if (u.l && m.columns[u.l.c[8]][2] > 0) c.writeUInt32LE(0xfffffff, at(u.l.c[8]));
+      for (const u of m.units) if (u.l && m.columns[u.l.c[8] * 3 + 2] > 0) c.writeUInt32LE(0xfffffff, at(u.l.c[8]));
     })],
   ['a symbol naming an entry beyond its table', (b) =>
     edited(b, (m, at, c) => {

@@ -93,26 +93,30 @@ export class BfdFunctionFinder {
    * size, so a symbol 2^53 or more past the section's start (one that wraps
    * around, before the start) can never be chosen and is left out.
    */
-  private readonly bySection = new Map<number, { offsets: Float64Array; symbols: Int32Array; files: (string | undefined)[] }>();
+  private readonly bySection = new Map<number, SectionCandidates>();
 
   constructor(private readonly symbols: BfdSymbols) {}
 
   /** The function symbol for `address` in `section`, or undefined. */
   find(section: Section, address: bigint): BfdFunction | undefined {
-    const big = (address - section.addr) & MASK;
     const x = this.index(section);
     const offsets = x.offsets;
+    // The address's offset in the section, as a number where both fit (no bigint arithmetic). Below the
+    // section's start it wraps around (64-bit): past every candidate, as is an offset of 2^53 or more.
+    let offset: number;
+    if (x.addr >= 0 && address <= MAX_SAFE_BIG) offset = Number(address) - x.addr;
+    else {
+      const big = (address - section.addr) & MASK;
+      offset = big > MAX_SAFE_BIG ? Infinity : Number(big);
+    }
+    if (offset < 0) offset = Infinity;
     // The last candidate at or below the offset (bfd: the nearest one, whatever its size).
     let lo = 0;
     let hi = offsets.length;
-    if (big > MAX_SAFE_BIG) lo = hi;
-    else {
-      const offset = Number(big);
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (offsets[mid]! <= offset) lo = mid + 1;
-        else hi = mid;
-      }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
     }
     if (lo === 0) return undefined;
     // (made for each question: a name is asked for once per function, and kept by the caller)
@@ -189,10 +193,19 @@ export class BfdFunctionFinder {
       kept++;
       g = e;
     }
-    x = { offsets: offsets.subarray(0, kept), symbols: symbols.subarray(0, kept), files };
+    x = { addr: addr >= 0 && addr + section.size <= MAX_SAFE ? addr : -1, offsets: offsets.subarray(0, kept), symbols: symbols.subarray(0, kept), files };
     this.bySection.set(section.index, x);
     return x;
   }
+}
+
+/** One section's candidates (see BfdFunctionFinder.bySection). */
+interface SectionCandidates {
+  /** The section's address as a number, or -1 where it or its end is not below 2^53. */
+  readonly addr: number;
+  readonly offsets: Float64Array;
+  readonly symbols: Int32Array;
+  readonly files: (string | undefined)[];
 }
 
 /**

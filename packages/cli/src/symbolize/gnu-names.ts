@@ -174,20 +174,27 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /**
  * A map keyed by a frame's function — start address, linkage name, short
  * name, start file and start line — by start address (as a number where it
- * fits, which hashes without a BigInt) and then the entry, or a short list
- * where functions share a start: nearly every address starts one function,
+ * fits, which hashes without a BigInt; by name where there is none) and then
+ * the entry, or a short list where functions share a start: nearly every address starts one function,
  * so a pass over a Go binary (60,000 functions settled) keeps one object
  * per function, not a tree of four maps, and makes no key string.
  */
 class FunctionMap {
-  private readonly byStart = new Map<number | bigint | undefined, Settled | Settled[]>();
+  private readonly byStart = new Map<number | bigint | string, Settled | Settled[]>();
 
-  private static key(a: bigint | undefined): number | bigint | undefined {
-    return a !== undefined && a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
+  /**
+   * The start address; for a function without one (an inlined call with
+   * DW_AT_ranges: thousands in a Go binary) its name, so such functions do
+   * not share one list that every look-up scans.
+   */
+  private static key(f: Frame): number | bigint | string {
+    const a = f.startAddress;
+    if (a === undefined) return f.linkageName ?? f.shortName ?? '';
+    return a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
   }
 
   get(f: Frame): string | undefined | typeof NOT_SETTLED {
-    const at = this.byStart.get(FunctionMap.key(f.startAddress));
+    const at = this.byStart.get(FunctionMap.key(f));
     if (at === undefined) return NOT_SETTLED;
     if (!Array.isArray(at)) return same(at, f) ? at.name : NOT_SETTLED;
     for (let i = 0; i < at.length; i++) if (same(at[i]!, f)) return at[i]!.name;
@@ -195,7 +202,7 @@ class FunctionMap {
   }
 
   set(f: Frame, name: string | undefined): void {
-    const k = FunctionMap.key(f.startAddress);
+    const k = FunctionMap.key(f);
     const entry: Settled = { linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
     const at = this.byStart.get(k);
     if (at === undefined || (!Array.isArray(at) && same(at, f))) this.byStart.set(k, entry);

@@ -54,10 +54,12 @@ function cacheFields(file: Uint8Array): FieldList {
   f.record(0, [4, 4, 4, 4, 4, 4]);
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const json = dv.getUint32(16, true);
-  const manifest = JSON.parse(new TextDecoder().decode(file.subarray(HEADER, HEADER + json))) as { columns: [number, number, number][] };
+  // (kind, offset and length of each column, three numbers a column)
+  const manifest = JSON.parse(new TextDecoder().decode(file.subarray(HEADER, HEADER + json))) as { columns: number[] };
   const base = (HEADER + json + 7) & ~7;
   const widths = [1, 2, 4, 4, 8];
-  for (const [kind, offset, length] of manifest.columns) {
+  for (let c = 0; c + 2 < manifest.columns.length; c += 3) {
+    const [kind, offset, length] = [manifest.columns[c]!, manifest.columns[c + 1]!, manifest.columns[c + 2]!];
     const w = widths[kind] ?? 4;
     // The first elements and the last: tree links and sequence bounds are read from both ends.
     f.uints(base + offset, w, Math.min(length, 4));
