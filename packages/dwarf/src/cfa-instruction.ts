@@ -84,6 +84,8 @@ export class CfaInstructionCursor {
   op = 0;
   /** Section offset of the opcode byte. */
   at = 0;
+  /** Length in bytes of the instruction, opcode and operands: it is `bytes[at, at + size)`. */
+  size = 0;
   register = 0;
   register2 = 0;
   offset = 0;
@@ -179,50 +181,51 @@ export class CfaInstructionCursor {
     // The byte after the opcode, when it is a whole one-byte LEB128 inside the entry (else -1).
     const next = p + 1 < end ? b[p + 1]! : 0x80;
     const one = next < 0x80 ? next : -1;
-    // Literal cases: the constants are variables in a bundle, and a switch over literals is a jump table.
-    switch (high === 0 ? byte : high) {
-      case 0x40: { // DW_CFA_advance_loc
+    // Literal cases: the constants are variables in a bundle, and only a switch over literals close together is a
+    // jump table (V8 tests the cases one by one when they spread over more than three values per case): the
+    // primary opcodes are told apart first.
+    if (high !== 0) {
+      if (high === 0x40) { // DW_CFA_advance_loc
         const low = byte & 0x3f;
         this.raw = low;
         const a = low * this.context.codeAlign;
-        if (a > MAX_SAFE) break;
+        if (a > MAX_SAFE) return this.decode();
         this.advance = a;
         this.bigAdvance = undefined;
         r.pos = p + 1;
-        this.op = high;
-        this.at = r.base + p;
-        return true;
-      }
-      case 0x80: { // DW_CFA_offset
-        if (one < 0) break;
+        this.size = 1;
+      } else if (high === 0x80) { // DW_CFA_offset
+        if (one < 0) return this.decode();
         this.register = byte & 0x3f;
         this.raw = one;
         // factored(), inlined on the path nearly every DW_CFA_offset takes.
         this.offset = one === 0 ? 0 : one * this.context.dataAlign;
         r.pos = p + 2;
-        this.op = high;
-        this.at = r.base + p;
-        return true;
-      }
-      case 0xc0: // DW_CFA_restore
+        this.size = 2;
+      } else { // DW_CFA_restore
         this.register = byte & 0x3f;
         r.pos = p + 1;
-        this.op = high;
-        this.at = r.base + p;
-        return true;
+        this.size = 1;
+      }
+      this.op = high;
+      this.at = r.base + p;
+      return true;
+    }
+    switch (byte) {
       case 0x00: // DW_CFA_nop
       case 0x0a: // DW_CFA_remember_state
       case 0x0b: // DW_CFA_restore_state
         r.pos = p + 1;
+        this.size = 1;
         this.op = byte;
         this.at = r.base + p;
         return true;
       case 0x0e: // DW_CFA_def_cfa_offset
-      case 0x2e: // DW_CFA_GNU_args_size
         if (one < 0) break;
         this.raw = one;
         this.offset = one;
         r.pos = p + 2;
+        this.size = 2;
         this.op = byte;
         this.at = r.base + p;
         return true;
@@ -230,6 +233,7 @@ export class CfaInstructionCursor {
         if (one < 0) break;
         this.register = one;
         r.pos = p + 2;
+        this.size = 2;
         this.op = byte;
         this.at = r.base + p;
         return true;
@@ -241,6 +245,7 @@ export class CfaInstructionCursor {
         this.raw = off;
         this.offset = off;
         r.pos = p + 3;
+        this.size = 3;
         this.op = byte;
         this.at = r.base + p;
         return true;
@@ -253,6 +258,7 @@ export class CfaInstructionCursor {
         this.advance = a;
         this.bigAdvance = undefined;
         r.pos = p + 2;
+        this.size = 2;
         this.op = byte;
         this.at = r.base + p;
         return true;
@@ -283,6 +289,7 @@ export class CfaInstructionCursor {
         this.register = low;
       }
       if (r.pos > this.end) throw r.error('truncated', 'DW_CFA_offset operand runs past the entry', start);
+      this.size = r.pos - start;
       return true;
     }
     this.op = byte;
@@ -393,6 +400,7 @@ export class CfaInstructionCursor {
         throw r.error('unsupported', `unknown call frame instruction 0x${byte.toString(16)}`);
     }
     if (r.pos > this.end) throw r.error('truncated', `operands of call frame instruction 0x${byte.toString(16)} run past the entry`, start);
+    this.size = r.pos - start;
     return true;
   }
 }

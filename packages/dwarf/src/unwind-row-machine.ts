@@ -314,9 +314,12 @@ export class UnwindRowMachine {
    */
   step(c: CfaInstructionCursor): boolean {
     if (++this.count > this.max) throw this.fail(c, `more than ${this.max} call frame instructions`);
-    // Literal cases: the constants are variables in a bundle, and a switch over literals is a jump table.
-    switch (c.op) {
-      case 0x40: // DW_CFA_advance_loc
+    // Literal cases: the constants are variables in a bundle, and only a switch over literals close together is a
+    // jump table (V8 tests the cases one by one when they spread over more than three values per case): the
+    // primary opcodes 0x40, 0x80 and 0xc0 are cased as 0x41, 0x42 and 0x43, next to the others.
+    const op = c.op;
+    switch (op < 0x40 ? op : 0x40 + (op >> 6)) {
+      case 0x41: // DW_CFA_advance_loc (0x40)
       case 0x02: // DW_CFA_advance_loc1
       case 0x03: // DW_CFA_advance_loc2
       case 0x04: // DW_CFA_advance_loc4
@@ -382,7 +385,7 @@ export class UnwindRowMachine {
       case 0x08: // DW_CFA_same_value
         this.setRule(c.register, sameValueRule);
         return false;
-      case 0x80: // DW_CFA_offset
+      case 0x42: // DW_CFA_offset (0x80)
       case 0x05: // DW_CFA_offset_extended
       case 0x11: // DW_CFA_offset_extended_sf
       case 0x2f: // DW_CFA_GNU_negative_offset_extended
@@ -401,7 +404,7 @@ export class UnwindRowMachine {
       case 0x16: // DW_CFA_val_expression
         this.setRule(c.register, { kind: 'val-expression', expression: c.expression, offset: c.expressionOffset });
         return false;
-      case 0xc0: // DW_CFA_restore
+      case 0x43: // DW_CFA_restore (0xc0)
       case 0x06: { // DW_CFA_restore_extended
         const initial = this.initial;
         if (!initial) throw this.fail(c, "DW_CFA_restore in a CIE's initial instructions");

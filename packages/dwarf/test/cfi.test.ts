@@ -13,6 +13,19 @@ import { fixtureBytes } from '@elfkit/fixtures';
 const rowsOf = (s: D.FrameSection, fde: D.Fde, machine = 62) => [...D.unwindRows(fde, s.instructions(fde.cie), s.instructions(fde), { machine })];
 const fdes = (s: D.FrameSection) => [...s.entries()].filter((e): e is D.Fde => e.kind === 'fde');
 const rule = (row: D.UnwindRow, r: number) => row.registers.get(r);
+/** Each instruction's `size`: they follow one another, and the last ends the entry. */
+const sizes = (s: D.FrameSection, e: D.Cie | D.Fde) => {
+  const c = s.instructions(e);
+  const out: number[] = [];
+  let at = e.instructionsOffset;
+  while (c.next()) {
+    assert.is(c.at, at);
+    out.push(c.size);
+    at += c.size;
+  }
+  assert.is(at, e.end);
+  return out;
+};
 
 test('.debug_frame version 1: factored offsets, advances of every width, remember/restore_state keep the CFA', () => {
   const a = new Asm('little');
@@ -67,6 +80,9 @@ test('.debug_frame version 1: factored offsets, advances of every width, remembe
   assert.is(s.fdeFor(0x1100n), undefined);
   assert.equal(D.unwindRowFor(f, 0x1014n, s.instructions(c), s.instructions(f))!.cfa, { kind: 'register', register: 7, offset: 8 });
   assert.equal(D.unwindRowFor(f, 0x10ffn, s.instructions(c), s.instructions(f))!.start, 0x1015n);
+  // The length of every instruction, one-byte operands decoded from the bytes and wider ones through the reader.
+  assert.equal(sizes(s, c), [3, 2]);
+  assert.equal(sizes(s, f), [1, 2, 2, 2, 2, 3, 1, 3, 1, 5, 1, 1, 1]);
 });
 
 test('.debug_frame version 3: every register rule, expressions, set_loc, MIPS advance, GNU args size and negative offsets', () => {
@@ -127,6 +143,7 @@ test('.debug_frame version 3: every register rule, expressions, set_loc, MIPS ad
     ins.map((i) => D.cfaInstructionName(i.op, 8)),
     ['DW_CFA_offset_extended', 'DW_CFA_offset_extended_sf', 'DW_CFA_val_offset', 'DW_CFA_val_offset_sf', 'DW_CFA_register', 'DW_CFA_same_value', 'DW_CFA_GNU_negative_offset_extended', 'DW_CFA_expression', 'DW_CFA_val_expression', 'DW_CFA_GNU_args_size', 'DW_CFA_set_loc', 'DW_CFA_restore_extended', 'DW_CFA_def_cfa_offset_sf', 'DW_CFA_MIPS_advance_loc8', 'DW_CFA_def_cfa_expression'],
   );
+  assert.equal(sizes(s, f), [3, 3, 3, 3, 3, 2, 3, 5, 4, 2, 5, 2, 2, 9, 5]);
 });
 
 test('.debug_frame version 4 in 64-bit DWARF: address and segment sizes from the CIE, 8-byte CIE ids and pointers', () => {

@@ -1,6 +1,6 @@
 import * as D from '@elfkit/dwarf';
 import { ParseError } from '@elfkit/binary';
-import { OperationCursor, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
+import { OperationCursor, type CfaContext, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
 import { TextOut } from '../io/text-out.js';
@@ -48,7 +48,10 @@ export class FramesTextWriter {
 
   private hex8(v: number | bigint, digits = 8): void {
     if (typeof v === 'bigint') {
-      if (v >= 0n && v <= 0x1fffffffffffffn) v = Number(v);
+      // Tested as a number (a bigint comparison is a runtime call before the code is optimized): the conversion
+      // rounds, but monotonically, so it is below 2^53 exactly when the bigint is.
+      const n = Number(v);
+      if (n >= 0 && n < 2 ** 53) v = n;
       else return void this.out.ascii(BigInt.asUintN(64, v).toString(16).padStart(digits, '0'));
     }
     this.out.hexDigits(v, digits);
@@ -152,7 +155,11 @@ export class FramesTextWriter {
     o.ascii(' pc=');
     this.hex8(f.initialLocation);
     o.ascii('...');
-    this.hex8(BigInt.asUintN(64, f.initialLocation + f.addressRange));
+    // The end in numbers when it is below 2^53 (no bigint made per FDE).
+    const start = Number(f.initialLocation);
+    const end = start + Number(f.addressRange);
+    if (end < 2 ** 53 && start >= 0 && end >= start) this.hex8(end);
+    else this.hex8(BigInt.asUintN(64, f.initialLocation + f.addressRange));
     o.nl();
     o.ascii('  Format:       ').ascii(wide ? 'DWARF64' : 'DWARF32').nl();
     if (f.lsda !== undefined) {
@@ -181,11 +188,24 @@ export class FramesTextWriter {
     const rows = this.rowsOut;
     rows.commit(0);
     let failed: ParseError | undefined;
+    const lines = this.linesOf(c.context);
     c.rewind();
     while (c.next()) {
-      o.ascii(this.opLabel(c.op));
-      this.operands(c, s);
-      o.nl();
+      // An instruction of one or two bytes is printed from its bytes alone (but DW_CFA_set_loc, which may be
+      // pc-relative, and an expression): its line is formatted once and copied after that.
+      const op = c.op;
+      if (c.size <= 2 && op !== 0x01 && op !== 0x0f) {
+        const b = c.bytes;
+        const at = c.at;
+        const key = c.size === 1 ? b[at]! : 0x10000 | (b[at]! << 8) | b[at + 1]!;
+        const line = lines.get(key);
+        if (line !== undefined) o.copy(line);
+        else {
+          const start = o.position;
+          this.instruction(c, s);
+          lines.set(key, o.reserve(0).slice(start, o.position));
+        }
+      } else this.instruction(c, s);
       if (m) {
         try {
           if (m.step(c) && withAddress) this.row(m, m.rowStart, m.rowStartBig, true, s, addressSize);
@@ -204,6 +224,21 @@ export class FramesTextWriter {
     return failed;
   }
 
+  /** `  DW_CFA_name: operands` and a newline. */
+  private instruction(c: CfaInstructionCursor, s: FrameSection): void {
+    this.out.ascii(this.opLabel(c.op));
+    this.operands(c, s);
+    this.out.nl();
+  }
+
+  /** Instruction lines by their bytes (see {@link instructionsAndRows}), for each decoding context (a CIE's factors). */
+  private readonly lineCaches = new Map<CfaContext, Map<number, Uint8Array>>();
+  private linesOf(ctx: CfaContext): Map<number, Uint8Array> {
+    let m = this.lineCaches.get(ctx);
+    if (!m) this.lineCaches.set(ctx, (m = new Map()));
+    return m;
+  }
+
   /** Rows are written here, then copied out after the instructions. */
   private readonly rowsOut = new TextOut(1 << 16, true);
 
@@ -211,19 +246,40 @@ export class FramesTextWriter {
   private row(m: UnwindRowMachine, start: number, startBig: bigint | undefined, withAddress: boolean, s: FrameSection, addressSize: number): void {
     const main = this.out;
     const o = (this.out = this.rowsOut);
-    o.ascii('  ');
     if (withAddress) {
-      o.ascii('0x');
+      o.ascii('  0x');
       if (startBig === undefined) o.hexDigits(start, 0);
       else o.ascii(BigInt.asUintN(64, startBig).toString(16));
       o.ascii(': ');
+    } else o.ascii('  ');
+    this.cfa(m, s, addressSize);
+    if (m.registers.length) this.registersText(m, s, addressSize);
+    o.nl();
+    this.out = main;
+  }
+
+  /**
+   * `CFA=RSP+16` for the machine's CFA rule: a register and an offset
+   * (nearly every rule) is formatted once and copied after that.
+   */
+  private readonly cfaTexts = new Map<number, Uint8Array>();
+  private cfa(m: UnwindRowMachine, s: FrameSection, addressSize: number): void {
+    const o = this.out;
+    const reg = m.cfaRegister;
+    const off = m.cfaOffset;
+    // The rule as one number when it is a register (or none) and a small offset.
+    const key = m.cfaExpression === undefined && m.cfaAddressSpace === undefined && reg < 0x10000 && off >= -0x40000000 && off < 0x40000000 ? (reg + 1) * 0x80000000 + off + 0x40000000 : -1;
+    const text = key < 0 ? undefined : this.cfaTexts.get(key);
+    if (text !== undefined) {
+      o.copy(text);
+      return;
     }
+    const start = o.position;
     o.ascii('CFA=');
     if (m.cfaExpression !== undefined) this.expression(m.cfaExpression, m.cfaExpressionOffset, s, addressSize);
-    else if (m.cfaRegister < 0) o.ascii('unspecified');
+    else if (reg < 0) o.ascii('unspecified');
     else {
-      this.reg(m.cfaRegister);
-      const off = m.cfaOffset;
+      this.reg(reg);
       const space = m.cfaAddressSpace;
       if (off !== 0 || space !== undefined) {
         if (off >= 0) o.byte(0x2b);
@@ -231,9 +287,8 @@ export class FramesTextWriter {
       }
       if (space !== undefined) o.ascii(' in addrspace').dec(space);
     }
-    if (m.registers.length) this.registersText(m, s, addressSize);
-    o.nl();
-    this.out = main;
+    // The rows are built in a growable buffer: the bytes just written are still there to copy.
+    if (key >= 0 && this.cfaTexts.size < 4096) this.cfaTexts.set(key, o.reserve(0).slice(start, o.position));
   }
 
   private operands(c: CfaInstructionCursor, s: FrameSection): void {
