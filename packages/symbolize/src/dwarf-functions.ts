@@ -301,6 +301,12 @@ export class UnitFunctions {
     return low < 0 ? this.bigLow.get(i) : BigInt(low);
   }
 
+  /** The start of node `i`'s first range in its DIE's order (what a DIE with DW_AT_ranges starts at, for GNU's tools). */
+  firstRangeStart(i: number): bigint | undefined {
+    const k = this.rangeStartOf(i);
+    return k < this.rangeEnds[i]! ? BigInt(this.ranges[k]!) : undefined;
+  }
+
   /** Walks `unit` (a compile unit, or the split unit of a skeleton). Throws ParseError on a damaged DIE. */
   static build(unit: Unit, tombstones: Tombstones): UnitFunctions {
     const cols = (scratch ??= new NodeColumns(1 << 12)).reset();

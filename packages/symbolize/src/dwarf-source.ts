@@ -580,7 +580,7 @@ function sortedByStart(starts: Float64Array, count: number, keep: (i: number) =>
 export function rowFrames(lines: UnitLines | undefined, row: number, into: FrameBuffer): void {
   if (row < 0) return;
   const f = into.add();
-  f.function = f.linkageName = f.shortName = f.startFile = f.startAddress = f.language = undefined;
+  f.function = f.linkageName = f.shortName = f.startFile = f.startAddress = f.lowAddress = f.language = undefined;
   lines!.locationInto(row, f);
   f.startLine = 0;
   f.inlined = false;
@@ -623,6 +623,7 @@ export function chainFrames(chain: readonly number[], count: number, row: number
     f.startFile = facts.declFile;
     f.startLine = facts.declLine;
     f.startAddress = fns.lowPc(node);
+    f.lowAddress = f.startAddress ?? fns.firstRangeStart(node);
     f.inlined = i !== count - 1;
     f.compDir = compDir;
     f.language = language;

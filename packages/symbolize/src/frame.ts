@@ -29,6 +29,14 @@ export interface Frame {
   readonly startLine: number;
   /** The function's first address (for the outermost frame; the symbol's under LLVM's rule). */
   readonly startAddress?: bigint;
+  /**
+   * Where this DIE's code starts as the DIE gives it (DWARF frames only):
+   * `DW_AT_low_pc`, or the start of the first range of `DW_AT_ranges`.
+   * Unlike {@link startAddress} it is set on inlined frames too, so it tells
+   * two inlined copies of one function apart (GNU's tools settle a name for
+   * each copy on its own).
+   */
+  readonly lowAddress?: bigint;
   /** True for a call the compiler inlined into the next frame. */
   readonly inlined: boolean;
   /** The compilation directory of the unit (for paths relative to it). */
@@ -103,7 +111,7 @@ export class FrameBuffer {
   add(): MutableFrame {
     let f = this.frames[this.length] as MutableFrame | undefined;
     if (!f) {
-      f = { function: undefined, linkageName: undefined, shortName: undefined, file: undefined, line: 0, column: 0, discriminator: 0, startFile: undefined, startLine: 0, startAddress: undefined, inlined: false, compDir: undefined, language: undefined };
+      f = { function: undefined, linkageName: undefined, shortName: undefined, file: undefined, line: 0, column: 0, discriminator: 0, startFile: undefined, startLine: 0, startAddress: undefined, lowAddress: undefined, inlined: false, compDir: undefined, language: undefined };
       this.frames.push(f);
     }
     this.length++;

@@ -223,6 +223,7 @@ export class Symbolizer {
             f.startFile = g.startFile;
             f.startLine = g.startLine;
             f.startAddress = g.startAddress;
+            f.lowAddress = undefined;
             f.inlined = g.inlined;
             f.compDir = g.compDir;
             f.language = g.language;
@@ -253,6 +254,7 @@ export class Symbolizer {
       f.file = linkage ? sym.file : undefined;
       f.line = f.column = f.discriminator = f.startLine = 0;
       f.startAddress = linkage ? sym.address : undefined;
+      f.lowAddress = undefined;
       f.inlined = false;
     } else if (sym && kind === 'linkage' && this.options.symbolTableNames !== false) {
       // llvm-symbolizer names the outermost frame from the symbol table.

@@ -99,7 +99,8 @@ export class GnuNames {
         const fn = this.function(section, address);
         name = fn ? fn.symbol.name : inner.shortName;
         file ??= fn?.file;
-        this.settled.set(inner, fn && fn.symbol.value === inner.startAddress ? fn.symbol.name : inner.shortName);
+        // bfd keeps the symbol's name when the symbol starts where the DIE's code does (its arange.low).
+        this.settled.set(inner, fn && fn.symbol.value === (inner.lowAddress ?? inner.startAddress) ? fn.symbol.name : inner.shortName);
       }
     }
     this.put(0, name, file, inner.line, discriminator);
@@ -161,6 +162,7 @@ const NOT_SETTLED = Symbol('not settled');
 
 /** One function {@link FunctionMap} holds, and the name settled for it. */
 interface Settled {
+  readonly low: bigint | undefined;
   /** (absent names as empty, as before) */
   readonly linkageName: string;
   readonly shortName: string;
@@ -172,8 +174,8 @@ interface Settled {
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * A map keyed by a frame's function — start address, linkage name, short
- * name, start file and start line — by start address (as a number where it
+ * A map keyed by a frame's function DIE — where its code starts, linkage
+ * name, short name, start file and start line — by that address (as a number where it
  * fits, which hashes without a BigInt; by name where there is none) and then
  * the entry, or a short list where functions share a start: nearly every address starts one function,
  * so a pass over a Go binary (60,000 functions settled) keeps one object
@@ -183,12 +185,13 @@ class FunctionMap {
   private readonly byStart = new Map<number | bigint | string, Settled | Settled[]>();
 
   /**
-   * The start address; for a function without one (an inlined call with
-   * DW_AT_ranges: thousands in a Go binary) its name, so such functions do
-   * not share one list that every look-up scans.
+   * Where the DIE's code starts (bfd settles a name per DIE, so each inlined
+   * copy of a function is its own entry, also one with DW_AT_ranges and no
+   * start address: thousands in a Go binary), else the start address; for a
+   * frame with neither its name.
    */
   private static key(f: Frame): number | bigint | string {
-    const a = f.startAddress;
+    const a = f.lowAddress ?? f.startAddress;
     if (a === undefined) return f.linkageName ?? f.shortName ?? '';
     return a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
   }
@@ -203,7 +206,7 @@ class FunctionMap {
 
   set(f: Frame, name: string | undefined): void {
     const k = FunctionMap.key(f);
-    const entry: Settled = { linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
+    const entry: Settled = { low: f.lowAddress, linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
     const at = this.byStart.get(k);
     if (at === undefined || (!Array.isArray(at) && same(at, f))) this.byStart.set(k, entry);
     else if (!Array.isArray(at)) this.byStart.set(k, [at, entry]);
@@ -216,5 +219,5 @@ class FunctionMap {
 }
 
 function same(s: Settled, f: Frame): boolean {
-  return s.startLine === f.startLine && s.linkageName === (f.linkageName ?? '') && s.shortName === (f.shortName ?? '') && s.startFile === (f.startFile ?? '');
+  return s.low === f.lowAddress && s.startLine === f.startLine && s.linkageName === (f.linkageName ?? '') && s.shortName === (f.shortName ?? '') && s.startFile === (f.startFile ?? '');
 }
