@@ -15,9 +15,11 @@ import { ElfFile } from '@elfkit/elf';
 import { fixturePath, run, skip, which } from '@elfkit/fixtures';
 import { elfkit } from './cli.js';
 
-// Not go1.19-386: there GNU adds a frame no DIE describes (at 0x8049082, inside only
-// internal/cpu.processOptions and a DW_TAG_lexical_block with DW_AT_ranges, it prints
-// processOptions twice, at cpu.go:153 and cpu.go:161; llvm-symbolizer and elfkit print it once).
+// Not go1.19-386: binutils 2.40 ignores a 32-bit .debug_ranges base address selection entry
+// (0xffffffff, then the base: DWARF 4 section 2.17.3) and adds the offsets to the unit's base. At
+// 0x8049082 (inside processOptions only) it so finds the indexByte call inlined at cpu.go:161,
+// whose list at 0x4b8 selects base 0x8049040 for [0x7d, 0x87) = [0x80490bd, 0x80490c7), but read
+// from the unit's 0x8049000 covers 0x8049082; llvm-symbolizer and elfkit print one frame there.
 const BUILDS = ['go/go1.19-amd64', 'go/go1.22-amd64', 'go/go1.23-amd64', 'go/go1.24-amd64'];
 
 /** `n` addresses spread evenly over the file's `.text`, a few bytes apart from the even spacing. */
