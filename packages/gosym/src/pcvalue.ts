@@ -131,7 +131,6 @@ export class PcValueStream {
     return v;
   }
 
-
   /** Largest value of the table (the runtime's funcMaxSPDelta for pcsp); -1 for an empty table. */
   max(pos: number, entry: number): number {
     this.reset(pos, entry);
