@@ -1,17 +1,17 @@
-import { open, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { RandomAccess } from '../access.js';
 import type { ImageFiles } from '../layout/files.js';
 import type { ImageInput } from '../layout/open-image.js';
 import { ContainerImage, type OpenOptions } from '../container-image.js';
 import { nodeImageHost, type NodeImageHost } from './host.js';
+import { FileDescriptor, statFile } from './fs-calls.js';
 
 /** A {@link RandomAccess} over a file; the descriptor stays open until `close`. */
 export async function fileAccess(path: string): Promise<RandomAccess & {
   /** Closes the file; reads fail afterwards. */
   close(): Promise<void>;
 }> {
-  const fh = await open(path, 'r');
+  const fh = await FileDescriptor.open(path, 'r');
   const st = await fh.stat();
   if (!st.isFile()) {
     await fh.close();
@@ -23,7 +23,7 @@ export async function fileAccess(path: string): Promise<RandomAccess & {
       const buf = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+        const bytesRead = await fh.read(buf, done, length - done, offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
@@ -65,7 +65,7 @@ export function directoryFiles(root: string): ImageFiles & {
     },
     async has(rel) {
       const p = inside(rel);
-      return !!p && (await stat(p).then((s) => s.isFile(), () => false));
+      return !!p && (await statFile(p).then((s) => s.isFile(), () => false));
     },
     async close() {
       await Promise.all(opened.splice(0).map((a) => a.close().catch(() => {})));
@@ -78,7 +78,7 @@ export async function openImageInput(path: string): Promise<ImageInput & {
   /** Closes the archive or the directory's open files. */
   close(): Promise<void>;
 }> {
-  const st = await stat(path);
+  const st = await statFile(path);
   if (st.isDirectory()) {
     const directory = directoryFiles(path);
     return { directory, close: () => directory.close() };

@@ -1,31 +1,31 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayoutWriter } from '../write/layout-writer.js';
+import { FileDescriptor, removeFile, renameFile } from './fs-calls.js';
 import { nodeCrypto } from './builtins.js';
 
 async function writeAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (c: Uint8Array) => void, after?: Promise<unknown>, onWritten?: (size: number) => void): Promise<number> {
   after?.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const tmp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`;
-  const fh = await open(tmp, 'wx', 0o644);
+  const fh = await FileDescriptor.open(tmp, 'wx', 0o644);
   let size = 0;
   try {
     const list = chunks instanceof Uint8Array ? [chunks] : chunks;
     for await (const c of list) {
       onChunk?.(c);
       let done = 0;
-      while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
+      while (done < c.length) done += await fh.write(c, done, c.length - done);
       size += c.length;
     }
     onWritten?.(size);
     await fh.sync();
     await fh.close();
     await after;
-    await rename(tmp, path);
+    await renameFile(tmp, path);
     return size;
   } catch (e) {
     await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
+    await removeFile(tmp, { force: true });
     throw e;
   }
 }
@@ -58,7 +58,7 @@ export function directoryLayoutWriter(root: string): LayoutWriter {
       return new Promise((resolve, reject) => {
         const flushed = writeAtomically(staging, chunks, (c) => h.update(c), undefined, (size) => {
           const hex = h.digest('hex');
-          const stored = flushed.then(() => rename(staging, join(dir, hex)));
+          const stored = flushed.then(() => renameFile(staging, join(dir, hex)));
           resolve({ digest: `sha256:${hex}`, size, stored });
         });
         flushed.catch(reject); // before the chunks are written: the stream's failure; after, `stored`'s
