@@ -33,7 +33,9 @@ const working = new Set<ZlibHandle>();
  */
 function zlibHandleClass(): (new (mode: number) => ZlibHandle) | null {
   if (handleClass === undefined) {
-    const Z = nodeBinding<{ Zlib: unknown }>('zlib')?.Zlib;
+    // Only on the Node whose handle calls are known (20): a call the binding does not expect fails a native
+    // check, which ends the process where no catch can fall back.
+    const Z = process.versions.node.startsWith('20.') ? nodeBinding<{ Zlib: unknown }>('zlib')?.Zlib : undefined;
     handleClass = typeof Z === 'function' ? (Z as new (mode: number) => ZlibHandle) : null;
   }
   return handleClass;
