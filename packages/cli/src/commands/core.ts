@@ -8,6 +8,7 @@ import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
 import { nodeDecompressors, nodeHost, openSource } from '@elfkit/symbolize/node';
 import { NodeCoreHost } from '../core/node-host.js';
+import { withZlibHandle } from '../core/pool-inflate.js';
 import { signalCodeName, signalName } from '../core/signals.js';
 import { debugDirOption, debugDirs } from '../options/debug-dirs.js';
 import { lateOptimization } from '../late-optimization.js';
@@ -167,7 +168,7 @@ export const coreCommand = defineCommand({
     const source = openSource(a.file);
     // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
     const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
-    const symbolizer = new Symbolizer(nodeHost(), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
+    const symbolizer = new Symbolizer(withZlibHandle(nodeHost()), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
     const restoreOptimization = lateOptimization();
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
