@@ -39,6 +39,18 @@ function addresses(path, n) {
   return out.join('\n') + '\n';
 }
 
+/**
+ * Prints issue 8's goal for a compared pair (elfkit first): its time ratio
+ * against `limit`, and with `memory` also peak memory no more than the tool's.
+ */
+function goal(what, [ours, theirs], limit, memory = false) {
+  if (!ours || !theirs || ours.skipped || theirs.skipped) return;
+  const t = ours.ms / theirs.ms;
+  const m = ours.kb / theirs.kb;
+  const met = t <= limit && (!memory || m <= 1);
+  process.stdout.write(`  goal ${what}: time ${t.toFixed(2)}x (<= ${limit})${memory ? `, memory ${m.toFixed(2)}x (<= 1)` : ''}: ${met ? 'met' : 'NOT met'} (cpu ${(ours.cpu / theirs.cpu).toFixed(2)}x)\n`);
+}
+
 export default async function symbolizeBench() {
   if (!existsSync(DOCKER)) {
     process.stdout.write(`\n## symbolize\nSKIP symbolize benchmark: ${DOCKER} (the Go docker CLI) is not on this machine\n`);
@@ -48,7 +60,7 @@ export default async function symbolizeBench() {
   const llvm = which('llvm-symbolizer');
   const gnu = which('addr2line');
   const cold = { ELFKIT_INDEX_CACHE: '0' };
-  compare(
+  const coldJson = compare(
     `COLD (index cache off): symbolize 100,000 addresses over ${DOCKER} (one process, stdin)`,
     [
       { label: 'elfkit symbolize --output-style=JSON (cold)', ...elfkit('symbolize', '--output-style=JSON', `--obj=${DOCKER}`), stdin, env: cold },
@@ -57,15 +69,16 @@ export default async function symbolizeBench() {
     // In turns, so that load from other work on a shared machine falls on both alike.
     { runs: 3, interleave: true },
   );
-  // GNU addr2line -f -i on the issue's input, all 100,000 addresses: one
-  // run each (GNU takes ~15 s here), in turns.
-  compare(
+  // GNU addr2line -f -i on the issue's input, all 100,000 addresses: three
+  // runs each, in turns (GNU takes 4-15 s depending on the machine, and one
+  // run of it varied by 30% here).
+  const coldGnu = compare(
     'COLD (index cache off): addr2line -f -i on the same 100,000 addresses',
     [
       { label: 'elfkit addr2line -f -i (cold)', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin, env: cold },
       { label: 'GNU addr2line -f -i', cmd: gnu, args: ['-f', '-i', '-e', DOCKER], stdin, why: 'binutils not installed' },
     ],
-    { runs: 1, interleave: true },
+    { runs: 3, interleave: true },
   );
   // And a tenth of them, where elfkit's fixed cost (inflating and indexing
   // the DWARF) weighs more.
@@ -79,7 +92,7 @@ export default async function symbolizeBench() {
     { runs: 1, interleave: true },
   );
   const one = stdin.split('\n')[50_000] + '\n';
-  compare(
+  const coldFirst = compare(
     'COLD (index cache off): time to the first answer, one address',
     [
       { label: 'elfkit symbolize (cold)', ...elfkit('symbolize', `--obj=${DOCKER}`), stdin: one, env: cold },
@@ -87,6 +100,9 @@ export default async function symbolizeBench() {
     ],
     { runs: 5, interleave: true },
   );
+  goal('cold: 100,000 addresses, JSON, vs llvm-symbolizer', coldJson, 1, true);
+  goal('cold: addr2line -f -i vs GNU addr2line (10x faster)', coldGnu, 0.1);
+  goal('cold: first answer vs llvm-symbolizer', coldFirst, 1.5);
 
   // WARM: the same inputs with the docker CLI's index cache (a temporary folder) filled once before timing.
   const cacheDir = mkdtempSync(join(tmpdir(), 'elfkit-bench-index-'));
@@ -106,14 +122,15 @@ export default async function symbolizeBench() {
       ],
       { runs: 3, interleave: true },
     );
-    compare(
+    const warmGnu = compare(
       'WARM INDEX CACHE (filled before timing): addr2line -f -i on the 100,000 addresses (goal: 0.1x GNU)',
       [
         { label: 'elfkit addr2line -f -i (warm index cache)', ...elfkit('addr2line', '-f', '-i', '-e', DOCKER), stdin, env: warm },
         { label: 'GNU addr2line -f -i', cmd: gnu, args: ['-f', '-i', '-e', DOCKER], stdin, why: 'binutils not installed' },
       ],
-      { runs: 1, interleave: true },
+      { runs: 3, interleave: true },
     );
+    goal('warm: addr2line -f -i vs GNU addr2line (10x faster)', warmGnu, 0.1);
     compare(
       'WARM INDEX CACHE (filled before timing): time to the first answer, one address',
       [
