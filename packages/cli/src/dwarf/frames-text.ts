@@ -198,13 +198,20 @@ export class FramesTextWriter {
         const b = c.bytes;
         const at = c.at;
         const key = c.size === 1 ? b[at]! : 0x10000 | (b[at]! << 8) | b[at + 1]!;
-        const line = lines.get(key);
-        if (line !== undefined) o.copy(line);
-        else {
-          const start = o.position;
-          this.instruction(c, s);
-          lines.set(key, o.reserve(0).slice(start, o.position));
+        let line = lines.get(key);
+        if (line === undefined) {
+          // Formatted into a buffer of its own: the output buffer may go to standard output in the middle of the line.
+          const scratch = this.lineOut;
+          scratch.commit(0);
+          this.out = scratch;
+          try {
+            this.instruction(c, s);
+          } finally {
+            this.out = o;
+          }
+          lines.set(key, (line = scratch.reserve(0).slice(0, scratch.position)));
         }
+        o.copy(line);
       } else this.instruction(c, s);
       if (m) {
         try {
@@ -238,6 +245,9 @@ export class FramesTextWriter {
     if (!m) this.lineCaches.set(ctx, (m = new Map()));
     return m;
   }
+
+  /** An instruction line is formatted here before it is cached. */
+  private readonly lineOut = new TextOut(256, true);
 
   /** Rows are written here, then copied out after the instructions. */
   private readonly rowsOut = new TextOut(1 << 16, true);
