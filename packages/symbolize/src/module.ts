@@ -237,7 +237,8 @@ export class Module {
    * `.debug_info` is only read: `info` resolves, once it is, to what
    * inflates it in the steps the caller asks for (see
    * {@link DwarfSource.infoBound}), and lookups read its units as they
-   * come in.
+   * come in; `.debug_aranges`, which the steps' ends come from, is left
+   * to be inflated where it is read (at once).
    */
   async preloadDwarf(options: { readonly infoInSteps?: boolean } = {}): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void>; readonly info?: Promise<SectionInflater | undefined> }> {
     const host = this.files.host;
@@ -257,10 +258,14 @@ export class Module {
         s = undefined;
       }
       if (!s) continue;
-      if (name === '.debug_info' && options.infoInSteps && host.inflateInSteps) {
-        // Inflated in the steps the caller asks for (none yet), once read.
-        stepped = elf.inflateInSteps(s, host.inflateInSteps.bind(host));
-        continue;
+      if (options.infoInSteps && host.inflateInSteps) {
+        if (name === '.debug_info') {
+          // Inflated in the steps the caller asks for (none yet), once read.
+          stepped = elf.inflateInSteps(s, host.inflateInSteps.bind(host));
+          continue;
+        }
+        // Read right away (the steps' ends come from it), before a thread-pool copy could be in.
+        if (name === '.debug_aranges') continue;
       }
       let handed!: () => void;
       const called = new Promise<void>((resolve) => (handed = resolve));
