@@ -13,6 +13,7 @@
  * @module @elfkit/elf
  */
 export { ElfFile, type ElfFileOptions, type ErrorSink } from './file.js';
+export type { SectionInflater } from './section-inflater.js';
 export { type ElfHeader, isElf } from './header.js';
 export type { Section } from './section.js';
 export type { Segment } from './segment.js';
