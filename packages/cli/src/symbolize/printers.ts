@@ -15,7 +15,8 @@ export interface LineInfo {
   startAddress?: bigint;
 }
 
-const EMPTY: LineInfo = { line: 0, column: 0, discriminator: 0, startFile: '', startLine: 0 };
+/** What a miss prints: llvm-symbolizer's one frame with nothing known. */
+export const MISS_FRAMES: readonly LineInfo[] = [{ line: 0, column: 0, discriminator: 0, startFile: '', startLine: 0 }];
 
 /** What a request prints: its module and address (undefined for a line that did not parse). */
 export interface Request {
@@ -58,7 +59,7 @@ function info(f: Frame, o: SymbolizeOptions): LineInfo {
  * (LLVM 14 does so to match addr2line).
  */
 export function framesToPrint(answer: CodeAnswer, o: SymbolizeOptions): readonly LineInfo[] {
-  if (!answer.found) return [EMPTY];
+  if (!answer.found) return MISS_FRAMES;
   // Frames print as they are unless a path or naming option changes them (no copy per address then).
   const plain = !o.basenames && !o.relativenames && o.functions !== 'none';
   const frames: readonly LineInfo[] = plain ? answer.frames : answer.frames.map((f) => info(f, o));
@@ -236,9 +237,10 @@ function putPlainString(buf: Uint8Array, p: number, s: string): number {
  * (a pipe of 100,000 addresses otherwise made ~130 MB of string pieces).
  * Each frame is one reservation of the most it can take; a name that is not
  * printable ASCII, or a number or address out of the fast range, goes
- * through JSON.stringify or String.
+ * through JSON.stringify or String. `count`: how many of `frames` (the
+ * first) are the answer's.
  */
-export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineInfo[]): void {
+export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineInfo[], count = frames.length): void {
   if (req.address !== undefined) {
     out.ascii('{"Address":"');
     hexAddress(out, req.address);
@@ -246,7 +248,7 @@ export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineIn
   } else out.ascii('{"ModuleName":');
   if (lastModule?.name !== req.module) lastModule = { name: req.module, bytes: encoder.encode(JSON.stringify(req.module)) };
   out.raw(lastModule.bytes).ascii(',"Symbol":[');
-  for (let i = 0; i < frames.length; i++) {
+  for (let i = 0; i < count; i++) {
     const f = frames[i]!;
     const file = quotedPath(f.file ?? '');
     const startFile = quotedPath(f.startFile ?? '');
