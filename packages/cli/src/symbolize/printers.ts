@@ -165,7 +165,10 @@ function quotedPath(p: string): Uint8Array {
   return q;
 }
 
-/** The last module name written, quoted and encoded (a pipe names one module line after line). */
+/**
+ * The last module written: its name and the bytes that follow an address,
+ * `","ModuleName":"…","Symbol":[` (a pipe names one module line after line).
+ */
 let lastModule: { name: string; bytes: Uint8Array } | undefined;
 
 /** `0x` and the hex digits of `v`, as `'0x' + v.toString(16)`. */
@@ -174,7 +177,8 @@ function hexAddress(out: TextOut, v: bigint): void {
   else out.ascii('0x' + v.toString(16));
 }
 
-/** Constant pieces of a frame's JSON, encoded once. */
+/** Constant pieces of a code line's JSON, encoded once. */
+const ADDRESS = encoder.encode('{"Address":"');
 const COLUMN = encoder.encode('{"Column":');
 const NEXT_COLUMN = encoder.encode(',{"Column":');
 const DISCRIMINATOR = encoder.encode(',"Discriminator":');
@@ -189,7 +193,9 @@ const START_LINE = encoder.encode(',"StartLine":');
 /** Copies `b` to `buf` at `p`; returns the position after it. */
 function put(buf: Uint8Array, p: number, b: Uint8Array): number {
   const n = b.length;
-  for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+  // A loop for the short constants; the runtime's copy for paths (a loop costs ~4x as much for 45 bytes).
+  if (n < 32) for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+  else buf.set(b, p);
   return p + n;
 }
 
@@ -241,13 +247,13 @@ function putPlainString(buf: Uint8Array, p: number, s: string): number {
  * first) are the answer's.
  */
 export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineInfo[], count = frames.length): void {
+  if (lastModule?.name !== req.module) lastModule = { name: req.module, bytes: encoder.encode(`","ModuleName":${JSON.stringify(req.module)},"Symbol":[`) };
+  const m = lastModule.bytes;
   if (req.address !== undefined) {
-    out.ascii('{"Address":"');
+    out.raw(ADDRESS);
     hexAddress(out, req.address);
-    out.ascii('","ModuleName":');
-  } else out.ascii('{"ModuleName":');
-  if (lastModule?.name !== req.module) lastModule = { name: req.module, bytes: encoder.encode(JSON.stringify(req.module)) };
-  out.raw(lastModule.bytes).ascii(',"Symbol":[');
+    out.raw(m);
+  } else out.byte(0x7b).raw(m, 2);
   for (let i = 0; i < count; i++) {
     const f = frames[i]!;
     const file = quotedPath(f.file ?? '');
