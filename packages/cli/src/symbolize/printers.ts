@@ -223,18 +223,8 @@ function putAddress(buf: Uint8Array, p: number, v: bigint): number {
   return end;
 }
 
-/** `s` as a JSON string at `p` when it is printable ASCII without quotes or backslashes; else -1 (JSON.stringify it). */
-function putPlainString(buf: Uint8Array, p: number, s: string): number {
-  const n = s.length;
-  buf[p++] = 0x22;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return -1;
-    buf[p++] = c;
-  }
-  buf[p++] = 0x22;
-  return p;
-}
+/** Strings JSON.stringify writes as they are, between quotes: printable ASCII without `"` and `\\`. */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
  * llvm-symbolizer's compact JSON line for a code request (the same text as
@@ -269,11 +259,10 @@ export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineIn
     p = put(buf, p, FILE_NAME);
     p = put(buf, p, file);
     p = put(buf, p, FUNCTION_NAME);
-    const named = putPlainString(buf, p, name);
-    if (named < 0) {
-      out.commit(p);
-      out.utf8(JSON.stringify(name));
-    } else out.commit(named);
+    out.commit(p);
+    // A name JSON leaves as it is, by one native copy (see TextOut.long); else as JSON.stringify spells it.
+    if (PLAIN_JSON.test(name)) out.byte(0x22).long(name).byte(0x22);
+    else out.utf8(JSON.stringify(name));
     // (room is there already unless the name took the slow path)
     const buf2 = out.reserve(320 + startFile.length);
     p = out.position;
