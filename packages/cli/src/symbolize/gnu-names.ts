@@ -157,13 +157,15 @@ function isFunction(f: Frame): boolean {
   return f.linkageName !== undefined || f.shortName !== undefined || f.startAddress !== undefined;
 }
 
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** What {@link FunctionMap.get} returns for a function it does not hold. */
 const NOT_SETTLED = Symbol('not settled');
 
 /**
  * A map keyed by a frame's function DIE — where its code starts, linkage
- * name, short name, start file and start line — by that address (a bigint,
- * as the frame has it; by name where there is none), then the entries that
+ * name, short name, start file and start line — by that address (as a
+ * number where it fits; by name where there is none), then the entries that
  * share it: nearly every address starts one function, so a pass over a Go
  * binary (30,000 functions settled) keeps a map to entry numbers and a few
  * arrays, not an object per function (which the garbage collector would
@@ -171,7 +173,7 @@ const NOT_SETTLED = Symbol('not settled');
  */
 class FunctionMap {
   /** Key → the first entry under it; {@link next} chains the others. */
-  private readonly byStart = new Map<bigint | string, number>();
+  private readonly byStart = new Map<number | bigint | string, number>();
   private readonly next: number[] = [];
   /** Per entry: whether the DIE had a low address (its key is that address then), its names (absent as empty), start file and line, and the name settled. */
   private readonly hasLow: boolean[] = [];
@@ -187,8 +189,11 @@ class FunctionMap {
    * start address: thousands in a Go binary), else the start address; for a
    * frame with neither its name.
    */
-  private static key(f: Frame): bigint | string {
-    return f.lowAddress ?? f.startAddress ?? f.linkageName ?? f.shortName ?? '';
+  private static key(f: Frame): number | bigint | string {
+    const a = f.lowAddress ?? f.startAddress;
+    if (a === undefined) return f.linkageName ?? f.shortName ?? '';
+    // (as a number where it fits: a small integer is compared in the map's table without reading a bigint's digits)
+    return a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
   }
 
   get(f: Frame): string | undefined | typeof NOT_SETTLED {
