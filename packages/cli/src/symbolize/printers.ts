@@ -211,10 +211,16 @@ function putNumber(buf: Uint8Array, p: number, v: number): number {
 function putAddress(buf: Uint8Array, p: number, v: bigint): number {
   if (v < 0n || v > 0x1fffffffffffffn) return -1;
   let x = Number(v);
-  let n = 1;
-  for (let t = x; t >= 16; t = Math.floor(t / 16)) n++;
   buf[p] = 0x30;
   buf[p + 1] = 0x78;
+  if (x <= 0xffffffff) {
+    // (integer operations: every address of a binary below 4 GiB)
+    const end = p + 2 + (x === 0 ? 1 : (35 - Math.clz32(x)) >> 2);
+    for (let i = end - 1; i >= p + 2; i--, x >>>= 4) buf[i] = HEX_DIGITS[x & 15]!;
+    return end;
+  }
+  let n = 1;
+  for (let t = x; t >= 16; t = Math.floor(t / 16)) n++;
   const end = p + 2 + n;
   for (let i = end - 1; i >= p + 2; i--) {
     buf[i] = HEX_DIGITS[x % 16]!;
