@@ -189,6 +189,9 @@ const START_ADDRESS = encoder.encode(',"StartAddress":"');
 const START_FILE_NAME = encoder.encode('","StartFileName":');
 const NO_START_ADDRESS = encoder.encode(',"StartAddress":"","StartFileName":');
 const START_LINE = encoder.encode(',"StartLine":');
+/** A frame's start up to its file name when column and discriminator are 0 (every frame of Go code): one copy. */
+const NO_COLUMN = encoder.encode('{"Column":0,"Discriminator":0,"FileName":');
+const NEXT_NO_COLUMN = encoder.encode(',{"Column":0,"Discriminator":0,"FileName":');
 
 /** Copies `b` to `buf` at `p`; returns the position after it. */
 function put(buf: Uint8Array, p: number, b: Uint8Array): number {
@@ -258,11 +261,14 @@ export function codeJsonInto(out: TextOut, req: Request, frames: readonly LineIn
     // Constants (~130 bytes), five numbers of up to 24 characters, an address of up to 42, the paths and the name.
     const buf = out.reserve(320 + file.length + startFile.length + name.length);
     let p = out.position;
-    p = put(buf, p, i ? NEXT_COLUMN : COLUMN);
-    p = putNumber(buf, p, f.column);
-    p = put(buf, p, DISCRIMINATOR);
-    p = putNumber(buf, p, f.discriminator);
-    p = put(buf, p, FILE_NAME);
+    if (f.column === 0 && f.discriminator === 0) p = put(buf, p, i ? NEXT_NO_COLUMN : NO_COLUMN);
+    else {
+      p = put(buf, p, i ? NEXT_COLUMN : COLUMN);
+      p = putNumber(buf, p, f.column);
+      p = put(buf, p, DISCRIMINATOR);
+      p = putNumber(buf, p, f.discriminator);
+      p = put(buf, p, FILE_NAME);
+    }
     p = put(buf, p, file);
     p = put(buf, p, FUNCTION_NAME);
     out.commit(p);
