@@ -6,6 +6,7 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { toJson } from '../format/json.js';
 import { writeOut } from '../io/output.js';
+import { mark } from '../io/timing.js';
 import { nodeDecompressors, nodeHost, openSource } from '@elfkit/symbolize/node';
 import { NodeCoreHost } from '../core/node-host.js';
 import { withZlibHandle } from '../core/pool-inflate.js';
@@ -164,6 +165,7 @@ export const coreCommand = defineCommand({
         .option('debuginfod', { type: 'boolean', describe: 'fetch mapped files that are missing or another build from DEBUGINFOD_URLS, by build id (default: on when it is set)' }),
     ).example('$0 core ./core --exe ./app', ''),
   handler: async (a: CoreArgs) => {
+    mark('handler');
     const host = new NodeCoreHost();
     const source = openSource(a.file);
     // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
@@ -174,6 +176,7 @@ export const coreCommand = defineCommand({
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
       const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
       let p = open();
+      mark('core read');
       // Files the machine does not have (or has in another build) come from debuginfod by build id; then the core is read again with them.
       const wanted = p.modules.filter((m) => m.buildId && (m.file.kind === 'missing' || m.file.kind === 'mismatch')).map((m) => m.buildId!);
       if (wanted.length) {
@@ -187,6 +190,7 @@ export const coreCommand = defineCommand({
       const traces = new Map<CoreThread, SymbolizedBacktrace>();
       const all = await symbols.backtraces(p.threads, { maxFrames: a['max-frames'] });
       p.threads.forEach((t, i) => traces.set(t, all[i]!));
+      mark('backtraces');
       const debug = new Map<CoreModule, DebugInfoStatus>();
       for (const m of p.modules) debug.set(m, await symbols.debugInfo(m));
       if (a.json) {
@@ -213,6 +217,7 @@ export const coreCommand = defineCommand({
             problems: p.problems.map((e) => e.message),
           }) + '\n',
         );
+        mark('written');
         return;
       }
       const out: string[] = [];
@@ -243,6 +248,7 @@ export const coreCommand = defineCommand({
       }
       for (const e of p.problems) out.push(`warning: ${e.message}`);
       writeOut(out.join('\n') + '\n');
+      mark('written');
     } finally {
       symbolizer.close();
       source.close();
