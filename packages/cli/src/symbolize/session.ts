@@ -1,7 +1,7 @@
 import { isParseError } from '@elfkit/binary';
 import { Symbolizer, type Module } from '@elfkit/symbolize';
 import { debuginfodConfigured, nodeDebuginfod, nodeHost, nodeIndexCache } from '@elfkit/symbolize/node';
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { readSync } from 'node:fs';
 import type { TextOut } from '../io/text-out.js';
 
@@ -39,7 +39,8 @@ export class SymbolizeSession {
     for (const m of this.preloaded) {
       if (m.broken || m.bias !== 0n || m.indexCacheState !== 'miss' || dwarfBytes(m) < MIN_CACHED_DWARF) continue;
       try {
-        spawn(process.execPath, [script, 'symbolize', '--fill-cache', `--obj=${m.path}`, ...args], { detached: true, stdio: 'ignore' }).unref();
+        // node:child_process loads node:net, the stream modules and node:dgram: only for a fill, not on every run.
+        (process.getBuiltinModule('node:child_process') as typeof ChildProcess).spawn(process.execPath, [script, 'symbolize', '--fill-cache', `--obj=${m.path}`, ...args], { detached: true, stdio: 'ignore' }).unref();
       } catch {
         // no cache then
       }
