@@ -2,11 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { inflateHere, poolInflate } from '../dist/core/pool-inflate.js';
+import { badStreams, compressible } from './zlib-streams.js';
 
-// Bytes that compress some but not all the way (as DWARF does).
-const plain = new Uint8Array(300_000);
-for (let i = 0, x = 7; i < plain.length; i++) plain[i] = (x = (x * 1103515245 + 12345) >>> 0) % 7 === 0 ? x >>> 24 : i & 0x3f;
-const stream = new Uint8Array(deflateSync(plain));
+const { plain, stream } = compressible(300_000);
 
 const both = async (data: Uint8Array, size: number) => [inflateHere(data, size), await poolInflate(data, size)];
 
@@ -17,20 +15,7 @@ test('a whole stream of the declared size inflates to what node:zlib gives, on t
 });
 
 test('a stream that is cut short, holds more or less than declared, has bytes after its end or is damaged gives undefined', async () => {
-  const damaged = stream.slice();
-  damaged[100] ^= 0xff;
-  const trailing = new Uint8Array(stream.length + 4);
-  trailing.set(stream);
-  const cases: [string, Uint8Array, number][] = [
-    ['cut short', stream.subarray(0, stream.length - 100), plain.length],
-    ['no checksum', stream.subarray(0, stream.length - 4), plain.length],
-    ['more than declared', stream, plain.length - 1],
-    ['less than declared', stream, plain.length + 1],
-    ['bytes after the end', trailing, plain.length],
-    ['damaged', damaged, plain.length],
-    ['not zlib', new Uint8Array([1, 2, 3, 4, 5]), 10],
-  ];
-  for (const [what, data, size] of cases) for (const got of await both(data, size)) assert.is(got, undefined, what);
+  for (const [what, data, size] of badStreams(stream, plain.length)) for (const got of await both(data, size)) assert.is(got, undefined, what);
 });
 
 test('many at once on the thread pool each get their own bytes', async () => {

@@ -5,7 +5,7 @@ import * as C from './constants.js';
 import { parseDwpIndex, type Contributions, type DwpIndex } from './dwp.js';
 import { readInitialLength } from './encoding.js';
 import { LineProgram, type LineProgramContext } from './line.js';
-import { DwarfSections, type SectionLoader } from './sections.js';
+import { DwarfSections, type GrowingSectionSource, type SectionLoader } from './sections.js';
 import { StringSection } from './strings.js';
 import { Unit } from './unit.js';
 import { readUnitHeader, UnitHeaderError } from './unit-header.js';
@@ -22,6 +22,13 @@ export interface DwarfOptions {
   dwo?: boolean;
   /** The supplementary file (`.gnu_debugaltlink`, `.debug_sup`) that `DW_FORM_GNU_*_alt` and `*_sup` forms point into. */
   sup?: Dwarf;
+  /**
+   * `.debug_info` while it is still coming in (a section inflated in
+   * steps): a unit is read from it once its bytes are in; a read that needs
+   * more (another unit's header, every unit) has the loader give the whole
+   * section first.
+   */
+  growing?: GrowingSectionSource;
 }
 
 /** Called with each problem an iteration steps over (a bad unit) instead of stopping. */
@@ -66,7 +73,7 @@ export class Dwarf {
       }
     };
     const dwo = options.dwo ?? (!exists('.debug_info') && exists('.debug_info.dwo'));
-    return new Dwarf(new DwarfSections(loader, options.order, dwo), options.sup);
+    return new Dwarf(new DwarfSections(loader, options.order, dwo, options.growing), options.sup);
   }
 
   /** True when the file has a `.debug_info` (or `.debug_info.dwo`). */
@@ -111,6 +118,7 @@ export class Dwarf {
     const id = types ? 'types' : 'info';
     let bytes: Uint8Array;
     try {
+      this.sections.ensure(id, Infinity);
       bytes = this.sections.bytes(id);
     } catch (e) {
       // The section itself cannot be read (a corrupt compression header).
@@ -149,6 +157,11 @@ export class Dwarf {
     let u = cache.get(offset);
     if (u) return u;
     const id = types ? 'types' : 'info';
+    // A section still coming in: the unit's length first, then all of it (its DIEs are read from these bytes).
+    if (this.sections.comingIn(id)) {
+      this.sections.ensure(id, offset + 12);
+      this.sections.ensure(id, unitEnd(this.sections.bytes(id), offset, this.sections.littleEndian));
+    }
     const r = new Reader(this.sections.bytes(id), { order: this.order, section: this.sections.name(id) });
     const header = readUnitHeader(r, offset, types);
     let contributions: Contributions | undefined;
@@ -174,6 +187,7 @@ export class Dwarf {
   unitContaining(offset: number): Unit | undefined {
     if (!this.unitOffsets) {
       const offs: number[] = [];
+      this.sections.ensure('info', Infinity);
       const bytes = this.sections.bytes('info');
       const r = new Reader(bytes, { order: this.order, section: this.sections.name('info') });
       let at = 0;
@@ -372,4 +386,18 @@ export class Dwarf {
     }
     return undefined;
   }
+}
+
+/**
+ * Where the unit whose header is at `offset` ends, from its initial length
+ * (what {@link DwarfSections.ensure} needs in before the unit is read);
+ * Infinity when the length is not there or not a length.
+ */
+function unitEnd(bytes: Uint8Array, offset: number, little: boolean): number {
+  if (offset < 0 || offset + 4 > bytes.length) return Infinity;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = v.getUint32(offset, little);
+  if (n < 0xfffffff0) return offset + 4 + n;
+  if (n !== 0xffffffff || offset + 12 > bytes.length) return Infinity;
+  return offset + 12 + Number(v.getBigUint64(offset + 4, little));
 }

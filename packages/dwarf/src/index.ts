@@ -22,7 +22,7 @@
  */
 export * from './constants.js';
 export { Dwarf, type DwarfOptions, type ErrorSink } from './dwarf.js';
-export { DwarfSections, sectionName, type SectionId, type SectionLoader } from './sections.js';
+export { DwarfSections, sectionName, type GrowingSection, type GrowingSectionSource, type SectionId, type SectionLoader } from './sections.js';
 export { Unit, type Die, type UnitRoot, type ResolvedRef } from './unit.js';
 export { streamUnits, SectionWindow } from './unit-stream.js';
 export { readUnitHeader, UnitHeaderError, type UnitHeader } from './unit-header.js';

@@ -8,6 +8,23 @@ import { isParseError, Reader, type ByteOrder, type ParseError } from '@elfkit/b
  */
 export type SectionLoader = (name: string) => Uint8Array | undefined;
 
+/**
+ * A section whose bytes come in from the front while it is read (a
+ * compressed section inflated in steps): `bytes` is the whole section's
+ * size, of which the first `available` are in.
+ */
+export interface GrowingSection {
+  readonly bytes: Uint8Array;
+  readonly available: number;
+}
+
+/**
+ * Gives a section by its ELF name while it is still coming in (see
+ * {@link GrowingSection}), or undefined: then the {@link SectionLoader}
+ * gives it whole.
+ */
+export type GrowingSectionSource = (name: string) => GrowingSection | undefined;
+
 /** The DWARF sections this package reads, by short id. */
 export type SectionId =
   | 'info'
@@ -70,9 +87,15 @@ export class DwarfSections {
   readonly dwo: boolean;
   private readonly loader: SectionLoader;
   private readonly cache = new Map<SectionId, Uint8Array | ParseError | null>();
+  private readonly growingSource?: GrowingSectionSource;
+  /** Sections read while they come in: their bytes are good up to `available` (see {@link ensure}). */
+  private readonly growing = new Map<SectionId, GrowingSection>();
+  /** Sections read while they came in until a reader needed more: the loader gives them from then on. */
+  private readonly letGo = new Set<SectionId>();
 
-  constructor(loader: SectionLoader, order: ByteOrder, dwo = false) {
+  constructor(loader: SectionLoader, order: ByteOrder, dwo = false, growing?: GrowingSectionSource) {
     this.loader = loader;
+    this.growingSource = growing;
     this.order = order;
     this.littleEndian = order === 'little';
     this.dwo = dwo;
@@ -87,6 +110,13 @@ export class DwarfSections {
   get(id: SectionId): Uint8Array | undefined {
     let b = this.cache.get(id);
     if (b === undefined) {
+      // `.debug_info` may be read while it comes in: its readers say how far they read (see ensure).
+      const g = id === 'info' && !this.letGo.has(id) ? this.growingSource?.(sectionName(id, this.dwo)) : undefined;
+      if (g && g.available < g.bytes.length) {
+        this.growing.set(id, g);
+        this.cache.set(id, g.bytes);
+        return g.bytes;
+      }
       try {
         b = this.loader(sectionName(id, this.dwo)) ?? null;
       } catch (e) {
@@ -97,6 +127,27 @@ export class DwarfSections {
     }
     if (b instanceof Error) throw b;
     return b ?? undefined;
+  }
+
+  /**
+   * Makes sure the first `end` bytes of section `id` are in before they
+   * are read: a section still coming in (see {@link GrowingSectionSource})
+   * is let go below `end`, and the loader then gives it whole (its bytes
+   * from {@link get} change). A no-op for every other section.
+   */
+  ensure(id: SectionId, end: number): void {
+    const g = this.comingIn(id);
+    if (!g || end <= g.available) return;
+    this.growing.delete(id);
+    this.letGo.add(id);
+    this.cache.delete(id);
+    this.views.delete(id);
+  }
+
+  /** The section (loaded now if it was not) while it is still coming in; undefined when it is whole. */
+  comingIn(id: SectionId): GrowingSection | undefined {
+    if (!this.cache.has(id)) this.get(id);
+    return this.growing.size === 0 ? undefined : this.growing.get(id);
   }
 
   /** True when the section exists (even if empty, or damaged). */

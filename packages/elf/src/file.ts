@@ -8,6 +8,7 @@ import { sectionToSegmentMapping } from './mapping.js';
 import { decodeNote, parseNotes, type Note, type NoteContent } from './notes.js';
 import { readRelocationTable, type RelocationTable } from './relocations.js';
 import { readSections, type Section } from './section.js';
+import type { SectionInflater } from './section-inflater.js';
 import { readSegments, type Segment } from './segment.js';
 import { StringTable } from './strtab.js';
 import { SymbolTable, type ElfSymbol } from './symbols.js';
@@ -173,6 +174,16 @@ export class ElfFile {
   sectionData(s: Section): Uint8Array {
     let d = this.dataCache.get(s.index);
     if (d) return d;
+    // A section inflated in steps is finished here; a bad stream is inflated (and reported) below.
+    const inSteps = this.stepped.get(s.index);
+    if (inSteps) {
+      this.stepped.delete(s.index);
+      d = inSteps.finish();
+      if (d) {
+        this.dataCache.set(s.index, d);
+        return d;
+      }
+    }
     const raw = this.rawSectionData(s);
     const c = s.type === C.SHT_NOBITS ? undefined : s.flags & C.SHF_COMPRESSED ? readCompressionHeader(raw, this.layouts, s.label) : s.name.startsWith('.zdebug') ? readZdebugHeader(raw, s.label) : undefined;
     d = c ? decompressSection(raw, c, s.label, this.decompressors) : raw;
@@ -265,6 +276,42 @@ export class ElfFile {
       // sectionData decodes it again and reports the problem where it is read.
     }
   }
+
+  /**
+   * Starts inflating compressed section `s` in steps (see
+   * {@link SectionInflater}) with the decoder `start` makes for its stream
+   * (given the compressed stream, the declared size and the format; it
+   * returns undefined for one it cannot decode), and resolves to the
+   * inflater, which {@link steppedSection} gives from then on. Nothing
+   * happens (undefined) for a section that is not compressed, is loaded
+   * already or cannot be read; whatever is wrong is found and reported by
+   * {@link sectionData}, which finishes a stepped section where it is called.
+   */
+  async inflateInSteps(s: Section, start: (data: Uint8Array, size: number, format: 'zlib' | 'zstd') => SectionInflater | undefined): Promise<SectionInflater | undefined> {
+    const had = this.stepped.get(s.index);
+    if (had || this.dataCache.has(s.index)) return had;
+    try {
+      const c = this.compression(s);
+      if (!c || c.format === 'unknown') return undefined;
+      const inFile = s.offset + s.size <= this.source.size;
+      const raw = this.source.readAsync && inFile ? await this.source.readAsync(s.offset, s.size) : this.rawSectionData(s);
+      if (raw.length !== s.size || this.dataCache.has(s.index) || this.stepped.has(s.index)) return this.stepped.get(s.index);
+      const payload = raw.subarray(c.headerSize);
+      if (c.size > payload.length * MAX_RATIO + SLACK) return undefined;
+      const inflater = start(payload, c.size, c.format === 'zstd' ? 'zstd' : 'zlib');
+      if (inflater) this.stepped.set(s.index, inflater);
+      return inflater;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The inflater of `s` while it is inflated in steps (see {@link inflateInSteps}); undefined once it is whole or when it never was. */
+  steppedSection(s: Section): SectionInflater | undefined {
+    return this.stepped.get(s.index);
+  }
+
+  private readonly stepped = new Map<number, SectionInflater>();
 
   /** The section `s.sh_link` names; throws ParseError when it is not a section. */
   linkedSection(s: Section): Section {

@@ -13,10 +13,11 @@
  * @module @elfkit/elf
  */
 export { ElfFile, type ElfFileOptions, type ErrorSink } from './file.js';
+export type { SectionInflater } from './section-inflater.js';
 export { type ElfHeader, isElf } from './header.js';
 export type { Section } from './section.js';
 export type { Segment } from './segment.js';
-export { type ElfSymbol, SymbolTable, symbolDisplayName } from './symbols.js';
+export { type ElfSymbol, type SymbolFieldColumns, SymbolTable, symbolDisplayName } from './symbols.js';
 export type { SymbolVersion } from './versions.js';
 export { type Note, type NoteContent, type GnuProperty, noteTypeName, parseNotes, decodeGnuProperties } from './notes.js';
 export { type DynamicEntry, dynamicFlagNames, dynamicFlags1Names, dynamicValueText } from './dynamic.js';

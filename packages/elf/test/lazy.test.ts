@@ -191,4 +191,23 @@ test('sectionChunks: damage fails as sectionData fails, after the pieces before 
   }
 });
 
+
+test('fieldColumns gives the fields the accessors read, entry by entry (ELF64, ELF32, SHN_XINDEX as stored)', () => {
+  for (const name of ['c/gcc-static', 'c/gcc-m32', 'many-sections/many.o', 'obj/ppc64.o', 'obj/mips.o']) {
+    const elf = ElfFile.parse(fixtureBytes(name));
+    const t = elf.symbolTable(elf.symbolTables('symtab')[0]!);
+    const c = t.fieldColumns();
+    assert.ok(t.count > 2, `${name}: ${t.count} symbols`);
+    for (const k of ['info', 'other', 'rawShndx', 'values', 'sizes'] as const) assert.is(c[k].length, t.count, `${name} ${k}`);
+    for (let i = 0; i < t.count; i++) {
+      const at = `${name} symbol ${i}`;
+      assert.is(c.info[i], t.info(i), at);
+      assert.is(c.other[i], t.other(i), at);
+      assert.is(c.rawShndx[i], t.rawShndx(i), at);
+      assert.is(c.values[i], Number(t.value(i)), at);
+      assert.is(c.sizes[i], t.sizeNumber(i), at);
+    }
+  }
+});
+
 test.run();

@@ -198,7 +198,13 @@ export function* dwarfSearch(
   const sup = yield* supplementarySearch(srcElf, source.path, dirs, opts.candidates);
   // Split or not, from the section headers: Dwarf.load would otherwise load (inflate) .debug_info to learn it exists.
   const dwo = !hasSection(srcElf, '.debug_info') && hasSection(srcElf, '.debug_info.dwo');
-  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf, dwo });
+  // `.debug_info` may be read while it is inflated in steps (Module.preloadDwarf): the loader gives it whole.
+  const from = srcElf;
+  const growing = (name: string) => {
+    const s = from.debugSection(name);
+    return s ? from.steppedSection(s) : undefined;
+  };
+  const dwarf = Dwarf.load(loader, { order: srcElf.header.order, sup: sup?.dwarf, dwo, growing });
   return { dwarf, elf: srcElf, source, unrelocated, supPath: sup?.path };
 }
 

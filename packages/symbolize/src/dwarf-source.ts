@@ -25,7 +25,7 @@ import { UnitFunctions } from './dwarf-functions.js';
 import { FrameBuffer, type Frame } from './frame.js';
 import type { Tombstones } from './tombstone.js';
 import { RecentCache } from './recent-cache.js';
-import { lowestOwnerAt, soleRangeAt } from './range-table.js';
+import { lowestOwnerAt, soleRangeAt, upperBound } from './range-table.js';
 import type { CachedDwarf } from './cached-dwarf.js';
 import { IndexCacheError, type DwarfSnapshot, type UnitSnapshot } from './index-cache.js';
 
@@ -142,6 +142,28 @@ export class DwarfSource {
   prepareUnitSearch(): void {
     if (!this.cached && !this.units) this.arangeTable();
   }
+
+  /**
+   * How much of `.debug_info` a lookup of `address` reads, as far as
+   * `.debug_aranges` tell without reading it: up to the next unit they name
+   * after the one covering `address` (the section's end after the last);
+   * undefined when they do not decide (no sole range holds the address).
+   * For inflating the section in steps: a lookup that reads further still
+   * gets its bytes (see Dwarf's `growing`), only later.
+   */
+  infoBound(address: bigint): number | undefined {
+    if (this.cached || address < 0n || address > MAX_SAFE_BIG) return undefined;
+    const t = this.arangeTable();
+    if (!t) return undefined;
+    const k = soleRangeAt(t.lows, t.highs, t.maxHigh, Number(address));
+    if (k < 0) return undefined;
+    const starts = (this.arangeUnitStarts ??= Float64Array.from(new Set(t.offsets)).sort());
+    const next = upperBound(starts, t.offsets[k]!);
+    return next < starts.length ? starts[next]! : Infinity;
+  }
+
+  /** The units `.debug_aranges` name, by offset (see infoBound). */
+  private arangeUnitStarts?: Float64Array;
 
   /** True when `unit` is a skeleton whose split unit has not been looked for yet. */
   needsSplit(unit: Unit): boolean {

@@ -1,5 +1,5 @@
 import type { ByteSource } from '@elfkit/binary';
-import type { Decompressors } from '@elfkit/elf';
+import type { Decompressors, SectionInflater } from '@elfkit/elf';
 
 /** A value, or a promise of it: hosts may answer at once (files) or later (fetch). */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -46,6 +46,14 @@ export interface SymbolizeHost {
    * not decode. Gets the compressed stream and the declared size.
    */
   decompressAsync?(data: Uint8Array, size: number, format: 'zlib' | 'zstd'): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: a decoder that inflates a compressed section in steps off the
+   * calling thread (see SectionInflater), so that a caller needing only the
+   * front of a large section (a core's backtraces, of libc's `.debug_info`)
+   * need not wait for, or pay for, the rest; undefined for a format it does
+   * not decode this way. Gets the compressed stream and the declared size.
+   */
+  inflateInSteps?(data: Uint8Array, size: number, format: 'zlib' | 'zstd'): SectionInflater | undefined;
   /** Optional: a faster CRC-32 (zlib's) for `.gnu_debuglink` checks. */
   crc32?(bytes: Uint8Array): number;
   /** Optional: an xz decoder for MiniDebugInfo (default: the `xz-decompress` WebAssembly decoder). */

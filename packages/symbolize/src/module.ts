@@ -1,5 +1,5 @@
 import { ParseError } from '@elfkit/binary';
-import type { ElfFile } from '@elfkit/elf';
+import type { ElfFile, SectionInflater } from '@elfkit/elf';
 import * as C from '@elfkit/elf/constants';
 import { dwoCandidates, dwpCandidates, SplitResolver } from '@elfkit/dwarf';
 import { openGoSymbols, type GoSymbols } from '@elfkit/gosym';
@@ -234,16 +234,23 @@ export class Module {
    * (awaits) hands them on to the decoder. A core's symbolizer inflates
    * libc's debug file this way while it unwinds the threads. Without that
    * host decoder nothing is started; lookups inflate what they read, as
-   * always.
+   * always. With `infoInSteps`, and a host that can (`inflateInSteps`),
+   * `.debug_info` is only read: `info` resolves, once it is, to what
+   * inflates it in the steps the caller asks for (see
+   * {@link DwarfSource.infoBound}), and lookups read its units as they
+   * come in; `.debug_aranges`, which the steps' ends come from, is left
+   * to be inflated where it is read (at once).
    */
-  async preloadDwarf(): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void> }> {
-    const decode = this.files.host.decompressAsync?.bind(this.files.host);
+  async preloadDwarf(options: { readonly infoInSteps?: boolean } = {}): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void>; readonly info?: Promise<SectionInflater | undefined> }> {
+    const host = this.files.host;
+    const decode = host.decompressAsync?.bind(host);
     const d = await this.dwarf();
     const elf = this.foundDwarf?.elf;
     // (a module answered from the index cache reads no DWARF at all)
     if (!decode || !elf || d?.cached) return { done: Promise.resolve(), decoding: Promise.resolve() };
     const loads: Promise<void>[] = [];
     const decoding: Promise<void>[] = [];
+    let stepped: Promise<SectionInflater | undefined> | undefined;
     for (const name of PRELOADED_SECTIONS) {
       let s;
       try {
@@ -252,6 +259,15 @@ export class Module {
         s = undefined;
       }
       if (!s) continue;
+      if (options.infoInSteps && host.inflateInSteps) {
+        if (name === '.debug_info') {
+          // Inflated in the steps the caller asks for (none yet), once read.
+          stepped = elf.inflateInSteps(s, host.inflateInSteps.bind(host));
+          continue;
+        }
+        // Read right away (the steps' ends come from it), before a thread-pool copy could be in.
+        if (name === '.debug_aranges') continue;
+      }
       let handed!: () => void;
       const called = new Promise<void>((resolve) => (handed = resolve));
       const load = elf.preloadSection(s, (data, size, format) => {
@@ -261,7 +277,7 @@ export class Module {
       loads.push(load);
       decoding.push(Promise.race([called, load]));
     }
-    return { done: Promise.all(loads).then(() => undefined), decoding: Promise.all(decoding).then(() => undefined) };
+    return { done: Promise.all(loads).then(() => undefined), decoding: Promise.all(decoding).then(() => undefined), info: stepped };
   }
 
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */

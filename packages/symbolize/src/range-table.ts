@@ -5,7 +5,7 @@
  */
 
 /** The position of the last start at or below `a` plus one (binary search over `lows`). */
-function upperBound(lows: Float64Array, a: number): number {
+export function upperBound(lows: Float64Array, a: number): number {
   let lo = 0;
   let hi = lows.length;
   while (lo < hi) {

@@ -1,5 +1,5 @@
 import { ParseError } from '@elfkit/binary';
-import type { ElfFile } from '@elfkit/elf';
+import { ElfFile } from '@elfkit/elf';
 import { Demangler, isMangled } from './demangle.js';
 import { FileCache } from './files.js';
 import { FrameBuffer, type CodeAnswer, type DataAnswer, type DataSymbol, type Frame, type FrameSource, type MutableFrame } from './frame.js';
@@ -326,7 +326,6 @@ export class Symbolizer {
     }
     if (!source) return new Module(path, undefined, this.files, this.settings(), options, { reason: 'missing-file' });
     try {
-      const { ElfFile } = await import('@elfkit/elf');
       const elf = ElfFile.parse(source, { decompressors: this.host.decompressors });
       void elf.sections; // headers must be readable for anything to work
       return new Module(path, this.files.adopt(path, elf), this.files, this.settings(), options);

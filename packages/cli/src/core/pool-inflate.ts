@@ -1,3 +1,4 @@
+import type { SectionInflater } from '@elfkit/elf';
 import type { SymbolizeHost } from '@elfkit/symbolize';
 import { nodeBinding } from '../node-binding.js';
 
@@ -12,11 +13,15 @@ interface ZlibHandle {
 
 // zlib.h's values, which node:zlib passes to the handle for an Inflate with its defaults.
 const INFLATE = 2;
+const Z_SYNC_FLUSH = 2;
 const Z_FINISH = 4;
 const WINDOW_BITS = 15;
 const LEVEL = -1;
 const MEM_LEVEL = 8;
 const STRATEGY = 0;
+
+/** Ends asked for within this many bytes of the nearest are inflated in one step with it. */
+const MERGED_STEP = 1 << 19;
 
 let handleClass: (new (mode: number) => ZlibHandle) | null | undefined;
 
@@ -70,7 +75,173 @@ export function withZlibHandle(host: SymbolizeHost): SymbolizeHost {
     ...host,
     decompressors: { ...host.decompressors, zlib: (data, size) => inflateHere(data, size) ?? own(data, size) },
     decompressAsync: (data, size, format) => (format === 'zlib' ? poolInflate(data, size) : ownAsync(data, size, format)),
+    inflateInSteps: (data, size, format) => (format === 'zlib' ? steppedInflate(data, size) : undefined),
   };
+}
+
+/**
+ * A zlib stream of `size` declared bytes inflated in steps on Node's
+ * thread pool (see SectionInflater): one handle, each step a call of it
+ * that goes on where the last stopped, up to the end asked for; the last
+ * step checks, as {@link poolInflate} does, that the stream ends at
+ * exactly `size`. Undefined where the handle is not there.
+ */
+export function steppedInflate(data: Uint8Array, size: number): SectionInflater | undefined {
+  const Z = zlibHandleClass();
+  if (!Z || size <= 0) return undefined;
+  return new SteppedInflate(Z, data, size);
+}
+
+class SteppedInflate implements SectionInflater {
+  readonly bytes: Uint8Array;
+  available = 0;
+  /** One byte more than the section: a stream holding more fills it (and fails). */
+  private readonly out: Uint8Array;
+  private readonly state = new Uint32Array(2);
+  private handle?: ZlibHandle;
+  /** Compressed bytes taken so far. */
+  private taken = 0;
+  /** Where the step under way stops (0: none under way). */
+  private stepEnd = 0;
+  /** The ends asked for beyond {@link available}, each a step of its own (so the nearest is in soonest). */
+  private readonly wanted: number[] = [];
+  private readonly waiting: { end: number; resolve: (ok: boolean) => void }[] = [];
+  private failed = false;
+  /** Finished on the calling thread while a step was under way: the step's result is dropped. */
+  private abandoned = false;
+
+  constructor(
+    Z: new (mode: number) => ZlibHandle,
+    private readonly data: Uint8Array,
+    private readonly size: number,
+  ) {
+    this.out = new Uint8Array(size + 1);
+    this.bytes = this.out.subarray(0, size);
+    try {
+      const h = new Z(INFLATE);
+      h.onerror = () => this.stepDone(false);
+      h.init(WINDOW_BITS, LEVEL, MEM_LEVEL, STRATEGY, this.state, () => this.stepDone(true), undefined);
+      this.handle = h;
+    } catch {
+      this.fail();
+    }
+  }
+
+  to(end: number): Promise<boolean> {
+    end = Math.min(end, this.size);
+    if (end <= this.available) return Promise.resolve(true);
+    if (this.failed || this.abandoned) return Promise.resolve(false);
+    if (!this.wanted.includes(end)) {
+      this.wanted.push(end);
+      this.wanted.sort((a, b) => a - b);
+    }
+    const p = new Promise<boolean>((resolve) => this.waiting.push({ end, resolve }));
+    this.next();
+    return p;
+  }
+
+  finish(): Uint8Array | undefined {
+    if (this.failed) return undefined;
+    if (this.available === this.size) return this.bytes;
+    if (this.stepEnd !== 0) {
+      // The handle is the thread pool's until the step returns: inflate the whole stream anew here.
+      this.abandoned = true;
+      const whole = inflateHere(this.data, this.size);
+      this.settle();
+      return whole;
+    }
+    const h = this.handle!;
+    let bad = false;
+    h.onerror = () => void (bad = true);
+    try {
+      h.writeSync(Z_FINISH, this.data, this.taken, this.data.length - this.taken, this.out, this.available, this.size + 1 - this.available);
+    } catch {
+      bad = true;
+    }
+    if (bad || this.state[0] !== 1 || this.state[1] !== 0) {
+      this.fail();
+      return undefined;
+    }
+    this.available = this.size;
+    this.close();
+    this.settle();
+    return this.bytes;
+  }
+
+  /** Starts the step to the nearest end asked for, unless one is under way. */
+  private next(): void {
+    if (this.stepEnd !== 0 || this.failed || this.abandoned) return;
+    while (this.wanted.length && this.wanted[0]! <= this.available) this.wanted.shift();
+    let end = this.wanted[0];
+    if (end === undefined) return;
+    // Ends close together are one step: a step's result waits for the main thread to take it.
+    for (const w of this.wanted) if (w - end <= MERGED_STEP) end = w;
+    const last = end === this.size;
+    // The last step takes the byte past the end too: all of the stream in, and nothing more out, is a whole stream.
+    this.stepEnd = last ? this.size + 1 : end;
+    working.add(this.handle!);
+    try {
+      this.handle!.write(last ? Z_FINISH : Z_SYNC_FLUSH, this.data, this.taken, this.data.length - this.taken, this.out, this.available, this.stepEnd - this.available);
+    } catch {
+      this.stepDone(false);
+    }
+  }
+
+  private stepDone(ok: boolean): void {
+    const asked = this.stepEnd - this.available;
+    const [outLeft, inLeft] = this.state;
+    this.stepEnd = 0;
+    if (this.abandoned) {
+      this.close();
+      return;
+    }
+    const last = this.available + asked === this.size + 1;
+    if (!ok || (last ? outLeft !== 1 || inLeft !== 0 : outLeft !== 0)) {
+      // A step ends with all it asked for, or the stream is bad (ends early, holds more, does not decode).
+      this.fail();
+      return;
+    }
+    this.taken = this.data.length - inLeft!;
+    this.available = last ? this.size : this.available + asked;
+    if (last) this.close();
+    this.resolveWaiting();
+    this.next();
+  }
+
+  private resolveWaiting(): void {
+    for (let i = 0; i < this.waiting.length; ) {
+      const w = this.waiting[i]!;
+      if (w.end <= this.available) {
+        this.waiting.splice(i, 1);
+        w.resolve(true);
+      } else i++;
+    }
+  }
+
+  private fail(): void {
+    this.failed = true;
+    this.close();
+    this.settle();
+  }
+
+  /** Answers every waiting step: true for what is in, false for the rest (a stream finished elsewhere or bad). */
+  private settle(): void {
+    this.resolveWaiting();
+    for (const w of this.waiting.splice(0)) w.resolve(false);
+    this.wanted.length = 0;
+  }
+
+  private close(): void {
+    const h = this.handle;
+    if (!h || this.stepEnd !== 0) return;
+    this.handle = undefined;
+    working.delete(h);
+    try {
+      h.close();
+    } catch {
+      // closed already
+    }
+  }
 }
 
 function inflateWith(Z: new (mode: number) => ZlibHandle, data: Uint8Array, size: number): Promise<Uint8Array | undefined> {

@@ -177,12 +177,12 @@ export async function runAddr2line(argv: readonly string[]): Promise<number> {
         if (i > 0 && o.pretty) out.ascii(' (inlined by) ');
         if (o.functions) {
           const name = f.name === undefined ? '??' : (demangled?.get(f.name) ?? f.name);
-          out.text(name).ascii(o.pretty ? ' at ' : '\n');
+          out.long(name).ascii(o.pretty ? ' at ' : '\n');
         }
         const file = f.file;
         if (file === undefined) out.ascii('??');
         else if (o.basenames) out.text(file, file.lastIndexOf('/') + 1);
-        else out.text(file);
+        else out.long(file);
         out.byte(0x3a);
         if (f.line) {
           out.dec(f.line);

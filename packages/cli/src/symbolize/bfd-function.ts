@@ -1,5 +1,5 @@
 import type { ElfFile, ElfSymbol, Section, SymbolTable } from '@elfkit/elf';
-import { STT_FILE, STT_SECTION, STT_OBJECT, STT_COMMON, STT_TLS, STT_NOTYPE, STB_LOCAL, STV_HIDDEN } from '@elfkit/elf/constants';
+import { STT_FILE, STT_SECTION, STT_OBJECT, STT_COMMON, STT_TLS, STT_NOTYPE, STB_LOCAL, STV_HIDDEN, SHN_XINDEX } from '@elfkit/elf/constants';
 
 /** The symbol GNU addr2line names an address after (its name and value), and the `STT_FILE` it reports with it. */
 export interface BfdFunction {
@@ -23,21 +23,30 @@ const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 export class BfdSymbols {
   /** Number of entries, the null symbol included (0 or 1: none). */
   readonly count: number;
-  /** st_shndx (resolved), st_info and st_other of each entry. */
+  /** st_shndx (resolved), st_info and st_other of each entry (the null symbol's as zeros). */
   readonly shndx: Int32Array;
   readonly info: Uint8Array;
   readonly other: Uint8Array;
+  /** st_value and st_size of each entry as numbers, -1 where not below 2^53. */
+  readonly values: Float64Array;
+  readonly sizes: Float64Array;
 
   private constructor(readonly table: SymbolTable | undefined) {
     const n = table ? table.count : 0;
     this.shndx = new Int32Array(n);
-    this.info = new Uint8Array(n);
-    this.other = new Uint8Array(n);
-    // Every section index is resolved here, so a damaged SHN_XINDEX table fails now, as reading it whole did.
-    for (let i = 1; i < n; i++) {
-      this.shndx[i] = table!.shndx(i);
-      this.info[i] = table!.info(i);
-      this.other[i] = table!.other(i);
+    if (!table) {
+      this.info = this.other = new Uint8Array(0);
+      this.values = this.sizes = new Float64Array(0);
+    } else {
+      const c = table.fieldColumns();
+      this.info = c.info;
+      this.other = c.other;
+      this.values = c.values;
+      this.sizes = c.sizes;
+      if (n > 0) this.info[0] = this.other[0] = this.values[0] = this.sizes[0] = 0;
+      // Every section index is resolved here, so a damaged SHN_XINDEX table fails now, as reading it whole did.
+      const raw = c.rawShndx;
+      for (let i = 1; i < n; i++) this.shndx[i] = raw[i] === SHN_XINDEX ? table.shndx(i) : raw[i]!;
     }
     this.count = n;
   }
@@ -63,11 +72,6 @@ export class BfdSymbols {
     return this.table!.get(i);
   }
 
-  /** st_value of symbol `i` as a number, or -1 when it is not below 2^53. */
-  valueNumber(i: number): number {
-    const hi = this.table!.valueHigh(i);
-    return hi > 0x1fffff ? -1 : hi * 0x1_0000_0000 + this.table!.valueLow(i);
-  }
 }
 
 /**
@@ -144,6 +148,8 @@ export class BfdFunctionFinder {
     const wanted = section.index;
     const shndx = syms.shndx;
     const infos = syms.info;
+    const values = syms.values;
+    const symSizes = syms.sizes;
     for (let i = 1; i < n; i++) {
       const info = infos[i]!;
       const type = info & 0xf;
@@ -156,11 +162,11 @@ export class BfdFunctionFinder {
       // bfd's `_bfd_elf_maybe_function_sym`: symbols that cannot name code in the section have no size.
       if (shndx[i] !== wanted || type === STT_SECTION || type === STT_OBJECT || type === STT_COMMON || type === STT_TLS) continue;
       const bind = info >> 4;
-      let size = t!.sizeNumber(i);
+      let size = symSizes[i]!;
       if (size < 0) size = Number(t!.size(i));
       // Zero-sized hidden local untyped symbols are annobin's notes, not functions.
       if (size === 0 && bind === STB_LOCAL && type === STT_NOTYPE && (syms.other[i]! & 3) === STV_HIDDEN) continue;
-      const v = syms.valueNumber(i);
+      const v = values[i]!;
       let off: number;
       if (v >= 0 && addr >= 0) off = v - addr;
       else {

@@ -158,32 +158,31 @@ function isFunction(f: Frame): boolean {
   return f.linkageName !== undefined || f.shortName !== undefined || f.startAddress !== undefined;
 }
 
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** What {@link FunctionMap.get} returns for a function it does not hold. */
 const NOT_SETTLED = Symbol('not settled');
 
-/** One function {@link FunctionMap} holds, and the name settled for it. */
-interface Settled {
-  readonly low: bigint | undefined;
-  /** (absent names as empty, as before) */
-  readonly linkageName: string;
-  readonly shortName: string;
-  readonly startFile: string;
-  readonly startLine: number;
-  readonly name: string | undefined;
-}
-
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-
 /**
  * A map keyed by a frame's function DIE — where its code starts, linkage
- * name, short name, start file and start line — by that address (as a number where it
- * fits, which hashes without a BigInt; by name where there is none) and then
- * the entry, or a short list where functions share a start: nearly every address starts one function,
- * so a pass over a Go binary (60,000 functions settled) keeps one object
- * per function, not a tree of four maps, and makes no key string.
+ * name, short name, start file and start line — by that address (as a
+ * number where it fits; by name where there is none), then the entries that
+ * share it: nearly every address starts one function, so a pass over a Go
+ * binary (30,000 functions settled) keeps a map to entry numbers and a few
+ * arrays, not an object per function (which the garbage collector would
+ * copy and promote) nor a tree of four maps, and makes no key string.
  */
 class FunctionMap {
-  private readonly byStart = new Map<number | bigint | string, Settled | Settled[]>();
+  /** Key → the first entry under it; {@link next} chains the others. */
+  private readonly byStart = new Map<number | bigint | string, number>();
+  private readonly next: number[] = [];
+  /** Per entry: whether the DIE had a low address (its key is that address then), its names (absent as empty), start file and line, and the name settled. */
+  private readonly hasLow: boolean[] = [];
+  private readonly linkageNames: string[] = [];
+  private readonly shortNames: string[] = [];
+  private readonly startFiles: string[] = [];
+  private readonly startLines: number[] = [];
+  private readonly names: (string | undefined)[] = [];
 
   /**
    * Where the DIE's code starts (bfd settles a name per DIE, so each inlined
@@ -194,31 +193,31 @@ class FunctionMap {
   private static key(f: Frame): number | bigint | string {
     const a = f.lowAddress ?? f.startAddress;
     if (a === undefined) return f.linkageName ?? f.shortName ?? '';
+    // (as a number where it fits: a small integer is compared in the map's table without reading a bigint's digits)
     return a >= 0n && a <= MAX_SAFE_BIG ? Number(a) : a;
   }
 
   get(f: Frame): string | undefined | typeof NOT_SETTLED {
-    const at = this.byStart.get(FunctionMap.key(f));
-    if (at === undefined) return NOT_SETTLED;
-    if (!Array.isArray(at)) return same(at, f) ? at.name : NOT_SETTLED;
-    for (let i = 0; i < at.length; i++) if (same(at[i]!, f)) return at[i]!.name;
+    for (let e = this.byStart.get(FunctionMap.key(f)) ?? -1; e >= 0; e = this.next[e]!) if (this.same(e, f)) return this.names[e];
     return NOT_SETTLED;
   }
 
+  /** Settles `name` for `f`, which {@link get} does not hold. */
   set(f: Frame, name: string | undefined): void {
     const k = FunctionMap.key(f);
-    const entry: Settled = { low: f.lowAddress, linkageName: f.linkageName ?? '', shortName: f.shortName ?? '', startFile: f.startFile ?? '', startLine: f.startLine, name };
-    const at = this.byStart.get(k);
-    if (at === undefined || (!Array.isArray(at) && same(at, f))) this.byStart.set(k, entry);
-    else if (!Array.isArray(at)) this.byStart.set(k, [at, entry]);
-    else {
-      const i = at.findIndex((s) => same(s, f));
-      if (i >= 0) at[i] = entry;
-      else at.push(entry);
-    }
+    const e = this.names.length;
+    this.next.push(this.byStart.get(k) ?? -1);
+    this.byStart.set(k, e);
+    this.hasLow.push(f.lowAddress !== undefined);
+    this.linkageNames.push(f.linkageName ?? '');
+    this.shortNames.push(f.shortName ?? '');
+    this.startFiles.push(f.startFile ?? '');
+    this.startLines.push(f.startLine);
+    this.names.push(name);
   }
-}
 
-function same(s: Settled, f: Frame): boolean {
-  return s.low === f.lowAddress && s.startLine === f.startLine && s.linkageName === (f.linkageName ?? '') && s.shortName === (f.shortName ?? '') && s.startFile === (f.startFile ?? '');
+  /** Whether entry `e` is `f`'s function (under `f`'s key: the same low address when both have one). */
+  private same(e: number, f: Frame): boolean {
+    return this.hasLow[e] === (f.lowAddress !== undefined) && this.startLines[e] === f.startLine && this.linkageNames[e] === (f.linkageName ?? '') && this.shortNames[e] === (f.shortName ?? '') && this.startFiles[e] === (f.startFile ?? '');
+  }
 }

@@ -2,10 +2,11 @@ import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { parseInputLine } from './input.js';
 import { parseSymbolizeArgs, type SymbolizeOptions } from './options.js';
-import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonInto, type Json, type Request } from './printers.js';
+import { framesToPrint, jsonCode, jsonData, jsonError, jsonText, plainCode, plainData, codeJsonInto, MISS_FRAMES, type Json, type Request } from './printers.js';
 import { eachInputLine, eachInputLineTo, searchArgs, SymbolizeSession } from './session.js';
 import { TextOut } from '../io/text-out.js';
 import { filterLine } from './filter.js';
+import { FrameBuffer } from '@elfkit/symbolize';
 
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
@@ -74,10 +75,19 @@ export async function runSymbolize(argv: readonly string[]): Promise<number> {
     const out = new TextOut(1 << 20);
     // Compact JSON lines answered without waiting are written straight into the output's bytes.
     const fastJson = o.style === 'JSON' && !o.pretty;
-    await eachInputLineTo(out, (line) => {
-      if (fastJson && codeJsonNow(line, session, o, out)) return;
-      return answerAsync(line);
-    });
+    // A pipe's usual line ("0x" and up to 13 hex digits, read as a number from the input's bytes) for --obj, when
+    // every frame prints as found: answered into one reused frame buffer (no line string, no answer object).
+    const numbers = fastJson && o.obj !== undefined && o.inlines && o.adjustVma === 0n && !o.basenames && !o.relativenames && o.functions !== 'none';
+    const buffer = new FrameBuffer();
+    await eachInputLineTo(
+      out,
+      (line) => {
+        if (fastJson && codeJsonNow(line, session, o, out)) return;
+        return answerAsync(line);
+      },
+      undefined,
+      numbers ? (x) => codeJsonNumber(x, session, o.obj!, out, buffer) : undefined,
+    );
     async function answerAsync(line: string): Promise<void> {
       if (fastJson && (await answerCodeJson(line, session, o, out))) return;
       const r = await answerLine(line, session, o);
@@ -123,6 +133,24 @@ function codeJsonNow(line: string, session: SymbolizeSession, o: SymbolizeOption
   const answer = session.symbolizer.codeSync(m, address);
   if (!answer) return false;
   codeJsonInto(out, { module: cmd.module, address: cmd.address }, framesToPrint(answer, o));
+  return true;
+}
+
+/**
+ * {@link codeJsonNow} for a plain `0x…` line of --obj read as the number
+ * `x`, with every frame printed as found (--inlines, no path or naming
+ * option): the frames go into `buffer`, reused line after line. False when
+ * the answer must wait for the host.
+ */
+function codeJsonNumber(x: number, session: SymbolizeSession, obj: string, out: TextOut, buffer: FrameBuffer): boolean {
+  const m = session.moduleNow(obj);
+  if (!m || m.broken) return false;
+  const address = BigInt(x);
+  const found = session.symbolizer.codeInto(m, address, buffer);
+  if (found === undefined) return false;
+  // (a miss prints llvm-symbolizer's one empty frame, as framesToPrint gives it)
+  if (found) codeJsonInto(out, { module: obj, address }, buffer.frames, buffer.length);
+  else codeJsonInto(out, { module: obj, address }, MISS_FRAMES);
   return true;
 }
 

@@ -39,8 +39,9 @@ export class SymbolizeSession {
     for (const m of this.preloaded) {
       if (m.broken || m.bias !== 0n || m.indexCacheState !== 'miss' || dwarfBytes(m) < MIN_CACHED_DWARF) continue;
       try {
-        // node:child_process loads node:net, the stream modules and node:dgram: only for a fill, not on every run.
-        (process.getBuiltinModule('node:child_process') as typeof ChildProcess).spawn(process.execPath, [script, 'symbolize', '--fill-cache', `--obj=${m.path}`, ...args], { detached: true, stdio: 'ignore' }).unref();
+        // (loaded here: node:child_process brings net, dgram and a dozen more modules to every run's start otherwise)
+        const { spawn } = process.getBuiltinModule('node:child_process') as typeof ChildProcess;
+        spawn(process.execPath, [script, 'symbolize', '--fill-cache', `--obj=${m.path}`, ...args], { detached: true, stdio: 'ignore' }).unref();
       } catch {
         // no cache then
       }

@@ -1,0 +1,52 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { inflateSync } from 'node:zlib';
+import { steppedInflate } from '../dist/core/pool-inflate.js';
+import { badStreams, compressible } from './zlib-streams.js';
+
+const { plain, stream } = compressible(1_500_000);
+
+test('steps in any order and of any size give the bytes node:zlib gives, each end in once its step is', async () => {
+  const s = steppedInflate(stream, plain.length)!;
+  assert.is(s.available, 0);
+  assert.is(s.bytes.length, plain.length);
+  // Asked out of order, and some within one merged step: each resolves once its bytes are in.
+  const ends = [900_000, 10, 1_200_000, 10_000, 650_000];
+  const got = await Promise.all(ends.map(async (e) => [e, await s.to(e), s.available] as const));
+  for (const [e, ok, available] of got) {
+    assert.ok(ok);
+    assert.ok(available >= e, `${available} >= ${e}`);
+  }
+  assert.equal(s.bytes.subarray(0, 1_200_000), plain.subarray(0, 1_200_000));
+  assert.ok(await s.to(Infinity));
+  assert.is(s.available, plain.length);
+  assert.equal(s.bytes, new Uint8Array(inflateSync(stream)));
+  assert.is(s.finish(), s.bytes);
+});
+
+test('finish inflates the rest here: after some steps, before any, and while a step is under way', async () => {
+  const after = steppedInflate(stream, plain.length)!;
+  await after.to(300_000);
+  assert.equal(after.finish(), plain);
+  assert.is(after.available, plain.length);
+  assert.equal(steppedInflate(stream, plain.length)!.finish(), plain);
+  const busy = steppedInflate(stream, plain.length)!;
+  const step = busy.to(plain.length);
+  const whole = busy.finish();
+  assert.equal(whole, plain);
+  // The step under way gives way: its waiter is answered (false), and no more steps are taken (the bytes are elsewhere).
+  assert.is(await step, false);
+  assert.is(await busy.to(10), false);
+});
+
+test('a stream that is cut short, holds more or less than declared, has bytes after its end or is damaged fails, stepped or finished', async () => {
+  for (const [what, data, size] of badStreams(stream, plain.length)) {
+    const stepped = steppedInflate(data, size)!;
+    await stepped.to(size >> 1);
+    assert.is(await stepped.to(size), false, what);
+    assert.is(stepped.finish(), undefined, what);
+    assert.is(steppedInflate(data, size)!.finish(), undefined, what);
+  }
+});
+
+test.run();
