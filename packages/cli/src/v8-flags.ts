@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { nodeBinding } from './node-binding.js';
 
 /**
@@ -11,5 +10,5 @@ import { nodeBinding } from './node-binding.js';
 export function v8FlagSetter(): (flags: string) => void {
   const set = nodeBinding<{ setFlagsFromString: unknown }>('v8')?.setFlagsFromString;
   if (typeof set === 'function') return set as (flags: string) => void;
-  return (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
+  return (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString;
 }

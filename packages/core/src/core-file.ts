@@ -1,6 +1,5 @@
 import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
 import {
-  constants as E,
   decodeCoreNote,
   ElfFile,
   type AuxvEntry,
@@ -12,6 +11,7 @@ import {
   type PrStatus,
   type SigInfo,
 } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 
 /** One thread of the crashed process: its NT_PRSTATUS and the register sets after it. */
 export interface CoreThread {

@@ -1,5 +1,6 @@
 import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
-import { constants as E, type ElfFile, type MappedFile } from '@elfkit/elf';
+import type { ElfFile, MappedFile } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 import type { Memory } from '@elfkit/unwind';
 
 const PAGE = 4096;

@@ -1,6 +1,7 @@
 import { ParseError, isParseError } from '@elfkit/binary';
 import { CallFrameInfo } from '@elfkit/dwarf';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { openGoSymbols, type PcLnTable } from '@elfkit/gosym';
 import type { UnwindModule } from '@elfkit/unwind';
 import { goImage } from '@elfkit/symbolize/go-image';

@@ -1,5 +1,6 @@
 import { isParseError, type ByteSource, type ParseError } from '@elfkit/binary';
-import { AT_ENTRY, AT_PAGESZ, AT_SYSINFO_EHDR, constants as C, ElfFile, type ElfFileOptions, type MappedFile } from '@elfkit/elf';
+import { AT_ENTRY, AT_PAGESZ, AT_SYSINFO_EHDR, ElfFile, type ElfFileOptions, type MappedFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { archOf, Registers, unwind, type Arch, type Backtrace, type ModuleResolver, type UnwindOptions } from '@elfkit/unwind';
 import { CoreFile, type CoreThread } from './core-file.js';
 import { underSysroot, type CoreHost } from './host.js';

@@ -1,7 +1,7 @@
 import type { Blob } from './blob.js';
 import { subBlob } from './blob.js';
 import type { ElfRecord } from './elf-record.js';
-import { constants as C } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 
 /** Finds a source file inside the tree, archive or image that holds a debug file. */
 export type SourceFinder = (path: string, underCompDir: string | undefined) => Promise<Blob | undefined>;

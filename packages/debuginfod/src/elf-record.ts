@@ -1,5 +1,6 @@
 import type { ByteSource } from '@elfkit/binary';
-import { ElfFile, constants as C, type Decompressors } from '@elfkit/elf';
+import { ElfFile, type Decompressors } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { sourceNames } from './source-names.js';
 
 /** Where one section's bytes are in its file (as stored: compressed sections stay compressed). */

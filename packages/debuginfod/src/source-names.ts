@@ -1,6 +1,7 @@
 import { isParseError } from '@elfkit/binary';
 import { Dwarf, isAbsolutePath } from '@elfkit/dwarf';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { canonicalPath, isUnder } from './source-path.js';
 
 /** Most source names kept per debug file (a hostile file cannot make the index unbounded). */

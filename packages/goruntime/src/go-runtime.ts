@@ -1,7 +1,8 @@
 import { isParseError } from '@elfkit/binary';
 import { CoreMemory, memorySource, type CoreModule, type CoreProcess, type CoreThread } from '@elfkit/core';
 import { Dwarf, DwarfTypes } from '@elfkit/dwarf';
-import { constants as C, ElfFile } from '@elfkit/elf';
+import { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { PcLnTable } from '@elfkit/gosym';
 import { clockReading, type ClockReading } from './clock.js';
 import { GoRuntimeError, hex, isGoRuntimeError } from './errors.js';

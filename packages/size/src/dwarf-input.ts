@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { Dwarf, streamUnits, type Unit } from '@elfkit/dwarf';
 import { SectionBytes } from './section-bytes.js';

@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type Section, type Segment } from '@elfkit/elf';
+import type { ElfFile, Section, Segment } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 

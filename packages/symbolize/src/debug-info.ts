@@ -1,5 +1,6 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { constants as C, type ElfFile, type Section } from '@elfkit/elf';
+import type { ElfFile, Section } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import {
   Dwarf,
   SplitResolver,

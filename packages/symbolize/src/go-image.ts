@@ -1,5 +1,6 @@
 import { isParseError } from '@elfkit/binary';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
 import { imageSegment } from './image-segment.js';
 

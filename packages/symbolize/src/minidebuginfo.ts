@@ -1,5 +1,6 @@
 import { BytesSource } from '@elfkit/binary';
-import { constants as C, ElfFile } from '@elfkit/elf';
+import { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { SymbolizeHost } from './host.js';
 
 /**

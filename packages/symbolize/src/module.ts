@@ -1,5 +1,6 @@
 import { ParseError } from '@elfkit/binary';
-import { constants as C, type ElfFile, type SectionInflater } from '@elfkit/elf';
+import type { ElfFile, SectionInflater } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { dwoCandidates, dwpCandidates, SplitResolver } from '@elfkit/dwarf';
 import { openGoSymbols, type GoSymbols } from '@elfkit/gosym';
 import { dwarfSearch, type FoundDebugFile, type FoundDwarf } from './debug-info.js';

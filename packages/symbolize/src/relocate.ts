@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type RelocationTable, type Section } from '@elfkit/elf';
+import type { ElfFile, RelocationTable, Section } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 
 /**
  * How one relocation changes the bytes it applies to: the value stored is

@@ -1,4 +1,6 @@
-import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+import type { ElfFile, SymbolTable } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
+import { STB_LOCAL, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, STT_FILE, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT } from '@elfkit/elf/constants';
 import { RecentCache } from './recent-cache.js';
 
 /** 1,024 recent answers (see RecentCache). */
@@ -28,7 +30,6 @@ export interface IndexedSymbol {
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 // Plain constants for the loop over every symbol: reads through the `constants` namespace object are not folded away in hot code.
-const { STB_LOCAL, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, STT_FILE, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT } = C;
 
 /**
  * The function and object symbols of an ELF file sorted by address, with

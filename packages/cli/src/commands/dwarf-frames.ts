@@ -1,7 +1,8 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { FrameSection, UnwindRowMachine, type CfaInstructionCursor, type Cie, type Fde, type FrameEntry, type RegisterRule, type UnwindRow, type CfaRule } from '@elfkit/dwarf';
-import { constants as E, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 import { defineCommand } from '../command.js';
 import { withElf } from '../with-elf.js';
 import { TextOut } from '../io/text-out.js';

@@ -1,20 +1,17 @@
 import { defineGroup, lazyCommand } from '../command.js';
 
-const sub = (name: string, pick: (m: typeof import('./dwarf-subcommands.js')) => unknown) =>
-  lazyCommand([name], async () => pick(await import('./dwarf-subcommands.js')) as never);
-
-/** `elfkit dwarf …`: the DWARF dumps (one module holds them all). */
+/** `elfkit dwarf …`: the DWARF dumps; each subcommand's module loads when it runs (a bundle and code cache of its own). */
 export const dwarfCommand = defineGroup({
   command: 'dwarf <command>',
   describe: 'read DWARF: units, info (DIEs), abbrev, aranges, ranges, locations, strings, frames, types',
   subcommands: [
-    sub('units', (m) => m.unitsCommand),
-    sub('info', (m) => m.infoCommand),
-    sub('abbrev', (m) => m.abbrevCommand),
-    sub('aranges', (m) => m.arangesCommand),
-    sub('ranges', (m) => m.rangesCommand),
-    sub('locations', (m) => m.locationsCommand),
-    sub('strings', (m) => m.stringsCommand),
+    lazyCommand(['units'], async () => (await import('./dwarf-units.js')).unitsCommand),
+    lazyCommand(['info'], async () => (await import('./dwarf-info.js')).infoCommand),
+    lazyCommand(['abbrev'], async () => (await import('./dwarf-abbrev.js')).abbrevCommand),
+    lazyCommand(['aranges'], async () => (await import('./dwarf-aranges.js')).arangesCommand),
+    lazyCommand(['ranges'], async () => (await import('./dwarf-ranges.js')).rangesCommand),
+    lazyCommand(['locations'], async () => (await import('./dwarf-locations.js')).locationsCommand),
+    lazyCommand(['strings'], async () => (await import('./dwarf-strings.js')).stringsCommand),
     lazyCommand(['frames'], async () => (await import('./dwarf-frames.js')).framesCommand),
     lazyCommand(['types'], async () => (await import('./dwarf-types.js')).typesCommand),
   ],

@@ -1,4 +1,5 @@
-import { constants as E, decodeCoreNote, noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import { decodeCoreNote, noteTypeName, type ElfFile, type Note, type NoteContent } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 import { coreNoteTypeName, coreNotesText } from '../format/core-notes-text.js';
 import { defineCommand } from '../command.js';
 import type { Damage } from '../damage.js';

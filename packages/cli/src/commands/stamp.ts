@@ -3,28 +3,9 @@ import { defineCommand, lazyCommand } from '../command.js';
 import { abandonCopy, rewriteTarget, startCopy } from '../io/rewrite-target.js';
 import { STAMP_OPTIONS, stampOptionsFrom } from '../stamp/options.js';
 
-const showCommand = defineCommand({
-  command: 'show <file>',
-  describe: 'print the stamp, from any placement',
-  builder: (y) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF file' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema: docs/json-stamp.md)' })
-      .example('$0 stamp show ./app', ''),
-  handler: async (a: { file: string; json: boolean }) => (await import('../stamp/show.js')).showStamps(a),
-});
-
-const verifyCommand = defineCommand({
-  command: 'verify <file>',
-  describe: 'check the stamp names this commit (and a clean tree); exit 1 with the reason when not',
-  builder: (y) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'ELF file' })
-      .option('commit', { type: 'string', demandOption: true, describe: 'expected commit (full id or a prefix of at least 4 hex digits)' })
-      .option('clean', { type: 'boolean', default: false, describe: 'also require a clean work tree at build time' })
-      .example('$0 stamp verify ./app --commit $(git rev-parse HEAD) --clean', ''),
-  handler: async (a: { file: string; commit: string; clean: boolean }) => (await import('../stamp/show.js')).verifyStamp(a),
-});
+// Each subcommand, and the stamping itself (stamp-file.ts), is a module with a bundle and code cache of its own:
+// sharing this one, the cache was made by whichever ran first, and the others compiled their code on every run.
+const subcommands = [lazyCommand(['show'], async () => (await import('./stamp-show.js')).showCommand), lazyCommand(['verify'], async () => (await import('./stamp-verify.js')).verifyCommand)];
 
 /** yargs options from the shared table. */
 function stampOptions(y: Argv) {
@@ -43,10 +24,11 @@ function stampOptions(y: Argv) {
 
 export const stampCommand = defineCommand({
   command: 'stamp <file>',
-  subcommands: [lazyCommand(['show'], async () => showCommand as never), lazyCommand(['verify'], async () => verifyCommand as never)],
+  subcommands,
   describe: 'stamp a binary with where it came from (git, CI, build time); stamp show, stamp verify',
   builder: (y) =>
-    stampOptions(y.command(showCommand as never).command(verifyCommand as never))
+    // yargs gets the subcommands loaded (loadAll, for help and errors); the fast path walks `subcommands` itself.
+    stampOptions(subcommands.reduce((q, s) => (s.loaded ? q.command(s.loaded as never) : q), y))
       .positional('file', { type: 'string', demandOption: true, describe: 'ELF file to stamp' })
       .example('$0 stamp ./app --in-place', '')
       .example('SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) $0 stamp ./app -o ./app.stamped --set release=1.2', '')
@@ -60,9 +42,7 @@ export const stampCommand = defineCommand({
     const options = stampOptionsFrom(a.file as string, a);
     const started = startCopy(rewriteTarget(options.file, options.o, options.inPlace));
     try {
-      const git = (await import('../stamp/git.js')).startGitFacts(options);
-      const { runStamp } = await import('../stamp/run.js');
-      await runStamp(options, process.env, started, git);
+      await (await import('./stamp-file.js')).stampFile(options, started);
     } catch (e) {
       await abandonCopy(started);
       throw e;

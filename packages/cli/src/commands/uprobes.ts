@@ -1,5 +1,6 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { defineCommand } from '../command.js';
 import { withElfAsync } from '../with-elf.js';
 import { CliError } from '../errors.js';

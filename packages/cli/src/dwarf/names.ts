@@ -1,5 +1,5 @@
 import * as D from '@elfkit/dwarf';
-import { constants as E } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 import { LLVM_REGISTER_NAMES } from './frame-registers.js';
 
 /**

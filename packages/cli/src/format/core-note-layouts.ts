@@ -3,7 +3,7 @@
 // NT_PRPSINFO beyond the common ones, where each register sits in the
 // register block, and each register's name, set, width and type. The
 // printer in core-notes-text.ts lays them out as eu-readelf does.
-import { constants as E } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 
 /** An ELF data type of a core item (`ELF_T_*`). */
 export type ItemType = 'BYTE' | 'HALF' | 'WORD' | 'SWORD' | 'XWORD' | 'SXWORD';

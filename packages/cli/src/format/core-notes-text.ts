@@ -1,5 +1,6 @@
 import { Reader } from '@elfkit/binary';
-import { auxvTypeName, constants as E, parseNotes, readFileNote, readSigInfo, type ElfFile, type Note } from '@elfkit/elf';
+import { auxvTypeName, parseNotes, readFileNote, readSigInfo, type ElfFile, type Note } from '@elfkit/elf';
+import * as E from '@elfkit/elf/constants';
 import type { Damage } from '../damage.js';
 import { machineCoreLayout, type CoreItem, type ItemType, type MachineCoreLayout, type RegisterLocation } from './core-note-layouts.js';
 

@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { FORMAT_RELEASES, inspectGo, type GoInspection, type GoModule } from '@elfkit/gosym';
 import { imageOf } from './symbols.js';
 

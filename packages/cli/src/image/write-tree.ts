@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 /**
  * Writes `bytes` at `rel` under `root`: parent directories made, a
  * temporary file fsync'd and renamed. `rel` must stay inside `root`.
+ * Synchronous calls: the caller waits for each file anyway, and
+ * node:fs/promises would load readline, fs watchers and directory streams
+ * into every run (the thread pool's round trips are saved too).
  */
 export async function writeUnder(root: string, rel: string, bytes: Uint8Array): Promise<string> {
   const base = resolve(root);
@@ -13,16 +15,18 @@ export async function writeUnder(root: string, rel: string, bytes: Uint8Array): 
   if (!path.startsWith(base + sep)) throw new Error(`refusing to write outside ${root}: ${rel}`);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fh = await open(tmp, 'wx', 0o644);
+  const fd = openSync(tmp, 'wx', 0o644);
+  let open = true;
   try {
     let done = 0;
-    while (done < bytes.length) done += (await fh.write(bytes, done, bytes.length - done)).bytesWritten;
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, path);
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+    open = false;
+    closeSync(fd);
+    renameSync(tmp, path);
   } catch (e) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
+    if (open) closeSync(fd);
+    rmSync(tmp, { force: true });
     throw e;
   }
   return join(root, rel);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { constants as C } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { CliError, UsageError } from '../errors.js';
 
 /** `-o FILE` / `--in-place`: where a rewriting command writes. */

@@ -1,4 +1,4 @@
-import { constants as C } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { writeOut } from '../io/output.js';
 import { UsageError } from '../errors.js';
 import { GnuNames, type GnuFrame } from './gnu-names.js';

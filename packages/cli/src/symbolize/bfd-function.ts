@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type ElfSymbol, type Section, type SymbolTable } from '@elfkit/elf';
+import type { ElfFile, ElfSymbol, Section, SymbolTable } from '@elfkit/elf';
+import { STT_FILE, STT_SECTION, STT_OBJECT, STT_COMMON, STT_TLS, STT_NOTYPE, STB_LOCAL, STV_HIDDEN, SHN_XINDEX } from '@elfkit/elf/constants';
 
 /** The symbol GNU addr2line names an address after (its name and value), and the `STT_FILE` it reports with it. */
 export interface BfdFunction {
@@ -7,7 +8,6 @@ export interface BfdFunction {
 }
 
 const MASK = 0xffff_ffff_ffff_ffffn;
-const { STT_FILE, STT_SECTION, STT_OBJECT, STT_COMMON, STT_TLS, STT_NOTYPE, STB_LOCAL, STV_HIDDEN, SHN_XINDEX } = C;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
 

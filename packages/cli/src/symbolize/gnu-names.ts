@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type ElfSymbol, type Section } from '@elfkit/elf';
+import type { ElfFile, ElfSymbol, Section } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { CodeAnswer, DwarfSource, Frame, FrameSource, Module } from '@elfkit/symbolize';
 import { BfdFunctionFinder, BfdSymbols } from './bfd-function.js';
 import { GnuVariables } from './gnu-variables.js';

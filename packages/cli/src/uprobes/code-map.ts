@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type Segment } from '@elfkit/elf';
+import type { ElfFile, Segment } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 
 /** One executable PT_LOAD segment: where its code is in memory and in the file, and its bytes. */
 export interface CodeSegment {

@@ -1,6 +1,7 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
 import type { DwarfTypes } from '@elfkit/dwarf';
-import { constants as C, type ElfFile } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { readRawBuildInfo, type GoSymbols } from '@elfkit/gosym';
 import { CodeMap } from './code-map.js';
 import { globMatcher, listFunctions, type ProbeFunction } from './functions.js';

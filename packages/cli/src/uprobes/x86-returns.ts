@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { CodeSegment } from './code-map.js';
 import type { ReturnScanner } from './return-scanner.js';
 
@@ -12,7 +11,9 @@ type Iced = typeof import('iced-x86');
  */
 export function x86ReturnScanner(bitness: 32 | 64): ReturnScanner {
   // iced-x86's Node build is CommonJS that reads its .wasm beside itself; it
-  // stays outside the bundle and is required from node_modules.
+  // stays outside the bundle and is required from node_modules. (node:module on first use: loading it loads the ES
+  // module loader and source maps.)
+  const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module');
   const iced = createRequire(import.meta.url)('iced-x86') as Iced;
   const decoders = new Map<CodeSegment, InstanceType<Iced['Decoder']>>();
   const instr = new iced.Instruction();

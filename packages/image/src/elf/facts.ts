@@ -1,6 +1,7 @@
 import { isParseError, type ByteSource } from '@elfkit/binary';
 import { crc32 as crc32Bytes, parseDebugLink } from '@elfkit/dwarf';
-import { ElfFile, constants as C, fileTypeName, machineName, machineShortName, type Decompressors } from '@elfkit/elf';
+import { ElfFile, fileTypeName, machineName, machineShortName, type Decompressors } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { findStamps, STAMP_TYPE, type StampRecord } from '@elfkit/elf/stamp';
 import { inspectGo, type BuildInfo, type GoModule } from '@elfkit/gosym';
 import { goImage } from '@elfkit/symbolize/go-image';

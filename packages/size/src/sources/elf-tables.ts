@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type Section } from '@elfkit/elf';
+import type { ElfFile, Section } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { ElfContext } from '../elf-context.js';
 import { forEachEhFrameHdrEntry, forEachFde } from '../frames.js';
 import type { MapBuilder } from '../map-builder.js';

@@ -1,4 +1,4 @@
-import { constants as C } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
 

@@ -1,4 +1,5 @@
-import { constants as C, type Segment } from '@elfkit/elf';
+import type { Segment } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
 

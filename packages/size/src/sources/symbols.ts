@@ -1,4 +1,5 @@
-import { constants as C, type ElfFile, type SymbolTable } from '@elfkit/elf';
+import type { ElfFile, SymbolTable } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import type { ElfContext } from '../elf-context.js';
 import type { MapBuilder } from '../map-builder.js';
 

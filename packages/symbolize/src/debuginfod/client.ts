@@ -1,5 +1,6 @@
 import type { ByteSource } from '@elfkit/binary';
-import { ElfFile, constants as C } from '@elfkit/elf';
+import { ElfFile } from '@elfkit/elf';
+import * as C from '@elfkit/elf/constants';
 import { cacheFileName, checkArtifact, checkBuildId, describeArtifact, requestPath, type DebuginfodArtifact } from './artifact.js';
 import { CACHE_SETTINGS, cacheSetting, cleanCacheIfDue } from './cache-config.js';
 import { DEBUGINFOD_DEFAULTS, type DebuginfodConfig } from './config.js';

@@ -96,8 +96,9 @@ export class FsCacheStore implements CacheStore {
     let tmp = '';
     let fd = -1;
     for (let i = 0; fd < 0; i++) {
-      // Web Crypto's global, not node:crypto: importing that loads it at every command's start-up.
-      tmp = `${final}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('base64url').slice(0, 6)}`;
+      // The name only has to be unlikely, O_EXCL refuses one that exists: Math.random, not crypto's random bytes, whose
+      // Web Crypto global loads node's crypto and stream modules (~2 ms of a small 'debuginfod find').
+      tmp = `${final}.${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
       try {
         fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o600);
       } catch (e) {

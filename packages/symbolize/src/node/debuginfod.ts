@@ -31,7 +31,8 @@ export interface NodeDebuginfodOptions {
 export function nodeDebuginfod(options: NodeDebuginfodOptions = {}): DebuginfodClient {
   const env = options.env ?? process.env;
   const config = debuginfodConfig(env);
-  const err = options.stderr ?? process.stderr;
+  // process.stderr is made on first use (a stream, a socket when it is a pipe): only where something is written.
+  const err = options.stderr ?? lazyStderr;
   const log = config.verbose ? (line: string) => void err.write(`${line}\n`) : undefined;
   const headers: Record<string, string> = { 'User-Agent': userAgent() };
   if (config.headersFile) {
@@ -50,6 +51,14 @@ export function nodeDebuginfod(options: NodeDebuginfodOptions = {}): DebuginfodC
     onProgress: config.progress ? progressPrinter(err) : undefined,
   });
 }
+
+/** Standard error, made only when first written to or asked whether it is a terminal. */
+const lazyStderr = {
+  write: (text: string) => process.stderr.write(text),
+  get isTTY() {
+    return process.stderr.isTTY;
+  },
+};
 
 /** True when `DEBUGINFOD_URLS` names a server (the commands then use debuginfod unless told not to, as LLVM's tools do). */
 export function debuginfodConfigured(env: Readonly<Record<string, string | undefined>> = process.env): boolean {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { ByteSource } from '@elfkit/binary';
 import { crc32 } from '@elfkit/dwarf';
 import type { DebuginfodClient } from '../debuginfod/client.js';
@@ -64,6 +63,8 @@ export function nodeHost(options: { debuginfod?: DebuginfodClient; indexCache?: 
  */
 function demanglerWasmPath(): string {
   const wasm = 'gecko-profiler-demangle/index_bg.wasm';
+  // node:module on first use: loading it loads the ES module loader and source maps into every command's start-up.
+  const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module');
   const here = createRequire(import.meta.url);
   try {
     return here.resolve(wasm);
