@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachDebugArtifact, attachSignatureBundle, blobPathOf, scanImage } from '@elfkit/image';
 import { directoryLayoutWriter, nodeCrc32, nodeHasher } from '@elfkit/image/node';
@@ -47,6 +46,8 @@ export const imageAttachDebugCommand = defineCommand({
       const attached = await unoptimizedWhileSmall(SMALL_LAYER, (onLayerInput) => attachDebugArtifact(opened.image, writer, nodeHasher, { created, onLayerInput }));
       let signature: string | undefined;
       if (a.key) {
+        // node:os only here: loaded for --key alone, not on every run.
+        const { tmpdir } = process.getBuiltinModule('node:os') as typeof import('node:os');
         const tmp = mkdtempSync(join(tmpdir(), 'elfkit-attach-'));
         try {
           const bundle = join(tmp, 'bundle.json');

@@ -1,11 +1,18 @@
-import { endianness } from 'node:os';
 import { existsSync } from 'node:fs';
 import type { Platform } from '@elfkit/image';
 import { openImageFile, type OpenedImageFile } from '@elfkit/image/node';
 
+/**
+ * Whether this machine stores numbers little-endian (what os.endianness()
+ * answers), read from a typed array: node:os is not loaded for it.
+ */
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}
+
 /** The machine's platform, preferred when an index holds several and none is asked for. */
 export function hostPlatform(): Platform {
-  const arch: Record<string, Platform['architecture']> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', s390x: 's390x', ppc64: endianness() === 'LE' ? 'ppc64le' : 'ppc64', riscv64: 'riscv64', loong64: 'loong64' };
+  const arch: Record<string, Platform['architecture']> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', s390x: 's390x', ppc64: littleEndian() ? 'ppc64le' : 'ppc64', riscv64: 'riscv64', loong64: 'loong64' };
   return { os: 'linux', architecture: arch[process.arch] ?? process.arch };
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import { write } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type * as Os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ByteSource } from '@elfkit/binary';
@@ -17,11 +17,12 @@ export class TempStore {
   private dir?: string;
   private n = 0;
 
-  constructor(private readonly parent = tmpdir()) {}
+  /** `parent`: where the directory goes; the system's temporary directory (asked on first use: most runs never spill, and node:os is not loaded for them) when not given. */
+  constructor(private readonly parent?: string) {}
 
   /** A new temporary file to write (in a directory made on first use). */
   async create(): Promise<SpillWriter> {
-    this.dir ??= mkdtempSync(join(this.parent, 'elfkit-image-'));
+    this.dir ??= mkdtempSync(join(this.parent ?? (process.getBuiltinModule('node:os') as typeof Os).tmpdir(), 'elfkit-image-'));
     const path = join(this.dir, `spill-${this.n++}`);
     const fd = openSync(path, 'w+', 0o600);
     let size = 0;
