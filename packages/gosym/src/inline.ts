@@ -145,7 +145,7 @@ export function inlinedCallAt(f: GoFunc, pc: number): { index: number; call: Inl
  * PC's file and line, then continue at the call site `entry + parentPc`.
  *
  * Go's compiler leaves `parentPc` 0 for an inlined call that kept no inline
- * mark: Go 1.20+ partly evaluates package-level initializers such as
+ * mark: Go 1.22+ (1.22–1.27 checked; 1.19 does not) partly evaluates package-level initializers such as
  * `var x = f(1)` statically and emits what remains as stores positioned in
  * the inlined bodies, without the call. When such code starts the function,
  * the entry PC maps back into the same (or a deeper) record and the
