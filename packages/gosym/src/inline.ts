@@ -16,6 +16,12 @@ export interface GoFrame {
   readonly func: GoFunc;
   /** Line of the frame's `func` keyword, when the table records it (1.20+). */
   readonly startLine: number | undefined;
+  /**
+   * True on the outermost frame when the inline tree does not say where the
+   * inlined code was called from; `file` and `line` are then undefined (see
+   * {@link inlineFrames}).
+   */
+  readonly callSiteUnknown?: boolean;
 }
 
 /** One `runtime.inlinedCall` record. */
@@ -137,6 +143,18 @@ export function inlinedCallAt(f: GoFunc, pc: number): { index: number; call: Inl
  * Frames at `pc` inside `f`, innermost first (the runtime's inline
  * unwinder): while the PC is in inlined code, report the callee with the
  * PC's file and line, then continue at the call site `entry + parentPc`.
+ *
+ * Go's compiler leaves `parentPc` 0 for an inlined call that kept no inline
+ * mark: Go 1.22+ (1.22–1.27 checked; 1.19 does not) partly evaluates package-level initializers such as
+ * `var x = f(1)` statically and emits what remains as stores positioned in
+ * the inlined bodies, without the call. When such code starts the function,
+ * the entry PC maps back into the same (or a deeper) record and the
+ * runtime's walk would loop. A parent never comes after its callee in the
+ * function's tree (the compiler adds callers first), so a parent PC of 0
+ * that leads to the same or a later record ends the walk: the frames found
+ * so far, less those reached only through such a 0 (the entry's record need
+ * not be the caller), then the function with `callSiteUnknown` and no file
+ * or line. Any other loop is a damaged tree and a ParseError.
  */
 export function inlineFrames(f: GoFunc, pc: number): GoFrame[] {
   const t = f.table;
@@ -144,14 +162,28 @@ export function inlineFrames(f: GoFunc, pc: number): GoFrame[] {
   const layout = inlineLayout(t);
   const tree = layout && f.npcdata > layout.pcdata ? f.funcdata(layout.funcdata) : undefined;
   let cur = pc;
+  let callSiteUnknown = false;
   if (layout && tree !== undefined) {
     const entry = f.entryPc;
     const size = f.endPc - entry;
-    // A tree that loops would never reach the outermost function: the depth
-    // is bounded by the number of distinct call sites, far below this.
+    // Per frame: its record index and whether a parent PC of 0 led to it.
+    const indexes: number[] = [];
+    const fromEntry: boolean[] = [];
+    let viaZero = false;
+    // The walk visits each record at most once; the bound only guards the visited check's cost.
     for (let depth = 0; ; depth++) {
       const ix = f.pcdataAt(layout.pcdata, cur);
       if (ix < 0) break;
+      if (indexes.length > 0 && (indexes.includes(ix) || (viaZero && ix >= indexes[indexes.length - 1]!))) {
+        if (!viaZero) throw t.error('invalid', `inline tree of ${f.name} loops (entry ${indexes[indexes.length - 1]} leads back to ${ix})`, f.offset);
+        while (fromEntry[fromEntry.length - 1]) {
+          frames.pop();
+          indexes.pop();
+          fromEntry.pop();
+        }
+        callSiteUnknown = true;
+        break;
+      }
       if (depth === 1024) throw t.error('invalid', `inline tree of ${f.name} does not reach the outermost function`, f.offset);
       const call = readCall(t, layout, tree, ix);
       if (!call) throw t.error('out-of-range', `inline tree entry ${ix} of ${f.name} is outside the image`, f.offset);
@@ -164,8 +196,16 @@ export function inlineFrames(f: GoFunc, pc: number): GoFrame[] {
         func: f,
         startLine: call.startLine,
       });
+      indexes.push(ix);
+      fromEntry.push(viaZero);
       if (call.parentPc < 0 || call.parentPc >= size) throw t.error('invalid', `inline tree entry ${ix} of ${f.name} has a call site outside the function`, f.offset);
+      viaZero = call.parentPc === 0;
       cur = entry + call.parentPc;
+    }
+    if (callSiteUnknown) {
+      // The last frame's parent PC is the 0 that ended the walk: the entry stands for the unknown call site.
+      frames.push({ pc: BigInt(entry), function: f.name, file: undefined, line: undefined, inlined: false, func: f, startLine: f.startLine, callSiteUnknown: true });
+      return frames;
     }
   }
   frames.push({ pc: BigInt(cur), function: f.name, file: f.fileAtPc(cur), line: f.lineAtPc(cur), inlined: false, func: f, startLine: f.startLine });

@@ -8,8 +8,10 @@ import type { Frame } from './frame.js';
  */
 export function goFrames(table: PcLnTable, address: bigint): Frame[] | undefined {
   const fs = table.frames(address);
-  // Past the end of a function's line table is alignment padding, not the function.
-  if (fs.length === 0 || fs[fs.length - 1]!.line === undefined) return undefined;
+  // Past the end of a function's line table is alignment padding, not the function; an outer
+  // frame whose call site the inline tree does not record has no line either, but is the function.
+  const outer = fs[fs.length - 1];
+  if (!outer || (outer.line === undefined && !outer.callSiteUnknown)) return undefined;
   return fs.map((g, i) => {
     const outer = i === fs.length - 1;
     return {

@@ -26,14 +26,22 @@ export const goFramesCommand = defineCommand({
       const pcs = a.pcs.map(address);
       const result = pcs.map((pc) => ({
         pc,
-        frames: t.frames(pc).map((f) => ({ pc: f.pc, function: f.function, file: f.file ?? null, line: f.line ?? null, inlined: f.inlined, entry: f.func.entry })),
+        frames: t.frames(pc).map((f) => ({
+          pc: f.pc,
+          function: f.function,
+          file: f.file ?? null,
+          line: f.line ?? null,
+          inlined: f.inlined,
+          entry: f.func.entry,
+          ...(f.callSiteUnknown ? { callSiteUnknown: true } : {}),
+        })),
       }));
       if (a.json) return writeOut(toJson({ file: a.file, pcs: result }) + '\n');
       let out = '';
       for (const r of result) {
         out += `0x${r.pc.toString(16)}\n`;
         if (r.frames.length === 0) out += '  ?? (no Go function)\n';
-        for (const f of r.frames) out += `  ${f.function} ${f.file ?? '?'}:${f.line ?? 0}${f.inlined ? ' (inlined)' : ''}\n`;
+        for (const f of r.frames) out += `  ${f.function} ${f.file ?? '?'}:${f.line ?? 0}${f.inlined ? ' (inlined)' : ''}${f.callSiteUnknown ? ' (call site not recorded)' : ''}\n`;
       }
       writeOut(out);
     }),
