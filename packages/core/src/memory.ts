@@ -1,7 +1,7 @@
 import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
 import type { ElfFile, MappedFile } from '@elfkit/elf';
 import * as E from '@elfkit/elf/constants';
-import type { Memory } from '@elfkit/unwind';
+import { decodeUnsigned, type Memory } from '@elfkit/unwind';
 
 const PAGE = 4096;
 /** At most 4 MiB of the core's pages are kept. */
@@ -12,6 +12,8 @@ interface LoadSegment {
   readonly start: bigint;
   readonly end: bigint;
   readonly fileEnd: bigint;
+  /** Bytes of it in the core (fileEnd − start). */
+  readonly fileBytes: number;
   /** Where the dumped bytes would end had the core not been cut short. */
   readonly promisedEnd: bigint;
   readonly offset: number;
@@ -45,7 +47,7 @@ export class CoreMemory implements Memory {
       .map((p) => {
         const inFile = Math.max(0, Math.min(p.filesz, this.coreSize - p.offset));
         missing += p.filesz - inFile;
-        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), promisedEnd: p.vaddr + BigInt(p.filesz), offset: p.offset };
+        return { start: p.vaddr, end: p.vaddr + p.memsz, fileEnd: p.vaddr + BigInt(inFile), fileBytes: inFile, promisedEnd: p.vaddr + BigInt(p.filesz), offset: p.offset };
       })
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     this.missingBytes = missing;
@@ -68,6 +70,25 @@ export class CoreMemory implements Memory {
       at += BigInt(piece.length);
     }
     return out;
+  }
+
+  /**
+   * The unsigned integer of `size` bytes at `address` ({@link read}'s bytes,
+   * decoded): a word inside one of the core's pages comes from the page
+   * without a view made of it.
+   */
+  readUnsigned(address: bigint, size: number, order: 'little' | 'big'): bigint | undefined {
+    const seg = this.segmentAt(address);
+    if (seg && size > 0) {
+      const into = Number(address - seg.start);
+      if (into + size <= seg.fileBytes) {
+        const offset = seg.offset + into;
+        const page = Math.floor(offset / PAGE);
+        if (size <= 256 && Math.floor((offset + size - 1) / PAGE) === page && offset + size <= this.coreSize) return decodeUnsigned(this.page(page), offset - page * PAGE, size, order);
+      }
+    }
+    const b = this.read(address, size);
+    return b && b.length >= size ? decodeUnsigned(b, 0, size, order) : undefined;
   }
 
   /** True when the core would hold `address` had it not been cut short (a truncated core lost it). */
@@ -109,23 +130,42 @@ export class CoreMemory implements Memory {
     // An unwinder reads a word at a time, near the last one (a stack): small reads come from 4 KiB pages read once.
     const page = Math.floor(offset / PAGE);
     if (n <= 256 && Math.floor((offset + n - 1) / PAGE) === page) {
-      let bytes = this.pages.get(page);
-      if (!bytes) {
-        if (this.pages.size >= MAX_PAGES) this.pages.clear();
-        const start = page * PAGE;
-        bytes = this.core.source.read(start, Math.min(PAGE, this.coreSize - start));
-        this.pages.set(page, bytes);
-      }
       const at = offset - page * PAGE;
-      return bytes.subarray(at, at + n);
+      return this.page(page).subarray(at, at + n);
     }
     return this.core.source.read(offset, n);
   }
 
+  /** The core's 4 KiB page `page` (its offset / 4096), read once. */
+  private page(page: number): Uint8Array {
+    let bytes = this.pages.get(page);
+    if (!bytes) {
+      if (this.pages.size >= MAX_PAGES) this.pages.clear();
+      const start = page * PAGE;
+      bytes = this.core.source.read(start, Math.min(PAGE, this.coreSize - start));
+      this.pages.set(page, bytes);
+    }
+    return bytes;
+  }
+
   private readonly pages = new Map<number, Uint8Array>();
 
+  /** The segment {@link segmentAt} found last, and the address below which it is still the answer. */
+  private lastSegment?: LoadSegment;
+  private lastLimit = 0n;
+
   private segmentAt(address: bigint): LoadSegment | undefined {
-    return covering(this.loads, address);
+    // An unwinder reads one stack, word after word: the segment found last is asked about again and again.
+    const last = this.lastSegment;
+    if (last && address >= last.start && address < this.lastLimit) return last;
+    const i = coveringIndex(this.loads, address);
+    if (i < 0) return undefined;
+    const seg = this.loads[i]!;
+    // Up to the next segment's start too, so that a damaged core's overlapping segments answer as the search does.
+    const next = this.loads[i + 1];
+    this.lastSegment = seg;
+    this.lastLimit = next && next.start < seg.end ? next.start : seg.end;
+    return seg;
   }
 
   private mappingAt(address: bigint): MappedFile | undefined {
@@ -135,6 +175,12 @@ export class CoreMemory implements Memory {
 
 /** The range of `sorted` (by start, not overlapping) that holds `address`, by binary search. */
 function covering<T extends { readonly start: bigint; readonly end: bigint }>(sorted: readonly T[], address: bigint): T | undefined {
+  const i = coveringIndex(sorted, address);
+  return i < 0 ? undefined : sorted[i];
+}
+
+/** The index of {@link covering}'s range, or -1. */
+function coveringIndex(sorted: readonly { readonly start: bigint; readonly end: bigint }[], address: bigint): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -143,7 +189,7 @@ function covering<T extends { readonly start: bigint; readonly end: bigint }>(so
     else hi = mid;
   }
   const c = sorted[lo - 1];
-  return c && address < c.end ? c : undefined;
+  return c && address < c.end ? lo - 1 : -1;
 }
 
 /**

@@ -82,7 +82,12 @@ export class CoreProcess implements ModuleResolver {
 
   /** The module whose mapping holds `address`, or undefined. */
   moduleAt(address: bigint): CoreModule | undefined {
-    for (const m of this.modules) if (address >= m.start && address < m.end) return m;
+    // Indexed: asked for every frame of every thread, mostly before V8 optimizes it (for…of pays the iterator protocol).
+    const modules = this.modules;
+    for (let i = 0; i < modules.length; i++) {
+      const m = modules[i]!;
+      if (address >= m.start && address < m.end) return m;
+    }
     return undefined;
   }
 
@@ -91,7 +96,8 @@ export class CoreProcess implements ModuleResolver {
     if (!this.arch || !thread.status.registers) return undefined;
     // Made once per thread (Registers are immutable): a core's backtraces ask for each thread's more than once.
     let r = this.threadRegisters.get(thread);
-    if (!r) this.threadRegisters.set(thread, (r = Registers.fromNamed(this.arch, thread.status.registers.entries())));
+    const block = thread.status.registers;
+    if (!r) this.threadRegisters.set(thread, (r = Registers.fromValues(this.arch, block.layout.names, block.values)));
     return r;
   }
 

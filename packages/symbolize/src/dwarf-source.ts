@@ -157,7 +157,7 @@ export class DwarfSource {
     if (!t) return undefined;
     const k = soleRangeAt(t.lows, t.highs, t.maxHigh, Number(address));
     if (k < 0) return undefined;
-    const starts = (this.arangeUnitStarts ??= Float64Array.from(new Set(t.offsets)).sort());
+    const starts = (this.arangeUnitStarts ??= distinctSorted(t.offsets));
     const next = upperBound(starts, t.offsets[k]!);
     return next < starts.length ? starts[next]! : Infinity;
   }
@@ -459,7 +459,7 @@ export class DwarfSource {
         return null;
       }
       // Sorted by start (a stable order: ties keep section order); tombstones left out.
-      const order = sortedByStart(spans.lows, spans.count, (i) => !this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!));
+      const order = sortedByStart(spans.lows, spans.count, (i) => this.tombstones.isTombstoneStart(spans.lows[i]!, spans.addressSizes[i]!));
       const starts = spans.lows;
       const n = order.length;
       if (n) {
@@ -470,7 +470,9 @@ export class DwarfSource {
           t.lows[i] = starts[j]!;
           t.highs[i] = spans.highs[j]!;
           t.offsets[i] = spans.unitOffsets[j]!;
-          m = Math.max(m, t.highs[i]!);
+          const high = t.highs[i]!;
+          // (not Math.max: a call per range, mostly in the interpreter)
+          if (high > m) m = high;
           t.maxHigh[i] = m;
         }
       }
@@ -575,20 +577,30 @@ function num(v: bigint): number | bigint {
   return v <= MAX_SAFE_BIG ? Number(v) : v;
 }
 
+/** The distinct values of `values`, in increasing order (a typed sort, then the repeats left out; no Set of numbers). */
+function distinctSorted(values: Float64Array): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (n === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  return sorted.subarray(0, n);
+}
+
 /**
- * The indexes `i < count` that `keep` accepts, ordered by `starts[i]`, ties
+ * The indexes `i < count` but the tombstones, ordered by `starts[i]`, ties
  * by index. Where every start is below 2^37 and there are fewer than 2^16
  * of them (any shared library), start and index are packed into one exact
  * double and sorted natively: libc's two thousand ranges are sorted once per
  * run, mostly by the interpreter, where a comparator call costs.
  */
-function sortedByStart(starts: Float64Array, count: number, keep: (i: number) => boolean): number[] {
+function sortedByStart(starts: Float64Array, count: number, isTombstone: (i: number) => boolean): number[] {
   const order: number[] = [];
   let packable = count < 0x10000;
   for (let i = 0; i < count; i++) {
-    if (!keep(i)) continue;
+    // A tombstone starts at 0 or within two of its address size's maximum: only those starts are asked about (a call per range costs).
+    const s = starts[i]!;
+    if ((s === 0 || s >= 0xfffe) && isTombstone(i)) continue;
     order.push(i);
-    if (starts[i]! >= 2 ** 37) packable = false;
+    if (s >= 0x20_0000_0000) packable = false;
   }
   if (!packable) return order.sort((x, y) => starts[x]! - starts[y]! || x - y);
   const keys = new Float64Array(order.length);

@@ -62,16 +62,17 @@ export function cfiStep(regs: Registers, lookupPc: bigint, module: UnwindModule,
     if (e instanceof EvaluationError) return e.failure === 'memory' ? { stop: { kind: 'unreadable-memory', address: 0n } } : { stop: { kind: 'expression', error: e } };
     throw e;
   }
-  const next = new Map<number, bigint>();
+  // The caller's registers by DWARF number (Registers.fromArray takes the array over).
+  const next: (bigint | undefined)[] = [];
   // Indexed loops, not `for (const [n, v] of map)`: a core's threads run this a few hundred times, mostly before
   // V8 optimizes it, and the interpreter pays the iterator protocol for every destructured pair.
   const saved = calleeSavedList(arch);
   for (let i = 0; i < saved.length; i++) {
     const n = saved[i]!;
     const v = regs.get(n);
-    if (v !== undefined) next.set(n, v);
+    if (v !== undefined) next[n] = v;
   }
-  next.set(arch.sp, cfa);
+  next[arch.sp] = cfa;
   const ra = cie.returnAddressRegister;
   let raSigned = false;
   const { numbers, rules } = rulesOf(row);
@@ -86,22 +87,21 @@ export function cfiStep(regs: Registers, lookupPc: bigint, module: UnwindModule,
     if (typeof v === 'object') {
       if (n === ra && v.stop.kind === 'unreadable-memory') return { stop: { kind: 'unreadable-return-address', address: v.stop.address } };
       if (n === ra || n === arch.sp) return v;
-      next.delete(n); // an unreadable saved register is unknown in the caller; unwinding goes on
+      next[n] = undefined; // an unreadable saved register is unknown in the caller; unwinding goes on
       continue;
     }
-    if (v === undefined) next.delete(n);
-    else next.set(n, v);
+    next[n] = v;
   }
   // The return address: its column's rule, or (a leaf on a link-register machine) the register itself.
   const raRule = row.registers.get(ra);
   if (raRule?.kind === 'undefined') return { stop: { kind: 'end', detail: 'the outermost frame (its return address is undefined)' } };
-  let retAddr = raRule ? next.get(ra) : regs.get(ra);
+  let retAddr = raRule ? next[ra] : regs.get(ra);
   if (retAddr === undefined) return { stop: { kind: 'unreadable-return-address' } };
   if (raSigned && ctx.pacMask !== undefined) retAddr &= ~ctx.pacMask;
   else if (raSigned) retAddr = stripPac(retAddr);
-  next.set(arch.pc, retAddr);
-  if (arch.lr !== undefined && ra === arch.lr) next.set(arch.lr, retAddr);
-  return { registers: new Registers(arch, next), method: 'cfi', signalFrame: cie.signalFrame };
+  next[arch.pc] = retAddr;
+  if (arch.lr !== undefined && ra === arch.lr) next[arch.lr] = retAddr;
+  return { registers: Registers.fromArray(arch, next), method: 'cfi', signalFrame: cie.signalFrame };
 }
 
 const calleeSavedLists = new WeakMap<Arch, readonly number[]>();
@@ -141,17 +141,13 @@ function recover(
   evalCtx: (cfa?: bigint) => EvaluationContext,
 ): bigint | undefined | { stop: { kind: 'unreadable-memory'; address: bigint } | { kind: 'expression'; error: EvaluationError } } {
   const bits = word * 8;
-  const load = (address: bigint) => {
-    const v = readUnsigned(memory, address, word, order);
-    return v === undefined ? { stop: { kind: 'unreadable-memory' as const, address } } : v;
-  };
   switch (rule.kind) {
     case 'undefined':
       return undefined;
     case 'same-value': // handled by the caller, which knows the register
       return undefined;
     case 'offset':
-      return load(BigInt.asUintN(bits, cfa + BigInt(rule.offset)));
+      return load(BigInt.asUintN(bits, cfa + BigInt(rule.offset)), memory, word, order);
     case 'val-offset':
       return BigInt.asUintN(bits, cfa + BigInt(rule.offset));
     case 'register':
@@ -162,7 +158,7 @@ function recover(
         const r = evaluateExpression(rule.expression, evalCtx(cfa), [cfa]);
         const v = r.kind === 'register' ? regs.get(r.register) : r.kind === 'memory' ? r.address : r.value;
         if (v === undefined) return undefined;
-        return rule.kind === 'expression' && r.kind !== 'value' ? load(v) : v;
+        return rule.kind === 'expression' && r.kind !== 'value' ? load(v, memory, word, order) : v;
       } catch (e) {
         if (e instanceof EvaluationError) return e.failure === 'memory' ? { stop: { kind: 'unreadable-memory', address: 0n } } : { stop: { kind: 'expression', error: e } };
         throw e;
@@ -170,6 +166,12 @@ function recover(
     case 'constant':
       return BigInt(rule.value);
   }
+}
+
+/** The word at `address`, or the stop for unreadable memory. */
+function load(address: bigint, memory: Memory, word: number, order: 'little' | 'big'): bigint | { stop: { kind: 'unreadable-memory'; address: bigint } } {
+  const v = readUnsigned(memory, address, word, order);
+  return v === undefined ? { stop: { kind: 'unreadable-memory', address } } : v;
 }
 
 /** Without NT_ARM_PAC_MASK: keep the 48 bits of a user-space virtual address (AArch64 Linux's default VA size). */

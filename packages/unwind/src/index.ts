@@ -18,7 +18,7 @@
  */
 export { type Arch, X86_64, I386, AARCH64, RISCV64, ARM, archOf } from './arch.js';
 export { Registers } from './registers.js';
-export { type Memory, BufferMemory, readUnsigned } from './memory.js';
+export { type Memory, BufferMemory, readUnsigned, decodeUnsigned } from './memory.js';
 export { type UnwindModule, type ModuleResolver, ModuleList } from './module.js';
 export { type Frame, type FrameMethod, type StopReason, type Backtrace, describeStop } from './frame.js';
 export { unwind, walk, type UnwindOptions } from './unwinder.js';

@@ -46,7 +46,8 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
   let regs = initial;
   let adjusted = false;
   let method: FrameMethod = 'initial';
-  const seen = new Set<string>([`${initial.pc}/${initial.sp}`]);
+  const seen = new FramesSeen();
+  seen.add(initial.pc, initial.sp);
   for (let index = 0; ; index++) {
     const pc = regs.pc;
     if (pc === undefined) return { kind: 'unknown-register', register: arch.pc };
@@ -87,11 +88,36 @@ export function* walk(initial: Registers, memory: Memory, modules: ModuleResolve
     if (sp !== undefined && nsp !== undefined && !interrupted && (nsp < sp || (nsp === sp && npc === pc))) {
       return { kind: 'cfa-not-growing', sp, callerSp: nsp };
     }
-    const key = `${npc}/${nsp}`;
-    if (seen.has(key)) return { kind: 'loop', pc: npc ?? 0n, sp: nsp ?? 0n };
-    seen.add(key);
+    if (!seen.add(npc, nsp)) return { kind: 'loop', pc: npc ?? 0n, sp: nsp ?? 0n };
     adjusted = !interrupted;
     regs = next;
     method = o.method;
+  }
+}
+
+/**
+ * The (pc, sp) pairs of a walk's frames, to stop at one seen before. By
+ * stack pointer, the first pc with it in a map: a pair as a string (two
+ * BigInts in decimal) cost more than the rest of a frame's bookkeeping.
+ */
+class FramesSeen {
+  /** The first pc seen with each sp. */
+  private readonly first = new Map<bigint | undefined, bigint | undefined>();
+  /** The pairs after the first with their sp (a frame that left the stack pointer alone), as `pc/sp`. */
+  private more?: Set<string>;
+
+  /** Adds (pc, sp): false when it was there already. */
+  add(pc: bigint | undefined, sp: bigint | undefined): boolean {
+    const first = this.first;
+    if (!first.has(sp)) {
+      first.set(sp, pc);
+      return true;
+    }
+    if (first.get(sp) === pc) return false;
+    const key = `${pc}/${sp}`;
+    const more = (this.more ??= new Set());
+    if (more.has(key)) return false;
+    more.add(key);
+    return true;
   }
 }

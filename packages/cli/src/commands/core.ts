@@ -171,7 +171,7 @@ export const coreCommand = defineCommand({
     // Debug files under the sysroot first (gdb looks for them there too), then the machine's.
     const dirs = debugDirs(a['debug-file-directory']) ?? [...(a.sysroot ? [`${a.sysroot.replace(/\/+$/, '')}/usr/lib/debug`] : []), '/usr/lib/debug'];
     const symbolizer = new Symbolizer(withZlibHandle(nodeHost()), { debugFileDirectories: dirs, symbolTableNames: false, debugFileSymbols: true });
-    const restoreOptimization = lateOptimization();
+    const restoreOptimization = lateOptimization({ earlyBaseline: true });
     try {
       if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
       const open = () => CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors, debugFileDirectories: dirs });
