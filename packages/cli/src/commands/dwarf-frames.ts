@@ -12,6 +12,7 @@ import { FramesTableWriter } from '../dwarf/frames-table.js';
 import { relocateDebugSections } from '@elfkit/symbolize/relocate';
 import { registerName } from '../dwarf/names.js';
 import { lateOptimization } from '../late-optimization.js';
+import { mark } from '../io/timing.js';
 
 interface FramesArgs {
   file: string;
@@ -306,8 +307,9 @@ export const framesCommand = defineCommand({
       .option('table', { type: 'boolean', default: false, describe: 'the decoded unwind table of each entry, as readelf --debug-dump=frames-interp' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON: entries, instructions and rows (docs/json-dwarf.md)' })
       .example('$0 dwarf frames --table /lib/x86_64-linux-gnu/libc.so.6', ''),
-  handler: (a: FramesArgs) =>
-    withElf(a.file, ({ elf }) => {
+  handler: (a: FramesArgs) => {
+    mark('handler');
+    return withElf(a.file, ({ elf }) => {
       const both = !a['eh-frame'] && !a['debug-frame'];
       const sections = frameSections(elf, { eh: both || !!a['eh-frame'], debug: both || !!a['debug-frame'] });
       const errors: ParseError[] = [];
@@ -323,6 +325,7 @@ export const framesCommand = defineCommand({
           if (a.table) writeTable(elf, sections, errors, out);
           else writeText(elf, sections, errors, out);
           out.flush();
+          mark('written');
         } finally {
           restoreOptimization();
         }
@@ -330,5 +333,6 @@ export const framesCommand = defineCommand({
       for (const e of errors.slice(0, 20)) process.stderr.write(`elfkit: ${a.file}: ${e.message}\n`);
       if (errors.length > 20) process.stderr.write(`elfkit: ${a.file}: … and ${errors.length - 20} more errors\n`);
       if (errors.length) process.exitCode = 1;
-    }),
+    });
+  },
 });

@@ -5,26 +5,10 @@ import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
 import { TextOut } from '../io/text-out.js';
 
-/**
- * Copies `src[start, end)` into `o`: a short run byte by byte (TextOut.raw
- * takes a subarray view from 32 bytes on: an allocation per row here).
- */
-function copyBytes(o: TextOut, src: Uint8Array, start: number, end: number): void {
-  const buf = o.reserve(end - start);
-  let p = o.position;
-  if (end - start > 256) {
-    // A long run (an entry's rows) is worth a view and a native copy.
-    buf.set(src.subarray(start, end), p);
-    o.commit(p + end - start);
-    return;
-  }
-  for (let i = start; i < end; i++) buf[p++] = src[i]!;
-  o.commit(p);
-}
-
-/** Slots of the register rule text cache (a power of two), and the bytes each holds. */
+/** Slots of the register rule text cache (a power of two), and the longest text a slot keeps. */
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Writes call frame entries as llvm-dwarfdump 14 does (`--eh-frame`,
@@ -67,20 +51,19 @@ export class FramesTextWriter {
    * `: RBX=[CFA-16], RIP=[CFA-8]` for a row's register rules, formatted once
    * per rule set: the row machine names each set with an id, and rows
    * share a set until an instruction changes a rule. The text of recent
-   * sets is kept in a ring of fixed slots, so the cache allocates nothing;
-   * a set with expression rules, whose text has no small bound, is
-   * formatted each time.
+   * sets is kept in a ring of slots, each its own array, copied by the
+   * runtime in one call (a byte loop costs ~100 instructions a byte in the
+   * baseline code most of a dump runs in); a set with expression rules,
+   * whose text has no small bound, is formatted each time.
    */
   private readonly slotIds = new Float64Array(RULE_SLOTS).fill(-1);
-  private readonly slotLengths = new Int32Array(RULE_SLOTS);
-  private readonly slotBytes = new Uint8Array(RULE_SLOTS * RULE_SLOT_SIZE);
+  private readonly slotTexts: Uint8Array[] = new Array<Uint8Array>(RULE_SLOTS).fill(EMPTY);
   private registersText(m: UnwindRowMachine, s: FrameSection, addressSize: number): void {
     const o = this.out;
     const id = m.rulesId;
     const slot = id & (RULE_SLOTS - 1);
-    const at = slot * RULE_SLOT_SIZE;
     if (this.slotIds[slot] === id) {
-      copyBytes(o, this.slotBytes, at, at + this.slotLengths[slot]!);
+      o.copy(this.slotTexts[slot]!);
       return;
     }
     const regs = m.registers;
@@ -96,13 +79,10 @@ export class FramesTextWriter {
       o.byte(0x3d);
       this.rule(rule, s, addressSize);
     }
-    const n = o.position - start;
-    if (!bounded || n > RULE_SLOT_SIZE) return;
+    const end = o.position;
+    if (!bounded || end - start > RULE_SLOT_SIZE) return;
     // The row text is built in a growable buffer: the bytes just written are still there to copy.
-    const buf = o.reserve(0);
-    const cache = this.slotBytes;
-    for (let k = 0; k < n; k++) cache[at + k] = buf[start + k]!;
-    this.slotLengths[slot] = n;
+    this.slotTexts[slot] = o.reserve(0).slice(start, end);
     this.slotIds[slot] = id;
   }
 
@@ -226,7 +206,8 @@ export class FramesTextWriter {
     o.nl();
     // The last row, unless it has no rule at all.
     if (m && m.hasRules) this.row(m, m.start, m.startBig, withAddress, s, addressSize);
-    if (!failed) copyBytes(o, rows.reserve(0), 0, rows.position);
+    // One native copy of the rows (the buffer is growable: never written out, so a view of it is stable here).
+    if (!failed && rows.position) o.copy(rows.reserve(0).subarray(0, rows.position));
     o.nl();
     return failed;
   }
