@@ -145,8 +145,14 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
           failed = err;
         }
       }
+      cursor = s.instructions(e, cursor);
+      if (m && e.kind === 'fde') {
+        // The usual instructions the short way; anything else (and any error) the general way, from the start.
+        if (w.fastFde(cursor, e.instructionsOffset, e.end, s, m, e.cie.addressSize)) return;
+        m = rm.beginFde(e, cieCursor(s, e.cie));
+      }
       try {
-        failed = w.instructionsAndRows((cursor = s.instructions(e, cursor)), s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
+        failed = w.instructionsAndRows(cursor, s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         errors.push(err);

@@ -1,14 +1,27 @@
 import * as D from '@elfkit/dwarf';
 import { ParseError } from '@elfkit/binary';
-import { OperationCursor, type CfaContext, type CfaInstructionCursor, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
+import { CfaInstructionCursor, OperationCursor, type CfaContext, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
-import { TextOut } from '../io/text-out.js';
+import { TextOut, putHex } from '../io/text-out.js';
 
 /** Slots of the register rule text cache (a power of two), and the longest text a slot keeps. */
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
+
+/** {@link FramesTextWriter.fastFde}: the longest instruction line it copies, and the most instruction bytes it takes. */
+const FAST_LINE_MAX = 64;
+const FAST_MAX_BYTES = 8192;
+/** Row addresses {@link FramesTextWriter.fastFde} writes as numbers (exactly, in hex). */
+const MAX_ROW_ADDRESS = Number.MAX_SAFE_INTEGER;
+
+/** Lines of one- (by opcode), two- (by 16-bit key) and three-byte instructions (by 24-bit key). */
+interface FastLines {
+  readonly one: (Uint8Array | undefined)[];
+  readonly two: (Uint8Array | undefined)[];
+  readonly three: Map<number, Uint8Array>;
+}
 
 /**
  * Writes call frame entries as llvm-dwarfdump 14 does (`--eh-frame`,
@@ -211,6 +224,232 @@ export class FramesTextWriter {
     o.nl();
     return failed;
   }
+
+  /**
+   * {@link instructionsAndRows} for an FDE (with `m` begun on it) whose
+   * instructions are all of the kinds compilers emit for nearly every
+   * function — advances, DW_CFA_def_cfa* with small operands, offset,
+   * restore, nop, remember/restore state: decoded here from the bytes, each
+   * line copied from a cache by its bytes, each row written as it ends,
+   * with the loop's state in local variables. A dump runs mostly in V8's
+   * baseline code, where every property load and call costs some 50–100
+   * machine instructions: the general way (cursor, row machine step, writer
+   * calls) spends several thousand per instruction. Returns false, having
+   * written nothing (and `m` then in any state: begin it again), at the
+   * first instruction or state it does not take; the caller then goes the
+   * general way, which also reports any error.
+   */
+  fastFde(c: CfaInstructionCursor, start: number, end: number, s: FrameSection, m: UnwindRowMachine, addressSize: number): boolean {
+    const n = end - start;
+    const ctx = c.context;
+    const codeAlign = ctx.codeAlign;
+    const dataAlign = ctx.dataAlign;
+    if (n > FAST_MAX_BYTES || n > m.maxInstructions || !codeAlign || !dataAlign || m.startBig !== undefined) return false;
+    if (m.cfaExpression !== undefined || m.cfaAddressSpace !== undefined) return false;
+    const lines = this.fastLinesOf(ctx);
+    const one = lines.one;
+    const two = lines.two;
+    const three = lines.three;
+    const little = s.order === 'little';
+    const bytes = c.bytes;
+    const o = this.out;
+    // Room for every line at once (each instruction is a byte or more and its line at most FAST_LINE_MAX):
+    // nothing goes to standard output before the entry is done, so giving up is moving back.
+    let buf = o.reserve(n * FAST_LINE_MAX + 1);
+    const from = o.position;
+    let p = from;
+    const rows = this.rowsOut;
+    rows.commit(0);
+    let addr = m.start;
+    let i = start;
+    while (i < end) {
+      const b0 = bytes[i]!;
+      const high = b0 & 0xc0;
+      // The line's cache key: the instruction's bytes (one, two or three of them).
+      let key = b0;
+      let size = 1;
+      let advance = -1;
+      if (high === 0x40) advance = (b0 & 0x3f) * codeAlign; // DW_CFA_advance_loc
+      else if (high === 0x80) { // DW_CFA_offset
+        const b1 = i + 1 < end ? bytes[i + 1]! : 0x80;
+        if (b1 >= 0x80) return this.giveUp(from);
+        m.setOffset(b0 & 0x3f, b1 === 0 ? 0 : b1 * dataAlign);
+        key = (b0 << 8) | b1;
+        size = 2;
+      } else if (high === 0xc0) { // DW_CFA_restore
+        if (!m.restore(b0 & 0x3f)) return this.giveUp(from);
+      } else {
+        const b1 = i + 1 < end ? bytes[i + 1]! : 0x100;
+        const b2 = i + 2 < end ? bytes[i + 2]! : 0x100;
+        switch (b0) {
+          case 0x00: // DW_CFA_nop
+            break;
+          case 0x0a: // DW_CFA_remember_state
+            if (!m.remember()) return this.giveUp(from);
+            break;
+          case 0x0b: // DW_CFA_restore_state
+            // A remembered state is one of this loop's (no expression, no address space): the CIE's was checked above.
+            if (!m.restoreState()) return this.giveUp(from);
+            break;
+          case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
+            if (b1 < 0x80) {
+              m.cfaOffset = b1;
+              key = (b0 << 8) | b1;
+              size = 2;
+            } else if (b1 < 0x100 && b2 < 0x80) {
+              m.cfaOffset = (b1 & 0x7f) | (b2 << 7);
+              key = (b0 << 16) | (b1 << 8) | b2;
+              size = 3;
+            } else return this.giveUp(from);
+            break;
+          case 0x0d: // DW_CFA_def_cfa_register
+            if (b1 >= 0x80) return this.giveUp(from);
+            m.cfaRegister = b1;
+            key = (b0 << 8) | b1;
+            size = 2;
+            break;
+          case 0x0c: // DW_CFA_def_cfa
+            if (b1 >= 0x80 || b2 >= 0x80) return this.giveUp(from);
+            m.cfaRegister = b1;
+            m.cfaOffset = b2;
+            key = (b0 << 16) | (b1 << 8) | b2;
+            size = 3;
+            break;
+          case 0x02: // DW_CFA_advance_loc1
+            if (b1 >= 0x100) return this.giveUp(from);
+            advance = b1 * codeAlign;
+            key = (b0 << 8) | b1;
+            size = 2;
+            break;
+          case 0x03: // DW_CFA_advance_loc2
+            if (b2 >= 0x100) return this.giveUp(from);
+            advance = (little ? b1 | (b2 << 8) : (b1 << 8) | b2) * codeAlign;
+            key = (b0 << 16) | (b1 << 8) | b2;
+            size = 3;
+            break;
+          default:
+            return this.giveUp(from);
+        }
+      }
+      let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);
+      if (line === undefined) {
+        line = this.fastLine(c, s, i, end);
+        if (line.length > FAST_LINE_MAX) return this.giveUp(from);
+        if (size === 1) one[key] = line;
+        else if (size === 2) two[key] = line;
+        else three.set(key, line);
+      }
+      buf.set(line, p);
+      p += line.length;
+      if (advance >= 0) {
+        // The row the advance ends: the state before it, from the address before it.
+        if (!this.fastRow(m, addr, s, addressSize)) return this.giveUp(from);
+        addr += advance;
+        if (addr > MAX_ROW_ADDRESS) return this.giveUp(from);
+      }
+      i += size;
+    }
+    // The last row, unless it has no rule at all.
+    if (m.hasRules && !this.fastRow(m, addr, s, addressSize)) return this.giveUp(from);
+    buf[p++] = 0x0a;
+    o.commit(p);
+    if (rows.position) o.copy(rows.reserve(0).subarray(0, rows.position));
+    o.nl();
+    return true;
+  }
+
+  /** Gives {@link fastFde} up: its lines are dropped (the rows, in their own buffer, are started afresh by either way). */
+  private giveUp(from: number): false {
+    this.out.commit(from);
+    return false;
+  }
+
+  /** The line of the instruction at `at` (a cursor over it formats it, as the general way does). */
+  private fastLine(c: CfaInstructionCursor, s: FrameSection, at: number, end: number): Uint8Array {
+    const one = new CfaInstructionCursor(c.bytes, c.context, s.order, s.name, at, end);
+    one.next();
+    const scratch = this.lineOut;
+    scratch.commit(0);
+    const o = this.out;
+    this.out = scratch;
+    try {
+      this.instruction(one, s);
+    } finally {
+      this.out = o;
+    }
+    return scratch.reserve(0).slice(0, scratch.position);
+  }
+
+  /**
+   * `  0x26000: CFA=RSP+16: RIP=[CFA-8]` for `m`'s state from `addr`, into
+   * {@link rowsOut}; false when its CFA or register text is not of the
+   * cached kinds.
+   */
+  private fastRow(m: UnwindRowMachine, addr: number, s: FrameSection, addressSize: number): boolean {
+    const reg = m.cfaRegister;
+    const off = m.cfaOffset;
+    // The CFA rule as a small integer: a register below 256 (or none) and an offset within ±2^20.
+    if (reg >= 0x100 || off < -0x100000 || off >= 0x100000) return false;
+    const cfaKey = (reg + 1) * 0x200000 + off + 0x100000;
+    let cfa = this.fastCfaTexts.get(cfaKey);
+    const scratch = this.lineOut;
+    const main = this.out;
+    if (cfa === undefined) {
+      scratch.commit(0);
+      this.out = scratch;
+      try {
+        this.cfa(m, s, addressSize);
+      } finally {
+        this.out = main;
+      }
+      this.fastCfaTexts.set(cfaKey, (cfa = scratch.reserve(0).slice(0, scratch.position)));
+    }
+    let regs: Uint8Array = EMPTY;
+    if (m.registers.length) {
+      const id = m.rulesId;
+      const slot = id & (RULE_SLOTS - 1);
+      if (this.slotIds[slot] !== id) {
+        scratch.commit(0);
+        this.out = scratch;
+        try {
+          this.registersText(m, s, addressSize);
+        } finally {
+          this.out = main;
+        }
+        // Not cached (expression rules): not of this way's kinds.
+        if (this.slotIds[slot] !== id) return false;
+      }
+      regs = this.slotTexts[slot]!;
+    }
+    const rows = this.rowsOut;
+    const buf = rows.reserve(24 + cfa.length + regs.length);
+    let p = rows.position;
+    buf[p++] = 0x20;
+    buf[p++] = 0x20;
+    buf[p++] = 0x30;
+    buf[p++] = 0x78;
+    p = putHex(buf, p, addr);
+    buf[p++] = 0x3a;
+    buf[p++] = 0x20;
+    buf.set(cfa, p);
+    p += cfa.length;
+    buf.set(regs, p);
+    p += regs.length;
+    buf[p++] = 0x0a;
+    rows.commit(p);
+    return true;
+  }
+
+  /** {@link fastFde}'s instruction lines by their bytes, for each decoding context (a CIE's factors). */
+  private readonly fastLineCaches = new Map<CfaContext, FastLines>();
+  private fastLinesOf(ctx: CfaContext): FastLines {
+    let l = this.fastLineCaches.get(ctx);
+    if (!l) this.fastLineCaches.set(ctx, (l = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    return l;
+  }
+
+  /** {@link fastRow}'s CFA texts by their small-integer key. */
+  private readonly fastCfaTexts = new Map<number, Uint8Array>();
 
   /** `  DW_CFA_name: operands` and a newline. */
   private instruction(c: CfaInstructionCursor, s: FrameSection): void {

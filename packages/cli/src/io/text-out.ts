@@ -62,6 +62,26 @@ export function putDecimal(buf: Uint8Array, pos: number, v: number): number {
 }
 
 /**
+ * Writes the lowercase hex digits of an integer 0 ≤ v < 2^53, at least
+ * `digits` of them (zero-padded), at `pos` of `buf` and returns the
+ * position after them.
+ */
+export function putHex(buf: Uint8Array, pos: number, v: number, digits = 1): number {
+  if (v > 0xffffffff) {
+    const hi = Math.floor(v / 0x100000000);
+    return putHex(buf, putHex(buf, pos, hi, digits > 8 ? digits - 8 : 1), v >>> 0, 8);
+  }
+  let n = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
+  if (digits > n) n = digits;
+  const end = pos + n;
+  for (let i = end - 1; i >= pos; i--) {
+    buf[i] = HEX[v & 15]!;
+    v >>>= 4;
+  }
+  return end;
+}
+
+/**
  * Output built as bytes (`elfkit dwarf info`, `symbols`, `lines`: up to
  * millions of lines): digits are computed in place, names and strings
  * copied — from string tables without decoding them — and the buffer goes
