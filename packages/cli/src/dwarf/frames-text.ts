@@ -228,8 +228,8 @@ export class FramesTextWriter {
   /**
    * {@link instructionsAndRows} for an FDE (with `m` begun on it) whose
    * instructions are all of the kinds compilers emit for nearly every
-   * function — advances, DW_CFA_def_cfa* with small operands, offset,
-   * restore, nop, remember/restore state: decoded here from the bytes, each
+   * function — advances, DW_CFA_def_cfa* (and Go's def_cfa_offset_sf) with
+   * small operands, offset, restore, nop, remember/restore state: decoded here from the bytes, each
    * line copied from a cache by its bytes, each row written as it ends,
    * with the loop's state in local variables. A dump runs mostly in V8's
    * baseline code, where every property load and call costs some 50–100
@@ -302,6 +302,21 @@ export class FramesTextWriter {
               size = 3;
             } else return this.giveUp(from);
             break;
+          case 0x13: { // DW_CFA_def_cfa_offset_sf: a one- or two-byte SLEB128, factored (Go's every frame size change)
+            let v: number;
+            if (b1 < 0x80) {
+              v = b1 & 0x40 ? b1 - 0x80 : b1;
+              key = (b0 << 8) | b1;
+              size = 2;
+            } else if (b1 < 0x100 && b2 < 0x80) {
+              v = (b1 & 0x7f) | (b2 << 7);
+              if (b2 & 0x40) v -= 0x4000;
+              key = (b0 << 16) | (b1 << 8) | b2;
+              size = 3;
+            } else return this.giveUp(from);
+            m.cfaOffset = v === 0 ? 0 : v * dataAlign;
+            break;
+          }
           case 0x0d: // DW_CFA_def_cfa_register
             if (b1 >= 0x80) return this.giveUp(from);
             m.cfaRegister = b1;
@@ -440,11 +455,21 @@ export class FramesTextWriter {
     return true;
   }
 
-  /** {@link fastFde}'s instruction lines by their bytes, for each decoding context (a CIE's factors). */
+  /**
+   * {@link fastFde}'s instruction lines by their bytes, for each pair of
+   * alignment factors (what its lines depend on): by context (one per
+   * CIE), and by the factors themselves — a Go binary has a CIE per
+   * package, all with the same factors.
+   */
   private readonly fastLineCaches = new Map<CfaContext, FastLines>();
+  private readonly fastLinesByFactors = new Map<string, FastLines>();
   private fastLinesOf(ctx: CfaContext): FastLines {
     let l = this.fastLineCaches.get(ctx);
-    if (!l) this.fastLineCaches.set(ctx, (l = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    if (l) return l;
+    const factors = `${ctx.codeAlign} ${ctx.dataAlign}`;
+    l = this.fastLinesByFactors.get(factors);
+    if (!l) this.fastLinesByFactors.set(factors, (l = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    this.fastLineCaches.set(ctx, l);
     return l;
   }
 
