@@ -9,6 +9,15 @@ import { TextOut, putHex } from '../io/text-out.js';
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
+const ascii = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+
+/** Pieces of an FDE's header line, and the most bytes the line and the format line take. */
+const FDE_CIE = ascii(' FDE cie=');
+const FDE_PC = ascii(' pc=');
+const FDE_DOTS = ascii('...');
+const FDE_FORMAT32 = ascii('\n  Format:       DWARF32\n');
+const FDE_FORMAT64 = ascii('\n  Format:       DWARF64\n');
+const FDE_HEADER_MAX = 160;
 
 /** {@link FramesTextWriter.fastFde}: the longest instruction line it copies, and the most instruction bytes it takes. */
 const FAST_LINE_MAX = 64;
@@ -135,6 +144,35 @@ export class FramesTextWriter {
 
   /** The header of an FDE. */
   fde(s: FrameSection, f: Fde): void {
+    const eh = s.kind === 'eh_frame';
+    const wide = f.offsetSize === 8;
+    // In numbers when every field is below 2^53 (no bigint made per FDE), written at one reservation.
+    const ciePointer = Number(f.ciePointer);
+    const start = Number(f.initialLocation);
+    const end = start + Number(f.addressRange);
+    if (!(ciePointer < 2 ** 53 && end < 2 ** 53 && start >= 0 && end >= start)) return this.fdeBig(s, f);
+    const o = this.out;
+    const buf = o.reserve(FDE_HEADER_MAX);
+    let p = o.position;
+    p = putHex(buf, p, f.offset, 8);
+    buf[p++] = 0x20;
+    p = putHex(buf, p, f.length, wide ? 16 : 8);
+    buf[p++] = 0x20;
+    p = putHex(buf, p, ciePointer, wide && !eh ? 16 : 8);
+    buf.set(FDE_CIE, p);
+    p = putHex(buf, p + FDE_CIE.length, f.cieOffset, 8);
+    buf.set(FDE_PC, p);
+    p = putHex(buf, p + FDE_PC.length, start, 8);
+    buf.set(FDE_DOTS, p);
+    p = putHex(buf, p + FDE_DOTS.length, end, 8);
+    const format = wide ? FDE_FORMAT64 : FDE_FORMAT32;
+    buf.set(format, p);
+    o.commit(p + format.length);
+    if (f.lsda !== undefined) this.lsda(f.lsda);
+  }
+
+  /** {@link fde} for an FDE with a field past 2^53. */
+  private fdeBig(s: FrameSection, f: Fde): void {
     const o = this.out;
     const eh = s.kind === 'eh_frame';
     const wide = f.offsetSize === 8;
@@ -148,18 +186,16 @@ export class FramesTextWriter {
     o.ascii(' pc=');
     this.hex8(f.initialLocation);
     o.ascii('...');
-    // The end in numbers when it is below 2^53 (no bigint made per FDE).
-    const start = Number(f.initialLocation);
-    const end = start + Number(f.addressRange);
-    if (end < 2 ** 53 && start >= 0 && end >= start) this.hex8(end);
-    else this.hex8(BigInt.asUintN(64, f.initialLocation + f.addressRange));
+    this.hex8(BigInt.asUintN(64, f.initialLocation + f.addressRange));
     o.nl();
     o.ascii('  Format:       ').ascii(wide ? 'DWARF64' : 'DWARF32').nl();
-    if (f.lsda !== undefined) {
-      o.ascii('  LSDA Address: ');
-      this.hex8(f.lsda, 16);
-      o.nl();
-    }
+    if (f.lsda !== undefined) this.lsda(f.lsda);
+  }
+
+  private lsda(a: bigint): void {
+    this.out.ascii('  LSDA Address: ');
+    this.hex8(a, 16);
+    this.out.nl();
   }
 
   /** `ZERO terminator`. */
