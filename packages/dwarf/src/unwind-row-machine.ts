@@ -12,7 +12,6 @@ const EM_SPARC32PLUS = 18;
 const EM_SPARCV9 = 43;
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
-const MAX_EXACT_BIG = BigInt(MAX_EXACT);
 
 
 /** Ids of register rule sets, unique in the process: a cache keyed by one never confuses two machines' sets. */
@@ -248,13 +247,11 @@ export class UnwindRowMachine {
   }
 
   private setStart(a: bigint): void {
-    if (a <= MAX_EXACT_BIG && a >= 0n) {
-      this.start = Number(a);
-      this.startBig = undefined;
-    } else {
-      this.start = Number(a);
-      this.startBig = a;
-    }
+    // Tested as a number (a bigint comparison is a runtime call before the code is optimized): the conversion
+    // rounds, but monotonically, so it is within [0, 2^53) exactly when the bigint is.
+    const n = Number(a);
+    this.start = n;
+    this.startBig = n >= 0 && n <= MAX_EXACT ? undefined : a;
   }
 
   /** DW_CFA_offset (and its extended forms): register `reg` saved at CFA + `offset`. */
