@@ -92,6 +92,12 @@ export function putHex(buf: Uint8Array, pos: number, v: number, digits = 1): num
 export class TextOut {
   private buf: Uint8Array;
   private pos = 0;
+  /**
+   * `buf.length`, kept as a field: a typed array's length is a getter call
+   * after the property load in the baseline code most writers run in
+   * (twice the cost of a field), and {@link room} asks it on every write.
+   */
+  private size: number;
 
   /**
    * `size`: bytes buffered between writes. `growable`: never write to
@@ -102,6 +108,7 @@ export class TextOut {
     private readonly growable = false,
   ) {
     this.buf = new Uint8Array(size);
+    this.size = size;
   }
 
   /**
@@ -124,15 +131,19 @@ export class TextOut {
 
   /** Makes room for `n` more bytes. */
   room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n <= this.size) return;
     if (this.growable) {
-      const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+      const b = new Uint8Array(Math.max(this.size * 2, this.pos + n));
       b.set(this.buf.subarray(0, this.pos));
       this.buf = b;
+      this.size = b.length;
       return;
     }
     this.flush();
-    if (n > this.buf.length) this.buf = new Uint8Array(n);
+    if (n > this.size) {
+      this.buf = new Uint8Array(n);
+      this.size = n;
+    }
   }
 
   byte(c: number): this {
