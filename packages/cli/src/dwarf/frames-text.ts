@@ -434,7 +434,9 @@ export class FramesTextWriter {
   /**
    * `  0x26000: CFA=RSP+16: RIP=[CFA-8]` for `m`'s state from `addr`, into
    * {@link rowsOut}; false when its CFA or register text is not of the
-   * cached kinds.
+   * cached kinds. The texts are looked up with few property loads (this
+   * runs for every row, mostly in baseline code); one not seen before is
+   * formatted by {@link fastRowTexts}.
    */
   private fastRow(m: UnwindRowMachine, addr: number, s: FrameSection, addressSize: number): boolean {
     const reg = m.cfaRegister;
@@ -442,53 +444,58 @@ export class FramesTextWriter {
     // The CFA rule as a small integer: a register below 256 (or none) and an offset within ±2^20.
     if (reg >= 0x100 || off < -0x100000 || off >= 0x100000) return false;
     const cfaKey = (reg + 1) * 0x200000 + off + 0x100000;
+    const id = m.rulesId;
+    const slot = id & (RULE_SLOTS - 1);
+    const none = m.registers.length === 0;
     let cfa = this.fastCfaTexts.get(cfaKey);
+    let rules = none ? EMPTY : this.slotIds[slot] === id ? this.slotTexts[slot] : undefined;
+    if (cfa === undefined || rules === undefined) {
+      if (!this.fastRowTexts(m, cfaKey, s, addressSize)) return false;
+      cfa = this.fastCfaTexts.get(cfaKey)!;
+      rules = none ? EMPTY : this.slotTexts[slot]!;
+    }
+    const cfaLength = cfa.length;
+    const rulesLength = rules.length;
+    const rows = this.rowsOut;
+    const buf = rows.reserve(24 + cfaLength + rulesLength);
+    let p = rows.position;
+    buf[p] = 0x20;
+    buf[p + 1] = 0x20;
+    buf[p + 2] = 0x30;
+    buf[p + 3] = 0x78;
+    p = putHex(buf, p + 4, addr);
+    buf[p] = 0x3a;
+    buf[p + 1] = 0x20;
+    buf.set(cfa, p + 2);
+    p += 2 + cfaLength;
+    buf.set(rules, p);
+    p += rulesLength;
+    buf[p] = 0x0a;
+    rows.commit(p + 1);
+    return true;
+  }
+
+  /** Formats and caches {@link fastRow}'s texts for `m`'s state; false when its register text is not cached (expression rules). */
+  private fastRowTexts(m: UnwindRowMachine, cfaKey: number, s: FrameSection, addressSize: number): boolean {
     const scratch = this.lineOut;
     const main = this.out;
-    if (cfa === undefined) {
-      scratch.commit(0);
-      this.out = scratch;
-      try {
+    this.out = scratch;
+    try {
+      if (!this.fastCfaTexts.has(cfaKey)) {
+        scratch.commit(0);
         this.cfa(m, s, addressSize);
-      } finally {
-        this.out = main;
+        this.fastCfaTexts.set(cfaKey, scratch.reserve(0).slice(0, scratch.position));
       }
-      this.fastCfaTexts.set(cfaKey, (cfa = scratch.reserve(0).slice(0, scratch.position)));
-    }
-    let regs: Uint8Array = EMPTY;
-    if (m.registers.length) {
+      if (m.registers.length === 0) return true;
       const id = m.rulesId;
       const slot = id & (RULE_SLOTS - 1);
-      if (this.slotIds[slot] !== id) {
-        scratch.commit(0);
-        this.out = scratch;
-        try {
-          this.registersText(m, s, addressSize);
-        } finally {
-          this.out = main;
-        }
-        // Not cached (expression rules): not of this way's kinds.
-        if (this.slotIds[slot] !== id) return false;
-      }
-      regs = this.slotTexts[slot]!;
+      if (this.slotIds[slot] === id) return true;
+      scratch.commit(0);
+      this.registersText(m, s, addressSize);
+      return this.slotIds[slot] === id;
+    } finally {
+      this.out = main;
     }
-    const rows = this.rowsOut;
-    const buf = rows.reserve(24 + cfa.length + regs.length);
-    let p = rows.position;
-    buf[p++] = 0x20;
-    buf[p++] = 0x20;
-    buf[p++] = 0x30;
-    buf[p++] = 0x78;
-    p = putHex(buf, p, addr);
-    buf[p++] = 0x3a;
-    buf[p++] = 0x20;
-    buf.set(cfa, p);
-    p += cfa.length;
-    buf.set(regs, p);
-    p += regs.length;
-    buf[p++] = 0x0a;
-    rows.commit(p);
-    return true;
   }
 
   /**
