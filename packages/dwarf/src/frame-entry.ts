@@ -1,6 +1,8 @@
 import type { Reader } from '@elfkit/binary';
 import type { CfaContext } from './cfa-instruction.js';
-import { DW_EH_PE_absptr, DW_EH_PE_omit, readEncodedPointer, validPointerEncoding, type PointerBases } from './eh-pointer.js';
+import { DW_EH_PE_absptr, DW_EH_PE_omit, DW_EH_PE_pcrel, DW_EH_PE_sdata4, readEncodedPointer, validPointerEncoding, type PointerBases } from './eh-pointer.js';
+
+const PCREL_SDATA4 = DW_EH_PE_pcrel | DW_EH_PE_sdata4;
 
 /** Which call frame section an entry comes from: they differ in CIE ids, CIE pointers, pointer encodings and terminators. */
 export type FrameSectionKind = 'eh_frame' | 'debug_frame';
@@ -89,6 +91,8 @@ export interface EntryContext {
   readonly addressSize: number;
   /** Bases of encoded pointers; `section` is the section's address. */
   readonly bases: PointerBases;
+  /** The section's address as a number, when it is below 2^53. */
+  readonly sectionAddress?: number;
 }
 
 /**
@@ -186,28 +190,37 @@ export function readCieBody(r: Reader, ctx: EntryContext, head: { offset: number
 }
 
 /** Reads an FDE whose header has been read (`r` after the CIE pointer) and whose CIE is known. */
-export function readFdeBody(
-  r: Reader,
-  ctx: EntryContext,
-  cie: Cie,
-  head: { offset: number; length: number; offsetSize: 4 | 8; ciePointer: bigint; cieOffset: number; end: number },
-): Fde {
+export function readFdeBody(r: Reader, ctx: EntryContext, cie: Cie, offset: number, length: number, offsetSize: 4 | 8, ciePointer: bigint, cieOffset: number, end: number): Fde {
   const eh = ctx.kind === 'eh_frame';
   let segmentSelector: bigint | undefined;
   if (cie.segmentSize) segmentSelector = r.uintBig(cie.segmentSize);
-  let initialLocation: bigint;
-  let addressRange: bigint;
-  if (eh) {
-    initialLocation = readEncodedPointer(r, cie.fdeEncoding, ctx.bases, cie.addressSize);
-    // The range is a length: only the value format applies, never a base.
-    addressRange = readEncodedPointer(r, cie.fdeEncoding & 0x0f, {}, cie.addressSize);
-  } else {
-    initialLocation = r.uintBig(cie.addressSize);
-    addressRange = r.uintBig(cie.addressSize);
+  let initialLocation: bigint | undefined;
+  let addressRange: bigint | undefined;
+  const base = ctx.sectionAddress;
+  if (eh && cie.fdeEncoding === PCREL_SDATA4 && base !== undefined && cie.addressSize === 8 && r.remaining >= 8) {
+    // GCC's and Clang's encoding, read as numbers (readEncodedPointer's result, for the values it makes no bigint arithmetic for).
+    const at = r.offset;
+    const location = base + at + r.i32();
+    const range = r.i32();
+    if (location >= 0 && location <= Number.MAX_SAFE_INTEGER && range >= 0) {
+      initialLocation = BigInt(location);
+      addressRange = BigInt(range);
+    } else r.pos -= 8;
+  }
+  if (initialLocation === undefined || addressRange === undefined) {
+    if (eh) {
+      initialLocation = readEncodedPointer(r, cie.fdeEncoding, ctx.bases, cie.addressSize);
+      // The range is a length: only the value format applies, never a base.
+      addressRange = readEncodedPointer(r, cie.fdeEncoding & 0x0f, {}, cie.addressSize);
+    } else {
+      initialLocation = r.uintBig(cie.addressSize);
+      addressRange = r.uintBig(cie.addressSize);
+    }
   }
   let augmentationData: Uint8Array | undefined;
   let lsda: bigint | undefined;
-  if (cie.augmentation.startsWith('z')) {
+  // A CIE has augmentation data exactly when its augmentation starts with 'z'.
+  if (cie.augmentationData !== undefined) {
     const len = r.uleb();
     const dataAt = r.pos;
     augmentationData = r.bytesView(len);
@@ -219,18 +232,18 @@ export function readFdeBody(
   }
   // The fields written out, not spread from entryTail: an FDE is read per
   // function, and a literal of fixed shape is several times cheaper.
-  if (r.offset > head.end) throw r.error('truncated', `FDE fields run past its end 0x${head.end.toString(16)}`, head.offset - r.base);
+  if (r.offset > end) throw r.error('truncated', `FDE fields run past its end 0x${end.toString(16)}`, offset - r.base);
   const instructionsOffset = r.offset;
   return {
     kind: 'fde',
-    offset: head.offset,
-    length: head.length,
-    offsetSize: head.offsetSize,
-    end: head.end,
-    instructions: r.bytesView(head.end - instructionsOffset),
+    offset,
+    length,
+    offsetSize,
+    end,
+    instructions: r.bytesView(end - instructionsOffset),
     instructionsOffset,
-    ciePointer: head.ciePointer,
-    cieOffset: head.cieOffset,
+    ciePointer,
+    cieOffset,
     cie,
     segmentSelector,
     initialLocation,

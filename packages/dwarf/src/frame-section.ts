@@ -63,7 +63,7 @@ export class FrameSection {
     this.address = options.address ?? 0n;
     this.name = options.name ?? (kind === 'eh_frame' ? '.eh_frame' : '.debug_frame');
     this.bases = { section: this.address, text: options.textBase, data: options.dataBase };
-    this.ctx = { kind, addressSize: options.addressSize, bases: this.bases };
+    this.ctx = { kind, addressSize: options.addressSize, bases: this.bases, sectionAddress: this.address <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.address) : undefined };
     this.reader = new Reader(bytes, { order: options.order, addressSize: options.addressSize, section: this.name });
     this.entryReader = this.reader.clone();
   }
@@ -116,8 +116,10 @@ export class FrameSection {
     const idSize = eh ? 4 : offsetSize;
     if (length < idSize) throw body.error('truncated', `entry at 0x${off.toString(16)} is too short for its CIE id`, off);
     const idAt = body.offset;
-    const id = idSize === 4 ? BigInt(body.u32()) : body.u64();
-    const isCie = eh ? id === 0n : id === (offsetSize === 4 ? DEBUG_FRAME_CIE_ID32 : DEBUG_FRAME_CIE_ID64);
+    // A 4-byte id is compared as a number: a bigint comparison is a runtime call in the baseline code a dump runs in.
+    const id32 = idSize === 4 ? body.u32() : -1;
+    const id = idSize === 4 ? BigInt(id32) : body.u64();
+    const isCie = idSize === 4 ? id32 === (eh ? 0 : 0xffffffff) : id === DEBUG_FRAME_CIE_ID64;
     if (isCie) {
       const cached = this.cies.get(off);
       if (cached instanceof ParseError) throw cached;
@@ -127,15 +129,14 @@ export class FrameSection {
     let cieOffset: number;
     if (eh) {
       // The CIE pointer is the distance back from the pointer field itself.
-      const back = Number(id);
-      cieOffset = idAt - back;
+      cieOffset = idAt - id32;
     } else {
-      if (id > BigInt(this.bytes.length)) throw new ParseError('out-of-range', `FDE at 0x${off.toString(16)} points to CIE 0x${id.toString(16)} outside the section`, this.name, off);
+      if (idSize === 4 ? id32 > this.bytes.length : id > BigInt(this.bytes.length)) throw new ParseError('out-of-range', `FDE at 0x${off.toString(16)} points to CIE 0x${id.toString(16)} outside the section`, this.name, off);
       cieOffset = Number(id);
     }
     if (cieOffset < 0 || cieOffset >= this.bytes.length) throw new ParseError('out-of-range', `FDE at 0x${off.toString(16)} points to CIE 0x${cieOffset.toString(16)} outside the section`, this.name, off);
     const cie = this.cieAt(cieOffset, off);
-    return readFdeBody(body, this.ctx, cie, { offset: off, length, offsetSize, ciePointer: id, cieOffset, end });
+    return readFdeBody(body, this.ctx, cie, off, length, offsetSize, id, cieOffset, end);
   }
 
   /**

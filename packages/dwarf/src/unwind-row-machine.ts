@@ -12,7 +12,6 @@ const EM_SPARC32PLUS = 18;
 const EM_SPARCV9 = 43;
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
-const MAX_EXACT_BIG = BigInt(MAX_EXACT);
 
 
 /** Ids of register rule sets, unique in the process: a cache keyed by one never confuses two machines' sets. */
@@ -130,13 +129,14 @@ export class UnwindRowMachine {
   private owned = false;
   private stack: SavedState[] = [];
   private count = 0;
-  private readonly max: number;
+  /** The most instructions {@link step} applies to one entry (more throw ParseError). */
+  readonly maxInstructions: number;
   private readonly machine: number;
   private initial: SavedState | undefined = undefined;
   private entryOffset = 0;
 
   constructor(options: UnwindTableOptions = {}) {
-    this.max = options.maxInstructions ?? 1_000_000;
+    this.maxInstructions = options.maxInstructions ?? 1_000_000;
     this.machine = options.machine ?? 0;
   }
 
@@ -161,7 +161,7 @@ export class UnwindRowMachine {
   private cieState(cie: Cie, cursor: CfaInstructionCursor): SavedState {
     const hit = cieStates.get(cie);
     if (hit && hit.machine === this.machine) return hit.state;
-    const m = new UnwindRowMachine({ machine: this.machine, maxInstructions: this.max }).beginCie(cie);
+    const m = new UnwindRowMachine({ machine: this.machine, maxInstructions: this.maxInstructions }).beginCie(cie);
     cursor.rewind();
     while (cursor.next()) m.step(cursor);
     const state = m.save();
@@ -247,13 +247,45 @@ export class UnwindRowMachine {
   }
 
   private setStart(a: bigint): void {
-    if (a <= MAX_EXACT_BIG && a >= 0n) {
-      this.start = Number(a);
-      this.startBig = undefined;
-    } else {
-      this.start = Number(a);
-      this.startBig = a;
-    }
+    // Tested as a number (a bigint comparison is a runtime call before the code is optimized): the conversion
+    // rounds, but monotonically, so it is within [0, 2^53) exactly when the bigint is.
+    const n = Number(a);
+    this.start = n;
+    this.startBig = n >= 0 && n <= MAX_EXACT ? undefined : a;
+  }
+
+  /** DW_CFA_offset (and its extended forms): register `reg` saved at CFA + `offset`. */
+  setOffset(reg: number, offset: number): void {
+    this.setRule(reg, offsetRule(offset));
+  }
+
+  /**
+   * DW_CFA_restore: register `reg` gets its rule from the CIE's initial
+   * instructions back (or loses its rule). False, changing nothing, in a
+   * CIE's own instructions, where it is an error.
+   */
+  restore(reg: number): boolean {
+    const initial = this.initial;
+    if (!initial) return false;
+    const k = initial.registers.indexOf(reg);
+    if (k >= 0) this.setRule(reg, initial.rules[k]!);
+    else this.deleteRule(reg);
+    return true;
+  }
+
+  /** DW_CFA_remember_state; false, changing nothing, past 1000 nested states (an error). */
+  remember(): boolean {
+    if (this.stack.length >= 1000) return false;
+    this.stack.push(this.save());
+    return true;
+  }
+
+  /** DW_CFA_restore_state; false, changing nothing, without a remembered state (an error). */
+  restoreState(): boolean {
+    const saved = this.stack.pop();
+    if (!saved) return false;
+    this.restoreFrom(saved);
+    return true;
   }
 
   private setRule(reg: number, rule: RegisterRule): void {
@@ -267,15 +299,15 @@ export class UnwindRowMachine {
       if (!this.owned) this.own();
       (this.rules as RegisterRule[])[i] = rule;
     } else {
-      // A copy of a shared set is made one longer at once (concat), not sliced and then grown by push.
-      if (this.owned) {
-        regs.push(reg);
-        rules.push(rule);
-      } else {
-        this.registers = regs = regs.concat(reg);
-        this.rules = rules = rules.concat(rule);
+      // A copy of a shared set by slice() and push(): concat() is a C++ builtin, several times their cost in the
+      // baseline code a dump runs in (an FDE's first rule change copies its CIE's set).
+      if (!this.owned) {
+        this.registers = regs = regs.slice();
+        this.rules = rules = rules.slice();
         this.owned = true;
       }
+      regs.push(reg);
+      rules.push(rule);
       for (let k = n; k > i; k--) {
         regs[k] = regs[k - 1]!;
         rules[k] = rules[k - 1]!;
@@ -313,7 +345,7 @@ export class UnwindRowMachine {
    * applies from there on.
    */
   step(c: CfaInstructionCursor): boolean {
-    if (++this.count > this.max) throw this.fail(c, `more than ${this.max} call frame instructions`);
+    if (++this.count > this.maxInstructions) throw this.fail(c, `more than ${this.maxInstructions} call frame instructions`);
     // Literal cases: the constants are variables in a bundle, and only a switch over literals close together is a
     // jump table (V8 tests the cases one by one when they spread over more than three values per case): the
     // primary opcodes 0x40, 0x80 and 0xc0 are cased as 0x41, 0x42 and 0x43, next to the others.
@@ -389,7 +421,7 @@ export class UnwindRowMachine {
       case 0x05: // DW_CFA_offset_extended
       case 0x11: // DW_CFA_offset_extended_sf
       case 0x2f: // DW_CFA_GNU_negative_offset_extended
-        this.setRule(c.register, offsetRule(c.offset));
+        this.setOffset(c.register, c.offset);
         return false;
       case 0x14: // DW_CFA_val_offset
       case 0x15: // DW_CFA_val_offset_sf
@@ -405,24 +437,15 @@ export class UnwindRowMachine {
         this.setRule(c.register, { kind: 'val-expression', expression: c.expression, offset: c.expressionOffset });
         return false;
       case 0x43: // DW_CFA_restore (0xc0)
-      case 0x06: { // DW_CFA_restore_extended
-        const initial = this.initial;
-        if (!initial) throw this.fail(c, "DW_CFA_restore in a CIE's initial instructions");
-        const k = initial.registers.indexOf(c.register);
-        if (k >= 0) this.setRule(c.register, initial.rules[k]!);
-        else this.deleteRule(c.register);
+      case 0x06: // DW_CFA_restore_extended
+        if (!this.restore(c.register)) throw this.fail(c, "DW_CFA_restore in a CIE's initial instructions");
         return false;
-      }
       case 0x0a: // DW_CFA_remember_state
-        if (this.stack.length >= 1000) throw this.fail(c, 'more than 1000 nested DW_CFA_remember_state');
-        this.stack.push(this.save());
+        if (!this.remember()) throw this.fail(c, 'more than 1000 nested DW_CFA_remember_state');
         return false;
-      case 0x0b: { // DW_CFA_restore_state
-        const saved = this.stack.pop();
-        if (!saved) throw this.fail(c, 'DW_CFA_restore_state without a DW_CFA_remember_state');
-        this.restoreFrom(saved);
+      case 0x0b: // DW_CFA_restore_state
+        if (!this.restoreState()) throw this.fail(c, 'DW_CFA_restore_state without a DW_CFA_remember_state');
         return false;
-      }
       case 0x2e: // DW_CFA_GNU_args_size
         this.argsSize = c.offset;
         return false;

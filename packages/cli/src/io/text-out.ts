@@ -62,6 +62,26 @@ export function putDecimal(buf: Uint8Array, pos: number, v: number): number {
 }
 
 /**
+ * Writes the lowercase hex digits of an integer 0 ≤ v < 2^53, at least
+ * `digits` of them (zero-padded), at `pos` of `buf` and returns the
+ * position after them.
+ */
+export function putHex(buf: Uint8Array, pos: number, v: number, digits = 1): number {
+  if (v > 0xffffffff) {
+    const hi = Math.floor(v / 0x100000000);
+    return putHex(buf, putHex(buf, pos, hi, digits > 8 ? digits - 8 : 1), v >>> 0, 8);
+  }
+  let n = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
+  if (digits > n) n = digits;
+  const end = pos + n;
+  for (let i = end - 1; i >= pos; i--) {
+    buf[i] = HEX[v & 15]!;
+    v >>>= 4;
+  }
+  return end;
+}
+
+/**
  * Output built as bytes (`elfkit dwarf info`, `symbols`, `lines`: up to
  * millions of lines): digits are computed in place, names and strings
  * copied — from string tables without decoding them — and the buffer goes
@@ -72,6 +92,12 @@ export function putDecimal(buf: Uint8Array, pos: number, v: number): number {
 export class TextOut {
   private buf: Uint8Array;
   private pos = 0;
+  /**
+   * `buf.length`, kept as a field: a typed array's length is a getter call
+   * after the property load in the baseline code most writers run in
+   * (twice the cost of a field), and {@link room} asks it on every write.
+   */
+  private size: number;
 
   /**
    * `size`: bytes buffered between writes. `growable`: never write to
@@ -82,6 +108,7 @@ export class TextOut {
     private readonly growable = false,
   ) {
     this.buf = new Uint8Array(size);
+    this.size = size;
   }
 
   /**
@@ -104,15 +131,19 @@ export class TextOut {
 
   /** Makes room for `n` more bytes. */
   room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n <= this.size) return;
     if (this.growable) {
-      const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+      const b = new Uint8Array(Math.max(this.size * 2, this.pos + n));
       b.set(this.buf.subarray(0, this.pos));
       this.buf = b;
+      this.size = b.length;
       return;
     }
     this.flush();
-    if (n > this.buf.length) this.buf = new Uint8Array(n);
+    if (n > this.size) {
+      this.buf = new Uint8Array(n);
+      this.size = n;
+    }
   }
 
   byte(c: number): this {
