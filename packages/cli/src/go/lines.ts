@@ -79,7 +79,9 @@ export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', wid
   const hexWidth = mode === 'text' ? width : 0;
   // Room a row needs besides its file's bytes: what goes before its address, 16 hex digits, 10 decimal digits.
   const fixed = Math.max(firstOpen.length, afterEnd.length) + 16 + 10;
-  let buf = new Uint8Array(1 << 20);
+  // Empty until the first row makes it: the row writer's flush path then has run before the optimizing
+  // compiler gets to the writer (a path that never ran would deoptimize the writer when first taken).
+  let buf = new Uint8Array(0);
   let pos = 0;
   let before = firstOpen;
   let lastFile: string | undefined;
@@ -93,7 +95,7 @@ export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', wid
       if (pos + fixed + lastPart.length > buf.length) {
         writeOut(buf.subarray(0, pos));
         pos = 0;
-        if (fixed + lastPart.length > buf.length) buf = new Uint8Array(fixed + lastPart.length);
+        if (fixed + lastPart.length > buf.length) buf = new Uint8Array(Math.max(1 << 20, fixed + lastPart.length));
       }
       buf.set(before, pos);
       pos += before.length;
@@ -110,6 +112,7 @@ export function writeGoLines(t: PcLnTable, mode: 'text' | 'json' | 'ndjson', wid
   if (pos + last.length > buf.length) {
     writeOut(buf.subarray(0, pos));
     pos = 0;
+    if (last.length > buf.length) buf = new Uint8Array(last.length);
   }
   pos = putAscii(buf, pos, last);
   if (pos) writeOut(buf.subarray(0, pos));
