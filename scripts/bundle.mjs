@@ -18,14 +18,18 @@
 // (esbuild runs such a module when it is first imported).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fflateTables } from './fflate-tables.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'packages/cli/dist');
 const out = join(dist, 'bundle');
 rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+// fflate's tables, computed here once and read by the bundled fflate (see fflate-tables.mjs); `withTables(rel)` patches fflate in a bundle whose folder reaches out/ by `rel`.
+const withTables = fflateTables(join(root, 'packages/image'), out);
 
 const common = {
   bundle: true,
@@ -122,7 +126,7 @@ const builds = [
   { bundle: 'symbolize-run', entryPoints: [join(dist, 'symbolize', 'run.js')] },
   { bundle: 'symbolize-addr2line', entryPoints: [join(dist, 'symbolize', 'addr2line.js')] },
 ];
-await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, apartImports, lazyModules], outfile: join(out, `${bundle}.cjs`) })));
+await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, apartImports, lazyModules, withTables(bundle.startsWith('commands/') ? '..' : '.')], outfile: join(out, `${bundle}.cjs`) })));
 
 // The code cache is named by the bundle's content: a cache of another build is never offered to V8 (which checks only the source's length).
 const hashes = Object.fromEntries(builds.map(({ bundle }) => [bundle, createHash('sha256').update(readFileSync(join(out, `${bundle}.cjs`))).digest('hex').slice(0, 16)]));

@@ -117,13 +117,15 @@ test('go lines --ndjson: byte-identical to debug/gosym PCToLine asked at every P
 
 test('go lines and lines --source go print the same bytes in every mode; auto picks the pclntab without DWARF', () => {
   const p = fixturePath('go/go1.19-arm');
-  for (const mode of [[], ['--json'], ['--ndjson'], ['--cu', 'main.go']]) {
+  // --cu matching no function: no rows (`[]` in JSON).
+  for (const mode of [[], ['--json'], ['--ndjson'], ['--cu', 'main.go'], ['--json', '--cu', 'no-such-file'], ['--cu', 'no-such-file']]) {
     const a = elfkit('go', 'lines', ...mode, p);
     const b = elfkit('lines', '--source', 'go', ...mode, p);
     assert.is(a.status, 0, a.stderr);
     assert.is(a.stdout, b.stdout, mode.join(' '));
   }
   assert.ok(JSON.parse(elfkit('go', 'lines', '--json', p).stdout).length > 10000);
+  assert.is(elfkit('go', 'lines', '--json', '--cu', 'no-such-file', p).stdout, '[]\n');
   const sw = fixturePath('go/go1.27-amd64-sw');
   assert.is(elfkit('lines', sw).stdout, elfkit('go', 'lines', sw).stdout);
 });

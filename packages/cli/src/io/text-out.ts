@@ -61,6 +61,33 @@ export function putDecimal(buf: Uint8Array, pos: number, v: number): number {
   return after;
 }
 
+/** Writes at least `digits` lowercase hex digits of `x` (0 ≤ x < 2^32) at `pos` of `buf`; returns the position after them. */
+function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
+  let n = x === 0 ? 1 : (35 - Math.clz32(x)) >> 2;
+  if (digits > n) n = digits;
+  for (let i = n - 1; i >= 0; i--) {
+    buf[pos + i] = HEX[x & 15]!;
+    x >>>= 4;
+  }
+  return pos + n;
+}
+
+/**
+ * Writes at least `w` lowercase hex digits (no prefix) of a non-negative
+ * integer below 2^53 at `pos` of `buf` (which has room for `w` + 14) and
+ * returns the position after them.
+ */
+export function putHex(buf: Uint8Array, pos: number, v: number, w: number): number {
+  if (v <= 0xffffffff) return putHex32(buf, pos, v >>> 0, w);
+  return putHex32(buf, putHex32(buf, pos, Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1), v >>> 0, 8);
+}
+
+/** Writes the ASCII string `s` at `pos` of `buf`; returns the position after it. */
+export function putAscii(buf: Uint8Array, pos: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+  return pos;
+}
+
 /**
  * Writes the lowercase hex digits of an integer 0 ≤ v < 2^53, at least
  * `digits` of them (zero-padded), at `pos` of `buf` and returns the
@@ -291,11 +318,7 @@ export class TextOut {
   /** At least `w` lowercase hex digits (no prefix) of a non-negative integer below 2^53. */
   hexDigits(v: number, w = 0): this {
     this.room(w + 14);
-    if (v <= 0xffffffff) this.hex32(v >>> 0, w);
-    else {
-      this.hex32(Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1);
-      this.hex32(v >>> 0, 8);
-    }
+    this.pos = putHex(this.buf, this.pos, v, w);
     return this;
   }
 
@@ -308,25 +331,12 @@ export class TextOut {
       if (v >= 0n && v <= 0x1fffffffffffffn) v = Number(v);
       else return this.ascii(BigInt.asUintN(64, v).toString(16).padStart(w, '0'));
     }
-    if (v <= 0xffffffff) this.hex32(v >>> 0, w);
-    else {
-      this.hex32(Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1);
-      this.hex32(v >>> 0, 8);
-    }
+    this.pos = putHex(this.buf, this.pos, v, w);
     return this;
   }
 
-  private hex32(x: number, digits: number): void {
-    let n = x === 0 ? 1 : (35 - Math.clz32(x)) >> 2;
-    if (digits > n) n = digits;
-    const buf = this.buf;
-    const p = this.pos;
-    for (let i = n - 1; i >= 0; i--) {
-      buf[p + i] = HEX[x & 15]!;
-      x >>>= 4;
-    }
-    this.pos = p + n;
-  }
+
+
 
   /** A decimal integer (number or bigint, either sign), right-aligned in `width` columns. */
   dec(v: number | bigint, width = 0): this {

@@ -5,6 +5,9 @@ import { nodeZlib } from './builtins.js';
 /** Output chunk size of zlib's decoders: fewer, larger chunks than its 16 KiB default. */
 const CHUNK = 256 << 10;
 
+/** Compressed inputs up to this size are decoded in one synchronous call when they end within it (see viaTransform). */
+const SMALL_INPUT = 256 << 10;
+
 /**
  * Runs `input` through the transform `make` gives. The chunks are written
  * in by hand, not by `Readable.from(input).pipe(t)`: Node's `pipe` reads
@@ -14,11 +17,41 @@ const CHUNK = 256 << 10;
  * `elfkit image attach-debug`. One chunk is read ahead, as `Readable.from`
  * with a high-water mark of 1 did; the transform's own buffer bounds the
  * rest (a full one is waited on until it drains).
+ *
+ * With `sync` (zlib's one-call decoder), an input that ends within
+ * SMALL_INPUT bytes is decoded by it instead, on this thread: a small
+ * image's layers do not pay for the stream and its async iteration (their
+ * code, compiled on first use, and the hand-off to the thread pool: ~15M
+ * instructions, 1.5 ms, per layer). Its output is bounded by `maxOutput`
+ * (the input's size); past that, or on any error, the stream decodes it as
+ * for a larger input, so bombs and damage are met as before.
  */
-function viaTransform(make: () => Transform): StreamDecoder {
+function viaTransform(make: () => Transform, sync?: (input: Uint8Array, maxOutput: number) => Uint8Array): StreamDecoder {
   return async function* (input) {
-    const t = make();
     const source = input[Symbol.asyncIterator]();
+    // Chunks read ahead for the one-call decoder, written to the stream first when it declines.
+    const ahead: Uint8Array[] = [];
+    if (sync) {
+      let size = 0;
+      let r = await source.next();
+      for (; !r.done && size + r.value.length <= SMALL_INPUT; r = await source.next()) {
+        ahead.push(r.value);
+        size += r.value.length;
+      }
+      if (r.done) {
+        let out: Uint8Array | undefined;
+        try {
+          out = sync(ahead.length === 1 ? ahead[0]! : Buffer.concat(ahead), size * 250);
+        } catch {
+          // too large for one call, or damaged: the stream decodes it and reports what it meets
+        }
+        if (out) {
+          if (out.length) yield out;
+          return;
+        }
+      } else ahead.push(r.value);
+    }
+    const t = make();
     let stopped = false;
     const drained = () =>
       new Promise<void>((resolve) => {
@@ -32,6 +65,8 @@ function viaTransform(make: () => Transform): StreamDecoder {
       });
     const feed = async () => {
       try {
+        for (const c of ahead) if (!t.write(c) && !stopped) await drained();
+        ahead.length = 0;
         for (let r = await source.next(); !r.done && !stopped; r = await source.next()) {
           if (!t.write(r.value) && !stopped) await drained();
         }
@@ -60,7 +95,10 @@ type ZstdFactory = (o: { chunkSize: number }) => Transform;
  * decoder where Node has one (22.15+/23.8+), else fzstd.
  */
 export const nodeDecompressors: Decompressors = {
-  gzip: viaTransform(() => nodeZlib().createGunzip({ chunkSize: CHUNK })),
+  gzip: viaTransform(
+    () => nodeZlib().createGunzip({ chunkSize: CHUNK }),
+    (b, maxOutputLength) => nodeZlib().gunzipSync(b, { chunkSize: CHUNK, maxOutputLength }),
+  ),
   zstd: (input) => {
     const make = (nodeZlib() as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
     return typeof make === 'function' ? viaTransform(() => make({ chunkSize: CHUNK }))(input) : jsDecompressors.zstd(input);
