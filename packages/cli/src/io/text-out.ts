@@ -75,9 +75,9 @@ function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): numb
 /**
  * Writes at least `w` lowercase hex digits (no prefix) of a non-negative
  * integer below 2^53 at `pos` of `buf` (which has room for `w` + 14) and
- * returns the position after them.
+ * returns the position after them; `w` is 1 when not given.
  */
-export function putHex(buf: Uint8Array, pos: number, v: number, w: number): number {
+export function putHex(buf: Uint8Array, pos: number, v: number, w = 1): number {
   if (v <= 0xffffffff) return putHex32(buf, pos, v >>> 0, w);
   return putHex32(buf, putHex32(buf, pos, Math.floor(v / 0x100000000), w > 8 ? w - 8 : 1), v >>> 0, 8);
 }
@@ -86,26 +86,6 @@ export function putHex(buf: Uint8Array, pos: number, v: number, w: number): numb
 export function putAscii(buf: Uint8Array, pos: number, s: string): number {
   for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
   return pos;
-}
-
-/**
- * Writes the lowercase hex digits of an integer 0 ≤ v < 2^53, at least
- * `digits` of them (zero-padded), at `pos` of `buf` and returns the
- * position after them.
- */
-export function putHex(buf: Uint8Array, pos: number, v: number, digits = 1): number {
-  if (v > 0xffffffff) {
-    const hi = Math.floor(v / 0x100000000);
-    return putHex(buf, putHex(buf, pos, hi, digits > 8 ? digits - 8 : 1), v >>> 0, 8);
-  }
-  let n = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
-  if (digits > n) n = digits;
-  const end = pos + n;
-  for (let i = end - 1; i >= pos; i--) {
-    buf[i] = HEX[v & 15]!;
-    v >>>= 4;
-  }
-  return end;
 }
 
 /**
