@@ -242,8 +242,25 @@ export class PcLnTable {
    * or -1 (binary search over the function table, as debug/gosym).
    */
   funcIndexAt(pc: number): number {
-    const n = this.header.nfunc;
+    const h = this.header;
+    const n = h.nfunc;
     if (n === 0 || pc < this.entryOf(0) || pc >= this.entryOf(n)) return -1;
+    if (h.functabFieldSize === 4 && !this.textSections) {
+      // Entries are 32-bit offsets from one base: search the table's words
+      // themselves (a traceback asks thousands of PCs; a call to entryOf per
+      // probe cost more than the search around it).
+      const view = this.view;
+      const le = this.le;
+      const target = pc - (h.format === '1.16' ? 0 : this.text);
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (view.getUint32(h.functab + 8 * mid, le) > target) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo - 1;
+    }
     let lo = 0;
     let hi = n;
     while (lo < hi) {

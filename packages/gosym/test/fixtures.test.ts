@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureBytes, fixtures, fixturesDir, skip } from '@elfkit/fixtures';
-import { inspectGo, openGoSymbols, readBuildInfo, readGoBuildId, type GoImage } from '../dist/index.js';
+import { inspectGo, openGoSymbols, readBuildInfo, readGoBuildId, type GoImage, type PcLnTable } from '../dist/index.js';
 import { elfImage, withoutSections } from './elf-image.js';
 import { esbuildBinaries } from './tools.js';
 
@@ -136,6 +136,31 @@ test('esbuild from npm: every pclntab magic, 386/arm64/s390x, with and without s
     assert.equal(digest(elfImage(withoutSections(bytes)).image), digest(image), `${b.name} without sections`);
   }
   assert.equal([...magics].sort(), ['0xfffffff0', '0xfffffff1', '0xfffffffa', '0xfffffffb']);
+});
+
+/** Checks funcIndexAt against walks of entryOf at every entry, the PC before it and the ends of the table. */
+function checkFuncIndexAt(t: PcLnTable, name: string): void {
+  const n = t.funcCount;
+  assert.ok(n > 0, name);
+  assert.is(t.funcIndexAt(t.entryOf(0) - 1), -1, name);
+  assert.is(t.funcIndexAt(t.entryOf(n)), -1, name);
+  for (let i = 0; i < n; i++) {
+    const e = t.entryOf(i);
+    // The last function entered at or before e (functions may share an entry).
+    let j = i;
+    while (j + 1 < n && t.entryOf(j + 1) <= e) j++;
+    assert.is(t.funcIndexAt(e), j, name);
+    let k = i - 1;
+    while (k >= 0 && t.entryOf(k) > e - 1) k--;
+    assert.is(t.funcIndexAt(e - 1), k, name);
+  }
+}
+
+test('funcIndexAt: the function at every entry and the PC before it, every pclntab format', async () => {
+  for (const f of goFixtures) checkFuncIndexAt(inspectGo(elfImage(fixtureBytes(f)).image).symbols!.table, f.name);
+  const bins = await esbuildBinaries();
+  if (typeof bins === 'string') return skip('esbuild binaries', bins);
+  for (const b of bins) checkFuncIndexAt(inspectGo(elfImage(new Uint8Array(readFileSync(b.path))).image).symbols!.table, b.name);
 });
 
 test('line → PCs: every range maps back to its file and line, and covers the rows of that line', () => {
