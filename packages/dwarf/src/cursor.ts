@@ -192,6 +192,36 @@ export class DieCursor {
    * it always does.
    */
   private skipSubtree(d: number): boolean {
+    return this.scan(d + 1, undefined);
+  }
+
+  /**
+   * Passes over the entries ahead in one loop over the bytes (as
+   * {@link skipChildren} does) until the next DIE whose tag is marked in
+   * `tags`, which the next {@link nextEntry} then reads; a walk that wants
+   * only a few kinds of DIE (a unit's functions) does not step the cursor
+   * through every type, member and variable. It stops early, with the next
+   * entry being the one it could not pass, at anything unusual (see
+   * skipSubtree), and at the unit's end. Returns the smallest depth of a DIE
+   * it passed over (Infinity when none): the DIEs from there down to the
+   * next one's parent are all passed-over ones.
+   */
+  passUntil(tags: Uint8Array): number {
+    this.passedDepth = Infinity;
+    this.scan(NaN, tags);
+    return this.passedDepth;
+  }
+
+  /** The smallest depth of a DIE that the last {@link passUntil} passed over. */
+  private passedDepth = Infinity;
+
+  /**
+   * The loop of {@link skipSubtree} and {@link passUntil}, from the next
+   * entry (at the cursor's next depth): true when it stopped on a null entry
+   * at depth `close`, the cursor left on it as `nextEntry` would; false when
+   * it handed over before a DIE with a tag in `tags` or anything unusual.
+   */
+  private scan(close: number, tags: Uint8Array | undefined): boolean {
     const bytes = this.r.bytes;
     const len = bytes.length;
     const base = this.base;
@@ -199,10 +229,11 @@ export class DieCursor {
     const table = this.table;
     const enc = this.enc;
     let p = (this.nextPos >= 0 ? this.nextPos : this.skipAttrs()) - base;
-    let depth = d + 1;
+    let depth = this.nextDepth;
+    let passed = Infinity;
     for (;;) {
       const start = p;
-      if (p >= len) return this.handOver(start, depth);
+      if (p >= len) break;
       let code = bytes[p++]!;
       if (code >= 0x80) {
         // Codes past 2^21 are left to the cursor's reader.
@@ -210,12 +241,15 @@ export class DieCursor {
         code = (code & 0x7f) | ((b1 & 0x7f) << 7);
         if (b1 >= 0x80) {
           const b2 = p < len ? bytes[p++]! : 0x80;
-          if (b2 >= 0x80) return this.handOver(start, depth);
+          if (b2 >= 0x80) {
+            p = start;
+            break;
+          }
           code |= b2 << 14;
         }
       }
       if (code === 0) {
-        if (depth === d + 1) {
+        if (depth === close) {
           this.offset = start + base;
           this.abbrev = undefined;
           this.depth = depth;
@@ -228,39 +262,25 @@ export class DieCursor {
       }
       const a = table.get(code);
       const plan = a?.skipPlan(enc);
-      if (!a || !plan) return this.handOver(start, depth);
+      if (!a || !plan || (tags !== undefined && a.tag < tags.length && tags[a.tag] === 1)) {
+        p = start;
+        break;
+      }
       for (let i = 0; i < plan.length && p <= len; i++) {
         const step = plan[i]!;
         if (step >= 0) p += step;
-        else if (step === SKIP_CSTR) {
-          const z = bytes.indexOf(0, p);
-          p = z < 0 ? len + 1 : z + 1;
-        } else if (step === SKIP_LEB) {
-          while (p < len && bytes[p]! >= 0x80) p++;
-          p++;
-        } else if (step === SKIP_BLOCK1) p += 1 + (p < len ? bytes[p]! : 0);
-        else if (step === SKIP_BLOCK2) p += p + 2 <= len ? 2 + (le ? bytes[p]! | (bytes[p + 1]! << 8) : (bytes[p]! << 8) | bytes[p + 1]!) : len;
-        else if (step === SKIP_BLOCK4) p += p + 4 <= len ? 4 + (le ? (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) + bytes[p + 3]! * 0x1000000 : bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!)) : len;
-        else {
-          // SKIP_BLOCK_ULEB: a ULEB128 length, then the bytes.
-          let n = 0;
-          let shift = 1;
-          for (;;) {
-            if (p >= len || shift > 2 ** 28) {
-              p = len + 1;
-              break;
-            }
-            const b = bytes[p++]!;
-            n += (b & 0x7f) * shift;
-            if (b < 0x80) break;
-            shift *= 128;
-          }
-          p += n;
-        }
+        else p = skipVariable(bytes, p, step, le);
       }
-      if (p > len) return this.handOver(start, depth);
+      if (p > len) {
+        p = start;
+        break;
+      }
+      if (depth < passed) passed = depth;
       if (a.hasChildren) depth++;
     }
+    this.passedDepth = passed;
+    this.handOver(p, depth);
+    return false;
   }
 
   /** Leaves the cursor so that its next entry is the one at `pos` (relative to the reader) at `depth`. */
@@ -525,4 +545,36 @@ export function blockBounds(bytes: Uint8Array, base: number, form: number, offse
       return undefined;
   }
   return p >= 0 && p + n <= bytes.length && !Number.isNaN(n) ? [p, n] : undefined;
+}
+
+/**
+ * Passes over one attribute value of variable size at `p` (a skip plan's
+ * negative step), returning where it ends: past `bytes.length` when it runs
+ * off the end. A function of its own, so that the scanning loop stays small
+ * and every caller's runs feed these branches.
+ */
+function skipVariable(bytes: Uint8Array, p: number, step: number, le: boolean): number {
+  const len = bytes.length;
+  if (step === SKIP_CSTR) {
+    const z = bytes.indexOf(0, p);
+    return z < 0 ? len + 1 : z + 1;
+  }
+  if (step === SKIP_LEB) {
+    while (p < len && bytes[p]! >= 0x80) p++;
+    return p + 1;
+  }
+  if (step === SKIP_BLOCK1) return p + 1 + (p < len ? bytes[p]! : 0);
+  if (step === SKIP_BLOCK2) return p + (p + 2 <= len ? 2 + (le ? bytes[p]! | (bytes[p + 1]! << 8) : (bytes[p]! << 8) | bytes[p + 1]!) : len);
+  if (step === SKIP_BLOCK4) return p + (p + 4 <= len ? 4 + (le ? (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16)) + bytes[p + 3]! * 0x1000000 : bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!)) : len);
+  // SKIP_BLOCK_ULEB: a ULEB128 length, then the bytes.
+  let n = 0;
+  let shift = 1;
+  for (;;) {
+    if (p >= len || shift > 2 ** 28) return len + 1;
+    const b = bytes[p++]!;
+    n += (b & 0x7f) * shift;
+    if (b < 0x80) break;
+    shift *= 128;
+  }
+  return p + n;
 }

@@ -187,6 +187,25 @@ test('cursor: depth, skipChildren, nextSibling by DW_AT_sibling and by walking, 
   assert.is(s.attrs()[0]!.value, 'd');
   assert.not.ok(s.nextSibling(), 'the last sibling');
   assert.ok(s.isNull);
+
+  // passUntil: over the structure and its members (depths 1 and 2) to the union, then straight to its member.
+  const unionTag = new Uint8Array(256);
+  unionTag[D.DW_TAG_union_type] = 1;
+  const p = u.entries();
+  assert.ok(p.next());
+  assert.is(p.passUntil(unionTag), 1, 'the shallowest DIE passed over: the structure');
+  assert.ok(p.nextEntry());
+  assert.equal([p.depth, p.tag], [1, D.DW_TAG_union_type]);
+  const memberTag = new Uint8Array(256);
+  memberTag[D.DW_TAG_member] = 1;
+  assert.is(p.passUntil(memberTag), Infinity, 'nothing passed over');
+  assert.ok(p.nextEntry());
+  assert.equal([p.depth, p.tag, p.attrs()[0]!.value], [2, D.DW_TAG_member, 'c']);
+  assert.is(p.passUntil(memberTag), Infinity, 'a null entry is no DIE passed over');
+  assert.ok(p.nextEntry());
+  assert.equal([p.depth, p.tag, p.attrs()[0]!.value], [1, D.DW_TAG_member, 'd']);
+  assert.is(p.passUntil(unionTag), Infinity, 'to the end, over the closing null entry');
+  assert.not.ok(p.nextEntry());
 });
 
 test('dwz: DW_FORM_GNU_strp_alt and GNU_ref_alt resolve in the supplementary file', () => {

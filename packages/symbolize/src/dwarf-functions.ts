@@ -115,6 +115,17 @@ function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a
 
 let scratch: NodeColumns | undefined;
 
+/** The tags the walk reads; every other DIE is passed over undecoded. */
+const FUNCTION_TAGS = new Uint8Array(256);
+FUNCTION_TAGS[DW_TAG_subprogram] = FUNCTION_TAGS[DW_TAG_inlined_subroutine] = 1;
+
+/** `nearest` grown to hold depth `depth`. */
+function deeper(nearest: Int32Array, depth: number): Int32Array {
+  const grown = new Int32Array(Math.max(nearest.length * 2, depth + 1)).fill(-1);
+  grown.set(nearest);
+  return grown;
+}
+
 /** The arrays a {@link UnitFunctions} is made of (see {@link UnitFunctions.columns}). */
 export interface FunctionColumns {
   readonly ranges: Float64Array;
@@ -314,7 +325,7 @@ export class UnitFunctions {
     // Nearest node at each depth (or inherited from the depth above). Only
     // the entry above the current depth is read, and it always belongs to
     // the current DIE's parent, so deeper entries left over need no clearing.
-    let nearest = new Int32Array(64).fill(-1);
+    let nearest: Int32Array = new Int32Array(64).fill(-1);
     const attrs: MutableAttribute[] = [];
     const rangeCursors: (ListCursor | undefined)[] = [undefined, undefined];
     const addressSize = unit.header.addressSize;
@@ -323,10 +334,23 @@ export class UnitFunctions {
       if (typeof b === 'bigint' || typeof e === 'bigint' || !(b < e) || e > MAX_SAFE) return;
       cols.addRange(b, e);
     };
-    while (c.nextEntry()) {
+    // The smallest depth of a DIE passed over since the last one read (see DieCursor.passUntil).
+    let passed = Infinity;
+    for (;;) {
+      const m = c.passUntil(FUNCTION_TAGS);
+      if (m < passed) passed = m;
+      if (!c.nextEntry()) break;
       if (!c.abbrev) continue;
       // Surplus null entries take a damaged unit's depth below its root: those DIEs count as top level.
       const depth = Math.max(0, c.depth);
+      if (depth >= nearest.length) nearest = deeper(nearest, depth);
+      if (passed < depth) {
+        // The DIEs passed over are no nodes: each took its parent's nearest node, as the walk would have set them.
+        const from = Math.max(0, passed);
+        const v = from > 0 ? nearest[from - 1]! : -1;
+        for (let k = from; k < depth; k++) nearest[k] = v;
+      }
+      passed = Infinity;
       const parent = depth > 0 ? (nearest[depth - 1] ?? -1) : -1;
       const tag = c.tag;
       let here = parent;
@@ -401,11 +425,6 @@ export class UnitFunctions {
             cols.bigLow.set(here, low);
           }
         }
-      }
-      if (depth >= nearest.length) {
-        const grown = new Int32Array(Math.max(nearest.length * 2, depth + 1)).fill(-1);
-        grown.set(nearest);
-        nearest = grown;
       }
       nearest[depth] = here;
     }
