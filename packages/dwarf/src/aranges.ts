@@ -158,6 +158,14 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
     if (size === 2) return v.getUint16(at, le);
     return v.getUint8(at);
   };
+  // Doubles the columns (up to cap) when full: rare, so a call here costs nothing per tuple.
+  const grow = (): void => {
+    const m = Math.min(cap, n * 2);
+    lows = grown(lows, new Float64Array(m));
+    highs = grown(highs, new Float64Array(m));
+    units = grown(units, new Float64Array(m));
+    sizes = grown(sizes, new Uint8Array(m));
+  };
   // Little-endian words of a little-endian file on a little-endian machine, where the bytes start at a multiple of 4:
   // an element read each, not a DataView call (a call from the interpreter costs several times the read).
   const words = le && HOST_LE && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
@@ -200,13 +208,7 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
         const len = lenHigh === 0 ? lenLow : lenHigh * 0x1_0000_0000 + lenLow;
         if (lo === 0 && len === 0) break;
         if (len === 0 || lo > Number.MAX_SAFE_INTEGER || lo + len > Number.MAX_SAFE_INTEGER) continue;
-        if (n === lows.length) {
-          const m = Math.min(cap, n * 2);
-          lows = grown(lows, new Float64Array(m));
-          highs = grown(highs, new Float64Array(m));
-          units = grown(units, new Float64Array(m));
-          sizes = grown(sizes, new Uint8Array(m));
-        }
+        if (n === lows.length) grow();
         lows[n] = lo;
         highs[n] = lo + len;
         units[n] = debugInfoOffset;
@@ -222,13 +224,7 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
       if (lo === 0 && len === 0 && segment === 0) break;
       // Above 2^53 the words are inexact: such ranges are left out (as the bigint ones an index cannot hold).
       if (len === 0 || lo > Number.MAX_SAFE_INTEGER || lo + len > Number.MAX_SAFE_INTEGER) continue;
-      if (n === lows.length) {
-        const m = Math.min(cap, n * 2);
-        lows = grown(lows, new Float64Array(m));
-        highs = grown(highs, new Float64Array(m));
-        units = grown(units, new Float64Array(m));
-        sizes = grown(sizes, new Uint8Array(m));
-      }
+      if (n === lows.length) grow();
       lows[n] = lo;
       highs[n] = lo + len;
       units[n] = debugInfoOffset;
