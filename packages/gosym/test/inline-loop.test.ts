@@ -6,23 +6,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isParseError } from '@elfkit/binary';
 import { PcLnTable, type PclnFormat } from '../dist/index.js';
-import { synthesize, type SynthFunc } from './synth.js';
+import { synthesizeTable, type SynthFunc } from './synth.js';
 
 const TEXT = 0x401000;
 const ADDR = 0x500000;
 const MEM = 0x600000;
 
 function table(format: PclnFormat, funcs: SynthFunc[]): PcLnTable {
-  const s = synthesize({ format, order: 'little', ptrSize: 8, quantum: 1, textStart: TEXT, funcs, address: ADDR, memory: MEM });
-  return PcLnTable.parse(s.pclntab, {
-    textStart: BigInt(TEXT),
-    address: BigInt(ADDR),
-    gofunc: BigInt(MEM),
-    read: (a, n) => {
-      const off = Number(a) - MEM;
-      return off >= 0 && off + n <= s.memory.length ? s.memory.subarray(off, off + n) : undefined;
-    },
-  });
+  return synthesizeTable({ format, order: 'little', ptrSize: 8, quantum: 1, textStart: TEXT, funcs, address: ADDR, memory: MEM });
 }
 
 const show = (t: PcLnTable, off: number) =>

@@ -3,7 +3,7 @@
 // byte order, with 4- or 8-byte pointers and any PC quantum, plus inline
 // trees in a separate memory region (go:func.* from 1.18, absolute pointers
 // before).
-import type { PclnFormat } from '../dist/index.js';
+import { PcLnTable, type PclnFormat } from '../dist/index.js';
 
 /** One source row of a synthetic function: from `pc` (offset from the entry) on, `file:line`. */
 export interface SynthRow {
@@ -314,4 +314,18 @@ export function synthesize(opts: SynthOptions): { pclntab: Uint8Array; memory: U
     for (const v of words) o.setWord(8 + ptrSize * w++, v);
   }
   return { pclntab: new Uint8Array(o.bytes), memory: new Uint8Array(mem.bytes), gofunc: opts.memory };
+}
+
+/** Assembles a pclntab as {@link synthesize} does and parses it, its inline trees read from the assembled memory. */
+export function synthesizeTable(opts: SynthOptions): PcLnTable {
+  const s = synthesize(opts);
+  return PcLnTable.parse(s.pclntab, {
+    textStart: BigInt(opts.textStart),
+    address: BigInt(opts.address),
+    gofunc: BigInt(opts.memory),
+    read: (a, n) => {
+      const off = Number(a) - opts.memory;
+      return off >= 0 && off + n <= s.memory.length ? s.memory.subarray(off, off + n) : undefined;
+    },
+  });
 }

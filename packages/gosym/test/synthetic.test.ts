@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PcLnTable, parsePclnHeader, type PclnFormat } from '../dist/index.js';
-import { synthesize, type SynthFunc } from './synth.js';
+import { synthesize, synthesizeTable, type SynthFunc } from './synth.js';
 
 const TEXT = 0x401000;
 const ADDR = 0x500000;
@@ -60,21 +60,14 @@ for (const format of formats) {
       for (const quantum of [1, 2, 4] as const) {
         const name = `${format} ${order} ptr${ptrSize} q${quantum}`;
         test(name, () => {
-          const s = synthesize({ format, order, ptrSize, quantum, textStart: TEXT, funcs, address: ADDR, memory: MEM });
+          const opts = { format, order, ptrSize, quantum, textStart: TEXT, funcs, address: ADDR, memory: MEM };
+          const s = synthesize(opts);
           const h = parsePclnHeader(s.pclntab);
           assert.is(h.format, format);
           assert.is(h.order, order);
           assert.is(h.ptrSize, ptrSize);
           assert.is(h.quantum, quantum);
-          const t = PcLnTable.parse(s.pclntab, {
-            textStart: BigInt(TEXT),
-            address: BigInt(ADDR),
-            gofunc: BigInt(MEM),
-            read: (a, n) => {
-              const off = Number(a) - MEM;
-              return off >= 0 && off + n <= s.memory.length ? s.memory.subarray(off, off + n) : undefined;
-            },
-          });
+          const t = synthesizeTable(opts);
           assert.is(t.funcCount, 3);
           assert.equal([...t.funcs()].map((f) => f.name), ['main.alpha', 'main.beta', 'main.gamma']);
           assert.equal([...t.funcs()].map((f) => Number(f.entry) - TEXT), [0, 0x40, 0x90]);
