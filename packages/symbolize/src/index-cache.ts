@@ -350,6 +350,8 @@ function badFunctions(f: FunctionColumns): string | undefined {
   for (const k of ['offsets', 'rangeEnds', 'lows', 'inlinedFlags', 'firstChild', 'nextSibling'] as const) if (f[k].length !== n) return `${k}: ${f[k].length} values for ${n} functions`;
   for (const k of ['callFiles', 'callLines', 'callColumns', 'discs'] as const) if (f[k].length !== n && f[k].length !== 0) return `${k}: ${f[k].length} values for ${n} functions`;
   const pool = f.ranges.length;
+  // Range bounds become addresses (BigInt) as they are: each must be one.
+  if (f.ranges instanceof Float64Array) for (let k = 0; k < pool; k++) if (!(Number.isSafeInteger(f.ranges[k]!) && f.ranges[k]! >= 0)) return `range bound ${k}: ${f.ranges[k]}`;
   let end = 0;
   for (let i = 0; i < n; i++) {
     const e = f.rangeEnds[i]!;
