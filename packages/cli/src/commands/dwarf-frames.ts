@@ -334,7 +334,11 @@ export const framesCommand = defineCommand({
         // A dump of a few thousand entries lives ~0.1 s, mostly before TurboFan has got to it (see lateOptimization):
         // with the usual budget, the outer loop's job (the row and operand writers inlined, 50–100 ms on a busy
         // background thread) often ended after the output and was waited for at exit.
-        const restoreOptimization = lateOptimization();
+        // The text dump: four times the budget, not eight — its hot functions (frames-fast.ts: the FDE reader, the
+        // usual-instruction loop, the row and header writers) compile in a few milliseconds each, and sooner is
+        // cheaper. Callgrind, libc text dump, main thread / all threads: eight times 346-355M / 412-421M, four times
+        // 318M / 384-385M (twice 308-315M / 440-447M, three times 308M / 397M).
+        const restoreOptimization = lateOptimization({ factor: a.table ? 8 : 4 });
         // A section of a shared library's size (libc's .eh_frame: 150 KB): the usual-instruction loop's one compile,
         // with the row machine inlined, took ~30 ms on a background thread and finished near the end of the dump;
         // with lean inlining ~14 ms (callgrind, libc text dump: 613/619M -> 566/586M instructions). A large one (the

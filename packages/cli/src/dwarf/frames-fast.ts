@@ -359,8 +359,13 @@ export class FastFrames {
           else return this.giveUp(from);
           tail = undefined;
         } else {
-          const b1 = i + 1 < end ? bytes[i + 1]! : 0x100;
-          const b2 = i + 2 < end ? bytes[i + 2]! : 0x100;
+          // The operand bytes (0x100 past the entry's end), read when an instruction has operands.
+          let b1 = 0x100;
+          let b2 = 0x100;
+          if (b0 !== 0x00 && b0 !== 0x0a && b0 !== 0x0b) {
+            if (i + 1 < end) b1 = bytes[i + 1]!;
+            if (i + 2 < end) b2 = bytes[i + 2]!;
+          }
           switch (b0) {
             case 0x00: // DW_CFA_nop
               break;
