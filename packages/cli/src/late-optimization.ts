@@ -28,12 +28,14 @@ const EARLY_BASELINE_BATCH = 1024;
  * one written with the budget changed would be rejected on every later
  * run. On a V8 whose default is not known here nothing is changed
  * (restoring a guessed default would do just that). With `earlyBaseline`,
- * Sparkplug's batches are smaller too (see EARLY_BASELINE_BATCH).
+ * Sparkplug's batches are smaller too (see EARLY_BASELINE_BATCH); `factor`
+ * replaces the eight (a command whose hot functions are small compiles
+ * gains from having them sooner).
  */
-export function lateOptimization(options: { readonly earlyBaseline?: boolean } = {}): () => void {
+export function lateOptimization(options: { readonly earlyBaseline?: boolean; readonly factor?: number } = {}): () => void {
   if (DEFAULT_BUDGET === undefined) return () => {};
   const set = v8FlagSetter();
-  set(`--interrupt-budget=${DEFAULT_BUDGET * 8}`);
+  set(`--interrupt-budget=${DEFAULT_BUDGET * (options.factor ?? 8)}`);
   const baseline = options.earlyBaseline && DEFAULT_BASELINE_BATCH !== undefined;
   if (baseline) set(`--baseline-batch-compilation-threshold=${EARLY_BASELINE_BATCH}`);
   return () => {

@@ -8,6 +8,7 @@ import { withElf } from '../with-elf.js';
 import { TextOut } from '../io/text-out.js';
 import { FramesTextWriter } from '../dwarf/frames-text.js';
 import { FramesTableWriter } from '../dwarf/frames-table.js';
+import { FastFrames } from '../dwarf/frames-fast.js';
 // Only the relocation step: the symbolizer's index is not needed here, and not loading it saves start-up.
 import { relocateDebugSections } from '@elfkit/symbolize/relocate';
 import { registerName } from '../dwarf/names.js';
@@ -61,22 +62,22 @@ export function frameSections(elf: ElfFile, which: { eh: boolean; debug: boolean
  * so one bad entry does not hide the rest.
  */
 function walk(s: FrameSection, errors: ParseError[], visit: (e: FrameEntry) => void): void {
-  let off = 0;
-  while (off < s.bytes.length) {
-    let e: FrameEntry;
-    try {
-      e = s.entryAt(off);
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      errors.push(err);
-      const next = nextEntry(s, off);
-      if (next === undefined) return;
-      off = next;
-      continue;
-    }
-    visit(e);
-    off = e.end;
+  let off: number | undefined = 0;
+  while (off !== undefined && off < s.bytes.length) off = walkEntry(s, off, errors, visit);
+}
+
+/** One step of {@link walk}: the entry at `off`; returns where the next one is, or undefined to stop. */
+function walkEntry(s: FrameSection, off: number, errors: ParseError[], visit: (e: FrameEntry) => void): number | undefined {
+  let e: FrameEntry;
+  try {
+    e = s.entryAt(off);
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    errors.push(err);
+    return nextEntry(s, off);
   }
+  visit(e);
+  return e.end;
 }
 
 /** The offset after the entry at `off` by its length field alone, or undefined when that runs off the section. */
@@ -126,13 +127,16 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
   const w = new FramesTextWriter(out, machine);
   // One row machine for every entry: the rows are printed from its state as it steps, none kept.
   const rm = new UnwindRowMachine({ machine });
+  // FDEs of the usual instructions, header and all, from their bytes; the rest the general way.
+  const fast = new FastFrames(out, w, machine);
   sections.filter((x) => !x.nobits).forEach(({ section: s }, i) => {
     // llvm-dwarfdump puts a blank line before each section's title.
     if (i > 0) out.nl();
     out.ascii(s.kind === 'eh_frame' ? '.eh_frame contents:\n\n' : '.debug_frame contents:\n\n');
+    fast.begin(s);
     // One instruction cursor for the section's entries, moved from one to the next.
     let cursor: CfaInstructionCursor | undefined;
-    walk(s, errors, (e) => {
+    const visit = (e: FrameEntry) => {
       if (e.kind === 'terminator') return w.terminator(e.offset);
       if (e.kind === 'cie') w.cie(s, e);
       else w.fde(s, e);
@@ -148,12 +152,9 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
           failed = err;
         }
       }
+      // The usual instructions the short way (an FDE whose header is not of the usual kinds); anything else (and any error) the general way.
+      if (m && e.kind === 'fde' && fast.instructions(e.cieOffset, e.offset, e.instructionsOffset, e.end, e.initialLocation)) return;
       cursor = s.instructions(e, cursor);
-      if (m && e.kind === 'fde') {
-        // The usual instructions the short way; anything else (and any error) the general way, from the start.
-        if (w.fastFde(cursor, e.instructionsOffset, e.end, s, m, e.cie.addressSize)) return;
-        m = rm.beginFde(e, cieCursor(s, e.cie));
-      }
       try {
         failed = w.instructionsAndRows(cursor, s, m, e.kind === 'fde', (e.kind === 'cie' ? e : e.cie).addressSize) ?? failed;
       } catch (err) {
@@ -163,7 +164,12 @@ function writeText(elf: ElfFile, sections: LoadedSection[], errors: ParseError[]
         return;
       }
       if (failed) errors.push(failed);
-    });
+    };
+    let off: number | undefined = 0;
+    while (off !== undefined && off < s.bytes.length) {
+      const next = fast.fde(off);
+      off = next >= 0 ? next : walkEntry(s, off, errors, visit);
+    }
   });
 }
 
@@ -328,7 +334,11 @@ export const framesCommand = defineCommand({
         // A dump of a few thousand entries lives ~0.1 s, mostly before TurboFan has got to it (see lateOptimization):
         // with the usual budget, the outer loop's job (the row and operand writers inlined, 50–100 ms on a busy
         // background thread) often ended after the output and was waited for at exit.
-        const restoreOptimization = lateOptimization();
+        // The text dump: four times the budget, not eight — its hot functions (frames-fast.ts: the FDE reader, the
+        // usual-instruction loop, the row and header writers) compile in a few milliseconds each, and sooner is
+        // cheaper. Callgrind, libc text dump, main thread / all threads: eight times 346-355M / 412-421M, four times
+        // 318M / 384-385M (twice 308-315M / 440-447M, three times 308M / 397M).
+        const restoreOptimization = lateOptimization({ factor: a.table ? 8 : 4 });
         // A section of a shared library's size (libc's .eh_frame: 150 KB): the usual-instruction loop's one compile,
         // with the row machine inlined, took ~30 ms on a background thread and finished near the end of the dump;
         // with lean inlining ~14 ms (callgrind, libc text dump: 613/619M -> 566/586M instructions). A large one (the

@@ -17,20 +17,43 @@ const FDE_PC = ascii(' pc=');
 const FDE_DOTS = ascii('...');
 const FDE_FORMAT32 = ascii('\n  Format:       DWARF32\n');
 const FDE_FORMAT64 = ascii('\n  Format:       DWARF64\n');
-const FDE_HEADER_MAX = 160;
+export const FDE_HEADER_MAX = 160;
+const LSDA = ascii('  LSDA Address: ');
 
-/** {@link FramesTextWriter.fastFde}: the longest instruction line it copies, and the most instruction bytes it takes. */
-const FAST_LINE_MAX = 64;
-const FAST_MAX_BYTES = 8192;
-/** Row addresses {@link FramesTextWriter.fastFde} writes as numbers (exactly, in hex). */
-const MAX_ROW_ADDRESS = Number.MAX_SAFE_INTEGER;
-
-/** Lines of one- (by opcode), two- (by 16-bit key) and three-byte instructions (by 24-bit key). */
-interface FastLines {
-  readonly one: (Uint8Array | undefined)[];
-  readonly two: (Uint8Array | undefined)[];
-  readonly three: Map<number, Uint8Array>;
+/**
+ * Writes an FDE's header and format lines (`00000018 00000024 0000001c FDE
+ * cie=00000000 pc=00026000...00026360`) at `p` of `buf`, which has room
+ * for {@link FDE_HEADER_MAX} bytes, for fields below 2^53; returns the
+ * position after them. One reservation for the lot: hex digits by putHex,
+ * the constant pieces copied pre-encoded.
+ */
+export function putFdeHeader(buf: Uint8Array, p: number, offset: number, length: number, ciePointer: number, cieOffset: number, start: number, end: number, wide: boolean, eh: boolean): number {
+  p = putHex(buf, p, offset, 8);
+  buf[p++] = 0x20;
+  p = putHex(buf, p, length, wide ? 16 : 8);
+  buf[p++] = 0x20;
+  p = putHex(buf, p, ciePointer, wide && !eh ? 16 : 8);
+  buf.set(FDE_CIE, p);
+  p = putHex(buf, p + FDE_CIE.length, cieOffset, 8);
+  buf.set(FDE_PC, p);
+  p = putHex(buf, p + FDE_PC.length, start, 8);
+  buf.set(FDE_DOTS, p);
+  p = putHex(buf, p + FDE_DOTS.length, end, 8);
+  const format = wide ? FDE_FORMAT64 : FDE_FORMAT32;
+  buf.set(format, p);
+  return p + format.length;
 }
+
+/** `  LSDA Address: 00000000001ce610` and a newline at `p` of `buf` (room for 34 bytes), for an address below 2^53; returns the position after it. */
+export function putLsda(buf: Uint8Array, p: number, lsda: number): number {
+  buf.set(LSDA, p);
+  p = putHex(buf, p + LSDA.length, lsda, 16);
+  buf[p] = 0x0a;
+  return p + 1;
+}
+
+/** What {@link FramesTextWriter}'s CFA text is made of (a row machine has it). */
+type CfaState = Pick<UnwindRowMachine, 'cfaRegister' | 'cfaOffset' | 'cfaExpression' | 'cfaExpressionOffset' | 'cfaAddressSpace'>;
 
 /**
  * Writes call frame entries as llvm-dwarfdump 14 does (`--eh-frame`,
@@ -88,9 +111,18 @@ export class FramesTextWriter {
       o.copy(this.slotTexts[slot]!);
       return;
     }
-    const regs = m.registers;
-    const rules = m.rules;
     const start = o.position;
+    const bounded = this.rules(m.registers, m.rules, s, addressSize);
+    const end = o.position;
+    if (!bounded || end - start > RULE_SLOT_SIZE) return;
+    // The row text is built in a growable buffer: the bytes just written are still there to copy.
+    this.slotTexts[slot] = o.reserve(0).slice(start, end);
+    this.slotIds[slot] = id;
+  }
+
+  /** `: RBX=[CFA-16], RIP=[CFA-8]` for the rules `rules[i]` of `regs[i]`; false when one is an expression (a text of no small bound). */
+  private rules(regs: readonly number[], rules: readonly RegisterRule[], s: FrameSection | undefined, addressSize: number): boolean {
+    const o = this.out;
     let bounded = true;
     o.ascii(': ');
     for (let i = 0; i < regs.length; i++) {
@@ -99,13 +131,44 @@ export class FramesTextWriter {
       if (i) o.ascii(', ');
       this.reg(regs[i]!);
       o.byte(0x3d);
-      this.rule(rule, s, addressSize);
+      this.rule(rule, s!, addressSize);
     }
-    const end = o.position;
-    if (!bounded || end - start > RULE_SLOT_SIZE) return;
-    // The row text is built in a growable buffer: the bytes just written are still there to copy.
-    this.slotTexts[slot] = o.reserve(0).slice(start, end);
-    this.slotIds[slot] = id;
+    return bounded;
+  }
+
+  /**
+   * Runs `write` with the writer's output moved to a scratch buffer and
+   * returns what it wrote, as an array of its own (the output buffer may go
+   * to standard output in the middle of a text).
+   */
+  private scratch(write: () => void): Uint8Array {
+    const main = this.out;
+    const scratch = (this.out = this.lineOut);
+    scratch.commit(0);
+    try {
+      write();
+    } finally {
+      this.out = main;
+    }
+    return scratch.reserve(0).slice(0, scratch.position);
+  }
+
+  /** The text a row gives `regs` with `rules` (as {@link registersText}; empty for none), or undefined when a rule is an expression. */
+  rulesText(regs: readonly number[], rules: readonly RegisterRule[]): Uint8Array | undefined {
+    if (regs.length === 0) return new Uint8Array(0);
+    let bounded = true;
+    const text = this.scratch(() => (bounded = this.rules(regs, rules, undefined, 0)));
+    return bounded ? text : undefined;
+  }
+
+  /** `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`. */
+  cfaText(register: number, offset: number): Uint8Array {
+    return this.scratch(() => this.cfa({ cfaRegister: register, cfaOffset: offset, cfaExpression: undefined, cfaExpressionOffset: 0, cfaAddressSpace: undefined }, undefined, 0));
+  }
+
+  /** `  DW_CFA_name: operands` and a newline for the instruction at `c`, as an array of its own. */
+  instructionLine(c: CfaInstructionCursor, s: FrameSection): Uint8Array {
+    return this.scratch(() => this.instruction(c, s));
   }
 
   /** The header and fields of a CIE, then its instructions (the rows follow with {@link rows}). */
@@ -152,22 +215,7 @@ export class FramesTextWriter {
     const end = start + Number(f.addressRange);
     if (!(ciePointer < 2 ** 53 && end < 2 ** 53 && start >= 0 && end >= start)) return this.fdeBig(s, f);
     const o = this.out;
-    const buf = o.reserve(FDE_HEADER_MAX);
-    let p = o.position;
-    p = putHex(buf, p, f.offset, 8);
-    buf[p++] = 0x20;
-    p = putHex(buf, p, f.length, wide ? 16 : 8);
-    buf[p++] = 0x20;
-    p = putHex(buf, p, ciePointer, wide && !eh ? 16 : 8);
-    buf.set(FDE_CIE, p);
-    p = putHex(buf, p + FDE_CIE.length, f.cieOffset, 8);
-    buf.set(FDE_PC, p);
-    p = putHex(buf, p + FDE_PC.length, start, 8);
-    buf.set(FDE_DOTS, p);
-    p = putHex(buf, p + FDE_DOTS.length, end, 8);
-    const format = wide ? FDE_FORMAT64 : FDE_FORMAT32;
-    buf.set(format, p);
-    o.commit(p + format.length);
+    o.commit(putFdeHeader(o.reserve(FDE_HEADER_MAX), o.position, f.offset, f.length, ciePointer, f.cieOffset, start, end, wide, eh));
     if (f.lsda !== undefined) this.lsda(f.lsda);
   }
 
@@ -193,6 +241,8 @@ export class FramesTextWriter {
   }
 
   private lsda(a: bigint): void {
+    const n = Number(a);
+    if (n >= 0 && n < 2 ** 53) return void this.out.commit(putLsda(this.out.reserve(40), this.out.position, n));
     this.out.ascii('  LSDA Address: ');
     this.hex8(a, 16);
     this.out.nl();
@@ -228,18 +278,7 @@ export class FramesTextWriter {
         const at = c.at;
         const key = c.size === 1 ? b[at]! : 0x10000 | (b[at]! << 8) | b[at + 1]!;
         let line = lines.get(key);
-        if (line === undefined) {
-          // Formatted into a buffer of its own: the output buffer may go to standard output in the middle of the line.
-          const scratch = this.lineOut;
-          scratch.commit(0);
-          this.out = scratch;
-          try {
-            this.instruction(c, s);
-          } finally {
-            this.out = o;
-          }
-          lines.set(key, (line = scratch.reserve(0).slice(0, scratch.position)));
-        }
+        if (line === undefined) lines.set(key, (line = this.instructionLine(c, s)));
         o.copy(line);
       } else this.instruction(c, s);
       if (m) {
@@ -260,264 +299,6 @@ export class FramesTextWriter {
     o.nl();
     return failed;
   }
-
-  /**
-   * {@link instructionsAndRows} for an FDE (with `m` begun on it) whose
-   * instructions are all of the kinds compilers emit for nearly every
-   * function — advances, DW_CFA_def_cfa* (and Go's def_cfa_offset_sf) with
-   * small operands, offset, restore, nop, remember/restore state: decoded here from the bytes, each
-   * line copied from a cache by its bytes, each row written as it ends,
-   * with the loop's state in local variables. A dump runs mostly in V8's
-   * baseline code, where every property load and call costs some 50–100
-   * machine instructions: the general way (cursor, row machine step, writer
-   * calls) spends several thousand per instruction. Returns false, having
-   * written nothing (and `m` then in any state: begin it again), at the
-   * first instruction or state it does not take; the caller then goes the
-   * general way, which also reports any error.
-   */
-  fastFde(c: CfaInstructionCursor, start: number, end: number, s: FrameSection, m: UnwindRowMachine, addressSize: number): boolean {
-    const n = end - start;
-    const ctx = c.context;
-    const codeAlign = ctx.codeAlign;
-    const dataAlign = ctx.dataAlign;
-    if (n > FAST_MAX_BYTES || n > m.maxInstructions || !codeAlign || !dataAlign || m.startBig !== undefined) return false;
-    if (m.cfaExpression !== undefined || m.cfaAddressSpace !== undefined) return false;
-    const lines = this.fastLinesOf(ctx);
-    const one = lines.one;
-    const two = lines.two;
-    const three = lines.three;
-    const little = s.order === 'little';
-    const bytes = c.bytes;
-    const o = this.out;
-    // Room for every line at once (each instruction is a byte or more and its line at most FAST_LINE_MAX):
-    // nothing goes to standard output before the entry is done, so giving up is moving back.
-    let buf = o.reserve(n * FAST_LINE_MAX + 1);
-    const from = o.position;
-    let p = from;
-    const rows = this.rowsOut;
-    rows.commit(0);
-    let addr = m.start;
-    let i = start;
-    while (i < end) {
-      const b0 = bytes[i]!;
-      const high = b0 & 0xc0;
-      // The line's cache key: the instruction's bytes (one, two or three of them).
-      let key = b0;
-      let size = 1;
-      let advance = -1;
-      if (high === 0x40) advance = (b0 & 0x3f) * codeAlign; // DW_CFA_advance_loc
-      else if (high === 0x80) { // DW_CFA_offset
-        const b1 = i + 1 < end ? bytes[i + 1]! : 0x80;
-        if (b1 >= 0x80) return this.giveUp(from);
-        m.setOffset(b0 & 0x3f, b1 === 0 ? 0 : b1 * dataAlign);
-        key = (b0 << 8) | b1;
-        size = 2;
-      } else if (high === 0xc0) { // DW_CFA_restore
-        if (!m.restore(b0 & 0x3f)) return this.giveUp(from);
-      } else {
-        const b1 = i + 1 < end ? bytes[i + 1]! : 0x100;
-        const b2 = i + 2 < end ? bytes[i + 2]! : 0x100;
-        switch (b0) {
-          case 0x00: // DW_CFA_nop
-            break;
-          case 0x0a: // DW_CFA_remember_state
-            if (!m.remember()) return this.giveUp(from);
-            break;
-          case 0x0b: // DW_CFA_restore_state
-            // A remembered state is one of this loop's (no expression, no address space): the CIE's was checked above.
-            if (!m.restoreState()) return this.giveUp(from);
-            break;
-          case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
-            if (b1 < 0x80) {
-              m.cfaOffset = b1;
-              key = (b0 << 8) | b1;
-              size = 2;
-            } else if (b1 < 0x100 && b2 < 0x80) {
-              m.cfaOffset = (b1 & 0x7f) | (b2 << 7);
-              key = (b0 << 16) | (b1 << 8) | b2;
-              size = 3;
-            } else return this.giveUp(from);
-            break;
-          case 0x13: { // DW_CFA_def_cfa_offset_sf: a one- or two-byte SLEB128, factored (Go's every frame size change)
-            let v: number;
-            if (b1 < 0x80) {
-              v = b1 & 0x40 ? b1 - 0x80 : b1;
-              key = (b0 << 8) | b1;
-              size = 2;
-            } else if (b1 < 0x100 && b2 < 0x80) {
-              v = (b1 & 0x7f) | (b2 << 7);
-              if (b2 & 0x40) v -= 0x4000;
-              key = (b0 << 16) | (b1 << 8) | b2;
-              size = 3;
-            } else return this.giveUp(from);
-            m.cfaOffset = v === 0 ? 0 : v * dataAlign;
-            break;
-          }
-          case 0x0d: // DW_CFA_def_cfa_register
-            if (b1 >= 0x80) return this.giveUp(from);
-            m.cfaRegister = b1;
-            key = (b0 << 8) | b1;
-            size = 2;
-            break;
-          case 0x0c: // DW_CFA_def_cfa
-            if (b1 >= 0x80 || b2 >= 0x80) return this.giveUp(from);
-            m.cfaRegister = b1;
-            m.cfaOffset = b2;
-            key = (b0 << 16) | (b1 << 8) | b2;
-            size = 3;
-            break;
-          case 0x02: // DW_CFA_advance_loc1
-            if (b1 >= 0x100) return this.giveUp(from);
-            advance = b1 * codeAlign;
-            key = (b0 << 8) | b1;
-            size = 2;
-            break;
-          case 0x03: // DW_CFA_advance_loc2
-            if (b2 >= 0x100) return this.giveUp(from);
-            advance = (little ? b1 | (b2 << 8) : (b1 << 8) | b2) * codeAlign;
-            key = (b0 << 16) | (b1 << 8) | b2;
-            size = 3;
-            break;
-          default:
-            return this.giveUp(from);
-        }
-      }
-      let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);
-      if (line === undefined) {
-        line = this.fastLine(c, s, i, end);
-        if (line.length > FAST_LINE_MAX) return this.giveUp(from);
-        if (size === 1) one[key] = line;
-        else if (size === 2) two[key] = line;
-        else three.set(key, line);
-      }
-      buf.set(line, p);
-      p += line.length;
-      if (advance >= 0) {
-        // The row the advance ends: the state before it, from the address before it.
-        if (!this.fastRow(m, addr, s, addressSize)) return this.giveUp(from);
-        addr += advance;
-        if (addr > MAX_ROW_ADDRESS) return this.giveUp(from);
-      }
-      i += size;
-    }
-    // The last row, unless it has no rule at all.
-    if (m.hasRules && !this.fastRow(m, addr, s, addressSize)) return this.giveUp(from);
-    buf[p++] = 0x0a;
-    o.commit(p);
-    if (rows.position) o.copy(rows.reserve(0).subarray(0, rows.position));
-    o.nl();
-    return true;
-  }
-
-  /** Gives {@link fastFde} up: its lines are dropped (the rows, in their own buffer, are started afresh by either way). */
-  private giveUp(from: number): false {
-    this.out.commit(from);
-    return false;
-  }
-
-  /** The line of the instruction at `at` (a cursor over it formats it, as the general way does). */
-  private fastLine(c: CfaInstructionCursor, s: FrameSection, at: number, end: number): Uint8Array {
-    const one = new CfaInstructionCursor(c.bytes, c.context, s.order, s.name, at, end);
-    one.next();
-    const scratch = this.lineOut;
-    scratch.commit(0);
-    const o = this.out;
-    this.out = scratch;
-    try {
-      this.instruction(one, s);
-    } finally {
-      this.out = o;
-    }
-    return scratch.reserve(0).slice(0, scratch.position);
-  }
-
-  /**
-   * `  0x26000: CFA=RSP+16: RIP=[CFA-8]` for `m`'s state from `addr`, into
-   * {@link rowsOut}; false when its CFA or register text is not of the
-   * cached kinds. The texts are looked up with few property loads (this
-   * runs for every row, mostly in baseline code); one not seen before is
-   * formatted by {@link fastRowTexts}.
-   */
-  private fastRow(m: UnwindRowMachine, addr: number, s: FrameSection, addressSize: number): boolean {
-    const reg = m.cfaRegister;
-    const off = m.cfaOffset;
-    // The CFA rule as a small integer: a register below 256 (or none) and an offset within ±2^20.
-    if (reg >= 0x100 || off < -0x100000 || off >= 0x100000) return false;
-    const cfaKey = (reg + 1) * 0x200000 + off + 0x100000;
-    const id = m.rulesId;
-    const slot = id & (RULE_SLOTS - 1);
-    const none = m.registers.length === 0;
-    let cfa = this.fastCfaTexts.get(cfaKey);
-    let rules = none ? EMPTY : this.slotIds[slot] === id ? this.slotTexts[slot] : undefined;
-    if (cfa === undefined || rules === undefined) {
-      if (!this.fastRowTexts(m, cfaKey, s, addressSize)) return false;
-      cfa = this.fastCfaTexts.get(cfaKey)!;
-      rules = none ? EMPTY : this.slotTexts[slot]!;
-    }
-    const cfaLength = cfa.length;
-    const rulesLength = rules.length;
-    const rows = this.rowsOut;
-    const buf = rows.reserve(24 + cfaLength + rulesLength);
-    let p = rows.position;
-    buf[p] = 0x20;
-    buf[p + 1] = 0x20;
-    buf[p + 2] = 0x30;
-    buf[p + 3] = 0x78;
-    p = putHex(buf, p + 4, addr);
-    buf[p] = 0x3a;
-    buf[p + 1] = 0x20;
-    buf.set(cfa, p + 2);
-    p += 2 + cfaLength;
-    buf.set(rules, p);
-    p += rulesLength;
-    buf[p] = 0x0a;
-    rows.commit(p + 1);
-    return true;
-  }
-
-  /** Formats and caches {@link fastRow}'s texts for `m`'s state; false when its register text is not cached (expression rules). */
-  private fastRowTexts(m: UnwindRowMachine, cfaKey: number, s: FrameSection, addressSize: number): boolean {
-    const scratch = this.lineOut;
-    const main = this.out;
-    this.out = scratch;
-    try {
-      if (!this.fastCfaTexts.has(cfaKey)) {
-        scratch.commit(0);
-        this.cfa(m, s, addressSize);
-        this.fastCfaTexts.set(cfaKey, scratch.reserve(0).slice(0, scratch.position));
-      }
-      if (m.registers.length === 0) return true;
-      const id = m.rulesId;
-      const slot = id & (RULE_SLOTS - 1);
-      if (this.slotIds[slot] === id) return true;
-      scratch.commit(0);
-      this.registersText(m, s, addressSize);
-      return this.slotIds[slot] === id;
-    } finally {
-      this.out = main;
-    }
-  }
-
-  /**
-   * {@link fastFde}'s instruction lines by their bytes, for each pair of
-   * alignment factors (what its lines depend on): by context (one per
-   * CIE), and by the factors themselves — a Go binary has a CIE per
-   * package, all with the same factors.
-   */
-  private readonly fastLineCaches = new Map<CfaContext, FastLines>();
-  private readonly fastLinesByFactors = new Map<string, FastLines>();
-  private fastLinesOf(ctx: CfaContext): FastLines {
-    let l = this.fastLineCaches.get(ctx);
-    if (l) return l;
-    const factors = `${ctx.codeAlign} ${ctx.dataAlign}`;
-    l = this.fastLinesByFactors.get(factors);
-    if (!l) this.fastLinesByFactors.set(factors, (l = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
-    this.fastLineCaches.set(ctx, l);
-    return l;
-  }
-
-  /** {@link fastRow}'s CFA texts by their small-integer key. */
-  private readonly fastCfaTexts = new Map<number, Uint8Array>();
 
   /** `  DW_CFA_name: operands` and a newline. */
   private instruction(c: CfaInstructionCursor, s: FrameSection): void {
@@ -561,7 +342,7 @@ export class FramesTextWriter {
    * (nearly every rule) is formatted once and copied after that.
    */
   private readonly cfaTexts = new Map<number, Uint8Array>();
-  private cfa(m: UnwindRowMachine, s: FrameSection, addressSize: number): void {
+  private cfa(m: CfaState, s: FrameSection | undefined, addressSize: number): void {
     const o = this.out;
     const reg = m.cfaRegister;
     const off = m.cfaOffset;
@@ -574,7 +355,7 @@ export class FramesTextWriter {
     }
     const start = o.position;
     o.ascii('CFA=');
-    if (m.cfaExpression !== undefined) this.expression(m.cfaExpression, m.cfaExpressionOffset, s, addressSize);
+    if (m.cfaExpression !== undefined) this.expression(m.cfaExpression, m.cfaExpressionOffset, s!, addressSize);
     else if (reg < 0) o.ascii('unspecified');
     else {
       this.reg(reg);

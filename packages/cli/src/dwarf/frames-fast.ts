@@ -1,0 +1,542 @@
+import { ParseError } from '@elfkit/binary';
+import * as D from '@elfkit/dwarf';
+import { CfaInstructionCursor, type CfaContext, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
+import { putHex, type TextOut } from '../io/text-out.js';
+import { FDE_HEADER_MAX, putFdeHeader, putLsda, type FramesTextWriter } from './frames-text.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** The longest instruction line the loop copies, and the most instruction bytes of an entry it takes. */
+const LINE_MAX = 64;
+const MAX_BYTES = 8192;
+/** The most bytes of an LSDA line. */
+const LSDA_MAX = 40;
+/** Row addresses written as numbers (exactly, in hex). */
+const MAX_ROW_ADDRESS = Number.MAX_SAFE_INTEGER;
+/** DW_EH_PE_pcrel | DW_EH_PE_sdata4: GCC's and Clang's FDE address encoding. */
+const PCREL_SDATA4 = D.DW_EH_PE_pcrel | D.DW_EH_PE_sdata4;
+/** Nested DW_CFA_remember_state the row machine allows (more is its error). */
+const MAX_REMEMBERED = 1000;
+
+/** Lines of one- (by opcode), two- (by 16-bit key) and three-byte instructions (by 24-bit key). */
+interface Lines {
+  readonly one: (Uint8Array | undefined)[];
+  readonly two: (Uint8Array | undefined)[];
+  readonly three: Map<number, Uint8Array>;
+}
+
+/**
+ * A set of register rules, as the row machine keeps it (registers
+ * ascending), with the texts of its rows after the address (`: CFA=RSP+16:
+ * RBX=[CFA-16], RIP=[CFA-8]` and a newline) by CFA rule, made when a row
+ * first needs one, and the sets one instruction makes from it by edge (see
+ * {@link FastFrames.body}): the same instructions from the same set reach
+ * the same node in every FDE, so neither the set nor a text is made twice.
+ */
+interface RuleNode {
+  readonly regs: readonly number[];
+  readonly rules: readonly RegisterRule[];
+  /** `: RBX=[CFA-16], RIP=[CFA-8]` (empty for no rules), made when first asked. */
+  text: Uint8Array | undefined;
+  /** Row texts after the address, by {@link cfaKey}. */
+  readonly tails: Map<number, Uint8Array>;
+  readonly next: Map<number, RuleNode>;
+}
+
+/** A CFA rule of a register (−1: none) below 256 and an offset within ±2^20 as a small integer; −1 for others. */
+function cfaKey(register: number, offset: number): number {
+  return register < 0x100 && offset >= -0x100000 && offset < 0x100000 ? (register + 1) * 0x200000 + offset + 0x100000 : -1;
+}
+
+/** `  0x<addr>` and a row's text after the address at `r` of `rows` (which has room); returns the position after it. */
+function putRow(rows: Uint8Array, r: number, addr: number, tail: Uint8Array): number {
+  rows[r] = 0x20;
+  rows[r + 1] = 0x20;
+  rows[r + 2] = 0x30;
+  rows[r + 3] = 0x78;
+  r = putHex(rows, r + 4, addr);
+  rows.set(tail, r);
+  return r + tail.length;
+}
+
+/** What the loop needs of a CIE, made once per CIE. */
+interface CieInfo {
+  readonly ctx: CfaContext;
+  readonly lines: Lines;
+  readonly codeAlign: number;
+  readonly dataAlign: number;
+  /** The FDE header can be read here: `.eh_frame` with pc-relative 4-byte addresses, or `.debug_frame` with plain ones of 4 or 8 bytes; no segment selector. */
+  readonly header: boolean;
+  readonly addressSize: number;
+  /** The CIE has augmentation data (`z`): so has every FDE. */
+  readonly augmented: boolean;
+  /** The FDEs' LSDA pointers: 0 none, 1 pc-relative 4-byte (GCC's), 2 another encoding. */
+  readonly lsda: number;
+  /** The CIE has no instructions (an FDE without any then has no rows: the general way prints that). */
+  readonly noInstructions: boolean;
+  /** The initial state: CFA register (−1: none) and offset, and rules. */
+  readonly cfaRegister: number;
+  readonly cfaOffset: number;
+  readonly root: RuleNode;
+  /** DW_CFA_restore of register r (below 64): 0 deletes its rule, 1 gives it the offset `restoreOffsets[r]`. */
+  readonly restoreKinds: Uint8Array;
+  readonly restoreOffsets: Int32Array;
+}
+
+/**
+ * `elfkit dwarf frames`' text for FDEs made of the instructions compilers
+ * emit for nearly every function — advances, DW_CFA_def_cfa* (and Go's
+ * def_cfa_offset_sf) with small operands, offset, restore, nop,
+ * remember/restore state — from their CIE's usual kinds of initial rules:
+ * the header read from the bytes (no entry object, no bigint), each
+ * instruction decoded from its bytes, its line copied from a cache keyed
+ * by them, the row state in local variables (the register rules as a node
+ * of a graph of rule sets), each row written as it ends. A dump runs
+ * mostly in V8's baseline code, where every property load and call costs
+ * some 50–100 machine instructions: the general way (entry objects,
+ * cursor, row machine, writer calls) spends several thousand per
+ * instruction. Anything else is left to the general way, which also
+ * reports every error: {@link fde} and {@link body} then write nothing.
+ */
+export class FastFrames {
+  private section: FrameSection | undefined;
+  private bytes: Uint8Array = EMPTY;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private little = true;
+  private eh = true;
+  /** The section's address when below 2^53 (pc-relative addresses), else −1. */
+  private base = -1;
+  private cies = new Map<number, CieInfo | null>();
+  /** Lines by alignment factors (what they depend on, with the machine): a Go binary has a CIE per package, all alike. */
+  private readonly linesByFactors = new Map<string, Lines>();
+  /** Rule-set roots by their rules, shared by CIEs alike. */
+  private readonly roots = new Map<string, RuleNode>();
+  /** CFA texts (`CFA=RSP+16`) by {@link cfaKey}. */
+  private readonly cfaTexts = new Map<number, Uint8Array>();
+  /** The CIE found last, and its offset (FDEs of one CIE come together). */
+  private lastCie: CieInfo | null = null;
+  private lastCieOffset = -1;
+  /** Rows of the entry being written, copied out after its instructions. */
+  private rows = new Uint8Array(1 << 16);
+  /** DW_CFA_remember_state's saved states. */
+  private readonly savedNodes: RuleNode[] = [];
+  private readonly savedRegisters: number[] = [];
+  private readonly savedOffsets: number[] = [];
+
+  constructor(
+    private readonly out: TextOut,
+    private readonly writer: FramesTextWriter,
+    private readonly machine: number,
+  ) {}
+
+  /** Starts on a section's entries. */
+  begin(s: FrameSection): void {
+    this.section = s;
+    this.bytes = s.bytes;
+    this.view = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+    this.little = s.order === 'little';
+    this.eh = s.kind === 'eh_frame';
+    this.base = s.address <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s.address) : -1;
+    this.cies = new Map();
+    this.lastCie = null;
+    this.lastCieOffset = -1;
+  }
+
+  /**
+   * Writes the FDE at `off` — header, instructions, rows — and returns the
+   * offset after it; −1, having written nothing, when it is not one this
+   * reads (a CIE, a terminator, 64-bit DWARF, another address encoding, an
+   * LSDA, an instruction or state of another kind, anything malformed).
+   */
+  fde(off: number): number {
+    const bytes = this.bytes;
+    const len = bytes.length;
+    const view = this.view;
+    const little = this.little;
+    if (off + 8 > len) return -1;
+    const length = view.getUint32(off, little);
+    if (length < 4 || length >= 0xfffffff0 || length > len - off - 4) return -1;
+    const end = off + 4 + length;
+    const id = view.getUint32(off + 4, little);
+    let cieOffset: number;
+    if (this.eh) {
+      if (id === 0) return -1;
+      cieOffset = off + 4 - id;
+      if (cieOffset < 0 || cieOffset >= len) return -1;
+    } else {
+      if (id === 0xffffffff || id >= len) return -1;
+      cieOffset = id;
+    }
+    const cie = cieOffset === this.lastCieOffset ? this.lastCie : this.cieInfo(cieOffset, off);
+    if (cie === null || !cie.header) return -1;
+    let p = off + 8;
+    let start: number;
+    let range: number;
+    if (this.eh) {
+      if (p + 8 > end) return -1;
+      start = this.base + p + view.getInt32(p, little);
+      range = view.getInt32(p + 4, little);
+      if (start < 0 || start > MAX_ROW_ADDRESS || range < 0) return -1;
+      p += 8;
+    } else if (cie.addressSize === 8) {
+      if (p + 16 > end) return -1;
+      const sh = view.getUint32(little ? p + 4 : p, little);
+      const rh = view.getUint32(little ? p + 12 : p + 8, little);
+      if (sh >= 0x200000 || rh >= 0x200000) return -1;
+      start = sh * 0x100000000 + view.getUint32(little ? p : p + 4, little);
+      range = rh * 0x100000000 + view.getUint32(little ? p + 8 : p + 12, little);
+      p += 16;
+    } else {
+      if (p + 8 > end) return -1;
+      start = view.getUint32(p, little);
+      range = view.getUint32(p + 4, little);
+      p += 8;
+    }
+    if (start + range > MAX_ROW_ADDRESS) return -1;
+    let lsda = -1;
+    if (cie.augmented) {
+      if (p >= end) return -1;
+      const n = bytes[p]!;
+      if (n >= 0x80) return -1;
+      if (cie.lsda !== 0) {
+        // GCC's LSDA pointer, as FrameSection reads it: relative to its own address, in numbers for those below 2^53.
+        if (cie.lsda !== 1 || n < 4 || p + 5 > end) return -1;
+        lsda = this.base + p + 1 + view.getInt32(p + 1, little);
+        if (lsda < 0 || lsda > MAX_ROW_ADDRESS) return -1;
+      }
+      p += 1 + n;
+      if (p > end) return -1;
+    }
+    if ((p === end && cie.noInstructions) || end - p > MAX_BYTES) return -1;
+    const o = this.out;
+    // Room for the header and what body() writes at once: nothing goes to standard output before the entry is done.
+    const buf = o.reserve(FDE_HEADER_MAX + LSDA_MAX + (end - p) * LINE_MAX + 1);
+    const from = o.position;
+    let q = putFdeHeader(buf, from, off, length, id, cieOffset, start, start + range, false, this.eh);
+    if (lsda >= 0) q = putLsda(buf, q, lsda);
+    o.commit(q);
+    if (this.body(cie, p, end, start)) return end;
+    o.commit(from);
+    return -1;
+  }
+
+  /**
+   * What {@link fde} writes after the header, for an FDE whose header the
+   * general way wrote: instructions `[start, end)` of the FDE at
+   * `initialLocation` of the CIE at `cieOffset`. False, having written
+   * nothing, when it is not of the usual kinds.
+   */
+  instructions(cieOffset: number, fdeOffset: number, start: number, end: number, initialLocation: bigint): boolean {
+    const cie = this.cieInfo(cieOffset, fdeOffset);
+    if (cie === null || (start === end && cie.noInstructions)) return false;
+    const addr = Number(initialLocation);
+    if (!(addr >= 0 && addr <= MAX_ROW_ADDRESS)) return false;
+    return this.body(cie, start, end, addr);
+  }
+
+  /** The CIE at `off` as the loop needs it, or null when it is not of the usual kinds (or not a CIE, or malformed). */
+  private cieInfo(off: number, from: number): CieInfo | null {
+    let info = this.cies.get(off);
+    if (info === undefined) {
+      info = null;
+      try {
+        info = this.readCie(off, from);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+      }
+      this.cies.set(off, info);
+    }
+    this.lastCie = info;
+    this.lastCieOffset = off;
+    return info;
+  }
+
+  private readCie(off: number, from: number): CieInfo | null {
+    const s = this.section!;
+    // As the general way reads it (FrameSection keeps the CIE, or its error, for that).
+    const cie = s.cieAt(off, from);
+    const cursor = s.instructions(cie);
+    const state = D.cieInitialState(cie, cursor, { machine: this.machine });
+    const ctx = cursor.context;
+    if (state.cfa.kind !== 'register' || state.cfa.addressSpace !== undefined) return null;
+    const cfaRegister = state.cfa.register;
+    const cfaOffset = state.cfa.offset;
+    if (cfaRegister >= 0x100 || cfaOffset < -0x100000 || cfaOffset >= 0x100000) return null;
+    if (!ctx.codeAlign || !ctx.dataAlign) return null;
+    const regs = [...state.registers.keys()].sort((a, b) => a - b);
+    const rules = regs.map((r) => state.registers.get(r)!);
+    const restoreKinds = new Uint8Array(64);
+    const restoreOffsets = new Int32Array(64);
+    let key = '';
+    for (let i = 0; i < regs.length; i++) {
+      const r = rules[i]!;
+      if (r.kind === 'offset') {
+        if (r.offset < -0x80000 || r.offset >= 0x80000) return null;
+        key += `${regs[i]}o${r.offset} `;
+      } else if (r.kind === 'undefined' || r.kind === 'same-value') key += `${regs[i]}${r.kind} `;
+      else return null;
+      if (regs[i]! < 64) {
+        // A restore to a rule other than an offset is left to the general way.
+        restoreKinds[regs[i]!] = r.kind === 'offset' ? 1 : 2;
+        if (r.kind === 'offset') restoreOffsets[regs[i]!] = r.offset;
+      }
+    }
+    let root = this.roots.get(key);
+    if (!root) this.roots.set(key, (root = { regs, rules, text: regs.length ? undefined : EMPTY, tails: new Map(), next: new Map() }));
+    const factors = `${ctx.codeAlign} ${ctx.dataAlign}`;
+    let lines = this.linesByFactors.get(factors);
+    if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    const header = cie.segmentSize === 0 && (this.eh ? cie.fdeEncoding === PCREL_SDATA4 && cie.addressSize === 8 && this.base >= 0 : cie.addressSize === 8 || cie.addressSize === 4);
+    return {
+      ctx,
+      lines,
+      codeAlign: ctx.codeAlign,
+      dataAlign: ctx.dataAlign,
+      header,
+      addressSize: cie.addressSize,
+      augmented: cie.augmentationData !== undefined,
+      lsda: cie.lsdaEncoding === D.DW_EH_PE_omit ? 0 : this.eh && cie.lsdaEncoding === PCREL_SDATA4 ? 1 : 2,
+      noInstructions: cie.instructions.length === 0,
+      cfaRegister,
+      cfaOffset,
+      root,
+      restoreKinds,
+      restoreOffsets,
+    };
+  }
+
+  /** The instructions `[start, end)` and rows of an FDE of `cie` at `addr`; false, having written nothing, at the first instruction or state of another kind. */
+  private body(cie: CieInfo, start: number, end: number, addr: number): boolean {
+    const n = end - start;
+    if (n > MAX_BYTES) return false;
+    const lines = cie.lines;
+    const one = lines.one;
+    const two = lines.two;
+    const three = lines.three;
+    const codeAlign = cie.codeAlign;
+    const dataAlign = cie.dataAlign;
+    const little = this.little;
+    const bytes = this.bytes;
+    const o = this.out;
+    // Room for every line at once (each instruction is a byte or more and its line at most LINE_MAX): nothing goes
+    // to standard output before the entry is done, so giving up is moving back.
+    const buf = o.reserve(n * LINE_MAX + 1);
+    const from = o.position;
+    let p = from;
+    let rows = this.rows;
+    let r = 0;
+    let node = cie.root;
+    let cfaRegister = cie.cfaRegister;
+    let cfaOffset = cie.cfaOffset;
+    // The current row's text after the address (undefined when the state has changed since it was looked up).
+    let tail: Uint8Array | undefined;
+    let saved = 0;
+    let i = start;
+    for (;;) {
+      // A row ends at each advance and after the last instruction (unless there is no rule at all).
+      let advance = -1;
+      if (i < end) {
+        const b0 = bytes[i]!;
+        const high = b0 & 0xc0;
+        // The line's cache key: the instruction's bytes (one, two or three of them).
+        let key = b0;
+        let size = 1;
+        if (high === 0x40) advance = (b0 & 0x3f) * codeAlign; // DW_CFA_advance_loc
+        else if (high === 0x80) { // DW_CFA_offset
+          const b1 = i + 1 < end ? bytes[i + 1]! : 0x80;
+          if (b1 >= 0x80) return this.giveUp(from);
+          const off = b1 === 0 ? 0 : b1 * dataAlign;
+          if (off < -0x80000 || off >= 0x80000) return this.giveUp(from);
+          node = this.edge(node, (b0 & 0x3f) * 0x100000 + off + 0x80000, b0 & 0x3f, off);
+          tail = undefined;
+          key = (b0 << 8) | b1;
+          size = 2;
+        } else if (high === 0xc0) { // DW_CFA_restore
+          const reg = b0 & 0x3f;
+          const kind = cie.restoreKinds[reg]!;
+          if (kind === 0) node = this.edge(node, -1 - reg, reg, NaN);
+          else if (kind === 1) node = this.edge(node, reg * 0x100000 + cie.restoreOffsets[reg]! + 0x80000, reg, cie.restoreOffsets[reg]!);
+          else return this.giveUp(from);
+          tail = undefined;
+        } else {
+          // The operand bytes (0x100 past the entry's end), read when an instruction has operands.
+          let b1 = 0x100;
+          let b2 = 0x100;
+          if (b0 !== 0x00 && b0 !== 0x0a && b0 !== 0x0b) {
+            if (i + 1 < end) b1 = bytes[i + 1]!;
+            if (i + 2 < end) b2 = bytes[i + 2]!;
+          }
+          switch (b0) {
+            case 0x00: // DW_CFA_nop
+              break;
+            case 0x0a: // DW_CFA_remember_state
+              if (saved >= MAX_REMEMBERED) return this.giveUp(from);
+              this.savedNodes[saved] = node;
+              this.savedRegisters[saved] = cfaRegister;
+              this.savedOffsets[saved] = cfaOffset;
+              saved++;
+              break;
+            case 0x0b: // DW_CFA_restore_state
+              if (saved === 0) return this.giveUp(from);
+              saved--;
+              node = this.savedNodes[saved]!;
+              cfaRegister = this.savedRegisters[saved]!;
+              cfaOffset = this.savedOffsets[saved]!;
+              tail = undefined;
+              break;
+            case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
+              if (b1 < 0x80) {
+                cfaOffset = b1;
+                key = (b0 << 8) | b1;
+                size = 2;
+              } else if (b1 < 0x100 && b2 < 0x80) {
+                cfaOffset = (b1 & 0x7f) | (b2 << 7);
+                key = (b0 << 16) | (b1 << 8) | b2;
+                size = 3;
+              } else return this.giveUp(from);
+              tail = undefined;
+              break;
+            case 0x13: { // DW_CFA_def_cfa_offset_sf: a one- or two-byte SLEB128, factored (Go's every frame size change)
+              let v: number;
+              if (b1 < 0x80) {
+                v = b1 & 0x40 ? b1 - 0x80 : b1;
+                key = (b0 << 8) | b1;
+                size = 2;
+              } else if (b1 < 0x100 && b2 < 0x80) {
+                v = (b1 & 0x7f) | (b2 << 7);
+                if (b2 & 0x40) v -= 0x4000;
+                key = (b0 << 16) | (b1 << 8) | b2;
+                size = 3;
+              } else return this.giveUp(from);
+              cfaOffset = v === 0 ? 0 : v * dataAlign;
+              tail = undefined;
+              break;
+            }
+            case 0x0d: // DW_CFA_def_cfa_register
+              if (b1 >= 0x80) return this.giveUp(from);
+              cfaRegister = b1;
+              key = (b0 << 8) | b1;
+              size = 2;
+              tail = undefined;
+              break;
+            case 0x0c: // DW_CFA_def_cfa
+              if (b1 >= 0x80 || b2 >= 0x80) return this.giveUp(from);
+              cfaRegister = b1;
+              cfaOffset = b2;
+              key = (b0 << 16) | (b1 << 8) | b2;
+              size = 3;
+              tail = undefined;
+              break;
+            case 0x02: // DW_CFA_advance_loc1
+              if (b1 >= 0x100) return this.giveUp(from);
+              advance = b1 * codeAlign;
+              key = (b0 << 8) | b1;
+              size = 2;
+              break;
+            case 0x03: // DW_CFA_advance_loc2
+              if (b2 >= 0x100) return this.giveUp(from);
+              advance = (little ? b1 | (b2 << 8) : (b1 << 8) | b2) * codeAlign;
+              key = (b0 << 16) | (b1 << 8) | b2;
+              size = 3;
+              break;
+            default:
+              return this.giveUp(from);
+          }
+        }
+        let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);
+        if (line === undefined) {
+          line = this.line(cie.ctx, i, end);
+          if (line.length > LINE_MAX) return this.giveUp(from);
+          if (size === 1) one[key] = line;
+          else if (size === 2) two[key] = line;
+          else three.set(key, line);
+        }
+        buf.set(line, p);
+        p += line.length;
+        i += size;
+        if (advance < 0) continue;
+      } else if (cfaRegister < 0 && node.regs.length === 0) break;
+      // The row that ends here: the state before the advance, from the address before it.
+      if (tail === undefined) {
+        const k = cfaKey(cfaRegister, cfaOffset);
+        if (k < 0) return this.giveUp(from);
+        tail = node.tails.get(k);
+        if (tail === undefined && (tail = this.tail(node, cfaRegister, cfaOffset, k)) === undefined) return this.giveUp(from);
+      }
+      if (r + 32 + tail.length > rows.length) {
+        const grown = new Uint8Array(rows.length * 2 + tail.length);
+        grown.set(rows.subarray(0, r));
+        this.rows = rows = grown;
+      }
+      r = putRow(rows, r, addr, tail);
+      if (advance < 0) break;
+      addr += advance;
+      if (addr > MAX_ROW_ADDRESS) return this.giveUp(from);
+    }
+    buf[p++] = 0x0a;
+    o.commit(p);
+    if (r) o.copy(r === rows.length ? rows : rows.subarray(0, r));
+    o.nl();
+    return true;
+  }
+
+  /** Makes the text of `node`'s rows with the CFA rule of `register` and `offset` (key `k`), or undefined when a rule is not of the cached kinds. */
+  private tail(node: RuleNode, register: number, offset: number, k: number): Uint8Array | undefined {
+    let cfa = this.cfaTexts.get(k);
+    if (cfa === undefined) this.cfaTexts.set(k, (cfa = this.writer.cfaText(register, offset)));
+    const text = node.text ?? (node.text = this.writer.rulesText(node.regs, node.rules));
+    if (text === undefined) return undefined;
+    const tail = new Uint8Array(2 + cfa.length + text.length + 1);
+    tail[0] = 0x3a;
+    tail[1] = 0x20;
+    tail.set(cfa, 2);
+    tail.set(text, 2 + cfa.length);
+    tail[tail.length - 1] = 0x0a;
+    node.tails.set(k, tail);
+    return tail;
+  }
+
+  /** Drops what {@link body} wrote. */
+  private giveUp(from: number): false {
+    this.out.commit(from);
+    return false;
+  }
+
+  /**
+   * The set `node` becomes when register `reg` gets the offset rule `off`
+   * (NaN: loses its rule), by the edge's key (made once).
+   */
+  private edge(node: RuleNode, key: number, reg: number, off: number): RuleNode {
+    const hit = node.next.get(key);
+    if (hit !== undefined) return hit;
+    const regs = node.regs.slice();
+    const rules = node.rules.slice();
+    let k = 0;
+    while (k < regs.length && regs[k]! < reg) k++;
+    const has = k < regs.length && regs[k] === reg;
+    if (off !== off) {
+      if (has) {
+        regs.splice(k, 1);
+        rules.splice(k, 1);
+      }
+    } else {
+      const rule: RegisterRule = { kind: 'offset', offset: off };
+      if (has) rules[k] = rule;
+      else {
+        regs.splice(k, 0, reg);
+        rules.splice(k, 0, rule);
+      }
+    }
+    const next: RuleNode = { regs, rules, text: regs.length ? undefined : EMPTY, tails: new Map(), next: new Map() };
+    node.next.set(key, next);
+    return next;
+  }
+
+  /** The line of the instruction at `at` (a cursor over it formats it, as the general way does). */
+  private line(ctx: CfaContext, at: number, end: number): Uint8Array {
+    const s = this.section!;
+    const c = new CfaInstructionCursor(this.bytes, ctx, s.order, s.name, at, end);
+    c.next();
+    return this.writer.instructionLine(c, s);
+  }
+}
