@@ -96,6 +96,12 @@ const mainBundles = { yargs: 'yargs', './symbolize/run.js': 'symbolize-run', './
 // and a command pays for deserializing all of it on every run).
 const apartLibraries = { execa: "export { execa } from 'execa';", 'cli-progress': "export { default } from 'cli-progress';" };
 const apartBundles = Object.fromEntries(Object.keys(apartLibraries).map((spec) => [spec, spec]));
+// CLI modules a command imports with import() for what few of its runs do, each a bundle of its own (imported
+// by that path from dist/commands/): bundled in place, an import() makes esbuild wrap every module it reaches
+// and the modules the command shares with it in lazy initializers — which run at load all the same, with every
+// module the shared package indexes import (`elfkit core` fetching missing files from debuginfod: the debuginfod
+// client, its cache and HTTP modules, loaded by every core run).
+const apartModules = { '../debuginfod/fetch-debuginfo.js': 'debuginfod-fetch' };
 
 /** Replaces the `import()`s that `bundleOf` names a bundle for with the loader's `__elfkitLoadBundle(bundle)`. */
 const toLoader = (filter, bundleOf) => ({
@@ -119,7 +125,8 @@ const commandOf = (prefix) => (spec) => {
 const apartImports = toLoader(/[\\/]cli[\\/]dist[\\/].+\.js$/, () => undefined);
 
 const builds = [
-  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, commandOf('./'))] })),
+  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, (spec) => commandOf('./')(spec) ?? apartModules[spec])] })),
+  ...Object.entries(apartModules).map(([spec, bundle]) => ({ bundle, entryPoints: [join(dist, 'commands', spec)] })),
   { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
   { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
   ...Object.entries(apartLibraries).map(([spec, contents]) => ({ bundle: apartBundles[spec], stdin: { contents, resolveDir: dist, loader: 'js' } })),
