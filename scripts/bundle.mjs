@@ -18,7 +18,7 @@
 // (esbuild runs such a module when it is first imported).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fflateTables } from './fflate-tables.mjs';
@@ -96,6 +96,12 @@ const mainBundles = { yargs: 'yargs', './symbolize/run.js': 'symbolize-run', './
 // and a command pays for deserializing all of it on every run).
 const apartLibraries = { execa: "export { execa } from 'execa';", 'cli-progress': "export { default } from 'cli-progress';" };
 const apartBundles = Object.fromEntries(Object.keys(apartLibraries).map((spec) => [spec, spec]));
+// CLI modules a command imports with import() for what few of its runs do, each a bundle of its own (imported
+// by that path from dist/commands/): bundled in place, an import() makes esbuild wrap every module it reaches
+// and the modules the command shares with it in lazy initializers — which run at load all the same, with every
+// module the shared package indexes import (`elfkit core` fetching missing files from debuginfod: the debuginfod
+// client, its cache and HTTP modules, loaded by every core run).
+const apartModules = { '../debuginfod/fetch-debuginfo.js': 'debuginfod-fetch' };
 
 /** Replaces the `import()`s that `bundleOf` names a bundle for with the loader's `__elfkitLoadBundle(bundle)`. */
 const toLoader = (filter, bundleOf) => ({
@@ -119,7 +125,8 @@ const commandOf = (prefix) => (spec) => {
 const apartImports = toLoader(/[\\/]cli[\\/]dist[\\/].+\.js$/, () => undefined);
 
 const builds = [
-  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, commandOf('./'))] })),
+  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, (spec) => commandOf('./')(spec) ?? apartModules[spec])] })),
+  ...Object.entries(apartModules).map(([spec, bundle]) => ({ bundle, entryPoints: [join(dist, 'commands', spec)] })),
   { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
   { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
   ...Object.entries(apartLibraries).map(([spec, contents]) => ({ bundle: apartBundles[spec], stdin: { contents, resolveDir: dist, loader: 'js' } })),
@@ -137,9 +144,19 @@ await build({
   define: { ...common.define, __ELFKIT_BUNDLE_HASHES__: JSON.stringify(hashes) },
 });
 // The bin (package.json names dist/elfkit.cjs): CommonJS, since an ES module entry costs Node its ES module
-// loader and, through that, fs/promises, readline and streams — a tenth of `elfkit sections`' time. dist/elfkit.mjs
-// stays, for scripts and tests that run that path.
-writeFileSync(join(dist, 'elfkit.cjs'), "#!/usr/bin/env node\nrequire('./bundle/elfkit.cjs');\n", { mode: 0o755 });
+// loader and, through that, fs/promises, readline and streams — a tenth of `elfkit sections`' time. It is the
+// loader itself, not a file that requires bundle/elfkit.cjs: that require cost every run a second module load
+// (its resolution reads and parses package.json, ~2M instructions of elfkit core). Its own URL is given as
+// bundle/elfkit.cjs', where the loader finds the bundles beside it. dist/elfkit.mjs stays, for scripts and
+// tests that run that path.
+await build({
+  ...common,
+  entryPoints: [join(dist, 'bundle-bin.js')],
+  outfile: join(dist, 'elfkit.cjs'),
+  define: { ...common.define, __ELFKIT_BUNDLE_HASHES__: JSON.stringify(hashes) },
+  banner: { js: "#!/usr/bin/env node\nvar __elfkitUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'bundle', 'elfkit.cjs')).href;" },
+});
+chmodSync(join(dist, 'elfkit.cjs'), 0o755);
 writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport { createRequire } from 'node:module';\n\ncreateRequire(import.meta.url)('./bundle/elfkit.cjs');\n", { mode: 0o755 });
 // The browser explorer's static page, which `elfkit explore` serves from dist/site/.
 const { buildSite } = await import('../packages/explorer/build.mjs');

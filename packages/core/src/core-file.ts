@@ -1,6 +1,8 @@
 import { ParseError, isParseError, type ByteSource } from '@elfkit/binary';
 import {
   decodeCoreNote,
+  NT_PRSTATUS,
+  prStatusOf,
   ElfFile,
   type AuxvEntry,
   type ElfFileOptions,
@@ -60,6 +62,12 @@ export class CoreFile {
     for (const n of notes) {
       let c;
       try {
+        // A thread's NT_PRSTATUS is read without the decoded note's kind, which would only be taken off again.
+        if (n.type === NT_PRSTATUS && n.owner === 'CORE') {
+          const status = prStatusOf(n, h.order, elf.bits, h.machine);
+          threads.push({ tid: status.pid, status, notes: [] });
+          continue;
+        }
         c = decodeCoreNote(n, h.order, elf.bits, h.machine);
       } catch (e) {
         if (!isParseError(e)) throw e;
@@ -68,11 +76,6 @@ export class CoreFile {
       }
       const current = threads[threads.length - 1];
       switch (c.kind) {
-        case 'prstatus': {
-          const { kind: _k, ...status } = c;
-          threads.push({ tid: status.pid, status, notes: [] });
-          break;
-        }
         case 'prpsinfo': {
           const { kind: _k, ...p } = c;
           process ??= p;

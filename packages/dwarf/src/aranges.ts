@@ -172,26 +172,32 @@ export function arangeSpans(bytes: Uint8Array, order: ByteOrder, sectionName = '
   // libc's section is two thousand sets of a range or two, read once per run mostly by the interpreter: the usual
   // header (DWARF 32, version 2, no segment selector, a valid address size) is read here in place; any other goes
   // through readSetHeader, which reads (and reports) every case.
-  while (r.pos < bytes.length) {
-    const offset = r.pos;
+  // The position and the length in locals (the reader's field and the array's length are a call each in the
+  // interpreter); the reader is moved only for readSetHeader.
+  const total = bytes.length;
+  let pos = 0;
+  while (pos < total) {
+    const offset = pos;
     let addressSize = 0;
     let segmentSelectorSize = 0;
     let end = 0;
     let tuples = 0;
     let debugInfoOffset = 0;
-    const length = offset + 12 <= bytes.length ? (words && offset % 4 === 0 ? words[offset >>> 2]! : v.getUint32(offset, le)) : 0;
+    const length = offset + 12 <= total ? (words && offset % 4 === 0 ? words[offset >>> 2]! : v.getUint32(offset, le)) : 0;
     const version = length >= 8 ? (le ? bytes[offset + 4]! | (bytes[offset + 5]! << 8) : v.getUint16(offset + 4, le)) : 0;
     const size = length >= 8 ? bytes[offset + 10]! : 0;
-    if (length >= 8 && length < 0xfffffff0 && offset + 4 + length <= bytes.length && (version === 2 || version === 3) && (size === 4 || size === 8) && bytes[offset + 11] === 0) {
+    if (length >= 8 && length < 0xfffffff0 && offset + 4 + length <= total && (version === 2 || version === 3) && (size === 4 || size === 8) && bytes[offset + 11] === 0) {
       addressSize = size;
       debugInfoOffset = le ? (bytes[offset + 6]! | (bytes[offset + 7]! << 8) | (bytes[offset + 8]! << 16)) + bytes[offset + 9]! * 0x1000000 : v.getUint32(offset + 6, le);
       end = offset + 4 + length;
       // Tuples start at a multiple of their size from the start of the set (the header is 12 bytes).
       const tuple = size * 2;
       tuples = offset + 12 + ((tuple - (12 % tuple)) % tuple);
-      r.pos = end;
+      pos = end;
     } else {
+      r.pos = offset;
       const h = readSetHeader(r, bytes, sectionName, onError);
+      pos = r.pos;
       if (!h) continue;
       ({ addressSize, segmentSelectorSize, end, tuples, debugInfoOffset } = h);
     }

@@ -1,6 +1,6 @@
 // Decoders for the notes of an ET_CORE file (Linux: <linux/elfcore.h>,
 // the kernel's fill_note_info and fill_files_note).
-import { Reader, decodeUtf8, type ByteOrder } from '@elfkit/binary';
+import { ParseError, Reader, decodeUtf8, type ByteOrder } from '@elfkit/binary';
 import { CoreRegisters, registerLayout } from './core-registers.js';
 import type { Note } from './notes.js';
 
@@ -209,12 +209,18 @@ const REGISTER_SETS: Record<number, string> = {
  * wrong size throws ParseError naming the note.
  */
 export function decodeCoreNote(note: Note, order: ByteOrder, bits: 32 | 64, machine: number): CoreNoteContent {
+  const owner = note.owner;
+  const type = note.type;
+  // A thread's register sets (most of a core's notes) are named, not read: no reader for them.
+  if ((owner === 'CORE' || owner === 'LINUX') && type !== NT_ARM_PAC_MASK && !(owner === 'CORE' && CORE_DECODED.has(type))) {
+    const name = REGISTER_SETS[type];
+    return name ? { kind: 'register-set', name, bytes: note.desc } : { kind: 'unknown' };
+  }
+  if (owner === 'CORE' && type === NT_PRSTATUS) return { kind: 'prstatus', ...prStatusOf(note, order, bits, machine) };
   const section = note.section ?? `PT_NOTE segment ${note.segment ?? '?'}`;
   const r = new Reader(note.desc, { order, addressSize: bits / 8, section, base: 0 });
-  if (note.owner === 'CORE') {
-    switch (note.type) {
-      case NT_PRSTATUS:
-        return { kind: 'prstatus', ...readPrStatus(r, bits, machine) };
+  if (owner === 'CORE') {
+    switch (type) {
       case NT_PRPSINFO:
         return { kind: 'prpsinfo', ...readPrPsInfo(r, bits, machine) };
       case NT_SIGINFO:
@@ -225,59 +231,82 @@ export function decodeCoreNote(note: Note, order: ByteOrder, bits: 32 | 64, mach
         return { kind: 'file', ...readFileNote(r) };
     }
   }
-  if ((note.owner === 'LINUX' || note.owner === 'CORE') && note.type === NT_ARM_PAC_MASK) {
+  if ((owner === 'LINUX' || owner === 'CORE') && type === NT_ARM_PAC_MASK) {
     if (note.desc.length < 16) throw r.error('truncated', `NT_ARM_PAC_MASK has ${note.desc.length} bytes, expected 16`, 0);
     return { kind: 'arm-pac-mask', dataMask: r.u64(), insnMask: r.u64() };
   }
-  if (note.owner === 'CORE' || note.owner === 'LINUX') {
-    const name = REGISTER_SETS[note.type];
-    if (name) return { kind: 'register-set', name, bytes: note.desc };
-  }
   return { kind: 'unknown' };
+}
+
+/** The `CORE` note types {@link decodeCoreNote} reads. */
+const CORE_DECODED = new Set([NT_PRSTATUS, NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE]);
+
+/**
+ * NT_PRSTATUS of `note` (owner `CORE`), as {@link readPrStatus} reads it:
+ * what a core's thread list is made of, one note per thread.
+ */
+export function prStatusOf(note: Note, order: ByteOrder, bits: 32 | 64, machine: number): PrStatus {
+  return prStatus(note.desc, order === 'little', bits, machine, note.section ?? `PT_NOTE segment ${note.segment ?? '?'}`, 0);
 }
 
 function word(r: Reader): bigint {
   return r.addressSize === 8 ? r.u64() : BigInt(r.u32());
 }
 
-function time(r: Reader): CoreTime {
-  return { seconds: BigInt.asIntN(r.addressSize * 8, word(r)), microseconds: BigInt.asIntN(r.addressSize * 8, word(r)) };
-}
-
 /** Reads NT_PRSTATUS: the common header, then the register block of the machine's size, then pr_fpvalid. */
 export function readPrStatus(r: Reader, bits: 32 | 64, machine: number): PrStatus {
+  return prStatus(r.bytes, r.littleEndian, bits, machine, r.section, r.base);
+}
+
+/**
+ * NT_PRSTATUS from its descriptor `d`, read from one view (the thread
+ * notes of a core are read once each, mostly by the interpreter: a Reader
+ * call per field cost more than the fields). `section` and `base` name
+ * the place in an error.
+ */
+function prStatus(d: Uint8Array, little: boolean, bits: 32 | 64, machine: number, section: string, base: number): PrStatus {
   const w = bits / 8;
   const head = 12 + 4 + 2 * w + 16 + 8 * w; // siginfo, cursig+pad, sigpend, sighold, 4 ids, 4 timevals
-  const regsSize = r.length - head - 4;
-  if (regsSize <= 0) throw r.error('truncated', `NT_PRSTATUS of ${r.length} bytes is shorter than its ${head + 4}-byte header`, 0);
-  const signo = r.i32();
-  const code = r.i32();
-  const errno = r.i32();
-  const cursig = r.u16();
+  const regsSize = d.length - head - 4;
+  if (regsSize <= 0) throw new ParseError('truncated', `NT_PRSTATUS of ${d.length} bytes is shorter than its ${head + 4}-byte header`, section, base);
+  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const wide = w === 8;
+  const uword = (at: number) => (wide ? v.getBigUint64(at, little) : BigInt(v.getUint32(at, little)));
+  // A timeval's fields are signed longs.
+  const sword = (at: number) => (wide ? v.getBigInt64(at, little) : BigInt(v.getInt32(at, little)));
+  const time = (at: number): CoreTime => ({ seconds: sword(at), microseconds: sword(at + w) });
   // sigpend is word-aligned: offset 16 in both classes.
-  r.pos = 16;
-  const sigpend = word(r);
-  const sighold = word(r);
-  const pid = r.i32();
-  const ppid = r.i32();
-  const pgrp = r.i32();
-  const sid = r.i32();
-  const utime = time(r);
-  const stime = time(r);
-  const cutime = time(r);
-  const cstime = time(r);
-  const regAt = r.pos;
-  const registerBytes = r.bytesView(regsSize);
-  const fpvalid = r.i32();
+  const ids = 16 + 2 * w;
+  const times = ids + 16;
+  const regAt = head;
+  const registerBytes = d.subarray(regAt, regAt + regsSize);
   const layout = registerLayout(machine, bits);
   let registers: CoreRegisters | undefined;
   if (layout && layout.names.length * layout.size <= regsSize) {
-    const rr = r.at(regAt);
+    const n = layout.names.length;
     const values: bigint[] = [];
-    for (let i = 0; i < layout.names.length; i++) values.push(layout.size === 8 ? rr.u64() : BigInt(rr.u32()));
+    for (let i = 0; i < n; i++) values.push(layout.size === 8 ? v.getBigUint64(regAt + 8 * i, little) : BigInt(v.getUint32(regAt + 4 * i, little)));
     registers = new CoreRegisters(layout, values);
   }
-  return { signo, code, errno, cursig, sigpend, sighold, pid, ppid, pgrp, sid, utime, stime, cutime, cstime, registers, registerBytes, fpvalid };
+  return {
+    signo: v.getInt32(0, little),
+    code: v.getInt32(4, little),
+    errno: v.getInt32(8, little),
+    cursig: v.getUint16(12, little),
+    sigpend: uword(16),
+    sighold: uword(16 + w),
+    pid: v.getInt32(ids, little),
+    ppid: v.getInt32(ids + 4, little),
+    pgrp: v.getInt32(ids + 8, little),
+    sid: v.getInt32(ids + 12, little),
+    utime: time(times),
+    stime: time(times + 2 * w),
+    cutime: time(times + 4 * w),
+    cstime: time(times + 6 * w),
+    registers,
+    registerBytes,
+    fpvalid: v.getInt32(regAt + regsSize, little),
+  };
 }
 
 /** Reads NT_PRPSINFO (136 bytes on 64-bit machines; 124 on i386 and ARM, whose uid and gid are 16-bit). */

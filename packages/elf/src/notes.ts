@@ -36,39 +36,52 @@ export function parseNotes(
   const alignNum = typeof alignValue === 'bigint' ? (alignValue > 8n ? 16 : Number(alignValue)) : alignValue;
   const align = alignNum < 4 ? 4 : alignNum;
   if (align !== 4 && align !== 8) throw new ParseError('invalid', `note alignment ${alignValue} (expected 4 or 8)`, label, 0);
-  const r = new Reader(bytes, { order, section: label });
+  // The headers are read from one view over the bytes, not through a Reader: a core holds a few notes per thread
+  // (hundreds in all), read once, mostly by the interpreter.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const little = order === 'little';
+  const end = bytes.length;
+  const { section, segment } = where;
+  const base = where.fileOffset;
+  const mask = ~(align - 1);
   // Notes go into `into` as they are read, so a caller keeps those before a damaged one.
   const notes = into;
-  const up = (n: number) => (n + align - 1) & ~(align - 1);
-  while (r.remaining > 0) {
-    const start = r.pos;
-    if (r.remaining < 12) throw r.error('truncated', `note header needs 12 bytes, ${r.remaining} left`);
-    const namesz = r.u32();
-    const descsz = r.u32();
-    const type = r.u32();
+  let start = 0;
+  while (start < end) {
+    if (end - start < 12) throw new ParseError('truncated', `note header needs 12 bytes, ${end - start} left`, label, start);
+    const namesz = view.getUint32(start, little);
+    const descsz = view.getUint32(start + 4, little);
+    const type = view.getUint32(start + 8, little);
     const nameAt = start + 12;
     // The descriptor starts at the header+name size rounded up to the alignment (ELF_NOTE_DESC_OFFSET).
-    const descAt = start + up(12 + namesz);
-    const next = descAt + up(descsz);
-    if (namesz > bytes.length || descsz > bytes.length || descAt > bytes.length || descAt + descsz > bytes.length) {
-      throw r.error('out-of-range', `note with invalid namesz (0x${namesz.toString(16)}) and/or descsz (0x${descsz.toString(16)})`, start);
+    const descAt = start + ((12 + namesz + align - 1) & mask);
+    const next = descAt + ((descsz + align - 1) & mask);
+    if (namesz > end || descsz > end || descAt > end || descAt + descsz > end) {
+      throw new ParseError('out-of-range', `note with invalid namesz (0x${namesz.toString(16)}) and/or descsz (0x${descsz.toString(16)})`, label, start);
     }
     let nameEnd = nameAt + namesz;
     while (nameEnd > nameAt && bytes[nameEnd - 1] === 0) nameEnd--;
-    const owner = decodeUtf8(bytes, nameAt, nameEnd);
     notes.push({
-      owner,
+      owner: ownerName(bytes, nameAt, nameEnd),
       type,
       desc: bytes.subarray(descAt, descAt + descsz),
       align: align as 4 | 8,
-      fileOffset: where.fileOffset + start,
-      section: where.section,
-      segment: where.segment,
+      fileOffset: base + start,
+      section,
+      segment,
     });
-    if (next > bytes.length) break; // the last note's padding may be cut off
-    r.seek(next);
+    if (next > end) break; // the last note's padding may be cut off
+    start = next;
   }
   return notes;
+}
+
+/** A note's owner name: `CORE` and `LINUX` (a core's every note) without a decoder call, any other decoded. */
+function ownerName(bytes: Uint8Array, at: number, end: number): string {
+  const n = end - at;
+  if (n === 4 && bytes[at] === 0x43 && bytes[at + 1] === 0x4f && bytes[at + 2] === 0x52 && bytes[at + 3] === 0x45) return 'CORE';
+  if (n === 5 && bytes[at] === 0x4c && bytes[at + 1] === 0x49 && bytes[at + 2] === 0x4e && bytes[at + 3] === 0x55 && bytes[at + 4] === 0x58) return 'LINUX';
+  return decodeUtf8(bytes, at, end);
 }
 
 /** A note's type as `readelf -n` prints it (`NT_GNU_BUILD_ID (unique build ID bitstring)`). */

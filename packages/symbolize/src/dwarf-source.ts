@@ -463,18 +463,25 @@ export class DwarfSource {
       const starts = spans.lows;
       const n = order.length;
       if (n) {
-        const t = (this.aranges = { lows: new Float64Array(n), highs: new Float64Array(n), maxHigh: new Float64Array(n), offsets: new Float64Array(n) });
+        const lows = new Float64Array(n);
+        const highs = new Float64Array(n);
+        const maxHigh = new Float64Array(n);
+        const offsets = new Float64Array(n);
+        // Columns in locals: a property load each (an inline-cache call in the interpreter, where this loop runs) cost more than the copy.
+        const spanHighs = spans.highs;
+        const spanUnits = spans.unitOffsets;
         let m = 0;
         for (let i = 0; i < n; i++) {
           const j = order[i]!;
-          t.lows[i] = starts[j]!;
-          t.highs[i] = spans.highs[j]!;
-          t.offsets[i] = spans.unitOffsets[j]!;
-          const high = t.highs[i]!;
+          const high = spanHighs[j]!;
+          lows[i] = starts[j]!;
+          highs[i] = high;
+          offsets[i] = spanUnits[j]!;
           // (not Math.max: a call per range, mostly in the interpreter)
           if (high > m) m = high;
-          t.maxHigh[i] = m;
+          maxHigh[i] = m;
         }
+        this.aranges = { lows, highs, maxHigh, offsets };
       }
     }
     return this.aranges;
