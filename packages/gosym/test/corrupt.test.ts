@@ -54,7 +54,9 @@ function exercise(bytes: Uint8Array, what: string, opts: { textStart?: bigint; g
   const lineErrors: ParseError[] = [];
   attempt(() => t.walkLines(() => {}, { errors: lineErrors }));
   for (const e of lineErrors) checkError(e, bytes.length, what);
-  attempt(() => void t.files());
+  const fileErrors: ParseError[] = [];
+  attempt(() => void t.files(fileErrors));
+  for (const e of fileErrors) checkError(e, bytes.length, what);
   attempt(() => void t.lineToPCs('x.go', 1));
   const rnd = prng(bytes.length);
   for (let i = 0; i < 16; i++) {
@@ -183,6 +185,57 @@ test('function table and _func records: one damaged function, the others still p
       exercise(e, `${name} functab entry ${i}`, { textStart: tab.text });
     }
   }
+});
+
+test('an entry past 2^53 in a pointer-sized function table: the two functions it bounds are left out, the other functions and rows still read', () => {
+  for (const [name, tab] of synthetic) {
+    const t = PcLnTable.parse(tab.bytes, { textStart: tab.text });
+    const n = t.funcCount;
+    const i = Math.floor(n / 2);
+    const b = tab.bytes.slice();
+    const at = t.header.functab + 2 * i * t.header.functabFieldSize;
+    b.fill(0xff, at, at + t.header.functabFieldSize);
+    const d = PcLnTable.parse(b, { textStart: tab.text });
+    const errors: ParseError[] = [];
+    const names = [...d.funcs(errors)].map((f) => f.name);
+    assert.equal(names, [...t.funcs()].map((f) => f.name).filter((_, k) => k !== i - 1 && k !== i), name);
+    assert.ok(errors.length >= 1 && errors.every((e) => e.code === 'too-large'), name);
+    const walked = new Set<number>();
+    const lineErrors: ParseError[] = [];
+    d.walkLines((_pc, _file, _line, _end, fi) => walked.add(fi), { errors: lineErrors });
+    assert.equal([...walked], [...Array(n).keys()].filter((k) => k !== i - 1 && k !== i), `${name}: rows of every other function`);
+    assert.ok(lineErrors.length >= 1, `${name}: reported`);
+  }
+});
+
+test('file name table: a name that cannot be read is left out of files(errors), the others listed', () => {
+  // Go 1.2 tables: a file number's offset outside the table.
+  const [, tab12] = synthetic[0]!;
+  const t = PcLnTable.parse(tab12.bytes, { textStart: tab12.text });
+  const all = t.files();
+  assert.ok(all.length >= 3);
+  const b = tab12.bytes.slice();
+  new DataView(b.buffer).setUint32(t.header.filetab[0] + 4 * 2, 0x7ffffff0, t.header.order === 'little');
+  const errors: ParseError[] = [];
+  assert.equal(PcLnTable.parse(b, { textStart: tab12.text }).files(errors), all.filter((_, k) => k !== 1));
+  assert.is(errors.length, 1);
+  assert.throws(() => PcLnTable.parse(b, { textStart: tab12.text }).files(), (e: ParseError) => e.code === 'out-of-range');
+  // Go 1.16+ tables: the last name runs past the end of the table.
+  const [, tab] = tables[0];
+  const u = PcLnTable.parse(tab.bytes, { textStart: tab.text });
+  const [, end] = u.header.filetab;
+  let nul = end - 1;
+  while (tab.bytes[nul - 1] === 0) nul--;
+  const c = tab.bytes.slice();
+  c.fill(0x78, nul, end);
+  const cut = PcLnTable.parse(c, { textStart: tab.text });
+  const errs: ParseError[] = [];
+  assert.equal(cut.files(errs), u.files().slice(0, -1));
+  assert.equal(errs.map((e) => e.code), ['truncated']);
+  // Not kept: asked again, the damage is met (and reported) again.
+  const again: ParseError[] = [];
+  cut.files(again);
+  assert.is(again.length, 1);
 });
 
 test('pcvalue streams: unterminated varints and tables running off the end', () => {
