@@ -1,7 +1,8 @@
 // Print what can be read, for `elfkit go …`: on a Go binary with one
-// damaged part of its pclntab (one function's inline tree record, its
-// funcdata slot, its pcfile, pcln or pcsp table, its name, the file name
-// table) or of its build info, every command prints every record that part
+// damaged part of its pclntab (one function's inline tree record — also the
+// first of the table, which the layout check reads — its funcdata slot, its
+// pcfile, pcln or pcsp table, its name, the file name table) or of its
+// build info, every command prints every record that part
 // does not hold — as from the intact file — says what it could not read,
 // reports the damage once (section and offset) and exits 1. The parts are
 // found through @elfkit/gosym's parse of the intact fixture, not at fixed
@@ -162,6 +163,20 @@ test('go frames: a damaged funcdata slot (the inline tree\'s offset) loses the i
     if (i < chosen.length && chosen[i]!.ix === k) assert.equal([r.doc.pcs[i].frames, r.doc.pcs[i].function], [null, 'main.captureFrames'], asked[i]);
     else assert.equal(r.doc.pcs[i], good.pcs[i], asked[i]);
   }
+});
+
+test('go frames: the first inline tree of the table damaged (the one the layout check reads first): inlining is still read for every other function, the damage reported', () => {
+  const p = intactParse;
+  const first = [...p.t.funcs()].find((f) => f.npcdata > 2 && f.pcdata(2) !== 0 && f.nfuncdata > 3 && f.funcdata(3) !== undefined)!;
+  const bad = damaged((_b, dv) => dv.setInt32(p.at(first.funcdata(3)! + 8n), 0x7fffffff, true));
+  const hit = pcsOf(first).find((x) => x.ix === 0)!.pc;
+  const asked = [hit, ...pcsOf(p.func('main.captureFrames')).map((x) => x.pc), ...elsewhere(p)].map(hex);
+  const r = json(['go', 'frames'], bad, asked);
+  reportedOnce(r.run, new RegExp(`inline tree entry 0 of ${first.name.replace(/\./g, '\\.')} has a call site outside the function`), 'go frames');
+  assert.is(r.doc.pcs[0].frames, null);
+  const good = intact(['go', 'frames'], asked);
+  assert.equal(r.doc.pcs.slice(1), good.pcs.slice(1), 'every other PC with its inlined frames');
+  assert.ok(good.pcs.some((x: any) => x.frames.length > 2), 'inlined frames among them');
 });
 
 /** A function whose `field` table no other function shares (the linker shares equal tables). */

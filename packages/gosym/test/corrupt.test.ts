@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { fixtureBytes } from '@elfkit/fixtures';
-import { ElfFile } from '@elfkit/elf';
+import { ElfFile, constants as C } from '@elfkit/elf';
 import { PcLnTable, inspectGo, memoryImage, openGoSymbols, readRawBuildInfo } from '../dist/index.js';
 import { synthesize } from './synth.js';
 import { prng } from './tools.js';
@@ -236,6 +236,49 @@ test('file name table: a name that cannot be read is left out of files(errors), 
   const again: ParseError[] = [];
   cut.files(again);
   assert.is(again.length, 1);
+});
+
+test('a damaged inline tree in one of the first functions: the layout and go:func.* are still found, the other functions keep their inlined frames', () => {
+  for (const name of ['go/go1.27-amd64', 'go/go1.19-s390x']) {
+    const bytes = fixtureBytes(name);
+    const { elf, image } = elfImage(bytes.slice());
+    const s = openGoSymbols(image)!;
+    const t = s.table;
+    // The first function with an inline tree: the one the layout check reads first.
+    const first = [...t.funcs()].find((f) => f.npcdata > 2 && f.pcdata(2) !== 0 && f.nfuncdata > 3 && f.funcdata(3) !== undefined)!;
+    const at = (a: bigint) => {
+      const p = elf.segments.find((x) => x.type === C.PT_LOAD && a >= x.vaddr && a < x.vaddr + BigInt(x.filesz))!;
+      return p.offset + Number(a - p.vaddr);
+    };
+    const le = t.header.order === 'little';
+    // Record 0's parentPc (Go 1.20+: at 8 of 16 bytes; before: at 16 of 20), far past the function.
+    const b = bytes.slice();
+    new DataView(b.buffer).setInt32(at(first.funcdata(3)! + (t.format === '1.20' ? 8n : 16n)), 0x7fffffff, le);
+    const d = openGoSymbols(elfImage(b).image)!;
+    assert.is(d.gofuncSource, s.gofuncSource, name);
+    assert.is(d.table.gofunc, t.gofunc, name);
+    let inlined = 0;
+    for (let i = 0; i < t.funcCount; i += 7) {
+      if (i === first.index) continue;
+      const pc = t.func(i).entry + (t.func(i).end - t.func(i).entry) / 2n;
+      const want = t.frames(pc).map((f) => `${f.function} ${f.line}`);
+      inlined += want.length - 1;
+      assert.equal(d.table.frames(pc).map((f) => `${f.function} ${f.line}`), want, `${name} ${t.func(i).name}`);
+    }
+    assert.ok(inlined > 10, `${name}: ${inlined} inlined frames compared`);
+    // The damaged function's own inlined code: a ParseError, not frames made up.
+    const f = d.table.func(first.index);
+    let met = 0;
+    for (let pc = f.entryPc; pc < f.endPc; pc++) {
+      try {
+        d.table.frames(BigInt(pc));
+      } catch (e) {
+        assert.ok(isParseError(e), name);
+        met++;
+      }
+    }
+    assert.ok(met > 0, `${name}: the damaged record's PCs report it`);
+  }
 });
 
 test('pcvalue streams: unterminated varints and tables running off the end', () => {
