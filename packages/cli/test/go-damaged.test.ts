@@ -316,5 +316,20 @@ test('go info with a damaged build info: the pclntab facts print, the damage rep
   assert.match(text.stdout, /^Error:\s+.*\(at \.go\.buildinfo\+0x[0-9a-f]+\)$/m);
 });
 
+test('go buildinfo with the section header table past the end of the file: text and JSON still read the build info through the segments, reported once', () => {
+  const bad = damaged((b, dv) => dv.setBigUint64(0x28, BigInt(b.length + 100), true));
+  const where = /section header table \(\d+ entries of 64 bytes at 0x[0-9a-f]+\) extends past the end of the file/;
+  const text = elfkit(['go', 'buildinfo', bad]);
+  reportedOnce(text, where, 'go buildinfo');
+  const good = elfkit(['go', 'buildinfo', fixturePath(NAME)]).stdout;
+  assert.ok(good.split('\n').length > 5);
+  assert.is(text.stdout, good.replace(fixturePath(NAME), bad));
+  const j = json(['go', 'buildinfo'], bad);
+  reportedOnce(j.run, where, 'go buildinfo --json');
+  const whole = intact(['go', 'buildinfo']);
+  assert.equal({ ...j.doc, file: null, blob: null }, { ...whole, file: null, blob: null });
+  assert.equal(j.doc.blob, { ...whole.blob, source: 'segment' }, 'found at the same address, through the segments');
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
