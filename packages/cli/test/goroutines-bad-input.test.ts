@@ -241,6 +241,18 @@ test('an executable with one function\'s pclntab parts damaged: every goroutine 
     const want = intact.stdout.replace(/^runtime\.gopark\((.*)\)\n\truntime\/proc\.go:\d+ /gm, (_m, args) => `${what === 'name' ? '?' : 'runtime.gopark'}(${args})\n\t?:0 `);
     assert.is(r.stdout, want, what);
   }
+  // go threads: its AT column walks the threads' stacks, where the idle Ms wait in runtime.futex.
+  const futex = [...t.funcs()].find((x) => x.name === 'runtime.futex')!;
+  const b = bytes.slice();
+  new DataView(b.buffer).setUint32(pcln(futex.offset + GoFunc.fieldOffset(t.header, 1)), 0x7ffffff0, true);
+  const exe = join(work, 'exe-futex');
+  writeFileSync(exe, b, { mode: 0o755 });
+  const good = elfkit(['go', 'threads', c.core, '--exe', c.exe]);
+  assert.match(good.stdout, /runtime\.futex \S+:\d+$/m);
+  const th = elfkit(['go', 'threads', c.core, '--exe', exe]);
+  assert.is(th.status, 1, th.stderr);
+  assert.match(oneLine(th, 'threads'), /function name offset 0x7ffffff0 is outside its table \(at \.gopclntab\+0x[0-9a-f]+\)$/);
+  assert.is(th.stdout, good.stdout.replace(/runtime\.futex \S+:\d+$/gm, '? ?'), 'every thread, runtime.futex unnamed');
 });
 
 test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {
