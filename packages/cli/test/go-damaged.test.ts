@@ -316,6 +316,60 @@ test('go info with a damaged build info: the pclntab facts print, the damage rep
   assert.match(text.stdout, /^Error:\s+.*\(at \.go\.buildinfo\+0x[0-9a-f]+\)$/m);
 });
 
+test('random bytes and runs of continuation bytes over the pcvalue tables: go funcs lists every function, go frames answers every PC, each damaged part one line with its offset', () => {
+  const p = intactParse;
+  const goodFuncs = intact(['go', 'funcs']).funcs;
+  const asked = goodFuncs.filter((_: unknown, i: number) => i % 40 === 0).flatMap((f: any) => [f.entry, hex((BigInt(f.entry) + BigInt(f.end)) / 2n)]);
+  const goodFrames = intact(['go', 'frames'], asked);
+  // The pcvalue tables lie between pctab and the function table (Go 1.18+ layout).
+  const { pctab, functab: end } = p.t.header;
+  assert.ok(pctab < end);
+  let seed = 4242;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  let damagedRuns = 0;
+  let lostPcs = 0;
+  let nulls = 0;
+  for (let k = 0; k < 8; k++) {
+    // Random bytes (mostly read as other values: undetectable) and runs of continuation bytes (varints too long: detected).
+    const bad = damaged((b) => {
+      for (let j = 0; j < 64; j++) b[p.pcln(pctab + rand(end - pctab))] = rand(256);
+      for (let j = 0; j < 16; j++) {
+        const at = p.pcln(pctab + rand(end - pctab - 8));
+        b.fill(0xff, at, at + 8);
+      }
+    });
+    const what = `sweep ${k}`;
+    const reports = (r: CliResult) => {
+      assert.ok(r.status === 0 || r.status === 1, `${what}: status ${r.status}`);
+      assert.not.match(r.stderr, /    at |TypeError|RangeError/, what);
+      const lines = r.stderr.split('\n').filter(Boolean);
+      assert.is(lines.length > 0, r.status === 1, `${what}: a report exactly when the status is 1`);
+      for (const l of lines) assert.match(l, /\(at \.gopclntab\+0x[0-9a-f]+\)$|more damaged parts$/, what);
+    };
+    const funcs = json(['go', 'funcs'], bad);
+    reports(funcs.run);
+    if (funcs.run.status) damagedRuns++;
+    // Records and names are not in the pcvalue tables: every function, with what its record holds.
+    assert.is(funcs.doc.funcs.length, goodFuncs.length, what);
+    const record = (f: any) => ({ ...f, file: null, entryLine: null, frameSize: null });
+    assert.equal(funcs.doc.funcs.map(record), goodFuncs.map(record), what);
+    for (const f of funcs.doc.funcs) nulls += Number(f.frameSize === null) + Number(f.file === null && goodFuncs[f.index].file !== null);
+    const frames = json(['go', 'frames'], bad, asked);
+    reports(frames.run);
+    if (frames.run.status) damagedRuns++;
+    assert.is(frames.doc.pcs.length, asked.length, what);
+    for (let i = 0; i < asked.length; i++) {
+      const x = frames.doc.pcs[i];
+      assert.is(x.pc, asked[i], what);
+      if (x.frames === null) lostPcs++;
+      if (x.frames === null) assert.equal([x.function, x.entry, typeof x.damage], [goodFrames.pcs[i].frames.at(-1).function, goodFrames.pcs[i].frames.at(-1).entry, 'string'], `${what} ${x.pc}`);
+      else assert.ok(x.frames.length > 0, `${what} ${x.pc}`);
+    }
+  }
+  assert.ok(damagedRuns > 0, 'some damage was met');
+  console.log(`pcvalue sweep: ${damagedRuns} of 16 runs met damage; ${nulls} function fields and ${lostPcs} of ${8 * asked.length} PCs' frames unreadable, the rest printed`);
+});
+
 test('go buildinfo with the section header table past the end of the file: text and JSON still read the build info through the segments, reported once', () => {
   const bad = damaged((b, dv) => dv.setBigUint64(0x28, BigInt(b.length + 100), true));
   const where = /section header table \(\d+ entries of 64 bytes at 0x[0-9a-f]+\) extends past the end of the file/;
