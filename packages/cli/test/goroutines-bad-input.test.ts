@@ -4,14 +4,18 @@
 // (Go build ids differ), and cores whose runtime structures were damaged
 // byte by byte — allgs's length, its array pointer, an entry, a goroutine's
 // saved stack pointer, a cyclic allm list, and a sweep of random bytes over
-// the goroutines' structures. Each gives one line on stderr and a status
-// (never a stack trace), and never hangs.
+// the goroutines' structures — and an executable with one function's
+// pclntab name, pcfile or pcsp table damaged. Each gives one line on stderr
+// and a status (never a stack trace), never hangs, and a listing that says
+// how many goroutines it has lists them all.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync, copyFileSync, openSync, readFileSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dwarf, DwarfTypes } from '@elfkit/dwarf';
 import { constants as C, ElfFile } from '@elfkit/elf';
+import { GoFunc, openGoSymbols } from '@elfkit/gosym';
+import { goImage } from '@elfkit/symbolize';
 import { skip } from '@elfkit/fixtures';
 import { elfkit, type CliResult } from './cli.js';
 import { makeCore, program } from './core-programs.js';
@@ -183,6 +187,74 @@ test('damaged runtime structures: allgs length and array, an entry, a saved stac
   }
 });
 
+/** A listing: as many goroutines as its first line counts, each with a frame (a stack or where it stopped). */
+function listed(r: CliResult, what: string): number {
+  const count = Number(/^\S+, pid \d+: (\d+) goroutines/.exec(r.stdout)?.[1] ?? NaN);
+  const blocks = r.stdout.split(/\n(?=goroutine \d+ )/).slice(1);
+  assert.is(blocks.length, count, `${what}: the goroutines the first line counts are listed`);
+  for (const b of blocks) assert.match(b, /\n\S.*\(.*\)\n\t|\.\.\.traceback stopped/, `${what}: a frame or a stop in ${b.split('\n')[0]}`);
+  return count;
+}
+
+test('an executable with one function\'s pclntab parts damaged: every goroutine listed, the frames of that function print without what the part held, one report naming the executable, exit status 1', () => {
+  const c = crash();
+  if (!c) return;
+  const bytes = new Uint8Array(readFileSync(c.exe));
+  const elf = ElfFile.parse(bytes.slice());
+  const s = openGoSymbols(goImage(elf))!;
+  const t = s.table;
+  // runtime.gopark: the innermost Go frame of nearly every parked goroutine.
+  const f = [...t.funcs()].find((x) => x.name === 'runtime.gopark')!;
+  const pcln = (off: number) => {
+    const a = s.location.address + BigInt(off);
+    const seg = elf.segments.find((x) => x.type === C.PT_LOAD && a >= x.vaddr && a < x.vaddr + BigInt(x.filesz))!;
+    return seg.offset + Number(a - seg.vaddr);
+  };
+  const intact = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]);
+  assert.is(intact.status, 0, intact.stderr);
+  const n = listed(intact, 'intact');
+  const parked = (intact.stdout.match(/^runtime\.gopark\(/gm) ?? []).length;
+  assert.ok(parked > 5, `${parked} goroutines parked in runtime.gopark`);
+  const cases: [string, (b: Uint8Array) => void, RegExp][] = [
+    ['name', (b) => new DataView(b.buffer).setUint32(pcln(f.offset + GoFunc.fieldOffset(t.header, 1)), 0x7ffffff0, true), /function name offset 0x7ffffff0 is outside its table/],
+    ['pcfile', (b) => b.fill(0xff, pcln(t.header.pctab + f.pcfile), pcln(t.header.pctab + f.pcfile) + 6), /pcvalue varint is longer than 5 bytes/],
+    ['pcsp', (b) => b.fill(0xff, pcln(t.header.pctab + f.pcsp), pcln(t.header.pctab + f.pcsp) + 6), /pcvalue varint is longer than 5 bytes/],
+  ];
+  for (const [what, patch, re] of cases) {
+    const b = bytes.slice();
+    patch(b);
+    const exe = join(work, `exe-${what}`);
+    writeFileSync(exe, b, { mode: 0o755 });
+    const r = elfkit(['go', 'goroutines', c.core, '--exe', exe]);
+    assert.is(r.status, 1, `${what}: ${r.stderr}`);
+    const line = oneLine(r, what);
+    assert.match(line, new RegExp(`^elfkit: ${exe.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `), `${what}: names the executable`);
+    assert.match(line, re, what);
+    assert.match(line, /\(at \.gopclntab\+0x[0-9a-f]+\)$/, what);
+    assert.is(listed(r, what), n, `${what}: every goroutine`);
+    if (what === 'pcsp') {
+      // Without SP deltas the stack cannot be followed past the function: each parked stack ends there.
+      assert.is((r.stdout.match(/^runtime\.gopark\(/gm) ?? []).length, parked);
+      continue;
+    }
+    // The function's frames lose their location (and, with the name, the name); every other line is as before.
+    const want = intact.stdout.replace(/^runtime\.gopark\((.*)\)\n\truntime\/proc\.go:\d+ /gm, (_m, args) => `${what === 'name' ? '?' : 'runtime.gopark'}(${args})\n\t?:0 `);
+    assert.is(r.stdout, want, what);
+  }
+  // go threads: its AT column walks the threads' stacks, where the idle Ms wait in runtime.futex.
+  const futex = [...t.funcs()].find((x) => x.name === 'runtime.futex')!;
+  const b = bytes.slice();
+  new DataView(b.buffer).setUint32(pcln(futex.offset + GoFunc.fieldOffset(t.header, 1)), 0x7ffffff0, true);
+  const exe = join(work, 'exe-futex');
+  writeFileSync(exe, b, { mode: 0o755 });
+  const good = elfkit(['go', 'threads', c.core, '--exe', c.exe]);
+  assert.match(good.stdout, /runtime\.futex \S+:\d+$/m);
+  const th = elfkit(['go', 'threads', c.core, '--exe', exe]);
+  assert.is(th.status, 1, th.stderr);
+  assert.match(oneLine(th, 'threads'), /function name offset 0x7ffffff0 is outside its table \(at \.gopclntab\+0x[0-9a-f]+\)$/);
+  assert.is(th.stdout, good.stdout.replace(/runtime\.futex \S+:\d+$/gm, '? ?'), 'every thread, runtime.futex unnamed');
+});
+
 test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {
   const c = crash();
   if (!c) return;
@@ -207,6 +279,7 @@ test('random bytes over the goroutines\' structures and stacks: every run ends w
       const r = p.with(at, bytes, () => elfkit(['go', 'goroutines', path, '--exe', c.exe]));
       assert.ok(Date.now() - started < 20000, `a run took ${Date.now() - started} ms`);
       if (r.status !== 0) oneLine(r, `bytes at 0x${at.toString(16)}`);
+      else listed(r, `bytes at 0x${at.toString(16)}`);
       assert.not.match(r.stderr, /    at /);
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     }

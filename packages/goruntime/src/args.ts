@@ -1,4 +1,3 @@
-import { isParseError } from '@elfkit/binary';
 import type { FuncAt } from './go-code.js';
 import type { Target } from './target.js';
 
@@ -36,8 +35,8 @@ export function frameArgs(f: FuncAt, argp: bigint, symPc: bigint, target: Target
     live = l === undefined ? undefined : l + f.bias;
     liveIdx = f.fn.pcdataAt(PCDATA_ARG_LIVE_INDEX, Number(symPc - f.bias));
   } catch (e) {
-    if (isParseError(e)) return '';
-    throw e;
+    f.damaged(e);
+    return '';
   }
   if (!info) return '';
   const startOffset = live === undefined ? 0xff : Number(target.readUint(live, 1) ?? 0xffn);

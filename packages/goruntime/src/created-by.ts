@@ -1,4 +1,3 @@
-import { isParseError } from '@elfkit/binary';
 import { entryOf, type GoCode } from './go-code.js';
 import { printName } from './func-name.js';
 import type { GRecord } from './g-record.js';
@@ -35,8 +34,8 @@ export function createdBy(code: GoCode, g: GRecord, machine: GoMachine): Created
     file = f.fn.fileAtPc(Number(tracepc - f.bias));
     line = f.fn.lineAtPc(Number(tracepc - f.bias));
   } catch (e) {
-    if (!isParseError(e)) throw e;
+    f.damaged(e);
   }
-  const name = f.fn.name;
+  const name = f.name;
   return { function: name, printName: printName(name), file, line, pc, entry, offset: Number(pc - entry), goroutine: g.parentGoid ? g.parentGoid : undefined };
 }

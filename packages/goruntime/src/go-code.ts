@@ -1,13 +1,23 @@
-import { isParseError } from '@elfkit/binary';
+import { isParseError, type ParseError } from '@elfkit/binary';
 import type { GoFunc, PcLnTable } from '@elfkit/gosym';
 import type { ModuleResolver, UnwindModule } from '@elfkit/unwind';
 
 /** A Go function at a runtime address: the function, and the load bias of its module. */
 export interface FuncAt {
   readonly fn: GoFunc;
+  /** Its name; `?` when the name cannot be read (the damage is recorded). */
+  readonly name: string;
   /** Runtime address = link-time address + bias. */
   readonly bias: bigint;
   readonly module: UnwindModule;
+  /** Records a ParseError met reading the function's tables (see {@link GoCode.damage}); rethrows anything else. */
+  readonly damaged: (e: unknown) => void;
+}
+
+/** A damaged part of a module's pclntab that a walk stepped over. */
+export interface CodeDamage {
+  readonly module: UnwindModule;
+  readonly error: ParseError;
 }
 
 /** funcFlag bits of `_func.flag` (Go 1.17+): the outermost frame of a stack, and functions that write SP. */
@@ -22,6 +32,15 @@ export const FUNC_FLAG_SPWRITE = 2;
  */
 export class GoCode {
   private readonly tables = new Map<UnwindModule, PcLnTable | null>();
+  private readonly recorders = new Map<UnwindModule, (e: unknown) => void>();
+  private readonly seen = new Set<string>();
+  /**
+   * The damaged parts of the pclntabs that walks stepped over (a function
+   * record or name, a pcsp, pcfile, pcln or pcdata table, an inline tree),
+   * once each, in the order met: what they cost (a frame without a name or
+   * line, a stack cut short) is in the tracebacks; this says why.
+   */
+  readonly damage: CodeDamage[] = [];
 
   constructor(private readonly modules: ModuleResolver) {}
 
@@ -31,13 +50,38 @@ export class GoCode {
     if (!module) return undefined;
     const table = this.table(module);
     if (!table) return undefined;
+    const damaged = this.recorder(module);
+    let fn: GoFunc | undefined;
     try {
-      const fn = table.funcAt(BigInt.asUintN(64, pc - module.bias));
-      return fn ? { fn, bias: module.bias, module } : undefined;
+      fn = table.funcAt(BigInt.asUintN(64, pc - module.bias));
     } catch (e) {
-      if (isParseError(e)) return undefined;
-      throw e;
+      damaged(e);
+      return undefined;
     }
+    if (!fn) return undefined;
+    let name = '?';
+    try {
+      name = fn.name;
+    } catch (e) {
+      damaged(e);
+    }
+    return { fn, name, bias: module.bias, module, damaged };
+  }
+
+  /** The function recording `module`'s damage (one per module, so a FuncAt costs no closure). */
+  private recorder(module: UnwindModule): (e: unknown) => void {
+    let r = this.recorders.get(module);
+    if (!r) {
+      r = (e) => {
+        if (!isParseError(e)) throw e;
+        const key = `${module.name}\0${e.section}\0${e.offset}\0${e.reason}`;
+        if (this.seen.has(key)) return;
+        this.seen.add(key);
+        this.damage.push({ module, error: e });
+      };
+      this.recorders.set(module, r);
+    }
+    return r;
   }
 
   private table(module: UnwindModule): PcLnTable | undefined {
@@ -46,7 +90,7 @@ export class GoCode {
       try {
         t = module.goTable?.() ?? null;
       } catch (e) {
-        if (!isParseError(e)) throw e;
+        this.recorder(module)(e);
         t = null;
       }
       this.tables.set(module, t);
@@ -65,8 +109,8 @@ export function spDelta(f: FuncAt, pc: bigint): number {
   try {
     return f.fn.spDeltaAt(Number(pc - f.bias));
   } catch (e) {
-    if (isParseError(e)) return -1;
-    throw e;
+    f.damaged(e);
+    return -1;
   }
 }
 

@@ -6,7 +6,7 @@ import * as C from '@elfkit/elf/constants';
 import type { PcLnTable } from '@elfkit/gosym';
 import { clockReading, type ClockReading } from './clock.js';
 import { GoRuntimeError, hex, isGoRuntimeError } from './errors.js';
-import { GoCode } from './go-code.js';
+import { GoCode, type CodeDamage } from './go-code.js';
 import { readG, type GRecord } from './g-record.js';
 import { createdBy, type CreatedBy } from './created-by.js';
 import { goMachine, type GoMachine } from './machine.js';
@@ -348,7 +348,7 @@ export class GoProcess {
       crashed: crashedG === g.address,
       createdBy: g.goid !== 1n ? createdBy(this.code, g, this.machine) : undefined,
       parentGoid: g.parentGoid,
-      startFunction: start?.fn.name,
+      startFunction: start?.name,
       g,
     };
   }
@@ -433,6 +433,16 @@ export class GoProcess {
     const inCore = new Set(this.core.threads.map((t) => t.tid));
     for (const m of ms) if (m.procid === 0n || !inCore.has(Number(m.procid))) out.push(describe(undefined, m));
     return out;
+  }
+
+  /**
+   * The damaged parts of the executable's (or a Go library's) pclntab that
+   * the tracebacks, creators and start functions stepped over, once each:
+   * a frame whose name, file, line or arguments they held prints without
+   * them, a stack whose SP deltas they held ends there.
+   */
+  get codeDamage(): readonly CodeDamage[] {
+    return this.code.damage;
   }
 
   /** Problems met reading the Ms (a broken `allm` list). */

@@ -28,7 +28,7 @@ export { type ClockReading } from './clock.js';
 export { goMachine, type GoMachine } from './machine.js';
 export { walkStack, type Walk, type WalkStart, type WalkStop, type WalkContext, type PhysicalFrame, type FrameArrival, type RuntimeState } from './unwinder.js';
 export { expandWalk, describeWalkStop, type StackNamer, type NativeNamer, type Traceback, type TraceFrame, type FrameStack } from './traceback.js';
-export { GoCode, type FuncAt } from './go-code.js';
+export { GoCode, type FuncAt, type CodeDamage } from './go-code.js';
 export { Target } from './target.js';
 export { PageCachedMemory } from './page-cache.js';
 export { printName } from './func-name.js';

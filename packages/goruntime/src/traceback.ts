@@ -1,4 +1,3 @@
-import { isParseError } from '@elfkit/binary';
 import { inlineFrames, type GoFrame, type GoFunc } from '@elfkit/gosym';
 import { frameArgs } from './args.js';
 import { entryOf } from './go-code.js';
@@ -108,8 +107,8 @@ export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, nati
     try {
       logical = logicalFrames(fa.fn, Number(f.symPc - fa.bias));
     } catch (e) {
-      if (!isParseError(e)) throw e;
-      logical = [{ pc: f.symPc - fa.bias, function: fa.fn.name, file: undefined, line: undefined, inlined: false, func: fa.fn, startLine: undefined }];
+      fa.damaged(e);
+      logical = [{ pc: f.symPc - fa.bias, function: fa.name, file: undefined, line: undefined, inlined: false, func: fa.fn, startLine: undefined }];
     }
     for (const l of logical) {
       // Plain literals of one shape (no spreads): tracebacks of many goroutines make many frames.

@@ -213,7 +213,7 @@ class Walker {
       const stop = this.resolve(st);
       if (stop) return stop;
       const fn = st.fn!;
-      const name = fn.fn.name;
+      const name = fn.name;
       this.push(st, 'go');
       // The kernel called runtime.sigtramp: above it lies the signal frame with the interrupted registers.
       if (this.jumpStack && isSignalTrampoline(name)) {
@@ -273,7 +273,7 @@ class Walker {
     const usesLR = ctx.machine.usesLR;
     let f = st.fn!;
     let flag = f.fn.flag;
-    const name = f.fn.name;
+    const name = f.name;
     if (f.fn.pcsp === 0) {
       // No frame information (external code linked in): nothing above can be found.
       st.fp = st.sp;
@@ -331,7 +331,7 @@ class Walker {
     if (!m || st.g === undefined || st.g !== m.g0 || m.curg === 0n) return undefined;
     const curg = this.ctx.runtime.g(m.curg);
     if (!curg || curg.m !== m.address) return undefined;
-    switch (st.fn!.fn.name) {
+    switch (st.fn!.name) {
       case 'runtime.morestack':
         return 'morestack';
       case 'runtime.mcall':
@@ -383,9 +383,9 @@ class Walker {
     // x86: the return address (the restorer) is just below fp and the ucontext at fp; LR machines: the rt_sigframe starts at fp, LR holds the restorer.
     // (LR machines: sigtramp's prologue saved LR, the restorer, at its frame's bottom; a TOPFRAME keeps no lr.)
     const restorer = this.ctx.machine.usesLR ? (st.sp < st.fp ? this.readPtr(st.sp) : st.regs?.get(this.ctx.machine.arch.lr!)) : this.readPtr(st.fp - this.word);
-    if (restorer === undefined || restorer === 0n) return { kind: 'end', function: st.fn!.fn.name };
+    if (restorer === undefined || restorer === 0n) return { kind: 'end', function: st.fn!.name };
     const o = signalStep(new Registers(arch, [[arch.pc, restorer], [arch.sp, st.fp]]), restorer, this.ctx.target.memory);
-    if (!o) return { kind: 'end', function: st.fn!.fn.name };
+    if (!o) return { kind: 'end', function: st.fn!.name };
     if ('stop' in o) return { kind: 'unreadable', address: o.stop.kind === 'unreadable-memory' ? o.stop.address : st.fp };
     return this.fromRegisters(o.registers, 'signal');
   }

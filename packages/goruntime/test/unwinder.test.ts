@@ -28,7 +28,7 @@ function code(funcs: FakeFunc[]): GoCode {
       const f = funcs.find((x) => pc >= BigInt(x.entry) && pc < BigInt(x.entry + x.size));
       if (!f) return undefined;
       const fn = { name: f.name, flag: f.flag ?? 0, pcsp: 1, entry: BigInt(f.entry), spDeltaAt: () => f.delta };
-      return { fn: fn as unknown as FuncAt['fn'], bias: 0n, module };
+      return { fn: fn as unknown as FuncAt['fn'], name: fn.name, bias: 0n, module, damaged: (e: unknown) => { throw e; } };
     },
   } as unknown as GoCode;
 }

@@ -83,22 +83,44 @@ function nameStart(t: PcLnTable, off: number): boolean {
 }
 
 /**
+ * Whether function `i`'s first inline tree record fits `layout`: it must
+ * name a function and point inside its caller (an all-zero record, memory
+ * that holds no tree, does not count as one). Undefined when the function
+ * has no inline tree under the layout.
+ */
+function recordFits(t: PcLnTable, layout: InlineLayout, i: number): boolean | undefined {
+  const f = t.func(i);
+  if (f.npcdata <= layout.pcdata || f.pcdata(layout.pcdata) === 0 || f.nfuncdata <= layout.funcdata) return undefined;
+  const tree = f.funcdata(layout.funcdata);
+  if (tree === undefined) return undefined;
+  const call = readCall(t, layout, tree, 0);
+  const size = f.endPc - f.entryPc;
+  return !!call && !(call.nameOff === 0 && call.parentPc === 0) && nameStart(t, call.nameOff) && call.parentPc >= 0 && call.parentPc < size;
+}
+
+/**
  * Checks a candidate layout on the first functions that have an inline
- * tree: each record must name a function and point inside its caller.
+ * tree. A damaged function (its record cannot be read, or its tree does
+ * not fit) must not turn inlining off for the whole table, nor leave the
+ * choice to a wrong candidate that fits by accident: the layout fits when
+ * at least two of three trees checked do. A wrong layout or `gofunc`
+ * fits almost none.
  */
 function layoutFits(t: PcLnTable, layout: InlineLayout): boolean {
-  let checked = 0;
-  for (let i = 0; i < t.funcCount && checked < 8; i++) {
-    const f = t.func(i);
-    if (f.npcdata <= layout.pcdata || f.pcdata(layout.pcdata) === 0 || f.nfuncdata <= layout.funcdata) continue;
-    const tree = f.funcdata(layout.funcdata);
-    if (tree === undefined) continue;
-    const call = readCall(t, layout, tree, 0);
-    const size = f.endPc - f.entryPc;
-    if (!call || !nameStart(t, call.nameOff) || call.parentPc < 0 || call.parentPc >= size) return false;
-    checked++;
+  let fits = 0;
+  let misfits = 0;
+  for (let i = 0; i < t.funcCount && fits + misfits < 8; i++) {
+    let fit: boolean | undefined;
+    try {
+      fit = recordFits(t, layout, i);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      continue;
+    }
+    if (fit === true) fits++;
+    else if (fit === false) misfits++;
   }
-  return checked > 0;
+  return fits > 0 && fits >= 2 * misfits;
 }
 
 /**
@@ -112,14 +134,9 @@ export function inlineLayout(t: PcLnTable): InlineLayout | null {
   const candidates = t.format === '1.20' ? [LAYOUT_120] : t.format === '1.2' ? LAYOUTS_12 : [LAYOUT_116];
   l = null;
   for (const c of candidates) {
-    try {
-      if (layoutFits(t, c)) {
-        l = c;
-        break;
-      }
-    } catch (e) {
-      if (!isParseError(e)) throw e;
-      // A damaged record rules the candidate out; frames then come without inlining.
+    if (layoutFits(t, c)) {
+      l = c;
+      break;
     }
   }
   layoutCache.set(t, l);

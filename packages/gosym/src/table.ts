@@ -216,9 +216,11 @@ export class PcLnTable {
   }
 
   /**
-   * Every function in PC order. With `errors`, a function whose record or
-   * name is damaged is skipped and its ParseError collected, so the rest
-   * still come out; without it, the first error is thrown.
+   * Every function in PC order. With `errors`, a function whose record,
+   * name, entry or end is damaged is skipped and its ParseError collected,
+   * so the rest still come out; without it, the first error is thrown.
+   * (Its pcvalue tables and file are read when asked for, and can still
+   * throw.)
    */
   *funcs(errors?: ParseError[]): Generator<GoFunc> {
     for (let i = 0; i < this.header.nfunc; i++) {
@@ -226,6 +228,9 @@ export class PcLnTable {
       try {
         f = new GoFunc(this, i, this.recordOffset(i));
         void f.name;
+        // A pointer-sized entry past 2^53 cannot be read: a function without an entry or an end is not listed.
+        this.entryOf(i);
+        this.entryOf(i + 1);
       } catch (e) {
         if (errors && e instanceof ParseError) {
           errors.push(e);
@@ -351,24 +356,42 @@ export class PcLnTable {
     return off < 0 ? undefined : this.fileAt(off);
   }
 
-  /** Every file name of the table, in table order (as debug/gosym's file map). */
-  files(): string[] {
+  /**
+   * Every file name of the table, in table order (as debug/gosym's file
+   * map). With `errors`, a name that cannot be read is skipped and its
+   * ParseError collected (the list ends where the table does), so the rest
+   * still come out; without it, the first error is thrown.
+   */
+  files(errors?: ParseError[]): string[] {
     if (this.fileList) return this.fileList;
     const h = this.header;
     const out: string[] = [];
+    let damaged = false;
+    // A name past the end of its table ends the list: the names after it are past the end too.
+    const step = (read: () => void): boolean => {
+      try {
+        read();
+        return true;
+      } catch (e) {
+        if (!errors || !(e instanceof ParseError)) throw e;
+        errors.push(e);
+        damaged = true;
+        return e.code !== 'truncated';
+      }
+    };
     if (h.format === '1.2') {
-      for (let k = 1; k < h.nfiles; k++) out.push(this.fileAt(this.u32(h.filetab[0] + 4 * k)));
+      for (let k = 1; k < h.nfiles; k++) if (!step(() => out.push(this.fileAt(this.u32(h.filetab[0] + 4 * k))))) break;
     } else {
       let pos = 0;
       const len = h.filetab[1] - h.filetab[0];
       for (let k = 0; k < h.nfiles && pos < len; k++) {
-        const s = this.fileAt(pos);
-        out.push(s);
+        if (!step(() => out.push(this.fileAt(pos)))) break;
         const nul = this.data.indexOf(0, h.filetab[0] + pos);
         pos = nul - h.filetab[0] + 1;
       }
     }
-    this.fileList = out;
+    // A list with gaps is not kept: a later call reports the same damage.
+    if (!damaged) this.fileList = out;
     return out;
   }
 
@@ -432,20 +455,35 @@ export class PcLnTable {
    * `from` to `to`), calling `visit` at each PC where the file or line
    * changes and once at the end of each function's tables. pcfile and pcln
    * are decoded together, straight from the bytes, with no allocation per
-   * row. With `errors`, a function whose tables are damaged is skipped (its
-   * error collected) and the walk goes on.
+   * row. With `errors`, a function whose tables or entry are damaged, or
+   * that `filter` throws on, is skipped (its error collected) and the walk
+   * goes on.
    */
   walkLines(visit: LineVisitor, options: { errors?: ParseError[]; from?: number; to?: number; filter?: (func: number) => boolean } = {}): void {
     const h = this.header;
     const fs = new PcValueStream(this.data, h.quantum, this.section);
     const ls = new PcValueStream(this.data, h.quantum, this.section);
     const to = Math.min(options.to ?? h.nfunc, h.nfunc);
-    let next = to > 0 ? this.entryOf(Math.max(0, options.from ?? 0)) : 0;
+    const errors = options.errors;
+    // An entry that cannot be read (a pointer-sized one past 2^53) is -1: the functions it starts and ends are stepped over.
+    const entryAt = (i: number): number => {
+      try {
+        return this.entryOf(i);
+      } catch (e) {
+        if (errors && e instanceof ParseError) {
+          errors.push(e);
+          return -1;
+        }
+        throw e;
+      }
+    };
+    let next = to > 0 ? entryAt(Math.max(0, options.from ?? 0)) : 0;
     for (let i = Math.max(0, options.from ?? 0); i < to; i++) {
       const entry = next;
-      next = this.entryOf(i + 1);
-      if (options.filter && !options.filter(i)) continue;
+      next = entryAt(i + 1);
       try {
+        if (options.filter && !options.filter(i)) continue;
+        if (entry < 0 || next < 0) continue;
         this.walkFunctionLines(i, entry, next, fs, ls, visit);
       } catch (e) {
         if (options.errors && e instanceof ParseError) {

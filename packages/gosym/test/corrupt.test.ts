@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { fixtureBytes } from '@elfkit/fixtures';
-import { ElfFile } from '@elfkit/elf';
+import { ElfFile, constants as C } from '@elfkit/elf';
 import { PcLnTable, inspectGo, memoryImage, openGoSymbols, readRawBuildInfo } from '../dist/index.js';
 import { synthesize } from './synth.js';
 import { prng } from './tools.js';
@@ -54,7 +54,9 @@ function exercise(bytes: Uint8Array, what: string, opts: { textStart?: bigint; g
   const lineErrors: ParseError[] = [];
   attempt(() => t.walkLines(() => {}, { errors: lineErrors }));
   for (const e of lineErrors) checkError(e, bytes.length, what);
-  attempt(() => void t.files());
+  const fileErrors: ParseError[] = [];
+  attempt(() => void t.files(fileErrors));
+  for (const e of fileErrors) checkError(e, bytes.length, what);
   attempt(() => void t.lineToPCs('x.go', 1));
   const rnd = prng(bytes.length);
   for (let i = 0; i < 16; i++) {
@@ -182,6 +184,100 @@ test('function table and _func records: one damaged function, the others still p
       e.fill(0xff, entry, entry + t.header.functabFieldSize);
       exercise(e, `${name} functab entry ${i}`, { textStart: tab.text });
     }
+  }
+});
+
+test('an entry past 2^53 in a pointer-sized function table: the two functions it bounds are left out, the other functions and rows still read', () => {
+  for (const [name, tab] of synthetic) {
+    const t = PcLnTable.parse(tab.bytes, { textStart: tab.text });
+    const n = t.funcCount;
+    const i = Math.floor(n / 2);
+    const b = tab.bytes.slice();
+    const at = t.header.functab + 2 * i * t.header.functabFieldSize;
+    b.fill(0xff, at, at + t.header.functabFieldSize);
+    const d = PcLnTable.parse(b, { textStart: tab.text });
+    const errors: ParseError[] = [];
+    const names = [...d.funcs(errors)].map((f) => f.name);
+    assert.equal(names, [...t.funcs()].map((f) => f.name).filter((_, k) => k !== i - 1 && k !== i), name);
+    assert.ok(errors.length >= 1 && errors.every((e) => e.code === 'too-large'), name);
+    const walked = new Set<number>();
+    const lineErrors: ParseError[] = [];
+    d.walkLines((_pc, _file, _line, _end, fi) => walked.add(fi), { errors: lineErrors });
+    assert.equal([...walked], [...Array(n).keys()].filter((k) => k !== i - 1 && k !== i), `${name}: rows of every other function`);
+    assert.ok(lineErrors.length >= 1, `${name}: reported`);
+  }
+});
+
+test('file name table: a name that cannot be read is left out of files(errors), the others listed', () => {
+  // Go 1.2 tables: a file number's offset outside the table.
+  const [, tab12] = synthetic[0]!;
+  const t = PcLnTable.parse(tab12.bytes, { textStart: tab12.text });
+  const all = t.files();
+  assert.ok(all.length >= 3);
+  const b = tab12.bytes.slice();
+  new DataView(b.buffer).setUint32(t.header.filetab[0] + 4 * 2, 0x7ffffff0, t.header.order === 'little');
+  const errors: ParseError[] = [];
+  assert.equal(PcLnTable.parse(b, { textStart: tab12.text }).files(errors), all.filter((_, k) => k !== 1));
+  assert.is(errors.length, 1);
+  assert.throws(() => PcLnTable.parse(b, { textStart: tab12.text }).files(), (e: ParseError) => e.code === 'out-of-range');
+  // Go 1.16+ tables: the last name runs past the end of the table.
+  const [, tab] = tables[0];
+  const u = PcLnTable.parse(tab.bytes, { textStart: tab.text });
+  const [, end] = u.header.filetab;
+  let nul = end - 1;
+  while (tab.bytes[nul - 1] === 0) nul--;
+  const c = tab.bytes.slice();
+  c.fill(0x78, nul, end);
+  const cut = PcLnTable.parse(c, { textStart: tab.text });
+  const errs: ParseError[] = [];
+  assert.equal(cut.files(errs), u.files().slice(0, -1));
+  assert.equal(errs.map((e) => e.code), ['truncated']);
+  // Not kept: asked again, the damage is met (and reported) again.
+  const again: ParseError[] = [];
+  cut.files(again);
+  assert.is(again.length, 1);
+});
+
+test('a damaged inline tree in one of the first functions: the layout and go:func.* are still found, the other functions keep their inlined frames', () => {
+  for (const name of ['go/go1.27-amd64', 'go/go1.19-s390x']) {
+    const bytes = fixtureBytes(name);
+    const { elf, image } = elfImage(bytes.slice());
+    const s = openGoSymbols(image)!;
+    const t = s.table;
+    // The first function with an inline tree: the one the layout check reads first.
+    const first = [...t.funcs()].find((f) => f.npcdata > 2 && f.pcdata(2) !== 0 && f.nfuncdata > 3 && f.funcdata(3) !== undefined)!;
+    const at = (a: bigint) => {
+      const p = elf.segments.find((x) => x.type === C.PT_LOAD && a >= x.vaddr && a < x.vaddr + BigInt(x.filesz))!;
+      return p.offset + Number(a - p.vaddr);
+    };
+    const le = t.header.order === 'little';
+    // Record 0's parentPc (Go 1.20+: at 8 of 16 bytes; before: at 16 of 20), far past the function.
+    const b = bytes.slice();
+    new DataView(b.buffer).setInt32(at(first.funcdata(3)! + (t.format === '1.20' ? 8n : 16n)), 0x7fffffff, le);
+    const d = openGoSymbols(elfImage(b).image)!;
+    assert.is(d.gofuncSource, s.gofuncSource, name);
+    assert.is(d.table.gofunc, t.gofunc, name);
+    let inlined = 0;
+    for (let i = 0; i < t.funcCount; i += 7) {
+      if (i === first.index) continue;
+      const pc = t.func(i).entry + (t.func(i).end - t.func(i).entry) / 2n;
+      const want = t.frames(pc).map((f) => `${f.function} ${f.line}`);
+      inlined += want.length - 1;
+      assert.equal(d.table.frames(pc).map((f) => `${f.function} ${f.line}`), want, `${name} ${t.func(i).name}`);
+    }
+    assert.ok(inlined > 10, `${name}: ${inlined} inlined frames compared`);
+    // The damaged function's own inlined code: a ParseError, not frames made up.
+    const f = d.table.func(first.index);
+    let met = 0;
+    for (let pc = f.entryPc; pc < f.endPc; pc++) {
+      try {
+        d.table.frames(BigInt(pc));
+      } catch (e) {
+        assert.ok(isParseError(e), name);
+        met++;
+      }
+    }
+    assert.ok(met > 0, `${name}: the damaged record's PCs report it`);
   }
 });
 

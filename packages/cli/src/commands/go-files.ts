@@ -1,3 +1,4 @@
+import type { ParseError } from '@elfkit/binary';
 import { defineCommand } from '../command.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
@@ -9,8 +10,11 @@ export const goFilesCommand = defineCommand({
   describe: 'source files named by the Go pclntab, in table order',
   builder: (y) => fileAndJson(y, '$0 go files ./app | grep main.go'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const files = requireGoSymbols(elf).table.files();
+    withElf(a.file, ({ elf, damage }) => {
+      // A name that cannot be read is left out (and reported), the others listed.
+      const errors: ParseError[] = [];
+      const files = requireGoSymbols(elf).table.files(errors);
+      for (const e of errors) damage.add(e);
       writeOut(a.json ? toJson({ file: a.file, files }) + '\n' : files.map((f) => f + '\n').join(''));
     }),
 });

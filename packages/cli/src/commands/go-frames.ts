@@ -2,6 +2,7 @@ import { defineCommand } from '../command.js';
 import { withElf } from '../with-elf.js';
 import { UsageError } from '../errors.js';
 import { toJson } from '../format/json.js';
+import { framesAt, framesText } from '../go/frames.js';
 import { requireGoSymbols } from '../go/symbols.js';
 import { writeOut } from '../io/output.js';
 
@@ -21,28 +22,12 @@ export const goFramesCommand = defineCommand({
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (docs/json-go.md)' })
       .example('$0 go frames ./app 0x4640c1', ''),
   handler: (a: { file: string; pcs: string[]; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
+    withElf(a.file, ({ elf, damage }) => {
       const t = requireGoSymbols(elf).table;
       const pcs = a.pcs.map(address);
-      const result = pcs.map((pc) => ({
-        pc,
-        frames: t.frames(pc).map((f) => ({
-          pc: f.pc,
-          function: f.function,
-          file: f.file ?? null,
-          line: f.line ?? null,
-          inlined: f.inlined,
-          entry: f.func.entry,
-          ...(f.callSiteUnknown ? { callSiteUnknown: true } : {}),
-        })),
-      }));
+      // A PC whose frames cannot be read says so (and what holds it); the others print as usual.
+      const result = pcs.map((pc) => framesAt(t, pc, damage));
       if (a.json) return writeOut(toJson({ file: a.file, pcs: result }) + '\n');
-      let out = '';
-      for (const r of result) {
-        out += `0x${r.pc.toString(16)}\n`;
-        if (r.frames.length === 0) out += '  ?? (no Go function)\n';
-        for (const f of r.frames) out += `  ${f.function} ${f.file ?? '?'}:${f.line ?? 0}${f.inlined ? ' (inlined)' : ''}${f.callSiteUnknown ? ' (call site not recorded)' : ''}\n`;
-      }
-      writeOut(out);
+      writeOut(result.map(framesText).join(''));
     }),
 });

@@ -5,20 +5,29 @@ import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
 import { requireGoSymbols } from '../go/symbols.js';
 import { funcsText } from '../go/funcs-text.js';
+import { salvageTableFields, type TableFields } from '../go/func-fields.js';
+import type { Damage } from '../damage.js';
 import { writeOut } from '../io/output.js';
-import { reportErrors } from '../go/errors.js';
 import { withLateOptimization } from '../late-optimization.js';
 
-function funcJson(f: GoFunc) {
+function funcJson(f: GoFunc, damage: Damage) {
+  let t: TableFields;
+  try {
+    t = { file: f.file, frameSize: f.frameSize, entryLine: f.entryLine };
+  } catch (e) {
+    // Damaged tables: null for what they hold, the rest as read.
+    damage.add(e);
+    t = salvageTableFields(f, damage);
+  }
   return {
     index: f.index,
     name: f.name,
     entry: f.entry,
     end: f.end,
-    file: f.file ?? null,
+    file: t.file ?? null,
     startLine: f.startLine ?? null,
-    entryLine: f.entryLine ?? null,
-    frameSize: f.frameSize,
+    entryLine: t.entryLine ?? null,
+    frameSize: t.frameSize ?? null,
     args: f.args === ARGS_SIZE_UNKNOWN ? null : f.args,
     deferreturn: f.deferreturn,
     funcID: f.funcID,
@@ -35,14 +44,15 @@ export const goFuncsCommand = defineCommand({
     fileAndJson(y, '$0 go funcs ./app | grep main\\.').option('match', { type: 'string', describe: 'only functions whose name contains this text' }),
   handler: (a: { file: string; json: boolean; match?: string }) =>
     withLateOptimization(() =>
-      withElf(a.file, ({ elf }) => {
+      withElf(a.file, ({ elf, damage }) => {
         const t = requireGoSymbols(elf).table;
+        // A function whose record, name or entry is damaged is left out; one whose tables are, printed as far as they read.
         const errors: ParseError[] = [];
         const funcs = [...t.funcs(errors)].filter((f) => !a.match || f.name.includes(a.match));
+        for (const e of errors) damage.add(e);
         const w = elf.bits === 64 ? 16 : 8;
-        if (a.json) writeOut(toJson({ file: a.file, funcs: funcs.map(funcJson) }) + '\n');
-        else writeOut(funcsText(funcs, w));
-        reportErrors(a.file, errors);
+        if (a.json) writeOut(toJson({ file: a.file, funcs: funcs.map((f) => funcJson(f, damage)) }) + '\n');
+        else writeOut(funcsText(funcs, w, damage));
       }),
     ),
 });

@@ -1,8 +1,12 @@
 import { defineCommand } from '../command.js';
 import { fileAndJson, withElf } from '../with-elf.js';
 import { toJson } from '../format/json.js';
+import { isParseError } from '@elfkit/binary';
+import { inspectGo } from '@elfkit/gosym';
+import { describeError } from '../errors.js';
 import { goInfoModel } from '../go/info.js';
-import { writeOut } from '../io/output.js';
+import { imageOf } from '../go/symbols.js';
+import { writeErr, writeOut } from '../io/output.js';
 
 type Model = ReturnType<typeof goInfoModel>;
 
@@ -40,9 +44,15 @@ export const goInfoCommand = defineCommand({
   describe: 'Go version, build id, main module, VCS stamp, GOOS/GOARCH and settings, pclntab format and counts, stripped or not',
   builder: (y) => fileAndJson(y, '$0 go info ./app'),
   handler: (a: { file: string; json: boolean }) =>
-    withElf(a.file, ({ elf }) => {
-      const m = goInfoModel(elf, a.file);
+    withElf(a.file, ({ elf, damage }) => {
+      const g = inspectGo(imageOf(elf));
+      const m = goInfoModel(elf, a.file, g);
       writeOut(a.json ? toJson(m) + '\n' : text(m));
-      if (m.kind !== 'go') process.exitCode = 1;
+      // A damaged part (build info, pclntab, build ID note) is in the listing's errors, and reported as every command reports damage.
+      for (const e of g.errors) {
+        if (isParseError(e)) damage.add(e);
+        else writeErr(describeError(a.file, e) + '\n');
+      }
+      if (m.kind !== 'go' || g.errors.length) process.exitCode = 1;
     }),
 });

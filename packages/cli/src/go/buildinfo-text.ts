@@ -17,7 +17,7 @@ export function goBuildinfoText(files: readonly string[]): number {
   let status = 0;
   for (const file of files) {
     try {
-      const f = openElf(file);
+      const f = openElf(file, { lenient: true });
       try {
         const raw = readRawBuildInfo(goImage(f.elf));
         if (!raw) throw new CliError('not a Go executable (no Go build info)');

@@ -4,6 +4,7 @@ import { GoProcess, isGoRuntimeError, describeWalkStop, type LayoutCacheStore, t
 import { NodeCoreHost } from '../core/node-host.js';
 import { signalName } from '../core/signals.js';
 import { CliError } from '../errors.js';
+import { Damage } from '../damage.js';
 import { nodeDecompressors, nodeIndexCache, openSource } from '@elfkit/symbolize/node';
 import { lateOptimization } from '../late-optimization.js';
 
@@ -36,12 +37,32 @@ export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
       if (isGoRuntimeError(e)) throw new CliError(e.message);
       throw e;
     }
-    return use(go);
+    try {
+      return use(go);
+    } finally {
+      reportCodeDamage(go);
+    }
   } finally {
     restoreOptimization();
     source.close();
     host.close();
   }
+}
+
+/**
+ * The damaged pclntab parts the walks stepped over (their frames print
+ * without what the parts held): one line each, naming the file they are
+ * in, after the output, and exit status 1.
+ */
+function reportCodeDamage(go: GoProcess): void {
+  const byFile = new Map<string, Damage>();
+  for (const { module, error } of go.codeDamage) {
+    const file = (module as { path?: string }).path ?? module.name;
+    let d = byFile.get(file);
+    if (!d) byFile.set(file, (d = new Damage()));
+    d.add(error);
+  }
+  for (const [file, d] of byFile) d.report(file);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { ARGS_SIZE_UNKNOWN, type GoFunc } from '@elfkit/gosym';
 import { blanks } from '../format/table.js';
+import type { Damage } from '../damage.js';
+import { salvageTableFields } from './func-fields.js';
 
 /** Lowercase hex digits of a non-negative integer below 2^53. */
 function hexDigitCount(v: number): number {
@@ -20,9 +22,12 @@ function hexDigitCount(v: number): number {
  * binary's run (1,600 functions, all of it cold code) more than reading the
  * functions did, and kept the young generation full enough for a third
  * scavenge. `w`: hex digits of an address (16 on 64-bit targets, 8 on
- * 32-bit). Tests compare it with renderTable.
+ * 32-bit). Tests compare it with renderTable. With `damage`, a function
+ * whose pcvalue or file tables are damaged prints `?` for its frame size
+ * and file (`-` for its line) where they cannot be read, the damage
+ * recorded; without it, the first ParseError is thrown.
  */
-export function funcsText(funcs: readonly GoFunc[], w: number): string {
+export function funcsText(funcs: readonly GoFunc[], w: number, damage?: Damage): string {
   const n = funcs.length;
   const names: string[] = new Array(n);
   const files: string[] = new Array(n);
@@ -48,14 +53,30 @@ export function funcsText(funcs: readonly GoFunc[], w: number): string {
     const name = f.name;
     names[i] = name;
     if (name.length > wName) wName = name.length;
-    files[i] = f.file ?? '?';
-    const frame = String(f.frameSize);
+    let file: string | undefined;
+    let frameSize: number | undefined;
+    let startLine: number | undefined;
+    try {
+      file = f.file;
+      frameSize = f.frameSize;
+      startLine = f.startLine ?? f.entryLine;
+    } catch (e) {
+      if (!damage) throw e;
+      // Damaged tables: what reads prints, '?' (or '-') for the rest.
+      damage.add(e);
+      const t = salvageTableFields(f, damage);
+      file = t.file;
+      frameSize = t.frameSize;
+      startLine = f.startLine ?? t.entryLine;
+    }
+    files[i] = file ?? '?';
+    const frame = frameSize === undefined ? '?' : String(frameSize);
     frames[i] = frame;
     if (frame.length > wFrame) wFrame = frame.length;
     const a = f.args === ARGS_SIZE_UNKNOWN ? '?' : String(f.args);
     args[i] = a;
     if (a.length > wArgs) wArgs = a.length;
-    const line = String(f.startLine ?? f.entryLine ?? '-');
+    const line = String(startLine ?? '-');
     lines[i] = line;
     if (line.length > wLine) wLine = line.length;
   }
