@@ -1,6 +1,6 @@
 /**
- * The bundled CLI's entry (dist/bundle/elfkit.cjs, which the `elfkit` bin
- * requires): runs main from its bundle with V8's code cache (see
+ * The bundled CLI's entry, bundled as the `elfkit` bin itself
+ * (dist/elfkit.cjs): runs main from its bundle with V8's code cache (see
  * bundle-loader.ts). bin.ts is the same for tsc's unbundled output.
  */
 import { loadBundle, settleBeforeExit } from './bundle-loader.js';
