@@ -3,8 +3,10 @@
 // files that src/bundle-loader.ts runs through vm.Script with V8's code
 // cache (Node 20 keeps no compiled code between runs; a command's few
 // hundred kilobytes would be parsed and compiled on every run):
-// - elfkit.cjs: the loader and the start (src/bundle-bin.ts), which the
-//   bin packages/cli/dist/elfkit.cjs requires (and dist/elfkit.mjs);
+// - ../elfkit.cjs (dist/elfkit.cjs, the bin package.json names): the loader
+//   and the start (src/bundle-bin.ts) — the bin itself, not a file that
+//   requires them: a second CommonJS module costs Node a resolution (stat,
+//   realpath, package scope) and a wrapper compile, ~0.3 ms of every run;
 // - main.cjs: argument parsing (main.ts with the fast argument path);
 // - yargs.cjs: yargs, loaded only when the fast argument path declines;
 // - symbolize-run.cjs, symbolize-addr2line.cjs: the drop-in symbolizers;
@@ -44,12 +46,13 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   charset: 'ascii',
-  // The bundle's own URL, as an ES module's import.meta.url would be (the site, package.json and iced-x86 are found from it).
   // import() as require(): code run from V8's code cache by the bundle loader loses vm's
   // importModuleDynamically on Node 20 ("A dynamic import callback was not specified").
   supported: { 'dynamic-import': false },
-  define: { 'import.meta.url': '__elfkitUrl' },
-  banner: { js: "var __elfkitUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The bundle's own URL, as an ES module's import.meta.url would be (the site, package.json and iced-x86 are
+  // found from it), made when first read: pathToFileURL's first call costs ~0.25 ms, and most runs read none.
+  define: { 'import.meta.url': '__elfkitMeta.url', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
+  banner: { js: "var __elfkitMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
 };
 
 // Modules whose loading costs more than most commands use them: fflate
@@ -137,27 +140,18 @@ await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...comm
 
 // The code cache is named by the bundle's content: a cache of another build is never offered to V8 (which checks only the source's length).
 const hashes = Object.fromEntries(builds.map(({ bundle }) => [bundle, createHash('sha256').update(readFileSync(join(out, `${bundle}.cjs`))).digest('hex').slice(0, 16)]));
-await build({
-  ...common,
-  entryPoints: [join(dist, 'bundle-bin.js')],
-  outfile: join(out, 'elfkit.cjs'),
-  define: { ...common.define, __ELFKIT_BUNDLE_HASHES__: JSON.stringify(hashes) },
-});
-// The bin (package.json names dist/elfkit.cjs): CommonJS, since an ES module entry costs Node its ES module
-// loader and, through that, fs/promises, readline and streams — a tenth of `elfkit sections`' time. It is the
-// loader itself, not a file that requires bundle/elfkit.cjs: that require cost every run a second module load
-// (its resolution reads and parses package.json, ~2M instructions of elfkit core). Its own URL is given as
-// bundle/elfkit.cjs', where the loader finds the bundles beside it. dist/elfkit.mjs stays, for scripts and
-// tests that run that path.
+// The bin (package.json names dist/elfkit.cjs): the loader's bundle itself, beside the bundle/ folder. CommonJS,
+// since an ES module entry costs Node its ES module loader and, through that, fs/promises, readline and streams —
+// a tenth of `elfkit sections`' time. dist/elfkit.mjs stays, for scripts and tests that run that path.
 await build({
   ...common,
   entryPoints: [join(dist, 'bundle-bin.js')],
   outfile: join(dist, 'elfkit.cjs'),
   define: { ...common.define, __ELFKIT_BUNDLE_HASHES__: JSON.stringify(hashes) },
-  banner: { js: "#!/usr/bin/env node\nvar __elfkitUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'bundle', 'elfkit.cjs')).href;" },
+  banner: { js: '#!/usr/bin/env node' },
 });
 chmodSync(join(dist, 'elfkit.cjs'), 0o755);
-writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport { createRequire } from 'node:module';\n\ncreateRequire(import.meta.url)('./bundle/elfkit.cjs');\n", { mode: 0o755 });
+writeFileSync(join(dist, 'elfkit.mjs'), "#!/usr/bin/env node\nimport { createRequire } from 'node:module';\n\ncreateRequire(import.meta.url)('./elfkit.cjs');\n", { mode: 0o755 });
 // The browser explorer's static page, which `elfkit explore` serves from dist/site/.
 const { buildSite } = await import('../packages/explorer/build.mjs');
 const site = await buildSite();

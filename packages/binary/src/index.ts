@@ -12,3 +12,4 @@ export { type StructLayout, structLayout, checkRecords } from './struct.js';
 export { Parser, type ArrayOptions } from './parser.js';
 export { decodeUtf8, findNul } from './text.js';
 export { hex, hexBytes, toSafeNumber } from './hex.js';
+export { isoTime } from './iso-time.js';

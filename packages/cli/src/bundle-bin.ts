@@ -1,7 +1,6 @@
 /**
- * The bundled CLI's entry, bundled twice: as the `elfkit` bin
- * (dist/elfkit.cjs) and as dist/bundle/elfkit.cjs (which dist/elfkit.mjs
- * requires): runs main from its bundle with V8's code cache (see
+ * The bundled CLI's entry, bundled as the `elfkit` bin itself
+ * (dist/elfkit.cjs): runs main from its bundle with V8's code cache (see
  * bundle-loader.ts). bin.ts is the same for tsc's unbundled output.
  */
 import { loadBundle, settleBeforeExit } from './bundle-loader.js';

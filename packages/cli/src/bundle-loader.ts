@@ -1,6 +1,7 @@
 /**
  * Loads the CLI's bundles (scripts/bundle.mjs writes them as CommonJS into
- * dist/bundle/: main.cjs, yargs.cjs, one per command module in commands/)
+ * dist/bundle/: main.cjs, yargs.cjs, one per command module in commands/;
+ * this module is bundled into the bin, dist/elfkit.cjs, beside that folder)
  * through `vm.Script` with V8's
  * code cache, as v8-compile-cache does: Node 20 caches no compiled module
  * code, so every run would otherwise parse and compile the few hundred
@@ -19,7 +20,6 @@
 import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
 import { v8FlagSetter } from './v8-flags.js';
 
@@ -97,7 +97,7 @@ export function settleBeforeExit(): void {
 
 /**
  * The `require` a bundle gets: this loader's own where it runs as CommonJS
- * (dist/bundle/elfkit.cjs, beside the bundles; they require only Node's
+ * (the bin, dist/elfkit.cjs; the bundles require only Node's
  * modules and packages, nothing by a relative path), else node:module's
  * createRequire for the bundle — importing node:module loads the ES
  * module loader and source maps with it, ~0.5 ms of every run.
@@ -109,7 +109,8 @@ function bundleRequire(file: string): NodeJS.Require {
 
 /** Runs bundle `bundle` (`main`, `commands/go-funcs`) and returns its exports. */
 function run(bundle: string): Record<string, unknown> {
-  const file = join(dirname(fileURLToPath(import.meta.url)), `${bundle}.cjs`);
+  // import.meta.dirname: the bin's folder (dist/), as tsc's dist/bundle-loader.js's; __dirname in the bin (scripts/bundle.mjs).
+  const file = join(import.meta.dirname, 'bundle', `${bundle}.cjs`);
   const name = bundle.replace(/\//g, '-');
   const bytes = readFileSync(file);
   // The bundles are ASCII (esbuild's charset): a one-byte string, without decoding UTF-8.

@@ -2,7 +2,7 @@ import type { BinaryFacts } from './binary.js';
 import type { CiFacts } from './ci.js';
 import type { GitFacts } from './git.js';
 import { STAMP_TYPE, isStamp as isStampRecord } from '@elfkit/elf/stamp';
-import { isoTime } from './iso-time.js';
+import { isoTime } from '@elfkit/binary';
 
 export { STAMP_TYPE };
 

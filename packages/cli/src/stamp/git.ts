@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 import { spawnToFds } from '../io/spawn-to-fds.js';
 import { mark } from '../io/timing.js';
 import { readGitFiles, type GitFiles } from './git-files.js';
-import { isoTime } from './iso-time.js';
+import { isoTime } from '@elfkit/binary';
 import { redactUrl } from './url.js';
 
 /** What git says about the work tree the binary was built from. */

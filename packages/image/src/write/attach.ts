@@ -1,3 +1,4 @@
+import { isoTime } from '@elfkit/binary';
 import { DEBUG_ARTIFACT_TYPE, DebugAnnotation, SIGSTORE_BUNDLE_TYPE } from '../annotations.js';
 import { gzipStream } from '../compression.js';
 import type { ContainerImage } from '../container-image.js';
@@ -31,6 +32,11 @@ function requireLayout(image: ContainerImage): { digest: string; mediaType: stri
     throw new ImageError('unsupported', 'artifacts are attached to an image in an OCI layout directory (copy it with skopeo to oci:DIR first)');
   }
   return { digest: info.digest, mediaType: info.descriptor.mediaType, size: info.descriptor.size };
+}
+
+/** Now in RFC 3339 to the second, as `toISOString` without its fraction (see isoTime). */
+function nowSeconds(): string {
+  return isoTime(Math.floor(Date.now() / 1000) * 1000);
 }
 
 /** What attach-debug stored. */
@@ -84,7 +90,7 @@ export async function attachDebugArtifact(image: ContainerImage, writer: LayoutW
   const stored = await writer.writeBlobStream(gzipStream(options.onLayerInput ? reported(tar, options.onLayerInput) : tar));
   stored.stored.catch(() => {}); // likewise
   const layer: JsonDescriptor = { mediaType: MediaType.ociLayerGzip, digest: stored.digest, size: stored.size, annotations: { [TITLE]: 'debuginfo.tar.gz' } };
-  const created = options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const created = options.created ?? nowSeconds();
   const manifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
@@ -118,7 +124,7 @@ export async function attachSignatureBundle(image: ContainerImage, writer: Layou
     config: EMPTY_CONFIG,
     layers: [{ mediaType: SIGSTORE_BUNDLE_TYPE, digest, size: bundle.length, annotations: { [TITLE]: `${subject.digest.replace(':', '-')}.sigstore.json` } }],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-    annotations: { 'dev.sigstore.bundle.content': 'message-signature', [Annotation.created]: options.created ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+    annotations: { 'dev.sigstore.bundle.content': 'message-signature', [Annotation.created]: options.created ?? nowSeconds() },
   };
   const d = await putJsonBlob(writer, MediaType.ociManifest, manifest, hasher, { artifactType: SIGSTORE_BUNDLE_TYPE });
   await addToIndex(image, writer, d);

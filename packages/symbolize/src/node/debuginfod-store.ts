@@ -1,5 +1,4 @@
 import { closeSync, constants, fchmodSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync, lstatSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ByteSource } from '@elfkit/binary';
 import type { CacheEntry, CacheStore, CacheWriter } from '../debuginfod/store.js';
@@ -12,7 +11,8 @@ import { FileSource } from './file-source.js';
  */
 export function defaultCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.DEBUGINFOD_CACHE_PATH) return env.DEBUGINFOD_CACHE_PATH;
-  const home = env.HOME || homedir() || '/';
+  // node:os only without $HOME: importing it costs every run that bundles this module (symbolize, addr2line, core) ~0.15 ms.
+  const home = env.HOME || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir() || '/';
   const legacy = join(home, '.debuginfod_client_cache');
   try {
     statSync(legacy);

@@ -1,8 +1,9 @@
 /**
  * `new Date(ms).toISOString()` with `.000` dropped (`2026-12-06T18:00:00Z`),
- * built from the UTC fields: V8's first `toISOString` call costs ~1 ms here
- * (measured in a fresh `node -e`, the fields ~0.03 ms), out of the few tens
- * a small stamp takes beyond Node's start. Times that are not whole
+ * built from the UTC fields: V8's first `toISOString` call costs ~0.2-1 ms
+ * here (measured in a fresh `node -e` and in `elfkit image attach-debug`,
+ * the fields ~0.03 ms), out of the few tens a small stamp or artifact takes
+ * beyond Node's start. Times that are not whole
  * milliseconds in years 0000–9999 go through `toISOString` itself (its
  * ±YYYYYY years, its RangeError past the Date range).
  */

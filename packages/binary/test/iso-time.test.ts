@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isoTime } from '../dist/stamp/iso-time.js';
+import { isoTime } from '@elfkit/binary';
 
 const viaDate = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
