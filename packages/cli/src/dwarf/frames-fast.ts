@@ -1,7 +1,7 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { CfaInstructionCursor, type CfaContext, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
-import { putHex, type TextOut } from '../io/text-out.js';
+import { HEX_DIGITS, putHex, type TextOut } from '../io/text-out.js';
 import { FDE_HEADER_MAX, putFdeHeader, putLsda, type FramesTextWriter } from './frames-text.js';
 
 const EMPTY = new Uint8Array(0);
@@ -54,7 +54,16 @@ function putRow(rows: Uint8Array, r: number, addr: number, tail: Uint8Array): nu
   rows[r + 1] = 0x20;
   rows[r + 2] = 0x30;
   rows[r + 3] = 0x78;
-  r = putHex(rows, r + 4, addr);
+  if (addr <= 0xffffffff) {
+    // The digits here, not by putHex (two calls more per row in the baseline code most rows are written by).
+    let x = addr >>> 0;
+    const n = x === 0 ? 1 : (35 - Math.clz32(x)) >> 2;
+    r += 4 + n;
+    for (let i = r - 1; i >= r - n; i--) {
+      rows[i] = HEX_DIGITS[x & 15]!;
+      x >>>= 4;
+    }
+  } else r = putHex(rows, r + 4, addr);
   rows.set(tail, r);
   return r + tail.length;
 }

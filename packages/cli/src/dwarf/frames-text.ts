@@ -3,7 +3,7 @@ import { ParseError } from '@elfkit/binary';
 import { CfaInstructionCursor, OperationCursor, type CfaContext, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
-import { TextOut, putHex } from '../io/text-out.js';
+import { TextOut, putHex, putHex8 } from '../io/text-out.js';
 
 /** Slots of the register rule text cache (a power of two), and the longest text a slot keeps. */
 const RULE_SLOTS = 1024;
@@ -28,17 +28,21 @@ const LSDA = ascii('  LSDA Address: ');
  * the constant pieces copied pre-encoded.
  */
 export function putFdeHeader(buf: Uint8Array, p: number, offset: number, length: number, ciePointer: number, cieOffset: number, start: number, end: number, wide: boolean, eh: boolean): number {
-  p = putHex(buf, p, offset, 8);
+  // Eight digits straight for what fits in them (nearly every field), else the general writer.
+  p = offset <= 0xffffffff ? putHex8(buf, p, offset) : putHex(buf, p, offset, 8);
   buf[p++] = 0x20;
-  p = putHex(buf, p, length, wide ? 16 : 8);
+  p = !wide && length <= 0xffffffff ? putHex8(buf, p, length) : putHex(buf, p, length, wide ? 16 : 8);
   buf[p++] = 0x20;
-  p = putHex(buf, p, ciePointer, wide && !eh ? 16 : 8);
+  p = !(wide && !eh) && ciePointer <= 0xffffffff ? putHex8(buf, p, ciePointer) : putHex(buf, p, ciePointer, wide && !eh ? 16 : 8);
   buf.set(FDE_CIE, p);
-  p = putHex(buf, p + FDE_CIE.length, cieOffset, 8);
+  p += FDE_CIE.length;
+  p = cieOffset <= 0xffffffff ? putHex8(buf, p, cieOffset) : putHex(buf, p, cieOffset, 8);
   buf.set(FDE_PC, p);
-  p = putHex(buf, p + FDE_PC.length, start, 8);
+  p += FDE_PC.length;
+  p = start <= 0xffffffff ? putHex8(buf, p, start) : putHex(buf, p, start, 8);
   buf.set(FDE_DOTS, p);
-  p = putHex(buf, p + FDE_DOTS.length, end, 8);
+  p += FDE_DOTS.length;
+  p = end <= 0xffffffff ? putHex8(buf, p, end) : putHex(buf, p, end, 8);
   const format = wide ? FDE_FORMAT64 : FDE_FORMAT32;
   buf.set(format, p);
   return p + format.length;

@@ -73,6 +73,24 @@ function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): numb
 }
 
 /**
+ * Writes exactly eight lowercase hex digits of `x` (0 ≤ x < 2^32) at `pos`
+ * of `buf`; returns the position after them. Straight-line: the hot
+ * writers that use it (frame headers and rows) run mostly in baseline
+ * code, where a digit loop and a call more cost more than the digits.
+ */
+export function putHex8(buf: Uint8Array, pos: number, x: number): number {
+  buf[pos] = HEX[x >>> 28]!;
+  buf[pos + 1] = HEX[(x >>> 24) & 15]!;
+  buf[pos + 2] = HEX[(x >>> 20) & 15]!;
+  buf[pos + 3] = HEX[(x >>> 16) & 15]!;
+  buf[pos + 4] = HEX[(x >>> 12) & 15]!;
+  buf[pos + 5] = HEX[(x >>> 8) & 15]!;
+  buf[pos + 6] = HEX[(x >>> 4) & 15]!;
+  buf[pos + 7] = HEX[x & 15]!;
+  return pos + 8;
+}
+
+/**
  * Writes at least `w` lowercase hex digits (no prefix) of a non-negative
  * integer below 2^53 at `pos` of `buf` (which has room for `w` + 14) and
  * returns the position after them; `w` is 1 when not given.
