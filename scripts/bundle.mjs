@@ -104,7 +104,16 @@ const apartBundles = Object.fromEntries(Object.keys(apartLibraries).map((spec) =
 // and the modules the command shares with it in lazy initializers — which run at load all the same, with every
 // module the shared package indexes import (`elfkit core` fetching missing files from debuginfod: the debuginfod
 // client, its cache and HTTP modules, loaded by every core run).
-const apartModules = { '../debuginfod/fetch-debuginfo.js': 'debuginfod-fetch' };
+const apartModules = {
+  '../debuginfod/fetch-debuginfo.js': 'debuginfod-fetch',
+  // `info` and `lines`: the DWARF and Go readers, each loaded only for a file that has that kind of debug data.
+  '../dwarf/info-facts.js': 'info-dwarf',
+  '../go/info.js': 'info-go',
+  '../dwarf/line-source.js': 'lines-dwarf',
+  '../go/line-source.js': 'lines-go',
+};
+// `symbolize` and `addr2line` under yargs (--help and the like; main's raw path loads the same bundles).
+const commandRunners = { '../symbolize/run.js': 'symbolize-run', '../symbolize/addr2line.js': 'symbolize-addr2line' };
 
 /** Replaces the `import()`s that `bundleOf` names a bundle for with the loader's `__elfkitLoadBundle(bundle)`. */
 const toLoader = (filter, bundleOf) => ({
@@ -128,7 +137,7 @@ const commandOf = (prefix) => (spec) => {
 const apartImports = toLoader(/[\\/]cli[\\/]dist[\\/].+\.js$/, () => undefined);
 
 const builds = [
-  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, (spec) => commandOf('./')(spec) ?? apartModules[spec])] })),
+  ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, (spec) => commandOf('./')(spec) ?? apartModules[spec] ?? commandRunners[spec])] })),
   ...Object.entries(apartModules).map(([spec, bundle]) => ({ bundle, entryPoints: [join(dist, 'commands', spec)] })),
   { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
   { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
