@@ -5,7 +5,7 @@ import type { ModuleResolver, UnwindModule } from '@elfkit/unwind';
 /** A Go function at a runtime address: the function, and the load bias of its module. */
 export interface FuncAt {
   readonly fn: GoFunc;
-  /** Its name; {@link UNREADABLE_NAME} when the name cannot be read (the damage is recorded). */
+  /** Its name; `?` (UNREADABLE_NAME) when the name cannot be read (the damage is recorded). */
   readonly name: string;
   /** Runtime address = link-time address + bias. */
   readonly bias: bigint;
