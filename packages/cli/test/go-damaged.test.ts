@@ -9,12 +9,12 @@
 // offsets.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElfFile, constants as C } from '@elfkit/elf';
 import { GoFunc, inlinedCallAt, openGoSymbols, readRawBuildInfo, type PcLnTable } from '@elfkit/gosym';
 import { goImage } from '@elfkit/symbolize';
-import { fixtureBytes, fixturePath } from '@elfkit/fixtures';
+import { cacheDir, fixtureBytes, fixturePath, goRoot, run } from '@elfkit/fixtures';
 import { elfkit, type CliResult } from './cli.js';
 import { scratch } from './support.js';
 
@@ -383,6 +383,62 @@ test('go buildinfo with the section header table past the end of the file: text 
   const whole = intact(['go', 'buildinfo']);
   assert.equal({ ...j.doc, file: null, blob: null }, { ...whole, file: null, blob: null });
   assert.equal(j.doc.blob, { ...whole.blob, source: 'segment' }, 'found at the same address, through the segments');
+});
+
+/** `go version -m` of Go 1.27 on `file`, when the toolchain is there. */
+function goVersionM(file: string): { stdout: string; stderr: string } | undefined {
+  const root = goRoot('1.27');
+  if (!root) return undefined;
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', GOTELEMETRY: 'off', GOCACHE: join(cacheDir, 'go', 'build-cache') };
+  const r = run(join(root, 'bin', 'go'), ['version', '-m', file], { env });
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+// Where elfkit differs from `go version -m`: debug/buildinfo.Read fails as a
+// whole when the module info cannot be read — its string runs past the
+// segment (decodeString: "not a Go executable") or its text does not parse
+// (debug.ParseBuildInfo: "could not parse Go build info") — so go version -m
+// prints nothing for the file, though the Go version before it is intact.
+// elfkit prints the `file: goN` line it can read and reports the damage once
+// (exit status 1); JSON has the Go version and null module fields (unknown,
+// not empty). On intact files the text stays byte-identical (go.test.ts).
+test('go buildinfo with damaged module info: the Go version prints, the damage reported once, exit status 1 (go version -m prints nothing)', () => {
+  const p = intactParse;
+  const raw = readRawBuildInfo(goImage(p.elf))!;
+  assert.is(raw.format, 'inline');
+  assert.ok(raw.goVersion.length < 128, 'a one-byte varint length');
+  // Go 1.18+ blobs: the 32-byte header, the version's varint length and bytes, then the module info's varint length.
+  const modLen = raw.address + 32n + 1n + BigInt(raw.goVersion.length);
+  // Its text (after the 16-byte start sentinel): a build setting's key made to start with '=' (ASCII text: bytes = chars).
+  const setting = raw.modinfo.indexOf('\nbuild\t') + '\nbuild\t'.length;
+  assert.ok(setting > 10);
+  const modText = modLen + 2n + 16n; // the module info is longer than 127 bytes: a two-byte varint
+  assert.ok(raw.modinfo.length + 32 >= 128 && raw.modinfo.length + 32 < 16384);
+  const cases: [string, (b: Uint8Array) => void, RegExp][] = [
+    ['length past the segment', (b) => b.set([0xff, 0xff, 0xff, 0x7f], p.at(modLen)), /^elfkit: \S+: module info \(\d+ bytes\) runs past the end of its segment \(\d+ left\) \(at \.go\.buildinfo\+0x[0-9a-f]+\)$/],
+    ['text does not parse', (b) => b.set([0x3d], p.at(modText + BigInt(setting))), /^elfkit: \S+: could not parse Go build info: line \d+: build line with missing key$/],
+  ];
+  const whole = intact(['go', 'buildinfo']);
+  for (const [what, patch, re] of cases) {
+    const bad = damaged(patch);
+    const text = elfkit(['go', 'buildinfo', bad]);
+    reportedOnce(text, re, `go buildinfo (${what})`);
+    assert.is(text.stdout, `${bad}: ${raw.goVersion}\n`, what);
+    const j = json(['go', 'buildinfo'], bad);
+    reportedOnce(j.run, re, `go buildinfo --json (${what})`);
+    assert.equal(j.doc, { file: bad, goVersion: raw.goVersion, path: null, main: null, deps: null, settings: null, blob: whole.blob }, what);
+    // Several files: the others print in full, the status is still 1.
+    const both = elfkit(['go', 'buildinfo', bad, fixturePath(NAME)]);
+    reportedOnce(both, re, `go buildinfo, two files (${what})`);
+    assert.is(both.stdout, `${bad}: ${raw.goVersion}\n` + elfkit(['go', 'buildinfo', fixturePath(NAME)]).stdout, what);
+    // Executable, so that go version -m takes it for a Go binary and says why it cannot read it.
+    chmodSync(bad, 0o755);
+    const theirs = goVersionM(bad);
+    if (theirs) {
+      assert.is(theirs.stdout, '', `${what}: go version -m prints nothing for the file`);
+      assert.match(theirs.stderr, what === 'text does not parse' ? /could not parse Go build info/ : /not a Go executable/, what);
+    }
+  }
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -187,6 +187,11 @@ test('damaged runtime structures: allgs length and array, an entry, a saved stac
   }
 });
 
+/** What the tests read of `go goroutines --json`. */
+interface GoroutinesJson {
+  goroutines: { frames: { function: string | null; printName: string; file: string | null; line: number | null; fp: string | null; args: string | null }[]; stop: { kind: string; message: string | null } }[];
+}
+
 /** A listing: as many goroutines as its first line counts, each with a frame (a stack or where it stopped). */
 function listed(r: CliResult, what: string): number {
   const count = Number(/^\S+, pid \d+: (\d+) goroutines/.exec(r.stdout)?.[1] ?? NaN);
@@ -233,13 +238,48 @@ test('an executable with one function\'s pclntab parts damaged: every goroutine 
     assert.match(line, /\(at \.gopclntab\+0x[0-9a-f]+\)$/, what);
     assert.is(listed(r, what), n, `${what}: every goroutine`);
     if (what === 'pcsp') {
-      // Without SP deltas the stack cannot be followed past the function: each parked stack ends there.
-      assert.is((r.stdout.match(/^runtime\.gopark\(/gm) ?? []).length, parked);
+      // Without SP deltas the stack cannot be followed past the function: each parked stack ends at its frame, whose
+      // fp and arguments (read at fp) are unknown, with a stop naming the function, its pc and the damage; the rest
+      // of each goroutine (header, frames below, created by) is as before.
+      const damage = line.slice(`elfkit: ${exe}: `.length);
+      const want = intact.stdout.replace(
+        /^runtime\.gopark\(.*\)\n(\truntime\/proc\.go:\d+ \+0x[0-9a-f]+) fp=0x[0-9a-f]+ (sp=0x[0-9a-f]+ pc=(0x[0-9a-f]+))\n(?:(?!created by )\S.*\n\t.*\n)*/gm,
+        (_m, at, spPc, pc) =>
+          `runtime.gopark(?)\n${at} fp=? ${spPc}\n...traceback stopped: runtime.gopark's SP delta at pc ${pc} cannot be read: ${damage}; its frame's size and the frames above it are unknown\n`,
+      );
+      assert.is(r.stdout, want, what);
+      const j = elfkit(['go', 'goroutines', c.core, '--exe', exe, '--json']);
+      assert.is(j.status, 1);
+      const frames = (JSON.parse(j.stdout) as GoroutinesJson).goroutines.map((g) => ({ last: g.frames[g.frames.length - 1]!, stop: g.stop }));
+      const cut = frames.filter((x) => x.stop.kind === 'unreadable-sp-delta');
+      assert.is(cut.length, parked, 'each parked stack ends with the new stop kind');
+      for (const x of cut) {
+        assert.is(x.last.function, 'runtime.gopark');
+        assert.is(x.last.fp, null, 'fp unknown, not sp + word');
+        assert.is(x.last.args, null, 'arguments unknown, not words read at a wrong argp');
+        assert.match(x.stop.message!, /^runtime\.gopark's SP delta at pc 0x[0-9a-f]+ cannot be read: pcvalue varint is longer than 5 bytes/);
+      }
+      assert.not.ok(frames.some((x) => x.stop.kind === 'spwrite'), 'no stack ends as if a function wrote SP');
       continue;
     }
     // The function's frames lose their location (and, with the name, the name); every other line is as before.
     const want = intact.stdout.replace(/^runtime\.gopark\((.*)\)\n\truntime\/proc\.go:\d+ /gm, (_m, args) => `${what === 'name' ? '?' : 'runtime.gopark'}(${args})\n\t?:0 `);
     assert.is(r.stdout, want, what);
+    if (what === 'name') {
+      // In JSON the unreadable name is no name (null), printed `?`; the frames are otherwise as intact.
+      const good = JSON.parse(elfkit(['go', 'goroutines', c.core, '--exe', c.exe, '--json']).stdout) as GoroutinesJson;
+      const bad = JSON.parse(elfkit(['go', 'goroutines', c.core, '--exe', exe, '--json']).stdout) as GoroutinesJson;
+      let unnamed = 0;
+      good.goroutines.forEach((g, i) =>
+        g.frames.forEach((f, k) => {
+          const b = bad.goroutines[i]!.frames[k]!;
+          if (f.function !== 'runtime.gopark') return assert.equal(b, f);
+          unnamed++;
+          assert.equal(b, { ...f, function: null, printName: '?', file: null, line: null });
+        }),
+      );
+      assert.is(unnamed, parked);
+    }
   }
   // go threads: its AT column walks the threads' stacks, where the idle Ms wait in runtime.futex.
   const futex = [...t.funcs()].find((x) => x.name === 'runtime.futex')!;
@@ -253,6 +293,26 @@ test('an executable with one function\'s pclntab parts damaged: every goroutine 
   assert.is(th.status, 1, th.stderr);
   assert.match(oneLine(th, 'threads'), /function name offset 0x7ffffff0 is outside its table \(at \.gopclntab\+0x[0-9a-f]+\)$/);
   assert.is(th.stdout, good.stdout.replace(/runtime\.futex \S+:\d+$/gm, '? ?'), 'every thread, runtime.futex unnamed');
+  // go threads with runtime.futex's SP deltas damaged: each idle M's stack (futex innermost) ends at that frame, fp unknown.
+  const b2 = bytes.slice();
+  b2.fill(0xff, pcln(t.header.pctab + futex.pcsp), pcln(t.header.pctab + futex.pcsp) + 6);
+  const exe2 = join(work, 'exe-futex-pcsp');
+  writeFileSync(exe2, b2, { mode: 0o755 });
+  type ThreadsJson = { threads: { tid: number | null; frames: GoroutinesJson['goroutines'][number]['frames']; stop: { kind: string; message: string | null } }[] };
+  const goodJ = JSON.parse(elfkit(['go', 'threads', c.core, '--exe', c.exe, '--json']).stdout) as ThreadsJson;
+  const cutJ = elfkit(['go', 'threads', c.core, '--exe', exe2, '--json']);
+  assert.is(cutJ.status, 1, cutJ.stderr);
+  assert.match(oneLine(cutJ, 'threads pcsp'), /pcvalue varint is longer than 5 bytes/);
+  const idle = goodJ.threads.filter((x) => x.frames[0]?.function === 'runtime.futex');
+  assert.ok(idle.length > 3, `${idle.length} threads in runtime.futex`);
+  for (const x of idle) {
+    const y = (JSON.parse(cutJ.stdout) as ThreadsJson).threads.find((z) => z.tid === x.tid)!;
+    assert.is(y.frames.length, 1, `thread ${x.tid}: the stack ends at runtime.futex`);
+    assert.is(y.frames[0]!.fp, null);
+    assert.is(y.frames[0]!.args, null);
+    assert.is(y.stop.kind, 'unreadable-sp-delta');
+    assert.match(y.stop.message!, /^runtime\.futex's SP delta at pc 0x[0-9a-f]+ cannot be read: pcvalue varint is longer than 5 bytes \(at \.gopclntab\+0x[0-9a-f]+\); its frame's size and the frames above it are unknown$/);
+  }
 });
 
 test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {

@@ -33,11 +33,12 @@ export function frameLines(f: TraceFrame): [string, string] {
     const where = f.module !== undefined ? `${f.module}${f.offset !== undefined ? `+${hx(f.offset)}` : ''}` : '?';
     return [`${f.printName}(...)`, `\t${where} sp=${hx(f.sp)} pc=${hx(f.pc)}${mark}`];
   }
-  const call = `${f.printName}(${f.inlined ? '...' : (f.args ?? '')})`;
+  // A physical Go frame always has an args text (maybe empty); none means its fp, hence its arguments, is unknown.
+  const call = `${f.printName}(${f.inlined ? '...' : (f.args ?? '?')})`;
   let at = `\t${f.file ?? '?'}:${f.line ?? 0}`;
   if (!f.inlined) {
     if (f.offset !== undefined && f.offset > 0) at += ` +${hx(f.offset)}`;
-    at += ` fp=${hx(f.fp)} sp=${hx(f.sp)} pc=${hx(f.pc)}`;
+    at += ` fp=${f.fp === undefined ? '?' : hx(f.fp)} sp=${hx(f.sp)} pc=${hx(f.pc)}`;
   }
   return [call, at + mark];
 }

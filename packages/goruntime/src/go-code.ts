@@ -5,7 +5,7 @@ import type { ModuleResolver, UnwindModule } from '@elfkit/unwind';
 /** A Go function at a runtime address: the function, and the load bias of its module. */
 export interface FuncAt {
   readonly fn: GoFunc;
-  /** Its name; `?` when the name cannot be read (the damage is recorded). */
+  /** Its name; `?` (UNREADABLE_NAME) when the name cannot be read (the damage is recorded). */
   readonly name: string;
   /** Runtime address = link-time address + bias. */
   readonly bias: bigint;
@@ -13,6 +13,9 @@ export interface FuncAt {
   /** Records a ParseError met reading the function's tables (see {@link GoCode.damage}); rethrows anything else. */
   readonly damaged: (e: unknown) => void;
 }
+
+/** The name a FuncAt has when its name cannot be read: what the runtime's traceback prints for an unknown function (no Go symbol is named so). */
+export const UNREADABLE_NAME = '?';
 
 /** A damaged part of a module's pclntab that a walk stepped over. */
 export interface CodeDamage {
@@ -59,7 +62,7 @@ export class GoCode {
       return undefined;
     }
     if (!fn) return undefined;
-    let name = '?';
+    let name = UNREADABLE_NAME;
     try {
       name = fn.name;
     } catch (e) {
@@ -104,13 +107,23 @@ export function entryOf(f: FuncAt): bigint {
   return f.fn.entry + f.bias;
 }
 
-/** The pcsp value (SP delta) of `f` at runtime address `pc`; -1 when the table does not cover it. */
+/** The pcsp value (SP delta) of `f` at runtime address `pc`; -1 when the table does not cover it or cannot be read. */
 export function spDelta(f: FuncAt, pc: bigint): number {
+  const d = readSpDelta(f, pc);
+  return typeof d === 'number' ? d : -1;
+}
+
+/**
+ * The pcsp value (SP delta) of `f` at runtime address `pc` (-1 when the
+ * table does not cover it), or the ParseError that stopped reading a
+ * damaged table (recorded with {@link FuncAt.damaged}).
+ */
+export function readSpDelta(f: FuncAt, pc: bigint): number | ParseError {
   try {
     return f.fn.spDeltaAt(Number(pc - f.bias));
   } catch (e) {
     f.damaged(e);
-    return -1;
+    return e as ParseError;
   }
 }
 

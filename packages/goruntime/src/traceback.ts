@@ -1,6 +1,6 @@
 import { inlineFrames, type GoFrame, type GoFunc } from '@elfkit/gosym';
 import { frameArgs } from './args.js';
-import { entryOf } from './go-code.js';
+import { entryOf, UNREADABLE_NAME } from './go-code.js';
 import { printName } from './func-name.js';
 import type { Target } from './target.js';
 import type { FrameArrival, PhysicalFrame, Walk, WalkStop } from './unwinder.js';
@@ -10,7 +10,7 @@ export type FrameStack = 'goroutine' | 'g0' | 'gsignal' | 'unknown';
 
 /** One frame of a traceback as the runtime prints it: a physical frame, or a call inlined into one. */
 export interface TraceFrame {
-  /** The function as the pclntab names it (the inlined callee, for an inlined frame); for a native frame its symbol, when known. */
+  /** The function as the pclntab names it (the inlined callee, for an inlined frame); for a native frame its symbol, when known; undefined when the name cannot be read. */
   readonly function: string | undefined;
   /** As the runtime prints it (`panic` for runtime.gopanic, `[...]` for generic shapes). */
   readonly printName: string;
@@ -18,12 +18,12 @@ export interface TraceFrame {
   readonly line?: number;
   /** A call the compiler inlined: it has no frame of its own (no args, offset, sp or fp printed). */
   readonly inlined: boolean;
-  /** The argument words as the runtime prints them (`0x1, {0x2, 0x3?}`); undefined for inlined and native frames. */
+  /** The argument words as the runtime prints them (`0x1, {0x2, 0x3?}`); undefined for inlined and native frames, and when `fp` is unknown. */
   readonly args?: string;
-  /** The physical frame's pc, sp and fp (the caller's sp), as `pc=`, `sp=`, `fp=`. */
+  /** The physical frame's pc, sp and fp (the caller's sp), as `pc=`, `sp=`, `fp=`; fp is undefined when the function's SP delta cannot be read. */
   readonly pc: bigint;
   readonly sp: bigint;
-  readonly fp: bigint;
+  readonly fp: bigint | undefined;
   /** The function's entry, and `pc − entry` (the `+0x…` printed when it is positive). */
   readonly entry?: bigint;
   readonly offset?: number;
@@ -113,12 +113,13 @@ export function expandWalk(walk: Walk, target: Target, stackOf: StackNamer, nati
     for (const l of logical) {
       // Plain literals of one shape (no spreads): tracebacks of many goroutines make many frames.
       out.push({
-        function: l.function,
+        // An unreadable name prints as `?` (printName) but is no name.
+        function: l.function === UNREADABLE_NAME ? undefined : l.function,
         printName: printName(l.function),
         file: l.file,
         line: l.line,
         inlined: l.inlined,
-        args: l.inlined ? undefined : frameArgs(fa, f.argp, f.symPc, target),
+        args: l.inlined || f.argp === undefined ? undefined : frameArgs(fa, f.argp, f.symPc, target),
         pc: f.pc,
         sp: f.sp,
         fp: f.fp,
@@ -144,6 +145,8 @@ export function describeWalkStop(s: WalkStop): string | undefined {
       return undefined;
     case 'spwrite':
       return `${s.function} writes the stack pointer: the frames above it cannot be found`;
+    case 'unreadable-sp-delta':
+      return `${s.function}'s SP delta at pc ${hx(s.pc)} cannot be read: ${s.damage}; its frame's size and the frames above it are unknown`;
     case 'unknown-pc':
       return `no function at pc ${hx(s.pc)}`;
     case 'unreadable':

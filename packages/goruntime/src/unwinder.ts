@@ -1,5 +1,5 @@
 import { cfiStep, framePointerStep, Registers, signalStep, type Memory, type ModuleResolver, type StepOutcome, type UnwindModule } from '@elfkit/unwind';
-import { entryOf, FUNC_FLAG_SPWRITE, FUNC_FLAG_TOPFRAME, isInjectedCall, isSignalTrampoline, spDelta, type FuncAt, type GoCode } from './go-code.js';
+import { entryOf, FUNC_FLAG_SPWRITE, FUNC_FLAG_TOPFRAME, isInjectedCall, isSignalTrampoline, readSpDelta, spDelta, type FuncAt, type GoCode } from './go-code.js';
 import type { GRecord } from './g-record.js';
 import type { GoMachine } from './machine.js';
 import type { MRecord } from './m-record.js';
@@ -22,15 +22,15 @@ export interface PhysicalFrame {
   /** Where the frame stopped: a return address, or the interrupted pc. */
   readonly pc: bigint;
   readonly sp: bigint;
-  /** The caller's stack pointer (`frame.fp`); 0 for a native frame. */
-  readonly fp: bigint;
+  /** The caller's stack pointer (`frame.fp`); 0 for a native frame; undefined when the function's SP delta cannot be read (the walk's last frame). */
+  readonly fp: bigint | undefined;
   /** The pc looked up for function, file and line (the runtime's `symPC`: pc − 1 after a call, pc after a trap). */
   readonly symPc: bigint;
   /** The Go function, for a Go frame. */
   readonly func?: FuncAt;
   readonly module?: UnwindModule;
-  /** Where the frame's arguments start (`frame.argp`, Go frames). */
-  readonly argp: bigint;
+  /** Where the frame's arguments start (`frame.argp`, Go frames); undefined with `fp`. */
+  readonly argp: bigint | undefined;
   /** The g whose stack holds the frame, when known (a goroutine, or an M's g0 or gsignal). */
   readonly g?: bigint;
   readonly arrival: FrameArrival;
@@ -42,6 +42,8 @@ export type WalkStop =
   | { readonly kind: 'end'; readonly function: string }
   /** A function that writes SP (runtime.gogo, mcall…) above the innermost frame: the runtime's traceback stops there too. */
   | { readonly kind: 'spwrite'; readonly function: string }
+  /** The function's SP delta at the pc cannot be read (its pcsp table is damaged): its frame's size, hence its caller, is unknown. `damage` is the ParseError's message. */
+  | { readonly kind: 'unreadable-sp-delta'; readonly function: string; readonly pc: bigint; readonly damage: string }
   /** No Go function, and no native unwind information, at the pc. */
   | { readonly kind: 'unknown-pc'; readonly pc: bigint }
   /** A return address or saved register could not be read. */
@@ -211,7 +213,11 @@ class Walker {
         continue;
       }
       const stop = this.resolve(st);
-      if (stop) return stop;
+      if (stop) {
+        // The frame itself was found (pc, sp, function); only its size and what lies above it are unknown.
+        if (stop.kind === 'unreadable-sp-delta') this.push(st, 'go', false);
+        return stop;
+      }
       const fn = st.fn!;
       const name = fn.name;
       this.push(st, 'go');
@@ -303,7 +309,8 @@ class Walker {
         st.arrival = 'stack-switch';
         flag &= ~FUNC_FLAG_SPWRITE;
       } else if (jump === 'systemstack-prologue') flag &= ~FUNC_FLAG_SPWRITE;
-      const delta = spDelta(f, st.pc);
+      const delta = readSpDelta(f, st.pc);
+      if (typeof delta !== 'number') return { kind: 'unreadable-sp-delta', function: f.name, pc: st.pc, damage: delta.message };
       st.fp = st.sp + BigInt(Math.max(0, delta));
       if (!usesLR) st.fp += this.word;
     }
@@ -359,7 +366,8 @@ class Walker {
     return { pc, sp, fp: 0n, lr, fn: undefined, g: g.address, trap: false, innermost: true, isSyscall: sys, arrival: 'stack-switch' };
   }
 
-  private push(st: State, kind: 'go' | 'native'): void {
+  /** Records the frame at `st`; `fpKnown` false when its SP delta could not be read (fp and argp unknown). */
+  private push(st: State, kind: 'go' | 'native', fpKnown = true): void {
     const f = st.fn;
     const entry = f ? entryOf(f) : 0n;
     const symPc = kind === 'go' && !st.trap && st.pc > entry ? st.pc - 1n : st.pc;
@@ -367,11 +375,11 @@ class Walker {
       kind,
       pc: st.pc,
       sp: st.sp,
-      fp: st.fp,
+      fp: fpKnown ? st.fp : undefined,
       symPc,
       func: f,
       module: f?.module ?? this.ctx.modules.moduleAt(st.pc),
-      argp: st.fp + BigInt(this.ctx.machine.minFrameSize),
+      argp: fpKnown ? st.fp + BigInt(this.ctx.machine.minFrameSize) : undefined,
       g: st.g,
       arrival: st.arrival,
     });

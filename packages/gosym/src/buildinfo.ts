@@ -1,6 +1,6 @@
-import { ParseError, decodeUtf8 } from '@elfkit/binary';
+import { ParseError, decodeUtf8, isParseError } from '@elfkit/binary';
 import type { GoImage, ImageSegment } from './image.js';
-import { parseModInfo, type BuildInfo } from './modinfo.js';
+import { ModInfoError, parseModInfo, type BuildInfo } from './modinfo.js';
 
 /** `"\xff Go buildinf:"`: the 14 bytes that open the build info blob. */
 export const BUILDINFO_MAGIC = new Uint8Array([0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x6c, 0x64, 0x69, 0x6e, 0x66, 0x3a]);
@@ -110,6 +110,41 @@ function searchMagic(image: GoImage, start: bigint, size: bigint): bigint | unde
  * says "not a Go executable", elfkit tells the two apart.
  */
 export function readRawBuildInfo(image: GoImage): RawBuildInfo | undefined {
+  const r = readBlob(image);
+  if (r?.modinfoError) throw r.modinfoError;
+  return r?.raw;
+}
+
+/** The build info as far as it reads: its blob, and the module info or why it cannot be read. */
+export interface BuildInfoParts {
+  /** The blob; its `modinfo` is empty when {@link BuildInfoParts.error} is set. */
+  readonly raw: RawBuildInfo;
+  /** The parsed build info (Go version included); undefined when the module info is damaged. */
+  readonly info: BuildInfo | undefined;
+  /** Why the module info cannot be read: its string is outside the file (ParseError) or its text does not parse (ModInfoError). */
+  readonly error?: ParseError | ModInfoError;
+}
+
+/**
+ * Reads the build info keeping the Go version when only the module info
+ * is damaged — where `debug/buildinfo.Read` fails for the whole blob.
+ * Undefined when there is none; a ParseError when the blob's header or
+ * Go version is damaged.
+ */
+export function readBuildInfoParts(image: GoImage): BuildInfoParts | undefined {
+  const r = readBlob(image);
+  if (!r) return undefined;
+  if (r.modinfoError) return { raw: r.raw, info: undefined, error: r.modinfoError };
+  try {
+    return { raw: r.raw, info: parseModInfo(r.raw.modinfo, r.raw.goVersion) };
+  } catch (e) {
+    if (!(e instanceof ModInfoError)) throw e;
+    return { raw: r.raw, info: undefined, error: e };
+  }
+}
+
+/** The blob, with the module info's read failure kept apart (the Go version precedes it and may be intact). */
+function readBlob(image: GoImage): { raw: RawBuildInfo; modinfoError?: ParseError } | undefined {
   let range: { start: bigint; size: bigint; source: string } | undefined;
   let address: bigint | undefined;
   for (const r of searchRanges(image)) {
@@ -126,14 +161,23 @@ export function readRawBuildInfo(image: GoImage): RawBuildInfo | undefined {
   const flags = b[15]!;
   const bigEndian = (flags & 1) !== 0;
   let goVersion: string;
-  let modinfo: Uint8Array;
+  let modinfo: Uint8Array = new Uint8Array(0);
+  let modinfoError: ParseError | undefined;
+  // Only a ParseError is damage; anything else is a bug and propagates.
+  const readModinfo = (read: () => Uint8Array) => {
+    try {
+      modinfo = read();
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      modinfoError = e;
+    }
+  };
   let format: RawBuildInfo['format'];
   if (flags & 2) {
     format = 'inline';
     const [vers, next] = varintString(image, address, HEADER, err, 'Go version');
-    const [mod] = varintString(image, address, next, err, 'module info');
     goVersion = decodeUtf8(vers);
-    modinfo = mod;
+    readModinfo(() => varintString(image, address, next, err, 'module info')[0]);
   } else {
     format = 'pointer';
     if (ptrSize !== 4 && ptrSize !== 8) throw err('invalid', `build info pointer size ${ptrSize} is neither 4 nor 8`, 14);
@@ -151,14 +195,15 @@ export function readRawBuildInfo(image: GoImage): RawBuildInfo | undefined {
       return image.read(data, Number(len))!;
     };
     goVersion = decodeUtf8(goString(16, 'Go version'));
-    modinfo = goString(16 + ptrSize, 'module info');
+    readModinfo(() => goString(16 + ptrSize, 'module info'));
   }
-  if (goVersion === '') throw err('invalid', 'the Go version string is empty', HEADER);
+  // (Both damaged: the module info's error first, as when it was read before this check.)
+  if (goVersion === '') throw modinfoError ?? err('invalid', 'the Go version string is empty', HEADER);
   // Strip the sentinels only when the framing is there, testing the byte
   // before the end sentinel as Go does (before any UTF-8 decoding).
   const framed = modinfo.length >= 2 * SENTINEL + 1 && modinfo[modinfo.length - SENTINEL - 1] === 0x0a;
   const mod = framed ? decodeUtf8(modinfo, SENTINEL, modinfo.length - SENTINEL) : '';
-  return { address, source: range.source, format, ptrSize, bigEndian, goVersion, modinfo: mod };
+  return { raw: { address, source: range.source, format, ptrSize, bigEndian, goVersion, modinfo: mod }, modinfoError };
 }
 
 /**

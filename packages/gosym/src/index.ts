@@ -28,7 +28,7 @@ export { GoFunc, ARGS_SIZE_UNKNOWN } from './func.js';
 export { type GoFrame, type InlinedCall, inlinedCallAt, inlineFrames } from './inline.js';
 export { type ModuleData, findModuleData, readModuleData } from './moduledata.js';
 export { type PclntabLocation, type PclntabScan, type GoSymbols, findPclntab, openGoSymbols } from './locate.js';
-export { BUILDINFO_MAGIC, type RawBuildInfo, readRawBuildInfo, readBuildInfo } from './buildinfo.js';
+export { BUILDINFO_MAGIC, type RawBuildInfo, type BuildInfoParts, readRawBuildInfo, readBuildInfo, readBuildInfoParts } from './buildinfo.js';
 export {
   type BuildInfo,
   type BuildSetting,

@@ -1,4 +1,4 @@
-import { parseModInfo, readRawBuildInfo } from '@elfkit/gosym/buildinfo';
+import { readBuildInfoParts } from '@elfkit/gosym/buildinfo';
 import { isInputError } from '../go/errors.js';
 import { defineCommand } from '../command.js';
 import { withElf } from '../with-elf.js';
@@ -26,10 +26,16 @@ export const goBuildinfoCommand = defineCommand({
     for (const file of a.files) {
       try {
         withElf(file, ({ elf }) => {
-          const raw = readRawBuildInfo(goImage(elf));
-          if (!raw) throw new CliError('not a Go executable (no Go build info)');
-          const bi = parseModInfo(raw.modinfo, raw.goVersion);
+          const parts = readBuildInfoParts(goImage(elf));
+          if (!parts) throw new CliError('not a Go executable (no Go build info)');
+          const { raw, info } = parts;
+          // Damaged module info: the Go version, the module fields null (unknown, not empty), the damage reported once.
+          const bi = info ?? { goVersion: raw.goVersion, path: null, main: null, deps: null, settings: null };
           docs.push({ file, ...bi, blob: { address: raw.address, source: raw.source, format: raw.format } });
+          if (parts.error) {
+            process.stderr.write(describeError(file, parts.error) + '\n');
+            process.exitCode = 1;
+          }
         });
       } catch (e) {
         if (!isInputError(e)) throw e;

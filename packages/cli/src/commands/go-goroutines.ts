@@ -39,7 +39,8 @@ function goroutineJson(g: Goroutine, tb: Traceback | undefined) {
 /** The first frame outside the runtime (what the goroutine's own code is doing), else the first frame. */
 function userFrame(tb: Traceback) {
   const frames = tb.frames.filter((f) => f.stack !== 'g0' && f.stack !== 'gsignal');
-  return frames.find((f) => f.function && !f.function.startsWith('runtime.')) ?? frames[0];
+  // A Go frame whose name cannot be read counts as outside the runtime (it is not known to be in it).
+  return frames.find((f) => (f.kind === 'go' || f.function) && !f.function?.startsWith('runtime.')) ?? frames[0];
 }
 
 /** Without DWARF: each thread's stack from the pclntab, then the reason goroutines cannot be listed. */

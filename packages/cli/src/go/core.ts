@@ -105,7 +105,7 @@ export function frameJson(f: TraceFrame) {
     args: f.args ?? null,
     pc: f.pc,
     sp: f.sp,
-    fp: f.kind === 'go' ? f.fp : null,
+    fp: f.kind === 'go' ? (f.fp ?? null) : null,
     entry: f.entry ?? null,
     offset: f.offset ?? null,
     kind: f.kind,
