@@ -49,4 +49,35 @@ test('a stream that is cut short, holds more or less than declared, has bytes af
   }
 });
 
+test('here brings bytes in on the calling thread, between steps, on to the end; not while a step is under way', async () => {
+  const s = steppedInflate(stream, plain.length)!;
+  assert.ok(s.here(1000));
+  assert.is(s.available, 1000);
+  assert.equal(s.bytes.subarray(0, 1000), plain.subarray(0, 1000));
+  assert.ok(s.here(500), 'already in');
+  assert.is(s.available, 1000);
+  const step = s.to(400_000);
+  assert.is(s.here(600_000), false, 'the handle is the thread pool\'s');
+  assert.ok(await step);
+  assert.ok(s.here(700_000));
+  assert.is(s.available, 700_000);
+  // A step after it goes on from there.
+  assert.ok(await s.to(900_000));
+  assert.equal(s.bytes.subarray(0, 900_000), plain.subarray(0, 900_000));
+  assert.ok(s.here(Infinity));
+  assert.is(s.available, plain.length);
+  assert.equal(s.bytes, plain);
+  assert.is(s.finish(), s.bytes);
+});
+
+test('here fails on a bad stream, at the end or where the damage is, and finish then gives nothing', async () => {
+  for (const [what, data, size] of badStreams(stream, plain.length)) {
+    const s = steppedInflate(data, size)!;
+    s.here(size >> 2);
+    assert.is(s.here(size), false, what);
+    assert.is(s.finish(), undefined, what);
+    assert.is(await s.to(size), false, what);
+  }
+});
+
 test.run();

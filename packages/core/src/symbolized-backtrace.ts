@@ -1,4 +1,4 @@
-import type { CodeAnswer, Frame as SourceFrame, MissReason, Module as SymbolModule, Symbolizer } from '@elfkit/symbolize';
+import type { CodeAnswer, Frame as SourceFrame, MissReason, Module as SymbolModule, SteppedDwarf, Symbolizer } from '@elfkit/symbolize';
 import type { SectionInflater } from '@elfkit/elf';
 import type { Backtrace, Frame, StopReason, UnwindOptions } from '@elfkit/unwind';
 import type { CoreThread } from './core-file.js';
@@ -103,6 +103,8 @@ export class CoreSymbols {
    * frames reach (by `.debug_aranges`), in steps, nearest first: the
    * frames in the first units are symbolized while the later ones inflate
    * (a 64-thread core's libc frames read units up to 72% into its 5.8 MB).
+   * Its `.debug_abbrev` and `.debug_line` are stepped as far into them (a
+   * lookup that reads further brings in what it needs itself).
    */
   async backtraces(threads: readonly CoreThread[], options: UnwindOptions = {}): Promise<SymbolizedBacktrace[]> {
     const started = new Set<CoreModule>();
@@ -112,6 +114,8 @@ export class CoreSymbols {
     /** Modules whose `.debug_info` is inflated in steps, as far as their frames need (and those whose is being read for it). */
     const steps = new Map<CoreModule, SectionInflater>();
     const reading = new Map<CoreModule, Promise<SectionInflater | undefined>>();
+    /** Modules whose `.debug_abbrev` and `.debug_line` are inflated in steps (being read for it). */
+    const tablesReading = new Map<CoreModule, Promise<SectionInflater[]>>();
     let decoding = true;
     const preload = async (modules: Iterable<CoreModule>) => {
       const fresh = [...modules].filter((m) => !started.has(m));
@@ -123,6 +127,7 @@ export class CoreSymbols {
         if (!l) continue;
         const m = fresh[i]!;
         if (l.info) reading.set(m, l.info);
+        if (l.tables) tablesReading.set(m, l.tables);
         inflating.add(m);
         pending.push(l.done.then(() => void inflating.delete(m)));
         handedOn.push(l.decoding);
@@ -186,6 +191,16 @@ export class CoreSymbols {
         stepped.push({ f, bound });
       }
     }
+    // Each stepped module's abbreviations and line tables as far into them as its units reach into .debug_info: the
+    // tables of a unit lie about as far into theirs (a linker lays out each object's parts in the same order). A lookup
+    // that reads further brings in the rest it needs itself (on the main thread).
+    const tablesIn = new Map<CoreModule, Promise<unknown>>();
+    for (const [m, p] of tablesReading) {
+      const info = steps.get(m);
+      const reach = Math.max(0, ...stepped.filter((s) => s.f.module === m).map((s) => s.bound));
+      if (!info) continue;
+      tablesIn.set(m, p.then((tables) => Promise.all(tables.map((t) => t.to(Math.ceil(t.bytes.length * Math.min(1, reach / info.bytes.length)))))));
+    }
     const done = new Set<bigint>();
     for (const bt of raw) {
       for (const f of bt.frames) {
@@ -203,8 +218,11 @@ export class CoreSymbols {
     stepped.sort((a, b) => a.bound - b.bound);
     for (const { f, bound } of stepped) {
       await steps.get(f.module as CoreModule)!.to(bound);
+      // (a table step under way would leave a lookup needing more to inflate the whole table section anew)
+      await tablesIn.get(f.module as CoreModule);
       await this.frame(f);
     }
+    await Promise.all(tablesIn.values());
     const out: SymbolizedBacktrace[] = [];
     for (let i = 0; i < threads.length; i++) {
       const t = threads[i]!;
@@ -220,7 +238,7 @@ export class CoreSymbols {
    * the promise itself would wait for it, and the threads would be unwound
    * only after the inflation instead of during it), or undefined.
    */
-  private async preload(m: CoreModule): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void>; readonly info?: Promise<SectionInflater | undefined> } | undefined> {
+  private async preload(m: CoreModule): Promise<SteppedDwarf | undefined> {
     const s = this.module(m);
     if (!s || s.broken) return undefined;
     return s.preloadDwarf({ infoInSteps: true });

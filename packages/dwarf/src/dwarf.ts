@@ -99,12 +99,32 @@ export class Dwarf {
     if (c instanceof ParseError) throw c;
     if (c) return c;
     try {
-      const t = parseAbbrevTable(this.sections.bytes('abbrev'), this.order, offset, this.sections.name('abbrev'));
+      const t = this.parseAbbrevTable(offset);
       this.abbrevCache.set(offset, t);
       return t;
     } catch (e) {
       if (e instanceof ParseError) this.abbrevCache.set(offset, e);
       throw e;
+    }
+  }
+
+  /**
+   * Parses the abbreviation table at `offset`. While `.debug_abbrev` comes
+   * in, from the bytes that are in, with more brought in each time the
+   * table runs past them; once it is all in, from all of it (errors as
+   * without a growing section).
+   */
+  private parseAbbrevTable(offset: number): AbbrevTable {
+    const name = this.sections.name('abbrev');
+    for (let more = 1; ; more = Math.max(more * 2, 1 << 12)) {
+      const bytes = this.sections.front('abbrev', offset + more) ?? new Uint8Array(0);
+      const g = this.sections.comingIn('abbrev');
+      if (!g || g.available >= bytes.length) return parseAbbrevTable(bytes, this.order, offset, name);
+      try {
+        return parseAbbrevTable(bytes.subarray(0, g.available), this.order, offset, name);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+      }
     }
   }
 
@@ -230,7 +250,10 @@ export class Dwarf {
 
   /** Parses the line program at `offset` of `.debug_line` for `unit` (its comp_dir and string bases). */
   lineProgramAt(offset: number, unit?: Unit | (() => Unit | undefined)): LineProgram {
-    return LineProgram.parse(this.sections.bytes('line'), this.order, this.sections.name('line'), offset, this.lineContext(unit));
+    // A section still coming in: the program's length first, then all of it (its header and rows read only those bytes).
+    let bytes = this.sections.front('line', offset + 12);
+    if (bytes && this.sections.comingIn('line')) bytes = this.sections.front('line', unitEnd(bytes, offset, this.sections.littleEndian));
+    return LineProgram.parse(bytes ?? new Uint8Array(0), this.order, this.sections.name('line'), offset, this.lineContext(unit));
   }
 
   /**

@@ -16,6 +16,11 @@ export type SectionLoader = (name: string) => Uint8Array | undefined;
 export interface GrowingSection {
   readonly bytes: Uint8Array;
   readonly available: number;
+  /**
+   * Brings in the bytes up to `end` now (on the calling thread): true once
+   * they are; false when it cannot (then the loader gives the section whole).
+   */
+  here?(end: number): boolean;
 }
 
 /**
@@ -108,15 +113,12 @@ export class DwarfSections {
    * that need it fail, the others go on.
    */
   get(id: SectionId): Uint8Array | undefined {
+    // Abbreviations and line tables come in only for the readers that say how far they read (see front).
+    if (id !== 'info' && this.growing.size !== 0 && this.growing.has(id)) this.ensure(id, Infinity);
     let b = this.cache.get(id);
     if (b === undefined) {
       // `.debug_info` may be read while it comes in: its readers say how far they read (see ensure).
-      const g = id === 'info' && !this.letGo.has(id) ? this.growingSource?.(sectionName(id, this.dwo)) : undefined;
-      if (g && g.available < g.bytes.length) {
-        this.growing.set(id, g);
-        this.cache.set(id, g.bytes);
-        return g.bytes;
-      }
+      if (id === 'info' && this.takeGrowing(id)) return this.cache.get(id) as Uint8Array;
       try {
         b = this.loader(sectionName(id, this.dwo)) ?? null;
       } catch (e) {
@@ -137,11 +139,34 @@ export class DwarfSections {
    */
   ensure(id: SectionId, end: number): void {
     const g = this.comingIn(id);
-    if (!g || end <= g.available) return;
+    if (!g || end <= g.available || g.here?.(end)) return;
     this.growing.delete(id);
     this.letGo.add(id);
     this.cache.delete(id);
     this.views.delete(id);
+  }
+
+  /**
+   * The bytes of `.debug_abbrev` or `.debug_line` (`id`) of which at least
+   * the first `end` are in (or as many as there are): a section still
+   * coming in is brought in that far — the rest of its bytes are not to be
+   * read (see {@link comingIn}) — else the whole section, as {@link get}.
+   */
+  front(id: 'abbrev' | 'line', end: number): Uint8Array | undefined {
+    if (!this.cache.has(id)) this.takeGrowing(id);
+    if (!this.growing.has(id)) return this.get(id);
+    this.ensure(id, end);
+    const g = this.growing.get(id);
+    return g ? g.bytes : this.get(id);
+  }
+
+  /** Reads section `id` while it comes in, when the growing source has it so: true then. */
+  private takeGrowing(id: SectionId): boolean {
+    const g = this.letGo.has(id) ? undefined : this.growingSource?.(sectionName(id, this.dwo));
+    if (!g || g.available >= g.bytes.length) return false;
+    this.growing.set(id, g);
+    this.cache.set(id, g.bytes);
+    return true;
   }
 
   /** The section (loaded now if it was not) while it is still coming in; undefined when it is whole. */
@@ -152,6 +177,8 @@ export class DwarfSections {
 
   /** True when the section exists (even if empty, or damaged). */
   has(id: SectionId): boolean {
+    if ((id === 'abbrev' || id === 'line') && !this.cache.has(id)) this.takeGrowing(id);
+    if (this.growing.has(id)) return true;
     try {
       return this.get(id) !== undefined;
     } catch {

@@ -18,6 +18,13 @@ export interface SectionInflater {
    */
   to(end: number): Promise<boolean>;
   /**
+   * Inflates on to `end` (at most the size) on the calling thread, for a
+   * reader that needs bytes now: true once they are in; false when a step
+   * is under way (the decoder is busy) or the stream is bad — the caller
+   * then has the whole section from {@link finish}.
+   */
+  here(end: number): boolean;
+  /**
    * Inflates the rest on the calling thread: the whole section — in a
    * buffer of its own when a step is still under way — or undefined when
    * the stream is bad.

@@ -8,7 +8,7 @@
  * @module @elfkit/symbolize
  */
 export { Symbolizer, type SymbolizerOptions } from './symbolizer.js';
-export { Module, type ModuleOptions, type UnwindTables, type LoadedSection } from './module.js';
+export { Module, type ModuleOptions, type UnwindTables, type LoadedSection, type SteppedDwarf } from './module.js';
 export type { Frame, FrameSource, MissReason, CodeAnswer, DataAnswer, DataSymbol, MutableFrame } from './frame.js';
 export { FrameBuffer } from './frame.js';
 export type { SymbolizeHost, FetchedFile, Awaitable, IndexCacheStore } from './host.js';

@@ -17,6 +17,18 @@ import { decodeIndex, encodeIndex, INDEX_FORMAT, IndexCacheError } from './index
 /** The DWARF sections {@link Module.preloadDwarf} inflates ahead: those a symbolization reads. */
 const PRELOADED_SECTIONS = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_str', '.debug_line_str', '.debug_rnglists', '.debug_ranges', '.debug_aranges', '.debug_addr', '.debug_str_offsets'];
 
+/** What {@link Module.preloadDwarf} started. */
+export interface SteppedDwarf {
+  /** Resolves once the preloaded sections are in. */
+  readonly done: Promise<void>;
+  /** Resolves once every preloaded section is being decoded. */
+  readonly decoding: Promise<void>;
+  /** With `infoInSteps`: what inflates `.debug_info` in steps, once it is read. */
+  readonly info?: Promise<SectionInflater | undefined>;
+  /** With `infoInSteps`: what inflates `.debug_abbrev` and `.debug_line` in steps (those compressed and read). */
+  readonly tables?: Promise<SectionInflater[]>;
+}
+
 /** Options for a module. */
 export interface ModuleOptions {
   /**
@@ -239,9 +251,12 @@ export class Module {
    * inflates it in the steps the caller asks for (see
    * {@link DwarfSource.infoBound}), and lookups read its units as they
    * come in; `.debug_aranges`, which the steps' ends come from, is left
-   * to be inflated where it is read (at once).
+   * to be inflated where it is read (at once). `.debug_abbrev` and
+   * `.debug_line` are only read too: `tables` resolves to what inflates
+   * them in steps — the caller's, and each lookup's own on the calling
+   * thread as far as the tables it reads (see `Dwarf`'s growing sections).
    */
-  async preloadDwarf(options: { readonly infoInSteps?: boolean } = {}): Promise<{ readonly done: Promise<void>; readonly decoding: Promise<void>; readonly info?: Promise<SectionInflater | undefined> }> {
+  async preloadDwarf(options: { readonly infoInSteps?: boolean } = {}): Promise<SteppedDwarf> {
     const host = this.files.host;
     const decode = host.decompressAsync?.bind(host);
     const d = await this.dwarf();
@@ -251,6 +266,7 @@ export class Module {
     const loads: Promise<void>[] = [];
     const decoding: Promise<void>[] = [];
     let stepped: Promise<SectionInflater | undefined> | undefined;
+    const also: Promise<SectionInflater | undefined>[] = [];
     for (const name of PRELOADED_SECTIONS) {
       let s;
       try {
@@ -265,6 +281,11 @@ export class Module {
           stepped = elf.inflateInSteps(s, host.inflateInSteps.bind(host));
           continue;
         }
+        if (name === '.debug_abbrev' || name === '.debug_line') {
+          // Likewise: the units read their tables while they come in, each brought in as far as it is needed.
+          also.push(elf.inflateInSteps(s, host.inflateInSteps.bind(host)));
+          continue;
+        }
         // Read right away (the steps' ends come from it), before a thread-pool copy could be in.
         if (name === '.debug_aranges') continue;
       }
@@ -277,7 +298,8 @@ export class Module {
       loads.push(load);
       decoding.push(Promise.race([called, load]));
     }
-    return { done: Promise.all(loads).then(() => undefined), decoding: Promise.all(decoding).then(() => undefined), info: stepped };
+    const tables = stepped && Promise.all(also).then((t) => t.filter((x): x is SectionInflater => x !== undefined));
+    return { done: Promise.all(loads).then(() => undefined), decoding: Promise.all(decoding).then(() => undefined), info: stepped, tables };
   }
 
   /** The module's DWARF, located on the first call (undefined when there is none anywhere). */

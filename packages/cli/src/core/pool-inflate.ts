@@ -140,6 +140,31 @@ class SteppedInflate implements SectionInflater {
     return p;
   }
 
+  here(end: number): boolean {
+    end = Math.min(end, this.size);
+    if (end <= this.available) return true;
+    if (this.failed || this.abandoned || this.stepEnd !== 0) return false;
+    if (end === this.size) return this.finish() !== undefined;
+    const h = this.handle!;
+    let bad = false;
+    h.onerror = () => void (bad = true);
+    try {
+      h.writeSync(Z_SYNC_FLUSH, this.data, this.taken, this.data.length - this.taken, this.out, this.available, end - this.available);
+    } catch {
+      bad = true;
+    }
+    h.onerror = () => this.stepDone(false);
+    // Short of `end` with room left: the stream ended early.
+    if (bad || this.state[0] !== 0) {
+      this.fail();
+      return false;
+    }
+    this.taken = this.data.length - this.state[1]!;
+    this.available = end;
+    this.resolveWaiting();
+    return true;
+  }
+
   finish(): Uint8Array | undefined {
     if (this.failed) return undefined;
     if (this.available === this.size) return this.bytes;
