@@ -402,7 +402,8 @@ function goVersionM(file: string): { stdout: string; stderr: string } | undefine
 // elfkit prints the `file: goN` line it can read and reports the damage once
 // (exit status 1); JSON has the Go version and null module fields (unknown,
 // not empty). On intact files the text stays byte-identical (go.test.ts).
-test('go buildinfo with damaged module info: the Go version prints, the damage reported once, exit status 1 (go version -m prints nothing)', () => {
+/** The fixture's build info, and two ways to damage its module info alone (the Go version before it intact), with the report each gives. */
+function modinfoDamages() {
   const p = intactParse;
   const raw = readRawBuildInfo(goImage(p.elf))!;
   assert.is(raw.format, 'inline');
@@ -418,6 +419,11 @@ test('go buildinfo with damaged module info: the Go version prints, the damage r
     ['length past the segment', (b) => b.set([0xff, 0xff, 0xff, 0x7f], p.at(modLen)), /^elfkit: \S+: module info \(\d+ bytes\) runs past the end of its segment \(\d+ left\) \(at \.go\.buildinfo\+0x[0-9a-f]+\)$/],
     ['text does not parse', (b) => b.set([0x3d], p.at(modText + BigInt(setting))), /^elfkit: \S+: could not parse Go build info: line \d+: build line with missing key$/],
   ];
+  return { raw, cases };
+}
+
+test('go buildinfo with damaged module info: the Go version prints, the damage reported once, exit status 1 (go version -m prints nothing)', () => {
+  const { raw, cases } = modinfoDamages();
   const whole = intact(['go', 'buildinfo']);
   for (const [what, patch, re] of cases) {
     const bad = damaged(patch);
@@ -438,6 +444,32 @@ test('go buildinfo with damaged module info: the Go version prints, the damage r
       assert.is(theirs.stdout, '', `${what}: go version -m prints nothing for the file`);
       assert.match(theirs.stderr, what === 'text does not parse' ? /could not parse Go build info/ : /not a Go executable/, what);
     }
+  }
+});
+
+// go info reads the same blob: the Go version before damaged module info
+// is shown (it was null), the module's fields are as without build info,
+// and the damage is in errors and reported once.
+test('go info with damaged module info: the Go version shows, the module fields are empty, the damage reported once, exit status 1', () => {
+  const { raw, cases } = modinfoDamages();
+  const good = intact(['go', 'info']);
+  assert.is(good.version, raw.goVersion);
+  const goodText = elfkit(['go', 'info', fixturePath(NAME)]).stdout;
+  for (const [what, patch, re] of cases) {
+    const bad = damaged(patch);
+    const j = json(['go', 'info'], bad);
+    reportedOnce(j.run, re, `go info --json (${what})`);
+    const message = j.run.stderr.trim().slice(`elfkit: ${bad}: `.length);
+    const none = { path: null, main: null, deps: 0, vcs: null, goos: 'linux', goarch: good.goarch, settings: [] };
+    assert.equal(j.doc, { ...good, file: bad, ...none, errors: [message] }, what);
+    const text = elfkit(['go', 'info', bad]);
+    reportedOnce(text, re, `go info (${what})`);
+    assert.match(text.stdout, new RegExp(`^Go:\\s+${raw.goVersion.replace(/\./g, '\\.')}$`, 'm'), what);
+    // The intact text without the module's rows, with the error row: every other row as before (the key column narrower).
+    const rows = (t: string) =>
+      t.trimEnd().split(/\n(?=\S)/).filter((r) => !/^(File|Path|Main module|Dependencies|VCS|Build settings|Error):/.test(r)).map((r) => r.replace(/^([^:]+):\s+/, '$1: '));
+    assert.equal(rows(text.stdout), rows(goodText), what);
+    assert.match(text.stdout, /^Error:\s+\S/m, what);
   }
 });
 

@@ -201,20 +201,25 @@ function listed(r: CliResult, what: string): number {
   return count;
 }
 
-test('an executable with one function\'s pclntab parts damaged: every goroutine listed, the frames of that function print without what the part held, one report naming the executable, exit status 1', () => {
-  const c = crash();
-  if (!c) return;
-  const bytes = new Uint8Array(readFileSync(c.exe));
+/** An executable's bytes, its parsed pclntab, and the file offset of a pclntab offset. */
+function pclntabOf(exe: string) {
+  const bytes = new Uint8Array(readFileSync(exe));
   const elf = ElfFile.parse(bytes.slice());
   const s = openGoSymbols(goImage(elf))!;
-  const t = s.table;
-  // runtime.gopark: the innermost Go frame of nearly every parked goroutine.
-  const f = [...t.funcs()].find((x) => x.name === 'runtime.gopark')!;
   const pcln = (off: number) => {
     const a = s.location.address + BigInt(off);
     const seg = elf.segments.find((x) => x.type === C.PT_LOAD && a >= x.vaddr && a < x.vaddr + BigInt(x.filesz))!;
     return seg.offset + Number(a - seg.vaddr);
   };
+  return { bytes, t: s.table, pcln };
+}
+
+test('an executable with one function\'s pclntab parts damaged: every goroutine listed, the frames of that function print without what the part held, one report naming the executable, exit status 1', () => {
+  const c = crash();
+  if (!c) return;
+  const { bytes, t, pcln } = pclntabOf(c.exe);
+  // runtime.gopark: the innermost Go frame of nearly every parked goroutine.
+  const f = [...t.funcs()].find((x) => x.name === 'runtime.gopark')!;
   const intact = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]);
   assert.is(intact.status, 0, intact.stderr);
   const n = listed(intact, 'intact');
@@ -313,6 +318,60 @@ test('an executable with one function\'s pclntab parts damaged: every goroutine 
     assert.is(y.stop.kind, 'unreadable-sp-delta');
     assert.match(y.stop.message!, /^runtime\.futex's SP delta at pc 0x[0-9a-f]+ cannot be read: pcvalue varint is longer than 5 bytes \(at \.gopclntab\+0x[0-9a-f]+\); its frame's size and the frames above it are unknown$/);
   }
+});
+
+test('an executable with the names of a goroutine creator and of a start function damaged: createdBy.function and startFunction are null in JSON, `created by ?` in text, the rest as intact', () => {
+  const c = crash();
+  if (!c) return;
+  type G = { id: number; createdBy: { function: string | null; printName: string } | null; startFunction: string | null; frames?: unknown; stop?: unknown };
+  const good = JSON.parse(elfkit(['go', 'goroutines', c.core, '--exe', c.exe, '--json']).stdout) as { goroutines: G[] };
+  // The function that created most goroutines, and the most frequent start function other than it.
+  const most = (names: (string | null | undefined)[], not?: string) => {
+    const n = new Map<string, number>();
+    for (const x of names) if (x && x !== not) n.set(x, (n.get(x) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1])[0]![0];
+  };
+  const creator = most(good.goroutines.map((g) => g.createdBy?.function));
+  const start = most(good.goroutines.map((g) => g.startFunction), creator);
+  const { bytes, t, pcln } = pclntabOf(c.exe);
+  const b = bytes.slice();
+  for (const name of [creator, start]) {
+    const f = [...t.funcs()].find((x) => x.name === name)!;
+    new DataView(b.buffer).setUint32(pcln(f.offset + GoFunc.fieldOffset(t.header, 1)), 0x7ffffff0, true);
+  }
+  const exe = join(work, 'exe-creator-start-names');
+  writeFileSync(exe, b, { mode: 0o755 });
+  const r = elfkit(['go', 'goroutines', c.core, '--exe', exe, '--json']);
+  assert.is(r.status, 1, r.stderr);
+  const reports = r.stderr.trim().split('\n');
+  assert.ok(reports.length >= 1 && reports.length <= 2, r.stderr);
+  for (const line of reports) assert.match(line, /function name offset 0x7ffffff0 is outside its table \(at \.gopclntab\+0x[0-9a-f]+\)$/);
+  const bad = (JSON.parse(r.stdout) as { goroutines: G[] }).goroutines;
+  assert.is(bad.length, good.goroutines.length);
+  let created = 0;
+  let started = 0;
+  good.goroutines.forEach((g, i) => {
+    // Frames and stops are the frames' own test (above); here the goroutine's other fields.
+    const { frames: _f, stop: _s, ...want } = g;
+    const { frames: _bf, stop: _bs, ...got } = bad[i]!;
+    if (want.createdBy?.function === creator) {
+      created++;
+      want.createdBy = { ...want.createdBy, function: null, printName: '?' };
+    }
+    if (want.startFunction === start) {
+      started++;
+      want.startFunction = null;
+    }
+    assert.equal(got, want, `goroutine ${g.id}`);
+  });
+  assert.ok(created > 1 && started > 1, `${created} goroutines created by ${creator}, ${started} started in ${start}`);
+  // Text: each `created by` of the creator prints `?`, its file and line as before.
+  const createdLines = (text: string) => text.match(/^created by .*\n\t.*$/gm) ?? [];
+  const goodText = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]).stdout;
+  const badText = elfkit(['go', 'goroutines', c.core, '--exe', exe]).stdout;
+  const esc = creator.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  assert.equal(createdLines(badText), createdLines(goodText).map((x) => x.replace(new RegExp(`^created by ${esc}( |$)`), 'created by ?$1')));
+  assert.is(createdLines(badText).filter((x) => /^created by \?[ \n]/.test(x)).length, created);
 });
 
 test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {

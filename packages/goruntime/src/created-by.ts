@@ -1,12 +1,13 @@
-import { entryOf, type GoCode } from './go-code.js';
+import { entryOf, UNREADABLE_NAME, type GoCode } from './go-code.js';
 import { printName } from './func-name.js';
 import type { GRecord } from './g-record.js';
 import type { GoMachine } from './machine.js';
 
 /** The `go` statement that started a goroutine, as the traceback's `created by` lines print it. */
 export interface CreatedBy {
-  /** The function holding the `go` statement (the physical function, as the runtime names it). */
-  readonly function: string;
+  /** The function holding the `go` statement (the physical function, as the runtime names it); undefined when its name cannot be read. */
+  readonly function: string | undefined;
+  /** Its name as the traceback prints it (`?` when the name cannot be read). */
   readonly printName: string;
   /** File and line of the `go` statement (the innermost inlined position at the call). */
   readonly file?: string;
@@ -37,5 +38,6 @@ export function createdBy(code: GoCode, g: GRecord, machine: GoMachine): Created
     f.damaged(e);
   }
   const name = f.name;
-  return { function: name, printName: printName(name), file, line, pc, entry, offset: Number(pc - entry), goroutine: g.parentGoid ? g.parentGoid : undefined };
+  // An unreadable name prints as `?` (printName) but is no name.
+  return { function: name === UNREADABLE_NAME ? undefined : name, printName: printName(name), file, line, pc, entry, offset: Number(pc - entry), goroutine: g.parentGoid ? g.parentGoid : undefined };
 }

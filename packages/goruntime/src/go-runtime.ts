@@ -6,7 +6,7 @@ import * as C from '@elfkit/elf/constants';
 import type { PcLnTable } from '@elfkit/gosym';
 import { clockReading, type ClockReading } from './clock.js';
 import { GoRuntimeError, hex, isGoRuntimeError } from './errors.js';
-import { GoCode, type CodeDamage } from './go-code.js';
+import { GoCode, UNREADABLE_NAME, type CodeDamage } from './go-code.js';
 import { readG, type GRecord } from './g-record.js';
 import { createdBy, type CreatedBy } from './created-by.js';
 import { goMachine, type GoMachine } from './machine.js';
@@ -65,7 +65,7 @@ export interface Goroutine {
   readonly createdBy?: CreatedBy;
   /** The goroutine that started it (Go 1.21+; 0 when none was recorded). */
   readonly parentGoid?: bigint;
-  /** The function it started with. */
+  /** The function it started with; undefined when no Go function holds its start pc or the function's name cannot be read. */
   readonly startFunction?: string;
   /** The fields read from its `runtime.g`. */
   readonly g: GRecord;
@@ -348,7 +348,7 @@ export class GoProcess {
       crashed: crashedG === g.address,
       createdBy: g.goid !== 1n ? createdBy(this.code, g, this.machine) : undefined,
       parentGoid: g.parentGoid,
-      startFunction: start?.name,
+      startFunction: start && start.name !== UNREADABLE_NAME ? start.name : undefined,
       g,
     };
   }

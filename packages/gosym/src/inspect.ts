@@ -1,9 +1,9 @@
 import { isParseError, type ParseError } from '@elfkit/binary';
 import { readGoBuildId } from './buildid.js';
-import { readRawBuildInfo, type RawBuildInfo } from './buildinfo.js';
+import { readBuildInfoParts, type RawBuildInfo } from './buildinfo.js';
 import type { GoImage } from './image.js';
 import { openGoSymbols, type GoSymbols, type PclntabScan } from './locate.js';
-import { ModInfoError, parseModInfo, type BuildInfo } from './modinfo.js';
+import { ModInfoError, type BuildInfo } from './modinfo.js';
 
 /**
  * What elfkit can tell about a binary's Go-ness:
@@ -18,6 +18,7 @@ export type GoKind = 'go' | 'not-go' | 'corrupt';
 export interface GoInspection {
   readonly kind: GoKind;
   readonly buildInfo: BuildInfo | undefined;
+  /** The build info blob; also when only its module info is damaged (its Go version read, `modinfo` empty, the damage in {@link GoInspection.errors}). */
   readonly rawBuildInfo: RawBuildInfo | undefined;
   readonly buildId: string | undefined;
   /** The pclntab, unless `pclntab: false` was asked or the binary has none. */
@@ -44,8 +45,11 @@ export function inspectGo(image: GoImage, options: { pclntab?: boolean; scan?: P
       throw e;
     }
   };
-  const raw = attempt(() => readRawBuildInfo(image));
-  const buildInfo = raw ? attempt(() => parseModInfo(raw.modinfo, raw.goVersion)) : undefined;
+  // Damaged module info keeps the blob and its Go version (read before it); the damage is one of the errors.
+  const parts = attempt(() => readBuildInfoParts(image));
+  if (parts?.error) errors.push(parts.error);
+  const raw = parts?.raw;
+  const buildInfo = parts?.info;
   const buildId = attempt(() => readGoBuildId(image));
   const symbols = options.pclntab === false ? undefined : attempt(() => openGoSymbols(image, { scan: options.scan ?? (raw || buildId !== undefined ? 'always' : 'auto') }));
   let kind: GoKind;

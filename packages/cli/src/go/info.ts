@@ -48,7 +48,8 @@ export function goInfoModel(elf: ElfFile, path: string, inspection: GoInspection
   return {
     file: path,
     kind: g.kind,
-    version: bi?.goVersion ?? null,
+    // The blob's Go version also when its module info is damaged.
+    version: bi?.goVersion ?? g.rawBuildInfo?.goVersion ?? null,
     versionFromPclntab: h ? FORMAT_RELEASES[h.format] : null,
     buildId: g.buildId ?? null,
     path: bi?.path || null,
