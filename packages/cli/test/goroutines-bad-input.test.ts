@@ -374,6 +374,45 @@ test('an executable with the names of a goroutine creator and of a start functio
   assert.is(createdLines(badText).filter((x) => /^created by \?[ \n]/.test(x)).length, created);
 });
 
+test('an executable with a goroutine creator\'s file table damaged: createdBy.file and createdBy.line are null in JSON (not missing), `?:0` in text, the rest as intact', () => {
+  const c = crash();
+  if (!c) return;
+  type G = { createdBy: Record<string, unknown> | null; frames?: unknown; stop?: unknown };
+  const good = JSON.parse(elfkit(['go', 'goroutines', c.core, '--exe', c.exe, '--json']).stdout) as { goroutines: G[] };
+  const counts = new Map<string, number>();
+  for (const g of good.goroutines) if (typeof g.createdBy?.function === 'string') counts.set(g.createdBy.function, (counts.get(g.createdBy.function) ?? 0) + 1);
+  const creator = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  const { bytes, t, pcln } = pclntabOf(c.exe);
+  const f = [...t.funcs()].find((x) => x.name === creator)!;
+  const b = bytes.slice();
+  b.fill(0xff, pcln(t.header.pctab + f.pcfile), pcln(t.header.pctab + f.pcfile) + 6);
+  const exe = join(work, 'exe-creator-pcfile');
+  writeFileSync(exe, b, { mode: 0o755 });
+  const r = elfkit(['go', 'goroutines', c.core, '--exe', exe, '--json']);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(oneLine(r, 'creator pcfile'), /pcvalue varint is longer than 5 bytes \(at \.gopclntab\+0x[0-9a-f]+\)$/);
+  const bad = (JSON.parse(r.stdout) as { goroutines: G[] }).goroutines;
+  assert.is(bad.length, good.goroutines.length);
+  let created = 0;
+  good.goroutines.forEach((g, i) => {
+    const { frames: _f, stop: _s, ...want } = g;
+    const { frames: _bf, stop: _bs, ...got } = bad[i]!;
+    if (want.createdBy?.function === creator) {
+      created++;
+      want.createdBy = { ...want.createdBy, file: null, line: null };
+      assert.equal(Object.keys(got.createdBy ?? {}), Object.keys(want.createdBy), `goroutine ${i}: the same keys, in order`);
+    }
+    assert.equal(got, want, `goroutine ${i}`);
+  });
+  assert.ok(created > 1, `${created} goroutines created by ${creator}`);
+  // Text: the creator's `created by` location prints `?:0`, its offset as before.
+  const createdLines = (text: string) => text.match(/^created by .*\n\t.*$/gm) ?? [];
+  const esc = creator.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const goodText = elfkit(['go', 'goroutines', c.core, '--exe', c.exe]).stdout;
+  const badText = elfkit(['go', 'goroutines', c.core, '--exe', exe]).stdout;
+  assert.equal(createdLines(badText), createdLines(goodText).map((x) => x.replace(new RegExp(`^(created by ${esc}(?: .*)?\n\t)\\S+:\\d+`), '$1?:0')));
+});
+
 test('random bytes over the goroutines\' structures and stacks: every run ends with a listing or one line, quickly', () => {
   const c = crash();
   if (!c) return;

@@ -95,6 +95,30 @@ if ('reason' in chrome) {
     assert.equal(errors, []);
   });
 
+  test('a Go binary whose module info is damaged: the Go view still shows the Go version and the pclntab, and says what broke', async () => {
+    const src = fixturePath('go/go1.27-amd64');
+    const bad = join(dir, 'go-modinfo-damaged');
+    const b = readFileSync(src);
+    // The build info blob: a 32-byte header, the Go version (varint length, bytes), then the module info's varint length.
+    const blob = b.indexOf('\xff Go buildinf:', 0, 'latin1');
+    assert.ok(blob > 0 && b[blob + 32]! < 128, 'an inline (Go 1.18+) build info with a short version');
+    const version = b.toString('latin1', blob + 33, blob + 33 + b[blob + 32]!);
+    b.set([0xff, 0xff, 0xff, 0x7f], blob + 33 + b[blob + 32]!);
+    writeFileSync(bad, b);
+    await openFile(page, bad);
+    await detailsReady(page);
+    await view(page, 'go');
+    const f = await facts(page, true);
+    assert.is(f['Go version'], version);
+    assert.is(f['Go version'], cliJson(['go', 'info', src]).version);
+    assert.is(Number(f['Functions']), cliJson(['go', 'info', src]).pclntab.funcs, 'the pclntab is still read');
+    const problems = await page.$$eval('#main .warnings li', (l) => l.map((x) => x.textContent!));
+    assert.equal(problems.filter((p) => /module info \(\d+ bytes\) runs past the end of its segment/.test(p)).length, 1, problems.join('\n'));
+    assert.match((await page.textContent('#main .go-top p.muted'))!, /module info cannot be read/);
+    await screenshot(page, 'bad-go-modinfo');
+    assert.equal(errors, []);
+  });
+
   test('a 400 MB file: read a few blocks at a time; a 300 MB section is refused, not loaded', async () => {
     const big = join(dir, 'huge-debug-info');
     hugeDebugInfo(C, big, 300 * 1024 * 1024, 400 * 1024 * 1024);

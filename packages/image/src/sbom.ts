@@ -92,7 +92,7 @@ export function cycloneDx(scan: ScanResult, options: SbomOptions = {}): CycloneD
       const main = addModule(go.main, 'main');
       if (main) deps.push(main);
     }
-    for (const d of go.deps) {
+    for (const d of go.deps ?? []) {
       const r = addModule(d, 'dep');
       if (r) deps.push(r);
     }

@@ -101,13 +101,14 @@ test('Go module lists equal go version -m', () => {
     const r = spawnSync(join(root, 'bin', 'go'), ['version', '-m', onDisk], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
     if (r.status !== 0) continue;
     const g = f.facts.go;
-    const bi: BuildInfo = { goVersion: g.version, path: g.path, main: g.main as BuildInfo['main'], deps: g.deps as BuildInfo['deps'], settings: [...g.settings] };
+    assert.ok(g.path !== null && g.deps && g.settings, `${f.path}: module info read`);
+    const bi: BuildInfo = { goVersion: g.version, path: g.path!, main: g.main as BuildInfo['main'], deps: g.deps as BuildInfo['deps'], settings: [...g.settings!] };
     assert.fixture(formatVersionM(onDisk, bi), r.stdout, f.path);
     n++;
   }
   assert.ok(n >= 2, `compared ${n}`);
   const esb = byPath('/usr/local/bin/esbuild');
-  if (esb) assert.ok(esb.facts!.go!.deps.length > 0 || esb.facts!.go!.main, 'esbuild lists modules');
+  if (esb) assert.ok(esb.facts!.go!.deps!.length > 0 || esb.facts!.go!.main, 'esbuild lists modules');
   process.stdout.write(`  ${n} Go binaries: module lists equal go version -m\n`);
 });
 

@@ -29,7 +29,9 @@ function goroutineJson(g: Goroutine, tb: Traceback | undefined) {
     m: g.m ? { id: num(g.m.id), address: g.m.address } : null,
     thread: g.thread ?? null,
     crashed: g.crashed,
-    createdBy: g.createdBy ? { ...g.createdBy, function: g.createdBy.function ?? null, goroutine: num(g.createdBy.goroutine) } : null,
+    createdBy: g.createdBy
+      ? { ...g.createdBy, function: g.createdBy.function ?? null, file: g.createdBy.file ?? null, line: g.createdBy.line ?? null, goroutine: num(g.createdBy.goroutine) }
+      : null,
     parentGoid: num(g.parentGoid),
     startFunction: g.startFunction ?? null,
     ...(tb ? tracebackJson(tb) : {}),

@@ -87,9 +87,10 @@ export function fileText(f: ImageElfFile): string {
   for (const p of x.problems) pairs.push(['problem', p]);
   if (x.go) pairs.push(['go', x.go.version]);
   out += rows(pairs, '  ');
-  if (x.go) {
+  // Without module info (damaged: a problem above) there are no module lines.
+  if (x.go?.path != null) {
     const g = x.go;
-    const bi: BuildInfo = { goVersion: g.version, path: g.path, main: g.main as BuildInfo['main'], deps: g.deps as BuildInfo['deps'], settings: [...g.settings] };
+    const bi: BuildInfo = { goVersion: g.version, path: g.path!, main: g.main as BuildInfo['main'], deps: (g.deps ?? []) as BuildInfo['deps'], settings: [...(g.settings ?? [])] };
     // `go version -m`'s module lines, under the file.
     const lines = formatVersionM(f.path, bi).split('\n').slice(1).filter(Boolean);
     out += lines.map((l) => '  ' + l).join('\n') + (lines.length ? '\n' : '');

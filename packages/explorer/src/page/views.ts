@@ -37,6 +37,13 @@ export function tableView(client: WorkerClient, t: TableInfo, placeholder?: stri
   return new VirtualTable(client, t, undefined, placeholder).element;
 }
 
+/** Why there is no `go version -m` text: no build info, or a Go version whose module info cannot be read. */
+function noBuildInfo(g: GoSummary): string {
+  return g.facts.some(([k]) => k === 'Go version')
+    ? 'The module info cannot be read (the problem is below); go version -m prints nothing for this file.'
+    : 'No build info (go version -m has nothing to print).';
+}
+
 /** Go: build info and pclntab facts, `go version -m`, and the function and file tables. */
 export function goView(client: WorkerClient, g: GoSummary, tables: TableInfo[]): HTMLElement {
   const holder = h('div', { class: 'go-table' });
@@ -50,7 +57,7 @@ export function goView(client: WorkerClient, g: GoSummary, tables: TableInfo[]):
   return h(
     'div',
     { class: 'go-view' },
-    h('div', { class: 'go-top' }, factList(g.facts), g.buildInfo ? h('pre', { class: 'buildinfo' }, g.buildInfo) : h('p', { class: 'muted' }, 'No build info (go version -m has nothing to print).')),
+    h('div', { class: 'go-top' }, factList(g.facts), g.buildInfo ? h('pre', { class: 'buildinfo' }, g.buildInfo) : h('p', { class: 'muted' }, noBuildInfo(g))),
     g.errors.length ? h('ul', { class: 'warnings' }, ...g.errors.map((e) => h('li', {}, e))) : null,
     tabs,
     holder,

@@ -17,6 +17,9 @@ export function goSummary(name: string, g: GoInspection): GoSummary {
       const v = setting(k);
       if (v !== undefined) facts.push([k, v]);
     }
+  } else if (g.rawBuildInfo) {
+    // Only the module info is damaged (its error is listed): the Go version, read before it, still shows.
+    facts.push(['Go version', g.rawBuildInfo.goVersion]);
   }
   if (g.buildId) facts.push(['Go build ID', g.buildId]);
   const s = g.symbols;

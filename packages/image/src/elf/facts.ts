@@ -14,16 +14,21 @@ export interface GoModuleFacts {
   readonly replace: GoModuleFacts | null;
 }
 
-/** What `go version -m` tells of a Go binary. */
+/**
+ * What `go version -m` tells of a Go binary. Where only the module info is
+ * damaged, the Go version (read before it) is kept and `path`, `main`,
+ * `deps` and `settings` are null (unknown, not empty); the damage is in
+ * the file's `problems`.
+ */
 export interface GoFacts {
   /** `go1.22.1`. */
   readonly version: string;
   /** The main package's import path (`path` line). */
-  readonly path: string;
+  readonly path: string | null;
   readonly main: GoModuleFacts | null;
-  readonly deps: readonly GoModuleFacts[];
+  readonly deps: readonly GoModuleFacts[] | null;
   /** Build settings (`-ldflags`, `vcs.revision`, `GOARCH`…), in order. */
-  readonly settings: readonly { readonly key: string; readonly value: string }[];
+  readonly settings: readonly { readonly key: string; readonly value: string }[] | null;
 }
 
 /** The facts about one ELF file that `image scan` reports. */
@@ -129,7 +134,9 @@ export function readElfFacts(source: ByteSource, options: ElfFactsOptions = {}):
     () => {
       const g = inspectGo(goImage(elf), { pclntab: false });
       for (const e of g.errors) problems.push(`go: ${e.message}`);
-      return { facts: g.buildInfo ? goFacts(g.buildInfo) : null, buildId: g.buildId ?? null };
+      const raw = g.rawBuildInfo;
+      const facts = g.buildInfo ? goFacts(g.buildInfo) : raw ? { version: raw.goVersion, path: null, main: null, deps: null, settings: null } : null;
+      return { facts, buildId: g.buildId ?? null };
     },
     { facts: null, buildId: null },
   );
