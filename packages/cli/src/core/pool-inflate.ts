@@ -3,7 +3,7 @@ import type { SymbolizeHost } from '@elfkit/symbolize';
 import { nodeBinding } from '../node-binding.js';
 
 /** Node's zlib handle (what `zlib.inflate` drives), as far as it is used here. */
-interface ZlibHandle {
+export interface ZlibHandle {
   init(windowBits: number, level: number, memLevel: number, strategy: number, writeState: Uint32Array, done: () => void, dictionary: undefined): void;
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
   write(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
@@ -36,7 +36,7 @@ const working = new Set<ZlibHandle>();
  * `inflate` then runs the result through a stream as well. Null where the
  * binding or the class is gone.
  */
-function zlibHandleClass(): (new (mode: number) => ZlibHandle) | null {
+export function zlibHandleClass(): (new (mode: number) => ZlibHandle) | null {
   if (handleClass === undefined) {
     // Only on the Node whose handle calls are known (20): a call the binding does not expect fails a native
     // check, which ends the process where no catch can fall back.

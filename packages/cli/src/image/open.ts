@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Platform } from '@elfkit/image';
-import { openImageFile, type OpenedImageFile } from '@elfkit/image/node';
+import { nodeImageHost, openImageFile, type OpenedImageFile } from '@elfkit/image/node';
+import { gunzipHere } from './gunzip-here.js';
 
 /**
  * Whether this machine stores numbers little-endian (what os.endianness()
@@ -32,7 +33,7 @@ export function splitImageRef(ref: string): { path: string; ref?: string } {
 /** Opens `ref` (a layout directory or image archive, with an optional `:tag` or `@digest`), preferring this machine's platform. */
 export async function openCliImage(ref: string, options: { platform?: string; tag?: string }): Promise<OpenedImageFile> {
   const { path, ref: fromPath } = splitImageRef(ref);
-  return openImageFile(path, { platform: options.platform, ref: options.tag ?? fromPath, preferPlatform: hostPlatform() });
+  return openImageFile(path, { platform: options.platform, ref: options.tag ?? fromPath, preferPlatform: hostPlatform(), host: nodeImageHost({ gunzipHere }) });
 }
 
 /** The options every image command takes. */

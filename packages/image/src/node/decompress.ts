@@ -90,10 +90,30 @@ function viaTransform(make: () => Transform, sync?: (input: Uint8Array, maxOutpu
 type ZstdFactory = (o: { chunkSize: number }) => Transform;
 
 /**
+ * A one-call gunzip tried before node:zlib's for a small input: the bytes
+ * gunzipSync would give, or undefined to leave the input to node:zlib
+ * (whose gunzipSync, then stream, decode it and report what is wrong).
+ */
+export type GunzipHere = (input: Uint8Array, maxOutput: number) => Uint8Array | undefined;
+
+/**
  * node:zlib's gunzip (every member of a multi-member file; it runs on the
  * thread pool, beside the JavaScript that reads the tar), and its zstd
- * decoder where Node has one (22.15+/23.8+), else fzstd.
+ * decoder where Node has one (22.15+/23.8+), else fzstd. With `here`, a
+ * small gzip input goes to it first: node:zlib loads the stream modules,
+ * ~2 ms of a small image's command.
  */
+export function nodeDecompressorsWith(here?: GunzipHere): Decompressors {
+  return {
+    gzip: viaTransform(
+      () => nodeZlib().createGunzip({ chunkSize: CHUNK }),
+      (b, maxOutputLength) => here?.(b, maxOutputLength) ?? nodeZlib().gunzipSync(b, { chunkSize: CHUNK, maxOutputLength }),
+    ),
+    zstd: nodeDecompressors.zstd,
+  };
+}
+
+/** {@link nodeDecompressorsWith} without a one-call gunzip of its own. */
 export const nodeDecompressors: Decompressors = {
   gzip: viaTransform(
     () => nodeZlib().createGunzip({ chunkSize: CHUNK }),

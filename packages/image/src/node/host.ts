@@ -2,7 +2,7 @@ import type { ByteSource } from '@elfkit/binary';
 import type { HasherFactory } from '../digest.js';
 import type { ImageHost } from '../host.js';
 import { nodeCrypto, nodeZlib } from './builtins.js';
-import { nodeDecompressors } from './decompress.js';
+import { nodeDecompressors, nodeDecompressorsWith, type GunzipHere } from './decompress.js';
 import { TempStore } from './spill.js';
 
 /** node:crypto's SHA-256 and SHA-512. */
@@ -27,12 +27,12 @@ export interface NodeImageHost extends ImageHost {
   dispose(): void;
 }
 
-/** Makes the Node host; `tmpdir` is where its private temporary directory goes. */
-export function nodeImageHost(options: { tmpdir?: string; memoryLimit?: number } = {}): NodeImageHost {
+/** Makes the Node host; `tmpdir` is where its private temporary directory goes; `gunzipHere` decodes small gzip inputs before node:zlib does (see {@link GunzipHere}). */
+export function nodeImageHost(options: { tmpdir?: string; memoryLimit?: number; gunzipHere?: GunzipHere } = {}): NodeImageHost {
   const store = new TempStore(options.tmpdir);
   return {
     hasher: nodeHasher,
-    decompressors: nodeDecompressors,
+    decompressors: options.gunzipHere ? nodeDecompressorsWith(options.gunzipHere) : nodeDecompressors,
     spill: () => store.create(),
     memoryLimit: options.memoryLimit ?? 64 << 20,
     dispose: () => store.dispose(),

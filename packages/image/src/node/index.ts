@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { nodeImageHost, nodeHasher, nodeCrc32, type NodeImageHost } from './host.js';
-export { nodeDecompressors } from './decompress.js';
+export { nodeDecompressors, nodeDecompressorsWith, type GunzipHere } from './decompress.js';
 export { directoryFiles, fileAccess, openImageInput, openImageFile, type OpenedImageFile } from './files.js';
 export { TempStore } from './spill.js';
 export { directoryLayoutWriter } from './layout-writer.js';
