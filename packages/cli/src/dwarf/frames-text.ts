@@ -10,6 +10,7 @@ const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
 const ascii = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+const encoder = new TextEncoder();
 
 /** Pieces of an FDE's header line, and the most bytes the line and the format line take. */
 const FDE_CIE = ascii(' FDE cie=');
@@ -168,6 +169,15 @@ export class FramesTextWriter {
   /** `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`. */
   cfaText(register: number, offset: number): Uint8Array {
     return this.scratch(() => this.cfa({ cfaRegister: register, cfaOffset: offset, cfaExpression: undefined, cfaExpressionOffset: 0, cfaAddressSpace: undefined }, undefined, 0));
+  }
+
+  /**
+   * `  DW_CFA_name: <operand>` and a newline, as an array of its own: the
+   * line of an instruction with one number (`operand` as it is printed),
+   * without a cursor.
+   */
+  operandLine(op: number, operand: string): Uint8Array {
+    return encoder.encode(`${this.opLabel(op)} ${operand}\n`);
   }
 
   /** `  DW_CFA_name: operands` and a newline for the instruction at `c`, as an array of its own. */
