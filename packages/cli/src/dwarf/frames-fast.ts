@@ -1,10 +1,15 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { CfaInstructionCursor, type CfaContext, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
-import { HEX_DIGITS, putHex, type TextOut } from '../io/text-out.js';
+import { HEX_DIGITS, putHex, putHex8, type TextOut } from '../io/text-out.js';
 import { FDE_HEADER_MAX, putFdeHeader, putLsda, type FramesTextWriter } from './frames-text.js';
 
 const EMPTY = new Uint8Array(0);
+const asciiBytes = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+/** The bytes of an FDE's header line after the end address, and its format line. */
+const FDE_FORMAT32 = asciiBytes('\n  Format:       DWARF32\n');
+/** The length of {@link CieInfo.fdeMiddle}. */
+const FDE_MIDDLE_LENGTH = 21;
 
 /** The longest instruction line the loop copies, and the most instruction bytes of an entry it takes. */
 const LINE_MAX = 64;
@@ -106,6 +111,8 @@ interface CieInfo {
   /** DW_CFA_restore of register r (below 64): 0 deletes its rule, 1 gives it the offset `restoreOffsets[r]`. */
   readonly restoreKinds: Uint8Array;
   readonly restoreOffsets: Int32Array;
+  /** ` FDE cie=<offset> pc=`: the part of its FDEs' header lines between the CIE pointer and the start address. */
+  readonly fdeMiddle: Uint8Array;
 }
 
 /**
@@ -235,7 +242,23 @@ export class FastFrames {
     // Room for the header and what body() writes at once: nothing goes to standard output before the entry is done.
     const buf = o.reserve(FDE_HEADER_MAX + LSDA_MAX + bodyRoom(end - p));
     const from = o.position;
-    let q = putFdeHeader(buf, from, off, length, id, cieOffset, start, start + range, false, this.eh);
+    let q: number;
+    if (start + range <= 0xffffffff) {
+      // The header line's usual fields: eight digits each, the middle from the CIE (one copy for three pieces).
+      q = putHex8(buf, from, off);
+      buf[q] = 0x20;
+      q = putHex8(buf, q + 1, length);
+      buf[q] = 0x20;
+      q = putHex8(buf, q + 1, id);
+      buf.set(cie.fdeMiddle, q);
+      q = putHex8(buf, q + FDE_MIDDLE_LENGTH, start);
+      buf[q] = 0x2e;
+      buf[q + 1] = 0x2e;
+      buf[q + 2] = 0x2e;
+      q = putHex8(buf, q + 3, start + range);
+      buf.set(FDE_FORMAT32, q);
+      q += FDE_FORMAT32.length;
+    } else q = putFdeHeader(buf, from, off, length, id, cieOffset, start, start + range, false, this.eh);
     if (lsda >= 0) q = putLsda(buf, q, lsda);
     o.commit(q);
     if (this.body(cie, p, end, start)) return end;
@@ -325,6 +348,7 @@ export class FastFrames {
       root,
       restoreKinds,
       restoreOffsets,
+      fdeMiddle: asciiBytes(` FDE cie=${off.toString(16).padStart(8, '0')} pc=`),
     };
   }
 
@@ -582,9 +606,9 @@ export class FastFrames {
     const bytes = this.bytes;
     const op = bytes[at]!;
     let line: Uint8Array;
-    if (advance >= 0 && advance <= 0x7fffffff) line = this.writer.operandLine(op >= 0x40 ? 0x40 : op, `${advance}`);
+    if (advance >= 0 && advance <= 0x7fffffff) line = this.writer.numberLine(op >= 0x40 ? 0x40 : op, advance);
     // def_cfa_offset's ULEB128 operand of one or two bytes, as the loop took it.
-    else if (op === 0x0e) line = this.writer.operandLine(op, `+${bytes[at + 1]! < 0x80 ? bytes[at + 1]! : (bytes[at + 1]! & 0x7f) | (bytes[at + 2]! << 7)}`);
+    else if (op === 0x0e) line = this.writer.numberLine(op, bytes[at + 1]! < 0x80 ? bytes[at + 1]! : (bytes[at + 1]! & 0x7f) | (bytes[at + 2]! << 7));
     else {
       const s = this.section!;
       const c = new CfaInstructionCursor(bytes, ctx, s.order, s.name, at, end);

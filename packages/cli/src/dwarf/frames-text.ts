@@ -3,14 +3,13 @@ import { ParseError } from '@elfkit/binary';
 import { CfaInstructionCursor, OperationCursor, type CfaContext, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
-import { TextOut, putHex, putHex8 } from '../io/text-out.js';
+import { TextOut, putDecimal, putHex, putHex8 } from '../io/text-out.js';
 
 /** Slots of the register rule text cache (a power of two), and the longest text a slot keeps. */
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
 const ascii = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
-const encoder = new TextEncoder();
 
 /** Pieces of an FDE's header line, and the most bytes the line and the format line take. */
 const FDE_CIE = ascii(' FDE cie=');
@@ -172,13 +171,22 @@ export class FramesTextWriter {
   }
 
   /**
-   * `  DW_CFA_name: <operand>` and a newline, as an array of its own: the
-   * line of an instruction with one number (`operand` as it is printed),
-   * without a cursor.
+   * The line of an advance (`op` 0x40, 0x02 or 0x03, `v` its advance in
+   * bytes) or of DW_CFA_def_cfa_offset (`v` its offset, printed signed),
+   * 0 ≤ `v` < 2^31, as an array of its own: as {@link instructionLine}
+   * makes it, without a cursor.
    */
-  operandLine(op: number, operand: string): Uint8Array {
-    return encoder.encode(`${this.opLabel(op)} ${operand}\n`);
+  numberLine(op: number, v: number): Uint8Array {
+    const label = (this.numberLabels[op] ??= ascii(`${this.opLabel(op)} ${op === D.DW_CFA_def_cfa_offset ? '+' : ''}`));
+    const b = this.numberScratch;
+    b.set(label);
+    const end = putDecimal(b, label.length, v);
+    b[end] = 0x0a;
+    return b.slice(0, end + 1);
   }
+  /** {@link numberLine}'s text before the number, by opcode, and where it writes the line. */
+  private readonly numberLabels: Uint8Array[] = [];
+  private readonly numberScratch = new Uint8Array(64);
 
   /** `  DW_CFA_name: operands` and a newline for the instruction at `c`, as an array of its own. */
   instructionLine(c: CfaInstructionCursor, s: FrameSection): Uint8Array {
