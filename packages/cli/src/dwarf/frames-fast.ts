@@ -26,6 +26,16 @@ const ROWS_EXTRA = 4096;
 const ROW_ADDRESS_MAX = 18;
 /** The room {@link FastFrames.body} reserves for an entry of `n` instruction bytes: lines, a blank line, rows, a blank line. */
 const bodyRoom = (n: number) => n * LINE_MAX + 1 + (n + 1) * ROW_ROOM + ROWS_EXTRA + 1;
+/**
+ * Slots of the two-byte instructions' lines: DW_CFA_offset by register and
+ * operand (`(op & 0x3f) << 7 | b1`, 0 to 0x1fff), then by operand byte
+ * def_cfa_offset (0x2000), def_cfa_offset_sf (0x2080), def_cfa_register
+ * (0x2100) and advance_loc1 (0x2200 to 0x22ff). Not the two bytes as a
+ * 16-bit key: a 65,536-slot array (512 KB) is a large object in V8's young
+ * generation, which counts against the same limit as the rest of it and
+ * brought on a collection early in every dump.
+ */
+const TWO_SLOTS = 0x2300;
 /** {@link FastFrames.edge}'s offset for a register that loses its rule. */
 const NO_RULE = NaN;
 /** No rule change (an edge key is at least −64). */
@@ -39,7 +49,10 @@ const PCREL_SDATA4 = D.DW_EH_PE_pcrel | D.DW_EH_PE_sdata4;
 /** Nested DW_CFA_remember_state the row machine allows (more is its error). */
 const MAX_REMEMBERED = 1000;
 
-/** Lines of one- (by opcode), two- (by 16-bit key) and three-byte instructions (by 24-bit key). */
+/**
+ * Lines of one- (by opcode), two- (by {@link TWO_SLOTS}' key) and
+ * three-byte instructions (by 24-bit key).
+ */
 interface Lines {
   readonly one: (Uint8Array | undefined)[];
   readonly two: (Uint8Array | undefined)[];
@@ -331,7 +344,7 @@ export class FastFrames {
     if (!root) this.roots.set(key, (root = { regs, rules, text: regs.length ? undefined : EMPTY, tails: new Map(), next: new Map() }));
     const factors = `${ctx.codeAlign} ${ctx.dataAlign}`;
     let lines = this.linesByFactors.get(factors);
-    if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(TWO_SLOTS), three: new Map() }));
     const header = cie.segmentSize === 0 && (this.eh ? cie.fdeEncoding === PCREL_SDATA4 && cie.addressSize === 8 && this.base >= 0 : cie.addressSize === 8 || cie.addressSize === 4);
     return {
       ctx,
@@ -395,7 +408,7 @@ export class FastFrames {
       if (i < end) {
         const b0 = bytes[i]!;
         const high = b0 & 0xc0;
-        // The line's cache key: the instruction's bytes (one, two or three of them).
+        // The line's cache key: the instruction's bytes (one or three of them; two, a slot of TWO_SLOTS).
         let key = b0;
         let size = 1;
         // A rule change: the edge's key, the register and its offset (NO_RULE: none).
@@ -410,7 +423,7 @@ export class FastFrames {
           off = b1 === 0 ? 0 : b1 * dataAlign;
           if (off < -0x80000 || off >= 0x80000) return false;
           edgeKey = reg * 0x100000 + off + 0x80000;
-          key = (b0 << 8) | b1;
+          key = (reg << 7) | b1;
           size = 2;
         } else if (high === 0xc0) { // DW_CFA_restore
           reg = b0 & 0x3f;
@@ -451,7 +464,7 @@ export class FastFrames {
             case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
               if (b1 < 0x80) {
                 cfaOffset = b1;
-                key = (b0 << 8) | b1;
+                key = 0x2000 | b1;
                 size = 2;
               } else if (b1 < 0x100 && b2 < 0x80) {
                 cfaOffset = (b1 & 0x7f) | (b2 << 7);
@@ -464,7 +477,7 @@ export class FastFrames {
               let v: number;
               if (b1 < 0x80) {
                 v = b1 & 0x40 ? b1 - 0x80 : b1;
-                key = (b0 << 8) | b1;
+                key = 0x2080 | b1;
                 size = 2;
               } else if (b1 < 0x100 && b2 < 0x80) {
                 v = (b1 & 0x7f) | (b2 << 7);
@@ -479,7 +492,7 @@ export class FastFrames {
             case 0x0d: // DW_CFA_def_cfa_register
               if (b1 >= 0x80) return false;
               cfaRegister = b1;
-              key = (b0 << 8) | b1;
+              key = 0x2100 | b1;
               size = 2;
               tail = undefined;
               break;
@@ -494,7 +507,7 @@ export class FastFrames {
             case 0x02: // DW_CFA_advance_loc1
               if (b1 >= 0x100) return false;
               advance = b1 * codeAlign;
-              key = (b0 << 8) | b1;
+              key = 0x2200 | b1;
               size = 2;
               break;
             case 0x03: // DW_CFA_advance_loc2
