@@ -521,7 +521,7 @@ export class FastFrames {
           }
         }
         if (edgeKey !== NO_EDGE) {
-          node = this.edge(node, edgeKey, reg, off);
+          node = node.next.get(edgeKey) ?? this.edge(node, edgeKey, reg, off);
           tail = undefined;
         }
         let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);

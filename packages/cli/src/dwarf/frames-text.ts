@@ -9,6 +9,8 @@ import { TextOut, putDecimal, putHex, putHex8 } from '../io/text-out.js';
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
+/** Bytes of each slab {@link FramesTextWriter.numberLine} keeps lines in. */
+const SLAB_SIZE = 16384;
 const ascii = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
 
 /** Pieces of an FDE's header line, and the most bytes the line and the format line take. */
@@ -165,9 +167,17 @@ export class FramesTextWriter {
     return bounded ? text : undefined;
   }
 
-  /** `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`. */
+  /**
+   * `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`, as
+   * {@link cfa} writes it, made straight from a string: through the scratch
+   * output, a state object and the writer's calls, each of the few hundred
+   * a dump makes took some 6 µs of code run too seldom to be compiled.
+   */
   cfaText(register: number, offset: number): Uint8Array {
-    return this.scratch(() => this.cfa({ cfaRegister: register, cfaOffset: offset, cfaExpression: undefined, cfaExpressionOffset: 0, cfaAddressSpace: undefined }, undefined, 0));
+    const t = register < 0 ? 'CFA=unspecified' : `CFA=${registerName(this.machine, register) || `reg${register}`}${offset === 0 ? '' : offset > 0 ? `+${offset}` : `${offset}`}`;
+    const b = new Uint8Array(t.length);
+    for (let i = 0; i < t.length; i++) b[i] = t.charCodeAt(i);
+    return b;
   }
 
   /**
@@ -178,15 +188,23 @@ export class FramesTextWriter {
    */
   numberLine(op: number, v: number): Uint8Array {
     const label = (this.numberLabels[op] ??= ascii(`${this.opLabel(op)} ${op === D.DW_CFA_def_cfa_offset ? '+' : ''}`));
-    const b = this.numberScratch;
-    b.set(label);
-    const end = putDecimal(b, label.length, v);
+    // A view of a slab, not an array of its own each (a typed array, its buffer object and its bytes on the heap).
+    let b = this.slab;
+    let start = this.slabPos;
+    if (start + label.length + 11 > b.length) {
+      b = this.slab = new Uint8Array(SLAB_SIZE);
+      start = 0;
+    }
+    b.set(label, start);
+    const end = putDecimal(b, start + label.length, v);
     b[end] = 0x0a;
-    return b.slice(0, end + 1);
+    this.slabPos = end + 1;
+    return b.subarray(start, end + 1);
   }
-  /** {@link numberLine}'s text before the number, by opcode, and where it writes the line. */
+  /** {@link numberLine}'s text before the number, by opcode, and the slab it writes lines to. */
   private readonly numberLabels: Uint8Array[] = [];
-  private readonly numberScratch = new Uint8Array(64);
+  private slab = new Uint8Array(0);
+  private slabPos = 0;
 
   /** `  DW_CFA_name: operands` and a newline for the instruction at `c`, as an array of its own. */
   instructionLine(c: CfaInstructionCursor, s: FrameSection): Uint8Array {
