@@ -183,8 +183,8 @@ export class FramesTextWriter {
   /**
    * The line of an advance (`op` 0x40, 0x02 or 0x03, `v` its advance in
    * bytes) or of DW_CFA_def_cfa_offset (`v` its offset, printed signed),
-   * 0 ≤ `v` < 2^31, as an array of its own: as {@link instructionLine}
-   * makes it, without a cursor.
+   * 0 ≤ `v` < 2^31, as {@link instructionLine} makes it, without a
+   * cursor: a view of a slab the writer keeps such lines in.
    */
   numberLine(op: number, v: number): Uint8Array {
     const label = (this.numberLabels[op] ??= ascii(`${this.opLabel(op)} ${op === D.DW_CFA_def_cfa_offset ? '+' : ''}`));
