@@ -1,14 +1,45 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
 import { CfaInstructionCursor, type CfaContext, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
-import { HEX_DIGITS, putHex, type TextOut } from '../io/text-out.js';
+import { HEX_DIGITS, putHex, putHex8, type TextOut } from '../io/text-out.js';
 import { FDE_HEADER_MAX, putFdeHeader, putLsda, type FramesTextWriter } from './frames-text.js';
 
 const EMPTY = new Uint8Array(0);
+const asciiBytes = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+/** The bytes of an FDE's header line after the end address, and its format line. */
+const FDE_FORMAT32 = asciiBytes('\n  Format:       DWARF32\n');
+/** The length of {@link CieInfo.fdeMiddle}. */
+const FDE_MIDDLE_LENGTH = 21;
 
 /** The longest instruction line the loop copies, and the most instruction bytes of an entry it takes. */
 const LINE_MAX = 64;
 const MAX_BYTES = 8192;
+/**
+ * Room for an entry's rows, which {@link FastFrames.body} writes after the
+ * room for its lines and moves up behind them at the end: so many bytes per
+ * instruction byte (an entry has at most one row per byte, and one more),
+ * and a margin. An entry whose rows need more is left to the general way.
+ */
+const ROW_ROOM = 128;
+const ROWS_EXTRA = 4096;
+/** The most bytes of a row before its text: `  0x` and up to 14 hex digits (addresses below 2^53). */
+const ROW_ADDRESS_MAX = 18;
+/** The room {@link FastFrames.body} reserves for an entry of `n` instruction bytes: lines, a blank line, rows, a blank line. */
+const bodyRoom = (n: number) => n * LINE_MAX + 1 + (n + 1) * ROW_ROOM + ROWS_EXTRA + 1;
+/**
+ * Slots of the two-byte instructions' lines: DW_CFA_offset by register and
+ * operand (`(op & 0x3f) << 7 | b1`, 0 to 0x1fff), then by operand byte
+ * def_cfa_offset (0x2000), def_cfa_offset_sf (0x2080), def_cfa_register
+ * (0x2100) and advance_loc1 (0x2200 to 0x22ff). Not the two bytes as a
+ * 16-bit key: a 65,536-slot array (512 KB) is a large object in V8's young
+ * generation, which counts against the same limit as the rest of it and
+ * brought on a collection early in every dump.
+ */
+const TWO_SLOTS = 0x2300;
+/** {@link FastFrames.edge}'s offset for a register that loses its rule. */
+const NO_RULE = NaN;
+/** No rule change (an edge key is at least −64). */
+const NO_EDGE = -0x100;
 /** The most bytes of an LSDA line. */
 const LSDA_MAX = 40;
 /** Row addresses written as numbers (exactly, in hex). */
@@ -18,7 +49,10 @@ const PCREL_SDATA4 = D.DW_EH_PE_pcrel | D.DW_EH_PE_sdata4;
 /** Nested DW_CFA_remember_state the row machine allows (more is its error). */
 const MAX_REMEMBERED = 1000;
 
-/** Lines of one- (by opcode), two- (by 16-bit key) and three-byte instructions (by 24-bit key). */
+/**
+ * Lines of one- (by opcode), two- (by {@link TWO_SLOTS}' key) and
+ * three-byte instructions (by 24-bit key).
+ */
 interface Lines {
   readonly one: (Uint8Array | undefined)[];
   readonly two: (Uint8Array | undefined)[];
@@ -48,7 +82,7 @@ function cfaKey(register: number, offset: number): number {
   return register < 0x100 && offset >= -0x100000 && offset < 0x100000 ? (register + 1) * 0x200000 + offset + 0x100000 : -1;
 }
 
-/** `  0x<addr>` and a row's text after the address at `r` of `rows` (which has room); returns the position after it. */
+/** `  0x<addr>` and a row's text after the address at `r` of `rows` (which has room for {@link ROW_ADDRESS_MAX} bytes and the text); returns the position after it. */
 function putRow(rows: Uint8Array, r: number, addr: number, tail: Uint8Array): number {
   rows[r] = 0x20;
   rows[r + 1] = 0x20;
@@ -90,6 +124,8 @@ interface CieInfo {
   /** DW_CFA_restore of register r (below 64): 0 deletes its rule, 1 gives it the offset `restoreOffsets[r]`. */
   readonly restoreKinds: Uint8Array;
   readonly restoreOffsets: Int32Array;
+  /** ` FDE cie=<offset> pc=`: the part of its FDEs' header lines between the CIE pointer and the start address. */
+  readonly fdeMiddle: Uint8Array;
 }
 
 /**
@@ -125,8 +161,6 @@ export class FastFrames {
   /** The CIE found last, and its offset (FDEs of one CIE come together). */
   private lastCie: CieInfo | null = null;
   private lastCieOffset = -1;
-  /** Rows of the entry being written, copied out after its instructions. */
-  private rows = new Uint8Array(1 << 16);
   /** DW_CFA_remember_state's saved states. */
   private readonly savedNodes: RuleNode[] = [];
   private readonly savedRegisters: number[] = [];
@@ -219,9 +253,25 @@ export class FastFrames {
     if ((p === end && cie.noInstructions) || end - p > MAX_BYTES) return -1;
     const o = this.out;
     // Room for the header and what body() writes at once: nothing goes to standard output before the entry is done.
-    const buf = o.reserve(FDE_HEADER_MAX + LSDA_MAX + (end - p) * LINE_MAX + 1);
+    const buf = o.reserve(FDE_HEADER_MAX + LSDA_MAX + bodyRoom(end - p));
     const from = o.position;
-    let q = putFdeHeader(buf, from, off, length, id, cieOffset, start, start + range, false, this.eh);
+    let q: number;
+    if (start + range <= 0xffffffff) {
+      // The header line's usual fields: eight digits each, the middle from the CIE (one copy for three pieces).
+      q = putHex8(buf, from, off);
+      buf[q] = 0x20;
+      q = putHex8(buf, q + 1, length);
+      buf[q] = 0x20;
+      q = putHex8(buf, q + 1, id);
+      buf.set(cie.fdeMiddle, q);
+      q = putHex8(buf, q + FDE_MIDDLE_LENGTH, start);
+      buf[q] = 0x2e;
+      buf[q + 1] = 0x2e;
+      buf[q + 2] = 0x2e;
+      q = putHex8(buf, q + 3, start + range);
+      buf.set(FDE_FORMAT32, q);
+      q += FDE_FORMAT32.length;
+    } else q = putFdeHeader(buf, from, off, length, id, cieOffset, start, start + range, false, this.eh);
     if (lsda >= 0) q = putLsda(buf, q, lsda);
     o.commit(q);
     if (this.body(cie, p, end, start)) return end;
@@ -294,7 +344,7 @@ export class FastFrames {
     if (!root) this.roots.set(key, (root = { regs, rules, text: regs.length ? undefined : EMPTY, tails: new Map(), next: new Map() }));
     const factors = `${ctx.codeAlign} ${ctx.dataAlign}`;
     let lines = this.linesByFactors.get(factors);
-    if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(0x10000), three: new Map() }));
+    if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(TWO_SLOTS), three: new Map() }));
     const header = cie.segmentSize === 0 && (this.eh ? cie.fdeEncoding === PCREL_SDATA4 && cie.addressSize === 8 && this.base >= 0 : cie.addressSize === 8 || cie.addressSize === 4);
     return {
       ctx,
@@ -311,10 +361,18 @@ export class FastFrames {
       root,
       restoreKinds,
       restoreOffsets,
+      fdeMiddle: asciiBytes(` FDE cie=${off.toString(16).padStart(8, '0')} pc=`),
     };
   }
 
-  /** The instructions `[start, end)` and rows of an FDE of `cie` at `addr`; false, having written nothing, at the first instruction or state of another kind. */
+  /**
+   * The instructions `[start, end)` and rows of an FDE of `cie` at `addr`;
+   * false, having written nothing, at the first instruction or state of
+   * another kind. Every way out but the last is a plain `return false` and
+   * each rule change goes through one call of {@link edge}: a site of the
+   * loop first run late (a property load, a call) would set V8's count
+   * towards optimizing it back to zero.
+   */
   private body(cie: CieInfo, start: number, end: number, addr: number): boolean {
     const n = end - start;
     if (n > MAX_BYTES) return false;
@@ -327,18 +385,21 @@ export class FastFrames {
     const little = this.little;
     const bytes = this.bytes;
     const o = this.out;
-    // Room for every line at once (each instruction is a byte or more and its line at most LINE_MAX): nothing goes
-    // to standard output before the entry is done, so giving up is moving back.
-    const buf = o.reserve(n * LINE_MAX + 1);
+    // Room for every line (each instruction is a byte or more and its line at most LINE_MAX), then for the rows:
+    // nothing goes to standard output before the entry is done, so giving up is not committing.
+    const buf = o.reserve(bodyRoom(n));
     const from = o.position;
     let p = from;
-    let rows = this.rows;
-    let r = 0;
+    // The rows go after the lines' room and are moved up behind the lines at the end (one copy, no second buffer).
+    const rowsFrom = from + n * LINE_MAX + 1;
+    const rowsEnd = rowsFrom + (n + 1) * ROW_ROOM + ROWS_EXTRA;
+    let r = rowsFrom;
     let node = cie.root;
     let cfaRegister = cie.cfaRegister;
     let cfaOffset = cie.cfaOffset;
-    // The current row's text after the address (undefined when the state has changed since it was looked up).
+    // The current row's text after the address (undefined when the state has changed since it was looked up), and its length.
     let tail: Uint8Array | undefined;
+    let tailLength = 0;
     let saved = 0;
     let i = start;
     for (;;) {
@@ -347,26 +408,33 @@ export class FastFrames {
       if (i < end) {
         const b0 = bytes[i]!;
         const high = b0 & 0xc0;
-        // The line's cache key: the instruction's bytes (one, two or three of them).
+        // The line's cache key: the instruction's bytes (one or three of them; two, a slot of TWO_SLOTS).
         let key = b0;
         let size = 1;
+        // A rule change: the edge's key, the register and its offset (NO_RULE: none).
+        let edgeKey = NO_EDGE;
+        let reg = 0;
+        let off = 0;
         if (high === 0x40) advance = (b0 & 0x3f) * codeAlign; // DW_CFA_advance_loc
         else if (high === 0x80) { // DW_CFA_offset
           const b1 = i + 1 < end ? bytes[i + 1]! : 0x80;
-          if (b1 >= 0x80) return this.giveUp(from);
-          const off = b1 === 0 ? 0 : b1 * dataAlign;
-          if (off < -0x80000 || off >= 0x80000) return this.giveUp(from);
-          node = this.edge(node, (b0 & 0x3f) * 0x100000 + off + 0x80000, b0 & 0x3f, off);
-          tail = undefined;
-          key = (b0 << 8) | b1;
+          if (b1 >= 0x80) return false;
+          reg = b0 & 0x3f;
+          off = b1 === 0 ? 0 : b1 * dataAlign;
+          if (off < -0x80000 || off >= 0x80000) return false;
+          edgeKey = reg * 0x100000 + off + 0x80000;
+          key = (reg << 7) | b1;
           size = 2;
         } else if (high === 0xc0) { // DW_CFA_restore
-          const reg = b0 & 0x3f;
+          reg = b0 & 0x3f;
           const kind = cie.restoreKinds[reg]!;
-          if (kind === 0) node = this.edge(node, -1 - reg, reg, NaN);
-          else if (kind === 1) node = this.edge(node, reg * 0x100000 + cie.restoreOffsets[reg]! + 0x80000, reg, cie.restoreOffsets[reg]!);
-          else return this.giveUp(from);
-          tail = undefined;
+          if (kind === 0) {
+            edgeKey = -1 - reg;
+            off = NO_RULE;
+          } else if (kind === 1) {
+            off = cie.restoreOffsets[reg]!;
+            edgeKey = reg * 0x100000 + off + 0x80000;
+          } else return false;
         } else {
           // The operand bytes (0x100 past the entry's end), read when an instruction has operands.
           let b1 = 0x100;
@@ -379,14 +447,14 @@ export class FastFrames {
             case 0x00: // DW_CFA_nop
               break;
             case 0x0a: // DW_CFA_remember_state
-              if (saved >= MAX_REMEMBERED) return this.giveUp(from);
+              if (saved >= MAX_REMEMBERED) return false;
               this.savedNodes[saved] = node;
               this.savedRegisters[saved] = cfaRegister;
               this.savedOffsets[saved] = cfaOffset;
               saved++;
               break;
             case 0x0b: // DW_CFA_restore_state
-              if (saved === 0) return this.giveUp(from);
+              if (saved === 0) return false;
               saved--;
               node = this.savedNodes[saved]!;
               cfaRegister = this.savedRegisters[saved]!;
@@ -396,40 +464,40 @@ export class FastFrames {
             case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
               if (b1 < 0x80) {
                 cfaOffset = b1;
-                key = (b0 << 8) | b1;
+                key = 0x2000 | b1;
                 size = 2;
               } else if (b1 < 0x100 && b2 < 0x80) {
                 cfaOffset = (b1 & 0x7f) | (b2 << 7);
                 key = (b0 << 16) | (b1 << 8) | b2;
                 size = 3;
-              } else return this.giveUp(from);
+              } else return false;
               tail = undefined;
               break;
             case 0x13: { // DW_CFA_def_cfa_offset_sf: a one- or two-byte SLEB128, factored (Go's every frame size change)
               let v: number;
               if (b1 < 0x80) {
                 v = b1 & 0x40 ? b1 - 0x80 : b1;
-                key = (b0 << 8) | b1;
+                key = 0x2080 | b1;
                 size = 2;
               } else if (b1 < 0x100 && b2 < 0x80) {
                 v = (b1 & 0x7f) | (b2 << 7);
                 if (b2 & 0x40) v -= 0x4000;
                 key = (b0 << 16) | (b1 << 8) | b2;
                 size = 3;
-              } else return this.giveUp(from);
+              } else return false;
               cfaOffset = v === 0 ? 0 : v * dataAlign;
               tail = undefined;
               break;
             }
             case 0x0d: // DW_CFA_def_cfa_register
-              if (b1 >= 0x80) return this.giveUp(from);
+              if (b1 >= 0x80) return false;
               cfaRegister = b1;
-              key = (b0 << 8) | b1;
+              key = 0x2100 | b1;
               size = 2;
               tail = undefined;
               break;
             case 0x0c: // DW_CFA_def_cfa
-              if (b1 >= 0x80 || b2 >= 0x80) return this.giveUp(from);
+              if (b1 >= 0x80 || b2 >= 0x80) return false;
               cfaRegister = b1;
               cfaOffset = b2;
               key = (b0 << 16) | (b1 << 8) | b2;
@@ -437,25 +505,29 @@ export class FastFrames {
               tail = undefined;
               break;
             case 0x02: // DW_CFA_advance_loc1
-              if (b1 >= 0x100) return this.giveUp(from);
+              if (b1 >= 0x100) return false;
               advance = b1 * codeAlign;
-              key = (b0 << 8) | b1;
+              key = 0x2200 | b1;
               size = 2;
               break;
             case 0x03: // DW_CFA_advance_loc2
-              if (b2 >= 0x100) return this.giveUp(from);
+              if (b2 >= 0x100) return false;
               advance = (little ? b1 | (b2 << 8) : (b1 << 8) | b2) * codeAlign;
               key = (b0 << 16) | (b1 << 8) | b2;
               size = 3;
               break;
             default:
-              return this.giveUp(from);
+              return false;
           }
+        }
+        if (edgeKey !== NO_EDGE) {
+          node = node.next.get(edgeKey) ?? this.edge(node, edgeKey, reg, off);
+          tail = undefined;
         }
         let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);
         if (line === undefined) {
-          line = this.line(cie.ctx, i, end);
-          if (line.length > LINE_MAX) return this.giveUp(from);
+          line = this.line(cie.ctx, i, end, advance);
+          if (line === undefined) return false;
           if (size === 1) one[key] = line;
           else if (size === 2) two[key] = line;
           else three.set(key, line);
@@ -468,24 +540,25 @@ export class FastFrames {
       // The row that ends here: the state before the advance, from the address before it.
       if (tail === undefined) {
         const k = cfaKey(cfaRegister, cfaOffset);
-        if (k < 0) return this.giveUp(from);
-        tail = node.tails.get(k);
-        if (tail === undefined && (tail = this.tail(node, cfaRegister, cfaOffset, k)) === undefined) return this.giveUp(from);
+        if (k < 0) return false;
+        tail = node.tails.get(k) ?? this.tail(node, cfaRegister, cfaOffset, k);
+        if (tail === undefined) return false;
+        tailLength = tail.length;
       }
-      if (r + 32 + tail.length > rows.length) {
-        const grown = new Uint8Array(rows.length * 2 + tail.length);
-        grown.set(rows.subarray(0, r));
-        this.rows = rows = grown;
-      }
-      r = putRow(rows, r, addr, tail);
+      if (r + ROW_ADDRESS_MAX + tailLength > rowsEnd) return false;
+      r = putRow(buf, r, addr, tail);
       if (advance < 0) break;
       addr += advance;
-      if (addr > MAX_ROW_ADDRESS) return this.giveUp(from);
+      if (addr > MAX_ROW_ADDRESS) return false;
+    }
+    buf[p++] = 0x0a;
+    // The rows up behind the lines (the lines end before the rows' room starts).
+    if (r > rowsFrom) {
+      buf.copyWithin(p, rowsFrom, r);
+      p += r - rowsFrom;
     }
     buf[p++] = 0x0a;
     o.commit(p);
-    if (r) o.copy(r === rows.length ? rows : rows.subarray(0, r));
-    o.nl();
     return true;
   }
 
@@ -503,12 +576,6 @@ export class FastFrames {
     tail[tail.length - 1] = 0x0a;
     node.tails.set(k, tail);
     return tail;
-  }
-
-  /** Drops what {@link body} wrote. */
-  private giveUp(from: number): false {
-    this.out.commit(from);
-    return false;
   }
 
   /**
@@ -541,11 +608,26 @@ export class FastFrames {
     return next;
   }
 
-  /** The line of the instruction at `at` (a cursor over it formats it, as the general way does). */
-  private line(ctx: CfaContext, at: number, end: number): Uint8Array {
-    const s = this.section!;
-    const c = new CfaInstructionCursor(this.bytes, ctx, s.order, s.name, at, end);
-    c.next();
-    return this.writer.instructionLine(c, s);
+  /**
+   * The line of the instruction at `at` (`advance`: its advance in bytes,
+   * −1 for none), or undefined when it is longer than LINE_MAX. An advance
+   * or DW_CFA_def_cfa_offset (most of the lines not yet cached) is made
+   * from its number; anything else by a cursor over it, as the general way
+   * does.
+   */
+  private line(ctx: CfaContext, at: number, end: number, advance: number): Uint8Array | undefined {
+    const bytes = this.bytes;
+    const op = bytes[at]!;
+    let line: Uint8Array;
+    if (advance >= 0 && advance <= 0x7fffffff) line = this.writer.numberLine(op >= 0x40 ? 0x40 : op, advance);
+    // def_cfa_offset's ULEB128 operand of one or two bytes, as the loop took it.
+    else if (op === 0x0e) line = this.writer.numberLine(op, bytes[at + 1]! < 0x80 ? bytes[at + 1]! : (bytes[at + 1]! & 0x7f) | (bytes[at + 2]! << 7));
+    else {
+      const s = this.section!;
+      const c = new CfaInstructionCursor(bytes, ctx, s.order, s.name, at, end);
+      c.next();
+      line = this.writer.instructionLine(c, s);
+    }
+    return line.length > LINE_MAX ? undefined : line;
   }
 }

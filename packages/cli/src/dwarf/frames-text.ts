@@ -3,12 +3,14 @@ import { ParseError } from '@elfkit/binary';
 import { CfaInstructionCursor, OperationCursor, type CfaContext, type Cie, type Fde, type FrameSection, type RegisterRule, type UnwindRowMachine } from '@elfkit/dwarf';
 import { writeExpression } from './expr-text.js';
 import { registerName } from './names.js';
-import { TextOut, putHex, putHex8 } from '../io/text-out.js';
+import { TextOut, putDecimal, putHex, putHex8 } from '../io/text-out.js';
 
 /** Slots of the register rule text cache (a power of two), and the longest text a slot keeps. */
 const RULE_SLOTS = 1024;
 const RULE_SLOT_SIZE = 256;
 const EMPTY = new Uint8Array(0);
+/** Bytes of each slab {@link FramesTextWriter.numberLine} keeps lines in. */
+const SLAB_SIZE = 16384;
 const ascii = (t: string) => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
 
 /** Pieces of an FDE's header line, and the most bytes the line and the format line take. */
@@ -165,10 +167,44 @@ export class FramesTextWriter {
     return bounded ? text : undefined;
   }
 
-  /** `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`. */
+  /**
+   * `CFA=RSP+16` for the CFA rule of `register` (−1: none) and `offset`, as
+   * {@link cfa} writes it, made straight from a string: through the scratch
+   * output, a state object and the writer's calls, each of the few hundred
+   * a dump makes took some 6 µs of code run too seldom to be compiled.
+   */
   cfaText(register: number, offset: number): Uint8Array {
-    return this.scratch(() => this.cfa({ cfaRegister: register, cfaOffset: offset, cfaExpression: undefined, cfaExpressionOffset: 0, cfaAddressSpace: undefined }, undefined, 0));
+    const t = register < 0 ? 'CFA=unspecified' : `CFA=${registerName(this.machine, register) || `reg${register}`}${offset === 0 ? '' : offset > 0 ? `+${offset}` : `${offset}`}`;
+    const b = new Uint8Array(t.length);
+    for (let i = 0; i < t.length; i++) b[i] = t.charCodeAt(i);
+    return b;
   }
+
+  /**
+   * The line of an advance (`op` 0x40, 0x02 or 0x03, `v` its advance in
+   * bytes) or of DW_CFA_def_cfa_offset (`v` its offset, printed signed),
+   * 0 ≤ `v` < 2^31, as {@link instructionLine} makes it, without a
+   * cursor: a view of a slab the writer keeps such lines in.
+   */
+  numberLine(op: number, v: number): Uint8Array {
+    const label = (this.numberLabels[op] ??= ascii(`${this.opLabel(op)} ${op === D.DW_CFA_def_cfa_offset ? '+' : ''}`));
+    // A view of a slab, not an array of its own each (a typed array, its buffer object and its bytes on the heap).
+    let b = this.slab;
+    let start = this.slabPos;
+    if (start + label.length + 11 > b.length) {
+      b = this.slab = new Uint8Array(SLAB_SIZE);
+      start = 0;
+    }
+    b.set(label, start);
+    const end = putDecimal(b, start + label.length, v);
+    b[end] = 0x0a;
+    this.slabPos = end + 1;
+    return b.subarray(start, end + 1);
+  }
+  /** {@link numberLine}'s text before the number, by opcode, and the slab it writes lines to. */
+  private readonly numberLabels: Uint8Array[] = [];
+  private slab = new Uint8Array(0);
+  private slabPos = 0;
 
   /** `  DW_CFA_name: operands` and a newline for the instruction at `c`, as an array of its own. */
   instructionLine(c: CfaInstructionCursor, s: FrameSection): Uint8Array {

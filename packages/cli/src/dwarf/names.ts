@@ -8,13 +8,16 @@ import { LLVM_REGISTER_NAMES } from './frame-registers.js';
  * a map above it. A dump asks millions of times. The array is made on the
  * first look-up: filling five of them when the module loads cost every
  * command that imports this (`dwarf frames` asks none of them) ~3 ms.
+ * `size`: the dense range (opcodes are bytes: 16,384 slots, 128 KB, are a
+ * large object in V8's young generation, which brought on a collection in
+ * `dwarf frames`' first expression).
  */
-function cached(name: (v: number) => string | undefined, prefix: string): (v: number) => string {
+function cached(name: (v: number) => string | undefined, prefix: string, size = 0x4000): (v: number) => string {
   let dense: (string | undefined)[] | undefined;
   const sparse = new Map<number, string>();
   const make = (v: number) => name(v) ?? `${prefix}_unknown_${v.toString(16)}`;
   return (v) => {
-    if (v >= 0 && v < 0x4000) return ((dense ??= new Array(0x4000).fill(undefined))[v] ??= make(v));
+    if (v >= 0 && v < size) return ((dense ??= new Array(size).fill(undefined))[v] ??= make(v));
     let s = sparse.get(v);
     if (s === undefined) sparse.set(v, (s = make(v)));
     return s;
@@ -28,7 +31,7 @@ export const attrText = cached(D.attrName, 'DW_AT');
 /** `DW_FORM_…` or `DW_FORM_unknown_<hex>`. */
 export const formText = cached(D.formName, 'DW_FORM');
 /** `DW_OP_…` or `DW_OP_unknown_<hex>`. */
-export const opText = cached(D.opName, 'DW_OP');
+export const opText = cached(D.opName, 'DW_OP', 0x100);
 /** `DW_UT_…` or `DW_UT_unknown_<hex>`. */
 export const unitTypeText = (v: number) => D.unitTypeName(v) ?? `DW_UT_unknown_${v.toString(16)}`;
 

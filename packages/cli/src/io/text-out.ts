@@ -74,19 +74,18 @@ function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): numb
 
 /**
  * Writes exactly eight lowercase hex digits of `x` (0 ≤ x < 2^32) at `pos`
- * of `buf`; returns the position after them. Straight-line: the hot
- * writers that use it (frame headers and rows) run mostly in baseline
- * code, where a digit loop and a call more cost more than the digits.
+ * of `buf`; returns the position after them. A loop in a function this
+ * small: V8 optimizes a function of under 81 bytes of bytecode at its
+ * first budget tick ("small function"), so the frame headers that call it
+ * thousands of times get optimized code after a few hundred calls; the
+ * eight digits straight (202 bytes) waited for four ticks, a quarter of a
+ * libc dump (callgrind --single-threaded, libc text dump: 318.2M -> 310.1M).
  */
 export function putHex8(buf: Uint8Array, pos: number, x: number): number {
-  buf[pos] = HEX[x >>> 28]!;
-  buf[pos + 1] = HEX[(x >>> 24) & 15]!;
-  buf[pos + 2] = HEX[(x >>> 20) & 15]!;
-  buf[pos + 3] = HEX[(x >>> 16) & 15]!;
-  buf[pos + 4] = HEX[(x >>> 12) & 15]!;
-  buf[pos + 5] = HEX[(x >>> 8) & 15]!;
-  buf[pos + 6] = HEX[(x >>> 4) & 15]!;
-  buf[pos + 7] = HEX[x & 15]!;
+  for (let i = pos + 7; i >= pos; i--) {
+    buf[i] = HEX[x & 15]!;
+    x >>>= 4;
+  }
   return pos + 8;
 }
 
