@@ -21,15 +21,13 @@ export interface GoCoreArgs {
  * is one line and exit status 1. Runs under lateOptimization: a small
  * core's goroutines and threads are a few tenths of a second of code run
  * a few hundred times, which TurboFan would compile only to be waited for
- * at exit; with Sparkplug's batches small, that code leaves the interpreter
- * sooner (callgrind, a 1.27 amd64 PIE core: goroutines 217.2 -> 215.3M,
- * threads 164.8 -> 162.7M instructions).
+ * at exit.
  */
 export function withGoCore<T>(a: GoCoreArgs, use: (go: GoProcess) => T): T {
   if (a.exe && !existsSync(a.exe)) throw new CliError(`--exe ${a.exe}: no such file`);
   const host = new NodeCoreHost();
   const source = openSource(a.file);
-  const restoreOptimization = lateOptimization({ earlyBaseline: true });
+  const restoreOptimization = lateOptimization();
   try {
     const p = CoreProcess.open(source, { host, sysroot: a.sysroot, exe: a.exe, decompressors: nodeDecompressors });
     let go: GoProcess;
