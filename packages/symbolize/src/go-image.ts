@@ -1,5 +1,5 @@
 import { isParseError } from '@elfkit/binary';
-import type { ElfFile, SymbolTable } from '@elfkit/elf';
+import type { ElfFile } from '@elfkit/elf';
 import * as C from '@elfkit/elf/constants';
 import type { GoImage, ImageSection, ImageSegment, ImageSymbol } from '@elfkit/gosym';
 import { imageSegment } from './image-segment.js';
@@ -77,15 +77,8 @@ export function goTextRange(elf: ElfFile): { readonly start: bigint; readonly en
 
 /**
  * The first `.symtab` symbol called `name`. The Go readers ask for a
- * handful of names among ~50,000 symbols, some of which a binary does not
- * have (`go.func.*` after Go 1.20): where `name` and its NUL stand in the
- * string table is found by a native search of the table as text (made once
- * per table), then the first symbol whose name starts at one of those
- * places (from a map of name offsets made once a name is there to find) —
- * a loop comparing each symbol's name bytes ran over the whole table for
- * every name asked, in baseline code. A table whose text is not one
- * character per byte (UTF-8 names), or a name that is not ASCII, is
- * searched by that loop.
+ * handful of names among ~50,000 symbols: each is found by comparing bytes
+ * in the string table, decoding none.
  */
 function findSymbol(elf: ElfFile, name: string): ImageSymbol | undefined {
   const sec = elf.symbolTables('symtab')[0];
@@ -101,32 +94,6 @@ function findSymbol(elf: ElfFile, name: string): ImageSymbol | undefined {
   }
   const want = new TextEncoder().encode(name);
   const str = t.strtabBytes;
-  let text = tableTexts.get(str);
-  if (text === undefined) {
-    // One character per byte (ASCII, or bytes no UTF-8 sequence takes, each one U+FFFD): places in the text are places in the table.
-    const s = utf8.decode(str);
-    tableTexts.set(str, (text = s.length === str.length ? s : null));
-  }
-  // A name that is not ASCII is looked for by its bytes (a U+FFFD in it would match any byte that is no UTF-8).
-  if (text === null || want.length !== name.length) return findSymbolByBytes(t, want);
-  const key = name + '\0';
-  let first: number | undefined;
-  for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) {
-    let byOffset = symbolsByName.get(t);
-    if (!byOffset) {
-      // Each name offset's first symbol.
-      symbolsByName.set(t, (byOffset = new Map()));
-      for (let i = t.count - 1; i >= 1; i--) byOffset.set(t.nameOffset(i), i);
-    }
-    const i = byOffset.get(at);
-    if (i !== undefined && (first === undefined || i < first)) first = i;
-  }
-  return first === undefined ? undefined : { address: t.value(first), size: t.size(first) };
-}
-
-/** {@link findSymbol} by comparing each symbol's name bytes with `want`. */
-function findSymbolByBytes(t: SymbolTable, want: Uint8Array): ImageSymbol | undefined {
-  const str = t.strtabBytes;
   outer: for (let i = 1; i < t.count; i++) {
     const off = t.nameOffset(i);
     if (off + want.length >= str.length || str[off + want.length] !== 0) continue;
@@ -135,10 +102,3 @@ function findSymbolByBytes(t: SymbolTable, want: Uint8Array): ImageSymbol | unde
   }
   return undefined;
 }
-
-// TextDecoder is a global in browsers, Node and Deno.
-const utf8 = new TextDecoder('utf-8');
-/** String tables as text (null: not one character per byte), made once each. */
-const tableTexts = new WeakMap<Uint8Array, string | null>();
-/** Per symbol table, the first symbol (by index) whose name starts at each string table offset. */
-const symbolsByName = new WeakMap<SymbolTable, Map<number, number>>();
