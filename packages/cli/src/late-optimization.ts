@@ -52,10 +52,10 @@ export function lateOptimization(options: { readonly earlyBaseline?: boolean; re
  * at exit); on large inputs the hot loops are still optimized, a little
  * later (`go funcs` and `uprobes` on the 43 MB docker CLI: no change).
  * Call it after the command's bundles are loaded (they are checked against
- * the flags' hash, see above).
+ * the flags' hash, see above). `options` as {@link lateOptimization}'s.
  */
-export async function withLateOptimization<T>(work: () => T | Promise<T>): Promise<T> {
-  const restore = lateOptimization();
+export async function withLateOptimization<T>(work: () => T | Promise<T>, options: { readonly earlyBaseline?: boolean } = {}): Promise<T> {
+  const restore = lateOptimization(options);
   try {
     return await work();
   } finally {

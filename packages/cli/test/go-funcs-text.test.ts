@@ -40,7 +40,11 @@ test('funcsText: the same text as renderTable on every Go fixture', () => {
 });
 
 test('funcsText: empty cells, trailing white space, wide cells, no functions', () => {
-  const fn = (o: Partial<Record<keyof GoFunc, unknown>>): GoFunc => ({ entryPc: 0x1000, endPc: 0x1010, frameSize: 8, args: 16, startLine: 3, entryLine: 4, name: 'main.f', file: 'a.go', ...o }) as unknown as GoFunc;
+  const fn = (o: Partial<Record<keyof GoFunc, unknown>>): GoFunc => {
+    const f = { entryPc: 0x1000, endPc: 0x1010, frameSize: 8, args: 16, startLine: 3, entryLine: 4, name: 'main.f', file: 'a.go', ...o } as Record<string, unknown>;
+    // funcsText reads the table fields in one call, as GoFunc.entryFields gives them.
+    return { ...f, entryFields: () => ({ file: f.file, frameSize: f.frameSize, line: f.startLine ?? f.entryLine }) } as unknown as GoFunc;
+  };
   const cases: GoFunc[][] = [
     [],
     [fn({})],

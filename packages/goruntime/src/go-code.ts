@@ -45,10 +45,24 @@ export class GoCode {
    */
   readonly damage: CodeDamage[] = [];
 
+  /**
+   * {@link funcAt}'s answers by pc (null: no Go function): the walks ask
+   * each frame's pc and return address, and the goroutines of a pool are
+   * parked at the same calls (a lookup is a module search, a binary search
+   * of the function table and a name read).
+   */
+  private readonly byPc = new Map<bigint, FuncAt | null>();
+
   constructor(private readonly modules: ModuleResolver) {}
 
   /** The Go function holding `pc` (from its module's pclntab), or undefined outside Go code. */
   funcAt(pc: bigint): FuncAt | undefined {
+    let f = this.byPc.get(pc);
+    if (f === undefined) this.byPc.set(pc, (f = this.lookup(pc) ?? null));
+    return f ?? undefined;
+  }
+
+  private lookup(pc: bigint): FuncAt | undefined {
     const module = this.modules.moduleAt(pc);
     if (!module) return undefined;
     const table = this.table(module);

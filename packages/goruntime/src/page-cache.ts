@@ -1,4 +1,4 @@
-import type { Memory } from '@elfkit/unwind';
+import { decodeUnsigned, readUnsigned, type Memory } from '@elfkit/unwind';
 
 const PAGE = 4096;
 const PAGE_BITS = 12n;
@@ -32,6 +32,25 @@ export class PageCachedMemory implements Memory {
     if (p === undefined) p = this.load(page);
     if (p) return p.subarray(off, off + size);
     return this.below.read(address, size);
+  }
+
+  /**
+   * What readUnsigned makes of {@link read}, decoded from the kept page
+   * without a view of the bytes: a traceback reads a word at a time (return
+   * addresses, arguments, g and m fields), and the view cost more than the
+   * word.
+   */
+  readUnsigned(address: bigint, size: number, order: 'little' | 'big'): bigint | undefined {
+    const off = Number(address & BigInt(PAGE - 1));
+    if (size > 0 && off + size <= PAGE) {
+      const page = address >> PAGE_BITS;
+      let p = this.pages.get(page);
+      if (p === undefined) p = this.load(page);
+      if (p) return decodeUnsigned(p, off, size, order);
+      return readUnsigned(this.below, address, size, order);
+    }
+    const b = this.read(address, size);
+    return b && b.length >= size ? decodeUnsigned(b, 0, size, order) : undefined;
   }
 
   private load(page: bigint): Uint8Array | null {

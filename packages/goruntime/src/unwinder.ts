@@ -124,7 +124,8 @@ class Walker {
   private jumpStack = false;
   private m?: MRecord;
   private pacMask?: bigint;
-  private readonly seen = new Set<string>();
+  /** The (pc, sp) pairs walked, as `pc << 64 | sp`: a pair met again means the walk is stuck. */
+  private readonly seen = new Set<bigint>();
 
   constructor(private readonly ctx: WalkContext) {
     this.word = BigInt(ctx.machine.ptrSize);
@@ -202,7 +203,7 @@ class Walker {
     const ctx = this.ctx;
     for (;;) {
       if (this.frames.length >= this.maxFrames) return { kind: 'depth-limit', limit: this.maxFrames };
-      const key = `${st.pc}/${st.sp}`;
+      const key = pairKey(st.pc, st.sp);
       if (this.seen.has(key)) return { kind: 'stuck', pc: st.pc, sp: st.sp };
       this.seen.add(key);
       st.fn = ctx.code.funcAt(st.pc);
@@ -361,7 +362,7 @@ class Walker {
     const sys = g.syscallSp !== 0n;
     const pc = sys ? g.syscallPc : g.sched.pc;
     const sp = sys ? g.syscallSp : g.sched.sp;
-    if (pc === 0n || this.seen.has(`${pc}/${sp}`)) return undefined;
+    if (pc === 0n || this.seen.has(pairKey(pc, sp))) return undefined;
     const lr = this.ctx.machine.usesLR && !sys ? g.sched.lr : 0n;
     return { pc, sp, fp: 0n, lr, fn: undefined, g: g.address, trap: false, innermost: true, isSyscall: sys, arrival: 'stack-switch' };
   }
@@ -428,6 +429,11 @@ class Walker {
     const lr = ctx.machine.usesLR ? 0n : 0n;
     return { pc, sp, fp: 0n, lr, fn: undefined, g: this.gOfSp(sp) ?? st.g, trap: false, innermost: false, isSyscall: false, arrival: 'return', regs: next };
   }
+}
+
+/** One bigint for a pc and an sp (both below 2^64): cheaper to make and hash than a string of their digits. */
+function pairKey(pc: bigint, sp: bigint): bigint {
+  return (pc << 64n) | sp;
 }
 
 function alignUp(v: bigint, a: bigint): bigint {

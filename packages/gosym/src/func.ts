@@ -41,7 +41,8 @@ export class GoFunc {
   }
 
   private u32(n: number): number {
-    return this.table.u32(this.offset + GoFunc.fieldOffset(this.table.header, n));
+    const t = this.table;
+    return t.u32(this.offset + t.fieldBase + 4 * n);
   }
 
   private i32(n: number): number {
@@ -221,6 +222,29 @@ export class GoFunc {
   /** The line at the function's entry. */
   get entryLine(): number | undefined {
     return this.lineAtPc(this.entryPc);
+  }
+
+  /**
+   * {@link file}, {@link frameSize} and `line`, the {@link startLine} or,
+   * before Go 1.20, the {@link entryLine}, read together: the entry and the
+   * record's fields once, for listings of every function, which run mostly
+   * in baseline code where each getter's calls cost more than the tables
+   * they read. The same values, and the same error first when a part is
+   * damaged (file, frame size, line: the getters' order).
+   */
+  entryFields(): { readonly file: string | undefined; readonly frameSize: number; readonly line: number | undefined } {
+    const t = this.table;
+    const h = t.header;
+    const s = t.stream;
+    const entry = t.entryOf(this.index);
+    const fields = this.offset + t.fieldBase;
+    const pcfile = t.u32(fields + 20);
+    const k = pcfile === 0 ? -1 : s.valueAt(h.pctab + pcfile, entry, entry);
+    const file = t.fileName(h.format === '1.2' ? 0 : t.u32(fields + 32), k);
+    const pcsp = t.u32(fields + 16);
+    const frameSize = pcsp === 0 ? 0 : Math.max(0, s.max(h.pctab + pcsp, entry));
+    const line = h.format === '1.20' ? t.u32(fields + 36) | 0 : this.entryLine;
+    return { file, frameSize, line };
   }
 
   private covers(off: number, pc: number): boolean {

@@ -116,14 +116,7 @@ export class PcValueStream {
     const memo = (this.memo ??= new Float64Array(4 * MEMO_SIZE).fill(-1));
     const at = 4 * slot;
     if (memo[at] === pos && memo[at + 1] === target && memo[at + 2] === entry) return memo[at + 3]!;
-    let v = -1;
-    this.reset(pos, entry);
-    while (this.next()) {
-      if (target < this.pc) {
-        v = this.val;
-        break;
-      }
-    }
+    const v = this.scan(pos, entry, target, false);
     memo[at] = pos;
     memo[at + 1] = target;
     memo[at + 2] = entry;
@@ -131,16 +124,66 @@ export class PcValueStream {
     return v;
   }
 
-  /** Largest value of the table (the runtime's funcMaxSPDelta for pcsp); -1 for an empty table. */
-  max(pos: number, entry: number): number {
+  /**
+   * Decodes the table at `pos` of a function entered at `entry` as
+   * {@link next} would, pair after pair, in local variables (a cursor's
+   * fields cost a property access each in the baseline code that listings
+   * of every function run in): the value at `target` (-1 when the table
+   * does not cover it), or with `largest` the largest value (-1 for an
+   * empty table). The cursor is left as {@link next}
+   * leaves it, and a damaged table throws the same errors.
+   */
+  private scan(pos: number, entry: number, target: number, largest: boolean): number {
     this.reset(pos, entry);
+    const d = this.data;
+    const q = this.quantum;
+    // `cur` is what `pos` would hold inside next(): where the pair started, or past its first varint once that was read (varint reports its errors there).
+    let cur = pos;
+    let p = pos;
+    let pc = entry;
+    let start = entry;
+    let val = -1;
     let m = -1;
     let first = true;
-    while (this.next()) {
-      if (first || this.val > m) m = this.val;
+    let found = -1;
+    for (;;) {
+      if (p >= d.length) throw this.truncated(p);
+      let uv = d[p++]!;
+      if (uv & 0x80) {
+        this.pos = cur;
+        uv = this.varint(uv, p);
+        p = cur = this.pos;
+      }
+      if (uv === 0 && pc !== entry) break;
+      val = (val + ((uv >>> 1) ^ -(uv & 1))) | 0;
+      if (p >= d.length) throw this.truncated(p);
+      let pd = d[p++]!;
+      if (pd & 0x80) {
+        this.pos = cur;
+        pd = this.varint(pd, p);
+        p = this.pos;
+      }
+      start = pc;
+      pc += q === 1 ? pd : Math.imul(pd, q) >>> 0;
+      cur = p;
+      if (!largest) {
+        if (target < pc) {
+          found = val;
+          break;
+        }
+      } else if (first || val > m) m = val;
       first = false;
     }
-    return m;
+    this.pos = p;
+    this.pc = pc;
+    this.start = start;
+    this.val = val;
+    return largest ? m : found;
+  }
+
+  /** Largest value of the table (the runtime's funcMaxSPDelta for pcsp); -1 for an empty table. */
+  max(pos: number, entry: number): number {
+    return this.scan(pos, entry, 0, true);
   }
 
   private truncated(at: number): ParseError {

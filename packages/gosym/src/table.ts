@@ -97,6 +97,8 @@ export class PcLnTable {
   /** @internal */ readonly reader: ((address: bigint, size: number) => Uint8Array | undefined) | undefined;
   /** @internal Size of the fixed part of a `_func` record. */
   readonly recordSize: number;
+  /** @internal Offset inside a record of 32-bit field `n` (1 nameOff … 9 startLine) less `4 * n`: the field is at `fieldBase + 4 * n`. */
+  readonly fieldBase: number;
   /** @internal Offsets inside a record of pcfile, pcln and cuOffset. */
   private readonly pcfileField: number;
   private readonly pclnField: number;
@@ -124,6 +126,7 @@ export class PcLnTable {
     this.text = Number(text);
     this.stream = new PcValueStream(data, header.quantum, this.section);
     this.recordSize = GoFunc.fixedSize(header);
+    this.fieldBase = GoFunc.fieldOffset(header, 1) - 4;
     this.pcfileField = GoFunc.fieldOffset(header, 5);
     this.pclnField = GoFunc.fieldOffset(header, 6);
     this.cuField = GoFunc.fieldOffset(header, 8);

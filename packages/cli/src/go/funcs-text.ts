@@ -57,9 +57,10 @@ export function funcsText(funcs: readonly GoFunc[], w: number, damage?: Damage):
     let frameSize: number | undefined;
     let startLine: number | undefined;
     try {
-      file = f.file;
-      frameSize = f.frameSize;
-      startLine = f.startLine ?? f.entryLine;
+      const t = f.entryFields();
+      file = t.file;
+      frameSize = t.frameSize;
+      startLine = t.line;
     } catch (e) {
       if (!damage) throw e;
       // Damaged tables: what reads prints, '?' (or '-') for the rest.
@@ -86,9 +87,11 @@ export function funcsText(funcs: readonly GoFunc[], w: number, damage?: Damage):
   const hex = (v: number) => '0x' + v.toString(16).padStart(w, '0');
   const out: string[] = new Array(n + 2);
   out[0] = finish('Entry' + blanks(wEntry - 5 + 2) + 'End' + blanks(wEnd - 3 + 2 + wFrame - 5) + 'Frame  ' + blanks(wArgs - 4) + 'Args  ' + blanks(wLine - 4) + 'Line  ', 'Name', wName, 'File');
+  let z = '';
   for (let i = 0; i < n; i++) {
-    const e = hex(entries[i]!);
-    const z = hex(ends[i]!);
+    // A function's entry is nearly always the previous one's end: its digits are made once.
+    const e = i > 0 && entries[i] === ends[i - 1] ? z : hex(entries[i]!);
+    z = hex(ends[i]!);
     const frame = frames[i]!;
     const a = args[i]!;
     const line = lines[i]!;
