@@ -128,9 +128,10 @@ const unknownOf = new WeakMap<ElfImage, Range[]>();
  * The input's bytes that nothing describes but are not zero (see
  * `orphans`), which {@link layoutPlan} keeps where they are: found once
  * per image, so a caller that waits for something else before it plans
- * (`elfkit stamp`, for git) can have them found meanwhile.
+ * (`elfkit stamp`, for git) can have them found meanwhile. Each range is
+ * `[start, end)` in the input, from its first to its last non-zero byte.
  */
-export function unknownBytes(image: ElfImage): readonly Range[] {
+export function unknownBytes(image: ElfImage): readonly { readonly start: number; readonly end: number }[] {
   let found = unknownOf.get(image);
   if (!found) {
     const { header, source } = image;
