@@ -112,6 +112,16 @@ const apartModules = {
   '../dwarf/line-source.js': 'lines-dwarf',
   '../go/line-source.js': 'lines-go',
 };
+// Package modules that a package imports with import() for what few runs reach, each a bundle of its own for the
+// same reason (module → the bundle for each of its import()s): `debuginfod serve` loads the image and tar readers
+// only when a scan meets an archive; bundled in place, they made esbuild wrap the serve bundle's 108 modules in
+// lazy initializers, all run at its load.
+const apartPackageModules = {
+  'debuginfod/dist/node/scan.js': { './image-archive.js': 'debuginfod-image-archive', './tar-archive.js': 'debuginfod-tar-archive' },
+};
+const apartPackageBundles = Object.entries(apartPackageModules).flatMap(([module, imports]) =>
+  Object.entries(imports).map(([spec, bundle]) => ({ bundle, entryPoints: [join(root, 'packages', dirname(module), spec)] })),
+);
 // `symbolize` and `addr2line` under yargs (--help and the like; main's raw path loads the same bundles).
 const commandRunners = { '../symbolize/run.js': 'symbolize-run', '../symbolize/addr2line.js': 'symbolize-addr2line' };
 
@@ -135,17 +145,21 @@ const commandOf = (prefix) => (spec) => {
 
 // The CLI's other modules (main.js and the commands have theirs above): only the apart libraries.
 const apartImports = toLoader(/[\\/]cli[\\/]dist[\\/].+\.js$/, () => undefined);
+// The package modules of apartPackageModules (packages/<module>, either separator): their import()s of those bundles.
+const underPackages = (module) => new RegExp(`[\\\\/]packages[\\\\/]${module.replace(/\./g, '\\.').replace(/\//g, '[\\\\/]')}$`);
+const packageImports = Object.entries(apartPackageModules).map(([module, imports]) => toLoader(underPackages(module), (spec) => imports[spec]));
 
 const builds = [
   ...[...commands].map((name) => ({ bundle: `commands/${name}`, entryPoints: [join(dist, 'commands', `${name}.js`)], plugins: [toLoader(/[\\/]dist[\\/]commands[\\/][\w-]+\.js$/, (spec) => commandOf('./')(spec) ?? apartModules[spec] ?? commandRunners[spec])] })),
   ...Object.entries(apartModules).map(([spec, bundle]) => ({ bundle, entryPoints: [join(dist, 'commands', spec)] })),
+  ...apartPackageBundles,
   { bundle: 'main', entryPoints: [join(dist, 'main.js')], plugins: [toLoader(/[\\/]dist[\\/]main\.js$/, (spec) => commandOf('./commands/')(spec) ?? mainBundles[spec])] },
   { bundle: 'yargs', stdin: { contents: "export { default } from 'yargs';", resolveDir: dist, loader: 'js' } },
   ...Object.entries(apartLibraries).map(([spec, contents]) => ({ bundle: apartBundles[spec], stdin: { contents, resolveDir: dist, loader: 'js' } })),
   { bundle: 'symbolize-run', entryPoints: [join(dist, 'symbolize', 'run.js')] },
   { bundle: 'symbolize-addr2line', entryPoints: [join(dist, 'symbolize', 'addr2line.js')] },
 ];
-await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, apartImports, lazyModules, withTables(bundle.startsWith('commands/') ? '..' : '.')], outfile: join(out, `${bundle}.cjs`) })));
+await Promise.all(builds.map(({ bundle, plugins = [], ...o }) => build({ ...common, ...o, plugins: [...plugins, apartImports, ...packageImports, lazyModules, withTables(bundle.startsWith('commands/') ? '..' : '.')], outfile: join(out, `${bundle}.cjs`) })));
 
 // The code cache is named by the bundle's content: a cache of another build is never offered to V8 (which checks only the source's length).
 const hashes = Object.fromEntries(builds.map(({ bundle }) => [bundle, createHash('sha256').update(readFileSync(join(out, `${bundle}.cjs`))).digest('hex').slice(0, 16)]));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ElfFile, rewriteElf, planRewrite, readElfImage, encodeNote, isRewriteError, constants as C, elfLayouts, type SectionEdit } from '@elfkit/elf';
+import { ElfFile, rewriteElf, planRewrite, readElfImage, unknownBytes, encodeNote, isRewriteError, constants as C, elfLayouts, type SectionEdit } from '@elfkit/elf';
 import { ParseError } from '@elfkit/binary';
 import { fixtures, fixtureBytes, type Fixture } from '@elfkit/fixtures';
 
@@ -293,6 +293,54 @@ test('loadable re-stamp updates in place; removing it erases the note from the s
 test('loadable placement needs segments', () => {
   const b = fixtureBytes('obj/amd64.o');
   assert.throws(() => rewriteElf(b, [{ op: 'add', name: '.note.x', data: stampNote(b), loadable: true }]), (e: unknown) => isRewriteError(e) && e.code === 'unsupported');
+});
+
+
+test('bytes that nothing describes: found as a byte-by-byte scan finds them, and kept where they are', () => {
+  // The runs of bytes outside the headers, segments, sections and section header table.
+  const unknownRuns = (b: Uint8Array) => {
+    const elf = ElfFile.parse(b);
+    const h = elf.header;
+    const known = new Uint8Array(b.length);
+    const mark = (start: number, end: number) => known.fill(1, Math.min(start, b.length), Math.min(end, b.length));
+    mark(0, h.ehsize);
+    mark(h.shoff, h.shoff + h.shnum * h.shentsize);
+    if (h.phnum > 0 && h.phoff > 0) mark(h.phoff, h.phoff + h.phnum * h.phentsize);
+    for (const p of elf.segments) mark(p.offset, p.offset + p.filesz);
+    for (const s of elf.sections) if (s.type !== C.SHT_NOBITS) mark(s.offset, s.offset + s.size);
+    const runs: { start: number; end: number }[] = [];
+    for (let i = 0; i < b.length; i++) {
+      if (known[i]) continue;
+      const last = runs[runs.length - 1];
+      if (last && last.end === i) last.end++;
+      else runs.push({ start: i, end: i + 1 });
+    }
+    return runs;
+  };
+  // Reference: in each run, its first to last non-zero byte, one byte at a time.
+  const reference = (b: Uint8Array) =>
+    unknownRuns(b).flatMap(({ start, end }) => {
+      let first = -1;
+      let last = -1;
+      for (let i = start; i < end; i++) if (b[i] !== 0) [first, last] = [first < 0 ? i : first, i];
+      return first < 0 ? [] : [{ start: first, end: last + 1 }];
+    });
+  let checked = 0;
+  for (const f of all.filter((x) => x.kind === 'exec' || x.kind === 'dyn').slice(0, 12)) {
+    const input = fixtureBytes(f);
+    // Non-zero bytes in the padding between what is known (at a run's first, last and odd offsets) and a tail appended to the file.
+    const b = new Uint8Array(input.length + 7);
+    b.set(input);
+    b.set([0, 3, 0, 0, 0, 9, 0], input.length);
+    for (const g of unknownRuns(input).slice(0, 3)) for (const at of [g.start, g.start + 5, g.end - 1, (g.start + g.end) >> 1]) if (at < g.end) b[at] = 0x5a;
+    const expected = reference(b);
+    assert.ok(expected.length > 0, f.name);
+    assert.equal(unknownBytes(readElfImage(b)), expected, f.name);
+    const out = rewriteElf(b, [{ op: 'add', name: '.extra', data: utf8('kept?') }]);
+    for (const r of expected) assert.ok(same(out.subarray(r.start, r.end), b.subarray(r.start, r.end)), `${f.name}: bytes at ${r.start} kept`);
+    checked++;
+  }
+  assert.ok(checked > 3);
 });
 
 test.run();

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DebuginfodServer } from '@elfkit/debuginfod/node';
 import { defineCommand } from '../command.js';
@@ -7,7 +6,8 @@ import { CliError } from '../errors.js';
 function defaultCacheDir(): string {
   const env = process.env;
   if (env.DEBUGINFOD_CACHE_PATH) return env.DEBUGINFOD_CACHE_PATH;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'debuginfod_client');
+  // node:os only here, with an upstream to cache for: importing it costs every start ~0.15 ms.
+  return join(env.XDG_CACHE_HOME || join(process.getBuiltinModule('node:os').homedir(), '.cache'), 'debuginfod_client');
 }
 
 export const debuginfodServeCommand = defineCommand({

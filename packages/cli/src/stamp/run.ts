@@ -1,5 +1,5 @@
 import * as C from '@elfkit/elf/constants';
-import { encodeNote, encodeUtf8, planRewrite, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
+import { encodeNote, encodeUtf8, planRewrite, unknownBytes, type ElfImage, type SectionEdit } from '@elfkit/elf/rewrite';
 import { CliError, UsageError } from '../errors.js';
 import { rewriteFile, rewriteTarget, type StartedCopy } from '../io/rewrite-file.js';
 import { writeErr } from '../io/output.js';
@@ -99,6 +99,8 @@ export async function runStamp(a: StampOptions, env: Record<string, string | und
       // git runs in its own processes while the file is copied and read.
       const facts = git ?? startGitFacts(a);
       const binary = binaryFacts(image);
+      // The layout's scan of the input for unknown bytes needs no git: done while git runs, not after.
+      unknownBytes(image);
       const gitFound = await facts;
       mark('git done');
       const doc = stampDocument({ git: gitFound, build, ci: ciFacts(env), binary, extra });

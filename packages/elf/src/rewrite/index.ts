@@ -9,7 +9,7 @@
 export { type SectionEdit, type AddSection, type UpdateSection, type RemoveSection, type RenameSection, RewriteError, isRewriteError, type RewriteErrorCode } from './edits.js';
 export { type ElfImage, readElfImage } from './image.js';
 export { type OutSection, type Plan, planEdits, defaultSectionType } from './plan.js';
-export { type RewriteResult, type Write, type PlacedSection, layoutPlan } from './layout.js';
+export { type RewriteResult, type Write, type PlacedSection, layoutPlan, unknownBytes } from './layout.js';
 export { planRewrite, applyRewrite, rewriteElf } from './write.js';
 export { encodeNote } from './note.js';
 export { encodeUtf8 } from "./utf8.js";

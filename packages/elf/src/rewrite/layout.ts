@@ -3,6 +3,7 @@ import * as C from '../constants.js';
 import type { Segment } from '../segment.js';
 import { RewriteError } from './edits.js';
 import { LOADABLE_SLACK, placeLoadables, type LoadableContext, type Phdr, type Range } from './loadable.js';
+import type { ElfImage } from './image.js';
 import type { OutSection, Plan } from './plan.js';
 
 /** Bytes to put at `offset` of the output: given bytes, or `zero` zero bytes. */
@@ -61,6 +62,36 @@ export function hasFileData(s: { type: number; size: number }): boolean {
 }
 
 /**
+ * The first and last non-zero byte of `bytes` (-1, -1 when all are zero),
+ * four bytes at a time through an aligned copy: what this meets is mostly
+ * the zero padding between segments, and byte by byte in cold code it cost
+ * a 22 KB file's stamp ~4M instructions for 7.6 KB of padding.
+ */
+function nonZeroBounds(bytes: Uint8Array): [number, number] {
+  const n = bytes.length >>> 2;
+  const words = new Uint32Array(n);
+  new Uint8Array(words.buffer).set(bytes.subarray(0, n * 4));
+  let first = -1;
+  for (let w = 0; w < n; w++) {
+    if (words[w] !== 0) {
+      first = w * 4;
+      while (bytes[first] === 0) first++;
+      break;
+    }
+  }
+  for (let i = n * 4; first < 0 && i < bytes.length; i++) if (bytes[i] !== 0) first = i;
+  if (first < 0) return [-1, -1];
+  for (let i = bytes.length - 1; i >= n * 4; i--) if (bytes[i] !== 0) return [first, i];
+  for (let w = n - 1; ; w--) {
+    if (words[w] !== 0) {
+      let last = w * 4 + 3;
+      while (bytes[last] === 0) last--;
+      return [first, last];
+    }
+  }
+}
+
+/**
  * Bytes in the input that nothing describes (not the headers, a segment, a
  * section or the section header table) but are not zero: data appended to
  * the file, say. They are kept where they are.
@@ -74,12 +105,10 @@ function orphans(source: ByteSource, covered: Range[]): Range[] {
     let last = -1;
     for (let p = start; p < end; ) {
       const n = Math.min(end - p, 1 << 20);
-      const chunk = source.read(p, n);
-      for (let i = 0; i < chunk.length; i++) {
-        if (chunk[i] !== 0) {
-          if (first < 0) first = p + i;
-          last = p + i;
-        }
+      const [f, l] = nonZeroBounds(source.read(p, n));
+      if (f >= 0) {
+        if (first < 0) first = p + f;
+        last = p + l;
       }
       p += n;
     }
@@ -91,6 +120,29 @@ function orphans(source: ByteSource, covered: Range[]): Range[] {
   }
   if (at < source.size) scan(at, source.size);
   return out;
+}
+
+const unknownOf = new WeakMap<ElfImage, Range[]>();
+
+/**
+ * The input's bytes that nothing describes but are not zero (see
+ * `orphans`), which {@link layoutPlan} keeps where they are: found once
+ * per image, so a caller that waits for something else before it plans
+ * (`elfkit stamp`, for git) can have them found meanwhile. Each range is
+ * `[start, end)` in the input, from its first to its last non-zero byte.
+ */
+export function unknownBytes(image: ElfImage): readonly { readonly start: number; readonly end: number }[] {
+  let found = unknownOf.get(image);
+  if (!found) {
+    const { header, source } = image;
+    const covered: Range[] = [{ start: 0, end: header.ehsize }, { start: header.shoff, end: header.shoff + header.shnum * header.shentsize }];
+    if (header.phnum > 0 && header.phoff > 0) covered.push({ start: header.phoff, end: header.phoff + header.phnum * header.phentsize });
+    for (const p of image.segments) if (p.filesz > 0) covered.push({ start: p.offset, end: p.offset + p.filesz });
+    for (const s of image.sections) if (hasFileData(s)) covered.push({ start: s.offset, end: s.offset + s.size });
+    found = orphans(source, covered);
+    unknownOf.set(image, found);
+  }
+  return found;
 }
 
 /** `ranges` minus `holes`. */
@@ -144,9 +196,6 @@ export function layoutPlan(plan: Plan): RewriteResult {
   const loadOf = (start: number, end: number): Segment | undefined =>
     segments.find((p) => p.type === C.PT_LOAD && p.offset <= start && end <= p.offset + p.filesz && (p.filesz > 0 || start === p.offset));
 
-  // What the input's bytes are known to be, to find the unknown ones.
-  const covered: Range[] = [...fixed, oldSht];
-  for (const s of image.sections) if (hasFileData(s)) covered.push({ start: s.offset, end: s.offset + s.size });
   const keptRange = new Map<OutSection, Range>();
   for (const s of out) {
     const o = s.origin;
@@ -156,7 +205,7 @@ export function layoutPlan(plan: Plan): RewriteResult {
       fixed.push(r);
     }
   }
-  const unknown = orphans(source, covered);
+  const unknown = unknownBytes(image);
   fixed.push(...unknown);
   if (!inSegment(oldSht)) dead.push(oldSht);
 
