@@ -1,6 +1,6 @@
 import { ParseError } from '@elfkit/binary';
 import * as D from '@elfkit/dwarf';
-import { CfaInstructionCursor, type CfaContext, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
+import { CfaInstructionCursor, type CfaContext, type Cie, type FrameSection, type RegisterRule } from '@elfkit/dwarf';
 import { HEX_DIGITS, putHex, putHex8, type TextOut } from '../io/text-out.js';
 import { FDE_HEADER_MAX, putFdeHeader, putLsda, type FramesTextWriter } from './frames-text.js';
 
@@ -30,16 +30,39 @@ const bodyRoom = (n: number) => n * LINE_MAX + 1 + (n + 1) * ROW_ROOM + ROWS_EXT
  * Slots of the two-byte instructions' lines: DW_CFA_offset by register and
  * operand (`(op & 0x3f) << 7 | b1`, 0 to 0x1fff), then by operand byte
  * def_cfa_offset (0x2000), def_cfa_offset_sf (0x2080), def_cfa_register
- * (0x2100) and advance_loc1 (0x2200 to 0x22ff). Not the two bytes as a
+ * (0x2100), advance_loc1 (0x2200 to 0x22ff), and by register DW_CFA_undefined
+ * (0x2300), DW_CFA_same_value (0x2380) and by operand byte GNU_args_size
+ * (0x2400). Not the two bytes as a
  * 16-bit key: a 65,536-slot array (512 KB) is a large object in V8's young
  * generation, which counts against the same limit as the rest of it and
  * brought on a collection early in every dump.
  */
-const TWO_SLOTS = 0x2300;
+const TWO_SLOTS = 0x2480;
 /** {@link FastFrames.edge}'s offset for a register that loses its rule. */
 const NO_RULE = NaN;
-/** No rule change (an edge key is at least −64). */
+/**
+ * Edge keys: an offset rule `reg * 0x100000 + offset + 0x80000` (0 and up),
+ * no rule `−1 − reg` (−1 to −64), DW_CFA_undefined `UNDEFINED_EDGE − reg`,
+ * DW_CFA_same_value `SAME_VALUE_EDGE − reg`, DW_CFA_register
+ * `REGISTER_EDGE − (reg << 7 | reg2)` (registers below 0x80),
+ * DW_CFA_expression {@link EXPRESSION_EDGE}'s; NO_EDGE, no rule change.
+ */
 const NO_EDGE = -0x100;
+const UNDEFINED_EDGE = -0x200;
+const SAME_VALUE_EDGE = -0x300;
+const REGISTER_EDGE = -0x10000;
+/** DW_CFA_expression: `EXPRESSION_EDGE − at`, the instruction's section offset (below EXPRESSION_AT_MAX, a small integer). */
+const EXPRESSION_EDGE = -0x20000;
+const EXPRESSION_AT_MAX = 0x3ffe0000;
+/** The CFA register while the CFA is an expression (DW_CFA_def_cfa_expression). */
+const EXPRESSION_CFA = -2;
+/** DW_CFA_def_cfa_offset of a three-byte ULEB128 in the three-byte lines' map: this plus its offset (past every 24-bit key). */
+const LONG_OFFSET_KEY = 0x1000000;
+const CFA_IS = asciiBytes('CFA=');
+/** The slot of the three-byte lines' map an expression instruction's line is handed over in (past every other key). */
+const EXPRESSION_LINE_KEY = 0x2000000;
+const UNDEFINED_RULE: RegisterRule = { kind: 'undefined' };
+const SAME_VALUE_RULE: RegisterRule = { kind: 'same-value' };
 /** The most bytes of an LSDA line. */
 const LSDA_MAX = 40;
 /** Row addresses written as numbers (exactly, in hex). */
@@ -104,6 +127,8 @@ function putRow(rows: Uint8Array, r: number, addr: number, tail: Uint8Array): nu
 
 /** What the loop needs of a CIE, made once per CIE. */
 interface CieInfo {
+  /** The CIE as the section reads it (its header lines are written from it). */
+  readonly entry: Cie;
   readonly ctx: CfaContext;
   readonly lines: Lines;
   readonly codeAlign: number;
@@ -131,8 +156,11 @@ interface CieInfo {
 /**
  * `elfkit dwarf frames`' text for FDEs made of the instructions compilers
  * emit for nearly every function — advances, DW_CFA_def_cfa* (and Go's
- * def_cfa_offset_sf) with small operands, offset, restore, nop,
- * remember/restore state — from their CIE's usual kinds of initial rules:
+ * def_cfa_offset_sf) with small operands, offset (and offset_extended*),
+ * register, undefined, same_value, GNU_args_size, restore, nop,
+ * remember/restore state, and (glibc's few) def_cfa_expression and
+ * DW_CFA_expression — from their CIE's usual kinds of initial rules, for
+ * those CIEs themselves and for the zero terminator:
  * the header read from the bytes (no entry object, no bigint), each
  * instruction decoded from its bytes, its line copied from a cache keyed
  * by them, the row state in local variables (the register rules as a node
@@ -186,9 +214,9 @@ export class FastFrames {
   }
 
   /**
-   * Writes the FDE at `off` — header, instructions, rows — and returns the
-   * offset after it; −1, having written nothing, when it is not one this
-   * reads (a CIE, a terminator, 64-bit DWARF, another address encoding, an
+   * Writes the FDE at `off` — header, instructions, rows — (or the CIE,
+   * or the zero terminator) and returns the offset after it; −1, having
+   * written nothing, when it is not one this reads (64-bit DWARF, another address encoding, an
    * LSDA, an instruction or state of another kind, anything malformed).
    */
   fde(off: number): number {
@@ -196,18 +224,27 @@ export class FastFrames {
     const len = bytes.length;
     const view = this.view;
     const little = this.little;
-    if (off + 8 > len) return -1;
+    if (off + 4 > len) return -1;
     const length = view.getUint32(off, little);
+    if (length === 0) {
+      // A zero terminator, and the zero padding after it (skipped, as the general way does).
+      this.writer.terminator(off);
+      let next = off + 4;
+      while (next < len && bytes[next] === 0) next++;
+      return next;
+    }
+    if (off + 8 > len) return -1;
     if (length < 4 || length >= 0xfffffff0 || length > len - off - 4) return -1;
     const end = off + 4 + length;
     const id = view.getUint32(off + 4, little);
     let cieOffset: number;
     if (this.eh) {
-      if (id === 0) return -1;
+      if (id === 0) return this.cieEntry(off, end);
       cieOffset = off + 4 - id;
       if (cieOffset < 0 || cieOffset >= len) return -1;
     } else {
-      if (id === 0xffffffff || id >= len) return -1;
+      if (id === 0xffffffff) return this.cieEntry(off, end);
+      if (id >= len) return -1;
       cieOffset = id;
     }
     const cie = cieOffset === this.lastCieOffset ? this.lastCie : this.cieInfo(cieOffset, off);
@@ -293,8 +330,66 @@ export class FastFrames {
     return this.body(cie, start, end, addr);
   }
 
-  /** The CIE at `off` as the loop needs it, or null when it is not of the usual kinds (or not a CIE, or malformed). */
-  private cieInfo(off: number, from: number): CieInfo | null {
+  /**
+   * Writes the CIE at `off` (ending at `end`) as the general way prints it:
+   * its header and fields, its instructions' lines, and its initial rules
+   * (read for its FDEs) as a row without an address — so that a dump whose
+   * entries are all of the usual kinds never runs the general way's code,
+   * whose first run (code not yet compiled, type feedback not yet
+   * gathered) costs some 0.5 ms. Returns the offset after it, or −1 having
+   * written nothing.
+   */
+  private cieEntry(off: number, end: number): number {
+    // As the general way reads it (no FDE to name in a message); its initial rules read without error.
+    const cie = this.cieInfo(off, undefined);
+    if (cie === null) return -1;
+    const e = cie.entry;
+    const s = this.section!;
+    const o = this.out;
+    if (e.end !== end || e.instructionsOffset > end) return -1;
+    // The instructions' lines and the row before anything is written (nothing goes to standard output before the entry is done).
+    const lines: Uint8Array[] = [];
+    let n = 0;
+    try {
+      const c = new CfaInstructionCursor(this.bytes, cie.ctx, s.order, s.name, e.instructionsOffset, end);
+      while (c.next()) {
+        const line = this.writer.instructionLine(c, s);
+        lines.push(line);
+        n += line.length;
+      }
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      return -1;
+    }
+    let row: Uint8Array = EMPTY;
+    if (cie.cfaRegister >= 0 || cie.root.regs.length > 0) {
+      const k = cfaKey(cie.cfaRegister, cie.cfaOffset);
+      const tail = k < 0 ? undefined : (cie.root.tails.get(k) ?? this.tail(cie.root, cie.cfaRegister, cie.cfaOffset, k, cie));
+      if (tail === undefined) return -1;
+      // `  CFA=RSP+8: RIP=[CFA-8]`: the text without its `: `.
+      row = tail.subarray(2);
+    }
+    this.writer.cie(s, e);
+    const buf = o.reserve(n + row.length + 4);
+    let p = o.position;
+    for (const line of lines) {
+      buf.set(line, p);
+      p += line.length;
+    }
+    buf[p++] = 0x0a;
+    if (row.length) {
+      buf[p] = 0x20;
+      buf[p + 1] = 0x20;
+      buf.set(row, p + 2);
+      p += 2 + row.length;
+    }
+    buf[p++] = 0x0a;
+    o.commit(p);
+    return end;
+  }
+
+  /** The CIE at `off` as the loop needs it, or null when it is not of the usual kinds (or not a CIE, or malformed); `from`, the FDE that points there. */
+  private cieInfo(off: number, from: number | undefined): CieInfo | null {
     let info = this.cies.get(off);
     if (info === undefined) {
       info = null;
@@ -310,7 +405,7 @@ export class FastFrames {
     return info;
   }
 
-  private readCie(off: number, from: number): CieInfo | null {
+  private readCie(off: number, from: number | undefined): CieInfo | null {
     const s = this.section!;
     // As the general way reads it (FrameSection keeps the CIE, or its error, for that).
     const cie = s.cieAt(off, from);
@@ -347,6 +442,7 @@ export class FastFrames {
     if (!lines) this.linesByFactors.set(factors, (lines = { one: new Array<Uint8Array | undefined>(0x100).fill(undefined), two: new Array<Uint8Array | undefined>(TWO_SLOTS), three: new Map() }));
     const header = cie.segmentSize === 0 && (this.eh ? cie.fdeEncoding === PCREL_SDATA4 && cie.addressSize === 8 && this.base >= 0 : cie.addressSize === 8 || cie.addressSize === 4);
     return {
+      entry: cie,
       ctx,
       lines,
       codeAlign: ctx.codeAlign,
@@ -395,6 +491,7 @@ export class FastFrames {
     const rowsEnd = rowsFrom + (n + 1) * ROW_ROOM + ROWS_EXTRA;
     let r = rowsFrom;
     let node = cie.root;
+    // The CFA rule: a register (−1: none) and offset, or EXPRESSION_CFA and the section offset of the DW_CFA_def_cfa_expression.
     let cfaRegister = cie.cfaRegister;
     let cfaOffset = cie.cfaOffset;
     // The current row's text after the address (undefined when the state has changed since it was looked up), and its length.
@@ -439,6 +536,8 @@ export class FastFrames {
           // The operand bytes (0x100 past the entry's end), read when an instruction has operands.
           let b1 = 0x100;
           let b2 = 0x100;
+          // An instruction of the rarer kinds, taken by rare().
+          let other = false;
           if (b0 !== 0x00 && b0 !== 0x0a && b0 !== 0x0b) {
             if (i + 1 < end) b1 = bytes[i + 1]!;
             if (i + 2 < end) b2 = bytes[i + 2]!;
@@ -461,7 +560,9 @@ export class FastFrames {
               cfaOffset = this.savedOffsets[saved]!;
               tail = undefined;
               break;
-            case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128
+            case 0x0e: // DW_CFA_def_cfa_offset: a one- or two-byte ULEB128 (a longer one is of the rarer kinds)
+              // After an expression the general way reports it.
+              if (cfaRegister === EXPRESSION_CFA) return false;
               if (b1 < 0x80) {
                 cfaOffset = b1;
                 key = 0x2000 | b1;
@@ -470,10 +571,11 @@ export class FastFrames {
                 cfaOffset = (b1 & 0x7f) | (b2 << 7);
                 key = (b0 << 16) | (b1 << 8) | b2;
                 size = 3;
-              } else return false;
+              } else other = true;
               tail = undefined;
               break;
             case 0x13: { // DW_CFA_def_cfa_offset_sf: a one- or two-byte SLEB128, factored (Go's every frame size change)
+              if (cfaRegister === EXPRESSION_CFA) return false;
               let v: number;
               if (b1 < 0x80) {
                 v = b1 & 0x40 ? b1 - 0x80 : b1;
@@ -489,21 +591,6 @@ export class FastFrames {
               tail = undefined;
               break;
             }
-            case 0x0d: // DW_CFA_def_cfa_register
-              if (b1 >= 0x80) return false;
-              cfaRegister = b1;
-              key = 0x2100 | b1;
-              size = 2;
-              tail = undefined;
-              break;
-            case 0x0c: // DW_CFA_def_cfa
-              if (b1 >= 0x80 || b2 >= 0x80) return false;
-              cfaRegister = b1;
-              cfaOffset = b2;
-              key = (b0 << 16) | (b1 << 8) | b2;
-              size = 3;
-              tail = undefined;
-              break;
             case 0x02: // DW_CFA_advance_loc1
               if (b1 >= 0x100) return false;
               advance = b1 * codeAlign;
@@ -517,7 +604,24 @@ export class FastFrames {
               size = 3;
               break;
             default:
-              return false;
+              other = true;
+          }
+          if (other) {
+            // The rarer kinds by a call, its results in fields read whether it took the instruction or not: a
+            // site here first run after V8 has optimized the loop (no type feedback) would throw the optimized
+            // code away, and the call, the loads and the test are first run by the first instruction of another kind.
+            // 0: not one of them; 1: taken; 2: taken, a new CFA rule (this.rareRegister and the offset).
+            const taken = this.rare(b0, b1, b2, cie, i, end, cfaRegister, cfaOffset);
+            key = this.rareKey;
+            size = this.rareSize;
+            edgeKey = this.rareEdge;
+            reg = b1;
+            off = this.rareOffset;
+            if (taken === 2) {
+              cfaRegister = this.rareRegister;
+              cfaOffset = off;
+              tail = undefined;
+            } else if (taken === 0) return false;
           }
         }
         if (edgeKey !== NO_EDGE) {
@@ -526,7 +630,7 @@ export class FastFrames {
         }
         let line = size === 1 ? one[key] : size === 2 ? two[key] : three.get(key);
         if (line === undefined) {
-          line = this.line(cie.ctx, i, end, advance);
+          line = this.line(cie.ctx, i, end, advance, size);
           if (line === undefined) return false;
           if (size === 1) one[key] = line;
           else if (size === 2) two[key] = line;
@@ -536,12 +640,13 @@ export class FastFrames {
         p += line.length;
         i += size;
         if (advance < 0) continue;
-      } else if (cfaRegister < 0 && node.regs.length === 0) break;
+      } else if (cfaRegister === -1 && node.regs.length === 0) break;
       // The row that ends here: the state before the advance, from the address before it.
       if (tail === undefined) {
         const k = cfaKey(cfaRegister, cfaOffset);
-        if (k < 0) return false;
-        tail = node.tails.get(k) ?? this.tail(node, cfaRegister, cfaOffset, k);
+        if (k >= 0) tail = node.tails.get(k) ?? this.tail(node, cfaRegister, cfaOffset, k, cie);
+        else if (cfaRegister === EXPRESSION_CFA) tail = this.expressionTail(node, cfaOffset, cie);
+        else return false;
         if (tail === undefined) return false;
         tailLength = tail.length;
       }
@@ -562,41 +667,193 @@ export class FastFrames {
     return true;
   }
 
-  /** Makes the text of `node`'s rows with the CFA rule of `register` and `offset` (key `k`), or undefined when a rule is not of the cached kinds. */
-  private tail(node: RuleNode, register: number, offset: number, k: number): Uint8Array | undefined {
+  /** {@link rare}'s results: the line's cache key and the instruction's size, the edge's key and the offset of an offset rule (or the CFA's). */
+  private rareKey = 0;
+  private rareSize = 1;
+  private rareEdge = NO_EDGE;
+  private rareOffset = 0;
+  /** A new CFA register (when rare() returns 2), and DW_CFA_expression's expression length (at {@link rareOffset}). */
+  private rareRegister = -1;
+  private rareExpressionLength = 0;
+
+  /**
+   * Takes the instruction at `at` (before `end`) of the rarer kinds
+   * {@link body} reads: DW_CFA_register, undefined, same_value,
+   * offset_extended(_sf) and GNU_args_size with a register and operand of
+   * a byte each (`b1`, `b2`; 0x100 past the entry's end), def_cfa_offset of
+   * a three-byte ULEB128 (a frame of 16 KB or more), and def_cfa_expression
+   * and DW_CFA_expression with an expression of fewer than 0x80 bytes — its
+   * results in the fields above, the register `b1`. False for any other
+   * (and for a change of the CFA's offset while it is an expression,
+   * `cfaRegister` EXPRESSION_CFA, which the general way reports).
+   */
+  private rare(b0: number, b1: number, b2: number, cie: CieInfo, at: number, end: number, cfaRegister: number, cfaOffset: number): number {
+    this.rareEdge = NO_EDGE;
+    this.rareSize = 0;
+    const dataAlign = cie.dataAlign;
+    if (b0 === 0x0e) {
+      if (cfaRegister === EXPRESSION_CFA) return 0;
+      const b3 = at + 3 < end ? this.bytes[at + 3]! : 0x80;
+      if (b1 >= 0x100 || b2 >= 0x100 || b3 >= 0x80) return 0;
+      this.rareOffset = (b1 & 0x7f) | ((b2 & 0x7f) << 7) | (b3 << 14);
+      this.rareRegister = cfaRegister;
+      this.rareKey = LONG_OFFSET_KEY + this.rareOffset;
+      this.rareSize = 4;
+      return 2;
+    }
+    if (b1 >= 0x80) return 0;
+    switch (b0) {
+      case 0x0c: // DW_CFA_def_cfa
+        if (b2 >= 0x80) return 0;
+        this.rareRegister = b1;
+        this.rareOffset = b2;
+        this.rareKey = (b0 << 16) | (b1 << 8) | b2;
+        this.rareSize = 3;
+        return 2;
+      case 0x0d: // DW_CFA_def_cfa_register (after an expression the general way reports it)
+        if (cfaRegister === EXPRESSION_CFA) return 0;
+        this.rareRegister = b1;
+        this.rareOffset = cfaOffset;
+        this.rareKey = 0x2100 | b1;
+        this.rareSize = 2;
+        return 2;
+      case 0x05: // DW_CFA_offset_extended: ULEB128 offset
+      case 0x11: { // DW_CFA_offset_extended_sf: SLEB128 offset
+        if (b2 >= 0x80) return 0;
+        const v = b0 === 0x11 && b2 & 0x40 ? b2 - 0x80 : b2;
+        const off = v === 0 ? 0 : v * dataAlign;
+        if (off < -0x80000 || off >= 0x80000) return 0;
+        this.rareOffset = off;
+        this.rareEdge = b1 * 0x100000 + off + 0x80000;
+        this.rareKey = (b0 << 16) | (b1 << 8) | b2;
+        this.rareSize = 3;
+        return 1;
+      }
+      case 0x09: // DW_CFA_register
+        if (b2 >= 0x80) return 0;
+        this.rareEdge = REGISTER_EDGE - ((b1 << 7) | b2);
+        this.rareKey = (b0 << 16) | (b1 << 8) | b2;
+        this.rareSize = 3;
+        return 1;
+      case 0x07: // DW_CFA_undefined
+        this.rareEdge = UNDEFINED_EDGE - b1;
+        this.rareKey = 0x2300 | b1;
+        this.rareSize = 2;
+        return 1;
+      case 0x08: // DW_CFA_same_value
+        this.rareEdge = SAME_VALUE_EDGE - b1;
+        this.rareKey = 0x2380 | b1;
+        this.rareSize = 2;
+        return 1;
+      case 0x2e: // DW_CFA_GNU_args_size: neither a rule nor a row's text
+        this.rareKey = 0x2400 | b1;
+        this.rareSize = 2;
+        return 1;
+      case 0x0f: // DW_CFA_def_cfa_expression: an expression of 1 to 0x7f bytes
+        if (b1 === 0 || !this.expressionLine(cie, at, end, 2 + b1)) return 0;
+        this.rareRegister = EXPRESSION_CFA;
+        this.rareOffset = at;
+        return 2;
+      case 0x10: // DW_CFA_expression: a register below 0x80, an expression of fewer than 0x80 bytes
+        if (b2 >= 0x80 || at >= EXPRESSION_AT_MAX || !this.expressionLine(cie, at, end, 3 + b2)) return 0;
+        this.rareOffset = at + 3;
+        this.rareExpressionLength = b2;
+        this.rareEdge = EXPRESSION_EDGE - at;
+        return 1;
+      default:
+        return 0;
+    }
+  }
+
+  /** Makes the text of `node`'s rows with the CFA rule of `register` and `offset` (key `k`) for an FDE of `cie`. */
+  private tail(node: RuleNode, register: number, offset: number, k: number, cie: CieInfo): Uint8Array | undefined {
     let cfa = this.cfaTexts.get(k);
     if (cfa === undefined) this.cfaTexts.set(k, (cfa = this.writer.cfaText(register, offset)));
-    const text = node.text ?? (node.text = this.writer.rulesText(node.regs, node.rules));
-    if (text === undefined) return undefined;
+    return this.joinTail(node, cfa, cie, k);
+  }
+
+  /**
+   * Makes the line of the expression instruction at `at` of `size` bytes
+   * (not cached: the expression's bytes are not a key) for {@link body} to
+   * find in the three-byte lines' map under {@link EXPRESSION_LINE_KEY}
+   * (`rareKey`, `rareSize`); false when the expression runs past `end` or
+   * is malformed (the general way reports it).
+   */
+  private expressionLine(cie: CieInfo, at: number, end: number, size: number): boolean {
+    if (at + size > end) return false;
+    let line: Uint8Array | undefined;
+    try {
+      line = this.line(cie.ctx, at, end, -1, size);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+    }
+    if (line === undefined) return false;
+    cie.lines.three.set(EXPRESSION_LINE_KEY, line);
+    this.rareKey = EXPRESSION_LINE_KEY;
+    this.rareSize = size;
+    return true;
+  }
+
+  /** {@link tail} for a CFA that is the expression of the DW_CFA_def_cfa_expression at `at` (not cached). */
+  private expressionTail(node: RuleNode, at: number, cie: CieInfo): Uint8Array | undefined {
+    const line = this.line(cie.ctx, at, at + 2 + this.bytes[at + 1]!, -1, 2 + this.bytes[at + 1]!);
+    if (line === undefined) return undefined;
+    // `  DW_CFA_def_cfa_expression: <expression>` and a newline: the row says `CFA=<expression>`.
+    const from = line.indexOf(0x3a) + 2;
+    const cfa = new Uint8Array(4 + line.length - 1 - from);
+    cfa.set(CFA_IS);
+    cfa.set(line.subarray(from, line.length - 1), 4);
+    return this.joinTail(node, cfa, cie, -1);
+  }
+
+  /** `: `, the CFA text `cfa`, the rules' text and a newline, kept by `node` under `k` (−1: not kept). */
+  private joinTail(node: RuleNode, cfa: Uint8Array, cie: CieInfo, k: number): Uint8Array | undefined {
+    let text = node.text;
+    if (text === undefined) {
+      try {
+        text = node.text = this.writer.rulesText(node.regs, node.rules, this.section, cie.addressSize);
+      } catch (err) {
+        // An expression rule that cannot be read (its instruction's line was): the general way reports it.
+        if (!(err instanceof ParseError)) throw err;
+      }
+      if (text === undefined) return undefined;
+    }
     const tail = new Uint8Array(2 + cfa.length + text.length + 1);
     tail[0] = 0x3a;
     tail[1] = 0x20;
     tail.set(cfa, 2);
     tail.set(text, 2 + cfa.length);
     tail[tail.length - 1] = 0x0a;
-    node.tails.set(k, tail);
+    if (k >= 0) node.tails.set(k, tail);
     return tail;
   }
 
   /**
-   * The set `node` becomes when register `reg` gets the offset rule `off`
-   * (NaN: loses its rule), by the edge's key (made once).
+   * The set `node` becomes when register `reg` gets the rule of the edge's
+   * key (see {@link NO_EDGE}; for an offset rule, the offset `off`; for an
+   * expression, its section offset `off`), made once.
    */
   private edge(node: RuleNode, key: number, reg: number, off: number): RuleNode {
     const hit = node.next.get(key);
     if (hit !== undefined) return hit;
+    const rule: RegisterRule | undefined =
+      key >= 0 ? { kind: 'offset', offset: off }
+      : key <= EXPRESSION_EDGE ? { kind: 'expression', expression: this.bytes.subarray(off, off + this.rareExpressionLength), offset: off }
+      : key <= REGISTER_EDGE ? { kind: 'register', register: (REGISTER_EDGE - key) & 0x7f }
+      : key <= SAME_VALUE_EDGE ? SAME_VALUE_RULE
+      : key <= UNDEFINED_EDGE ? UNDEFINED_RULE
+      : undefined;
     const regs = node.regs.slice();
     const rules = node.rules.slice();
     let k = 0;
     while (k < regs.length && regs[k]! < reg) k++;
     const has = k < regs.length && regs[k] === reg;
-    if (off !== off) {
+    if (rule === undefined) {
       if (has) {
         regs.splice(k, 1);
         rules.splice(k, 1);
       }
     } else {
-      const rule: RegisterRule = { kind: 'offset', offset: off };
       if (has) rules[k] = rule;
       else {
         regs.splice(k, 0, reg);
@@ -609,25 +866,31 @@ export class FastFrames {
   }
 
   /**
-   * The line of the instruction at `at` (`advance`: its advance in bytes,
-   * −1 for none), or undefined when it is longer than LINE_MAX. An advance
+   * The line of the instruction at `at` of `size` bytes (`advance`: its
+   * advance in bytes, −1 for none), or undefined when it is longer than
+   * LINE_MAX a byte. An advance
    * or DW_CFA_def_cfa_offset (most of the lines not yet cached) is made
    * from its number; anything else by a cursor over it, as the general way
    * does.
    */
-  private line(ctx: CfaContext, at: number, end: number, advance: number): Uint8Array | undefined {
+  private line(ctx: CfaContext, at: number, end: number, advance: number, size: number): Uint8Array | undefined {
     const bytes = this.bytes;
     const op = bytes[at]!;
     let line: Uint8Array;
     if (advance >= 0 && advance <= 0x7fffffff) line = this.writer.numberLine(op >= 0x40 ? 0x40 : op, advance);
-    // def_cfa_offset's ULEB128 operand of one or two bytes, as the loop took it.
-    else if (op === 0x0e) line = this.writer.numberLine(op, bytes[at + 1]! < 0x80 ? bytes[at + 1]! : (bytes[at + 1]! & 0x7f) | (bytes[at + 2]! << 7));
+    // def_cfa_offset's ULEB128 operand of one to three bytes, as the loop or rare() took it.
+    else if (op === 0x0e) {
+      const b1 = bytes[at + 1]!;
+      const b2 = bytes[at + 2]!;
+      line = this.writer.numberLine(op, b1 < 0x80 ? b1 : b2 < 0x80 ? (b1 & 0x7f) | (b2 << 7) : (b1 & 0x7f) | ((b2 & 0x7f) << 7) | (bytes[at + 3]! << 14));
+    }
     else {
       const s = this.section!;
       const c = new CfaInstructionCursor(bytes, ctx, s.order, s.name, at, end);
       c.next();
       line = this.writer.instructionLine(c, s);
     }
-    return line.length > LINE_MAX ? undefined : line;
+    // LINE_MAX a byte of the instruction: the room body() reserves.
+    return line.length > LINE_MAX * size ? undefined : line;
   }
 }

@@ -159,12 +159,16 @@ export class FramesTextWriter {
     return scratch.reserve(0).slice(0, scratch.position);
   }
 
-  /** The text a row gives `regs` with `rules` (as {@link registersText}; empty for none), or undefined when a rule is an expression. */
-  rulesText(regs: readonly number[], rules: readonly RegisterRule[]): Uint8Array | undefined {
+  /**
+   * The text a row gives `regs` with `rules` (as {@link registersText}; empty
+   * for none); an expression rule is of section `s` with addresses of
+   * `addressSize` bytes (without `s`, undefined for a set with one).
+   */
+  rulesText(regs: readonly number[], rules: readonly RegisterRule[], s?: FrameSection, addressSize = 0): Uint8Array | undefined {
     if (regs.length === 0) return new Uint8Array(0);
     let bounded = true;
-    const text = this.scratch(() => (bounded = this.rules(regs, rules, undefined, 0)));
-    return bounded ? text : undefined;
+    const text = this.scratch(() => (bounded = this.rules(regs, rules, s, addressSize)));
+    return bounded || s ? text : undefined;
   }
 
   /**
