@@ -3,7 +3,7 @@ import type { SymbolizeHost } from '@elfkit/symbolize';
 import { nodeBinding } from '../node-binding.js';
 
 /** Node's zlib handle (what `zlib.inflate` drives), as far as it is used here. */
-export interface ZlibHandle {
+interface ZlibHandle {
   init(windowBits: number, level: number, memLevel: number, strategy: number, writeState: Uint32Array, done: () => void, dictionary: undefined): void;
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
   write(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
@@ -13,6 +13,8 @@ export interface ZlibHandle {
 
 // zlib.h's values, which node:zlib passes to the handle for an Inflate with its defaults.
 const INFLATE = 2;
+/** The handle's mode for a gzip stream (node:zlib's Gunzip; the handle adds 16 to the window bits). */
+export const GUNZIP = 4;
 const Z_SYNC_FLUSH = 2;
 const Z_FINISH = 4;
 const WINDOW_BITS = 15;
@@ -36,7 +38,7 @@ const working = new Set<ZlibHandle>();
  * `inflate` then runs the result through a stream as well. Null where the
  * binding or the class is gone.
  */
-export function zlibHandleClass(): (new (mode: number) => ZlibHandle) | null {
+function zlibHandleClass(): (new (mode: number) => ZlibHandle) | null {
   if (handleClass === undefined) {
     // Only on the Node whose handle calls are known (20): a call the binding does not expect fails a native
     // check, which ends the process where no catch can fall back.
@@ -305,14 +307,24 @@ function inflateWith(Z: new (mode: number) => ZlibHandle, data: Uint8Array, size
  * says what is wrong).
  */
 export function inflateHere(data: Uint8Array, size: number): Uint8Array | undefined {
+  return size > 0 ? decodeHere(INFLATE, data, size) : undefined;
+}
+
+/**
+ * A whole zlib (`INFLATE`) or gzip (`GUNZIP`) stream decoded on the calling
+ * thread in one call of the handle, as `inflateSync`/`gunzipSync` decode
+ * it: the bytes when it yields exactly `size` bytes, uses all of `data` and
+ * reports no error; otherwise (or without the handle) undefined.
+ */
+export function decodeHere(mode: typeof INFLATE | typeof GUNZIP, data: Uint8Array, size: number): Uint8Array | undefined {
   const Z = zlibHandleClass();
-  if (!Z || size <= 0) return undefined;
+  if (!Z) return undefined;
   let handle: ZlibHandle | undefined;
   let failed = false;
   try {
     const out = new Uint8Array(size + 1);
     const state = new Uint32Array(2);
-    handle = new Z(INFLATE);
+    handle = new Z(mode);
     handle.onerror = () => void (failed = true);
     handle.init(WINDOW_BITS, LEVEL, MEM_LEVEL, STRATEGY, state, () => {}, undefined);
     handle.writeSync(Z_FINISH, data, 0, data.length, out, 0, size + 1);
